@@ -1,0 +1,83 @@
+"""/api/v1/brands/{brand_id}/sessions and /api/v1/sessions/{session_id}[/lineup|/state|/pin]"""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, patch, post, put
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.schemas import (
+    LineupItemCreate,
+    LineupItemPublic,
+    PinPublic,
+    PinRequest,
+    SessionCreate,
+    SessionPublic,
+    SessionTransition,
+    SessionUpdate,
+)
+from broadcast.services import LineupService, SessionService
+from server.kernel.pagination import DEFAULT_LIMIT, Page
+from server.kernel.principal import Principal, Role
+from server.kernel.routing import roles
+
+A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
+
+
+class SessionController(Controller):
+    path = "/api/v1"
+    tags = ["live sessions"]
+
+    @post("/brands/{brand_id:str}/sessions", opt=roles(A, B), summary="Schedule a live session")
+    async def create(self, db: AsyncSession, principal: Principal, brand_id: str,
+                     data: SessionCreate) -> SessionPublic:
+        return SessionPublic.model_validate(await SessionService(db).create(principal, brand_id, data))
+
+    @get("/brands/{brand_id:str}/sessions", opt=roles(A, B, F), summary="List a brand's sessions")
+    async def list_sessions(self, db: AsyncSession, principal: Principal, brand_id: str,
+                            cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page[SessionPublic]:
+        rows, nxt = await SessionService(db).list(principal, brand_id, cursor, limit)
+        return Page(items=[SessionPublic.model_validate(r) for r in rows], next_cursor=nxt)
+
+    @get("/sessions/{session_id:str}", opt=roles(A, B, F), summary="Get a session")
+    async def get_session(self, db: AsyncSession, principal: Principal, session_id: str) -> SessionPublic:
+        return SessionPublic.model_validate(await SessionService(db).get(principal, session_id))
+
+    @patch("/sessions/{session_id:str}", opt=roles(A, B), summary="Edit a scheduled or live session")
+    async def update(self, db: AsyncSession, principal: Principal, session_id: str,
+                     data: SessionUpdate) -> SessionPublic:
+        return SessionPublic.model_validate(await SessionService(db).update(principal, session_id, data))
+
+    @post("/sessions/{session_id:str}/state", opt=roles(A, B), status_code=200,
+          summary="Go live, end or cancel: scheduled → live → ended, scheduled → cancelled")
+    async def transition(self, db: AsyncSession, principal: Principal, session_id: str,
+                         data: SessionTransition) -> SessionPublic:
+        live = await SessionService(db).transition(principal, session_id, data.state)
+        return SessionPublic.model_validate(live)
+
+    @get("/sessions/{session_id:str}/lineup", opt=roles(A, B, F), summary="The session's line-up")
+    async def lineup(self, db: AsyncSession, principal: Principal, session_id: str) -> list[LineupItemPublic]:
+        return await LineupService(db).list(principal, session_id)
+
+    @post("/sessions/{session_id:str}/lineup", opt=roles(A, B), summary="Add a SKU to the line-up")
+    async def add_to_lineup(self, db: AsyncSession, principal: Principal, session_id: str,
+                            data: LineupItemCreate) -> LineupItemPublic:
+        return await LineupService(db).add(principal, session_id, data)
+
+    @delete("/sessions/{session_id:str}/lineup/{sku_id:str}", opt=roles(A, B), summary="Remove from line-up")
+    async def remove_from_lineup(self, db: AsyncSession, principal: Principal, session_id: str,
+                                 sku_id: str) -> None:
+        await LineupService(db).remove(principal, session_id, sku_id)
+
+    @put("/sessions/{session_id:str}/pin", opt=roles(A, B), summary="Pin the SKU being explained now")
+    async def pin(self, db: AsyncSession, principal: Principal, session_id: str, data: PinRequest) -> PinPublic:
+        return PinPublic.model_validate(await SessionService(db).pin(principal, session_id, data.sku_id))
+
+    @delete("/sessions/{session_id:str}/pin", opt=roles(A, B), status_code=200, summary="Unpin")
+    async def unpin(self, db: AsyncSession, principal: Principal, session_id: str) -> PinPublic:
+        return PinPublic.model_validate(await SessionService(db).pin(principal, session_id, None))
+
+    @get("/sessions/{session_id:str}/pins", opt=roles(A, B, F), summary="Pin history with timestamps")
+    async def pins(self, db: AsyncSession, principal: Principal, session_id: str, cursor: str | None = None,
+                   limit: int = DEFAULT_LIMIT) -> Page[PinPublic]:
+        rows, nxt = await SessionService(db).pins(principal, session_id, cursor, limit)
+        return Page(items=[PinPublic.model_validate(r) for r in rows], next_cursor=nxt)

@@ -1,0 +1,7 @@
+"""Everything the commission ledger mounts on the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTE_HANDLERS: list[Any] = []

@@ -1,0 +1,120 @@
+"""The app factory: the one place where domains, settings and infrastructure meet.
+
+Each domain's `routes` module may export:
+- `ROUTE_HANDLERS`: controllers and handlers to mount;
+- `EVENT_HANDLERS`: `{topic: [async handler(session, event)]}` for outbox delivery;
+- `LIFESPANS`: async context managers `(app) -> …` for background work (flushers, tickers);
+- `plugins(settings, redis) -> list`: Litestar plugins (e.g. Channels)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import redis.asyncio as aioredis
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+import broadcast.routes
+import commission.routes
+import distribution.routes
+from server.auth.controllers import MeController, TokenController
+from server.auth.guard import provide_principal, role_guard
+from server.errors import EXCEPTION_HANDLERS
+from server.events import OutboxDispatcher
+from server.kernel.db import make_engine, make_sessionmaker, session_scope
+from server.ops.health import healthz
+from server.ops.logs import configure_logging, request_id_middleware
+from server.settings import Settings, get_settings
+from server.web import routes as web_routes
+
+WEB_DIR = Path(__file__).parent / "web"
+DOMAINS: list[ModuleType] = [broadcast.routes, distribution.routes, commission.routes, web_routes]
+
+
+async def provide_db(state: State) -> AsyncIterator[Any]:
+    async for session in session_scope(state.sessionmaker):
+        yield session
+
+
+def _collect(name: str, default: Any) -> list[Any]:
+    return [getattr(module, name, default) for module in DOMAINS]
+
+
+def _event_handlers() -> dict[str, list[Any]]:
+    merged: dict[str, list[Any]] = {}
+    for handlers in _collect("EVENT_HANDLERS", {}):
+        for topic, fns in handlers.items():
+            merged.setdefault(topic, []).extend(fns)
+    return merged
+
+
+@asynccontextmanager
+async def _core_lifespan(app: Litestar) -> AsyncIterator[None]:
+    dispatcher: OutboxDispatcher = app.state.dispatcher
+    if app.state.settings.outbox_poll_interval_ms > 0:
+        dispatcher.start()
+    try:
+        yield
+    finally:
+        await dispatcher.stop()
+        if app.state.redis is not None:
+            await app.state.redis.aclose()
+        await app.state.engine.dispose()
+
+
+def _state(settings: Settings) -> dict[str, Any]:
+    engine = make_engine(settings.database_url, settings.db_pool_size)
+    maker = make_sessionmaker(engine)
+    redis = aioredis.from_url(settings.redis_url, decode_responses=False) if settings.redis_url else None
+    dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000)
+    return {"settings": settings, "engine": engine, "sessionmaker": maker, "redis": redis,
+            "dispatcher": dispatcher}
+
+
+def _plugins(settings: Settings, state: dict[str, Any]) -> list[Any]:
+    plugins: list[Any] = []
+    for module in DOMAINS:
+        factory = getattr(module, "plugins", None)
+        if factory is not None:
+            plugins.extend(factory(settings, state["redis"]))
+    return plugins
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json_logs=settings.is_production)
+    state = _state(settings)
+    handlers: list[Any] = [healthz, TokenController, MeController, PrometheusController,
+                           create_static_files_router(path="/static", directories=[WEB_DIR / "static"])]
+    for route_handlers in _collect("ROUTE_HANDLERS", []):
+        handlers.extend(route_handlers)
+    lifespans = [_core_lifespan] + [ls for group in _collect("LIFESPANS", []) for ls in group]
+    return Litestar(
+        route_handlers=handlers,
+        dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
+        guards=[role_guard],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_id_middleware, PrometheusConfig(app_name="zhixiang", prefix="zhixiang",
+                                                            exclude=["/metrics", "/static"]).middleware],
+        plugins=_plugins(settings, state),
+        lifespan=lifespans,
+        state=State(state),
+        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(title="Zhixiang API", version="1", path="/api/docs",
+                                     render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")]),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws", "/l/"]),
+        request_max_body_size=1024 * 1024,
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""API tokens (stored hashed, shown once), roles, and the guard that enforces them."""

@@ -1,0 +1,96 @@
+"""`zhixiang`: serve the app, migrate the database, seed the demo, manage tokens."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from server.cli.context import settings_or_exit
+from server.cli.tokens import token
+from server.settings import Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Zhixiang — live-stream commerce distribution.
+
+    \b
+    First run:   zhixiang migrate && zhixiang demo && zhixiang serve
+    Settings:    DATABASE_URL, REDIS_URL, STRIPE_API_KEY, STRIPE_API_BASE,
+                 STRIPE_WEBHOOK_SECRET, SECRET_KEY, PUBLIC_BASE_URL (env or .env)
+    """
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date (safe to run again)."""
+    from server.migrate import upgrade
+
+    settings = settings_or_exit()
+    try:
+        upgrade(settings.database_url)
+    except Exception as exc:  # a missing server or wrong URL: one line, not a traceback
+        raise click.ClickException(f"migration failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+    click.echo(f"database is up to date ({_where(settings)})")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="worker processes; more than one needs REDIS_URL (shared fan-out) and PostgreSQL")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app with uvicorn (graceful shutdown on SIGTERM / Ctrl-C)."""
+    import uvicorn
+
+    settings = settings_or_exit()
+    if workers > 1 and (not settings.redis_url or not settings.uses_postgres):
+        raise click.UsageError("--workers > 1 needs REDIS_URL and a PostgreSQL DATABASE_URL: "
+                               "in-process fan-out and SQLite are for one worker")
+    _prometheus_dir(workers)
+    _banner(settings, host, port, workers)
+    uvicorn.run("server.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", timeout_graceful_shutdown=10, ws_max_size=4096 * 4)
+
+
+def _prometheus_dir(workers: int) -> None:
+    if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        path = Path("var/prometheus")
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
+def _where(settings: Settings) -> str:
+    return "PostgreSQL" if settings.uses_postgres else settings.database_url.split("///", 1)[-1]
+
+
+def _banner(settings: Settings, host: str, port: int, workers: int) -> None:
+    base = f"http://{host}:{port}"
+    fanout = "Redis" if settings.redis_url else "in-process (one worker)"
+    click.echo(f"Zhixiang on {base}  ·  database: {_where(settings)}  ·  fan-out: {fanout}  ·  workers: {workers}")
+    click.echo(f"  pages     {base}/   (brand {base}/console · partner {base}/partner · finance {base}/finance)")
+    click.echo(f"  API docs  {base}/api/docs     health {base}/healthz     metrics {base}/metrics")
+    click.echo("  tokens    `zhixiang demo` prints the demo tokens; sign in at /signin")
+
+
+@cli.command()
+def demo() -> None:
+    """Seed demo data (idempotent) and print the demo tokens and pages."""
+    from server.cli.context import run_with_session
+    from server.demo.seed import print_summary, seed_demo
+
+    settings = settings_or_exit()
+    if settings.is_production:
+        raise click.UsageError("refusing to seed demo data with ENVIRONMENT=production")
+    summary = run_with_session(settings, lambda s: seed_demo(s, settings.secret_key))
+    print_summary(summary, settings.public_base_url)
+
+
+cli.add_command(token)
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,75 @@
+"""Every error leaves as RFC 9457 problem+json: ours, Litestar's, and the unexpected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import IntegrityError
+
+from server.kernel.problems import TYPE_BASE, Problem
+
+log = structlog.get_logger("errors")
+MEDIA = "application/problem+json"
+SLUGS = {400: "bad-request", 401: "not-authenticated", 403: "forbidden", 404: "not-found",
+         405: "method-not-allowed", 409: "conflict", 413: "too-large", 415: "unsupported-media-type",
+         429: "rate-limited", 500: "internal-error", 503: "service-unavailable"}
+
+
+def _problem(request: Request[Any, Any, Any], status: int, title: str, detail: str, slug: str | None = None,
+             extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Response[Any]:
+    body: dict[str, Any] = {"type": TYPE_BASE + (slug or SLUGS.get(status, "error")), "title": title,
+                            "status": status, "detail": detail, "instance": request.url.path}
+    body.update(extra or {})
+    return Response(body, status_code=status, media_type=MEDIA, headers=headers)
+
+
+def problem_handler(request: Request[Any, Any, Any], exc: Problem) -> Response[Any]:
+    response = exc.to_response(request)
+    response.content.setdefault("instance", request.url.path)
+    return response
+
+
+def _field_errors(extra: Any) -> list[dict[str, str]]:
+    if not isinstance(extra, list):
+        return []
+    return [{"field": str(e.get("key") or e.get("source") or "body"), "message": str(e.get("message", ""))}
+            for e in extra if isinstance(e, dict)]
+
+
+def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = _field_errors(exc.extra)
+    if not errors:
+        return _problem(request, 400, "Malformed request", str(exc.detail), "malformed-request")
+    names = ", ".join(e["field"] for e in errors)
+    return _problem(request, 422, "The request body or parameters are invalid",
+                    f"fix these fields: {names}", "invalid-input", {"errors": errors})
+
+
+def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    extra = exc.extra if isinstance(exc.extra, dict) else None
+    return _problem(request, exc.status_code, str(exc.detail), str(exc.detail), extra=extra, headers=exc.headers)
+
+
+def integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
+    # Services check uniqueness first; this only catches the race between two identical requests.
+    log.info("integrity conflict", error=str(exc.orig)[:200])
+    return _problem(request, 409, "Conflict", "the change conflicts with data written at the same moment; "
+                    "retry the request", "conflict")
+
+
+def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error", path=request.url.path)
+    return _problem(request, 500, "Internal error", "something went wrong on our side; it has been logged "
+                    "with this request's id (X-Request-ID)")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    Problem: problem_handler,
+    ValidationException: validation_handler,
+    HTTPException: http_handler,
+    IntegrityError: integrity_handler,
+    Exception: internal_handler,
+}

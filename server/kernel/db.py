@@ -1,0 +1,112 @@
+"""Database plumbing shared by all domains: URLs, engines, sessions and column types.
+
+The app talks to PostgreSQL through asyncpg and to SQLite through aiosqlite; Alembic uses the
+synchronous drivers (psycopg, sqlite3) for the same URL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.kernel.clock import utcnow
+
+
+def _normalise(url: str) -> tuple[str, str]:
+    scheme, rest = url.split("://", 1)
+    base = scheme.split("+", 1)[0]
+    return ("postgresql" if base in ("postgres", "postgresql") else "sqlite"), rest
+
+
+def async_url(url: str) -> str:
+    base, rest = _normalise(url)
+    return f"postgresql+asyncpg://{rest}" if base == "postgresql" else f"sqlite+aiosqlite://{rest}"
+
+
+def sync_url(url: str) -> str:
+    base, rest = _normalise(url)
+    return f"postgresql+psycopg://{rest}" if base == "postgresql" else f"sqlite://{rest}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the page readers and the one writer coexist; the busy timeout rides out short locks.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
+    """pool_size=0 opens a connection per use (tests crossing event loops; external poolers)."""
+    target = async_url(url)
+    if pool_size == 0:
+        kwargs["poolclass"] = NullPool
+    if target.startswith("sqlite"):
+        engine = create_async_engine(target, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    if pool_size:
+        kwargs.setdefault("pool_size", pool_size)
+        kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(target, **kwargs)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """Yield a session; anything not committed by the service is rolled back."""
+    async with maker() as session:
+        try:
+            yield session
+        finally:
+            if session.in_transaction():
+                await session.rollback()
+
+
+def is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware UTC datetimes; SQLite returns naive ones, so they are re-tagged as UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_field(*, nullable: bool = False, index: bool = False, default_now: bool = False) -> Any:
+    """A SQLModel field for an aware UTC timestamp."""
+    return Field(
+        default_factory=utcnow if default_now else (lambda: None),
+        sa_type=UTCDateTime,  # type: ignore[call-overload]
+        nullable=nullable,
+        index=index,
+    )
+
+
+def json_field(default_factory: Any = dict) -> Any:
+    return Field(default_factory=default_factory, sa_type=sa.JSON)  # type: ignore[call-overload]

@@ -1,0 +1,24 @@
+"""Prefixed, time-ordered public ids (`brd_01j…`): sortable by creation, unguessable in the tail."""
+
+from __future__ import annotations
+
+from ulid import ULID
+
+PREFIXES = {
+    "brand": "brd",
+    "sku": "sku",
+    "session": "ses",
+    "lineup": "lnu",
+    "pin": "pin",
+    "token": "tok",
+    "partner": "ptn",
+    "event": "evt",
+}
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{str(ULID()).lower()}"
+
+
+def has_prefix(value: str, prefix: str) -> bool:
+    return value.startswith(f"{prefix}_") and len(value) == len(prefix) + 27

@@ -1,0 +1,47 @@
+"""The transactional outbox: events are rows written in the same transaction as the change that
+caused them, then delivered by the dispatcher (`server.events`). A crash or a Redis outage delays
+an event; it never loses one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.kernel.clock import utcnow
+from server.kernel.db import utc_field
+from server.kernel.ids import new_id
+
+
+class OutboxEvent(SQLModel, table=True):
+    __tablename__ = "outbox_events"
+
+    id: str = Field(primary_key=True, max_length=40)
+    topic: str = Field(index=True, max_length=80)
+    aggregate_id: str = Field(index=True, max_length=40)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # type: ignore[call-overload]
+    created_at: datetime = utc_field(default_now=True)
+    delivered_at: datetime | None = utc_field(nullable=True, index=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class HandledEvent(SQLModel, table=True):
+    """One row per (event, handler) committed with the handler's own changes: exactly-once effects."""
+
+    __tablename__ = "handled_events"
+
+    event_id: str = Field(primary_key=True, max_length=40)
+    handler: str = Field(primary_key=True, max_length=120)
+    handled_at: datetime = utc_field(default_now=True)
+
+
+def emit(session: AsyncSession, topic: str, aggregate_id: str, payload: dict[str, Any]) -> OutboxEvent:
+    """Add an event to the caller's transaction; it is delivered only if that transaction commits."""
+    event = OutboxEvent(id=new_id("evt"), topic=topic, aggregate_id=aggregate_id, payload=payload,
+                        created_at=utcnow())
+    session.add(event)
+    return event

@@ -1,0 +1,43 @@
+"""Cursor pagination over time-ordered ids: `?cursor=<last id>&limit=n`, answer `next_cursor`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy.sql import Select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.kernel.problems import InvalidInput
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", extra={"errors": [{"field": "limit"}]})
+    return limit
+
+
+async def fetch_page(session: AsyncSession, stmt: Select[Any], id_column: Any, cursor: str | None,
+                     limit: int) -> tuple[Sequence[Any], str | None]:
+    """Rows after `cursor` in id order, and the cursor for the next page (None at the end)."""
+    check_limit(limit)
+    if cursor:
+        stmt = stmt.where(id_column > cursor)
+    rows = (await session.exec(stmt.order_by(id_column).limit(limit + 1))).all()  # type: ignore[call-overload]
+    if len(rows) > limit:
+        return rows[:limit], _id_of(rows[limit - 1])
+    return rows, None
+
+
+def _id_of(row: Any) -> str:
+    return str(getattr(row, "id", None) or row[0].id)

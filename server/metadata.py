@@ -1,0 +1,10 @@
+"""Imports every table so `SQLModel.metadata` is complete (for Alembic and test set-up)."""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+import server.auth.models
+import server.kernel.outbox  # noqa: F401 - registers its tables
+
+metadata = SQLModel.metadata

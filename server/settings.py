@@ -1,0 +1,98 @@
+"""Settings from the environment (and an optional `.env`), validated once at start-up."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE = "sqlite:///./var/zhixiang.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line a person can act on."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = DEFAULT_SQLITE
+    redis_url: str | None = None
+    # Namespaces every Redis key and channel so several deployments (or test runs) share a server.
+    redis_namespace: str = "zx"
+    stripe_api_key: str | None = None
+    stripe_api_base: str | None = None
+    stripe_connect_api_base: str | None = None
+    stripe_webhook_secret: str | None = None
+    secret_key: str = Field(default="", min_length=0)
+    public_base_url: str = "http://127.0.0.1:8000"
+    environment: str = "development"
+    log_level: str = "INFO"
+    outbox_poll_interval_ms: int = 200
+    # 0 = no pool (a connection per use): for external poolers such as PgBouncer, and the tests.
+    db_pool_size: int = Field(default=10, ge=0, le=200)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("DATABASE_URL must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _known_redis(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_base(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_BASE_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith("postgres")
+
+
+def _ensure_secret(settings: Settings) -> Settings:
+    """A production deployment must bring its own secret; development gets a stable local one."""
+    if settings.secret_key:
+        if len(settings.secret_key) < 16:
+            raise SettingsError("SECRET_KEY is too short: use at least 16 random characters")
+        return settings
+    if settings.is_production:
+        raise SettingsError("SECRET_KEY is required when ENVIRONMENT=production (e.g. `openssl rand -hex 32`)")
+    key_file = Path("var/secret_key")
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+    return settings.model_copy(update={"secret_key": key_file.read_text().strip()})
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings; raise SettingsError with one readable line on failure."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "setting"
+        raise SettingsError(f"{name}: {first['msg']}") from None
+    return _ensure_secret(settings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Server-rendered pages (Jinja) and their small, dependency-free scripts and styles."""

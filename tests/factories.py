@@ -1,0 +1,66 @@
+"""Factories: build just what a test needs, through the services (or the API), nothing more."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar import Litestar
+
+from server.auth.schemas import TokenCreate
+from server.auth.tokens import TokenService
+from server.kernel.principal import Role
+
+_seq = itertools.count(1)
+
+
+async def make_token(app: Litestar, role: Role | str, *, brand_id: str | None = None,
+                     partner_id: str | None = None) -> str:
+    async with app.state.sessionmaker() as session:
+        data = TokenCreate(role=Role(role), brand_id=brand_id, partner_id=partner_id, name="test")
+        _, token = await TokenService(session).issue(data)
+    return token
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def make_brand(client: Any, admin_token: str, **fields: Any) -> dict[str, Any]:
+    n = next(_seq)
+    body = {"name": f"Brand {n}", "slug": f"brand-{n}", "default_currency": "CNY", **fields}
+    response = await client.post("/api/v1/brands", json=body, headers=auth(admin_token))
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def make_sku(client: Any, token: str, brand_id: str, **fields: Any) -> dict[str, Any]:
+    n = next(_seq)
+    body = {"code": f"SKU-{n}", "title": f"Thing {n}", "price_minor": 9900, "stock": 10, **fields}
+    response = await client.post(f"/api/v1/brands/{brand_id}/skus", json=body, headers=auth(token))
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def make_session(client: Any, token: str, brand_id: str, **fields: Any) -> dict[str, Any]:
+    start = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    body = {"title": f"Live {next(_seq)}", "scheduled_start_at": start,
+            "playback_url": "https://example.com/live.m3u8", **fields}
+    response = await client.post(f"/api/v1/brands/{brand_id}/sessions", json=body, headers=auth(token))
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def add_to_lineup(client: Any, token: str, session_id: str, sku_id: str, **fields: Any) -> dict[str, Any]:
+    response = await client.post(f"/api/v1/sessions/{session_id}/lineup", json={"sku_id": sku_id, **fields},
+                                 headers=auth(token))
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def go_live(client: Any, token: str, session_id: str) -> dict[str, Any]:
+    response = await client.post(f"/api/v1/sessions/{session_id}/state", json={"state": "live"},
+                                 headers=auth(token))
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
