@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
 
 from sqlmodel import Field, SQLModel
 
@@ -20,3 +23,26 @@ class Partner(SQLModel, table=True):
     payout_country: str | None = Field(default=None, max_length=2)
     parent_id: str | None = Field(default=None, foreign_key="partners.id", index=True, max_length=40)
     created_at: datetime = utc_field(default_now=True)
+
+
+class PartnershipState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+class Partnership(SQLModel, table=True):
+    """A partner's standing with one brand: applied, approved, rejected or suspended, and the
+    default commission rate (basis points) the brand pays it."""
+
+    __tablename__ = "partnerships"
+    __table_args__ = (sa.UniqueConstraint("brand_id", "partner_id", name="uq_partnership_brand_partner"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    brand_id: str = Field(index=True, max_length=40)
+    partner_id: str = Field(foreign_key="partners.id", index=True, max_length=40)
+    state: str = Field(default=PartnershipState.PENDING, max_length=16)
+    commission_bps: int | None = Field(default=None, description="null: the brand's default rate")
+    created_at: datetime = utc_field(default_now=True)
+    decided_at: datetime | None = utc_field(nullable=True)

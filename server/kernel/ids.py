@@ -12,6 +12,7 @@ PREFIXES = {
     "pin": "pin",
     "token": "tok",
     "partner": "ptn",
+    "partnership": "pts",
     "event": "evt",
 }
 

@@ -1,8 +1,8 @@
-"""foundation: brands, skus, sessions, tokens, outbox
+"""foundation
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:53:07.761677
+Create Date: 2026-11-23 12:56:44.555494
 """
 from collections.abc import Sequence
 
@@ -11,6 +11,7 @@ import sqlmodel
 from alembic import op
 
 import server.kernel.db
+
 
 revision: str = '0001'
 down_revision: str | Sequence[str] | None = None
@@ -103,6 +104,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_live_sessions_brand_id'), ['brand_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_live_sessions_state'), ['state'], unique=False)
 
+    op.create_table('partnerships',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('brand_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('partner_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('commission_bps', sa.Integer(), nullable=True),
+    sa.Column('created_at', server.kernel.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', server.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('brand_id', 'partner_id', name='uq_partnership_brand_partner')
+    )
+    with op.batch_alter_table('partnerships', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_partnerships_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_partnerships_partner_id'), ['partner_id'], unique=False)
+
     op.create_table('skus',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('brand_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -173,6 +190,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_skus_brand_id'))
 
     op.drop_table('skus')
+    with op.batch_alter_table('partnerships', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_partnerships_partner_id'))
+        batch_op.drop_index(batch_op.f('ix_partnerships_brand_id'))
+
+    op.drop_table('partnerships')
     with op.batch_alter_table('live_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_live_sessions_state'))
         batch_op.drop_index(batch_op.f('ix_live_sessions_brand_id'))

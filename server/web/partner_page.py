@@ -1,0 +1,7 @@
+"""Page: partner (filled in by its feature)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTE_HANDLERS: list[Any] = []
