@@ -49,7 +49,7 @@ class Sku(SQLModel, table=True):
     code: str = Field(max_length=64)
     title: str = Field(max_length=200)
     image_url: str | None = Field(default=None, max_length=500)
-    price_minor: int = Field(sa_type=sa.BigInteger)  # type: ignore[call-overload]
+    price_minor: int = Field(sa_type=sa.BigInteger)
     currency: str = Field(max_length=3)
     stock: int = 0
     status: str = Field(default=SkuStatus.ACTIVE, max_length=16)
@@ -87,7 +87,7 @@ class LineupItem(SQLModel, table=True):
     session_id: str = Field(foreign_key="live_sessions.id", index=True, max_length=40)
     sku_id: str = Field(foreign_key="skus.id", index=True, max_length=40)
     position: int = 0
-    live_price_minor: int | None = Field(default=None, sa_type=sa.BigInteger)  # type: ignore[call-overload]
+    live_price_minor: int | None = Field(default=None, sa_type=sa.BigInteger)
     limited_quantity: int | None = None
     created_at: datetime = utc_field(default_now=True)
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-
 from sqlmodel import Field, SQLModel
 
 from server.kernel.db import utc_field

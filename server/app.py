@@ -36,8 +36,8 @@ from server.events import OutboxDispatcher
 from server.kernel.db import make_engine, make_sessionmaker, session_scope
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
-from server.settings import Settings, get_settings
 from server.payments import routes as payment_routes
+from server.settings import Settings, get_settings
 from server.web import routes as web_routes
 
 WEB_DIR = Path(__file__).parent / "web"

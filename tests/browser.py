@@ -15,7 +15,7 @@ from tests.live_server import CHROMIUM, CHROMIUM_ARGS
 @contextlib.asynccontextmanager
 async def chromium() -> AsyncIterator[object]:
     """An async Playwright Browser; skips (locally) or fails (CI) if Chromium is not installed."""
-    if not os.path.exists(CHROMIUM):
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 - a single stat before launching
         message = f"Chromium not found at {CHROMIUM}: `apt-get install chromium` (or set ZX_CHROMIUM)"
         if services.services_required():
             pytest.fail(message, pytrace=False)

@@ -64,7 +64,8 @@ class LineupService:
 async def lineup_of(session: AsyncSession, session_id: str) -> list[LineupItemPublic]:
     """The line-up in display order (also used by the public live room, so no principal here)."""
     stmt = (select(LineupItem, Sku).join(Sku, Sku.id == LineupItem.sku_id)  # type: ignore[arg-type]
-            .where(LineupItem.session_id == session_id).order_by(LineupItem.position, LineupItem.id))
+            .where(LineupItem.session_id == session_id)
+            .order_by(LineupItem.position, LineupItem.id))  # type: ignore[arg-type]
     rows = (await session.exec(stmt)).all()
     return [to_public(item, sku) for item, sku in rows]
 

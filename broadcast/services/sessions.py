@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -54,7 +55,7 @@ class SessionService:
         if live.state in (SessionState.ENDED, SessionState.CANCELLED):
             raise IllegalTransition(f"a {live.state} session can no longer be edited")
         for field, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
-            setattr(live, field, _aware(value) if field == "scheduled_start_at" else _url(value))
+            setattr(live, field, _aware(value) if isinstance(value, datetime) else _url(value))
         self.session.add(live)
         await self.session.commit()
         return live
@@ -105,10 +106,8 @@ def _url(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _aware(value: object) -> object:
-    from datetime import UTC, datetime
-
-    if isinstance(value, datetime) and value.tzinfo is None:
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
         raise InvalidInput("scheduled_start_at needs a time zone (e.g. 2026-11-24T20:00:00+08:00)",
                            extra={"errors": [{"field": "scheduled_start_at", "message": "naive datetime"}]})
-    return value.astimezone(UTC) if isinstance(value, datetime) else value
+    return value.astimezone(UTC)

@@ -58,6 +58,7 @@ class OutboxDispatcher:
             event = await self._claim(session, event_id)
             if event is None:
                 return False
+            topic = event.topic  # read before a rollback expires the instance
             try:
                 await self._run_handlers(session, event)
                 event.delivered_at = utcnow()
@@ -66,7 +67,7 @@ class OutboxDispatcher:
                 return True
             except Exception as exc:
                 await session.rollback()
-                log.warning("event handler failed", event_id=event_id, topic=event.topic, error=repr(exc))
+                log.warning("event handler failed", event_id=event_id, topic=topic, error=repr(exc))
                 await self._record_failure(event_id, exc)
                 return False
 

@@ -102,11 +102,11 @@ def utc_field(*, nullable: bool = False, index: bool = False, default_now: bool 
     """A SQLModel field for an aware UTC timestamp."""
     return Field(
         default_factory=utcnow if default_now else (lambda: None),
-        sa_type=UTCDateTime,  # type: ignore[call-overload]
+        sa_type=UTCDateTime,
         nullable=nullable,
         index=index,
     )
 
 
 def json_field(default_factory: Any = dict) -> Any:
-    return Field(default_factory=default_factory, sa_type=sa.JSON)  # type: ignore[call-overload]
+    return Field(default_factory=default_factory, sa_type=sa.JSON)

@@ -22,7 +22,7 @@ class OutboxEvent(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     topic: str = Field(index=True, max_length=80)
     aggregate_id: str = Field(index=True, max_length=40)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # type: ignore[call-overload]
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     created_at: datetime = utc_field(default_now=True)
     delivered_at: datetime | None = utc_field(nullable=True, index=True)
     attempts: int = 0

@@ -1,7 +1,7 @@
 """foundation
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 12:56:44.555494
 """
 from collections.abc import Sequence
@@ -11,7 +11,6 @@ import sqlmodel
 from alembic import op
 
 import server.kernel.db
-
 
 revision: str = '0001'
 down_revision: str | Sequence[str] | None = None

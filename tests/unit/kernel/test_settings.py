@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from server.settings import SettingsError, load_settings
+
+
+@pytest.mark.parametrize(("env", "name"), [
+    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+    ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+    ({"PUBLIC_BASE_URL": "example.com"}, "PUBLIC_BASE_URL"),
+    ({"DB_POOL_SIZE": "-1"}, "DB_POOL_SIZE"),
+])
+def test_a_bad_setting_is_one_line_naming_it(monkeypatch, env, name):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings(secret_key="x" * 32)
+    message = str(info.value)
+    assert message.startswith(name) and "\n" not in message
+
+
+def test_production_requires_a_secret_key(monkeypatch):
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(SettingsError, match="SECRET_KEY is required"):
+        load_settings()
+
+
+def test_short_secret_key_is_refused():
+    with pytest.raises(SettingsError, match="too short"):
+        load_settings(secret_key="short")
