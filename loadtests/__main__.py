@@ -27,12 +27,19 @@ def benchmarks() -> dict[str, ModuleType]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m loadtests", description="Zhixiang benchmarks (loopback only).")
     sub = parser.add_subparsers(dest="name", required=True, metavar="BENCHMARK")
+    every = sub.add_parser("all", help="run every benchmark, print one table, rewrite BENCHMARKS.md")
+    every.add_argument("--quick", action="store_true", help="short runs (the whole set in under five minutes)")
     for name, module in sorted(benchmarks().items()):
         bench = sub.add_parser(name, help=module.DESCRIPTION, description=module.DESCRIPTION)
         module.add_arguments(bench)
         bench.set_defaults(module=module)
     args = parser.parse_args(argv)
-    figures = args.module.run(args)
+    if args.name == "all":
+        from loadtests.run_all import run_all
+
+        figures = run_all(benchmarks(), args.quick)
+    else:
+        figures = args.module.run(args)
     print(json.dumps(figures, sort_keys=True))
     return 0
 
