@@ -88,6 +88,7 @@ async def read(socket: WebSocket[Any, Any, Any], connection: Connection, room: R
             return
         if not guard.admit():
             if guard.should_close:
+                await connection.send_now(connection.queue.take())  # the pending errors say why
                 await connection.close(CLOSE_FLOOD, "too many messages; slow down and reconnect")
                 return
             if guard.strikes == 1 or guard.strikes % 10 == 0:
