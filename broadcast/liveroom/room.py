@@ -103,7 +103,7 @@ class Room:
         assert self.state is not None
         replay = self.replay_after(last_seq) if last_seq is not None else None
         if replay is None:
-            first = [encode(self.state.snapshot())]
+            first = [encode({**self.state.snapshot(), "worker": self.worker_id})]
         else:
             first = [encode({"type": "resumed", "after_seq": last_seq, "replayed": len(replay)}), *replay]
         connection.queue.floor = self.last_seq

@@ -8,7 +8,6 @@ import httpx
 from tests.factories import auth
 from tests.factories_liveroom import live_session, viewer
 
-
 BAD_FRAMES = [
     ("{not json", "malformed"),
     ("[1, 2]", "malformed"),
