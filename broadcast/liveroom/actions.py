@@ -25,8 +25,7 @@ async def handle(app: Any, room: Room, connection: Connection, message: Message)
         return
     store = runtime.of(app).store
     if isinstance(message, Like):
-        status = await store.like(room.session_id, message.count, connection.ref)
-        room.counters_pending = room.counters_pending or status == WAITING
+        room.buffer_likes(message.count, connection.ref)  # sent to the store by the room's next tick
     elif isinstance(message, Cart):
         await _cart(room, connection, message, store)
     elif isinstance(message, Comment):

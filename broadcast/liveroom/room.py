@@ -35,6 +35,7 @@ class Room:
         self.state: RoomState | None = None
         self.ring: deque[tuple[int, str]] = deque(maxlen=RING)
         self.counters_pending = False
+        self.likes_buffer: Counter[str] = Counter()
         self.closing = False
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -122,6 +123,22 @@ class Room:
     def detach(self, connection: Connection) -> None:
         self.connections.discard(connection)
 
+    def buffer_likes(self, count: int, ref: str | None) -> None:
+        """Likes are summed here and handed to the store once a tick: one Redis call per worker
+        per tick instead of one per tap, whatever the tap rate."""
+        self.likes_buffer[ref or ""] += count
+
+    async def _flush_likes(self) -> None:
+        if not self.likes_buffer:
+            return
+        batch, self.likes_buffer = dict(self.likes_buffer), Counter()
+        try:
+            status = await self.store.like(self.session_id, batch)
+        except Exception:
+            self.likes_buffer.update(batch)  # keep them for the next tick
+            raise
+        self.counters_pending = self.counters_pending or status == WAITING
+
     def viewer_refs(self) -> tuple[int, dict[str, int]]:
         viewers = [c for c in self.connections if not c.console]
         return len(viewers), dict(Counter(c.ref for c in viewers if c.ref))
@@ -132,6 +149,7 @@ class Room:
         next_presence = 0.0
         while True:
             try:
+                await self._flush_likes()
                 if self.counters_pending:
                     self.counters_pending = WAITING in await self.store.flush(self.session_id)
                 if loop.time() >= next_presence:

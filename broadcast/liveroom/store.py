@@ -27,7 +27,8 @@ class RoomStore(Protocol):
     async def append(self, session_id: str, body: dict[str, Any]) -> str:
         """Give `body` the next seq, keep it in the history and publish it; returns the event."""
 
-    async def like(self, session_id: str, count: int, ref: str | None) -> int: ...
+    async def like(self, session_id: str, by_ref: dict[str, int]) -> int:
+        """Add likes (`by_ref`: link code, or "" for none, -> count) and flush if the gate is open."""
 
     async def cart(self, session_id: str, sku_id: str, quantity: int, ref: str | None) -> int: ...
 

@@ -75,11 +75,12 @@ class MemoryRoomStore:
         await self.append(session_id, body)
         return PUBLISHED
 
-    async def like(self, session_id: str, count: int, ref: str | None) -> int:
+    async def like(self, session_id: str, by_ref: dict[str, int]) -> int:
         room = self._rooms[session_id]
-        room.likes += count
-        if ref:
-            room.likes_by_ref[ref] += count
+        for ref, count in by_ref.items():
+            room.likes += count
+            if ref:
+                room.likes_by_ref[ref] += count
         room.dirty.add("likes")
         return await self._flush_one(session_id, "likes")
 

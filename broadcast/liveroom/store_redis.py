@@ -3,6 +3,7 @@ pub/sub subscribers of every worker see one session's events in the same gap-fre
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from importlib import resources
@@ -22,6 +23,7 @@ from broadcast.liveroom.store import (
     merge_refs,
 )
 
+MAX_CONCURRENT_CALLS = 32
 SCRIPT = (resources.files("broadcast.liveroom") / "lua" / "room.lua").read_text()
 KEY_NAMES = ("seq", "history", "likes", "likes_by_ref", "carts", "carts_by_ref", "likes_dirty", "carts_dirty",
              "likes_gate", "carts_gate", "presence_seen", "presence_count", "presence_refs", "viewers_last",
@@ -33,6 +35,8 @@ class RedisRoomStore:
         self.redis = redis
         self.namespace = namespace
         self._script = redis.register_script(SCRIPT)
+        # redis-py's pool refuses (rather than waits) past its size: queue our calls below it.
+        self._calls = asyncio.Semaphore(MAX_CONCURRENT_CALLS)
 
     def key(self, session_id: str, name: str) -> str:
         # The hash tag keeps one session's keys in one Redis Cluster slot (the script uses them together).
@@ -41,13 +45,15 @@ class RedisRoomStore:
     async def _run(self, session_id: str, op: str, *args: Any) -> Any:
         keys = [self.key(session_id, name) for name in KEY_NAMES]
         argv = [channel_of(self.namespace, session_id), HISTORY_MAX, TTL_S, op, *args]
-        return await self._script(keys=keys, args=argv)
+        async with self._calls:
+            return await self._script(keys=keys, args=argv)
 
     async def append(self, session_id: str, body: dict[str, Any]) -> str:
         return _text(await self._run(session_id, "append", body_prefix(body)))
 
-    async def like(self, session_id: str, count: int, ref: str | None) -> int:
-        return int(await self._run(session_id, "like", count, ref or "", COUNTER_GATE_MS))
+    async def like(self, session_id: str, by_ref: dict[str, int]) -> int:
+        pairs = [value for ref, count in by_ref.items() for value in (ref, count)]
+        return int(await self._run(session_id, "like", COUNTER_GATE_MS, *pairs))
 
     async def cart(self, session_id: str, sku_id: str, quantity: int, ref: str | None) -> int:
         return int(await self._run(session_id, "cart", sku_id, quantity, ref or "", COUNTER_GATE_MS))

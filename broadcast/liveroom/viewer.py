@@ -8,6 +8,7 @@ import contextlib
 import secrets
 from typing import Any
 
+import structlog
 from litestar import WebSocket, websocket
 
 from broadcast.liveroom import runtime
@@ -20,6 +21,7 @@ from broadcast.liveroom.messages import Rejected, parse
 from broadcast.liveroom.room import Room
 from server.kernel.cookies import REF_PARAM, VISITOR_COOKIE
 
+log = structlog.get_logger("liveroom")
 CLOSE_NOT_FOUND = 4404
 CLOSE_ENDED = 4410
 
@@ -60,6 +62,7 @@ async def serve(socket: WebSocket[Any, Any, Any], connection: Connection, sessio
         hub.release(room)
         if room.state is not None and room.state.is_closed:
             await connection.close(CLOSE_ENDED, "this live session has ended")
+        await connection.close(1000, "")  # a no-op if already closed
 
 
 async def _run(socket: WebSocket[Any, Any, Any], connection: Connection, room: Room, first: list[str]) -> None:
@@ -98,4 +101,8 @@ async def read(socket: WebSocket[Any, Any, Any], connection: Connection, room: R
         if isinstance(parsed, Rejected):
             connection.answer(error(parsed.code, parsed.detail))
             continue
-        await handle(socket.app, room, connection, parsed)
+        try:
+            await handle(socket.app, room, connection, parsed)
+        except Exception as exc:  # e.g. Redis or the database briefly away: say so, keep the socket
+            log.warning("room message failed", session_id=room.session_id, error=repr(exc))
+            connection.answer(error("unavailable", "that did not go through; please try again"))

@@ -45,11 +45,14 @@ end
 if op == 'append' then
   return publish(ARGV[5])
 elseif op == 'like' then
-  redis.call('INCRBY', KEYS[3], ARGV[5])
-  if ARGV[6] ~= '' then redis.call('HINCRBY', KEYS[4], ARGV[6], ARGV[5]) end
+  -- ARGV: gate_ms, then (ref, count) pairs; ref '' = no link code
+  for i = 6, #ARGV, 2 do
+    redis.call('INCRBY', KEYS[3], ARGV[i + 1])
+    if ARGV[i] ~= '' then redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1]) end
+  end
   redis.call('SET', KEYS[7], '1')
   touch(KEYS[3], KEYS[4], KEYS[7])
-  return flush_likes(tonumber(ARGV[7]))
+  return flush_likes(tonumber(ARGV[5]))
 elseif op == 'cart' then
   redis.call('HINCRBY', KEYS[5], ARGV[5], ARGV[6])
   if ARGV[7] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[7], ARGV[6]) end

@@ -80,8 +80,8 @@ def test_coalesce_keys():
 async def test_memory_store_gives_gap_free_seq_and_gates_likes_to_4_per_second():
     clock, channels = FakeClock(), FakeChannels()
     store = MemoryRoomStore(channels, "ns", clock=clock)  # type: ignore[arg-type]
-    assert await store.like("s1", 5, "A") == PUBLISHED
-    assert await store.like("s1", 5, None) == WAITING  # gate closed: counted, not yet broadcast
+    assert await store.like("s1", {"A": 5}) == PUBLISHED
+    assert await store.like("s1", {"": 5}) == WAITING  # gate closed: counted, not yet broadcast
     assert await store.flush("s1") == (WAITING, IDLE)
     clock.now += 0.25
     assert await store.flush("s1") == (PUBLISHED, IDLE)
@@ -96,7 +96,7 @@ async def test_memory_store_likes_storm_publishes_at_most_4_a_second():
     store = MemoryRoomStore(channels, "ns", clock=clock)  # type: ignore[arg-type]
     for _ in range(2000):  # 2,000 likes over one simulated second, flushing as the room's ticker does
         clock.now += 0.0005
-        await store.like("s1", 1, None)
+        await store.like("s1", {"": 1})
         await store.flush("s1")
     assert len(channels.published) <= 5
     clock.now += 1
