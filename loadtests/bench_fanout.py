@@ -23,7 +23,7 @@ import httpx
 import redis
 
 from loadtests.fanout_clients import likers_process, viewers_process
-from loadtests.processes import cli, free_port, raise_fd_limit, serve_app, serve_process
+from loadtests.processes import cli, free_port, raise_fd_limit, serve_app, serve_process, tree_cpu_s
 
 DESCRIPTION = "live room fan-out: viewers × like storm vs a bare websockets broadcast server"
 READY_TIMEOUT_S = 300
@@ -89,7 +89,7 @@ def _wait(report: Any, kind: str, count: int) -> list[tuple[Any, ...]]:
     return got
 
 
-def measure(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
+def measure(name: str, url: str, args: argparse.Namespace, server_pid: int) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     report, controls = ctx.Queue(), [ctx.Queue() for _ in range(args.clients + 1)]
     share = [args.viewers // args.clients + (1 if i < args.viewers % args.clients else 0) for i in range(args.clients)]
@@ -104,15 +104,17 @@ def measure(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     print(f"  {name}: {connected} viewers connected in {time.monotonic() - started:.1f}s, storm {args.seconds}s",
           flush=True)
     time.sleep(1.0)
+    cpu_before = tree_cpu_s(server_pid)
     for control in controls:
         control.put("go")
     time.sleep(args.seconds + 1.0)  # the storm, plus a second for the last totals to arrive
+    server_cpu = (tree_cpu_s(server_pid) - cpu_before) / (args.seconds + 1.0)
     for control in controls[:-1]:
         control.put("stop")
     done = _wait(report, "done", len(procs))
     for proc in procs:
         proc.join(timeout=30)
-    return _figures(done, args, connected)
+    return {**_figures(done, args, connected), "server_cpu_cores": round(server_cpu, 2)}
 
 
 def _figures(done: list[tuple[Any, ...]], args: argparse.Namespace, connected: int) -> dict[str, Any]:
@@ -159,7 +161,7 @@ def _run_app(args: argparse.Namespace) -> dict[str, Any]:
         try:
             with serve_app(env, workers=args.workers) as app:
                 session_id = _live_session(app.base_url, {**env, "SECRET_KEY": "bench-secret-key-0123456789abcdef"})
-                figures = measure("zhixiang", f"{app.ws_url}/ws/sessions/{session_id}", args)
+                figures = measure("zhixiang", f"{app.ws_url}/ws/sessions/{session_id}", args, app.process.pid)
         finally:
             if use_redis:
                 _forget_namespace(args.redis_url, namespace)
@@ -170,7 +172,7 @@ def _run_baseline(args: argparse.Namespace) -> dict[str, Any]:
     port = free_port()
     command = [sys.executable, "-m", "loadtests.fanout_baseline", "--port", str(port)]
     with serve_process(command, {}, port, health_path=None) as served:
-        return measure("baseline", served.ws_url + "/", args)
+        return measure("baseline", served.ws_url + "/", args, served.process.pid)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -27,6 +27,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children (needs psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return float("nan")
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return float("nan")
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
+
+
 def raise_fd_limit(wanted: int = 65_536) -> int:
     """Lift this process's open-file limit towards `wanted` (within the hard limit); returns it."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,8 @@ class Connection:
     console: bool = False
     queue: SendQueue = field(default_factory=SendQueue)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
-    last_sent_seq: int = 0
+    sending_since: float | None = None
+    pump_task: asyncio.Task[None] | None = None
 
     def deliver(self, seq: int, key: str | None, data: str) -> None:
         self.queue.put(seq, key, data)
@@ -31,25 +33,36 @@ class Connection:
     def answer(self, data: str) -> None:
         self.queue.put_direct(data)
 
-    async def _send(self, data: str) -> None:
-        await asyncio.wait_for(self.socket.send({"type": "websocket.send", "text": data}), SEND_TIMEOUT_S)
+    async def _send_all(self, frames: list[str]) -> None:
+        # No timer per send (that costs more than the send): the room's tick closes a connection
+        # whose send has been stuck for SEND_TIMEOUT_S (see `is_stuck`).
+        self.sending_since = time.monotonic()
+        for data in frames:
+            await self.socket.send({"type": "websocket.send", "text": data})
+        self.sending_since = None
+
+    def abandon(self) -> None:
+        """Stop sending to a peer that stopped reading; its handler then ends and the socket closes."""
+        self.closed.set()
+        if self.pump_task is not None:
+            self.pump_task.cancel()
+
+    def is_stuck(self, now: float) -> bool:
+        return self.sending_since is not None and now - self.sending_since > SEND_TIMEOUT_S
 
     async def send_now(self, frames: list[str]) -> None:
         with contextlib.suppress(Exception):
-            for data in frames:
-                await self._send(data)
+            await self._send_all(frames)
 
     async def pump(self, first: list[str]) -> None:
         """Send the join frames, then everything the room queues, until closed or too slow."""
-        for data in first:
-            await self._send(data)
+        await self._send_all(first)
         while not self.closed.is_set():
             batch = await self.queue.get()
             if self.queue.overflowed:
                 await self.close(CLOSE_TOO_SLOW, "too slow: reconnect with last_seq to resume")
                 return
-            for data in batch:
-                await self._send(data)
+            await self._send_all(batch)
 
     async def close(self, code: int, reason: str) -> None:
         if self.closed.is_set():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -123,6 +124,13 @@ class Room:
     def detach(self, connection: Connection) -> None:
         self.connections.discard(connection)
 
+    def _drop_stuck(self) -> None:
+        """A peer that stopped reading (its send has not finished for a while) leaves the room."""
+        now = time.monotonic()
+        for connection in [c for c in self.connections if c.is_stuck(now)]:
+            self.connections.discard(connection)
+            connection.abandon()
+
     def buffer_likes(self, count: int, ref: str | None) -> None:
         """Likes are summed here and handed to the store once a tick: one Redis call per worker
         per tick instead of one per tap, whatever the tap rate."""
@@ -156,6 +164,7 @@ class Room:
                     next_presence = loop.time() + PRESENCE_EVERY_S
                     # counts added elsewhere (another worker's outbox handler) still get flushed
                     self.counters_pending = WAITING in await self.store.flush(self.session_id)
+                    self._drop_stuck()
                     count, refs = self.viewer_refs()
                     await self.store.presence(self.session_id, self.worker_id, count, refs)
             except Exception as exc:  # Redis may be briefly away: counters wait, the room lives on

@@ -18,7 +18,7 @@ class SendQueue:
         self.floor = 0  # events with seq <= floor are already in the client's snapshot or replay
         self.dropped = 0
         self._items: OrderedDict[object, str] = OrderedDict()
-        self._ready = asyncio.Event()
+        self._waiter: asyncio.Future[None] | None = None  # set only while the pump waits: cheap when busy
         self._direct = itertools.count()
 
     def put(self, seq: int, key: str | None, data: str) -> None:
@@ -39,7 +39,9 @@ class SendQueue:
         if len(self._items) > self.max_queued:
             self.overflowed = True
             self._items.clear()
-        self._ready.set()
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -47,12 +49,14 @@ class SendQueue:
     def take(self) -> list[str]:
         items = list(self._items.values())
         self._items.clear()
-        self._ready.clear()
         return items
 
     async def get(self) -> list[str]:
         """Wait for and take everything queued, oldest first (empty if the queue overflowed)."""
         while not self._items and not self.overflowed:
-            await self._ready.wait()
-            self._ready.clear()
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
         return self.take()

@@ -66,7 +66,7 @@ async def serve(socket: WebSocket[Any, Any, Any], connection: Connection, sessio
 
 
 async def _run(socket: WebSocket[Any, Any, Any], connection: Connection, room: Room, first: list[str]) -> None:
-    pump = asyncio.create_task(_pump_safely(connection, first))
+    pump = connection.pump_task = asyncio.create_task(_pump_safely(connection, first))
     reader = asyncio.create_task(read(socket, connection, room))
     try:
         await asyncio.wait({pump, reader}, return_when=asyncio.FIRST_COMPLETED)

@@ -173,3 +173,29 @@ def test_flood_guard_refuses_then_asks_to_close():
 def test_parse(frame, expected):
     parsed = parse(frame)
     assert parsed == expected if not isinstance(expected, type) else isinstance(parsed, expected)
+
+
+class StuckSocket:
+    async def send(self, message: dict) -> None:
+        import asyncio
+
+        await asyncio.sleep(3600)  # a peer that never reads
+
+
+async def test_a_stuck_peer_is_abandoned_by_the_room_tick(monkeypatch):
+    import asyncio
+
+    from broadcast.liveroom import connection as connection_module
+
+    monkeypatch.setattr(connection_module, "SEND_TIMEOUT_S", 0.05)
+    room = seeded_room(0, ring=[])
+    stuck, fine = Connection(StuckSocket(), "stuck"), Connection(FakeSocket(), "fine")
+    for c in (stuck, fine):
+        room.attach(c, None)
+        c.pump_task = asyncio.create_task(c.pump(["hello"]))
+    await asyncio.sleep(0.1)
+    room._drop_stuck()
+    await asyncio.sleep(0)
+    assert stuck not in room.connections and stuck.pump_task.cancelled()
+    assert fine in room.connections and fine.socket.sent == ["hello"]
+    fine.pump_task.cancel()
