@@ -90,7 +90,10 @@ async def _liker(socket: Any, interval_s: float, until: float, sent: list[float]
     loop = asyncio.get_running_loop()
     next_at = loop.time()
     while loop.time() < until:
-        await socket.send('{"type":"like","count":1}')
+        try:
+            await socket.send('{"type":"like","count":1}')
+        except websockets.ConnectionClosed:
+            return  # the server dropped this liker (overload): the others carry on
         sent.append(time.time())  # the like number len(sent) left now
         next_at += interval_s
         await asyncio.sleep(max(0.0, next_at - loop.time()))
@@ -98,7 +101,8 @@ async def _liker(socket: Any, interval_s: float, until: float, sent: list[float]
 
 async def _likers_main(url: str, connections: int, rate_per_s: float, duration_s: float, control: Any,
                        report: Any) -> None:
-    sockets = [await websockets.connect(url, max_size=2**20, ping_interval=None) for _ in range(connections)]
+    sockets = [await websockets.connect(url, max_size=2**20, ping_interval=None, open_timeout=120)
+               for _ in range(connections)]
     drains = [asyncio.create_task(_drain(s)) for s in sockets]
     report.put(("ready", connections, 0))
     await asyncio.get_running_loop().run_in_executor(None, control.get)

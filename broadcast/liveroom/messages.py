@@ -4,6 +4,7 @@ and a sentence for the `error` event; nothing here raises."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,4 +91,9 @@ def _cart(data: dict[str, Any]) -> Message | Rejected:
     return Cart(sku_id, quantity)
 
 
-READERS = {"like": _like, "comment": _comment, "cart": _cart, "ping": lambda _: Ping()}
+def _ping(data: dict[str, Any]) -> Message | Rejected:
+    return Ping()
+
+
+READERS: dict[str, Callable[[dict[str, Any]], Message | Rejected]] = {
+    "like": _like, "comment": _comment, "cart": _cart, "ping": _ping}

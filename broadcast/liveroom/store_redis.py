@@ -71,7 +71,7 @@ class RedisRoomStore:
         return int(await self.redis.get(self.key(session_id, "seq")) or 0)
 
     async def history_after(self, session_id: str, seq: int) -> list[str]:
-        rows = await self.redis.zrangebyscore(self.key(session_id, "history"), f"({seq}", "+inf")
+        rows: list[Any] = await self.redis.zrangebyscore(self.key(session_id, "history"), f"({seq}", "+inf")
         return [_text(row) for row in rows]
 
     async def counters(self, session_id: str) -> Counters:

@@ -97,7 +97,8 @@ async def read(socket: WebSocket[Any, Any, Any], connection: Connection, room: R
             if guard.strikes == 1 or guard.strikes % 10 == 0:
                 connection.answer(error("rate-limited", "too many messages: at most 20 a second"))
             continue
-        parsed = parse(message.get("text") if message.get("text") is not None else message.get("bytes"))
+        text, data = message.get("text"), message.get("bytes")
+        parsed = parse(text if isinstance(text, str) else data if isinstance(data, bytes) else None)
         if isinstance(parsed, Rejected):
             connection.answer(error(parsed.code, parsed.detail))
             continue
