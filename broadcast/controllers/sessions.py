@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
@@ -28,6 +29,13 @@ A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
 def _deliver_now(request: Request[Any, Any, Any]) -> None:
     """Pins and state changes must reach the live room at once: wake the outbox dispatcher."""
     request.app.state.dispatcher.wakeup.set()
+
+
+async def _lineup_changed(request: Request[Any, Any, Any], session_id: str) -> None:
+    room = getattr(request.app.state, "liveroom", None)
+    if room is not None:  # best effort: a joiner loads the line-up from the database anyway
+        with contextlib.suppress(Exception):
+            await room.publish_lineup(request.app.state.sessionmaker, session_id)
 
 
 class SessionController(Controller):
@@ -67,14 +75,17 @@ class SessionController(Controller):
         return await LineupService(db).list(principal, session_id)
 
     @post("/sessions/{session_id:str}/lineup", opt=roles(A, B), summary="Add a SKU to the line-up")
-    async def add_to_lineup(self, db: AsyncSession, principal: Principal, session_id: str,
-                            data: LineupItemCreate) -> LineupItemPublic:
-        return await LineupService(db).add(principal, session_id, data)
+    async def add_to_lineup(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
+                            session_id: str, data: LineupItemCreate) -> LineupItemPublic:
+        item = await LineupService(db).add(principal, session_id, data)
+        await _lineup_changed(request, session_id)
+        return item
 
     @delete("/sessions/{session_id:str}/lineup/{sku_id:str}", opt=roles(A, B), summary="Remove from line-up")
-    async def remove_from_lineup(self, db: AsyncSession, principal: Principal, session_id: str,
-                                 sku_id: str) -> None:
+    async def remove_from_lineup(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
+                                 session_id: str, sku_id: str) -> None:
         await LineupService(db).remove(principal, session_id, sku_id)
+        await _lineup_changed(request, session_id)
 
     @put("/sessions/{session_id:str}/pin", opt=roles(A, B), summary="Pin the SKU being explained now")
     async def pin(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str,

@@ -14,7 +14,7 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 
 from broadcast.liveroom.hub import RoomHub
-from broadcast.liveroom.loader import load_room
+from broadcast.liveroom.loader import lineup_view, load_room
 from broadcast.liveroom.store import RoomStore
 from broadcast.liveroom.store_memory import MemoryRoomStore
 from broadcast.liveroom.store_redis import RedisRoomStore
@@ -30,6 +30,12 @@ class LiveRoom:
 
     async def publish(self, session_id: str, body: dict[str, Any]) -> str:
         return await self.store.append(session_id, body)
+
+    async def publish_lineup(self, maker: Any, session_id: str) -> None:
+        """The line-up changed (an item added or removed): send the room the new one."""
+        async with maker() as session:
+            items = await lineup_view(session, session_id)
+        await self.publish(session_id, {"type": "lineup", "items": items})
 
 
 def build(app: Litestar) -> LiveRoom:

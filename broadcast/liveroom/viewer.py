@@ -24,6 +24,7 @@ from server.kernel.cookies import REF_PARAM, VISITOR_COOKIE
 log = structlog.get_logger("liveroom")
 CLOSE_NOT_FOUND = 4404
 CLOSE_ENDED = 4410
+CLOSE_UNAVAILABLE = 1013  # "try again later"
 
 
 def last_seq_of(socket: WebSocket[Any, Any, Any]) -> int | None:
@@ -47,7 +48,12 @@ async def viewer_socket(socket: WebSocket[Any, Any, Any], session_id: str) -> No
 async def serve(socket: WebSocket[Any, Any, Any], connection: Connection, session_id: str) -> None:
     """Join the room, run the pump and the reader until either ends, then leave."""
     hub: RoomHub = runtime.of(socket.app).hub
-    room = await hub.room(session_id)
+    try:
+        room = await hub.room(session_id)
+    except Exception as exc:  # Redis or the database away: a clean close the page retries
+        log.warning("room unavailable", session_id=session_id, error=repr(exc))
+        await connection.close(CLOSE_UNAVAILABLE, "the live room is briefly unavailable; retrying")
+        return
     if room is None:
         await connection.close(CLOSE_NOT_FOUND, "no such live session")
         return

@@ -108,3 +108,15 @@ async def test_viewer_count_follows_presence(live):
         await a.close()
         await b.wait_for(lambda e: e["type"] == "viewers" and e["count"] == 1, within_s=5)
     await asyncio.sleep(0)
+
+
+async def test_a_lineup_change_reaches_the_room(live):
+    from tests.factories import add_to_lineup, make_sku
+
+    async with viewer(live.ws()) as v:
+        await v.wait_for(lambda e: e["type"] == "snapshot")
+        async with httpx.AsyncClient(base_url=live.http) as client:
+            sku = await make_sku(client, live.brand_token, live.brand_id, title="Late addition")
+            await add_to_lineup(client, live.brand_token, live.session_id, sku["id"], position=9)
+        lineup = await v.wait_for(lambda e: e["type"] == "lineup")
+    assert [i["title"] for i in lineup["items"]][-1] == "Late addition"
