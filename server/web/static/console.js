@@ -54,7 +54,13 @@
     $("console-comments").append(li);
   }
 
-  function setState(s) { $("state").textContent = s; $("state").className = "badge" + (s === "live" ? " is-live" : ""); }
+  function setState(s) {
+    $("state").textContent = s;
+    $("state").className = "badge" + (s === "live" ? " is-live" : "");
+    $("go-live").disabled = s !== "scheduled";
+    $("end").disabled = s !== "live";
+    $("unpin").disabled = s !== "live";
+  }
 
   var handlers = {
     snapshot: function (e) {

@@ -212,7 +212,10 @@
       return;
     }
     v.src = src;
-    v.addEventListener("error", function () { v.hidden = true; fallback.hidden = false; });
+    v.addEventListener("error", function () {
+      v.hidden = true; fallback.hidden = false;
+      $("fallback-text").textContent = "The video is not reaching us right now — the room is still live.";
+    });
   })();
 
   setInterval(function () { if (!stopped) send({ type: "ping" }); }, 25000);
