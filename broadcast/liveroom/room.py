@@ -77,10 +77,24 @@ class Room:
         event = json.loads(raw)
         seq = int(event["seq"])
         if seq <= self.last_seq:
-            return  # already applied (seen in the seed or a gap fill)
+            if not self._is_restart(seq, raw):
+                return  # already applied (seen in the seed or a gap fill)
+            log.warning("room seq restarted (Redis lost its keys?)", session_id=self.session_id, seq=seq)
+            self.ring.clear()
+            assert self.state is not None
+            self.state.seq = seq - 1
+            for connection in self.connections:
+                connection.queue.floor = seq - 1
         if seq > self.last_seq + 1:
             await self._fill_gap(seq)
         self.accept(event, raw)
+
+    def _is_restart(self, seq: int, raw: str) -> bool:
+        """A seq we have passed, carrying a different event: the sequence began again."""
+        seen = next((old for s, old in self.ring if s == seq), None)
+        if seen is not None:
+            return seen != raw
+        return not self.ring or seq < self.ring[0][0]
 
     async def _fill_gap(self, upto: int) -> None:
         """Events published before our subscription took effect: take them from the history."""

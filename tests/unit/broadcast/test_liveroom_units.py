@@ -199,3 +199,14 @@ async def test_a_stuck_peer_is_abandoned_by_the_room_tick(monkeypatch):
     assert stuck not in room.connections and stuck.pump_task.cancelled()
     assert fine in room.connections and fine.socket.sent == ["hello"]
     fine.pump_task.cancel()
+
+
+async def test_a_restarted_sequence_is_followed_not_ignored():
+    room = seeded_room(600, ring=list(range(100, 601)))
+    connection = Connection(FakeSocket(), "v")
+    room.attach(connection, None)
+    await room.receive(event(600, type="comment", id="600", author="a", text="t", at=""))  # a duplicate
+    assert connection.queue.take() == []
+    await room.receive(event(1, type="likes", total=5))  # Redis lost its keys: seq starts again
+    assert [json.loads(x)["seq"] for x in connection.queue.take()] == [1]
+    assert room.last_seq == 1
