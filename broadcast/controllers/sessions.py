@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post, put
+import contextlib
+from typing import Any
+
+from litestar import Controller, Request, delete, get, patch, post, put
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.schemas import (
@@ -21,6 +24,18 @@ from server.kernel.principal import Principal, Role
 from server.kernel.routing import roles
 
 A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
+
+
+def _deliver_now(request: Request[Any, Any, Any]) -> None:
+    """Pins and state changes must reach the live room at once: wake the outbox dispatcher."""
+    request.app.state.dispatcher.wakeup.set()
+
+
+async def _lineup_changed(request: Request[Any, Any, Any], session_id: str) -> None:
+    room = getattr(request.app.state, "liveroom", None)
+    if room is not None:  # best effort: a joiner loads the line-up from the database anyway
+        with contextlib.suppress(Exception):
+            await room.publish_lineup(request.app.state.sessionmaker, session_id)
 
 
 class SessionController(Controller):
@@ -49,9 +64,10 @@ class SessionController(Controller):
 
     @post("/sessions/{session_id:str}/state", opt=roles(A, B), status_code=200,
           summary="Go live, end or cancel: scheduled → live → ended, scheduled → cancelled")
-    async def transition(self, db: AsyncSession, principal: Principal, session_id: str,
-                         data: SessionTransition) -> SessionPublic:
+    async def transition(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
+                         session_id: str, data: SessionTransition) -> SessionPublic:
         live = await SessionService(db).transition(principal, session_id, data.state)
+        _deliver_now(request)
         return SessionPublic.model_validate(live)
 
     @get("/sessions/{session_id:str}/lineup", opt=roles(A, B, F), summary="The session's line-up")
@@ -59,22 +75,31 @@ class SessionController(Controller):
         return await LineupService(db).list(principal, session_id)
 
     @post("/sessions/{session_id:str}/lineup", opt=roles(A, B), summary="Add a SKU to the line-up")
-    async def add_to_lineup(self, db: AsyncSession, principal: Principal, session_id: str,
-                            data: LineupItemCreate) -> LineupItemPublic:
-        return await LineupService(db).add(principal, session_id, data)
+    async def add_to_lineup(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
+                            session_id: str, data: LineupItemCreate) -> LineupItemPublic:
+        item = await LineupService(db).add(principal, session_id, data)
+        await _lineup_changed(request, session_id)
+        return item
 
     @delete("/sessions/{session_id:str}/lineup/{sku_id:str}", opt=roles(A, B), summary="Remove from line-up")
-    async def remove_from_lineup(self, db: AsyncSession, principal: Principal, session_id: str,
-                                 sku_id: str) -> None:
+    async def remove_from_lineup(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
+                                 session_id: str, sku_id: str) -> None:
         await LineupService(db).remove(principal, session_id, sku_id)
+        await _lineup_changed(request, session_id)
 
     @put("/sessions/{session_id:str}/pin", opt=roles(A, B), summary="Pin the SKU being explained now")
-    async def pin(self, db: AsyncSession, principal: Principal, session_id: str, data: PinRequest) -> PinPublic:
-        return PinPublic.model_validate(await SessionService(db).pin(principal, session_id, data.sku_id))
+    async def pin(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str,
+                  data: PinRequest) -> PinPublic:
+        pin = await SessionService(db).pin(principal, session_id, data.sku_id)
+        _deliver_now(request)
+        return PinPublic.model_validate(pin)
 
     @delete("/sessions/{session_id:str}/pin", opt=roles(A, B), status_code=200, summary="Unpin")
-    async def unpin(self, db: AsyncSession, principal: Principal, session_id: str) -> PinPublic:
-        return PinPublic.model_validate(await SessionService(db).pin(principal, session_id, None))
+    async def unpin(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
+                    session_id: str) -> PinPublic:
+        pin = await SessionService(db).pin(principal, session_id, None)
+        _deliver_now(request)
+        return PinPublic.model_validate(pin)
 
     @get("/sessions/{session_id:str}/pins", opt=roles(A, B, F), summary="Pin history with timestamps")
     async def pins(self, db: AsyncSession, principal: Principal, session_id: str, cursor: str | None = None,
