@@ -14,6 +14,10 @@ PREFIXES = {
     "partner": "ptn",
     "partnership": "pts",
     "event": "evt",
+    "link": "lnk",
+    "click": "clk",
+    "attribution": "atr",
+    "binding": "bnd",
 }
 
 
