@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import auth, make_brand, make_session, make_sku, make_token
-from tests.factories_distribution import api_world, approve, make_link, make_partner
+from tests.factories_distribution import api_world, make_link, make_partner
 
 
 def is_problem(response, status, slug=None):
