@@ -72,8 +72,8 @@ class Link(SQLModel, table=True):
 
 
 class Click(SQLModel, table=True):
-    """One counted visit through a link (duplicates within the de-duplication window are not
-    stored; bots are stored with `is_bot` so they can be audited but are never counted)."""
+    """One visit through a link. Only visits that are neither bots nor duplicates (the same visitor
+    on the same link within the de-duplication window) count; the others are kept for audit."""
 
     __tablename__ = "clicks"
     __table_args__ = (sa.Index("ix_clicks_visitor_clicked", "visitor_id", "clicked_at"),)
@@ -85,6 +85,7 @@ class Click(SQLModel, table=True):
     session_id: str | None = Field(default=None, index=True, max_length=40)
     visitor_id: str = Field(max_length=64)
     is_bot: bool = False
+    is_duplicate: bool = False
     user_agent: str | None = Field(default=None, max_length=200)
     clicked_at: datetime = utc_field()
 

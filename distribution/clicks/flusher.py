@@ -10,80 +10,104 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from distribution.clicks.buffer import ClickBuffer, ClickRecord, MemoryClickBuffer, RedisClickBuffer
+from distribution.clicks.buffer import (
+    BOT,
+    DUPLICATE,
+    ClickClassifier,
+    ClickQueue,
+    ClickRecord,
+    MemoryClassifier,
+    RedisClassifier,
+)
 from distribution.models import Click
 
 log = logging.getLogger(__name__)
 BATCH = 2000
+INSERT_PG = ("INSERT INTO clicks (id, link_id, partner_id, brand_id, session_id, visitor_id, is_bot, is_duplicate, "
+             "user_agent, clicked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING")
 
 
-def _row(click: ClickRecord) -> dict[str, Any]:
-    return {"id": click.id, "link_id": click.link_id, "partner_id": click.partner_id, "brand_id": click.brand_id,
-            "session_id": click.session_id, "visitor_id": click.visitor_id[:64], "is_bot": click.is_bot,
-            "user_agent": (click.user_agent or "")[:200] or None,
-            "clicked_at": datetime.fromtimestamp(click.clicked_at, UTC)}
+COLUMNS = ("id", "link_id", "partner_id", "brand_id", "session_id", "visitor_id", "is_bot", "is_duplicate",
+           "user_agent", "clicked_at")
+
+
+def _row(click: ClickRecord, code: int) -> tuple[Any, ...]:
+    return (click.id, click.link_id, click.partner_id, click.brand_id, click.session_id, click.visitor_id[:64],
+            code == BOT, code == DUPLICATE, (click.user_agent or "")[:200] or None,
+            datetime.fromtimestamp(click.clicked_at, UTC))
 
 
 class ClickFlusher:
-    def __init__(self, buffer: ClickBuffer, sessionmaker: async_sessionmaker[Any], interval_s: float) -> None:
-        self.buffer, self.sessionmaker, self.interval_s = buffer, sessionmaker, interval_s
+    def __init__(self, queue: ClickQueue, classifier: ClickClassifier, sessionmaker: async_sessionmaker[Any],
+                 interval_s: float) -> None:
+        self.queue, self.classifier, self.sessionmaker, self.interval_s = queue, classifier, sessionmaker, interval_s
         self.written = 0
 
-    async def flush_once(self) -> int | None:
-        """Write one batch; None when another worker holds the flush lock."""
-        batch = await self.buffer.take(BATCH)
-        if batch is None:
-            return None
+    async def flush_once(self) -> int:
+        """Classify and write one batch; it leaves the queue only once it is in the database."""
+        batch = self.queue.take(BATCH)
         if batch:
-            await self._insert(batch)
-            await self.buffer.commit(len(batch))
+            codes = await self.classifier.classify(batch)
+            await self._insert([_row(click, code) for click, code in zip(batch, codes, strict=True)])
+            self.queue.commit(len(batch))
             self.written += len(batch)
-        await self.buffer.release()
         return len(batch)
 
-    async def _insert(self, batch: list[ClickRecord]) -> None:
+    async def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        # Idempotent: a batch replayed after a failure inserts nothing twice.
         async with self.sessionmaker() as session:
-            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-            # Idempotent: a batch replayed after a crash or lost lock inserts nothing twice.
-            stmt = dialect.insert(Click.__table__).on_conflict_do_nothing(index_elements=["id"])  # type: ignore[attr-defined]
-            await session.execute(stmt, [_row(c) for c in batch])
+            if session.get_bind().dialect.name == "postgresql":
+                await self._insert_asyncpg(session, rows)
+            else:
+                stmt = sqlite.insert(Click.__table__).on_conflict_do_nothing(index_elements=["id"])  # type: ignore[attr-defined]
+                await session.execute(stmt, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
             await session.commit()
 
-    async def drain(self, timeout_s: float = 15.0) -> None:
-        """Flush until the buffer is empty (waiting out another worker's lock), or time runs out."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        while await self.buffer.pending() > 0 and loop.time() < deadline:
-            if await self.flush_once() is None:
-                await asyncio.sleep(0.05)
+    async def _insert_asyncpg(self, session: Any, rows: list[tuple[Any, ...]]) -> None:
+        """The driver's own pipelined executemany: this path carries every click of every worker."""
+        connection = await session.connection()
+        raw = (await connection.get_raw_connection()).driver_connection
+        await raw.executemany(INSERT_PG, rows)
+
+    async def drain(self, attempts: int = 5) -> None:
+        """Flush until the queue is empty; a failing database gets a few tries before giving up."""
+        for _ in range(attempts):
+            try:
+                while await self.flush_once() > 0:
+                    pass
+                return
+            except Exception:
+                log.exception("click flush failed while draining; retrying")
+                await asyncio.sleep(0.5)
 
     async def run(self) -> None:
         while True:
             try:
-                while (await self.flush_once() or 0) >= BATCH:
+                while await self.flush_once() >= BATCH:
                     pass
-            except Exception:  # a database or Redis hiccup: the clicks stay buffered, try again
+            except Exception:  # a database or Redis hiccup: the clicks stay queued, try again
                 log.exception("click flush failed; will retry")
             await asyncio.sleep(self.interval_s)
 
 
-def make_buffer(state: Any) -> ClickBuffer:
+def make_classifier(state: Any) -> ClickClassifier:
     settings = state.settings
     if state.redis is not None:
-        return RedisClickBuffer(state.redis, settings.redis_namespace, settings.click_dedupe_seconds,
-                                settings.click_bot_ip_per_minute)
-    return MemoryClickBuffer(settings.click_dedupe_seconds, settings.click_bot_ip_per_minute)
+        return RedisClassifier(state.redis, settings.redis_namespace, settings.click_dedupe_seconds,
+                               settings.click_bot_ip_per_minute)
+    return MemoryClassifier(settings.click_dedupe_seconds, settings.click_bot_ip_per_minute)
 
 
 @asynccontextmanager
 async def click_flusher_lifespan(app: Any) -> AsyncIterator[None]:
-    """Start the background flusher; on a clean shutdown write every buffered click first."""
-    buffer = make_buffer(app.state)
-    flusher = ClickFlusher(buffer, app.state.sessionmaker, app.state.settings.click_flush_interval_ms / 1000)
-    app.state.click_buffer, app.state.click_flusher = buffer, flusher
+    """Start the background flusher; on a clean shutdown write every queued click first."""
+    queue = ClickQueue()
+    flusher = ClickFlusher(queue, make_classifier(app.state), app.state.sessionmaker,
+                           app.state.settings.click_flush_interval_ms / 1000)
+    app.state.click_queue, app.state.click_flusher = queue, flusher
     task = asyncio.create_task(flusher.run(), name="click-flusher")
     try:
         yield
@@ -91,16 +115,9 @@ async def click_flusher_lifespan(app: Any) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        try:
-            await flusher.drain()
-        except Exception:
-            log.exception("final click flush failed; %s clicks remain buffered", await _pending(buffer))
+        await flusher.drain()
+        if len(queue):
+            log.error("%s clicks could not be written at shutdown", len(queue))
 
 
-async def _pending(buffer: ClickBuffer) -> int | str:
-    with contextlib.suppress(Exception):
-        return await buffer.pending()
-    return "unknown"
-
-
-__all__ = ["ClickFlusher", "MemoryClickBuffer", "click_flusher_lifespan", "make_buffer"]
+__all__ = ["ClickFlusher", "click_flusher_lifespan", "make_classifier"]

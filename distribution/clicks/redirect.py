@@ -1,15 +1,18 @@
-"""`GET /l/{code}`: record the click (buffered) and send the visitor on with a signed cookie."""
+"""`GET /l/{code}`: note the click and send the visitor on with a signed attribution cookie.
+
+The hot path does no I/O once the code is cached: it appends the click to this worker's queue
+(see buffer.py) and writes its headers directly, because this route is the one that sees the
+traffic of every partner's every share."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
-from litestar import Request, Response, get
-from litestar.response import Redirect, Template
+from litestar import Request, get
+from litestar.response.base import ASGIResponse
 
-from distribution.clicks.bots import is_bot_agent
-from distribution.clicks.buffer import ClickBuffer, ClickRecord
+from distribution.clicks.buffer import ClickQueue, ClickRecord
 from distribution.clicks.resolve import LinkResolver, ResolvedLink
 from distribution.clicks.token import AttributionClaim, sign_claim
 from server.kernel.clock import utcnow
@@ -18,6 +21,8 @@ from server.kernel.ids import new_id
 
 ATTRIBUTION_MAX_AGE = 365 * 86400  # the longest window a brand may set; the window itself is checked on payment
 VISITOR_MAX_AGE = 2 * 365 * 86400
+VISITOR_KEY = VISITOR_COOKIE.encode()
+VISITOR_PREFIX = VISITOR_KEY + b"="
 
 
 def _resolver(state: Any) -> LinkResolver:
@@ -27,40 +32,57 @@ def _resolver(state: Any) -> LinkResolver:
     return resolver  # type: ignore[no-any-return]
 
 
-def _not_found(code: str) -> Template:
-    return Template("link_not_found.html", context={"code": code[:24]}, status_code=404)
+def _cookie(name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
+    # Values are url-safe base64 and ids: nothing to quote.
+    return b"set-cookie", f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax".encode()
 
 
 @get("/l/{code:str}", include_in_schema=False, summary="Follow a partner's tracked link")
-async def follow_link(request: Request[Any, Any, Any], code: str) -> Response[Any] | Template:
+async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIResponse:
     state = request.app.state
     resolved = await _resolver(state).resolve(state, code)
     if resolved is None:
-        return _not_found(code)
-    response = Redirect(resolved.location, status_code=302)
-    response.headers["Cache-Control"] = "no-store"
-    visitor_id = request.cookies.get(VISITOR_COOKIE) or ""
+        return _not_found(request, code)
+    headers = [(b"location", resolved.location.encode()), (b"cache-control", b"no-store")]
+    agent, visitor_id = _agent_and_visitor(request.scope["headers"])
     if not 8 <= len(visitor_id) <= 64:
         visitor_id = secrets.token_urlsafe(16)
-        response.set_cookie(VISITOR_COOKIE, visitor_id, max_age=VISITOR_MAX_AGE, httponly=True, samesite="lax")
+        headers.append(_cookie(VISITOR_COOKIE, visitor_id, VISITOR_MAX_AGE))
     if resolved.attributes:
-        await _record(request, state, resolved, visitor_id, response)
-    return response
+        headers.append(_record(request, state, resolved, visitor_id, agent))
+    return ASGIResponse(status_code=302, encoded_headers=headers)
 
 
-async def _record(request: Request[Any, Any, Any], state: Any, resolved: ResolvedLink, visitor_id: str,
-                  response: Response[Any]) -> None:
+def _agent_and_visitor(raw_headers: Any) -> tuple[str | None, str]:
+    """User agent and `zx_vid` straight from the raw headers: the only two this route reads, so it
+    skips building the full header and cookie maps."""
+    agent, visitor_id = None, ""
+    for name, value in raw_headers:
+        if name == b"user-agent":
+            agent = value[:200].decode("latin-1")
+        elif name == b"cookie" and VISITOR_PREFIX in value:
+            for part in value.split(b";"):
+                key, _, cookie_value = part.strip().partition(b"=")
+                if key == VISITOR_KEY:
+                    visitor_id = cookie_value.decode("latin-1").strip('"')
+    return agent, visitor_id
+
+
+def _not_found(request: Request[Any, Any, Any], code: str) -> ASGIResponse:
+    """A friendly page, not an API error: whoever follows a dead link is a person with a phone."""
+    page = request.app.template_engine.get_template("link_not_found.html").render(code=code[:24])
+    return ASGIResponse(body=page, status_code=404, media_type="text/html; charset=utf-8")
+
+
+def _record(request: Request[Any, Any, Any], state: Any, resolved: ResolvedLink, visitor_id: str,
+            agent: str | None) -> tuple[bytes, bytes]:
     now = utcnow()
-    agent = request.headers.get("user-agent")
     click = ClickRecord(id=new_id("clk"), link_id=resolved.link_id, partner_id=resolved.partner_id,
                         brand_id=resolved.brand_id, session_id=resolved.session_id, visitor_id=visitor_id,
-                        user_agent=agent[:200] if agent else None, clicked_at=now.timestamp())
-    buffer: ClickBuffer = state.click_buffer
-    ip = request.client.host if request.client else "unknown"
-    # A repeat visit within the de-duplication window names the first click, so the cookie never
-    # points at a click that was not stored; its time is this visit's (the last click).
-    _, click_id = await buffer.record(click, ip, is_bot_agent(agent))
-    claim = AttributionClaim(link_id=resolved.link_id, partner_id=resolved.partner_id, click_id=click_id,
+                        user_agent=agent or None,
+                        ip=request.client.host if request.client else "unknown", clicked_at=now.timestamp())
+    queue: ClickQueue = state.click_queue
+    queue.append(click)
+    claim = AttributionClaim(link_id=resolved.link_id, partner_id=resolved.partner_id, click_id=click.id,
                              clicked_at=now)
-    response.set_cookie(ATTRIBUTION_COOKIE, sign_claim(state.settings.secret_key, claim),
-                        max_age=ATTRIBUTION_MAX_AGE, httponly=True, samesite="lax")
+    return _cookie(ATTRIBUTION_COOKIE, sign_claim(state.settings.secret_key, claim), ATTRIBUTION_MAX_AGE)

@@ -90,7 +90,8 @@ class FunnelService:
 
     async def _add_clicks(self, session_id: str, rows: dict[str, FunnelRow]) -> None:
         stmt = (select(Click.link_id, func.count()).where(Click.session_id == session_id,
-                                                           col(Click.is_bot).is_(False))
+                                                           col(Click.is_bot).is_(False),
+                                                           col(Click.is_duplicate).is_(False))
                 .group_by(Click.link_id))
         for link_id, count in (await self.session.exec(stmt)).all():
             if link_id in rows:

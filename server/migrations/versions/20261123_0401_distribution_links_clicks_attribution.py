@@ -2,7 +2,7 @@
 
 Revision ID: 0401
 Revises: 0001
-Create Date: 2026-11-23 13:02:19.549486
+Create Date: 2026-11-23 13:15:09.963254
 """
 from collections.abc import Sequence
 
@@ -52,6 +52,7 @@ def upgrade() -> None:
     sa.Column('session_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('visitor_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('is_bot', sa.Boolean(), nullable=False),
+    sa.Column('is_duplicate', sa.Boolean(), nullable=False),
     sa.Column('user_agent', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('clicked_at', server.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
