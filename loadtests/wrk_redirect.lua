@@ -1,6 +1,7 @@
 -- wrk script for `python -m loadtests redirect`: every request is a new visitor (its own zx_vid
 -- cookie, so de-duplication keeps every click) with a phone browser's user agent; at the end it
--- prints how many requests the threads sent, to compare with the clicks recorded.
+-- prints how many times request() ran. wrk runs it once per thread before it connects for real
+-- and never sends that one (visitor number 1), so the benchmark checks clicks by number.
 local threads = {}
 local counter = 0
 
