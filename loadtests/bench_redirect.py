@@ -54,7 +54,7 @@ def wrk(url: str, seconds: int, args: argparse.Namespace, nonce: str) -> dict[st
     figures: dict[str, Any] = {"sent": int(re.search(r"SENT (\d+)", out).group(1))}  # type: ignore[union-attr]
     figures["completed"] = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     figures["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    figures["p99"] = re.search(r"99%\s+(\S+)", out).group(1)  # type: ignore[union-attr]
+    figures["p99"] = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     figures["non_3xx"] = int(bad.group(1)) if bad else 0
@@ -212,7 +212,8 @@ per-IP bot rate is off for the run (all load comes from 127.0.0.1).
 - non-3xx responses: {f['non_3xx']}; socket errors: {', '.join(f['socket_errors'])}
 - clicks check after a clean stop (SIGTERM; the final flush took part of {f['shutdown_s']} s):
   wrk sent {f['requests_sent']:,} requests (its `request()` ran {f['requests_generated_by_wrk']:,} times: once more
-  per thread and run, before connecting) and received {f['responses_received_by_wrk']:,} 302s; PostgreSQL holds {f['clicks_recorded']:,} counted clicks (bots {f['bots_recorded']}, duplicates
+  per thread and run, before connecting) and received {f['responses_received_by_wrk']:,} 302s;
+ PostgreSQL holds {f['clicks_recorded']:,} counted clicks (bots {f['bots_recorded']}, duplicates
   {f['duplicates_recorded']}). Request numbers missing: {f['in_flight_at_stop']} among the last
   {f['connections']} of a run (in flight when wrk closed its sockets, never answered), {f['clicks_lost']}
   further back. None lost: **{f['none_lost']}**.
