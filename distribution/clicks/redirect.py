@@ -29,7 +29,7 @@ def _resolver(state: Any) -> LinkResolver:
     resolver = getattr(state, "link_resolver", None)
     if resolver is None:
         resolver = state.link_resolver = LinkResolver(state.settings.link_cache_seconds)
-    return resolver  # type: ignore[no-any-return]
+    return resolver
 
 
 def _cookie(name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
@@ -70,7 +70,8 @@ def _agent_and_visitor(raw_headers: Any) -> tuple[str | None, str]:
 
 def _not_found(request: Request[Any, Any, Any], code: str) -> ASGIResponse:
     """A friendly page, not an API error: whoever follows a dead link is a person with a phone."""
-    page = request.app.template_engine.get_template("link_not_found.html").render(code=code[:24])
+    engine: Any = request.app.template_engine
+    page = engine.get_template("link_not_found.html").render(code=code[:24])
     return ASGIResponse(body=page, status_code=404, media_type="text/html; charset=utf-8")
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LineupItem, LiveSession, SessionState
@@ -71,9 +71,10 @@ async def _target_session(session: AsyncSession, link: Link) -> str | None:
     if link.target == LinkTarget.SESSION:
         return link.session_id
     stmt = select(LiveSession).where(LiveSession.brand_id == link.brand_id,
-                                     LiveSession.state.in_([SessionState.LIVE, SessionState.SCHEDULED]))  # type: ignore[attr-defined]
+                                     col(LiveSession.state).in_([SessionState.LIVE, SessionState.SCHEDULED]))
     if link.target == LinkTarget.SKU:
-        stmt = stmt.join(LineupItem, LineupItem.session_id == LiveSession.id).where(LineupItem.sku_id == link.sku_id)
+        stmt = (stmt.join(LineupItem, col(LineupItem.session_id) == col(LiveSession.id))
+                .where(LineupItem.sku_id == link.sku_id))
     rows = (await session.exec(stmt)).all()
     rows = sorted(rows, key=lambda s: (s.state != SessionState.LIVE, s.scheduled_start_at))
     return rows[0].id if rows else None

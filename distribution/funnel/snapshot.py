@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -82,8 +82,8 @@ class FunnelService:
     async def _links(self, session_id: str, only: str | None) -> Sequence[Link]:
         clicked = select(Click.link_id).where(Click.session_id == session_id).distinct()
         ordered = select(FunnelOrder.link_id).where(FunnelOrder.session_id == session_id).distinct()
-        stmt = select(Link).where((Link.session_id == session_id) | col(Link.id).in_(clicked) |
-                                  col(Link.id).in_(ordered))
+        stmt = select(Link).where(or_(col(Link.session_id) == session_id, col(Link.id).in_(clicked),
+                                      col(Link.id).in_(ordered)))
         if only is not None:
             stmt = stmt.where(Link.partner_id == only)
         return (await self.session.exec(stmt.order_by(col(Link.id)))).all()
