@@ -79,8 +79,10 @@ class Click(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_clicks_visitor_clicked", "visitor_id", "clicked_at"),)
 
     id: str = Field(primary_key=True, max_length=40)
-    link_id: str = Field(index=True, max_length=40)
-    partner_id: str = Field(index=True, max_length=40)
+    # Indexed only for what reads them (the funnel by session, attribution by visitor): every
+    # index is paid for on each of the thousands of inserts a second.
+    link_id: str = Field(max_length=40)
+    partner_id: str = Field(max_length=40)
     brand_id: str = Field(max_length=40)
     session_id: str | None = Field(default=None, index=True, max_length=40)
     visitor_id: str = Field(max_length=64)

@@ -2,7 +2,7 @@
 
 Revision ID: 0401
 Revises: 0001
-Create Date: 2026-11-23 13:15:09.963254
+Create Date: 2026-11-23 13:26:25.554384
 """
 from collections.abc import Sequence
 
@@ -58,8 +58,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('clicks', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_clicks_link_id'), ['link_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_clicks_partner_id'), ['partner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_clicks_session_id'), ['session_id'], unique=False)
         batch_op.create_index('ix_clicks_visitor_clicked', ['visitor_id', 'clicked_at'], unique=False)
 
@@ -152,8 +150,6 @@ def downgrade() -> None:
     with op.batch_alter_table('clicks', schema=None) as batch_op:
         batch_op.drop_index('ix_clicks_visitor_clicked')
         batch_op.drop_index(batch_op.f('ix_clicks_session_id'))
-        batch_op.drop_index(batch_op.f('ix_clicks_partner_id'))
-        batch_op.drop_index(batch_op.f('ix_clicks_link_id'))
 
     op.drop_table('clicks')
     with op.batch_alter_table('attributions', schema=None) as batch_op:
