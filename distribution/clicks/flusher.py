@@ -25,7 +25,7 @@ from distribution.clicks.buffer import (
 from distribution.models import Click
 
 log = logging.getLogger(__name__)
-BATCH = 2000
+BATCH = 1000  # one batch per event-loop turn: bigger ones stall the redirects sharing the worker
 INSERT_PG = ("INSERT INTO clicks (id, link_id, partner_id, brand_id, session_id, visitor_id, is_bot, is_duplicate, "
              "user_agent, clicked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import Any
 
 from litestar import WebSocket, websocket
@@ -13,15 +14,30 @@ from litestar.exceptions import WebSocketDisconnect
 
 from distribution.funnel.snapshot import FunnelService
 from server.auth.guard import authenticate
-from server.kernel.principal import Principal
+from server.kernel.principal import Principal, Role
 from server.kernel.problems import NotAuthenticated, Problem
 
 PUSH_INTERVAL_S = 1.0
 
 
+# Sockets watching the same session with the same scope share one computation per interval, so a
+# brand page opened by a hundred people costs the database what one costs.
+_recent: dict[tuple[str, str | None, str | None], tuple[float, str]] = {}
+
+
 async def _snapshot_json(state: Any, principal: Principal, session_id: str) -> str:
+    key = (session_id, principal.brand_id if principal.role is not Role.PARTNER else None,
+           principal.partner_id if principal.role is Role.PARTNER else None)
+    now = time.monotonic()
+    hit = _recent.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     async with state.sessionmaker() as session:
-        return (await FunnelService(session, state).snapshot(principal, session_id)).model_dump_json()
+        current = (await FunnelService(session, state).snapshot(principal, session_id)).model_dump_json()
+    if len(_recent) > 10_000:
+        _recent.clear()
+    _recent[key] = (now + PUSH_INTERVAL_S * 0.9, current)
+    return current
 
 
 async def _watch_close(socket: WebSocket[Any, Any, Any]) -> None:
