@@ -44,17 +44,30 @@ class ClickFlusher:
     def __init__(self, queue: ClickQueue, classifier: ClickClassifier, sessionmaker: async_sessionmaker[Any],
                  interval_s: float) -> None:
         self.queue, self.classifier, self.sessionmaker, self.interval_s = queue, classifier, sessionmaker, interval_s
+        self.fallback = MemoryClassifier(getattr(classifier, "dedupe_seconds", 3600),
+                                         getattr(classifier, "ip_per_minute", 0))
         self.written = 0
 
     async def flush_once(self) -> int:
         """Classify and write one batch; it leaves the queue only once it is in the database."""
         batch = self.queue.take(BATCH)
         if batch:
-            codes = await self.classifier.classify(batch)
+            codes = await self._classify(batch)
             await self._insert([_row(click, code) for click, code in zip(batch, codes, strict=True)])
             self.queue.commit(len(batch))
             self.written += len(batch)
         return len(batch)
+
+    async def _classify(self, batch: list[ClickRecord]) -> list[int]:
+        """Redis down must not hold clicks back: this worker's own memory decides meanwhile (so a
+        duplicate seen only by another worker may count twice until Redis is back)."""
+        try:
+            return await self.classifier.classify(batch)
+        except Exception:
+            if isinstance(self.classifier, MemoryClassifier):
+                raise
+            log.exception("click classification via Redis failed; classifying in memory")
+            return await self.fallback.classify(batch)
 
     async def _insert(self, rows: list[tuple[Any, ...]]) -> None:
         # Idempotent: a batch replayed after a failure inserts nothing twice.

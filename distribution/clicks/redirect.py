@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import structlog
 from litestar import Request, get
 from litestar.response.base import ASGIResponse
 
@@ -19,6 +20,7 @@ from server.kernel.clock import utcnow
 from server.kernel.cookies import ATTRIBUTION_COOKIE, VISITOR_COOKIE
 from server.kernel.ids import new_id
 
+log = structlog.get_logger(__name__)
 ATTRIBUTION_MAX_AGE = 365 * 86400  # the longest window a brand may set; the window itself is checked on payment
 VISITOR_MAX_AGE = 2 * 365 * 86400
 VISITOR_KEY = VISITOR_COOKIE.encode()
@@ -40,7 +42,11 @@ def _cookie(name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
 @get("/l/{code:str}", include_in_schema=False, summary="Follow a partner's tracked link")
 async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIResponse:
     state = request.app.state
-    resolved = await _resolver(state).resolve(state, code)
+    try:
+        resolved = await _resolver(state).resolve(state, code)
+    except Exception:  # the database is unreachable: a person is waiting, tell them plainly
+        log.exception("link lookup failed", code=code[:24])
+        return _not_found(request, code, status_code=503)
     if resolved is None:
         return _not_found(request, code)
     headers = [(b"location", resolved.location.encode()), (b"cache-control", b"no-store")]
@@ -68,11 +74,11 @@ def _agent_and_visitor(raw_headers: Any) -> tuple[str | None, str]:
     return agent, visitor_id
 
 
-def _not_found(request: Request[Any, Any, Any], code: str) -> ASGIResponse:
+def _not_found(request: Request[Any, Any, Any], code: str, status_code: int = 404) -> ASGIResponse:
     """A friendly page, not an API error: whoever follows a dead link is a person with a phone."""
     engine: Any = request.app.template_engine
-    page = engine.get_template("link_not_found.html").render(code=code[:24])
-    return ASGIResponse(body=page, status_code=404, media_type="text/html; charset=utf-8")
+    page = engine.get_template("link_not_found.html").render(code=code[:24], unavailable=status_code == 503)
+    return ASGIResponse(body=page, status_code=status_code, media_type="text/html; charset=utf-8")
 
 
 def _record(request: Request[Any, Any, Any], state: Any, resolved: ResolvedLink, visitor_id: str,

@@ -129,3 +129,29 @@ async def test_many_clicks_from_one_address_are_marked_as_bots(db_url):
             await client.get(f"/l/{world.link['code']}", headers=BROWSER, follow_redirects=False)
         await app.state.click_flusher.drain()
         assert sorted(r.is_bot for r in await clicks(app)) == [False, False, True, True]
+
+
+async def test_an_unreachable_database_gives_a_friendly_page_not_a_500(app, client):
+    class DatabaseDown:
+        async def resolve(self, state, code):
+            raise ConnectionRefusedError("database is down")
+
+    app.state.link_resolver = DatabaseDown()
+    response = await client.get("/l/abcdefghijk", headers=BROWSER, follow_redirects=False)
+    assert response.status_code == 503 and response.headers["content-type"].startswith("text/html")
+    assert "try again" in response.text
+
+
+async def test_clicks_are_still_written_while_redis_classification_fails(app, client):
+    class Broken:
+        dedupe_seconds, ip_per_minute = 3600, 0
+
+        async def classify(self, batch):
+            raise ConnectionError("redis is down")
+
+    world = await api_world(app, client)
+    app.state.click_flusher.classifier = Broken()
+    client.cookies.clear()
+    await client.get(f"/l/{world.link['code']}", headers=BROWSER, follow_redirects=False)
+    await app.state.click_flusher.drain()
+    assert len(await clicks(app)) == 1 and await pending(app) == 0
