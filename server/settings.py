@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # interval (a clean shutdown writes them all; a crash loses at most one interval).
     click_dedupe_seconds: int = Field(default=3600, ge=1)
     click_bot_ip_per_minute: int = Field(default=120, ge=0)
-    click_flush_interval_ms: int = Field(default=250, ge=10)
+    click_flush_interval_ms: int = Field(default=100, ge=10)
     link_cache_seconds: float = Field(default=10.0, ge=0)
 
     @field_validator("database_url")

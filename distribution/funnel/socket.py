@@ -52,6 +52,9 @@ async def funnel_socket(socket: WebSocket[Any, Any, Any], session_id: str) -> No
         principal = await authenticate(socket)
         first = await _snapshot_json(socket.app.state, principal, session_id)
     except Problem as problem:
+        # Accept, then close with a reason: a refusal before accept reaches the browser as a bare
+        # 1006, and the page could not tell "sign in again" from "network trouble".
+        await socket.accept()
         await socket.close(code=4401 if isinstance(problem, NotAuthenticated) else 4404, reason=problem.detail[:100])
         return
     await socket.accept()

@@ -75,3 +75,20 @@ async def test_funnel_of_another_brands_session_is_not_found(app, client):
     response = await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(token))
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_funnel_socket_pushes_the_snapshot_and_refuses_strangers_with_a_reason(app, client):
+    from litestar.exceptions import WebSocketDisconnect
+
+    world = await api_world(app, client)
+    socket = await client.websocket_connect(f"/ws/funnel/{world.session['id']}?token={world.partner_token}")
+    with socket:
+        first = socket.receive_json()
+    assert first["session_id"] == world.session["id"] and first["partners"][0]["partner_id"] == world.partner["id"]
+    stranger = await client.websocket_connect(f"/ws/funnel/{world.session['id']}?token=zx_nonsense")
+    with stranger:
+        try:
+            stranger.receive_json()
+            raise AssertionError("a stranger got a snapshot")
+        except WebSocketDisconnect as closed:
+            assert closed.code == 4401
