@@ -48,7 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def wrk(url: str, seconds: int, args: argparse.Namespace, nonce: str) -> dict[str, Any]:
+    # A long timeout: wrk abandons a slow request by resetting its socket, and the kernel then
+    # drops the unread request, so the count check could not tell that from a lost click.
     argv = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s", "--latency",
+            "--timeout", "30s",
             "-s", str(LUA), url, "--", nonce]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     figures: dict[str, Any] = {"sent": int(re.search(r"SENT (\d+)", out).group(1))}  # type: ignore[union-attr]
