@@ -154,6 +154,7 @@ class FunnelOrder(SQLModel, table=True):
     partner_id: str = Field(index=True, max_length=40)
     link_id: str | None = Field(default=None, max_length=40)
     amount_minor: int = Field(sa_type=sa.BigInteger)
+    refunded_minor: int = Field(default=0, sa_type=sa.BigInteger)
     currency: str = Field(max_length=3)
     earns: bool = True
     buyer_tag: str = Field(max_length=16)

@@ -11,7 +11,7 @@ from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.redirect import follow_link
 from distribution.controllers import LinkController, PartnerController, PartnershipController
 from distribution.controllers.funnel import FunnelController
-from distribution.funnel.orders import on_order_paid
+from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
 
 
@@ -24,5 +24,5 @@ async def attribution_key_lifespan(app: Any) -> AsyncIterator[None]:
 
 ROUTE_HANDLERS: list[Any] = [PartnerController, PartnershipController, LinkController, FunnelController,
                              follow_link, funnel_socket]
-EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid]}
+EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid], "OrderRefunded": [on_order_refunded]}
 LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan]

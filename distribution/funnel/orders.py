@@ -24,6 +24,17 @@ def _paid_at(value: object) -> datetime:
         return utcnow()
 
 
+async def on_order_refunded(session: AsyncSession, event: OutboxEvent) -> None:
+    """Refunds lower the funnel's GMV and estimate; the dispatcher delivers each event once."""
+    order = await session.get(FunnelOrder, event.payload["order_id"])
+    if order is None:
+        return
+    total = event.payload.get("refunded_total_minor")  # the contract's running total; else add this refund
+    refunded = int(total) if total is not None else order.refunded_minor + int(event.payload["amount_minor"])
+    order.refunded_minor = min(order.amount_minor, max(order.refunded_minor, refunded))
+    session.add(order)
+
+
 async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
     payload = event.payload
     attribution = payload.get("attribution") or {}

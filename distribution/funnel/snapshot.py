@@ -127,14 +127,15 @@ def _add_orders(rows: dict[str, FunnelRow], partners: dict[str, FunnelRow], orde
     earning: dict[str, int] = defaultdict(int)
     for order in orders:
         targets = [partners[order.partner_id]] + ([rows[order.link_id]] if order.link_id in rows else [])
+        net = order.amount_minor - order.refunded_minor  # GMV net of refunds
         for row in targets:
             row.orders += 1
-            row.gmv_minor += order.amount_minor
+            row.gmv_minor += net
         if order.earns:
-            earning[order.partner_id] += order.amount_minor
+            earning[order.partner_id] += net
             if order.link_id in rows:
                 link_row = rows[order.link_id]
-                link_row.commission_estimate_minor += apply_rate(order.amount_minor, _bps(rates, order.partner_id))
+                link_row.commission_estimate_minor += apply_rate(net, _bps(rates, order.partner_id))
     for partner_id, amount in earning.items():
         partners[partner_id].commission_estimate_minor = apply_rate(amount, _bps(rates, partner_id))
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0401
 Revises: 0001
-Create Date: 2026-11-23 13:26:25.554384
+Create Date: 2026-11-23 13:46:25.132502
 """
 from collections.abc import Sequence
 
@@ -82,6 +82,7 @@ def upgrade() -> None:
     sa.Column('partner_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('link_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.Column('refunded_minor', sa.BigInteger(), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.Column('earns', sa.Boolean(), nullable=False),
     sa.Column('buyer_tag', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),

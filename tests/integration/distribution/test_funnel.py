@@ -68,6 +68,16 @@ async def test_funnel_counts_clicks_room_activity_orders_gmv_and_commission(app,
     assert (by_name["Rival"]["clicks"], by_name["Rival"]["orders"], by_name["Rival"]["commission_estimate_minor"]) \
         == (1, 1, 3000)
     assert len(brand["recent_orders"]) == 3
+    # and a partial refund lowers the partner's GMV and estimate
+    async with app.state.sessionmaker() as session:
+        emit(session, "OrderRefunded", "ord_1", {"order_id": "ord_1", "refund_id": "re_1", "brand_id": world.brand["id"],
+                                                 "session_id": world.session["id"], "currency": "CNY",
+                                                 "amount_minor": 2345, "refunded_total_minor": 2345,
+                                                 "order_amount_minor": 12345, "refunded_at": datetime.now(UTC).isoformat()})
+        await session.commit()
+    await app.state.dispatcher.drain()
+    after = (await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(world.partner_token))).json()
+    assert (after["partners"][0]["gmv_minor"], after["partners"][0]["commission_estimate_minor"]) == (20000, 1000)
 
 
 async def test_funnel_of_another_brands_session_is_not_found(app, client):
