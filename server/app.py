@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[role_guard],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware, PrometheusConfig(app_name="zhixiang", prefix="zhixiang",
-                                                            exclude=["/metrics", "/static", "/ws/"]).middleware],
+                                                            exclude=["/metrics", "/static", "/ws/", "/l/"]).middleware],
         plugins=_plugins(settings, state),
         lifespan=lifespans,
         state=State(state),

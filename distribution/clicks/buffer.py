@@ -1,0 +1,136 @@
+"""Clicks between the redirect and the database.
+
+The redirect only appends to this worker's in-process queue (no I/O on the request path). The
+flusher takes a batch, classifies it — bot (user agent, or more than N clicks a minute from one
+IP), duplicate (same visitor, same link within the de-duplication window) or counted — in one
+batched round trip to Redis (shared by every worker) or in memory (one worker), writes it, and
+only then drops it from the queue. Every visit is stored; bots and duplicates carry a flag and
+are never counted, so the cookie's click id always names a stored row. A clean shutdown flushes
+the queue; a crash (SIGKILL, power loss) can lose at most one flush interval of clicks."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from distribution.clicks.bots import is_bot_agent
+
+COUNTED, DUPLICATE, BOT = 0, 1, 2
+# One call per batch. For each click: a bot by user agent (empty ip key), or by rate (more than
+# `limit` clicks this minute from its IP), or a duplicate (another click id holds the visitor's
+# first-click key for this link), or counted. Idempotent for a replayed batch: a click finds its
+# own id in the key. Keys are derived from the namespace in ARGV: a standalone Redis (or one
+# Sentinel-managed primary), not Redis Cluster.
+CLASSIFY_LUA = """
+local ns, ttl, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local out = {}
+for i = 4, #ARGV, 4 do
+  local id, link, visitor, ipkey = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local code = 0
+  if ipkey == '' then
+    code = 2
+  elseif limit > 0 then
+    local key = ns .. ':ip:' .. ipkey
+    local n = redis.call('INCR', key)
+    if n == 1 then redis.call('EXPIRE', key, 120) end
+    if n > limit then code = 2 end
+  end
+  if code == 0 then
+    local key = ns .. ':seen:' .. link .. ':' .. visitor
+    if not redis.call('SET', key, id, 'NX', 'EX', ttl) and redis.call('GET', key) ~= id then code = 1 end
+  end
+  out[#out + 1] = code
+end
+return out
+"""
+
+
+@dataclass(frozen=True)
+class ClickRecord:
+    id: str
+    link_id: str
+    partner_id: str
+    brand_id: str
+    session_id: str | None
+    visitor_id: str
+    user_agent: str | None
+    ip: str
+    clicked_at: float  # unix seconds
+
+
+class ClickQueue:
+    """This worker's clicks not yet written, oldest first."""
+
+    def __init__(self) -> None:
+        self.items: deque[ClickRecord] = deque()
+
+    def append(self, click: ClickRecord) -> None:
+        self.items.append(click)
+
+    def take(self, limit: int) -> list[ClickRecord]:
+        return [self.items[i] for i in range(min(limit, len(self.items)))]
+
+    def commit(self, count: int) -> None:
+        for _ in range(count):
+            self.items.popleft()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class ClickClassifier(Protocol):
+    async def classify(self, batch: list[ClickRecord]) -> list[int]:
+        """COUNTED, DUPLICATE or BOT for each click of the batch, in order."""
+
+
+class MemoryClassifier:
+    """One process (no Redis): a TTL map for duplicates and a per-minute counter per IP."""
+
+    def __init__(self, dedupe_seconds: int, ip_per_minute: int) -> None:
+        self.dedupe_seconds, self.ip_per_minute = dedupe_seconds, ip_per_minute
+        self.first: dict[tuple[str, str], tuple[float, str]] = {}
+        self.ip_counts: dict[str, tuple[int, int]] = {}
+
+    async def classify(self, batch: list[ClickRecord]) -> list[int]:
+        return [self._one(click) for click in batch]
+
+    def _one(self, click: ClickRecord) -> int:
+        if is_bot_agent(click.user_agent) or self._over_rate(click):
+            return BOT
+        now, key = time.monotonic(), (click.link_id, click.visitor_id)
+        until, first_id = self.first.get(key, (0.0, ""))
+        if until > now and first_id != click.id:
+            return DUPLICATE
+        if len(self.first) > 200_000:  # bound memory: forget expired entries
+            self.first = {k: v for k, v in self.first.items() if v[0] > now}
+        self.first[key] = (now + self.dedupe_seconds, click.id)
+        return COUNTED
+
+    def _over_rate(self, click: ClickRecord) -> bool:
+        if self.ip_per_minute <= 0:
+            return False
+        minute = int(click.clicked_at // 60)
+        at, count = self.ip_counts.get(click.ip, (minute, 0))
+        count = count + 1 if at == minute else 1
+        if len(self.ip_counts) > 200_000:
+            self.ip_counts.clear()
+        self.ip_counts[click.ip] = (minute, count)
+        return count > self.ip_per_minute
+
+
+class RedisClassifier:
+    """Shared by every worker: one script call per batch."""
+
+    def __init__(self, redis: Any, namespace: str, dedupe_seconds: int, ip_per_minute: int) -> None:
+        self.redis, self.ns = redis, f"{namespace}:dist"
+        self.dedupe_seconds, self.ip_per_minute = dedupe_seconds, ip_per_minute
+        self.script = redis.register_script(CLASSIFY_LUA)
+
+    async def classify(self, batch: list[ClickRecord]) -> list[int]:
+        args: list[Any] = [self.ns, self.dedupe_seconds, self.ip_per_minute]
+        for click in batch:
+            ip_key = "" if is_bot_agent(click.user_agent) else f"{click.ip}:{int(click.clicked_at // 60)}"
+            args += [click.id, click.link_id, click.visitor_id, ip_key]
+        return [int(code) for code in await self.script(keys=[], args=args)]

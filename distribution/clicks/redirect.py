@@ -1,0 +1,95 @@
+"""`GET /l/{code}`: note the click and send the visitor on with a signed attribution cookie.
+
+The hot path does no I/O once the code is cached: it appends the click to this worker's queue
+(see buffer.py) and writes its headers directly, because this route is the one that sees the
+traffic of every partner's every share."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import structlog
+from litestar import Request, get
+from litestar.response.base import ASGIResponse
+
+from distribution.clicks.buffer import ClickQueue, ClickRecord
+from distribution.clicks.resolve import LinkResolver, ResolvedLink
+from distribution.clicks.token import AttributionClaim, sign_claim
+from server.kernel.clock import utcnow
+from server.kernel.cookies import ATTRIBUTION_COOKIE, VISITOR_COOKIE
+from server.kernel.ids import new_id
+
+log = structlog.get_logger(__name__)
+ATTRIBUTION_MAX_AGE = 365 * 86400  # the longest window a brand may set; the window itself is checked on payment
+VISITOR_MAX_AGE = 2 * 365 * 86400
+VISITOR_KEY = VISITOR_COOKIE.encode()
+VISITOR_PREFIX = VISITOR_KEY + b"="
+
+
+def _resolver(state: Any) -> LinkResolver:
+    resolver = getattr(state, "link_resolver", None)
+    if resolver is None:
+        resolver = state.link_resolver = LinkResolver(state.settings.link_cache_seconds)
+    return resolver
+
+
+def _cookie(name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
+    # Values are url-safe base64 and ids: nothing to quote.
+    return b"set-cookie", f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax".encode()
+
+
+@get("/l/{code:str}", include_in_schema=False, summary="Follow a partner's tracked link")
+async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIResponse:
+    state = request.app.state
+    try:
+        resolved = await _resolver(state).resolve(state, code)
+    except Exception:  # the database is unreachable: a person is waiting, tell them plainly
+        log.exception("link lookup failed", code=code[:24])
+        return _not_found(request, code, status_code=503)
+    if resolved is None:
+        return _not_found(request, code)
+    headers = [(b"location", resolved.location.encode()), (b"cache-control", b"no-store")]
+    agent, visitor_id = _agent_and_visitor(request.scope["headers"])
+    if not 8 <= len(visitor_id) <= 64:
+        visitor_id = secrets.token_urlsafe(16)
+        headers.append(_cookie(VISITOR_COOKIE, visitor_id, VISITOR_MAX_AGE))
+    if resolved.attributes:
+        headers.append(_record(request, state, resolved, visitor_id, agent))
+    return ASGIResponse(status_code=302, encoded_headers=headers)
+
+
+def _agent_and_visitor(raw_headers: Any) -> tuple[str | None, str]:
+    """User agent and `zx_vid` straight from the raw headers: the only two this route reads, so it
+    skips building the full header and cookie maps."""
+    agent, visitor_id = None, ""
+    for name, value in raw_headers:
+        if name == b"user-agent":
+            agent = value[:200].decode("latin-1")
+        elif name == b"cookie" and VISITOR_PREFIX in value:
+            for part in value.split(b";"):
+                key, _, cookie_value = part.strip().partition(b"=")
+                if key == VISITOR_KEY:
+                    visitor_id = cookie_value.decode("latin-1").strip('"')
+    return agent, visitor_id
+
+
+def _not_found(request: Request[Any, Any, Any], code: str, status_code: int = 404) -> ASGIResponse:
+    """A friendly page, not an API error: whoever follows a dead link is a person with a phone."""
+    engine: Any = request.app.template_engine
+    page = engine.get_template("link_not_found.html").render(code=code[:24], unavailable=status_code == 503)
+    return ASGIResponse(body=page, status_code=status_code, media_type="text/html; charset=utf-8")
+
+
+def _record(request: Request[Any, Any, Any], state: Any, resolved: ResolvedLink, visitor_id: str,
+            agent: str | None) -> tuple[bytes, bytes]:
+    now = utcnow()
+    click = ClickRecord(id=new_id("clk"), link_id=resolved.link_id, partner_id=resolved.partner_id,
+                        brand_id=resolved.brand_id, session_id=resolved.session_id, visitor_id=visitor_id,
+                        user_agent=agent or None,
+                        ip=request.client.host if request.client else "unknown", clicked_at=now.timestamp())
+    queue: ClickQueue = state.click_queue
+    queue.append(click)
+    claim = AttributionClaim(link_id=resolved.link_id, partner_id=resolved.partner_id, click_id=click.id,
+                             clicked_at=now)
+    return _cookie(ATTRIBUTION_COOKIE, sign_claim(state.settings.secret_key, claim), ATTRIBUTION_MAX_AGE)

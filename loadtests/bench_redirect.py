@@ -1,0 +1,238 @@
+"""`python -m loadtests redirect [--quick]`: the tracked redirect `GET /l/{code}` (signed cookie,
+click buffered in Redis, de-duplication and bot checks, batched writes to PostgreSQL) against a
+bare Litestar route that only answers a 302 — both on uvicorn with the same worker count, in the
+same run, loaded by `wrk` on loopback. Afterwards the tracked app is stopped cleanly and the
+clicks in PostgreSQL are compared with the requests wrk sent (each request is a new visitor).
+
+Needs: `wrk` (`apt-get install -y wrk`), PostgreSQL (ZX_BENCH_PG_URL, default
+postgresql://postgres@127.0.0.1:5432/postgres) and Redis (ZX_BENCH_REDIS_URL, default
+redis://127.0.0.1:6379/0). It creates and drops its own database and Redis namespace."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import redis
+
+from loadtests.app_processes import ROOT, asgi_app, zhixiang_app
+
+DESCRIPTION = "tracked /l/{code} redirect vs a bare Litestar 302 (wrk, 2 workers, PostgreSQL + Redis)"
+SECRET = "bench-secret-key-0123456789abcdef"
+PG_ADMIN = os.environ.get("ZX_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("ZX_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+LUA = Path(__file__).with_name("wrk_redirect.lua")
+FIRST_SENT = 2  # wrk builds one request per thread before the run and never sends it
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quick", action="store_true", help="2 rounds instead of 6 (about 45 s in all)")
+    parser.add_argument("--duration", type=int, default=None, help="seconds per measured run (default 5)")
+    parser.add_argument("--rounds", type=int, default=None, help="alternating bare/tracked rounds (default 6, quick 2)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (each takes CPU from the servers)")
+    parser.add_argument("--no-write", action="store_true", help="do not rewrite the redirect section of BENCHMARKS.md")
+
+
+def wrk(url: str, seconds: int, args: argparse.Namespace, nonce: str) -> dict[str, Any]:
+    # A long timeout: wrk abandons a slow request by resetting its socket, and the kernel then
+    # drops the unread request, so the count check could not tell that from a lost click.
+    argv = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s", "--latency",
+            "--timeout", "30s",
+            "-s", str(LUA), url, "--", nonce]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    figures: dict[str, Any] = {"sent": int(re.search(r"SENT (\d+)", out).group(1))}  # type: ignore[union-attr]
+    figures["completed"] = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    figures["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    figures["p99"] = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    figures["non_3xx"] = int(bad.group(1)) if bad else 0
+    figures["socket_errors"] = errors.group(1).strip() if errors else "none"
+    return figures
+
+
+def create_database() -> str:
+    name = f"zx_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(url: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def demo_link(env: dict[str, str], base_url: str) -> str:
+    """Seed the demo (CLI), then ask the API, as a demo partner, for its link code."""
+    from server.demo.seed import demo_token
+
+    subprocess.run([sys.executable, "-m", "server.cli.main", "demo"], env={**os.environ, **env}, cwd=ROOT,
+                   check=True, capture_output=True)
+    headers = {"Authorization": f"Bearer {demo_token(SECRET, 'partner: Campus Deals', 'partner')}"}
+    me = httpx.get(f"{base_url}/api/v1/me", headers=headers).json()
+    links = httpx.get(f"{base_url}/api/v1/partners/{me['partner_id']}/links", headers=headers).json()
+    return str(links[0]["code"])
+
+
+def count_clicks(db_url: str, connections: int) -> dict[str, int]:
+    """Counted clicks, bots and duplicates, and the request numbers missing: visitor ids are
+    `bench-<run>-t<thread>-<n>` with n = 2, 3, … per wrk thread (wrk calls `request()` once per
+    thread before it connects for real; number 1 is never sent). A number missing among the last
+    `connections` of a run is a request in flight when wrk closed its sockets (never answered);
+    one missing further back would be a click lost."""
+    with psycopg.connect(db_url) as conn:
+        counted, bots, duplicates = conn.execute(
+            "SELECT count(*) FILTER (WHERE NOT is_bot AND NOT is_duplicate), count(*) FILTER (WHERE is_bot), "
+            "count(*) FILTER (WHERE is_duplicate) FROM clicks").fetchone()  # type: ignore[misc]
+        rows = conn.execute("SELECT visitor_id FROM clicks WHERE visitor_id LIKE 'bench-%'").fetchall()
+    numbers: dict[str, set[int]] = {}
+    for (visitor,) in rows:
+        _, run_id, thread, n = visitor.split("-")
+        numbers.setdefault(f"{run_id}-{thread}", set()).add(int(n))
+    in_flight = lost = 0
+    for seen in numbers.values():
+        top = max(seen)
+        missing = set(range(FIRST_SENT, top + 1)) - seen
+        lost += sum(1 for n in missing if n <= top - connections)
+        in_flight += sum(1 for n in missing if n > top - connections)
+    return {"counted": int(counted), "bots": int(bots), "duplicates": int(duplicates),
+            "sent_by_numbers": sum(max(seen) - FIRST_SENT + 1 for seen in numbers.values()),
+            "in_flight": in_flight, "lost": lost}
+
+
+def measure(args: argparse.Namespace, seconds: int, log_dir: Path, db_url: str, namespace: str) -> dict[str, Any]:
+    """Both servers up at once; short bare/tracked runs alternate so that noise from anything else
+    on the machine falls on both alike."""
+    env = {"DATABASE_URL": db_url, "REDIS_URL": REDIS_URL, "REDIS_NAMESPACE": namespace, "SECRET_KEY": SECRET,
+           "LOG_LEVEL": "WARNING", "CLICK_BOT_IP_PER_MINUTE": "0", "OUTBOX_POLL_INTERVAL_MS": "1000"}
+    runs: dict[str, list[dict[str, Any]]] = {"bare": [], "tracked": []}
+    with asgi_app("loadtests.bare_redirect_app:app", args.workers, log_dir) as bare, \
+            zhixiang_app(env, args.workers, log_dir) as app:
+        urls = {"bare": f"{bare.base_url}/l/abcdefghijk", "tracked": f"{app.base_url}/l/{demo_link(env, app.base_url)}"}
+        for name, url in urls.items():
+            runs[name].append(wrk(url, 3, args, f"warm{name}{namespace}"))
+        for round_no in range(args.rounds):
+            for name, url in urls.items():
+                runs[name].append(wrk(url, seconds, args, f"r{round_no}{name}{namespace}"))
+        started = time.monotonic()
+        app.stop()
+        shutdown_s = round(time.monotonic() - started, 2)
+    return {"runs": runs, "shutdown_s": shutdown_s, "clicks": count_clicks(db_url, args.connections)}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        message = "wrk is not installed: `apt-get install -y wrk` (the benchmark needs a real load generator)"
+        print(message, file=sys.stderr)
+        return {"error": message}
+    seconds = args.duration or 5
+    args.rounds = args.rounds or (2 if args.quick else 6)
+    namespace = f"zxbench{uuid.uuid4().hex[:8]}"
+    db_url = create_database()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = measure(args, seconds, Path(tmp), db_url, namespace)
+    finally:
+        drop_database(db_url)
+        with redis.Redis.from_url(REDIS_URL) as client:
+            keys = list(client.scan_iter(match=f"{namespace}:*"))
+            if keys:
+                client.delete(*keys)
+    figures = summarise(raw, seconds, args)
+    if not args.no_write:
+        write_section(figures, args)
+    return figures
+
+
+def _total(runs: list[dict[str, Any]]) -> float:
+    return sum(r["rps"] for r in runs) / len(runs)
+
+
+def summarise(raw: dict[str, Any], seconds: int, args: argparse.Namespace) -> dict[str, Any]:
+    bare, tracked = raw["runs"]["bare"][1:], raw["runs"]["tracked"][1:]  # [0] is the warm-up
+    ratios = [t["rps"] / b["rps"] for b, t in zip(bare, tracked, strict=True)]
+    everything = raw["runs"]["tracked"]
+    clicks = raw["clicks"]
+    answered = sum(r["completed"] for r in everything)
+    return {
+        "rounds": args.rounds, "seconds_per_run": seconds, "workers": args.workers,
+        "connections": args.connections, "wrk_threads": args.threads,
+        "bare_rps": round(_total(bare)), "tracked_rps": round(_total(tracked)),
+        "ratio": round(_total(tracked) / _total(bare), 3), "ratio_per_round": [round(r, 3) for r in ratios],
+        "bare_p99": [b["p99"] for b in bare], "tracked_p99": [t["p99"] for t in tracked],
+        "clicks_per_s": round(_total(tracked)), "non_3xx": sum(r["non_3xx"] for r in everything),
+        "socket_errors": sorted({r["socket_errors"] for r in everything}),
+        "requests_generated_by_wrk": sum(r["sent"] for r in everything),
+        "requests_sent": clicks["sent_by_numbers"], "responses_received_by_wrk": answered,
+        "clicks_recorded": clicks["counted"], "bots_recorded": clicks["bots"],
+        "duplicates_recorded": clicks["duplicates"], "in_flight_at_stop": clicks["in_flight"],
+        "clicks_lost": clicks["lost"],
+        "none_lost": clicks["lost"] == 0 and clicks["counted"] >= answered
+        and clicks["counted"] + clicks["in_flight"] == clicks["sent_by_numbers"],
+        "shutdown_s": raw["shutdown_s"], "load_average_1min_after": round(os.getloadavg()[0], 1),
+    }
+
+
+def write_section(f: dict[str, Any], args: argparse.Namespace) -> None:
+    command = "python -m loadtests redirect" + (" --quick" if args.quick else "")
+    body = f"""## redirect
+
+Tracked `GET /l/{{code}}` (the full app: middleware, link lookup cached per worker, signed
+`zx_attr` cookie, click queued in the worker; a background flusher classifies each batch —
+duplicate / bot — with one Redis script call and writes it to PostgreSQL with asyncpg) vs a bare
+Litestar app whose one route only answers a 302 (`loadtests/bare_redirect_app.py`). Both on
+uvicorn with {f['workers']} workers, both up at once; {f['rounds']} rounds of {f['seconds_per_run']} s runs
+alternate bare / tracked, loaded by `wrk` ({f['wrk_threads']} thread, {f['connections']} connections) on
+loopback. Every request is a new visitor (its own `zx_vid`), so every one must become a click; the
+per-IP bot rate is off for the run (all load comes from 127.0.0.1).
+
+- machine: 2 cores shared by wrk, both servers, PostgreSQL, Redis and whatever else runs (1-minute
+  load average after the run: {f['load_average_1min_after']}); {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
+- command: `{command}`
+
+| | bare 302 | tracked redirect |
+|---|---:|---:|
+| requests/s (mean of rounds) | {f['bare_rps']:,} | {f['tracked_rps']:,} |
+| p99 latency per round | {', '.join(f['bare_p99'])} | {', '.join(f['tracked_p99'])} |
+
+- ratio tracked / bare: **{f['ratio']}** (goal ≥ 0.7: {'met' if f['ratio'] >= 0.7 else 'NOT met'});
+  per round, in order: {f['ratio_per_round']}
+- clicks/s recorded on {f['workers']} workers: **{f['clicks_per_s']:,}** (goal ≥ 10,000:
+  {'met' if f['clicks_per_s'] >= 10_000 else 'NOT met'})
+- non-3xx responses: {f['non_3xx']}; socket errors: {', '.join(f['socket_errors'])}
+- clicks check after a clean stop (SIGTERM; the final flush took part of {f['shutdown_s']} s):
+  wrk sent {f['requests_sent']:,} requests (its `request()` ran {f['requests_generated_by_wrk']:,} times: once more
+  per thread and run, before connecting) and received {f['responses_received_by_wrk']:,} 302s;
+  PostgreSQL holds {f['clicks_recorded']:,} counted clicks (bots {f['bots_recorded']}, duplicates
+  {f['duplicates_recorded']}). Request numbers missing: {f['in_flight_at_stop']} among the last
+  {f['connections']} of a run (in flight when wrk closed its sockets, never answered), {f['clicks_lost']}
+  further back. None lost: **{f['none_lost']}**.
+
+Where the time goes (a one-off in-process profile, 2026-11-23, calling the ASGI apps directly, no
+sockets; not re-measured by this command): bare route 21 µs a request; the full app answering its
+own 404 page 62–69 µs; the tracked redirect 70 µs (was 361 µs when each click awaited Redis and
+the app's cookie helpers); classifying and writing a click in the flusher 45 µs. So the redirect
+itself now costs about what any route of the full app costs (middleware: request id, metrics,
+guard); the rest of the gap is that extra per-request work plus the flusher, PostgreSQL and Redis
+sharing the same 2 cores as uvicorn and wrk.
+"""
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text()
+    pattern = re.compile(r"## redirect\n.*?(?=\n## |\Z)", re.DOTALL)
+    text = pattern.sub(body.rstrip("\n") + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + body
+    path.write_text(text)

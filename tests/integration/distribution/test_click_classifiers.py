@@ -1,0 +1,76 @@
+"""One suite over both click classifiers (in-process and Redis): duplicates, bots by agent and by
+rate, and replays of the same batch (after a failed insert) that must not turn clicks into duplicates."""
+
+from __future__ import annotations
+
+import pytest
+import redis.asyncio as aioredis
+
+from distribution.clicks.buffer import (
+    BOT,
+    COUNTED,
+    DUPLICATE,
+    ClickQueue,
+    ClickRecord,
+    MemoryClassifier,
+    RedisClassifier,
+)
+
+MOZILLA = "Mozilla/5.0 (iPhone) MicroMessenger"
+
+
+def click(n: int, visitor: str = "visitor-1", link: str = "lnk_a", ip: str = "1.1.1.1", agent: str = MOZILLA):
+    return ClickRecord(id=f"clk_{n}", link_id=link, partner_id="ptn_a", brand_id="brd_a", session_id=None,
+                       visitor_id=visitor, user_agent=agent, ip=ip, clicked_at=1_800_000_000.0 + n)
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def classifier(request):
+    clients = []
+
+    def build(ip_per_minute: int = 0):
+        if request.param == "memory":
+            return MemoryClassifier(dedupe_seconds=3600, ip_per_minute=ip_per_minute)
+        namespace = request.getfixturevalue("redis_namespace")
+        client = aioredis.from_url(request.getfixturevalue("redis_url"))
+        clients.append((client, namespace))
+        return RedisClassifier(client, namespace, dedupe_seconds=3600, ip_per_minute=ip_per_minute)
+
+    yield build
+    for client, namespace in clients:
+        keys = [k async for k in client.scan_iter(match=f"{namespace}:*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+async def test_same_visitor_same_link_is_a_duplicate_across_batches(classifier):
+    c = classifier()
+    assert await c.classify([click(1), click(2)]) == [COUNTED, DUPLICATE]
+    assert await c.classify([click(3), click(4, link="lnk_b"), click(5, visitor="visitor-2")]) == [
+        DUPLICATE, COUNTED, COUNTED]
+
+
+async def test_a_replayed_batch_stays_counted(classifier):
+    c = classifier()
+    batch = [click(1), click(2, visitor="visitor-2")]
+    assert await c.classify(batch) == [COUNTED, COUNTED]
+    assert await c.classify(batch) == [COUNTED, COUNTED]
+
+
+async def test_bots_by_agent_and_by_rate(classifier):
+    c = classifier(ip_per_minute=2)
+    codes = await c.classify([click(1, visitor="a", agent="Googlebot/2.1"), click(2, visitor="b"),
+                              click(3, visitor="c"), click(4, visitor="d"), click(5, visitor="e", ip="8.8.8.8"),
+                              click(6, visitor="f", agent="")])
+    assert codes == [BOT, COUNTED, COUNTED, BOT, COUNTED, BOT]
+
+
+def test_queue_drops_only_what_was_written():
+    queue = ClickQueue()
+    for n in range(5):
+        queue.append(click(n))
+    batch = queue.take(3)
+    queue.append(click(9))
+    queue.commit(len(batch))
+    assert [c.id for c in queue.take(10)] == ["clk_3", "clk_4", "clk_9"]
