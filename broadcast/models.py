@@ -102,3 +102,6 @@ class PinEvent(SQLModel, table=True):
     sku_id: str | None = Field(default=None, max_length=40)
     pinned_at: datetime = utc_field(default_now=True)
     by_token_id: str | None = Field(default=None, max_length=40)
+
+
+import broadcast.checkout.models  # noqa: E402, F401 - registers the checkout tables

@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     outbox_poll_interval_ms: int = 200
     # 0 = no pool (a connection per use): for external poolers such as PgBouncer, and the tests.
     db_pool_size: int = Field(default=10, ge=0, le=200)
+    # Checkout: how long an unpaid order holds its stock, how often lapsed holds are swept (0 = never;
+    # reads still expire them), and how long a paid order keeps the buyer's contact and address.
+    order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)
+    order_sweep_interval_s: float = Field(default=30, ge=0)
+    order_personal_data_days: int = Field(default=90, ge=0, le=3650)
+    # Test mode only: lets the checkout page confirm a PaymentIntent server-side with a test card
+    # (no Stripe.js against a local Stripe test server). Refused with a live key or in production.
+    stripe_test_payments: bool = False
 
     @field_validator("database_url")
     @classmethod

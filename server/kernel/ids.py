@@ -14,6 +14,11 @@ PREFIXES = {
     "partner": "ptn",
     "partnership": "pts",
     "event": "evt",
+    "cart_item": "cit",
+    "order": "ord",
+    "order_line": "orl",
+    "order_event": "ore",
+    "refund": "rfd",
 }
 
 
