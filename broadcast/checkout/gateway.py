@@ -7,7 +7,7 @@ ids, so a retried call cannot charge or refund twice at a real Stripe."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import stripe
 
@@ -38,6 +38,7 @@ class RefundResult:
     currency: str
 
 
+@runtime_checkable
 class PaymentGateway(Protocol):
     test_payments: bool
 
@@ -49,7 +50,8 @@ class PaymentGateway(Protocol):
     async def confirm_with_test_card(self, intent_id: str) -> Intent: ...
 
 
-def _intent(obj: Any) -> Intent:
+def _intent(resource: Any) -> Intent:
+    obj = resource.to_dict()
     return Intent(id=obj["id"], status=obj["status"], client_secret=obj.get("client_secret"),
                   amount_minor=int(obj["amount"]), currency=str(obj["currency"]).upper())
 
