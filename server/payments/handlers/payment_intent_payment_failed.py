@@ -13,6 +13,8 @@ from broadcast.checkout.gateway import PaymentProviderError
 from server.payments.handlers import Context, Handled, intent_fields
 
 REASON = "payment_failed"
+STALE = "stale_failure"
+TAKING_MONEY = ("succeeded", "processing", "requires_capture")
 
 
 async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) -> Handled:
@@ -22,6 +24,8 @@ async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) ->
 async def release(session: AsyncSession, ctx: Context, intent: dict[str, Any], reason: str,
                   cancel_at_stripe: bool) -> Handled:
     intent_id, order_id, _, _ = intent_fields(intent)
+    if await _moved_on(ctx, intent_id):
+        return Handled(STALE)
     order = await payments.find_order(session, order_id, intent_id)
     if order is None:
         return Handled(payments.Outcome.UNKNOWN_ORDER.value)
@@ -30,6 +34,17 @@ async def release(session: AsyncSession, ctx: Context, intent: dict[str, Any], r
     if applied.outcome is payments.Outcome.RELEASED and cancel_at_stripe and ctx.gateway is not None:
         after.append(lambda: _cancel(ctx, intent_id))
     return Handled(applied.outcome.value, after)
+
+
+async def _moved_on(ctx: Context, intent_id: str) -> bool:
+    """Events arrive in any order: ask Stripe whether this intent has since taken the money
+    (asked before any row is locked, so no lock is held across the network)."""
+    if ctx.gateway is None:
+        return False
+    try:
+        return (await ctx.gateway.retrieve_intent(intent_id)).status in TAKING_MONEY
+    except PaymentProviderError:
+        return False
 
 
 async def _cancel(ctx: Context, intent_id: str) -> None:
