@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -39,6 +40,15 @@ class StripeTestServer:
         response = httpx.post(f"{self.base_url}/_config/webhooks/{name}", data={"url": url, "secret": secret},
                               headers={"Authorization": f"Bearer {API_KEY}"})
         response.raise_for_status()
+
+    def get(self, path: str, **params: str) -> dict[str, Any]:
+        """Read an object or list straight from the test server (what Stripe holds)."""
+        response = httpx.get(f"{self.base_url}{path}", params=params, headers={"Authorization": f"Bearer {API_KEY}"})
+        response.raise_for_status()
+        return response.json()  # type: ignore[no-any-return]
+
+    def refunds_of(self, intent_id: str) -> list[dict[str, Any]]:
+        return self.get("/v1/refunds", payment_intent=intent_id)["data"]  # type: ignore[no-any-return]
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

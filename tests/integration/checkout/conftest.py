@@ -10,7 +10,6 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from server.app import create_app
 from server.kernel import clock
 from server.kernel.outbox import OutboxEvent
 from server.settings import Settings

@@ -5,7 +5,6 @@ from __future__ import annotations
 from tests.factories import auth, make_sku
 from tests.factories_checkout import CONTACT, add_to_cart, checkout, make_shop, post_webhook, visitor
 from tests.integration.checkout.conftest import outbox
-from tests.stripe_server import WEBHOOK_SECRET
 
 
 async def stock_of(client, shop) -> int:

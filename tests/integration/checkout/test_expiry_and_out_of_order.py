@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
-
 from broadcast.checkout.expiry import sweep
 from server.kernel import clock
 from tests.factories import auth
 from tests.factories_checkout import add_to_cart, buy, checkout, intent_event, make_shop, post_webhook, visitor
 from tests.integration.checkout.conftest import outbox
-from tests.stripe_server import API_KEY, WEBHOOK_SECRET
+from tests.stripe_server import WEBHOOK_SECRET
 
 
 class SaysCancelled:
@@ -18,8 +16,7 @@ class SaysCancelled:
 
 
 def stripe_intent(localstripe, intent_id: str) -> dict:
-    return httpx.get(f"{localstripe.base_url}/v1/payment_intents/{intent_id}",
-                     headers={"Authorization": f"Bearer {API_KEY}"}).json()
+    return localstripe.get(f"/v1/payment_intents/{intent_id}")
 
 
 async def stock_of(client, shop) -> int:
@@ -112,8 +109,7 @@ async def test_success_after_a_lapsed_hold_is_refunded_when_sold_out(app, client
     assert response.json()["outcome"] == "refund_needed"
     detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=auth(shop.token))).json()
     assert detail["state"] == "expired" and detail["history"][-1]["reason"] == "late_payment_refunded"
-    refunds = httpx.get(f"{localstripe.base_url}/v1/refunds", params={"payment_intent": intent["id"]},
-                        headers={"Authorization": f"Bearer {API_KEY}"}).json()["data"]
+    refunds = localstripe.refunds_of(intent["id"])
     assert [r["amount"] for r in refunds] == [order["amount_minor"]]
     assert await stock_of(client, shop) == 0 and await outbox(app, "OrderPaid") == []
 

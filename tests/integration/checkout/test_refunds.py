@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import httpx
-
 from tests.factories import auth, make_token
 from tests.factories_checkout import buy, make_shop, visitor
 from tests.integration.checkout.conftest import outbox
 from tests.integration.checkout.test_buy_and_pay import pay_and_deliver
-from tests.stripe_server import API_KEY
 
 
 async def paid_order(app, client, localstripe, price_minor=10000):
@@ -34,8 +31,7 @@ async def test_partial_then_full_refund_follow_stripe(app, client, localstripe):
     assert first.status_code == 201, first.text
     assert first.json()["state"] == "succeeded" and first.json()["order_state"] == "partially_refunded"
     assert rest.json()["amount_minor"] == 7000 and rest.json()["order_state"] == "refunded"
-    at_stripe = httpx.get(f"{localstripe.base_url}/v1/refunds", params={"payment_intent": order["payment_intent_id"]},
-                          headers={"Authorization": f"Bearer {API_KEY}"}).json()["data"]
+    at_stripe = localstripe.refunds_of(order["payment_intent_id"])
     assert sorted(r["amount"] for r in at_stripe) == [3000, 7000]
     events = await outbox(app, "OrderRefunded")
     assert [(e["amount_minor"], e["refunded_total_minor"], e["order_amount_minor"]) for e in events] == [
@@ -55,8 +51,7 @@ async def test_refund_above_the_remaining_amount_is_refused_and_changes_nothing(
     assert response.json()["type"].endswith("/refund-exceeds-remaining") and response.json()["remaining_minor"] == 4000
     detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=auth(shop.token))).json()
     assert detail["refunded_minor"] == 6000 and detail["state"] == "partially_refunded"
-    at_stripe = httpx.get(f"{localstripe.base_url}/v1/refunds", params={"payment_intent": order["payment_intent_id"]},
-                          headers={"Authorization": f"Bearer {API_KEY}"}).json()["data"]
+    at_stripe = localstripe.refunds_of(order["payment_intent_id"])
     assert [r["amount"] for r in at_stripe] == [6000]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import sqlalchemy as sa
 
 from broadcast.checkout.expiry import sweep
@@ -13,7 +12,7 @@ from server.kernel import clock
 from tests.factories import auth
 from tests.factories_checkout import add_to_cart, checkout, intent_event, make_shop, post_webhook, visitor
 from tests.integration.checkout.conftest import stripe_settings
-from tests.stripe_server import API_KEY, WEBHOOK_SECRET
+from tests.stripe_server import WEBHOOK_SECRET
 
 STOCK, BUYERS = 5, 40
 
@@ -33,8 +32,7 @@ async def checkouts(client, shop, visitors) -> list:
 
 
 async def pay_by_webhook(client, localstripe, order) -> None:
-    intent = httpx.get(f"{localstripe.base_url}/v1/payment_intents/{order['payment_intent_id']}",
-                       headers={"Authorization": f"Bearer {API_KEY}"}).json()
+    intent = localstripe.get(f"/v1/payment_intents/{order['payment_intent_id']}")
     response = await post_webhook(client, intent_event("payment_intent.succeeded", {**intent, "status": "succeeded"}),
                                   WEBHOOK_SECRET)
     assert response.json()["outcome"] in ("paid", "late_paid"), response.text
