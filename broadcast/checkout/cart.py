@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout import catalog, stock
@@ -25,7 +25,7 @@ class CartService:
                 .join(LineupItem, (LineupItem.session_id == CartItem.session_id)  # type: ignore[arg-type]
                       & (LineupItem.sku_id == CartItem.sku_id))
                 .where(CartItem.session_id == session_id, CartItem.visitor_id == visitor_id)
-                .order_by(CartItem.created_at, CartItem.id))
+                .order_by(col(CartItem.created_at), col(CartItem.id)))
         lines = []
         for cart_item, sku, item in (await self.session.exec(stmt)).all():
             price = catalog.Offer(sku=sku, item=item).unit_price_minor

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.models import Order, OrderLine
@@ -57,10 +57,10 @@ async def offer(session: AsyncSession, session_id: str, sku_id: str) -> Offer:
 
 async def bought_units(session: AsyncSession, session_id: str, visitor_id: str, sku_id: str) -> int:
     """Units of a SKU this viewer already holds or bought in this session (open orders)."""
-    stmt = (sa.select(sa.func.coalesce(sa.func.sum(OrderLine.quantity), 0))
-            .join(Order, Order.id == OrderLine.order_id)  # type: ignore[arg-type]
-            .where(Order.session_id == session_id, Order.visitor_id == visitor_id,
-                   OrderLine.sku_id == sku_id, Order.state.in_([s.value for s in OPEN_STATES])))  # type: ignore[attr-defined]
+    stmt = (sa.select(sa.func.coalesce(sa.func.sum(col(OrderLine.quantity)), 0))
+            .join(Order, col(Order.id) == col(OrderLine.order_id))
+            .where(col(Order.session_id) == session_id, col(Order.visitor_id) == visitor_id,
+                   col(OrderLine.sku_id) == sku_id, col(Order.state).in_([s.value for s in OPEN_STATES])))
     return int((await session.execute(stmt)).scalar_one())
 
 

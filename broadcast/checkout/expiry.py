@@ -17,7 +17,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.closing import close_unpaid, forget_personal_data, lock_order
@@ -64,7 +64,7 @@ async def expire_if_due(session: AsyncSession, order_id: str, gateway: PaymentGa
 
 async def due_order_ids(session: AsyncSession, limit: int = BATCH) -> list[str]:
     stmt = (select(Order.id).where(Order.state == OrderState.PENDING_PAYMENT, Order.reserved_until <= utcnow())
-            .order_by(Order.reserved_until).limit(limit))
+            .order_by(col(Order.reserved_until)).limit(limit))
     return list((await session.exec(stmt)).all())
 
 

@@ -95,7 +95,7 @@ class StripeGateway:
         return _intent(await self._call(self.client.v1.payment_intents.confirm_async(intent_id)))
 
     async def aclose(self) -> None:
-        await self.http.close_async()
+        await self.http.close_async()  # type: ignore[no-untyped-call]
 
     @staticmethod
     async def _call(pending: Any) -> Any:

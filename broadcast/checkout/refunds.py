@@ -12,7 +12,7 @@ A crash between 2 and 3 leaves a `pending` refund; repeating the request with th
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout import states
@@ -121,8 +121,8 @@ class RefundService:
             await self.session.commit()
 
     async def _in_flight(self, order_id: str) -> int:
-        stmt = sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_minor), 0)).where(
-            Refund.order_id == order_id, Refund.state == RefundState.PENDING)
+        stmt = sa.select(sa.func.coalesce(sa.func.sum(col(Refund.amount_minor)), 0)).where(
+            col(Refund.order_id) == order_id, col(Refund.state) == RefundState.PENDING)
         return int((await self.session.execute(stmt)).scalar_one())
 
     async def _by_key(self, order_id: str, key: str) -> Refund | None:

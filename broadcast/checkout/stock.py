@@ -9,10 +9,12 @@ never wait on each other in a circle."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.models import StockCounter
@@ -36,7 +38,7 @@ class Units:
 
 
 async def _execute(session: AsyncSession, stmt: sa.Executable) -> int:
-    result = await session.execute(stmt, execution_options=NO_SYNC)  # type: ignore[call-overload]
+    result: Any = await session.execute(stmt, execution_options=NO_SYNC)
     return int(result.rowcount)
 
 
@@ -89,11 +91,11 @@ def _conserved(moved: int, units: Units) -> None:
 
 async def snapshot(session: AsyncSession, session_id: str, sku_id: str) -> tuple[int, int]:
     """(units still available to buy in this session, units sold in this session)."""
-    stmt = (sa.select(SKU.c.stock, CTR.c.reserved_units, CTR.c.sold_units, LineupItem.limited_quantity)
+    stmt = (sa.select(SKU.c.stock, CTR.c.reserved_units, CTR.c.sold_units, col(LineupItem.limited_quantity))
             .select_from(SKU)
             .outerjoin(CTR, sa.and_(CTR.c.sku_id == SKU.c.id, CTR.c.session_id == session_id))
-            .outerjoin(LineupItem, sa.and_(LineupItem.sku_id == SKU.c.id,  # type: ignore[arg-type]
-                                           LineupItem.session_id == session_id))  # type: ignore[arg-type]
+            .outerjoin(LineupItem, sa.and_(col(LineupItem.sku_id) == SKU.c.id,
+                                           col(LineupItem.session_id) == session_id))
             .where(SKU.c.id == sku_id))
     row = (await session.execute(stmt)).one()
     stock, reserved, sold, limit = row[0], row[1] or 0, row[2] or 0, row[3]
