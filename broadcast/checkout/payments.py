@@ -43,7 +43,9 @@ async def find_order(session: AsyncSession, order_id: str | None, intent_id: str
     return await lock_order(session, found) if found else None
 
 
-async def apply_success(session: AsyncSession, order: Order, amount_minor: int, currency: str) -> Applied:
+async def apply_success(session: AsyncSession, order: Order, intent_id: str, amount_minor: int,
+                        currency: str) -> Applied:
+    order.payment_intent_id = order.payment_intent_id or intent_id  # found by metadata before we stored it
     if amount_minor != order.amount_minor or currency.upper() != order.currency:
         states.note(session, order, "payment_amount_mismatch", {"amount_minor": amount_minor, "currency": currency})
         return Applied(Outcome.MISMATCH, order)

@@ -24,7 +24,7 @@ async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) ->
     order = await payments.find_order(session, order_id, intent_id)
     if order is None:
         return Handled(payments.Outcome.UNKNOWN_ORDER.value)
-    applied = await payments.apply_success(session, order, amount_minor, currency)
+    applied = await payments.apply_success(session, order, intent_id, amount_minor, currency)
     if applied.outcome in (payments.Outcome.PAID, payments.Outcome.LATE_PAID):
         await _announce_paid(session, order)
     if applied.outcome is payments.Outcome.REFUND_NEEDED:

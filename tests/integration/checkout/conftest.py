@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from server.kernel import clock
 from server.kernel.outbox import OutboxEvent
@@ -32,12 +31,6 @@ def stripe_settings(db_url: str, stripe: StripeTestServer, **overrides: Any) -> 
 @pytest.fixture
 def settings(db_url: str, localstripe: StripeTestServer) -> Settings:
     return stripe_settings(db_url, localstripe)
-
-
-@pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app=app) as test_client:
-        yield test_client
 
 
 @pytest.fixture(autouse=True)
