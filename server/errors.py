@@ -8,6 +8,7 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from server.kernel.problems import TYPE_BASE, Problem
 
@@ -60,6 +61,14 @@ def integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> R
                     "retry the request", "conflict")
 
 
+def busy_handler(request: Request[Any, Any, Any], exc: PoolTimeout) -> Response[Any]:
+    # Every database connection stayed busy for the pool timeout (a flash sale): a retryable 503,
+    # not a 500; a checkout retried with the same Idempotency-Key returns the same order.
+    log.warning("database pool exhausted", path=request.url.path)
+    return _problem(request, 503, "Busy", "the server is at capacity; retry in a moment", "busy",
+                    headers={"Retry-After": "1"})
+
+
 def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", path=request.url.path)
     return _problem(request, 500, "Internal error", "something went wrong on our side; it has been logged "
@@ -71,5 +80,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_handler,
     HTTPException: http_handler,
     IntegrityError: integrity_handler,
+    PoolTimeout: busy_handler,
     Exception: internal_handler,
 }
