@@ -14,6 +14,12 @@ PREFIXES = {
     "partner": "ptn",
     "partnership": "pts",
     "event": "evt",
+    "commission_rule": "cmr",
+    "ledger_account": "lac",
+    "journal_transaction": "jtx",
+    "settlement_run": "stl",
+    "payout": "po",
+    "release_batch": "rlb",
 }
 
 
