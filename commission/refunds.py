@@ -69,7 +69,7 @@ async def apply_refund(session: AsyncSession, order: OrderCommission, record: Re
     order.partner_reversed_minor += deltas["partner"]
     order.parent_reversed_minor += deltas["parent"]
     order.fee_reversed_minor += deltas["fee"]
-    record.applied_at = utcnow()
+    record.applied_at, record.applied_minor, record.effective_at = utcnow(), amount, effective_at
     if amount != record.amount_minor:
         record.rejected_reason = f"only {amount} of {record.amount_minor} applied: the rest exceeds the order"
     session.add_all([order, record])

@@ -55,4 +55,6 @@ class RefundRecord(SQLModel, table=True):
     amount_minor: int = Field(sa_type=MINOR)  # type: ignore[call-overload]
     refunded_at: datetime = utc_field()
     applied_at: datetime | None = utc_field(nullable=True)
+    applied_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    effective_at: datetime | None = utc_field(nullable=True, index=True)  # when its reversal took effect
     rejected_reason: str | None = Field(default=None, max_length=200)

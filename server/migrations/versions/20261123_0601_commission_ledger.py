@@ -63,10 +63,13 @@ def upgrade() -> None:
     sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('refunded_at', server.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('applied_at', server.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('applied_minor', sa.BigInteger(), nullable=False),
+    sa.Column('effective_at', server.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rejected_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.PrimaryKeyConstraint('refund_id')
     )
     with op.batch_alter_table('commission_refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_commission_refunds_effective_at'), ['effective_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_commission_refunds_order_id'), ['order_id'], unique=False)
 
     op.create_table('commission_rules',
@@ -248,6 +251,7 @@ def downgrade() -> None:
     op.drop_table('commission_rules')
     with op.batch_alter_table('commission_refunds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_commission_refunds_order_id'))
+        batch_op.drop_index(batch_op.f('ix_commission_refunds_effective_at'))
 
     op.drop_table('commission_refunds')
     op.drop_table('commission_policies')
