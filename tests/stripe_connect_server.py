@@ -67,6 +67,7 @@ class ConnectState:
     transfers_until_death: int | None = None
     dead: bool = False
     transfer_requests: int = 0
+    on_transfer: Callable[[int], None] | None = None  # called with the count after each transfer is created
 
 
 class ConnectServer:
@@ -133,10 +134,10 @@ class ConnectServer:
     @web.middleware
     async def _dead_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if self.state.dead:
-            _drop(request)
+            return _drop(request)
         response = await handler(request)
         if self.state.dead:  # the work was done, the answer never leaves
-            _drop(request)
+            return _drop(request)
         return response
 
     @web.middleware
@@ -201,6 +202,8 @@ class ConnectServer:
 
     async def create_transfer(self, request: web.Request) -> web.Response:
         form = await request.post()
+        if self.state.dead:  # died while this request was being read
+            return _drop(request)
         self.state.transfer_requests += 1
         problem = self._transfer_problem(form)
         if problem is not None:
@@ -215,6 +218,8 @@ class ConnectServer:
         transfer["reversals"] = {"object": "list", "data": [], "has_more": False,
                                  "url": f"/v1/transfers/{transfer_id}/reversals"}
         self.state.transfers[transfer_id] = transfer
+        if self.state.on_transfer is not None:
+            self.state.on_transfer(len(self.state.transfers))
         self._count_towards_death()
         return web.json_response(transfer)
 
@@ -287,10 +292,11 @@ def _missing(kind: str, ident: str, param: str = "id") -> web.Response:
     return stripe_error(404, "invalid_request_error", f"No such {kind}: '{ident}'", "resource_missing", param)
 
 
-def _drop(request: web.Request) -> None:
+def _drop(request: web.Request) -> web.Response:
+    """Close the connection without an answer (the client sees a network error)."""
     if request.transport is not None:
         request.transport.abort()
-    raise ConnectionResetError("Stripe Connect test server is down")
+    return web.Response(status=503)
 
 
 @contextmanager
