@@ -6,15 +6,22 @@ still carried the sale (live room, checkout, payment) — the rest is the brand'
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from broadcast.models import Brand
 from broadcast.schemas import BrandSettings
 from commission import ledger, rules
 from commission.ledger import Kind, Posting, Reason
-from commission.models import OrderCommission
+from commission.models import CommissionPolicy, OrderCommission, RefundRecord
 from commission.refunds import apply_waiting_refunds
 from commission.splits import Parties, Split, compute_split
 from server.kernel.clock import as_utc
@@ -41,15 +48,40 @@ def earner(attribution: dict[str, Any], settings: BrandSettings) -> tuple[str | 
     return partner_id, (parent_id if parent_id and parent_id != partner_id else None), None
 
 
+@dataclass(frozen=True, slots=True)
+class OrderContext:
+    known: bool
+    settings: BrandSettings
+    policy: CommissionPolicy
+    waiting_refunds: int
+
+
+async def order_context(session: AsyncSession, order_id: str, brand_id: str) -> OrderContext:
+    """Replay check, brand policy and refunds waiting for this order, in one round trip (hot path)."""
+    oc, rr, cp = OrderCommission, RefundRecord, CommissionPolicy
+    policy_col = lambda column: sa.select(column).where(cp.brand_id == brand_id).scalar_subquery()  # noqa: E731
+    stmt = sa.select(
+        sa.exists().where(oc.order_id == order_id),
+        sa.select(Brand.settings).where(Brand.id == brand_id).scalar_subquery(),
+        policy_col(cp.platform_fee_bps), policy_col(cp.parent_override_bps),
+        sa.select(sa.func.count()).select_from(rr).where(rr.order_id == order_id, col(rr.applied_at).is_(None))
+        .scalar_subquery())
+    known, settings, fee, override, waiting = (await session.execute(stmt)).one()
+    if isinstance(settings, str):
+        settings = json.loads(settings)
+    policy = CommissionPolicy(brand_id=brand_id, platform_fee_bps=Decimal(fee or 0),
+                              parent_override_bps=Decimal(override or 0))
+    return OrderContext(bool(known), BrandSettings.model_validate(settings or {}), policy, int(waiting or 0))
+
+
 async def accrue_order(session: AsyncSession, payload: dict[str, Any]) -> OrderCommission | None:
     """Freeze the split and post `commission_accrued`; a replay of the same order is a no-op."""
-    order_id = str(payload["order_id"])
-    if await session.get(OrderCommission, order_id) is not None:
+    order_id, brand_id = str(payload["order_id"]), str(payload["brand_id"])
+    context = await order_context(session, order_id, brand_id)
+    if context.known:
         return None
-    brand_id = str(payload["brand_id"])
-    settings = await rules.brand_settings(session, brand_id)
-    partner_id, parent_id, no_reason = earner(payload.get("attribution") or {}, settings)
-    split = await _split(session, payload, Parties(brand_id, partner_id, parent_id), settings)
+    partner_id, parent_id, no_reason = earner(payload.get("attribution") or {}, context.settings)
+    split = await _split(session, payload, Parties(brand_id, partner_id, parent_id), context)
     paid_at = _parse_time(payload["paid_at"])
     order = OrderCommission(
         order_id=order_id, brand_id=brand_id, session_id=payload.get("session_id"),
@@ -58,23 +90,23 @@ async def accrue_order(session: AsyncSession, payload: dict[str, Any]) -> OrderC
         parent_minor=split.total("parent"), platform_fee_minor=split.total("platform"),
         brand_net_minor=split.total("brand"), split_lines=[line.as_json() for line in split.lines],
         no_commission_reason=no_reason, paid_at=paid_at,
-        hold_until=paid_at + timedelta(days=settings.hold_period_days))
+        hold_until=paid_at + timedelta(days=context.settings.hold_period_days))
     session.add(order)
-    await ledger.post(session, accrual_posting(order))
-    await apply_waiting_refunds(session, order)
+    await ledger.post_many(session, [accrual_posting(order)])  # a new order ⇒ a new key (UNIQUE backs it up)
+    if context.waiting_refunds:
+        await apply_waiting_refunds(session, order)
     return order
 
 
-async def _split(session: AsyncSession, payload: dict[str, Any], parties: Parties, settings: BrandSettings) -> Split:
-    policy = await rules.policy_of(session, parties.brand_id)
+async def _split(session: AsyncSession, payload: dict[str, Any], parties: Parties, context: OrderContext) -> Split:
     lines = [(str(line["sku_id"]), int(line["amount_minor"])) for line in payload.get("lines") or []]
     rates = {}
     if parties.partner_id is not None and lines:
-        rates = await rules.resolve_rates(session, parties.brand_id, settings, payload.get("session_id"),
+        rates = await rules.resolve_rates(session, parties.brand_id, context.settings, payload.get("session_id"),
                                           parties.partner_id, sorted({sku for sku, _ in lines}))
     priced = [(sku, amount, rates[sku]) for sku, amount in lines] if rates else []
-    return compute_split(int(payload["amount_minor"]), parties, priced, rules.parent_rate(policy),
-                         rules.fee_rate(policy))
+    return compute_split(int(payload["amount_minor"]), parties, priced, rules.parent_rate(context.policy),
+                         rules.fee_rate(context.policy))
 
 
 def accrual_posting(order: OrderCommission) -> Posting:

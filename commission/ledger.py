@@ -7,6 +7,7 @@ same fact twice is a no-op."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import JournalTransaction, LedgerAccount, LedgerEntry
 from server.kernel.db import is_postgres
+from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 
 PLATFORM_OWNER = "platform"
@@ -83,29 +85,23 @@ def check_balanced(legs: Iterable[tuple[AccountKey, int]]) -> None:
         raise LedgerImbalance(f"transaction does not sum to zero: {unbalanced}")
 
 
+def account_id(key: AccountKey) -> str:
+    """Accounts have deterministic ids (a digest of owner, kind and currency), so posting needs no
+    lookup: the accounts are upserted with the entries' transaction, and never change afterwards."""
+    digest = hashlib.sha256(f"{key.owner_type}|{key.owner_id}|{key.kind}|{key.currency}".encode()).hexdigest()
+    return f"lac_{digest[:32]}"
+
+
 async def account_ids(session: AsyncSession, keys: Iterable[AccountKey]) -> dict[AccountKey, str]:
     """Ids of the accounts, creating missing ones (safe against a concurrent creator)."""
-    wanted = set(keys)
-    found = await _existing_accounts(session, wanted)
-    missing = wanted - found.keys()
-    if missing:
-        insert = postgresql.insert if is_postgres(session) else sqlite.insert
-        rows = [{"id": new_id("lac"), "owner_type": k.owner_type, "owner_id": k.owner_id, "kind": k.kind,
-                 "currency": k.currency, "created_at": sa.func.now()} for k in missing]
-        stmt = insert(LedgerAccount).values(rows).on_conflict_do_nothing()
-        await session.execute(stmt)
-        found.update(await _existing_accounts(session, missing))
-    return found
-
-
-async def _existing_accounts(session: AsyncSession, keys: set[AccountKey]) -> dict[AccountKey, str]:
-    if not keys:
+    wanted = sorted(set(keys), key=account_id)  # a fixed order: concurrent upserts never deadlock
+    if not wanted:
         return {}
-    owners = {k.owner_id for k in keys}
-    stmt = select(LedgerAccount).where(col(LedgerAccount.owner_id).in_(owners))
-    rows = (await session.exec(stmt)).all()
-    by_key = {AccountKey(a.owner_type, a.owner_id, a.kind, a.currency): a.id for a in rows}
-    return {k: by_key[k] for k in keys if k in by_key}
+    insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    rows = [{"id": account_id(k), "owner_type": k.owner_type, "owner_id": k.owner_id, "kind": k.kind,
+             "currency": k.currency, "created_at": utcnow()} for k in wanted]
+    await session.execute(insert(LedgerAccount).values(rows).on_conflict_do_nothing())
+    return {k: account_id(k) for k in wanted}
 
 
 async def already_posted(session: AsyncSession, idempotency_key: str) -> bool:

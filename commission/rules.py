@@ -6,13 +6,17 @@ partnership's rate, the brand's default (`BrandSettings.default_commission_bps`)
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from sqlmodel import col, select
+import sqlalchemy as sa
+
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand
 from broadcast.schemas import BrandSettings
 from commission.models import CommissionPolicy, CommissionRule, RuleKind
+from commission.models.rules import RATE_TYPE
 from commission.splits import Rate
 from distribution.models import Partnership
 
@@ -35,8 +39,9 @@ async def policy_of(session: AsyncSession, brand_id: str) -> CommissionPolicy:
 
 async def resolve_rates(session: AsyncSession, brand_id: str, settings: BrandSettings, session_id: str | None,
                         partner_id: str, sku_ids: list[str]) -> dict[str, Rate]:
-    rules = await _rules_for(session, brand_id, sku_ids)
-    fallback = await _partnership_or_default(session, brand_id, partner_id, settings)
+    rules, partnership = await _candidates(session, brand_id, partner_id, sku_ids)
+    fallback = (Rate(Decimal(partnership[1]), f"partnership:{partnership[0]}") if partnership is not None
+                else Rate(Decimal(settings.default_commission_bps), f"brand_default:{brand_id}"))
     wanted = {
         RuleKind.PARTNER_SKU: lambda r: r.partner_id == partner_id,
         RuleKind.LINEUP: lambda r: session_id is not None and r.session_id == session_id,
@@ -54,18 +59,18 @@ async def resolve_rates(session: AsyncSession, brand_id: str, settings: BrandSet
     return rates
 
 
-async def _rules_for(session: AsyncSession, brand_id: str, sku_ids: list[str]) -> list[CommissionRule]:
-    stmt = select(CommissionRule).where(CommissionRule.brand_id == brand_id, col(CommissionRule.sku_id).in_(sku_ids))
-    return list((await session.exec(stmt)).all())
-
-
-async def _partnership_or_default(session: AsyncSession, brand_id: str, partner_id: str,
-                                  settings: BrandSettings) -> Rate:
-    stmt = select(Partnership).where(Partnership.brand_id == brand_id, Partnership.partner_id == partner_id)
-    partnership = (await session.exec(stmt)).first()
-    if partnership is not None and partnership.commission_bps is not None:
-        return Rate(Decimal(partnership.commission_bps), f"partnership:{partnership.id}")
-    return Rate(Decimal(settings.default_commission_bps), f"brand_default:{brand_id}")
+async def _candidates(session: AsyncSession, brand_id: str, partner_id: str,
+                      sku_ids: list[str]) -> tuple[list[Any], tuple[str, Any] | None]:
+    """The SKUs' rules and the partnership's rate, in one round trip (this is the hot path)."""
+    r, p = CommissionRule, Partnership
+    rules_q = (sa.select(sa.literal("rule").label("source"), r.id, r.kind, r.partner_id, r.session_id, r.sku_id,
+                         r.rate_bps).where(r.brand_id == brand_id, col(r.sku_id).in_(sku_ids)))
+    ship_q = (sa.select(sa.literal("partnership"), p.id, sa.literal(""), p.partner_id, sa.null(), sa.literal(""),
+                        sa.cast(p.commission_bps, RATE_TYPE))
+              .where(p.brand_id == brand_id, p.partner_id == partner_id, col(p.commission_bps).is_not(None)))
+    rows = (await session.execute(sa.union_all(rules_q, ship_q))).all()
+    ship = next(((row.id, row.rate_bps) for row in rows if row.source == "partnership"), None)
+    return [row for row in rows if row.source == "rule"], ship
 
 
 def parent_rate(policy: CommissionPolicy) -> Rate:
