@@ -26,23 +26,35 @@ async def record_outcomes(maker: async_sessionmaker[AsyncSession], payouts: Mapp
     if not decided:
         return
     async with maker() as session:
+        won = await _leave_in_flight(session, decided)
         postings = []
         for outcome in decided:
-            payout = payouts[outcome.payout_id]
-            if await _leave_in_flight(session, outcome):
-                postings.append(_posting(payout, outcome))
-                _announce(session, payout, outcome)
+            if outcome.payout_id in won:
+                postings.append(_posting(payouts[outcome.payout_id], outcome))
+                _announce(session, payouts[outcome.payout_id], outcome)
         await ledger.post_many(session, postings)
         await session.commit()
 
 
-async def _leave_in_flight(session: AsyncSession, outcome: TransferOutcome) -> bool:
-    state = PayoutState.PAID if outcome.transfer_id else PayoutState.FAILED
-    result = await session.execute(
-        sa.update(Payout).where(col(Payout.id) == outcome.payout_id, col(Payout.state) == PayoutState.IN_FLIGHT)
-        .values(state=state, transfer_id=outcome.transfer_id, failure_reason=outcome.refused, settled_at=utcnow())
-        .execution_options(synchronize_session=False))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+async def _leave_in_flight(session: AsyncSession, outcomes: Sequence[TransferOutcome]) -> set[str]:
+    """Move the payouts out of in_flight; returns the ids this caller moved (the others were
+    already recorded by an overlapping run and must not be booked again)."""
+    won: set[str] = set()
+    for state, group in ((PayoutState.PAID, [o for o in outcomes if o.transfer_id]),
+                         (PayoutState.FAILED, [o for o in outcomes if not o.transfer_id])):
+        if not group:
+            continue
+        stmt = (sa.update(Payout).where(col(Payout.id).in_([o.payout_id for o in group]),
+                                        col(Payout.state) == PayoutState.IN_FLIGHT)
+                .values(state=state, settled_at=utcnow()).returning(col(Payout.id))
+                .execution_options(synchronize_session=False))
+        moved = set((await session.execute(stmt)).scalars().all())
+        details = [{"id": o.payout_id, "transfer_id": o.transfer_id, "failure_reason": o.refused}
+                   for o in group if o.payout_id in moved]
+        if details:
+            await session.execute(sa.update(Payout), details)
+        won |= moved
+    return won
 
 
 def _posting(payout: Payout, outcome: TransferOutcome) -> Posting:
