@@ -14,7 +14,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand
@@ -63,14 +62,19 @@ async def order_context(session: AsyncSession, order_id: str, brand_id: str) -> 
     stmt = sa.select(
         sa.exists().where(oc.order_id == order_id),
         sa.select(Brand.settings).where(Brand.id == brand_id).scalar_subquery(),
-        policy_col(cp.platform_fee_bps), policy_col(cp.parent_override_bps),
-        sa.select(sa.func.count()).select_from(rr).where(rr.order_id == order_id, col(rr.applied_at).is_(None))
-        .scalar_subquery())
+        policy_col(cp.platform_fee_bps),
+        policy_col(cp.parent_override_bps),
+        sa.select(sa.func.count())
+        .select_from(rr)
+        .where(rr.order_id == order_id, col(rr.applied_at).is_(None))
+        .scalar_subquery(),
+    )
     known, settings, fee, override, waiting = (await session.execute(stmt)).one()
     if isinstance(settings, str):
         settings = json.loads(settings)
-    policy = CommissionPolicy(brand_id=brand_id, platform_fee_bps=Decimal(fee or 0),
-                              parent_override_bps=Decimal(override or 0))
+    policy = CommissionPolicy(
+        brand_id=brand_id, platform_fee_bps=Decimal(fee or 0), parent_override_bps=Decimal(override or 0)
+    )
     return OrderContext(bool(known), BrandSettings.model_validate(settings or {}), policy, int(waiting or 0))
 
 
@@ -84,13 +88,22 @@ async def accrue_order(session: AsyncSession, payload: dict[str, Any]) -> OrderC
     split = await _split(session, payload, Parties(brand_id, partner_id, parent_id), context)
     paid_at = _parse_time(payload["paid_at"])
     order = OrderCommission(
-        order_id=order_id, brand_id=brand_id, session_id=payload.get("session_id"),
-        currency=validate_currency(payload["currency"]), amount_minor=int(payload["amount_minor"]),
-        partner_id=partner_id, parent_partner_id=parent_id, partner_minor=split.total("partner"),
-        parent_minor=split.total("parent"), platform_fee_minor=split.total("platform"),
-        brand_net_minor=split.total("brand"), split_lines=[line.as_json() for line in split.lines],
-        no_commission_reason=no_reason, paid_at=paid_at,
-        hold_until=paid_at + timedelta(days=context.settings.hold_period_days))
+        order_id=order_id,
+        brand_id=brand_id,
+        session_id=payload.get("session_id"),
+        currency=validate_currency(payload["currency"]),
+        amount_minor=int(payload["amount_minor"]),
+        partner_id=partner_id,
+        parent_partner_id=parent_id,
+        partner_minor=split.total("partner"),
+        parent_minor=split.total("parent"),
+        platform_fee_minor=split.total("platform"),
+        brand_net_minor=split.total("brand"),
+        split_lines=[line.as_json() for line in split.lines],
+        no_commission_reason=no_reason,
+        paid_at=paid_at,
+        hold_until=paid_at + timedelta(days=context.settings.hold_period_days),
+    )
     session.add(order)
     await ledger.post_many(session, [accrual_posting(order)])  # a new order ⇒ a new key (UNIQUE backs it up)
     if context.waiting_refunds:
@@ -102,17 +115,29 @@ async def _split(session: AsyncSession, payload: dict[str, Any], parties: Partie
     lines = [(str(line["sku_id"]), int(line["amount_minor"])) for line in payload.get("lines") or []]
     rates = {}
     if parties.partner_id is not None and lines:
-        rates = await rules.resolve_rates(session, parties.brand_id, context.settings, payload.get("session_id"),
-                                          parties.partner_id, sorted({sku for sku, _ in lines}))
+        rates = await rules.resolve_rates(
+            session,
+            parties.brand_id,
+            context.settings,
+            payload.get("session_id"),
+            parties.partner_id,
+            sorted({sku for sku, _ in lines}),
+        )
     priced = [(sku, amount, rates[sku]) for sku, amount in lines] if rates else []
-    return compute_split(int(payload["amount_minor"]), parties, priced, rules.parent_rate(context.policy),
-                         rules.fee_rate(context.policy))
+    return compute_split(
+        int(payload["amount_minor"]), parties, priced, rules.parent_rate(context.policy), rules.fee_rate(context.policy)
+    )
 
 
 def accrual_posting(order: OrderCommission) -> Posting:
     c = order.currency
-    posting = Posting(f"{Reason.ACCRUED.value}:{order.order_id}", Reason.ACCRUED, order.paid_at,
-                      external_ref=order.order_id, brand_id=order.brand_id)
+    posting = Posting(
+        f"{Reason.ACCRUED.value}:{order.order_id}",
+        Reason.ACCRUED,
+        order.paid_at,
+        external_ref=order.order_id,
+        brand_id=order.brand_id,
+    )
     posting.add(ledger.brand_key(order.brand_id, Kind.SALES, c), -order.amount_minor)
     posting.add(ledger.brand_key(order.brand_id, Kind.NET, c), order.brand_net_minor)
     if order.partner_id:

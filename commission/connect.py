@@ -30,37 +30,55 @@ class TransferOutcome:
 class ConnectGateway:
     def __init__(self, settings: Settings, *, timeout_s: float = 20.0) -> None:
         if not settings.stripe_api_key:
-            raise ServiceUnavailable("Stripe is not configured: set STRIPE_API_KEY (and STRIPE_CONNECT_API_BASE "
-                                     "or STRIPE_API_BASE for a test server)")
+            raise ServiceUnavailable(
+                "Stripe is not configured: set STRIPE_API_KEY (and STRIPE_CONNECT_API_BASE "
+                "or STRIPE_API_BASE for a test server)"
+            )
         base = settings.stripe_connect_api_base or settings.stripe_api_base
-        self.client = stripe.StripeClient(settings.stripe_api_key, base_addresses={"api": base} if base else None,
-                                          max_network_retries=1, http_client=stripe.HTTPXClient(timeout=timeout_s))
+        self.client = stripe.StripeClient(
+            settings.stripe_api_key,
+            base_addresses={"api": base} if base else None,
+            max_network_retries=1,
+            http_client=stripe.HTTPXClient(timeout=timeout_s),
+        )
 
     async def create_account(self, partner_id: str, country: str | None, email: str | None) -> str:
-        params: dict[str, Any] = {"type": "express", "metadata": {"partner_id": partner_id},
-                                  "capabilities": {"transfers": {"requested": True}}}
+        params: dict[str, Any] = {
+            "type": "express",
+            "metadata": {"partner_id": partner_id},
+            "capabilities": {"transfers": {"requested": True}},
+        }
         if country:
             params["country"] = country
         if email:
             params["email"] = email
-        account = await self.client.v1.accounts.create_async(params,  # type: ignore[arg-type]
-                                                             {"idempotency_key": f"account:{partner_id}"})
+        account = await self.client.v1.accounts.create_async(
+            params,  # type: ignore[arg-type]
+            {"idempotency_key": f"account:{partner_id}"},
+        )
         return str(account.id)
 
     async def account_link(self, account_id: str, refresh_url: str, return_url: str) -> tuple[str, int]:
-        link = await self.client.v1.account_links.create_async({
-            "account": account_id, "refresh_url": refresh_url, "return_url": return_url,
-            "type": "account_onboarding"})
+        link = await self.client.v1.account_links.create_async(
+            {"account": account_id, "refresh_url": refresh_url, "return_url": return_url, "type": "account_onboarding"}
+        )
         return str(link.url), int(link.expires_at)
 
-    async def transfer(self, payout_id: str, amount_minor: int, currency: str, destination: str,
-                       transfer_group: str, partner_id: str) -> TransferOutcome:
-        params: dict[str, Any] = {"amount": amount_minor, "currency": currency.lower(), "destination": destination,
-                                  "transfer_group": transfer_group,
-                                  "metadata": {"payout_id": payout_id, "partner_id": partner_id}}
+    async def transfer(
+        self, payout_id: str, amount_minor: int, currency: str, destination: str, transfer_group: str, partner_id: str
+    ) -> TransferOutcome:
+        params: dict[str, Any] = {
+            "amount": amount_minor,
+            "currency": currency.lower(),
+            "destination": destination,
+            "transfer_group": transfer_group,
+            "metadata": {"payout_id": payout_id, "partner_id": partner_id},
+        }
         try:
-            transfer = await self.client.v1.transfers.create_async(params,  # type: ignore[arg-type]
-                                                                   {"idempotency_key": payout_id})
+            transfer = await self.client.v1.transfers.create_async(
+                params,  # type: ignore[arg-type]
+                {"idempotency_key": payout_id},
+            )
         except DEFINITIVE as exc:
             return TransferOutcome(payout_id, refused=_reason(exc))
         except stripe.StripeError as exc:

@@ -11,8 +11,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.connect import ConnectGateway
 from commission.models import OrderCommission
-from commission.schemas import (PayoutAccountPublic, PayoutSettingsUpdate, PolicyPublic, PolicyUpdate, RuleCreate,
-                                RulePublic, SettlementCreate, SettlementPublic)
+from commission.schemas import (
+    PayoutAccountPublic,
+    PayoutSettingsUpdate,
+    PolicyPublic,
+    PolicyUpdate,
+    RuleCreate,
+    RulePublic,
+    SettlementCreate,
+    SettlementPublic,
+)
 from commission.services.payout_accounts import PayoutAccountService
 from commission.services.reports_service import ReportsService, period
 from commission.services.rules_service import RulesService
@@ -38,7 +46,9 @@ class CommissionRulesController(Controller):
         return await RulesService(db).policy(brand_id)
 
     @put("/commission-policy", opt=BRAND_WRITE)
-    async def set_policy(self, brand_id: str, data: PolicyUpdate, db: AsyncSession, principal: Principal) -> PolicyPublic:
+    async def set_policy(
+        self, brand_id: str, data: PolicyUpdate, db: AsyncSession, principal: Principal
+    ) -> PolicyPublic:
         principal.ensure_brand(brand_id)
         return await RulesService(db).set_policy(brand_id, data)
 
@@ -58,14 +68,16 @@ class CommissionRulesController(Controller):
         await RulesService(db).delete_rule(brand_id, rule_id)
 
     @get("/statement", opt=BRAND_SIDE)
-    async def brand_statement(self, brand_id: str, db: AsyncSession, principal: Principal,
-                              since: str | None = None, until: str | None = None) -> dict[str, Any]:
+    async def brand_statement(
+        self, brand_id: str, db: AsyncSession, principal: Principal, since: str | None = None, until: str | None = None
+    ) -> dict[str, Any]:
         principal.ensure_brand(brand_id)
         return await ReportsService(db).brand_statement(brand_id, *period(since, until))
 
     @get("/statement.csv", opt=BRAND_SIDE, media_type="text/csv")
-    async def brand_statement_csv(self, brand_id: str, db: AsyncSession, principal: Principal,
-                                  since: str | None = None, until: str | None = None) -> str:
+    async def brand_statement_csv(
+        self, brand_id: str, db: AsyncSession, principal: Principal, since: str | None = None, until: str | None = None
+    ) -> str:
         principal.ensure_brand(brand_id)
         return await ReportsService(db).brand_statement_csv(brand_id, *period(since, until))
 
@@ -97,7 +109,9 @@ class PartnerPayoutController(Controller):
         return await PayoutAccountService(db).get(partner_id)
 
     @post("/payout-account", opt=PARTNER_SIDE)
-    async def onboard(self, partner_id: str, db: AsyncSession, principal: Principal, state: State) -> PayoutAccountPublic:
+    async def onboard(
+        self, partner_id: str, db: AsyncSession, principal: Principal, state: State
+    ) -> PayoutAccountPublic:
         principal.ensure_partner(partner_id)
         gateway = ConnectGateway(state.settings)
         return await PayoutAccountService(db).onboard(partner_id, gateway, state.settings.public_base_url)
@@ -107,14 +121,26 @@ class PartnerPayoutController(Controller):
         return await PayoutAccountService(db).update_settings(partner_id, data)
 
     @get("/statement", opt=PARTNER_SIDE)
-    async def statement(self, partner_id: str, db: AsyncSession, principal: Principal,
-                        since: str | None = None, until: str | None = None) -> dict[str, Any]:
+    async def statement(
+        self,
+        partner_id: str,
+        db: AsyncSession,
+        principal: Principal,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> dict[str, Any]:
         principal.ensure_partner(partner_id)
         return await ReportsService(db).partner_statement(partner_id, *period(since, until))
 
     @get("/statement.csv", opt=PARTNER_SIDE, media_type="text/csv")
-    async def statement_csv(self, partner_id: str, db: AsyncSession, principal: Principal,
-                            since: str | None = None, until: str | None = None) -> str:
+    async def statement_csv(
+        self,
+        partner_id: str,
+        db: AsyncSession,
+        principal: Principal,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> str:
         principal.ensure_partner(partner_id)
         return await ReportsService(db).partner_statement_csv(partner_id, *period(since, until))
 
@@ -125,8 +151,9 @@ class FinanceController(Controller):
 
     @post("/settlements", opt=FINANCE)
     async def settle(self, data: SettlementCreate, state: State) -> SettlementPublic:
-        request = SettleRequest(as_of=_aware(data.as_of), brand_id=data.brand_id, partner_ids=data.partner_ids,
-                                currency=data.currency)
+        request = SettleRequest(
+            as_of=_aware(data.as_of), brand_id=data.brand_id, partner_ids=data.partner_ids, currency=data.currency
+        )
         report = await settle(state.sessionmaker, ConnectGateway(state.settings), request)
         return SettlementPublic(**report.as_dict())
 
@@ -135,13 +162,15 @@ class FinanceController(Controller):
         return await ReportsService(db).recent_runs()
 
     @get("/reconciliation", opt=FINANCE)
-    async def reconciliation(self, db: AsyncSession, state: State, since: str | None = None,
-                             until: str | None = None) -> dict[str, Any]:
+    async def reconciliation(
+        self, db: AsyncSession, state: State, since: str | None = None, until: str | None = None
+    ) -> dict[str, Any]:
         return await ReportsService(db).reconciliation(*period(since, until), _gateway(state))
 
     @get("/reconciliation.csv", opt=FINANCE, media_type="text/csv")
-    async def reconciliation_csv(self, db: AsyncSession, state: State, since: str | None = None,
-                                 until: str | None = None) -> str:
+    async def reconciliation_csv(
+        self, db: AsyncSession, state: State, since: str | None = None, until: str | None = None
+    ) -> str:
         return await ReportsService(db).reconciliation_csv(*period(since, until), _gateway(state))
 
 
@@ -153,5 +182,9 @@ def _aware(value: datetime) -> datetime:
     return as_utc(value)
 
 
-ROUTE_HANDLERS: list[Any] = [CommissionRulesController, OrderCommissionController, PartnerPayoutController,
-                             FinanceController]
+ROUTE_HANDLERS: list[Any] = [
+    CommissionRulesController,
+    OrderCommissionController,
+    PartnerPayoutController,
+    FinanceController,
+]

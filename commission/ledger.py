@@ -21,8 +21,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import JournalTransaction, LedgerAccount, LedgerEntry
-from server.kernel.db import is_postgres
 from server.kernel.clock import utcnow
+from server.kernel.db import is_postgres
 from server.kernel.ids import new_id
 
 PLATFORM_OWNER = "platform"
@@ -98,8 +98,17 @@ async def account_ids(session: AsyncSession, keys: Iterable[AccountKey]) -> dict
     if not wanted:
         return {}
     insert = postgresql.insert if is_postgres(session) else sqlite.insert
-    rows = [{"id": account_id(k), "owner_type": k.owner_type, "owner_id": k.owner_id, "kind": k.kind,
-             "currency": k.currency, "created_at": utcnow()} for k in wanted]
+    rows = [
+        {
+            "id": account_id(k),
+            "owner_type": k.owner_type,
+            "owner_id": k.owner_id,
+            "kind": k.kind,
+            "currency": k.currency,
+            "created_at": utcnow(),
+        }
+        for k in wanted
+    ]
     await session.execute(insert(LedgerAccount).values(rows).on_conflict_do_nothing())
     return {k: account_id(k) for k in wanted}
 
@@ -121,26 +130,51 @@ async def post_many(session: AsyncSession, postings: Sequence[Posting]) -> list[
     for posting in postings:
         check_balanced(posting.legs)
     ids = await account_ids(session, (key for p in postings for key, _ in p.legs))
-    txns = [JournalTransaction(id=new_id("jtx"), idempotency_key=p.idempotency_key, reason=p.reason,
-                               external_ref=p.external_ref, brand_id=p.brand_id, memo=p.memo,
-                               effective_at=p.effective_at) for p in postings]
+    txns = [
+        JournalTransaction(
+            id=new_id("jtx"),
+            idempotency_key=p.idempotency_key,
+            reason=p.reason,
+            external_ref=p.external_ref,
+            brand_id=p.brand_id,
+            memo=p.memo,
+            effective_at=p.effective_at,
+        )
+        for p in postings
+    ]
     session.add_all(txns)
     await session.flush()
-    entries = [{"transaction_id": txn.id, "account_id": ids[key], "amount_minor": amount, "currency": key.currency}
-               for txn, posting in zip(txns, postings, strict=True) for key, amount in posting.legs]
+    entries = [
+        {"transaction_id": txn.id, "account_id": ids[key], "amount_minor": amount, "currency": key.currency}
+        for txn, posting in zip(txns, postings, strict=True)
+        for key, amount in posting.legs
+    ]
     if entries:
         await session.execute(sa.insert(LedgerEntry), entries)
     return txns
 
 
-async def balances(session: AsyncSession, *, owner_type: str | None = None, owner_ids: Sequence[str] | None = None,
-                   kinds: Sequence[str] | None = None, before: datetime | None = None,
-                   since: datetime | None = None) -> dict[AccountKey, int]:
+async def balances(
+    session: AsyncSession,
+    *,
+    owner_type: str | None = None,
+    owner_ids: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    before: datetime | None = None,
+    since: datetime | None = None,
+) -> dict[AccountKey, int]:
     """Sums of entries per account, optionally for transactions effective in [since, before)."""
-    stmt = (select(LedgerAccount.owner_type, LedgerAccount.owner_id, LedgerAccount.kind, LedgerAccount.currency,
-                   sa.func.sum(LedgerEntry.amount_minor))
-            .join(LedgerEntry, col(LedgerEntry.account_id) == col(LedgerAccount.id))
-            .group_by(LedgerAccount.owner_type, LedgerAccount.owner_id, LedgerAccount.kind, LedgerAccount.currency))
+    stmt = (
+        select(
+            LedgerAccount.owner_type,
+            LedgerAccount.owner_id,
+            LedgerAccount.kind,
+            LedgerAccount.currency,
+            sa.func.sum(LedgerEntry.amount_minor),
+        )
+        .join(LedgerEntry, col(LedgerEntry.account_id) == col(LedgerAccount.id))
+        .group_by(LedgerAccount.owner_type, LedgerAccount.owner_id, LedgerAccount.kind, LedgerAccount.currency)
+    )
     if owner_type is not None:
         stmt = stmt.where(LedgerAccount.owner_type == owner_type)
     if owner_ids is not None:
@@ -153,7 +187,7 @@ async def balances(session: AsyncSession, *, owner_type: str | None = None, owne
             stmt = stmt.where(JournalTransaction.effective_at < before)
         if since is not None:
             stmt = stmt.where(JournalTransaction.effective_at >= since)
-    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
+    rows = (await session.exec(stmt)).all()
     return {AccountKey(t, o, k, c): int(total) for t, o, k, c, total in rows}
 
 

@@ -31,9 +31,13 @@ async def record_refund(session: AsyncSession, payload: dict[str, Any]) -> Refun
     if await session.get(RefundRecord, refund_id) is not None:
         return None  # a replay
     refunded_at = payload["refunded_at"]
-    record = RefundRecord(refund_id=refund_id, order_id=str(payload["order_id"]), currency=str(payload["currency"]),
-                          amount_minor=int(payload["amount_minor"]),
-                          refunded_at=as_utc(datetime.fromisoformat(str(refunded_at))))
+    record = RefundRecord(
+        refund_id=refund_id,
+        order_id=str(payload["order_id"]),
+        currency=str(payload["currency"]),
+        amount_minor=int(payload["amount_minor"]),
+        refunded_at=as_utc(datetime.fromisoformat(str(refunded_at))),
+    )
     session.add(record)
     order = await session.get(OrderCommission, record.order_id, with_for_update=True)
     if order is not None:
@@ -42,8 +46,11 @@ async def record_refund(session: AsyncSession, payload: dict[str, Any]) -> Refun
 
 
 async def apply_waiting_refunds(session: AsyncSession, order: OrderCommission) -> None:
-    stmt = (select(RefundRecord).where(RefundRecord.order_id == order.order_id,
-                                       col(RefundRecord.applied_at).is_(None)).order_by(RefundRecord.refund_id))
+    stmt = (
+        select(RefundRecord)
+        .where(RefundRecord.order_id == order.order_id, col(RefundRecord.applied_at).is_(None))
+        .order_by(RefundRecord.refund_id)
+    )
     for record in (await session.exec(stmt)).all():
         await apply_refund(session, order, record)
 
@@ -60,9 +67,13 @@ async def apply_refund(session: AsyncSession, order: OrderCommission, record: Re
     if amount <= 0:
         return _reject(record, "refund exceeds the order amount")
     cumulative = order.refunded_minor + amount
-    deltas = {name: proportional(getattr(order, f"{name}_minor" if name != "fee" else "platform_fee_minor"),
-                                 cumulative, order.amount_minor) - getattr(order, f"{name}_reversed_minor")
-              for name in ("partner", "parent", "fee")}
+    deltas = {
+        name: proportional(
+            getattr(order, f"{name}_minor" if name != "fee" else "platform_fee_minor"), cumulative, order.amount_minor
+        )
+        - getattr(order, f"{name}_reversed_minor")
+        for name in ("partner", "parent", "fee")
+    }
     effective_at = max(record.refunded_at, order.paid_at)
     await ledger.post(session, _reversal(order, record.refund_id, amount, deltas, effective_at))
     order.refunded_minor = cumulative
@@ -76,12 +87,19 @@ async def apply_refund(session: AsyncSession, order: OrderCommission, record: Re
     return None
 
 
-def _reversal(order: OrderCommission, refund_id: str, amount: int, deltas: dict[str, int],
-              effective_at: datetime) -> Posting:
+def _reversal(
+    order: OrderCommission, refund_id: str, amount: int, deltas: dict[str, int], effective_at: datetime
+) -> Posting:
     c = order.currency
     kind = Kind.PENDING if order.released_at is None else Kind.AVAILABLE
-    posting = Posting(f"{Reason.REVERSED.value}:{refund_id}", Reason.REVERSED, effective_at,
-                      external_ref=refund_id, brand_id=order.brand_id, memo={"order_id": order.order_id})
+    posting = Posting(
+        f"{Reason.REVERSED.value}:{refund_id}",
+        Reason.REVERSED,
+        effective_at,
+        external_ref=refund_id,
+        brand_id=order.brand_id,
+        memo={"order_id": order.order_id},
+    )
     posting.add(ledger.brand_key(order.brand_id, Kind.SALES, c), amount)
     posting.add(ledger.brand_key(order.brand_id, Kind.NET, c), -(amount - sum(deltas.values())))
     if order.partner_id:

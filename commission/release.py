@@ -34,14 +34,18 @@ async def release_matured(session: AsyncSession, as_of: datetime) -> ReleaseResu
     batch = new_id("rlb")
     oc = OrderCommission
     stamped = await session.execute(
-        sa.update(oc).where(col(oc.released_at).is_(None), col(oc.hold_until) <= as_of)
-        .values(released_at=as_of, release_batch=batch).execution_options(synchronize_session=False))
+        sa.update(oc)
+        .where(col(oc.released_at).is_(None), col(oc.hold_until) <= as_of)
+        .values(released_at=as_of, release_batch=batch)
+        .execution_options(synchronize_session=False)
+    )
     count = stamped.rowcount or 0  # type: ignore[attr-defined]
     if not count:
         return ReleaseResult(batch, 0, {})
     totals = await _batch_totals(session, batch)
-    posting = Posting(f"{Reason.RELEASED.value}:{batch}", Reason.RELEASED, as_of, external_ref=batch,
-                      memo={"orders": count})
+    posting = Posting(
+        f"{Reason.RELEASED.value}:{batch}", Reason.RELEASED, as_of, external_ref=batch, memo={"orders": count}
+    )
     released: dict[str, int] = defaultdict(int)
     for (partner_id, currency), amount in sorted(totals.items()):
         posting.add(ledger.partner_key(partner_id, Kind.PENDING, currency), -amount)
@@ -55,11 +59,15 @@ async def release_matured(session: AsyncSession, as_of: datetime) -> ReleaseResu
 async def _batch_totals(session: AsyncSession, batch: str) -> dict[tuple[str, str], int]:
     oc = OrderCommission
     totals: dict[tuple[str, str], int] = defaultdict(int)
-    for owner, remaining in ((oc.partner_id, col(oc.partner_minor) - col(oc.partner_reversed_minor)),
-                             (oc.parent_partner_id, col(oc.parent_minor) - col(oc.parent_reversed_minor))):
-        stmt = (sa.select(owner, oc.currency, sa.func.sum(remaining)).where(oc.release_batch == batch,
-                                                                             col(owner).is_not(None))
-                .group_by(owner, oc.currency))
+    for owner, remaining in (
+        (oc.partner_id, col(oc.partner_minor) - col(oc.partner_reversed_minor)),
+        (oc.parent_partner_id, col(oc.parent_minor) - col(oc.parent_reversed_minor)),
+    ):
+        stmt = (
+            sa.select(owner, oc.currency, sa.func.sum(remaining))
+            .where(oc.release_batch == batch, col(owner).is_not(None))
+            .group_by(owner, oc.currency)
+        )
         for owner_id, currency, amount in (await session.execute(stmt)).all():
             totals[(owner_id, currency)] += int(amount or 0)
     return {k: v for k, v in totals.items() if v}

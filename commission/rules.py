@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,11 +36,20 @@ async def policy_of(session: AsyncSession, brand_id: str) -> CommissionPolicy:
     return policy if policy is not None else CommissionPolicy(brand_id=brand_id)
 
 
-async def resolve_rates(session: AsyncSession, brand_id: str, settings: BrandSettings, session_id: str | None,
-                        partner_id: str, sku_ids: list[str]) -> dict[str, Rate]:
+async def resolve_rates(
+    session: AsyncSession,
+    brand_id: str,
+    settings: BrandSettings,
+    session_id: str | None,
+    partner_id: str,
+    sku_ids: list[str],
+) -> dict[str, Rate]:
     rules, partnership = await _candidates(session, brand_id, partner_id, sku_ids)
-    fallback = (Rate(Decimal(partnership[1]), f"partnership:{partnership[0]}") if partnership is not None
-                else Rate(Decimal(settings.default_commission_bps), f"brand_default:{brand_id}"))
+    fallback = (
+        Rate(Decimal(partnership[1]), f"partnership:{partnership[0]}")
+        if partnership is not None
+        else Rate(Decimal(settings.default_commission_bps), f"brand_default:{brand_id}")
+    )
     wanted = {
         RuleKind.PARTNER_SKU: lambda r: r.partner_id == partner_id,
         RuleKind.LINEUP: lambda r: session_id is not None and r.session_id == session_id,
@@ -59,15 +67,23 @@ async def resolve_rates(session: AsyncSession, brand_id: str, settings: BrandSet
     return rates
 
 
-async def _candidates(session: AsyncSession, brand_id: str, partner_id: str,
-                      sku_ids: list[str]) -> tuple[list[Any], tuple[str, Any] | None]:
+async def _candidates(
+    session: AsyncSession, brand_id: str, partner_id: str, sku_ids: list[str]
+) -> tuple[list[Any], tuple[str, Any] | None]:
     """The SKUs' rules and the partnership's rate, in one round trip (this is the hot path)."""
     r, p = CommissionRule, Partnership
-    rules_q = (sa.select(sa.literal("rule").label("source"), r.id, r.kind, r.partner_id, r.session_id, r.sku_id,
-                         r.rate_bps).where(r.brand_id == brand_id, col(r.sku_id).in_(sku_ids)))
-    ship_q = (sa.select(sa.literal("partnership"), p.id, sa.literal(""), p.partner_id, sa.null(), sa.literal(""),
-                        sa.cast(p.commission_bps, RATE_TYPE))
-              .where(p.brand_id == brand_id, p.partner_id == partner_id, col(p.commission_bps).is_not(None)))
+    rules_q = sa.select(
+        sa.literal("rule").label("source"), r.id, r.kind, r.partner_id, r.session_id, r.sku_id, r.rate_bps
+    ).where(r.brand_id == brand_id, col(r.sku_id).in_(sku_ids))
+    ship_q = sa.select(
+        sa.literal("partnership"),
+        p.id,
+        sa.literal(""),
+        p.partner_id,
+        sa.null(),
+        sa.literal(""),
+        sa.cast(p.commission_bps, RATE_TYPE),
+    ).where(p.brand_id == brand_id, p.partner_id == partner_id, col(p.commission_bps).is_not(None))
     rows = (await session.execute(sa.union_all(rules_q, ship_q))).all()
     ship = next(((row.id, row.rate_bps) for row in rows if row.source == "partnership"), None)
     return [row for row in rows if row.source == "rule"], ship

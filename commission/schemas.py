@@ -10,8 +10,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from server.kernel.currency import validate_currency
 
-RateBps = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=9, decimal_places=4,
-                                   description="basis points: 100 = 1 %, 10000 = 100 %")]
+RateBps = Annotated[
+    Decimal,
+    Field(ge=0, le=10_000, max_digits=9, decimal_places=4, description="basis points: 100 = 1 %, 10000 = 100 %"),
+]
 Currency = Annotated[str, AfterValidator(validate_currency)]
 
 

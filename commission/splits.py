@@ -36,9 +36,15 @@ class SplitLine:
     rule: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"party": self.party, "owner_id": self.owner_id, "sku_id": self.sku_id, "base_minor": self.base_minor,
-                "rate_bps": None if self.rate_bps is None else str(self.rate_bps),
-                "amount_minor": self.amount_minor, "rule": self.rule}
+        return {
+            "party": self.party,
+            "owner_id": self.owner_id,
+            "sku_id": self.sku_id,
+            "base_minor": self.base_minor,
+            "rate_bps": None if self.rate_bps is None else str(self.rate_bps),
+            "amount_minor": self.amount_minor,
+            "rule": self.rule,
+        }
 
 
 @dataclass
@@ -74,8 +80,9 @@ def line_bases(amount_minor: int, line_amounts: list[int]) -> list[int]:
     return split_exact(amount_minor, line_amounts)
 
 
-def compute_split(amount_minor: int, parties: Parties, lines: list[tuple[str, int, Rate]],
-                  parent_rate: Rate, fee_rate: Rate) -> Split:
+def compute_split(
+    amount_minor: int, parties: Parties, lines: list[tuple[str, int, Rate]], parent_rate: Rate, fee_rate: Rate
+) -> Split:
     """`lines`: (sku_id, line amount, partner rate). The partner's rate on a line is clamped so the
     line's rates never exceed 100 % (the brand was told at rule time; this guards later changes)."""
     split = Split(amount_minor)
@@ -90,15 +97,19 @@ def compute_split(amount_minor: int, parties: Parties, lines: list[tuple[str, in
     return split
 
 
-def _partner_lines(parties: Parties, sku_id: str, base: int, rate: Rate, parent_rate: Rate,
-                   fee_rate: Rate) -> list[SplitLine]:
+def _partner_lines(
+    parties: Parties, sku_id: str, base: int, rate: Rate, parent_rate: Rate, fee_rate: Rate
+) -> list[SplitLine]:
     parent_bps = parent_rate.bps if parties.parent_id else Decimal(0)
     room = FULL_BPS - parent_bps - fee_rate.bps
     bps, rule = (rate.bps, rate.rule) if rate.bps <= room else (max(room, Decimal(0)), rate.rule + "+clamped")
     out = [SplitLine("partner", parties.partner_id or "", sku_id, base, bps, apply_rate(base, bps), rule)]
     if parties.parent_id:
-        out.append(SplitLine("parent", parties.parent_id, sku_id, base, parent_bps, apply_rate(base, parent_bps),
-                             parent_rate.rule))
+        out.append(
+            SplitLine(
+                "parent", parties.parent_id, sku_id, base, parent_bps, apply_rate(base, parent_bps), parent_rate.rule
+            )
+        )
     return out
 
 

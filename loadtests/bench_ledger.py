@@ -43,11 +43,26 @@ async def _seed(url: str) -> tuple[str, list[str], list[str]]:
         partners = [Partner(id=new_id("ptn"), name=f"guide {i}", parent_id=parents[i % 10].id) for i in range(200)]
         s.add_all(partners)
         await s.flush()
-        s.add_all([Partnership(id=new_id("pts"), brand_id=brand.id, partner_id=p.id, state="approved",
-                               commission_bps=800) for p in partners])
+        s.add_all(
+            [
+                Partnership(id=new_id("pts"), brand_id=brand.id, partner_id=p.id, state="approved", commission_bps=800)
+                for p in partners
+            ]
+        )
         skus = [new_id("sku") for _ in range(20)]
-        s.add_all([CommissionRule(id=new_id("cmr"), brand_id=brand.id, kind="sku", sku_id=sku, rate_bps=1200,
-                                  scope_key=f"{brand.id}|sku|||{sku}") for sku in skus[:10]])
+        s.add_all(
+            [
+                CommissionRule(
+                    id=new_id("cmr"),
+                    brand_id=brand.id,
+                    kind="sku",
+                    sku_id=sku,
+                    rate_bps=1200,
+                    scope_key=f"{brand.id}|sku|||{sku}",
+                )
+                for sku in skus[:10]
+            ]
+        )
         s.add(CommissionPolicy(brand_id=brand.id, platform_fee_bps=300, parent_override_bps=200))
         await s.commit()
         parent_of = {p.id: p.parent_id for p in partners}
@@ -59,12 +74,20 @@ def _payload(brand_id: str, pair: str, skus: list[str], n: int) -> dict[str, Any
     from server.kernel.ids import new_id
 
     partner, parent = pair.split(":")
-    lines = [{"sku_id": skus[(n + i) % len(skus)], "quantity": 1, "unit_price_minor": 9900, "amount_minor": 9900}
-             for i in range(2)]
-    return {"order_id": new_id("evt").replace("evt_", "ord_"), "brand_id": brand_id, "session_id": None,
-            "currency": "CNY", "amount_minor": 19800, "lines": lines,
-            "paid_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
-            "attribution": {"partner_id": partner, "parent_partner_id": parent, "self_referral": False}}
+    lines = [
+        {"sku_id": skus[(n + i) % len(skus)], "quantity": 1, "unit_price_minor": 9900, "amount_minor": 9900}
+        for i in range(2)
+    ]
+    return {
+        "order_id": new_id("evt").replace("evt_", "ord_"),
+        "brand_id": brand_id,
+        "session_id": None,
+        "currency": "CNY",
+        "amount_minor": 19800,
+        "lines": lines,
+        "paid_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+        "attribution": {"partner_id": partner, "parent_partner_id": parent, "self_referral": False},
+    }
 
 
 async def _accrue_for(url: str, clients: int, seconds: float) -> tuple[int, float]:
@@ -96,8 +119,12 @@ async def _accrue_for(url: str, clients: int, seconds: float) -> tuple[int, floa
 
 def _pgbench(url: str, clients: int, seconds: int) -> float:
     subprocess.run(["pgbench", "-i", "-q", "-s", "1", url], check=True, capture_output=True)
-    out = subprocess.run(["pgbench", "-T", str(seconds), "-c", str(clients), "-j", str(clients), "-n", url],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pgbench", "-T", str(seconds), "-c", str(clients), "-j", str(clients), "-n", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     match = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out) or re.search(r"tps = ([0-9.]+)", out)
     if match is None:
         raise RuntimeError(f"could not read pgbench output:\n{out}")
@@ -114,8 +141,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with scratch_database("pgbench") as url:
         tps = _pgbench(url, args.clients, int(seconds))
     orders_per_s = orders / elapsed
-    figures = {"benchmark": "ledger", "clients": args.clients, "seconds": round(elapsed, 1), "orders": orders,
-               "orders_per_s": round(orders_per_s, 1), "pgbench_tpcb_tps": round(tps, 1),
-               "ratio": round(orders_per_s / tps, 3), "goal_ratio": 0.25, "server": ADMIN_URL.rsplit("@", 1)[-1]}
+    figures = {
+        "benchmark": "ledger",
+        "clients": args.clients,
+        "seconds": round(elapsed, 1),
+        "orders": orders,
+        "orders_per_s": round(orders_per_s, 1),
+        "pgbench_tpcb_tps": round(tps, 1),
+        "ratio": round(orders_per_s / tps, 3),
+        "goal_ratio": 0.25,
+        "server": ADMIN_URL.rsplit("@", 1)[-1],
+    }
     print(f"accrual: {orders_per_s:.0f} orders/s  pgbench TPC-B: {tps:.0f} tps  ratio {orders_per_s / tps:.3f}")
     return figures

@@ -40,7 +40,7 @@ def _account(owner_type: str, owner_sql: str, kind: str) -> str:
 
 
 def bulk_load(url: str, accruals: int, partners: int) -> float:
-    pid = "'ptn_bench_' || lpad(((i % {p}) + 1)::text, 6, '0')".format(p=partners)
+    pid = f"'ptn_bench_' || lpad(((i % {partners}) + 1)::text, 6, '0')"
     pid_direct = "'ptn_bench_' || lpad(i::text, 6, '0')"
     start = time.perf_counter()
     statements = [
@@ -62,7 +62,8 @@ def bulk_load(url: str, accruals: int, partners: int) -> float:
         f"FROM generate_series(1, {accruals}) i",
         "INSERT INTO journal_transactions (id, idempotency_key, reason, external_ref, brand_id, memo, effective_at, "
         f"created_at) SELECT 'jtx_bench_' || i, 'commission_accrued:ord_bench_' || i, 'commission_accrued', "
-        f"'ord_bench_' || i, '{BRAND}', '{{}}', now() - interval '10 days', now() FROM generate_series(1, {accruals}) i",
+        f"'ord_bench_' || i, '{BRAND}', '{{}}', now() - interval '10 days', now() "
+        f"FROM generate_series(1, {accruals}) i",
         "INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) "
         f"SELECT 'jtx_bench_' || i, {_account('brand', repr(BRAND), 'sales')}, -(10000 + (i % 7) * 100), 'CNY' "
         f"FROM generate_series(1, {accruals}) i UNION ALL "
@@ -105,16 +106,23 @@ async def _settle(url: str, base: str) -> tuple[float, dict[str, Any]]:
     from server.kernel.db import make_engine, make_sessionmaker
     from server.settings import load_settings
 
-    settings = load_settings(database_url=url, stripe_api_key="sk_test_bench", stripe_connect_api_base=base,
-                             secret_key="bench-secret-key-0123456789")
+    settings = load_settings(
+        database_url=url,
+        stripe_api_key="sk_test_bench",
+        stripe_connect_api_base=base,
+        secret_key="bench-secret-key-0123456789",
+    )
     engine = make_engine(url, pool_size=10)
     start = time.perf_counter()
     report = await settle(make_sessionmaker(engine), ConnectGateway(settings), SettleRequest(as_of=utcnow()))
     elapsed = time.perf_counter() - start
     await engine.dispose()
-    return elapsed, {"released_orders": report.released_orders, "payouts": len(report.payouts),
-                     "paid_minor": sum(p["amount_minor"] for p in report.payouts if p.get("transfer_id")),
-                     "still_in_flight": len(report.still_in_flight)}
+    return elapsed, {
+        "released_orders": report.released_orders,
+        "payouts": len(report.payouts),
+        "paid_minor": sum(p["amount_minor"] for p in report.payouts if p.get("transfer_id")),
+        "still_in_flight": len(report.still_in_flight),
+    }
 
 
 def _one(accruals: int, partners: int) -> dict[str, Any]:
@@ -132,8 +140,14 @@ def _one(accruals: int, partners: int) -> dict[str, Any]:
             process.wait(10)
     expected = sum(1000 + (i % 7) * 10 for i in range(1, accruals + 1))
     assert figures["paid_minor"] == expected and transfers == partners, (figures, transfers, expected)
-    return {"accruals": accruals, "partners": partners, "load_s": round(load_s, 1), "settle_s": round(elapsed, 1),
-            "transfers": transfers, **figures}
+    return {
+        "accruals": accruals,
+        "partners": partners,
+        "load_s": round(load_s, 1),
+        "settle_s": round(elapsed, 1),
+        "transfers": transfers,
+        **figures,
+    }
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -141,8 +155,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     partners = args.partners or (1_000 if args.quick else 10_000)
     baseline = _one(accruals // 10, max(1, partners // 10))
     main = _one(accruals, partners)
-    print(f"settle: {main['accruals']:,} accruals / {main['partners']:,} partners in {main['settle_s']} s "
-          f"(load {main['load_s']} s); baseline 1/10 in {baseline['settle_s']} s")
-    return {"benchmark": "settle", "goal_s": 60, **{f"main_{k}": v for k, v in main.items()},
-            **{f"baseline_{k}": v for k, v in baseline.items()},
-            "ratio_goal_over_actual": round(60 / main["settle_s"], 2) if main["settle_s"] else None}
+    print(
+        f"settle: {main['accruals']:,} accruals / {main['partners']:,} partners in {main['settle_s']} s "
+        f"(load {main['load_s']} s); baseline 1/10 in {baseline['settle_s']} s"
+    )
+    return {
+        "benchmark": "settle",
+        "goal_s": 60,
+        **{f"main_{k}": v for k, v in main.items()},
+        **{f"baseline_{k}": v for k, v in baseline.items()},
+        "ratio_goal_over_actual": round(60 / main["settle_s"], 2) if main["settle_s"] else None,
+    }

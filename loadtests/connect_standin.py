@@ -22,10 +22,19 @@ async def create_transfer(request: web.Request) -> web.Response:
     if key in BY_KEY:
         return web.Response(body=BY_KEY[key], content_type="application/json", headers={"Idempotent-Replayed": "true"})
     form = await request.post()
-    transfer = {"id": f"tr_{secrets.token_hex(12)}", "object": "transfer", "amount": int(str(form["amount"])),
-                "amount_reversed": 0, "currency": form["currency"], "destination": form["destination"],
-                "transfer_group": form.get("transfer_group"), "created": int(time.time()), "livemode": False,
-                "metadata": {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")}, "reversed": False}
+    transfer = {
+        "id": f"tr_{secrets.token_hex(12)}",
+        "object": "transfer",
+        "amount": int(str(form["amount"])),
+        "amount_reversed": 0,
+        "currency": form["currency"],
+        "destination": form["destination"],
+        "transfer_group": form.get("transfer_group"),
+        "created": int(time.time()),
+        "livemode": False,
+        "metadata": {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")},
+        "reversed": False,
+    }
     TRANSFERS[str(transfer["id"])] = transfer
     BY_KEY[key] = json.dumps(transfer).encode()
     return web.Response(body=BY_KEY[key], content_type="application/json")

@@ -8,6 +8,17 @@ from commission.models.orders import OrderCommission, RefundRecord
 from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
 
-__all__ = ["CommissionPolicy", "CommissionRule", "JournalTransaction", "LedgerAccount", "LedgerEntry",
-           "OrderCommission", "PartnerPayoutAccount", "Payout", "PayoutState", "RefundRecord", "RuleKind",
-           "SettlementRun"]
+__all__ = [
+    "CommissionPolicy",
+    "CommissionRule",
+    "JournalTransaction",
+    "LedgerAccount",
+    "LedgerEntry",
+    "OrderCommission",
+    "PartnerPayoutAccount",
+    "Payout",
+    "PayoutState",
+    "RefundRecord",
+    "RuleKind",
+    "SettlementRun",
+]

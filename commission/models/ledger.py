@@ -46,8 +46,8 @@ class LedgerEntry(SQLModel, table=True):
     __tablename__ = "ledger_entries"
 
     # SQLite auto-increments only an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
-    id: int | None = Field(default=None, sa_type=ENTRY_ID, primary_key=True)  # type: ignore[call-overload]
+    id: int | None = Field(default=None, sa_type=ENTRY_ID, primary_key=True)
     transaction_id: str = Field(foreign_key="journal_transactions.id", index=True, max_length=40)
     account_id: str = Field(foreign_key="ledger_accounts.id", index=True, max_length=40)
-    amount_minor: int = Field(sa_type=sa.BigInteger)  # type: ignore[call-overload]
+    amount_minor: int = Field(sa_type=sa.BigInteger)
     currency: str = Field(max_length=3)

@@ -24,23 +24,23 @@ class OrderCommission(SQLModel, table=True):
     brand_id: str = Field(index=True, max_length=40)
     session_id: str | None = Field(default=None, max_length=40)
     currency: str = Field(max_length=3)
-    amount_minor: int = Field(sa_type=MINOR)  # type: ignore[call-overload]
+    amount_minor: int = Field(sa_type=MINOR)
     partner_id: str | None = Field(default=None, index=True, max_length=40)
     parent_partner_id: str | None = Field(default=None, max_length=40)
-    partner_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
-    parent_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
-    platform_fee_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
-    brand_net_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    partner_minor: int = Field(default=0, sa_type=MINOR)
+    parent_minor: int = Field(default=0, sa_type=MINOR)
+    platform_fee_minor: int = Field(default=0, sa_type=MINOR)
+    brand_net_minor: int = Field(default=0, sa_type=MINOR)
     split_lines: list[dict[str, Any]] = json_field(list)
     no_commission_reason: str | None = Field(default=None, max_length=40)
     paid_at: datetime = utc_field()
     hold_until: datetime = utc_field(index=True)
     released_at: datetime | None = utc_field(nullable=True)
     release_batch: str | None = Field(default=None, index=True, max_length=40)
-    refunded_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
-    partner_reversed_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
-    parent_reversed_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
-    fee_reversed_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    refunded_minor: int = Field(default=0, sa_type=MINOR)
+    partner_reversed_minor: int = Field(default=0, sa_type=MINOR)
+    parent_reversed_minor: int = Field(default=0, sa_type=MINOR)
+    fee_reversed_minor: int = Field(default=0, sa_type=MINOR)
     created_at: datetime = utc_field(default_now=True)
 
 
@@ -52,9 +52,9 @@ class RefundRecord(SQLModel, table=True):
     refund_id: str = Field(primary_key=True, max_length=40)
     order_id: str = Field(index=True, max_length=40)
     currency: str = Field(max_length=3)
-    amount_minor: int = Field(sa_type=MINOR)  # type: ignore[call-overload]
+    amount_minor: int = Field(sa_type=MINOR)
     refunded_at: datetime = utc_field()
     applied_at: datetime | None = utc_field(nullable=True)
-    applied_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    applied_minor: int = Field(default=0, sa_type=MINOR)
     effective_at: datetime | None = utc_field(nullable=True, index=True)  # when its reversal took effect
     rejected_reason: str | None = Field(default=None, max_length=200)

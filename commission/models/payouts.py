@@ -25,7 +25,7 @@ class PartnerPayoutAccount(SQLModel, table=True):
 
     partner_id: str = Field(primary_key=True, max_length=40)
     stripe_account_id: str | None = Field(default=None, max_length=64)
-    minimum_payout_minor: int = Field(default=DEFAULT_MINIMUM_PAYOUT_MINOR, sa_type=sa.BigInteger)  # type: ignore[call-overload]
+    minimum_payout_minor: int = Field(default=DEFAULT_MINIMUM_PAYOUT_MINOR, sa_type=sa.BigInteger)
     updated_at: datetime = utc_field(default_now=True)
 
 
@@ -45,8 +45,14 @@ class Payout(SQLModel, table=True):
     __tablename__ = "payouts"
     __table_args__ = (
         # At most one payout in flight per partner and currency, whatever runs overlap.
-        sa.Index("uq_payouts_one_in_flight", "partner_id", "currency", unique=True,
-                 postgresql_where=sa.text("state = 'in_flight'"), sqlite_where=sa.text("state = 'in_flight'")),
+        sa.Index(
+            "uq_payouts_one_in_flight",
+            "partner_id",
+            "currency",
+            unique=True,
+            postgresql_where=sa.text("state = 'in_flight'"),
+            sqlite_where=sa.text("state = 'in_flight'"),
+        ),
         sa.CheckConstraint("amount_minor > 0", name="ck_payout_positive"),
     )
 
@@ -54,7 +60,7 @@ class Payout(SQLModel, table=True):
     run_id: str = Field(index=True, max_length=40)
     partner_id: str = Field(index=True, max_length=40)
     currency: str = Field(max_length=3)
-    amount_minor: int = Field(sa_type=sa.BigInteger)  # type: ignore[call-overload]
+    amount_minor: int = Field(sa_type=sa.BigInteger)
     state: str = Field(default=PayoutState.IN_FLIGHT, index=True, max_length=16)
     stripe_account_id: str = Field(max_length=64)
     transfer_id: str | None = Field(default=None, index=True, max_length=64)

@@ -32,7 +32,7 @@ class CommissionRule(SQLModel, table=True):
     partner_id: str | None = Field(default=None, max_length=40)
     session_id: str | None = Field(default=None, max_length=40)
     sku_id: str = Field(index=True, max_length=40)
-    rate_bps: Decimal = Field(sa_type=RATE_TYPE)  # type: ignore[call-overload]
+    rate_bps: Decimal = Field(sa_type=RATE_TYPE)
     # brand|kind|partner|session|sku: one rule per scope (NULLs would not collide in a UNIQUE).
     scope_key: str = Field(unique=True, max_length=220)
     created_at: datetime = utc_field(default_now=True)
@@ -45,6 +45,6 @@ class CommissionPolicy(SQLModel, table=True):
     __tablename__ = "commission_policies"
 
     brand_id: str = Field(primary_key=True, max_length=40)
-    platform_fee_bps: Decimal = Field(default=Decimal(0), sa_type=RATE_TYPE)  # type: ignore[call-overload]
-    parent_override_bps: Decimal = Field(default=Decimal(0), sa_type=RATE_TYPE)  # type: ignore[call-overload]
+    platform_fee_bps: Decimal = Field(default=Decimal(0), sa_type=RATE_TYPE)
+    parent_override_bps: Decimal = Field(default=Decimal(0), sa_type=RATE_TYPE)
     updated_at: datetime = utc_field(default_now=True)

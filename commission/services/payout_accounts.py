@@ -19,21 +19,26 @@ class PayoutAccountService:
 
     async def get(self, partner_id: str) -> PayoutAccountPublic:
         account = await self._account(partner_id)
-        return PayoutAccountPublic(partner_id=partner_id, stripe_account_id=account.stripe_account_id,
-                                   minimum_payout_minor=account.minimum_payout_minor)
+        return PayoutAccountPublic(
+            partner_id=partner_id,
+            stripe_account_id=account.stripe_account_id,
+            minimum_payout_minor=account.minimum_payout_minor,
+        )
 
     async def onboard(self, partner_id: str, gateway: ConnectGateway, base_url: str) -> PayoutAccountPublic:
         """Create the connected account once, then a fresh onboarding link each time."""
         partner = await self.session.get(Partner, partner_id)
         account = await self._account(partner_id)
         if not account.stripe_account_id:
-            account.stripe_account_id = await gateway.create_account(partner_id, partner.payout_country if partner
-                                                                     else None, None)
+            account.stripe_account_id = await gateway.create_account(
+                partner_id, partner.payout_country if partner else None, None
+            )
             account.updated_at = utcnow()
             self.session.add(account)
             await self.session.commit()
-        url, expires_at = await gateway.account_link(account.stripe_account_id, f"{base_url}/partner?payout=refresh",
-                                                     f"{base_url}/partner?payout=done")
+        url, expires_at = await gateway.account_link(
+            account.stripe_account_id, f"{base_url}/partner?payout=refresh", f"{base_url}/partner?payout=done"
+        )
         public = await self.get(partner_id)
         return public.model_copy(update={"onboarding_url": url, "onboarding_expires_at": expires_at})
 
@@ -43,9 +48,11 @@ class PayoutAccountService:
             found = await ledger.balances(self.session, owner_type="partner", owner_ids=[partner_id])
             currencies = {k.currency for k in found}
             if currencies and data.currency not in currencies:
-                raise InvalidInput(f"currency mismatch: partner {partner_id} earns in {', '.join(sorted(currencies))}, "
-                                   f"not {data.currency}",
-                                   extra={"errors": [{"field": "currency", "message": "currency mismatch"}]})
+                raise InvalidInput(
+                    f"currency mismatch: partner {partner_id} earns in {', '.join(sorted(currencies))}, "
+                    f"not {data.currency}",
+                    extra={"errors": [{"field": "currency", "message": "currency mismatch"}]},
+                )
         account.minimum_payout_minor, account.updated_at = data.minimum_payout_minor, utcnow()
         self.session.add(account)
         await self.session.commit()

@@ -30,10 +30,13 @@ class RulesService:
     async def policy(self, brand_id: str) -> PolicyPublic:
         policy = await rules.policy_of(self.session, brand_id)
         settings = await rules.brand_settings(self.session, brand_id)
-        return PolicyPublic(brand_id=brand_id, platform_fee_bps=Decimal(policy.platform_fee_bps),
-                            parent_override_bps=Decimal(policy.parent_override_bps),
-                            default_commission_bps=settings.default_commission_bps,
-                            hold_period_days=settings.hold_period_days)
+        return PolicyPublic(
+            brand_id=brand_id,
+            platform_fee_bps=Decimal(policy.platform_fee_bps),
+            parent_override_bps=Decimal(policy.parent_override_bps),
+            default_commission_bps=settings.default_commission_bps,
+            hold_period_days=settings.hold_period_days,
+        )
 
     async def set_policy(self, brand_id: str, data: PolicyUpdate) -> PolicyPublic:
         highest = await self._highest_partner_rate(brand_id)
@@ -53,8 +56,16 @@ class RulesService:
         key = rules.scope_key(brand_id, kind, data.partner_id, data.session_id, data.sku_id)
         rule = (await self.session.exec(select(CommissionRule).where(CommissionRule.scope_key == key))).first()
         if rule is None:
-            rule = CommissionRule(id=new_id("cmr"), brand_id=brand_id, kind=kind, partner_id=data.partner_id,
-                                  session_id=data.session_id, sku_id=data.sku_id, rate_bps=data.rate_bps, scope_key=key)
+            rule = CommissionRule(
+                id=new_id("cmr"),
+                brand_id=brand_id,
+                kind=kind,
+                partner_id=data.partner_id,
+                session_id=data.session_id,
+                sku_id=data.sku_id,
+                rate_bps=data.rate_bps,
+                scope_key=key,
+            )
         rule.rate_bps, rule.updated_at = data.rate_bps, utcnow()
         self.session.add(rule)
         await self.session.commit()
@@ -80,24 +91,33 @@ class RulesService:
             if live is None or live.brand_id != brand_id:
                 raise NotFound.of("session", data.session_id)
         if data.partner_id is not None:
-            stmt = select(Partnership.id).where(Partnership.brand_id == brand_id,
-                                                Partnership.partner_id == data.partner_id)
+            stmt = select(Partnership.id).where(
+                Partnership.brand_id == brand_id, Partnership.partner_id == data.partner_id
+            )
             if (await self.session.exec(stmt)).first() is None:
                 raise NotFound.of("partner", data.partner_id)
 
     async def _highest_partner_rate(self, brand_id: str) -> Decimal:
         settings = await rules.brand_settings(self.session, brand_id)
-        rule_max = (await self.session.execute(sa.select(sa.func.max(CommissionRule.rate_bps))
-                                               .where(CommissionRule.brand_id == brand_id))).scalar()
-        ship_max = (await self.session.execute(sa.select(sa.func.max(Partnership.commission_bps))
-                                               .where(Partnership.brand_id == brand_id))).scalar()
+        rule_max = (
+            await self.session.execute(
+                sa.select(sa.func.max(CommissionRule.rate_bps)).where(CommissionRule.brand_id == brand_id)
+            )
+        ).scalar()
+        ship_max = (
+            await self.session.execute(
+                sa.select(sa.func.max(Partnership.commission_bps)).where(Partnership.brand_id == brand_id)
+            )
+        ).scalar()
         return max(Decimal(settings.default_commission_bps), Decimal(rule_max or 0), Decimal(ship_max or 0))
 
 
 def _kind(data: RuleCreate) -> RuleKind:
     if data.partner_id and data.session_id:
-        raise InvalidInput("a rule is for a partner × SKU or a session line-up × SKU, not both",
-                           extra={"errors": [{"field": "session_id", "message": "give partner_id or session_id"}]})
+        raise InvalidInput(
+            "a rule is for a partner × SKU or a session line-up × SKU, not both",
+            extra={"errors": [{"field": "session_id", "message": "give partner_id or session_id"}]},
+        )
     if data.partner_id:
         return RuleKind.PARTNER_SKU
     return RuleKind.LINEUP if data.session_id else RuleKind.SKU
@@ -109,4 +129,5 @@ def _check_total(partner_bps: Decimal, parent_bps: Decimal, fee_bps: Decimal) ->
         raise SplitAbove100(
             f"partner {partner_bps} + parent override {parent_bps} + platform fee {fee_bps} = {total} bps, "
             f"more than {FULL_BPS} bps (100 %)",
-            extra={"errors": [{"field": "rate_bps", "message": "the split would exceed 100 %"}]})
+            extra={"errors": [{"field": "rate_bps", "message": "the split would exceed 100 %"}]},
+        )

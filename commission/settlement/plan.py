@@ -43,8 +43,10 @@ class Plan:
 async def validate_request(session: AsyncSession, request: SettleRequest) -> list[str] | None:
     """The partner ids in scope (None = everyone); 422 on a future time or a foreign partner."""
     if request.as_of > utcnow() + CLOCK_SKEW:
-        raise InvalidInput(f"as_of {request.as_of.isoformat()} is in the future; settle up to now at most",
-                           extra={"errors": [{"field": "as_of", "message": "must not be in the future"}]})
+        raise InvalidInput(
+            f"as_of {request.as_of.isoformat()} is in the future; settle up to now at most",
+            extra={"errors": [{"field": "as_of", "message": "must not be in the future"}]},
+        )
     if request.currency is not None:
         try:
             validate_currency(request.currency)
@@ -56,8 +58,10 @@ async def validate_request(session: AsyncSession, request: SettleRequest) -> lis
     members = set((await session.exec(stmt)).all())
     foreign = sorted(set(request.partner_ids or []) - members)
     if foreign:
-        raise InvalidInput(f"partner {foreign[0]} is not a partner of brand {request.brand_id}",
-                           extra={"errors": [{"field": "partner_ids", "message": "not a partner of this brand"}]})
+        raise InvalidInput(
+            f"partner {foreign[0]} is not a partner of brand {request.brand_id}",
+            extra={"errors": [{"field": "partner_ids", "message": "not a partner of this brand"}]},
+        )
     return sorted(set(request.partner_ids or members))
 
 
@@ -76,12 +80,21 @@ async def plan_run(session: AsyncSession, request: SettleRequest, scope: list[st
             continue
         reason = _skip_reason(amount, accounts.get(key.owner_id), (key.owner_id, key.currency) in busy)
         if reason:
-            plan.skipped.append({"partner_id": key.owner_id, "currency": key.currency, "available_minor": amount,
-                                 "reason": reason})
+            plan.skipped.append(
+                {"partner_id": key.owner_id, "currency": key.currency, "available_minor": amount, "reason": reason}
+            )
             continue
         account = accounts[key.owner_id]
-        plan.payouts.append(Payout(id=new_id("po"), run_id=run.id, partner_id=key.owner_id, currency=key.currency,
-                                   amount_minor=amount, stripe_account_id=account.stripe_account_id or ""))
+        plan.payouts.append(
+            Payout(
+                id=new_id("po"),
+                run_id=run.id,
+                partner_id=key.owner_id,
+                currency=key.currency,
+                amount_minor=amount,
+                stripe_account_id=account.stripe_account_id or "",
+            )
+        )
     await session.flush()
     session.add_all(plan.payouts)
     await session.flush()
@@ -115,8 +128,13 @@ async def _in_flight(session: AsyncSession) -> set[tuple[str, str]]:
 
 
 def _initiated(payout: Payout) -> Posting:
-    posting = Posting(f"{Reason.PAYOUT_INITIATED.value}:{payout.id}", Reason.PAYOUT_INITIATED, utcnow(),
-                      external_ref=payout.id, memo={"run_id": payout.run_id})
+    posting = Posting(
+        f"{Reason.PAYOUT_INITIATED.value}:{payout.id}",
+        Reason.PAYOUT_INITIATED,
+        utcnow(),
+        external_ref=payout.id,
+        memo={"run_id": payout.run_id},
+    )
     posting.add(ledger.partner_key(payout.partner_id, Kind.AVAILABLE, payout.currency), -payout.amount_minor)
     posting.add(ledger.partner_key(payout.partner_id, Kind.IN_FLIGHT, payout.currency), payout.amount_minor)
     return posting

@@ -36,8 +36,14 @@ class SettlementReport:
         return asdict(self)
 
 
-async def settle(maker: async_sessionmaker[AsyncSession], gateway: ConnectGateway, request: SettleRequest,
-                 *, on_planned: Callable[[int], None] | None = None, progress: Progress | None = None) -> SettlementReport:
+async def settle(
+    maker: async_sessionmaker[AsyncSession],
+    gateway: ConnectGateway,
+    request: SettleRequest,
+    *,
+    on_planned: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
+) -> SettlementReport:
     async with maker() as session:
         scope = await validate_request(session, request)
         released = await release_matured(session, request.as_of)
@@ -65,21 +71,31 @@ async def _in_flight_payouts(maker: async_sessionmaker[AsyncSession], scope: lis
         return list((await session.exec(stmt)).all())
 
 
-async def _send_all(maker: async_sessionmaker[AsyncSession], gateway: ConnectGateway, payouts: Sequence[Payout],
-                    progress: Progress | None) -> dict[str, TransferOutcome]:
+async def _send_all(
+    maker: async_sessionmaker[AsyncSession],
+    gateway: ConnectGateway,
+    payouts: Sequence[Payout],
+    progress: Progress | None,
+) -> dict[str, TransferOutcome]:
     outcomes: dict[str, TransferOutcome] = {}
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def send(payout: Payout) -> TransferOutcome:
         async with gate:
-            outcome = await gateway.transfer(payout.id, payout.amount_minor, payout.currency,
-                                             payout.stripe_account_id, payout.run_id, payout.partner_id)
+            outcome = await gateway.transfer(
+                payout.id,
+                payout.amount_minor,
+                payout.currency,
+                payout.stripe_account_id,
+                payout.run_id,
+                payout.partner_id,
+            )
         if progress is not None:
             progress(1)
         return outcome
 
     for start in range(0, len(payouts), RECORD_BATCH):
-        chunk = payouts[start:start + RECORD_BATCH]
+        chunk = payouts[start : start + RECORD_BATCH]
         results = await asyncio.gather(*(send(p) for p in chunk))
         # recorded batch by batch so a crash loses at most one batch of bookkeeping (resent, not re-paid)
         await record_outcomes(maker, {p.id: p for p in chunk}, results)
@@ -88,8 +104,13 @@ async def _send_all(maker: async_sessionmaker[AsyncSession], gateway: ConnectGat
 
 
 def _row(payout: Payout, outcome: TransferOutcome | None) -> dict[str, Any]:
-    row = {"payout_id": payout.id, "partner_id": payout.partner_id, "currency": payout.currency,
-           "amount_minor": payout.amount_minor, "run_id": payout.run_id}
+    row = {
+        "payout_id": payout.id,
+        "partner_id": payout.partner_id,
+        "currency": payout.currency,
+        "amount_minor": payout.amount_minor,
+        "run_id": payout.run_id,
+    }
     if outcome is not None:
         row.update(transfer_id=outcome.transfer_id, failure_reason=outcome.refused, error=outcome.unknown)
     return row
@@ -101,7 +122,11 @@ async def _finish(maker: async_sessionmaker[AsyncSession], run_id: str, report: 
         if run is not None:
             run.state = "incomplete" if report.still_in_flight else "finished"
             run.finished_at = utcnow()
-            run.summary = {"released_orders": report.released_orders, "payouts": len(report.payouts),
-                           "skipped": report.skipped[:1000], "still_in_flight": len(report.still_in_flight)}
+            run.summary = {
+                "released_orders": report.released_orders,
+                "payouts": len(report.payouts),
+                "skipped": report.skipped[:1000],
+                "still_in_flight": len(report.still_in_flight),
+            }
             session.add(run)
             await session.commit()

@@ -11,7 +11,8 @@ from tqdm import tqdm
 
 from commission.connect import ConnectGateway
 from commission.release import release_matured
-from commission.settlement import SettleRequest, settle as run_settlement
+from commission.settlement import SettleRequest
+from commission.settlement import settle as run_settlement
 from server.cli.context import echo_table, settings_or_exit
 from server.kernel.clock import as_utc, utcnow
 from server.kernel.db import make_engine, make_sessionmaker
@@ -37,8 +38,9 @@ async def _settle(settings: Settings, request: SettleRequest) -> dict[str, Any]:
         bar.refresh()
 
     try:
-        report = await run_settlement(make_sessionmaker(engine), ConnectGateway(settings), request,
-                                      on_planned=planned, progress=bar.update)
+        report = await run_settlement(
+            make_sessionmaker(engine), ConnectGateway(settings), request, on_planned=planned, progress=bar.update
+        )
         return report.as_dict()
     finally:
         bar.close()
@@ -57,11 +59,20 @@ def settle(as_of: str | None, brand_id: str | None, currency: str | None) -> Non
         report = asyncio.run(_settle(settings, request))
     except Problem as exc:
         raise click.ClickException(str(exc.detail)) from None
-    click.echo(f"run {report['run_id']}: released {report['released_orders']} orders, "
-               f"{len(report['payouts'])} payouts, {len(report['skipped'])} skipped, "
-               f"{len(report['still_in_flight'])} still in flight")
-    echo_table([{k: p.get(k) for k in ("payout_id", "partner_id", "amount_minor", "currency", "transfer_id",
-                                        "failure_reason")} for p in report["payouts"]])
+    click.echo(
+        f"run {report['run_id']}: released {report['released_orders']} orders, "
+        f"{len(report['payouts'])} payouts, {len(report['skipped'])} skipped, "
+        f"{len(report['still_in_flight'])} still in flight"
+    )
+    echo_table(
+        [
+            {
+                k: p.get(k)
+                for k in ("payout_id", "partner_id", "amount_minor", "currency", "transfer_id", "failure_reason")
+            }
+            for p in report["payouts"]
+        ]
+    )
     if report["skipped"]:
         click.echo("skipped:")
         echo_table(report["skipped"][:50])

@@ -20,8 +20,9 @@ OLD = timedelta(days=9)
 
 @pytest.fixture
 def app(db_url, connect_server):
-    return create_app(make_settings(db_url, stripe_api_key="sk_test_commission",
-                                    stripe_connect_api_base=connect_server.base_url))
+    return create_app(
+        make_settings(db_url, stripe_api_key="sk_test_commission", stripe_connect_api_base=connect_server.base_url)
+    )
 
 
 async def entry_count(app) -> int:
@@ -33,24 +34,35 @@ async def world(client, app, connect_server):
     admin = await make_token(app, "admin")
     finance = await make_token(app, "finance")
     brand = await make_brand(client, admin)
-    good = await make_partner(app, brand_id=brand["id"], stripe_account_id=connect_server.add_account(),
-                              minimum_payout_minor=100)
+    good = await make_partner(
+        app, brand_id=brand["id"], stripe_account_id=connect_server.add_account(), minimum_payout_minor=100
+    )
     refused_account = connect_server.add_account()
     connect_server.refuse_destination(refused_account)
     refused = await make_partner(app, brand_id=brand["id"], stripe_account_id=refused_account, minimum_payout_minor=100)
     no_account = await make_partner(app, brand_id=brand["id"])
-    orders = [order_paid_payload(brand["id"], [("sku_a", 20000)], partner_id=p, paid_at=utcnow() - OLD)
-              for p in (good, refused, no_account)]
+    orders = [
+        order_paid_payload(brand["id"], [("sku_a", 20000)], partner_id=p, paid_at=utcnow() - OLD)
+        for p in (good, refused, no_account)
+    ]
     await emit_events(app, *(("OrderPaid", o) for o in orders))
-    return {"finance": finance, "admin": admin, "brand": brand, "good": good, "refused": refused,
-            "no_account": no_account, "orders": orders}
+    return {
+        "finance": finance,
+        "admin": admin,
+        "brand": brand,
+        "good": good,
+        "refused": refused,
+        "no_account": no_account,
+        "orders": orders,
+    }
 
 
 async def test_settlement_pays_fails_and_skips_with_reasons(client, app, connect_server):
     w = await world(client, app, connect_server)
     # when finance settles now
-    response = await client.post("/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()},
-                                 headers=auth(w["finance"]))
+    response = await client.post(
+        "/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=auth(w["finance"])
+    )
     assert response.status_code == 201, response.text
     report = response.json()
     # then the good partner is paid, the refused one failed with Stripe's reason, the third skipped
@@ -72,8 +84,9 @@ async def test_statements_and_reconciliation_tie_out_after_refunds_and_settlemen
     await emit_events(app, ("OrderRefunded", order_refunded_payload(w["orders"][0], 15000, 20000)))
     since = (utcnow() - timedelta(days=30)).isoformat()
     until = (utcnow() + timedelta(minutes=1)).isoformat()
-    recon = await client.get("/api/v1/finance/reconciliation", params={"since": since, "until": until},
-                             headers=auth(w["finance"]))
+    recon = await client.get(
+        "/api/v1/finance/reconciliation", params={"since": since, "until": until}, headers=auth(w["finance"])
+    )
     assert recon.status_code == 200, recon.text
     body = recon.json()
     assert body["mismatches"] == [] and body["ok"], body["mismatches"]
@@ -82,11 +95,20 @@ async def test_statements_and_reconciliation_tie_out_after_refunds_and_settlemen
     assert orders["paid_orders_minor"] - orders["refunds_minor"] == 40000
     # the partner paid before the full refund owes the difference (a clawback)
     partner_token = await make_token(app, "partner", partner_id=w["good"])
-    statement = (await client.get(f"/api/v1/partners/{w['good']}/statement", params={"since": since, "until": until},
-                                  headers=auth(partner_token))).json()
+    statement = (
+        await client.get(
+            f"/api/v1/partners/{w['good']}/statement",
+            params={"since": since, "until": until},
+            headers=auth(partner_token),
+        )
+    ).json()
     cny = statement["currencies"][0]
-    assert (cny["accrued_minor"], cny["reversed_minor"], cny["paid_out_minor"], cny["closing_owed_minor"]) == \
-        (2000, 2000, 1500, -1500)
+    assert (cny["accrued_minor"], cny["reversed_minor"], cny["paid_out_minor"], cny["closing_owed_minor"]) == (
+        2000,
+        2000,
+        1500,
+        -1500,
+    )
     assert cny["ties_out"]
     csv = await client.get(f"/api/v1/partners/{w['good']}/statement.csv", headers=auth(partner_token))
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
@@ -97,8 +119,11 @@ async def test_statements_and_reconciliation_tie_out_after_refunds_and_settlemen
     other = await client.get(f"/api/v1/partners/{w['refused']}/statement", headers=auth(partner_token))
     assert other.status_code == 404
     brand_token = await make_token(app, "brand", brand_id=w["brand"]["id"])
-    mine = await client.get(f"/api/v1/brands/{w['brand']['id']}/statement", params={"since": since, "until": until},
-                            headers=auth(brand_token))
+    mine = await client.get(
+        f"/api/v1/brands/{w['brand']['id']}/statement",
+        params={"since": since, "until": until},
+        headers=auth(brand_token),
+    )
     assert mine.json()["currencies"][0]["gross_sales_minor"] == 60000
     assert (await client.get("/api/v1/finance/reconciliation", headers=auth(brand_token))).status_code == 403
 
@@ -112,11 +137,14 @@ async def test_reconciliation_lists_a_transfer_whose_payout_is_still_in_flight(c
     assert any("still in flight" in m["reason"] for m in body["mismatches"]), body["mismatches"]
 
 
-@pytest.mark.parametrize(("url", "params"), [
-    ("/api/v1/finance/reconciliation.csv", {"since": "yesterday"}),
-    ("/api/v1/finance/reconciliation.csv", {"since": "2026-11-02T00:00:00Z", "until": "2026-11-01T00:00:00Z"}),
-    ("/api/v1/finance/reconciliation.csv", {"since": "1990-01-01T00:00:00Z"}),
-])
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/finance/reconciliation.csv", {"since": "yesterday"}),
+        ("/api/v1/finance/reconciliation.csv", {"since": "2026-11-02T00:00:00Z", "until": "2026-11-01T00:00:00Z"}),
+        ("/api/v1/finance/reconciliation.csv", {"since": "1990-01-01T00:00:00Z"}),
+    ],
+)
 async def test_malformed_csv_requests_are_422(client, app, url, params):
     finance = await make_token(app, "finance")
     response = await client.get(url, params=params, headers=auth(finance))
@@ -130,16 +158,21 @@ async def test_bad_settlement_requests_are_4xx_and_leave_the_ledger_unchanged(cl
     before = await entry_count(app)
     h = auth(w["finance"])
     now = utcnow()
-    bad = [{"as_of": (now + timedelta(days=1)).isoformat()},
-           {"as_of": now.isoformat(), "currency": "usd"},
-           {"as_of": now.isoformat(), "brand_id": other_brand["id"], "partner_ids": [w["good"]]},
-           {"as_of": "not a time"}]
+    bad = [
+        {"as_of": (now + timedelta(days=1)).isoformat()},
+        {"as_of": now.isoformat(), "currency": "usd"},
+        {"as_of": now.isoformat(), "brand_id": other_brand["id"], "partner_ids": [w["good"]]},
+        {"as_of": "not a time"},
+    ]
     for body in bad:
         response = await client.post("/api/v1/finance/settlements", json=body, headers=h)
         assert 400 <= response.status_code < 500, (body, response.text)
         assert response.headers["content-type"].startswith("application/problem+json")
-    mismatch = await client.put(f"/api/v1/partners/{w['good']}/payout-settings",
-                                json={"minimum_payout_minor": 500, "currency": "USD"}, headers=h)
+    mismatch = await client.put(
+        f"/api/v1/partners/{w['good']}/payout-settings",
+        json={"minimum_payout_minor": 500, "currency": "USD"},
+        headers=h,
+    )
     assert mismatch.status_code == 422 and "currency mismatch" in mismatch.json()["detail"]
     assert await entry_count(app) == before
     assert connect_server.state.transfers == {}

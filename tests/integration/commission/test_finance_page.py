@@ -18,15 +18,21 @@ def app(sqlite_url, connect_server):
     from tests.conftest import empty_tables
 
     empty_tables(sqlite_url)
-    return create_app(make_settings(sqlite_url, stripe_api_key="sk_test_page",
-                                    stripe_connect_api_base=connect_server.base_url))
+    return create_app(
+        make_settings(sqlite_url, stripe_api_key="sk_test_page", stripe_connect_api_base=connect_server.base_url)
+    )
 
 
 async def test_finance_page_shows_both_reports_and_settles(client, app, connect_server):
     finance = await make_token(app, "finance")
     partner = await make_partner(app, stripe_account_id=connect_server.add_account(), minimum_payout_minor=1)
-    await emit_events(app, ("OrderPaid", order_paid_payload("brd_page", [("sku", 10000)], partner_id=partner,
-                                                            paid_at=utcnow() - timedelta(days=8))))
+    await emit_events(
+        app,
+        (
+            "OrderPaid",
+            order_paid_payload("brd_page", [("sku", 10000)], partner_id=partner, paid_at=utcnow() - timedelta(days=8)),
+        ),
+    )
     signin = await client.post("/signin", data={"token": finance, "next": "/finance"}, follow_redirects=False)
     assert signin.status_code == 303
     page = await client.get("/finance")

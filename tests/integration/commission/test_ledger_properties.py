@@ -25,8 +25,9 @@ from tests.conftest import empty_tables, make_settings
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
 
 PARTNERS = 3
-pay = st.tuples(st.just("pay"), st.integers(-1, PARTNERS - 1), st.integers(1, 50_000), st.sampled_from([0, 3, 8, 10]),
-                st.booleans())
+pay = st.tuples(
+    st.just("pay"), st.integers(-1, PARTNERS - 1), st.integers(1, 50_000), st.sampled_from([0, 3, 8, 10]), st.booleans()
+)
 refund = st.tuples(st.just("refund"), st.integers(0, 30), st.sampled_from([1, 3, 10, 100]))
 duplicate = st.tuples(st.just("duplicate"), st.integers(0, 60))
 flush = st.tuples(st.just("flush"))
@@ -49,8 +50,11 @@ class World:
             account = self.server.add_account()
             if i == 2:
                 self.server.refuse_destination(account)
-            self.partners.append(await make_partner(self.app, parent_id=parent if i == 1 else None,
-                                                    stripe_account_id=account, minimum_payout_minor=500))
+            self.partners.append(
+                await make_partner(
+                    self.app, parent_id=parent if i == 1 else None, stripe_account_id=account, minimum_payout_minor=500
+                )
+            )
         self.parent = parent
 
     async def emit(self, topic, payload):
@@ -62,9 +66,13 @@ class World:
         if kind == "pay":
             _, who, amount, days_ago, late = step
             partner = None if who < 0 else self.partners[who]
-            order = order_paid_payload("brd_prop", [("sku_a", amount // 2), ("sku_b", amount - amount // 2)],
-                                       partner_id=partner, parent_id=self.parent if who == 1 else None,
-                                       paid_at=utcnow() - timedelta(days=days_ago))
+            order = order_paid_payload(
+                "brd_prop",
+                [("sku_a", amount // 2), ("sku_b", amount - amount // 2)],
+                partner_id=partner,
+                parent_id=self.parent if who == 1 else None,
+                paid_at=utcnow() - timedelta(days=days_ago),
+            )
             self.orders.append(order)
             if late:
                 self.held.append(order)  # its OrderPaid arrives after later refunds
@@ -76,7 +84,9 @@ class World:
             amount = max(1, left * step[2] // 100) if left else 0
             if amount:
                 self.refunded[order["order_id"]] += amount
-                await self.emit("OrderRefunded", order_refunded_payload(order, amount, self.refunded[order["order_id"]]))
+                await self.emit(
+                    "OrderRefunded", order_refunded_payload(order, amount, self.refunded[order["order_id"]])
+                )
         elif kind == "duplicate" and self.sent:
             await self.emit(*self.sent[step[1] % len(self.sent)])
         elif kind == "flush":
@@ -89,22 +99,37 @@ class World:
 
     async def check(self):
         async with self.app.state.sessionmaker() as session:
-            unbalanced = (await session.execute(
-                sa.select(LedgerEntry.transaction_id, LedgerEntry.currency).group_by(LedgerEntry.transaction_id,
-                                                                                     LedgerEntry.currency)
-                .having(sa.func.sum(LedgerEntry.amount_minor) != 0))).all()
+            unbalanced = (
+                await session.execute(
+                    sa.select(LedgerEntry.transaction_id, LedgerEntry.currency)
+                    .group_by(LedgerEntry.transaction_id, LedgerEntry.currency)
+                    .having(sa.func.sum(LedgerEntry.amount_minor) != 0)
+                )
+            ).all()
             assert unbalanced == []
             derived = await ledger.balances(session)
             replay: Counter = Counter()
-            rows = (await session.execute(sa.select(LedgerAccount.owner_type, LedgerAccount.owner_id, LedgerAccount.kind,
-                                                    LedgerAccount.currency, LedgerEntry.amount_minor)
-                                          .join(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id))).all()
+            rows = (
+                await session.execute(
+                    sa.select(
+                        LedgerAccount.owner_type,
+                        LedgerAccount.owner_id,
+                        LedgerAccount.kind,
+                        LedgerAccount.currency,
+                        LedgerEntry.amount_minor,
+                    ).join(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
+                )
+            ).all()
             for owner_type, owner, kind, currency, amount in rows:
                 replay[ledger.AccountKey(owner_type, owner, kind, currency)] += amount
             assert derived == dict(replay)
             payouts = (await session.execute(sa.select(Payout.id, Payout.state, Payout.transfer_id))).all()
-            report = await reconcile(session, utcnow() - timedelta(days=60), utcnow() + timedelta(minutes=1),
-                                     ConnectGateway(self.app.state.settings))
+            report = await reconcile(
+                session,
+                utcnow() - timedelta(days=60),
+                utcnow() + timedelta(minutes=1),
+                ConnectGateway(self.app.state.settings),
+            )
         transfers_per_payout = Counter(t["metadata"]["payout_id"] for t in self.server.state.transfers.values())
         assert all(n == 1 for n in transfers_per_payout.values()), transfers_per_payout
         assert {p for p, state, _ in payouts if state == "paid"} == set(transfers_per_payout)
@@ -119,8 +144,12 @@ class World:
 def run_property(url: str, connect_server, max_examples: int) -> None:
     app = create_app(make_settings(url, stripe_api_key="sk_test_prop", stripe_connect_api_base=connect_server.base_url))
 
-    @settings(max_examples=max_examples, deadline=None, derandomize=False,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(steps)
     def prop(sequence):
         empty_tables(url)

@@ -6,12 +6,10 @@ from datetime import timedelta
 
 from commission import ledger
 from commission.connect import ConnectGateway
-from commission.ledger import AccountKey
-from commission.release import release_matured
 from commission.settlement import SettleRequest, settle
 from server.kernel.clock import utcnow
 from tests.conftest import make_settings
-from tests.factories import auth, make_brand, make_token
+from tests.factories import make_brand, make_token
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
 
 
@@ -50,7 +48,9 @@ async def test_refund_after_payout_claws_back(client, app, connect_server, db_ur
     brand = await make_brand(client, admin)
     account = connect_server.add_account()
     partner = await make_partner(app, brand_id=brand["id"], stripe_account_id=account, minimum_payout_minor=100)
-    order = order_paid_payload(brand["id"], [("sku_a", 10000)], partner_id=partner, paid_at=utcnow() - timedelta(days=8))
+    order = order_paid_payload(
+        brand["id"], [("sku_a", 10000)], partner_id=partner, paid_at=utcnow() - timedelta(days=8)
+    )
     await emit_events(app, ("OrderPaid", order))
     settings = make_settings(db_url, stripe_api_key="sk_test_x", stripe_connect_api_base=connect_server.base_url)
     await settle(app.state.sessionmaker, ConnectGateway(settings), SettleRequest(as_of=utcnow()))
@@ -59,7 +59,9 @@ async def test_refund_after_payout_claws_back(client, app, connect_server, db_ur
     # then the partner's available balance goes negative by 30 % of its commission
     assert await balances_of(app, partner) == {"pending": 0, "available": -300, "in_flight": 0, "paid": 1000}
     # and the next order's commission is netted against it
-    order2 = order_paid_payload(brand["id"], [("sku_a", 5000)], partner_id=partner, paid_at=utcnow() - timedelta(days=8))
+    order2 = order_paid_payload(
+        brand["id"], [("sku_a", 5000)], partner_id=partner, paid_at=utcnow() - timedelta(days=8)
+    )
     await emit_events(app, ("OrderPaid", order2))
     report = await settle(app.state.sessionmaker, ConnectGateway(settings), SettleRequest(as_of=utcnow()))
     assert [p["amount_minor"] for p in report.payouts] == [200]

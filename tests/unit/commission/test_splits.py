@@ -16,21 +16,29 @@ rates = st.integers(0, 3000).map(Decimal)
 
 def test_split_names_the_rule_of_every_line():
     # given a two-line order, 10 % and 12.5 % partner rates, 2 % override and 3 % fee
-    lines = [("sku_a", 10000, Rate(Decimal(1000), "sku:cmr_a")), ("sku_b", 333, Rate(Decimal("1250"), "partnership:pts_1"))]
+    lines = [
+        ("sku_a", 10000, Rate(Decimal(1000), "sku:cmr_a")),
+        ("sku_b", 333, Rate(Decimal("1250"), "partnership:pts_1")),
+    ]
     # when split
-    split = compute_split(10333, PARTIES, lines, Rate(Decimal(200), "parent_override:brd_1"),
-                          Rate(Decimal(300), "platform_fee:brd_1"))
+    split = compute_split(
+        10333, PARTIES, lines, Rate(Decimal(200), "parent_override:brd_1"), Rate(Decimal(300), "platform_fee:brd_1")
+    )
     # then every line says its rule, the half-even rounding applies per line, and the parts sum to the base
-    assert [(l.party, l.amount_minor, l.rule) for l in split.lines] == [
-        ("partner", 1000, "sku:cmr_a"), ("parent", 200, "parent_override:brd_1"),
-        ("partner", 42, "partnership:pts_1"), ("parent", 7, "parent_override:brd_1"),
-        ("platform", 310, "platform_fee:brd_1"), ("brand", 10333 - 1000 - 200 - 42 - 7 - 310, "remainder")]
-    assert sum(l.amount_minor for l in split.lines) == 10333
+    assert [(line.party, line.amount_minor, line.rule) for line in split.lines] == [
+        ("partner", 1000, "sku:cmr_a"),
+        ("parent", 200, "parent_override:brd_1"),
+        ("partner", 42, "partnership:pts_1"),
+        ("parent", 7, "parent_override:brd_1"),
+        ("platform", 310, "platform_fee:brd_1"),
+        ("brand", 10333 - 1000 - 200 - 42 - 7 - 310, "remainder"),
+    ]
+    assert sum(line.amount_minor for line in split.lines) == 10333
 
 
 def test_no_partner_means_only_fee_and_brand():
     split = compute_split(5000, Parties("brd_1", None, None), [], Rate(Decimal(500), "p"), Rate(Decimal(100), "f"))
-    assert [(l.party, l.amount_minor) for l in split.lines] == [("platform", 50), ("brand", 4950)]
+    assert [(line.party, line.amount_minor) for line in split.lines] == [("platform", 50), ("brand", 4950)]
 
 
 @given(amounts=st.lists(st.integers(0, 10**9), min_size=1, max_size=5), partner=rates, parent=rates, fee=rates)
@@ -38,13 +46,14 @@ def test_every_split_sums_exactly_to_its_base(amounts, partner, parent, fee):
     lines = [(f"sku_{i}", a, Rate(partner, "r")) for i, a in enumerate(amounts)]
     total = sum(amounts)
     split = compute_split(total, PARTIES, lines, Rate(parent, "p"), Rate(fee, "f"))
-    assert sum(l.amount_minor for l in split.lines) == total
-    assert all(l.amount_minor >= 0 for l in split.lines)
+    assert sum(line.amount_minor for line in split.lines) == total
+    assert all(line.amount_minor >= 0 for line in split.lines)
 
 
 def test_partner_rate_is_clamped_when_the_split_would_pass_100_percent():
-    split = compute_split(100, PARTIES, [("s", 100, Rate(Decimal(9000), "sku:x"))], Rate(Decimal(1000), "p"),
-                          Rate(Decimal(500), "f"))
+    split = compute_split(
+        100, PARTIES, [("s", 100, Rate(Decimal(9000), "sku:x"))], Rate(Decimal(1000), "p"), Rate(Decimal(500), "f")
+    )
     partner = split.lines[0]
     assert partner.rate_bps == Decimal(8500) and partner.rule == "sku:x+clamped"
     assert split.total("brand") == 0
