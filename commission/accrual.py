@@ -58,15 +58,18 @@ class OrderContext:
 async def order_context(session: AsyncSession, order_id: str, brand_id: str) -> OrderContext:
     """Replay check, brand policy and refunds waiting for this order, in one round trip (hot path)."""
     oc, rr, cp = OrderCommission, RefundRecord, CommissionPolicy
-    policy_col = lambda column: sa.select(column).where(cp.brand_id == brand_id).scalar_subquery()  # noqa: E731
+
+    def policy_col(column: Any) -> Any:
+        return sa.select(column).where(col(cp.brand_id) == brand_id).scalar_subquery()
+
     stmt = sa.select(
-        sa.exists().where(oc.order_id == order_id),
-        sa.select(Brand.settings).where(Brand.id == brand_id).scalar_subquery(),
+        sa.exists().where(col(oc.order_id) == order_id),
+        sa.select(col(Brand.settings)).where(col(Brand.id) == brand_id).scalar_subquery(),
         policy_col(cp.platform_fee_bps),
         policy_col(cp.parent_override_bps),
         sa.select(sa.func.count())
         .select_from(rr)
-        .where(rr.order_id == order_id, col(rr.applied_at).is_(None))
+        .where(col(rr.order_id) == order_id, col(rr.applied_at).is_(None))
         .scalar_subquery(),
     )
     known, settings, fee, override, waiting = (await session.execute(stmt)).one()

@@ -165,7 +165,7 @@ async def balances(
 ) -> dict[AccountKey, int]:
     """Sums of entries per account, optionally for transactions effective in [since, before)."""
     stmt = (
-        select(
+        select(  # type: ignore[call-overload]
             LedgerAccount.owner_type,
             LedgerAccount.owner_id,
             LedgerAccount.kind,

@@ -64,7 +64,7 @@ async def _batch_totals(session: AsyncSession, batch: str) -> dict[tuple[str, st
         (oc.parent_partner_id, col(oc.parent_minor) - col(oc.parent_reversed_minor)),
     ):
         stmt = (
-            sa.select(owner, oc.currency, sa.func.sum(remaining))
+            sa.select(owner, oc.currency, sa.func.sum(remaining))  # type: ignore[call-overload]
             .where(oc.release_batch == batch, col(owner).is_not(None))
             .group_by(owner, oc.currency)
         )

@@ -5,6 +5,7 @@ partnership's rate, the brand's default (`BrandSettings.default_commission_bps`)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -50,7 +51,7 @@ async def resolve_rates(
         if partnership is not None
         else Rate(Decimal(settings.default_commission_bps), f"brand_default:{brand_id}")
     )
-    wanted = {
+    wanted: dict[RuleKind, Callable[[Any], bool]] = {
         RuleKind.PARTNER_SKU: lambda r: r.partner_id == partner_id,
         RuleKind.LINEUP: lambda r: session_id is not None and r.session_id == session_id,
         RuleKind.SKU: lambda r: True,
@@ -72,10 +73,10 @@ async def _candidates(
 ) -> tuple[list[Any], tuple[str, Any] | None]:
     """The SKUs' rules and the partnership's rate, in one round trip (this is the hot path)."""
     r, p = CommissionRule, Partnership
-    rules_q = sa.select(
+    rules_q = sa.select(  # type: ignore[call-overload]
         sa.literal("rule").label("source"), r.id, r.kind, r.partner_id, r.session_id, r.sku_id, r.rate_bps
     ).where(r.brand_id == brand_id, col(r.sku_id).in_(sku_ids))
-    ship_q = sa.select(
+    ship_q = sa.select(  # type: ignore[call-overload]
         sa.literal("partnership"),
         p.id,
         sa.literal(""),

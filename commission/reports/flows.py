@@ -18,7 +18,7 @@ async def flows(
     session: AsyncSession, owner_type: str, owner_ids: Sequence[str] | None, since: datetime | None, until: datetime
 ) -> dict[FlowKey, int]:
     stmt = (
-        select(
+        select(  # type: ignore[call-overload]
             LedgerAccount.owner_id,
             LedgerAccount.kind,
             LedgerAccount.currency,
@@ -43,7 +43,7 @@ async def transactions_of(
 ) -> list[dict[str, object]]:
     """One line per (transaction, account) touching the owner in the period, oldest first."""
     stmt = (
-        select(
+        select(  # type: ignore[call-overload]
             JournalTransaction.effective_at,
             JournalTransaction.id,
             JournalTransaction.reason,

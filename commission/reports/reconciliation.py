@@ -49,13 +49,13 @@ async def _orders_section(
     oc, rr = OrderCommission, RefundRecord
     paid = await _sums(
         session,
-        sa.select(oc.currency, sa.func.sum(oc.amount_minor))
+        sa.select(oc.currency, sa.func.sum(oc.amount_minor))  # type: ignore[call-overload]
         .where(oc.paid_at >= since, oc.paid_at < until)
         .group_by(oc.currency),
     )
     refunded = await _sums(
         session,
-        sa.select(rr.currency, sa.func.sum(rr.applied_minor))
+        sa.select(rr.currency, sa.func.sum(rr.applied_minor))  # type: ignore[call-overload]
         .where(col(rr.effective_at) >= since, col(rr.effective_at) < until)
         .group_by(rr.currency),
     )
@@ -71,7 +71,7 @@ async def _orders_section(
     rows = []
     for currency in sorted(set(paid) | set(refunded) | set(moved)):
         m = moved.get(currency, {})
-        row = {
+        row: dict[str, Any] = {
             "currency": currency,
             "paid_orders_minor": paid.get(currency, 0),
             "refunds_minor": refunded.get(currency, 0),
@@ -107,7 +107,7 @@ async def _commission_section(
     frozen = await _frozen_commission(session, until)
     rows = []
     for currency in sorted(set(by_currency) | set(frozen)):
-        row = {
+        row: dict[str, Any] = {
             "currency": currency,
             **{
                 k: by_currency[currency].get(k, 0)
@@ -151,7 +151,8 @@ async def _frozen_commission(session: AsyncSession, until: datetime) -> dict[str
         col(oc.partner_minor) + col(oc.parent_minor) - col(oc.partner_reversed_minor) - col(oc.parent_reversed_minor)
     )
     return await _sums(
-        session, sa.select(oc.currency, sa.func.sum(earned)).where(oc.paid_at < until).group_by(oc.currency)
+        session,
+        sa.select(oc.currency, sa.func.sum(earned)).where(oc.paid_at < until).group_by(oc.currency),  # type: ignore[call-overload]
     )
 
 

@@ -33,7 +33,7 @@ async def partner_statement(session: AsyncSession, partner_id: str, since: datet
     for currency in sorted(set(before) | set(during)):
         b, d = before.get(currency, {}), during.get(currency, {})
         opening = {k.value: sum(v for (kind, _), v in b.items() if kind == k) for k in (*OWED, Kind.PAID)}
-        row = {
+        row: dict[str, Any] = {
             "currency": currency,
             "opening_owed_minor": sum(opening[k] for k in OWED),
             "opening": opening,

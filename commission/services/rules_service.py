@@ -101,12 +101,12 @@ class RulesService:
         settings = await rules.brand_settings(self.session, brand_id)
         rule_max = (
             await self.session.execute(
-                sa.select(sa.func.max(CommissionRule.rate_bps)).where(CommissionRule.brand_id == brand_id)
+                sa.select(sa.func.max(CommissionRule.rate_bps)).where(col(CommissionRule.brand_id) == brand_id)
             )
         ).scalar()
         ship_max = (
             await self.session.execute(
-                sa.select(sa.func.max(Partnership.commission_bps)).where(Partnership.brand_id == brand_id)
+                sa.select(sa.func.max(Partnership.commission_bps)).where(col(Partnership.brand_id) == brand_id)
             )
         ).scalar()
         return max(Decimal(settings.default_commission_bps), Decimal(rule_max or 0), Decimal(ship_max or 0))
