@@ -109,7 +109,8 @@ async def account_ids(session: AsyncSession, keys: Iterable[AccountKey]) -> dict
         }
         for k in wanted
     ]
-    await session.execute(insert(LedgerAccount).values(rows).on_conflict_do_nothing())
+    # executemany of one cached statement (batched by SQLAlchemy's insertmanyvalues, within asyncpg's limits)
+    await session.execute(insert(LedgerAccount).on_conflict_do_nothing(), rows)
     return {k: account_id(k) for k in wanted}
 
 

@@ -1,16 +1,17 @@
 """The release job: commission whose hold period has ended moves from *pending* to *available*.
 
 Set-based so a million matured orders release in a few statements: the matured, unreleased
-orders are stamped with a batch id (one UPDATE; the row locks make concurrent jobs skip what
-another already took), then the batch's remaining amounts are summed per partner and posted as
-one balanced `commission_released` transaction keyed by the batch. Running it again finds nothing
-left to release, so it is idempotent."""
+orders are stamped with a batch id in one UPDATE (its row locks make a concurrent job skip what
+another already took) whose returned rows are summed per partner — in the same statement on
+PostgreSQL — and posted as one balanced `commission_released` transaction keyed by the batch.
+Running it again finds nothing left to release, so it is idempotent."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
@@ -19,7 +20,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from commission import ledger
 from commission.ledger import Kind, Posting, Reason
 from commission.models import OrderCommission
+from server.kernel.db import is_postgres
 from server.kernel.ids import new_id
+
+Totals = dict[tuple[str, str], int]
 
 
 @dataclass
@@ -32,17 +36,9 @@ class ReleaseResult:
 async def release_matured(session: AsyncSession, as_of: datetime) -> ReleaseResult:
     """Release everything whose hold ended at or before `as_of` (the caller commits)."""
     batch = new_id("rlb")
-    oc = OrderCommission
-    stamped = await session.execute(
-        sa.update(oc)
-        .where(col(oc.released_at).is_(None), col(oc.hold_until) <= as_of)
-        .values(released_at=as_of, release_batch=batch)
-        .execution_options(synchronize_session=False)
-    )
-    count = stamped.rowcount or 0  # type: ignore[attr-defined]
+    count, totals = await (_stamp_and_sum_pg if is_postgres(session) else _stamp_and_sum)(session, as_of, batch)
     if not count:
         return ReleaseResult(batch, 0, {})
-    totals = await _batch_totals(session, batch)
     posting = Posting(
         f"{Reason.RELEASED.value}:{batch}", Reason.RELEASED, as_of, external_ref=batch, memo={"orders": count}
     )
@@ -56,18 +52,67 @@ async def release_matured(session: AsyncSession, as_of: datetime) -> ReleaseResu
     return ReleaseResult(batch, count, dict(released))
 
 
-async def _batch_totals(session: AsyncSession, batch: str) -> dict[tuple[str, str], int]:
+def _matured(as_of: datetime, batch: str) -> Any:
     oc = OrderCommission
-    totals: dict[tuple[str, str], int] = defaultdict(int)
-    for owner, remaining in (
-        (oc.partner_id, col(oc.partner_minor) - col(oc.partner_reversed_minor)),
-        (oc.parent_partner_id, col(oc.parent_minor) - col(oc.parent_reversed_minor)),
-    ):
-        stmt = (
-            sa.select(owner, oc.currency, sa.func.sum(remaining))  # type: ignore[call-overload]
-            .where(oc.release_batch == batch, col(owner).is_not(None))
-            .group_by(owner, oc.currency)
+    return (
+        sa.update(oc)
+        .where(col(oc.released_at).is_(None), col(oc.hold_until) <= as_of)
+        .values(released_at=as_of, release_batch=batch)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _stamp_and_sum_pg(session: AsyncSession, as_of: datetime, batch: str) -> tuple[int, Totals]:
+    """One statement: the UPDATE's RETURNING rows are summed per partner inside PostgreSQL."""
+    oc = OrderCommission
+    moved = (
+        _matured(as_of, batch)
+        .returning(
+            col(oc.partner_id),
+            col(oc.parent_partner_id),
+            col(oc.currency),
+            (col(oc.partner_minor) - col(oc.partner_reversed_minor)).label("partner_left"),
+            (col(oc.parent_minor) - col(oc.parent_reversed_minor)).label("parent_left"),
         )
-        for owner_id, currency, amount in (await session.execute(stmt)).all():
-            totals[(owner_id, currency)] += int(amount or 0)
-    return {k: v for k, v in totals.items() if v}
+        .cte("moved")
+    )
+    stmt = sa.select(
+        moved.c.partner_id,
+        moved.c.parent_partner_id,
+        moved.c.currency,
+        sa.func.count(),
+        sa.func.sum(moved.c.partner_left),
+        sa.func.sum(moved.c.parent_left),
+    ).group_by(moved.c.partner_id, moved.c.parent_partner_id, moved.c.currency)
+    return _fold((await session.execute(stmt)).all())
+
+
+async def _stamp_and_sum(session: AsyncSession, as_of: datetime, batch: str) -> tuple[int, Totals]:
+    """SQLite: stamp the batch, then sum it (the database has a single writer, so nothing slips in)."""
+    oc = OrderCommission
+    await session.execute(_matured(as_of, batch))
+    stmt = (
+        sa.select(  # type: ignore[call-overload]
+            oc.partner_id,
+            oc.parent_partner_id,
+            oc.currency,
+            sa.func.count(),
+            sa.func.sum(col(oc.partner_minor) - col(oc.partner_reversed_minor)),
+            sa.func.sum(col(oc.parent_minor) - col(oc.parent_reversed_minor)),
+        )
+        .where(oc.release_batch == batch)
+        .group_by(oc.partner_id, oc.parent_partner_id, oc.currency)
+    )
+    return _fold((await session.execute(stmt)).all())
+
+
+def _fold(rows: Any) -> tuple[int, Totals]:
+    totals: Totals = defaultdict(int)
+    count = 0
+    for partner_id, parent_id, currency, orders, partner_left, parent_left in rows:
+        count += int(orders)
+        if partner_id:
+            totals[(partner_id, currency)] += int(partner_left or 0)
+        if parent_id:
+            totals[(parent_id, currency)] += int(parent_left or 0)
+    return count, {k: v for k, v in totals.items() if v}

@@ -122,6 +122,7 @@ async def _settle(url: str, base: str) -> tuple[float, dict[str, Any]]:
         "payouts": len(report.payouts),
         "paid_minor": sum(p["amount_minor"] for p in report.payouts if p.get("transfer_id")),
         "still_in_flight": len(report.still_in_flight),
+        "phases_s": report.timings_s,
     }
 
 

@@ -36,7 +36,8 @@ class OrderCommission(SQLModel, table=True):
     paid_at: datetime = utc_field()
     hold_until: datetime = utc_field(index=True)
     released_at: datetime | None = utc_field(nullable=True)
-    release_batch: str | None = Field(default=None, index=True, max_length=40)
+    # not indexed: every release rewrites a million rows, an index on the batch would double that work
+    release_batch: str | None = Field(default=None, max_length=40)
     refunded_minor: int = Field(default=0, sa_type=MINOR)
     partner_reversed_minor: int = Field(default=0, sa_type=MINOR)
     parent_reversed_minor: int = Field(default=0, sa_type=MINOR)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ class SettlementReport:
     payouts: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     still_in_flight: list[dict[str, Any]] = field(default_factory=list)
+    timings_s: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -44,18 +46,26 @@ async def settle(
     on_planned: Callable[[int], None] | None = None,
     progress: Progress | None = None,
 ) -> SettlementReport:
+    clock = time.perf_counter()
     async with maker() as session:
         scope = await validate_request(session, request)
         released = await release_matured(session, request.as_of)
         await session.commit()
+    released_at = time.perf_counter()
     async with maker() as session:
         plan = await plan_run(session, request, scope)
         await session.commit()
     report = SettlementReport(plan.run.id, request.as_of.isoformat(), released.orders, skipped=plan.skipped)
     pending = await _in_flight_payouts(maker, scope)
+    planned_at = time.perf_counter()
     if on_planned is not None:
         on_planned(len(pending))
     outcomes = await _send_all(maker, gateway, pending, progress)
+    report.timings_s = {
+        "release": round(released_at - clock, 2),
+        "plan": round(planned_at - released_at, 2),
+        "transfers": round(time.perf_counter() - planned_at, 2),
+    }
     report.payouts = [_row(p, outcomes.get(p.id)) for p in pending if outcomes.get(p.id) and not outcomes[p.id].unknown]
     report.still_in_flight = [_row(p, o) for p in pending if (o := outcomes.get(p.id)) is None or o.unknown]
     await _finish(maker, plan.run.id, report)

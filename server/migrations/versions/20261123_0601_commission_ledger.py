@@ -150,7 +150,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_order_commissions_brand_id'), ['brand_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_commissions_hold_until'), ['hold_until'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_commissions_partner_id'), ['partner_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_order_commissions_release_batch'), ['release_batch'], unique=False)
 
     op.create_table('partner_payout_accounts',
     sa.Column('partner_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -228,7 +227,6 @@ def downgrade() -> None:
     op.drop_table('payouts')
     op.drop_table('partner_payout_accounts')
     with op.batch_alter_table('order_commissions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_order_commissions_release_batch'))
         batch_op.drop_index(batch_op.f('ix_order_commissions_partner_id'))
         batch_op.drop_index(batch_op.f('ix_order_commissions_hold_until'))
         batch_op.drop_index(batch_op.f('ix_order_commissions_brand_id'))
