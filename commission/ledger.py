@@ -119,40 +119,46 @@ async def already_posted(session: AsyncSession, idempotency_key: str) -> bool:
     return (await session.exec(stmt)).first() is not None
 
 
-async def post(session: AsyncSession, posting: Posting) -> JournalTransaction | None:
-    """Insert one balanced transaction; None if its idempotency key was already used."""
+async def post(session: AsyncSession, posting: Posting) -> str | None:
+    """Insert one balanced transaction; its id, or None if its idempotency key was already used."""
     if await already_posted(session, posting.idempotency_key):
         return None
     return (await post_many(session, [posting]))[0]
 
 
-async def post_many(session: AsyncSession, postings: Sequence[Posting]) -> list[JournalTransaction]:
-    """Insert balanced transactions in bulk (callers guarantee the keys are new)."""
+async def post_many(session: AsyncSession, postings: Sequence[Posting]) -> list[str]:
+    """Insert balanced transactions in bulk (callers guarantee the keys are new; UNIQUE backs it up).
+    Core bulk inserts, not the unit of work: this is the hot path of accrual and settlement."""
     for posting in postings:
         check_balanced(posting.legs)
+    if not postings:
+        return []
+    await session.flush()  # pending ORM rows (e.g. the order) go first, in this transaction
     ids = await account_ids(session, (key for p in postings for key, _ in p.legs))
-    txns = [
-        JournalTransaction(
-            id=new_id("jtx"),
-            idempotency_key=p.idempotency_key,
-            reason=p.reason,
-            external_ref=p.external_ref,
-            brand_id=p.brand_id,
-            memo=p.memo,
-            effective_at=p.effective_at,
-        )
-        for p in postings
+    now = utcnow()
+    txn_ids = [new_id("jtx") for _ in postings]
+    rows = [
+        {
+            "id": txn_id,
+            "idempotency_key": p.idempotency_key,
+            "reason": p.reason.value,
+            "external_ref": p.external_ref,
+            "brand_id": p.brand_id,
+            "memo": p.memo,
+            "effective_at": p.effective_at,
+            "created_at": now,
+        }
+        for txn_id, p in zip(txn_ids, postings, strict=True)
     ]
-    session.add_all(txns)
-    await session.flush()
+    await session.execute(sa.insert(JournalTransaction), rows)
     entries = [
-        {"transaction_id": txn.id, "account_id": ids[key], "amount_minor": amount, "currency": key.currency}
-        for txn, posting in zip(txns, postings, strict=True)
+        {"transaction_id": txn_id, "account_id": ids[key], "amount_minor": amount, "currency": key.currency}
+        for txn_id, posting in zip(txn_ids, postings, strict=True)
         for key, amount in posting.legs
     ]
     if entries:
         await session.execute(sa.insert(LedgerEntry), entries)
-    return txns
+    return txn_ids
 
 
 async def balances(

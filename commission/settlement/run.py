@@ -104,12 +104,18 @@ async def _send_all(
             progress(1)
         return outcome
 
+    recording: asyncio.Task[None] | None = None
     for start in range(0, len(payouts), RECORD_BATCH):
         chunk = payouts[start : start + RECORD_BATCH]
         results = await asyncio.gather(*(send(p) for p in chunk))
-        # recorded batch by batch so a crash loses at most one batch of bookkeeping (resent, not re-paid)
-        await record_outcomes(maker, {p.id: p for p in chunk}, results)
+        # recorded batch by batch (a crash loses at most one batch of bookkeeping: resent, never re-paid),
+        # while the next batch is being sent
+        if recording is not None:
+            await recording
+        recording = asyncio.create_task(record_outcomes(maker, {p.id: p for p in chunk}, results))
         outcomes.update((o.payout_id, o) for o in results)
+    if recording is not None:
+        await recording
     return outcomes
 
 
