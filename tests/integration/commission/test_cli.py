@@ -15,8 +15,9 @@ from tests.live_server import ROOT
 
 def cli(*args: str, database_url: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef", **extra}
-    return subprocess.run([sys.executable, "-m", "server.cli.main", *args], env=env, cwd=ROOT,  # noqa: ASYNC221
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli.main", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 async def test_release_cli_is_idempotent_and_settle_refuses_the_future(app, sqlite_url):
@@ -35,6 +36,12 @@ async def test_release_cli_is_idempotent_and_settle_refuses_the_future(app, sqli
     async with app.state.sessionmaker() as session:
         found = await ledger.balances(session, owner_type="partner", owner_ids=[partner])
     assert {k.kind: v for k, v in found.items()} == {"pending": 500, "available": 1000}
-    future = cli("settle", "--as-of", (utcnow() + timedelta(days=2)).isoformat(), database_url=url,
-                 STRIPE_API_KEY="sk_test_cli", STRIPE_API_BASE="http://127.0.0.1:9")
+    future = cli(
+        "settle",
+        "--as-of",
+        (utcnow() + timedelta(days=2)).isoformat(),
+        database_url=url,
+        STRIPE_API_KEY="sk_test_cli",
+        STRIPE_API_BASE="http://127.0.0.1:9",
+    )
     assert future.returncode != 0 and "in the future" in (future.stdout + future.stderr)
