@@ -19,7 +19,7 @@ from commission.settlement.plan import SettleRequest, plan_run, validate_request
 from commission.settlement.record import record_outcomes
 from server.kernel.clock import utcnow
 
-CONCURRENCY = 8
+CONCURRENCY = 16
 RECORD_BATCH = 500
 Progress = Callable[[int], None]
 
