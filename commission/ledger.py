@@ -8,6 +8,7 @@ same fact twice is a no-op."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -126,6 +127,54 @@ async def post(session: AsyncSession, posting: Posting) -> str | None:
     return (await post_many(session, [posting]))[0]
 
 
+# PostgreSQL: accounts, transactions and entries in ONE statement (arrays unnested server-side).
+# The entries' foreign keys are checked at the end of the statement, after the sibling inserts.
+POST_PG = sa.text("""
+WITH acc AS (
+    INSERT INTO ledger_accounts (id, owner_type, owner_id, kind, currency, created_at)
+    SELECT a.id, a.t, a.o, a.k, a.c, now()
+    FROM unnest(CAST(:a_id AS varchar[]), CAST(:a_t AS varchar[]), CAST(:a_o AS varchar[]),
+                CAST(:a_k AS varchar[]), CAST(:a_c AS varchar[])) AS a(id, t, o, k, c)
+    ORDER BY a.id
+    ON CONFLICT DO NOTHING
+), txn AS (
+    INSERT INTO journal_transactions (id, idempotency_key, reason, external_ref, brand_id, memo, effective_at,
+                                      created_at)
+    SELECT x.id, x.k, x.r, x.ref, x.b, CAST(x.m AS json), x.at, now()
+    FROM unnest(CAST(:t_id AS varchar[]), CAST(:t_key AS varchar[]), CAST(:t_reason AS varchar[]),
+                CAST(:t_ref AS varchar[]), CAST(:t_brand AS varchar[]), CAST(:t_memo AS text[]),
+                CAST(:t_at AS timestamptz[])) AS x(id, k, r, ref, b, m, at)
+)
+INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency)
+SELECT e.t, e.a, e.amt, e.c
+FROM unnest(CAST(:e_t AS varchar[]), CAST(:e_a AS varchar[]), CAST(:e_amt AS bigint[]),
+            CAST(:e_c AS varchar[])) AS e(t, a, amt, c)
+""")
+
+
+def _pg_arrays(txn_ids: list[str], postings: Sequence[Posting]) -> dict[str, list[Any]]:
+    keys = sorted({key for p in postings for key, _ in p.legs}, key=account_id)
+    legs = [(txn_id, key, amount) for txn_id, p in zip(txn_ids, postings, strict=True) for key, amount in p.legs]
+    return {
+        "a_id": [account_id(k) for k in keys],
+        "a_t": [k.owner_type for k in keys],
+        "a_o": [k.owner_id for k in keys],
+        "a_k": [str(k.kind) for k in keys],
+        "a_c": [k.currency for k in keys],
+        "t_id": txn_ids,
+        "t_key": [p.idempotency_key for p in postings],
+        "t_reason": [p.reason.value for p in postings],
+        "t_ref": [p.external_ref for p in postings],
+        "t_brand": [p.brand_id for p in postings],
+        "t_memo": [json.dumps(p.memo) for p in postings],
+        "t_at": [p.effective_at for p in postings],
+        "e_t": [t for t, _, _ in legs],
+        "e_a": [account_id(k) for _, k, _ in legs],
+        "e_amt": [a for _, _, a in legs],
+        "e_c": [k.currency for _, k, _ in legs],
+    }
+
+
 async def post_many(session: AsyncSession, postings: Sequence[Posting]) -> list[str]:
     """Insert balanced transactions in bulk (callers guarantee the keys are new; UNIQUE backs it up).
     Core bulk inserts, not the unit of work: this is the hot path of accrual and settlement."""
@@ -134,9 +183,12 @@ async def post_many(session: AsyncSession, postings: Sequence[Posting]) -> list[
     if not postings:
         return []
     await session.flush()  # pending ORM rows (e.g. the order) go first, in this transaction
+    txn_ids = [new_id("jtx") for _ in postings]
+    if is_postgres(session):
+        await session.execute(POST_PG, _pg_arrays(txn_ids, postings))
+        return txn_ids
     ids = await account_ids(session, (key for p in postings for key, _ in p.legs))
     now = utcnow()
-    txn_ids = [new_id("jtx") for _ in postings]
     rows = [
         {
             "id": txn_id,
