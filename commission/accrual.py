@@ -43,6 +43,8 @@ def earner(attribution: dict[str, Any], settings: BrandSettings) -> tuple[str | 
         return None, None, "no_partner"
     if attribution.get("self_referral") and not settings.self_referral_earns:
         return None, None, "self_referral"
+    if attribution.get("earns") is False:  # distribution's verdict (docs/events.md), when it gives one
+        return None, None, "not_earning"
     parent_id = attribution.get("parent_partner_id")
     return partner_id, (parent_id if parent_id and parent_id != partner_id else None), None
 

@@ -82,8 +82,10 @@ async def test_self_referral_and_no_partner_accrue_only_the_fee(client, app):
     partner = await make_partner(app, brand_id=brand["id"])
     selfie = order_paid_payload(brand["id"], [("sku_x", 10000)], partner_id=partner, self_referral=True)
     nobody = order_paid_payload(brand["id"], [("sku_x", 10000)])
-    await emit_events(app, ("OrderPaid", selfie), ("OrderPaid", nobody))
-    for order, reason in ((selfie, "self_referral"), (nobody, "no_partner")):
+    refused = order_paid_payload(brand["id"], [("sku_x", 10000)], partner_id=partner)
+    refused["attribution"]["earns"] = False  # distribution says this attribution does not earn
+    await emit_events(app, ("OrderPaid", selfie), ("OrderPaid", nobody), ("OrderPaid", refused))
+    for order, reason in ((selfie, "self_referral"), (nobody, "no_partner"), (refused, "not_earning")):
         split = await split_of(client, admin, order["order_id"])
         assert (split["partner_id"], split["partner_minor"], split["no_commission_reason"]) == (None, 0, reason)
         assert split["brand_net_minor"] == 10000
