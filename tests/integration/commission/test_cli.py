@@ -1,0 +1,47 @@
+"""`zhixiang commission release` and `zhixiang settle` as a finance user runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+from commission import ledger
+from server.kernel.clock import utcnow
+from tests.factories_commission import emit_events, make_partner, order_paid_payload
+from tests.live_server import ROOT
+
+
+def cli(*args: str, database_url: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef", **extra}
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli.main", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+async def test_release_cli_is_idempotent_and_settle_refuses_the_future(app, sqlite_url):
+    # given an order whose 7-day hold ended yesterday and one still held
+    partner = await make_partner(app)
+    old = order_paid_payload("brd_cli", [("sku", 10000)], partner_id=partner, paid_at=utcnow() - timedelta(days=8))
+    new = order_paid_payload("brd_cli", [("sku", 5000)], partner_id=partner)
+    await emit_events(app, ("OrderPaid", old), ("OrderPaid", new))
+    url = str(app.state.settings.database_url)
+    # when release runs twice
+    first = cli("commission", "release", database_url=url)
+    second = cli("commission", "release", database_url=url)
+    # then only the matured order moved, once
+    assert "released the commission of 1 orders" in first.stdout, first.stdout + first.stderr
+    assert "released the commission of 0 orders" in second.stdout
+    async with app.state.sessionmaker() as session:
+        found = await ledger.balances(session, owner_type="partner", owner_ids=[partner])
+    assert {k.kind: v for k, v in found.items()} == {"pending": 500, "available": 1000}
+    future = cli(
+        "settle",
+        "--as-of",
+        (utcnow() + timedelta(days=2)).isoformat(),
+        database_url=url,
+        STRIPE_API_KEY="sk_test_cli",
+        STRIPE_API_BASE="http://127.0.0.1:9",
+    )
+    assert future.returncode != 0 and "in the future" in (future.stdout + future.stderr)
