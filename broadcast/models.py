@@ -102,3 +102,6 @@ class PinEvent(SQLModel, table=True):
     sku_id: str | None = Field(default=None, max_length=40)
     pinned_at: datetime = utc_field(default_now=True)
     by_token_id: str | None = Field(default=None, max_length=40)
+
+
+from broadcast.liveroom.models import RoomComment  # noqa: E402, F401 - the live room's table, for metadata

@@ -5,5 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from broadcast.controllers import BrandController, SessionController, SkuController
+from broadcast.liveroom.api import RoomCommentController
+from broadcast.liveroom.console import console_socket
+from broadcast.liveroom.handlers import EVENT_HANDLERS as LIVEROOM_EVENT_HANDLERS
+from broadcast.liveroom.plugin import channels_plugin
+from broadcast.liveroom.runtime import liveroom_lifespan
+from broadcast.liveroom.viewer import viewer_socket
 
-ROUTE_HANDLERS: list[Any] = [BrandController, SkuController, SessionController]
+ROUTE_HANDLERS: list[Any] = [BrandController, SkuController, SessionController, RoomCommentController,
+                             viewer_socket, console_socket]
+EVENT_HANDLERS: dict[str, list[Any]] = dict(LIVEROOM_EVENT_HANDLERS)
+LIFESPANS: list[Any] = [liveroom_lifespan]
+
+
+def plugins(settings: Any, redis: Any) -> list[Any]:
+    return [channels_plugin(settings.redis_namespace, redis)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post, put
+from typing import Any
+
+from litestar import Controller, Request, delete, get, patch, post, put
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.schemas import (
@@ -21,6 +23,11 @@ from server.kernel.principal import Principal, Role
 from server.kernel.routing import roles
 
 A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
+
+
+def _deliver_now(request: Request[Any, Any, Any]) -> None:
+    """Pins and state changes must reach the live room at once: wake the outbox dispatcher."""
+    request.app.state.dispatcher.wakeup.set()
 
 
 class SessionController(Controller):
@@ -49,9 +56,10 @@ class SessionController(Controller):
 
     @post("/sessions/{session_id:str}/state", opt=roles(A, B), status_code=200,
           summary="Go live, end or cancel: scheduled → live → ended, scheduled → cancelled")
-    async def transition(self, db: AsyncSession, principal: Principal, session_id: str,
-                         data: SessionTransition) -> SessionPublic:
+    async def transition(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
+                         session_id: str, data: SessionTransition) -> SessionPublic:
         live = await SessionService(db).transition(principal, session_id, data.state)
+        _deliver_now(request)
         return SessionPublic.model_validate(live)
 
     @get("/sessions/{session_id:str}/lineup", opt=roles(A, B, F), summary="The session's line-up")
@@ -69,12 +77,18 @@ class SessionController(Controller):
         await LineupService(db).remove(principal, session_id, sku_id)
 
     @put("/sessions/{session_id:str}/pin", opt=roles(A, B), summary="Pin the SKU being explained now")
-    async def pin(self, db: AsyncSession, principal: Principal, session_id: str, data: PinRequest) -> PinPublic:
-        return PinPublic.model_validate(await SessionService(db).pin(principal, session_id, data.sku_id))
+    async def pin(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str,
+                  data: PinRequest) -> PinPublic:
+        pin = await SessionService(db).pin(principal, session_id, data.sku_id)
+        _deliver_now(request)
+        return PinPublic.model_validate(pin)
 
     @delete("/sessions/{session_id:str}/pin", opt=roles(A, B), status_code=200, summary="Unpin")
-    async def unpin(self, db: AsyncSession, principal: Principal, session_id: str) -> PinPublic:
-        return PinPublic.model_validate(await SessionService(db).pin(principal, session_id, None))
+    async def unpin(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
+                    session_id: str) -> PinPublic:
+        pin = await SessionService(db).pin(principal, session_id, None)
+        _deliver_now(request)
+        return PinPublic.model_validate(pin)
 
     @get("/sessions/{session_id:str}/pins", opt=roles(A, B, F), summary="Pin history with timestamps")
     async def pins(self, db: AsyncSession, principal: Principal, session_id: str, cursor: str | None = None,

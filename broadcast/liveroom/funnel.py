@@ -16,4 +16,11 @@ class RefCounts(TypedDict):
 
 
 async def ref_counts(state: Any, session_id: str) -> dict[str, RefCounts]:
-    return {}  # filled in by the live room
+    """Viewers now (summed over the workers that reported in the last few seconds), likes and
+    cart adds since the session began; an app without a running live room has no counts."""
+    room = getattr(state, "liveroom", None)
+    if room is None:
+        return {}
+    counts = await room.store.ref_counts(session_id)
+    return {ref: RefCounts(viewers=c["viewers"], likes=c["likes"], cart_adds=c["cart_adds"])
+            for ref, c in counts.items()}

@@ -14,6 +14,7 @@ PREFIXES = {
     "partner": "ptn",
     "partnership": "pts",
     "event": "evt",
+    "comment": "cmt",
 }
 
 

@@ -1,0 +1,70 @@
+"""The brand's console socket `/ws/console/sessions/{session_id}`: the room's stream plus, once a
+second when they change, per-SKU cart and order counts. Brand (own sessions) and admin only."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from litestar import WebSocket, websocket
+
+from broadcast.liveroom import runtime
+from broadcast.liveroom.connection import Connection
+from broadcast.liveroom.events import encode
+from broadcast.liveroom.viewer import CLOSE_NOT_FOUND, serve
+from broadcast.models import LiveSession
+from server.auth.guard import authenticate
+from server.kernel.principal import Principal, Role
+from server.kernel.problems import NotAuthenticated, Problem
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+SALES_EVERY_S = 1.0
+
+
+async def _principal(socket: WebSocket[Any, Any, Any], session_id: str) -> tuple[Principal | None, int, str]:
+    try:
+        principal = await authenticate(socket)
+    except NotAuthenticated as exc:
+        return None, CLOSE_UNAUTHENTICATED, str(exc.detail)[:120]
+    if principal.role not in (Role.BRAND, Role.ADMIN):
+        return None, CLOSE_FORBIDDEN, "the console is for brand and admin tokens"
+    async with socket.app.state.sessionmaker() as session:
+        live = await session.get(LiveSession, session_id)
+    try:
+        if live is None:
+            raise Problem("no such session")
+        principal.ensure_brand(live.brand_id, "session", session_id)
+    except Problem:
+        return None, CLOSE_NOT_FOUND, "no such live session"
+    return principal, 0, ""
+
+
+@websocket("/ws/console/sessions/{session_id:str}")
+async def console_socket(socket: WebSocket[Any, Any, Any], session_id: str) -> None:
+    await socket.accept()
+    principal, code, reason = await _principal(socket, session_id)
+    connection = Connection(socket, f"console-{principal.token_id if principal else 'none'}", console=True)
+    if principal is None:
+        await connection.close(code, reason)
+        return
+    sales = asyncio.create_task(_sales(socket.app, connection, session_id))
+    try:
+        await serve(socket, connection, session_id)
+    finally:
+        sales.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sales
+
+
+async def _sales(app: Any, connection: Connection, session_id: str) -> None:
+    store, last = runtime.of(app).store, None
+    while not connection.closed.is_set():
+        with contextlib.suppress(Exception):
+            counters = await store.counters(session_id)
+            figures = {"carts": counters.carts, "orders": await store.orders(session_id)}
+            if figures != last:
+                last = figures
+                connection.answer(encode({"type": "sales", **figures}))
+        await asyncio.sleep(SALES_EVERY_S)

@@ -1,0 +1,59 @@
+"""Outbox events that change what the room shows. The dispatcher delivers each once per handler;
+a redelivery after a crash publishes again with a new seq, which clients apply idempotently
+(the events carry absolute values)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.liveroom import runtime
+from server.kernel.outbox import OutboxEvent
+
+
+async def _publish(session_id: str, body: dict[str, Any]) -> None:
+    room = runtime.current()
+    if room is not None:  # e.g. a CLI process has no live room to publish from
+        await room.publish(session_id, body)
+
+
+async def on_sku_pinned(session: AsyncSession, event: OutboxEvent) -> None:
+    p = event.payload
+    await _publish(p["session_id"], {"type": "pin", "sku_id": p.get("sku_id")})
+
+
+async def on_session_state_changed(session: AsyncSession, event: OutboxEvent) -> None:
+    p = event.payload
+    await _publish(p["session_id"], {"type": "state", "state": p["state"]})
+
+
+async def on_stock_changed(session: AsyncSession, event: OutboxEvent) -> None:
+    p = event.payload
+    await _publish(p["session_id"], {"type": "stock", "sku_id": p["sku_id"], "stock": int(p["stock"]),
+                                     "sold": int(p.get("sold") or 0)})
+
+
+async def on_cart_item_added(session: AsyncSession, event: OutboxEvent) -> None:
+    p, room = event.payload, runtime.current()
+    if room is not None:
+        await room.store.cart(p["session_id"], p["sku_id"], int(p.get("quantity") or 1), p.get("ref"))
+
+
+async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
+    p, room = event.payload, runtime.current()
+    if room is None or not p.get("session_id"):
+        return
+    quantities: dict[str, int] = {}
+    for line in p.get("lines") or []:
+        quantities[line["sku_id"]] = quantities.get(line["sku_id"], 0) + int(line.get("quantity") or 0)
+    await room.store.add_orders(p["session_id"], quantities)
+
+
+EVENT_HANDLERS: dict[str, list[Any]] = {
+    "SkuPinned": [on_sku_pinned],
+    "SessionStateChanged": [on_session_state_changed],
+    "StockChanged": [on_stock_changed],
+    "CartItemAdded": [on_cart_item_added],
+    "OrderPaid": [on_order_paid],
+}

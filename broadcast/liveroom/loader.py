@@ -1,0 +1,54 @@
+"""Loading a room's durable parts from the database: the session, its line-up, the last comments
+and the brand's blocked words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.liveroom.models import RoomComment
+from broadcast.liveroom.state import LAST_COMMENTS, RoomState
+from broadcast.models import Brand, LiveSession
+from broadcast.schemas import BrandSettings
+from broadcast.services.lineup import lineup_of
+
+
+def session_view(live: LiveSession) -> dict[str, Any]:
+    return {"id": live.id, "brand_id": live.brand_id, "title": live.title, "state": live.state,
+            "playback_url": live.playback_url, "cover_url": live.cover_url}
+
+
+def comment_view(comment: RoomComment) -> dict[str, Any]:
+    return {"id": comment.id, "author": comment.author, "text": comment.text,
+            "at": comment.created_at.isoformat()}
+
+
+async def lineup_view(session: AsyncSession, session_id: str) -> list[dict[str, Any]]:
+    items = await lineup_of(session, session_id)
+    return [item.model_dump(mode="json", include={"sku_id", "code", "title", "image_url", "price_minor",
+                                                  "list_price_minor", "currency", "stock", "limited_quantity"})
+            for item in items]
+
+
+async def last_comments(session: AsyncSession, session_id: str) -> list[dict[str, Any]]:
+    stmt = (select(RoomComment).where(RoomComment.session_id == session_id, col(RoomComment.deleted_at).is_(None))
+            .order_by(col(RoomComment.id).desc()).limit(LAST_COMMENTS))
+    rows = list((await session.exec(stmt)).all())
+    return [comment_view(c) for c in reversed(rows)]
+
+
+async def load_room(maker: async_sessionmaker[AsyncSession], session_id: str) -> RoomState | None:
+    """The room as the database has it, or None when there is no such session."""
+    async with maker() as session:
+        live = await session.get(LiveSession, session_id)
+        if live is None:
+            return None
+        brand = await session.get(Brand, live.brand_id)
+        words = BrandSettings.model_validate(brand.settings or {}).blocked_words if brand else []
+        state = RoomState(session=session_view(live), pinned_sku_id=live.pinned_sku_id,
+                          lineup=await lineup_view(session, session_id), blocked_words=list(words))
+        state.comments.extend(await last_comments(session, session_id))
+        return state

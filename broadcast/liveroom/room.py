@@ -1,0 +1,145 @@
+"""A room as one worker serves it: one Channels subscription for the session, the room state kept
+current from the ordered stream, a short ring of recent events for resuming, and the local
+connections it fans out to. Joining is synchronous once the room is open, so a joiner's snapshot
+(or replay) and its first live event meet exactly at the room's last seq."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+
+from broadcast.liveroom.connection import Connection
+from broadcast.liveroom.events import coalesce_key, encode
+from broadcast.liveroom.state import RoomState
+from broadcast.liveroom.store import WAITING, RoomStore
+
+log = structlog.get_logger("liveroom")
+RING = 512
+TICK_S = 0.05
+PRESENCE_EVERY_S = 1.0
+Loader = Callable[[str], Awaitable[RoomState | None]]
+
+
+class Room:
+    def __init__(self, session_id: str, store: RoomStore, worker_id: str) -> None:
+        self.session_id = session_id
+        self.store = store
+        self.worker_id = worker_id
+        self.connections: set[Connection] = set()
+        self.state: RoomState | None = None
+        self.ring: deque[tuple[int, str]] = deque(maxlen=RING)
+        self.counters_pending = False
+        self.closing = False
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def last_seq(self) -> int:
+        return self.state.seq if self.state else 0
+
+    def seed(self, state: RoomState, history: list[str], seq: int) -> None:
+        """Start from the database view plus counters at `seq`; later events are applied on top."""
+        state.seq = seq
+        self.state = state
+        for raw in history:
+            event = json.loads(raw)
+            if event["seq"] <= seq:
+                self.ring.append((event["seq"], raw))
+
+    def start(self, events: Any) -> None:
+        self._tasks = [asyncio.create_task(self._consume(events), name=f"room-{self.session_id}"),
+                       asyncio.create_task(self._tick(), name=f"room-tick-{self.session_id}")]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        with contextlib.suppress(Exception):
+            await self.store.presence(self.session_id, self.worker_id, 0, {})
+
+    async def _consume(self, events: Any) -> None:
+        async for raw in events:
+            try:
+                await self.receive(raw.decode() if isinstance(raw, bytes) else raw)
+            except Exception as exc:  # one bad event must not stop the room
+                log.warning("room event dropped", session_id=self.session_id, error=repr(exc))
+
+    async def receive(self, raw: str) -> None:
+        event = json.loads(raw)
+        seq = int(event["seq"])
+        if seq <= self.last_seq:
+            return  # already applied (seen in the seed or a gap fill)
+        if seq > self.last_seq + 1:
+            await self._fill_gap(seq)
+        self.accept(event, raw)
+
+    async def _fill_gap(self, upto: int) -> None:
+        """Events published before our subscription took effect: take them from the history."""
+        for raw in await self.store.history_after(self.session_id, self.last_seq):
+            event = json.loads(raw)
+            if self.last_seq < event["seq"] < upto:
+                self.accept(event, raw)
+        if self.last_seq + 1 < upto:
+            log.warning("room seq gap not in history", session_id=self.session_id, have=self.last_seq, got=upto)
+
+    def accept(self, event: dict[str, Any], raw: str) -> None:
+        assert self.state is not None
+        self.state.apply(event)
+        seq = int(event["seq"])
+        self.ring.append((seq, raw))
+        key = coalesce_key(event)
+        for connection in self.connections:
+            connection.deliver(seq, key, raw)
+
+    def attach(self, connection: Connection, last_seq: int | None) -> list[str]:
+        """Add a connection; returns its first frames (a snapshot, or a replay after `last_seq`)."""
+        assert self.state is not None
+        replay = self.replay_after(last_seq) if last_seq is not None else None
+        if replay is None:
+            first = [encode({**self.state.snapshot(), "worker": self.worker_id})]
+        else:
+            first = [encode({"type": "resumed", "after_seq": last_seq, "replayed": len(replay)}), *replay]
+        connection.queue.floor = self.last_seq
+        self.connections.add(connection)
+        return first
+
+    def replay_after(self, last_seq: int) -> list[str] | None:
+        """The events after `last_seq` if the ring still holds all of them, else None (resync)."""
+        if last_seq > self.last_seq or last_seq < 0:
+            return None
+        missed = [raw for seq, raw in self.ring if seq > last_seq]
+        if len(missed) != self.last_seq - last_seq:
+            return None
+        return missed
+
+    def detach(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+
+    def viewer_refs(self) -> tuple[int, dict[str, int]]:
+        viewers = [c for c in self.connections if not c.console]
+        return len(viewers), dict(Counter(c.ref for c in viewers if c.ref))
+
+    async def _tick(self) -> None:
+        """Flush coalesced counters while some are pending; report presence once a second."""
+        loop = asyncio.get_running_loop()
+        next_presence = 0.0
+        while True:
+            try:
+                if self.counters_pending:
+                    self.counters_pending = WAITING in await self.store.flush(self.session_id)
+                if loop.time() >= next_presence:
+                    next_presence = loop.time() + PRESENCE_EVERY_S
+                    # counts added elsewhere (another worker's outbox handler) still get flushed
+                    self.counters_pending = WAITING in await self.store.flush(self.session_id)
+                    count, refs = self.viewer_refs()
+                    await self.store.presence(self.session_id, self.worker_id, count, refs)
+            except Exception as exc:  # Redis may be briefly away: counters wait, the room lives on
+                log.warning("room tick failed", session_id=self.session_id, error=repr(exc))
+            await asyncio.sleep(TICK_S)

@@ -1,0 +1,136 @@
+"""Live room test helpers: the app served in-process by uvicorn (real websockets), a live
+session with a line-up, and a small websocket client that collects events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import uvicorn
+import websockets
+from litestar import Litestar
+
+from tests.factories import add_to_lineup, go_live, make_brand, make_session, make_sku, make_token
+from tests.live_server import free_port
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Litestar) -> AsyncIterator[str]:
+    """Serve `app` on a free port in this event loop; yields `127.0.0.1:PORT`."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=16 * 1024,
+                            lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 15)
+
+
+@dataclass
+class LiveSetup:
+    host: str
+    admin: str
+    brand_token: str
+    brand_id: str
+    session_id: str
+    sku_ids: list[str]
+
+    @property
+    def http(self) -> str:
+        return f"http://{self.host}"
+
+    def ws(self, path: str = "", **params: Any) -> str:
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        return f"ws://{self.host}/ws/sessions/{self.session_id}{path}" + (f"?{query}" if query else "")
+
+
+async def live_session(app: Litestar, base_url: str, *, live: bool = True, skus: int = 2,
+                       brand_settings: dict[str, Any] | None = None) -> LiveSetup:
+    admin = await make_token(app, "admin")
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        fields = {"settings": brand_settings} if brand_settings else {}
+        brand = await make_brand(client, admin, **fields)
+        token = await make_token(app, "brand", brand_id=brand["id"])
+        sku_ids = [(await make_sku(client, token, brand["id"]))["id"] for _ in range(skus)]
+        session = await make_session(client, token, brand["id"])
+        for position, sku_id in enumerate(sku_ids):
+            await add_to_lineup(client, token, session["id"], sku_id, position=position)
+        if live:
+            await go_live(client, token, session["id"])
+    host = base_url.removeprefix("http://")
+    return LiveSetup(host, admin, token, brand["id"], session["id"], sku_ids)
+
+
+@dataclass
+class Viewer:
+    """A websocket that keeps every event it receives (in order) in `events`."""
+
+    socket: Any
+    events: list[dict[str, Any]] = field(default_factory=list)
+    closed: tuple[int | None, str] | None = None
+    _task: asyncio.Task[None] | None = None
+
+    async def _read(self) -> None:
+        try:
+            async for frame in self.socket:
+                self.events.append(json.loads(frame))
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self.closed = (self.socket.close_code, self.socket.close_reason or "")
+
+    async def send(self, message: Any) -> None:
+        await self.socket.send(message if isinstance(message, str | bytes) else json.dumps(message))
+
+    async def wait_for(self, predicate: Any, within_s: float = 5.0) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + within_s
+        while asyncio.get_running_loop().time() < deadline:
+            for event in self.events:
+                if predicate(event):
+                    return event
+            if self.closed is not None:
+                break
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"no matching event within {within_s}s; closed={self.closed}; got {self.events[-10:]}")
+
+    async def wait_closed(self, within_s: float = 5.0) -> tuple[int | None, str]:
+        if self._task is not None:
+            await asyncio.wait_for(asyncio.shield(self._task), within_s)
+        assert self.closed is not None
+        return self.closed
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("type") == kind]
+
+    async def close(self) -> None:
+        await self.socket.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._task, 5)
+
+
+@contextlib.asynccontextmanager
+async def viewer(url: str, **connect: Any) -> AsyncIterator[Viewer]:
+    socket = await websockets.connect(url, max_size=2**20, **connect)
+    watcher = Viewer(socket)
+    watcher._task = asyncio.create_task(watcher._read())
+    try:
+        yield watcher
+    finally:
+        await watcher.close()
+
+
+def seqs(events: list[dict[str, Any]]) -> list[int]:
+    return [e["seq"] for e in events if "seq" in e and e.get("type") != "snapshot"]
