@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from server.kernel.db import utc_field
+from server.kernel.db import json_field, utc_field
 
 
 class Partner(SQLModel, table=True):
@@ -45,3 +46,112 @@ class Partnership(SQLModel, table=True):
     commission_bps: int | None = Field(default=None, description="null: the brand's default rate")
     created_at: datetime = utc_field(default_now=True)
     decided_at: datetime | None = utc_field(nullable=True)
+
+
+class LinkTarget(StrEnum):
+    SESSION = "session"
+    SKU = "sku"
+    STOREFRONT = "storefront"
+
+
+class Link(SQLModel, table=True):
+    """A partner's trackable link to a session, a SKU or a brand's storefront. `code` is the short
+    public part of `/l/{code}`: random, so it can be neither guessed nor derived from the id."""
+
+    __tablename__ = "links"
+
+    id: str = Field(primary_key=True, max_length=40)
+    code: str = Field(unique=True, max_length=24)
+    partner_id: str = Field(foreign_key="partners.id", index=True, max_length=40)
+    brand_id: str = Field(index=True, max_length=40)
+    target: str = Field(max_length=16)
+    session_id: str | None = Field(default=None, index=True, max_length=40)
+    sku_id: str | None = Field(default=None, max_length=40)
+    label: str | None = Field(default=None, max_length=80)
+    created_at: datetime = utc_field(default_now=True)
+
+
+class Click(SQLModel, table=True):
+    """One counted visit through a link (duplicates within the de-duplication window are not
+    stored; bots are stored with `is_bot` so they can be audited but are never counted)."""
+
+    __tablename__ = "clicks"
+    __table_args__ = (sa.Index("ix_clicks_visitor_clicked", "visitor_id", "clicked_at"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    link_id: str = Field(index=True, max_length=40)
+    partner_id: str = Field(index=True, max_length=40)
+    brand_id: str = Field(max_length=40)
+    session_id: str | None = Field(default=None, index=True, max_length=40)
+    visitor_id: str = Field(max_length=64)
+    is_bot: bool = False
+    user_agent: str | None = Field(default=None, max_length=200)
+    clicked_at: datetime = utc_field()
+
+
+class Attribution(SQLModel, table=True):
+    """Why a paid order earns (or does not earn) for a partner: the rule, link and click, and the
+    brand's policy as it stood when the order was paid."""
+
+    __tablename__ = "attributions"
+
+    id: str = Field(primary_key=True, max_length=40)
+    order_id: str = Field(unique=True, max_length=40)
+    brand_id: str = Field(index=True, max_length=40)
+    session_id: str | None = Field(default=None, max_length=40)
+    partner_id: str | None = Field(default=None, index=True, max_length=40)
+    parent_partner_id: str | None = Field(default=None, max_length=40)
+    link_id: str | None = Field(default=None, max_length=40)
+    click_id: str | None = Field(default=None, max_length=40)
+    rule: str = Field(max_length=24)
+    self_referral: bool = False
+    earns: bool = False
+    clicked_at: datetime | None = utc_field(nullable=True)
+    bound_since: datetime | None = utc_field(nullable=True)
+    policy: dict[str, Any] = json_field()
+    paid_at: datetime = utc_field()
+    created_at: datetime = utc_field(default_now=True)
+
+
+class CustomerBinding(SQLModel, table=True):
+    """锁粉: a buyer (by a hashed key: email, phone or visitor id) bound to a partner for a brand
+    until `expires_at` (null: forever)."""
+
+    __tablename__ = "customer_bindings"
+    __table_args__ = (sa.Index("ix_bindings_brand_key", "brand_id", "buyer_key"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    brand_id: str = Field(max_length=40)
+    buyer_key: str = Field(max_length=80)
+    partner_id: str = Field(index=True, max_length=40)
+    order_id: str = Field(max_length=40)
+    bound_since: datetime = utc_field()
+    expires_at: datetime | None = utc_field(nullable=True)
+
+
+class PartnerDevice(SQLModel, table=True):
+    """A visitor id seen on a partner's own signed-in console: orders from it are self-referrals."""
+
+    __tablename__ = "partner_devices"
+
+    partner_id: str = Field(primary_key=True, max_length=40)
+    visitor_id: str = Field(primary_key=True, max_length=64, index=True)
+    seen_at: datetime = utc_field(default_now=True)
+
+
+class FunnelOrder(SQLModel, table=True):
+    """An attributed paid order as the partner funnel sees it (from `OrderPaid`): no buyer data
+    beyond a masked tag."""
+
+    __tablename__ = "funnel_orders"
+
+    order_id: str = Field(primary_key=True, max_length=40)
+    brand_id: str = Field(index=True, max_length=40)
+    session_id: str | None = Field(default=None, index=True, max_length=40)
+    partner_id: str = Field(index=True, max_length=40)
+    link_id: str | None = Field(default=None, max_length=40)
+    amount_minor: int = Field(sa_type=sa.BigInteger)  # type: ignore[call-overload]
+    currency: str = Field(max_length=3)
+    earns: bool = True
+    buyer_tag: str = Field(max_length=16)
+    paid_at: datetime = utc_field()

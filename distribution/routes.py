@@ -2,6 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-ROUTE_HANDLERS: list[Any] = []
+from distribution.attribution import configure
+from distribution.clicks.flusher import click_flusher_lifespan
+from distribution.clicks.redirect import follow_link
+from distribution.controllers import LinkController, PartnerController, PartnershipController
+from distribution.controllers.funnel import FunnelController
+from distribution.funnel.orders import on_order_paid
+from distribution.funnel.socket import funnel_socket
+
+
+@asynccontextmanager
+async def attribution_key_lifespan(app: Any) -> AsyncIterator[None]:
+    """attribute_order is called with only a DB session; it verifies cookies with this app's key."""
+    configure(app.state.settings.secret_key)
+    yield
+
+
+ROUTE_HANDLERS: list[Any] = [PartnerController, PartnershipController, LinkController, FunnelController,
+                             follow_link, funnel_socket]
+EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid]}
+LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan]

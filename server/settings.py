@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     outbox_poll_interval_ms: int = 200
     # 0 = no pool (a connection per use): for external poolers such as PgBouncer, and the tests.
     db_pool_size: int = Field(default=10, ge=0, le=200)
+    # Tracked links (distribution): the same visitor on the same link counts once per window;
+    # more clicks than this per minute from one IP are marked as bots (0 = off, e.g. behind a
+    # proxy that hides client addresses); clicks are buffered and written every flush interval.
+    click_dedupe_seconds: int = Field(default=3600, ge=1)
+    click_bot_ip_per_minute: int = Field(default=120, ge=0)
+    click_flush_interval_ms: int = Field(default=500, ge=10)
+    link_cache_seconds: float = Field(default=10.0, ge=0)
 
     @field_validator("database_url")
     @classmethod

@@ -17,7 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand, LineupItem, LiveSession, Sku
 from broadcast.schemas import BrandSettings
-from distribution.models import Partner
+from distribution.models import Link, LinkTarget, Partner, Partnership, PartnershipState
+from distribution.services.links import new_code
 from server.auth.models import ApiToken
 from server.auth.tokens import TOKEN_PREFIX, hash_token
 from server.kernel.clock import utcnow
@@ -57,6 +58,7 @@ async def seed_demo(session: AsyncSession, secret_key: str) -> DemoSummary:
     await _skus(session, brand)
     live = await _session(session, brand)
     partners = await _partners(session)
+    await _partnerships_and_links(session, brand, live, partners)
     summary = DemoSummary(brand.id, live.id, {p.name: p.id for p in partners})
     await _tokens(session, secret_key, summary)
     await session.commit()
@@ -115,6 +117,21 @@ async def _partners(session: AsyncSession) -> list[Partner]:
     return [by_name[name] for name, _, _ in PARTNERS]
 
 
+async def _partnerships_and_links(session: AsyncSession, brand: Brand, live: LiveSession,
+                                  partners: list[Partner]) -> None:
+    """Every demo partner is approved by the demo brand and has one link to the demo session."""
+    ships = {p.partner_id for p in (await session.exec(select(Partnership).where(Partnership.brand_id == brand.id)))}
+    linked = {k.partner_id for k in (await session.exec(select(Link).where(Link.session_id == live.id)))}
+    for partner in partners:
+        if partner.id not in ships:
+            session.add(Partnership(id=new_id("pts"), brand_id=brand.id, partner_id=partner.id,
+                                    state=PartnershipState.APPROVED, decided_at=utcnow()))
+        if partner.id not in linked:
+            session.add(Link(id=new_id("lnk"), code=new_code(), partner_id=partner.id, brand_id=brand.id,
+                             target=LinkTarget.SESSION, session_id=live.id, label="Demo: WeChat group"))
+    await session.flush()
+
+
 async def _tokens(session: AsyncSession, secret_key: str, summary: DemoSummary) -> None:
     wanted = [("admin", "admin", None, None), ("finance", "finance", None, None),
               ("brand", "brand", summary.brand_id, None)]
@@ -131,6 +148,7 @@ async def _tokens(session: AsyncSession, secret_key: str, summary: DemoSummary) 
 def print_summary(summary: DemoSummary, base_url: str) -> None:
     click.echo(f"Demo brand Lumen Tea ({summary.brand_id}), session {summary.session_id}")
     click.echo(f"  viewer page   {base_url}/live/{summary.session_id}")
+    click.echo(f"  partners      {base_url}/partner (partner token) · {base_url}/console/partners (brand token)")
     click.echo(f"  sign in       {base_url}/signin   API docs {base_url}/api/docs")
     click.echo("Demo tokens (Authorization: Bearer …):")
     for label, token in summary.tokens.items():

@@ -15,6 +15,10 @@ PREFIXES = {
     "partnership": "pts",
     "event": "evt",
     "comment": "cmt",
+    "link": "lnk",
+    "click": "clk",
+    "attribution": "atr",
+    "binding": "bnd",
 }
 
 

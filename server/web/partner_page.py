@@ -1,7 +1,66 @@
-"""Page: partner (filled in by its feature)."""
+"""Pages: `/partner` (a partner's partnerships, links with QR codes, live funnel) and
+`/console/partners` (a brand's partners side by side). Signed in with the `zx_token` cookie
+from /signin; the funnel itself arrives over `/ws/funnel/{session_id}`."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-ROUTE_HANDLERS: list[Any] = []
+from litestar import Request, Response, get
+from litestar.response import Redirect, Template
+
+from broadcast.models import Brand
+from distribution.services.console import partner_console, remember_device, sessions_of
+from server.auth.guard import authenticate
+from server.kernel.cookies import VISITOR_COOKIE
+from server.kernel.principal import Principal, Role
+from server.kernel.problems import Problem
+
+VISITOR_MAX_AGE = 2 * 365 * 86400
+
+
+async def _principal(request: Request[Any, Any, Any], role: Role) -> Principal | None:
+    try:
+        principal = await authenticate(request)
+    except Problem:
+        return None
+    return principal if principal.role is role else None
+
+
+def _pick(sessions: list[Any], wanted: str | None) -> Any:
+    chosen = [s for s in sessions if s.id == wanted]
+    return chosen[0] if chosen else (sessions[0] if sessions else None)
+
+
+@get("/partner", include_in_schema=False)
+async def partner_home(request: Request[Any, Any, Any], session: str | None = None) -> Response[Any] | Template:
+    principal = await _principal(request, Role.PARTNER)
+    if principal is None or principal.partner_id is None:
+        return Redirect("/signin?next=/partner", status_code=303)
+    state = request.app.state
+    visitor_id = request.cookies.get(VISITOR_COOKIE) or secrets.token_urlsafe(16)
+    async with state.sessionmaker() as db:
+        console = await partner_console(db, principal.partner_id, state.settings.public_base_url)
+        await remember_device(db, principal.partner_id, visitor_id)
+    if console is None:
+        return Redirect("/signin?next=/partner", status_code=303)
+    page = Template("partner.html", context={"console": console, "current": _pick(console.sessions, session)})
+    if VISITOR_COOKIE not in request.cookies:
+        page.set_cookie(VISITOR_COOKIE, visitor_id, max_age=VISITOR_MAX_AGE, httponly=True, samesite="lax")
+    return page
+
+
+@get("/console/partners", include_in_schema=False)
+async def brand_partners(request: Request[Any, Any, Any], session: str | None = None) -> Response[Any] | Template:
+    principal = await _principal(request, Role.BRAND)
+    if principal is None or principal.brand_id is None:
+        return Redirect("/signin?next=/console/partners", status_code=303)
+    async with request.app.state.sessionmaker() as db:
+        brand = await db.get(Brand, principal.brand_id)
+        sessions = await sessions_of(db, [principal.brand_id])
+    return Template("brand_partners.html", context={"brand": brand, "sessions": sessions,
+                                                    "current": _pick(sessions, session)})
+
+
+ROUTE_HANDLERS: list[Any] = [partner_home, brand_partners]

@@ -1,0 +1,20 @@
+"""What checkout knows about a paid order, handed to attribution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    order_id: str
+    brand_id: str
+    session_id: str
+    visitor_id: str | None
+    attribution_token: str | None  # the raw `zx_attr` cookie captured at checkout
+    buyer_email: str | None
+    buyer_phone: str | None
+    amount_minor: int
+    currency: str
+    paid_at: datetime

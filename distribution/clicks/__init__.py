@@ -1,0 +1,1 @@
+"""Clicks at volume: the tracked redirect, its signed cookie, the buffer and the flusher."""

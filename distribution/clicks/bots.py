@@ -1,0 +1,16 @@
+"""Obvious bots by user agent: crawlers, link unfurlers, scripts. Rates are checked by the
+recorder (per IP); anything cleverer is a fraud model, not this."""
+
+from __future__ import annotations
+
+import re
+
+BOT_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless|phantom|curl|wget|python-|"
+    r"httpclient|okhttp|java/|go-http|libwww|scrapy|axios|node-fetch|monitor|pingdom|uptime",
+    re.IGNORECASE)
+
+
+def is_bot_agent(user_agent: str | None) -> bool:
+    """No user agent at all is a script; real browsers always send one."""
+    return not user_agent or BOT_AGENT.search(user_agent) is not None

@@ -1,0 +1,39 @@
+"""`OrderPaid` → the funnel's order rows (orders, GMV) for the partner the order was attributed to."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from distribution.models import FunnelOrder
+from server.kernel.clock import as_utc, utcnow
+from server.kernel.outbox import OutboxEvent
+
+
+def buyer_tag(visitor_id: str | None, order_id: str) -> str:
+    """What a partner may see of a buyer: a short stable tag, never a name, phone or email."""
+    return "buyer·" + hashlib.sha256((visitor_id or order_id).encode()).hexdigest()[:4]
+
+
+def _paid_at(value: object) -> datetime:
+    try:
+        return as_utc(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return utcnow()
+
+
+async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
+    payload = event.payload
+    attribution = payload.get("attribution") or {}
+    partner_id = attribution.get("partner_id")
+    if not partner_id or await session.get(FunnelOrder, payload["order_id"]) is not None:
+        return
+    earns = bool(attribution.get("earns", not attribution.get("self_referral", False)))
+    session.add(FunnelOrder(order_id=payload["order_id"], brand_id=payload["brand_id"],
+                            session_id=payload.get("session_id"), partner_id=partner_id,
+                            link_id=attribution.get("link_id"), amount_minor=int(payload["amount_minor"]),
+                            currency=payload["currency"], earns=earns,
+                            buyer_tag=buyer_tag(payload.get("visitor_id"), payload["order_id"]),
+                            paid_at=_paid_at(payload.get("paid_at"))))

@@ -1,0 +1,77 @@
+"""The partner funnel from clicks, the live room's per-link counts and OrderPaid events: a
+partner sees only its own rows with masked buyers; the brand sees every partner side by side."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from server.kernel.outbox import emit
+from tests.factories import auth, make_token
+from tests.factories_distribution import api_world, approve, make_link, make_partner
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile"}
+
+
+async def order_paid(app, world, order_id, amount_minor, partner_id, link_id, *, earns=True):
+    payload = {"order_id": order_id, "brand_id": world.brand["id"], "session_id": world.session["id"],
+               "visitor_id": f"v-{order_id}", "currency": "CNY", "amount_minor": amount_minor, "lines": [],
+               "paid_at": datetime.now(UTC).isoformat(),
+               "attribution": {"partner_id": partner_id, "parent_partner_id": None, "link_id": link_id,
+                               "click_id": None, "rule": "last_click" if earns else "self_referral",
+                               "clicked_at": None, "bound_since": None, "self_referral": not earns,
+                               "earns": earns, "policy": {}}}
+    async with app.state.sessionmaker() as session:
+        emit(session, "OrderPaid", order_id, payload)
+        await session.commit()
+
+
+async def test_funnel_counts_clicks_room_activity_orders_gmv_and_commission(app, client, monkeypatch):
+    # given two approved partners on the same session, one at a 15% rate (brand default 10%)
+    world = await api_world(app, client)
+    rival = await make_partner(client, world.admin, name="Rival", contact="rival@example.com")
+    rival_token = await make_token(app, "partner", partner_id=rival["id"])
+    await approve(client, rival_token, rival["id"], world.brand_token, world.brand["id"], commission_bps=1500)
+    rival_link = await make_link(client, rival_token, rival["id"], target="session", session_id=world.session["id"])
+    # and clicks (two visitors on the partner's link, one on the rival's), room counts, and paid orders
+    for link in (world.link, world.link, rival_link):
+        client.cookies.clear()
+        await client.get(f"/l/{link['code']}", headers=BROWSER, follow_redirects=False)
+    await app.state.click_flusher.drain()
+
+    async def room(state, session_id):
+        return {world.link["code"]: {"viewers": 2, "likes": 40, "cart_adds": 3},
+                rival_link["code"]: {"viewers": 1, "likes": 5, "cart_adds": 1}, "unknown": {"viewers": 9,
+                                                                                             "likes": 0, "cart_adds": 0}}
+
+    monkeypatch.setattr("distribution.funnel.snapshot.ref_counts", room)
+    await order_paid(app, world, "ord_1", 12345, world.partner["id"], world.link["id"])
+    await order_paid(app, world, "ord_2", 10000, world.partner["id"], world.link["id"], earns=False)
+    await order_paid(app, world, "ord_3", 20000, rival["id"], rival_link["id"])
+    await order_paid(app, world, "ord_4", 999, None, None)  # unattributed: nobody's
+    await app.state.dispatcher.drain()
+    await app.state.dispatcher.drain()  # replay: nothing counted twice
+    # when the partner and the brand read the funnel
+    mine = (await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(world.partner_token))).json()
+    brand = (await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(world.brand_token))).json()
+    # then the partner sees only itself: 2 clicks, room counts, 2 orders, GMV, 10% of the earning order only
+    [me] = mine["partners"]
+    assert (me["clicks"], me["viewers"], me["likes"], me["cart_adds"]) == (2, 2, 40, 3)
+    assert (me["orders"], me["gmv_minor"], me["commission_estimate_minor"]) == (2, 22345, 1234)
+    assert [link["code"] for link in mine["links"]] == [world.link["code"]]
+    assert {o["order_id"] for o in mine["recent_orders"]} == {"ord_1", "ord_2"}
+    assert all(o["buyer"].startswith("buyer·") and "v-ord" not in o["buyer"] for o in mine["recent_orders"])
+    # and the brand sees both partners side by side (ranked by GMV), the rival at its own rate
+    by_name = {row["partner_name"]: row for row in brand["partners"]}
+    assert [row["partner_id"] for row in brand["partners"]] == [world.partner["id"], rival["id"]]
+    assert (by_name["Rival"]["clicks"], by_name["Rival"]["orders"], by_name["Rival"]["commission_estimate_minor"]) \
+        == (1, 1, 3000)
+    assert len(brand["recent_orders"]) == 3
+
+
+async def test_funnel_of_another_brands_session_is_not_found(app, client):
+    world = await api_world(app, client)
+    stranger = await make_partner(client, world.admin)
+    token = await make_token(app, "partner", partner_id=stranger["id"])
+    response = await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(token))
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
