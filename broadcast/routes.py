@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from broadcast.checkout import routes as checkout_routes
 from broadcast.controllers import BrandController, SessionController, SkuController
 from broadcast.liveroom.api import RoomCommentController
 from broadcast.liveroom.console import console_socket
@@ -13,9 +14,9 @@ from broadcast.liveroom.runtime import liveroom_lifespan
 from broadcast.liveroom.viewer import viewer_socket
 
 ROUTE_HANDLERS: list[Any] = [BrandController, SkuController, SessionController, RoomCommentController,
-                             viewer_socket, console_socket]
+                             viewer_socket, console_socket, *checkout_routes.ROUTE_HANDLERS]
 EVENT_HANDLERS: dict[str, list[Any]] = dict(LIVEROOM_EVENT_HANDLERS)
-LIFESPANS: list[Any] = [liveroom_lifespan]
+LIFESPANS: list[Any] = [liveroom_lifespan, *checkout_routes.LIFESPANS]
 
 
 def plugins(settings: Any, redis: Any) -> list[Any]:

@@ -38,6 +38,8 @@ class BrandSettings(Request):
     default_commission_bps: int = Field(default=1000, ge=0, le=10_000)
     blocked_words: list[Annotated[str, StringConstraints(min_length=1, max_length=50)]] = Field(
         default_factory=list, max_length=500)
+    per_buyer_limit_per_sku: int = Field(default=5, ge=1, le=10_000,
+                                         description="units of one SKU one viewer may buy per session")
 
 
 class BrandCreate(Request):

@@ -41,6 +41,14 @@ class Settings(BaseSettings):
     click_bot_ip_per_minute: int = Field(default=120, ge=0)
     click_flush_interval_ms: int = Field(default=500, ge=10)
     link_cache_seconds: float = Field(default=10.0, ge=0)
+    # Checkout: how long an unpaid order holds its stock, how often lapsed holds are swept (0 = never;
+    # reads still expire them), and how long a paid order keeps the buyer's contact and address.
+    order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)
+    order_sweep_interval_s: float = Field(default=30, ge=0)
+    order_personal_data_days: int = Field(default=90, ge=0, le=3650)
+    # Test mode only: lets the checkout page confirm a PaymentIntent server-side with a test card
+    # (no Stripe.js against a local Stripe test server). Refused with a live key or in production.
+    stripe_test_payments: bool = False
 
     @field_validator("database_url")
     @classmethod

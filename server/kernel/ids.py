@@ -19,6 +19,11 @@ PREFIXES = {
     "click": "clk",
     "attribution": "atr",
     "binding": "bnd",
+    "cart_item": "cit",
+    "order": "ord",
+    "order_line": "orl",
+    "order_event": "ore",
+    "refund": "rfd",
 }
 
 

@@ -1,7 +1,25 @@
-"""Routes of the payments entry (webhooks)."""
+"""Routes of the payments entry: `POST /api/v1/payments/stripe/webhook` (public, signed by Stripe)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-ROUTE_HANDLERS: list[Any] = []
+from litestar import Request, post
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.payments.handlers import Context
+from server.payments.webhook import process, verified_event
+
+
+@post("/api/v1/payments/stripe/webhook", status_code=200, tags=["payments"],
+      summary="Stripe webhook (signature checked with STRIPE_WEBHOOK_SECRET)")
+async def stripe_webhook(request: Request[Any, Any, Any], db: AsyncSession) -> dict[str, Any]:
+    state = request.app.state
+    event = verified_event(await request.body(), request.headers.get("stripe-signature"),
+                           state.settings.stripe_webhook_secret)
+    ctx = Context(gateway=getattr(state, "payment_gateway", None), maker=state.sessionmaker)
+    outcome = await process(db, ctx, event)
+    return {"received": True, "id": event["id"], "outcome": outcome}
+
+
+ROUTE_HANDLERS: list[Any] = [stripe_webhook]

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
 from server.auth.guard import TOKEN_COOKIE
-from server.web import console_page, finance_page, live_page, partner_page
+from server.web import checkout_page, console_page, finance_page, live_page, partner_page
 
 
 class SignIn(BaseModel):
@@ -47,4 +47,4 @@ async def signout() -> Response[Any]:
 
 ROUTE_HANDLERS: list[Any] = [index, signin_form, signin, signout, *live_page.ROUTE_HANDLERS,
                               *console_page.ROUTE_HANDLERS, *partner_page.ROUTE_HANDLERS,
-                              *finance_page.ROUTE_HANDLERS]
+                              *finance_page.ROUTE_HANDLERS, *checkout_page.ROUTE_HANDLERS]

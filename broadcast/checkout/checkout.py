@@ -1,0 +1,130 @@
+"""Checkout: the cart becomes an order at the server's prices, its units are held, and a Stripe
+PaymentIntent is made for it. A retried checkout (same `Idempotency-Key`) returns the same order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.checkout import catalog, states, stock
+from broadcast.checkout.closing import close_unpaid, lock_order
+from broadcast.checkout.gateway import DISABLED, Intent, PaymentGateway, PaymentProviderError
+from broadcast.checkout.models import CartItem, Order, OrderLine, OrderState
+from broadcast.checkout.schemas import CheckoutRequest
+from server.kernel.clock import utcnow
+from server.kernel.ids import new_id
+from server.kernel.problems import InvalidInput, ServiceUnavailable
+
+
+class CheckoutService:
+    def __init__(self, session: AsyncSession, gateway: PaymentGateway | None, reservation_minutes: float = 10) -> None:
+        self.session = session
+        self.gateway = gateway
+        self.reservation = timedelta(minutes=reservation_minutes)
+
+    async def place(self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
+                    attribution_token: str | None) -> tuple[Order, Intent | None]:
+        if self.gateway is None:
+            raise ServiceUnavailable(DISABLED)
+        order = await self.by_key(session_id, visitor_id, key)
+        if order is None:
+            order = await self.reserve(session_id, visitor_id, key, data, attribution_token)
+        return order, await self._intent(order)
+
+    async def reserve(self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
+                      attribution_token: str | None) -> Order:
+        """The order and its held units, committed together (or nothing, on any error)."""
+        try:
+            return await self._reserve(session_id, visitor_id, key, data, attribution_token)
+        except IntegrityError:  # the same key checked out concurrently: that twin's order is the answer
+            await self.session.rollback()
+            twin = await self.by_key(session_id, visitor_id, key)
+            if twin is None:
+                raise
+            return twin
+        except BaseException:
+            await self.session.rollback()
+            raise
+
+    async def _reserve(self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
+                       attribution_token: str | None) -> Order:
+        live, policy = await catalog.selling_session(self.session, session_id)
+        cart = await self._locked_cart(session_id, visitor_id)
+        if not cart:
+            twin = await self.by_key(session_id, visitor_id, key)  # a concurrent retry took the cart
+            if twin is not None:
+                return twin
+            raise InvalidInput("the cart is empty: add a SKU first", extra={"errors": [{"field": "cart",
+                                                                                        "message": "empty"}]})
+        offers = [await catalog.offer(self.session, session_id, c.sku_id) for c in cart]
+        if len({o.sku.currency for o in offers}) != 1:
+            raise InvalidInput("a cart is paid in one currency")
+        for c in cart:
+            await catalog.check_buyer_limit(self.session, session_id, visitor_id, c.sku_id, c.quantity,
+                                            policy.per_buyer_limit_per_sku)
+        if sum(o.unit_price_minor * c.quantity for c, o in zip(cart, offers, strict=True)) <= 0:
+            raise InvalidInput("nothing to pay: free items cannot be checked out")
+        order = self._order(live.brand_id, session_id, visitor_id, key, data, attribution_token, cart, offers)
+        await self.session.flush()  # the idempotency key's unique index answers a concurrent twin here
+        # Units last: the SKU row locks are held only from here to the commit.
+        for c, o in zip(cart, offers, strict=True):
+            await stock.reserve(self.session, session_id, stock.Units(c.sku_id, c.quantity), o.item.limited_quantity)
+            await self.session.delete(c)
+        await stock.announce(self.session, session_id, [c.sku_id for c in cart])
+        await self.session.commit()
+        return order
+
+    def _order(self, brand_id: str, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
+               attribution_token: str | None, cart: Sequence[CartItem], offers: list[catalog.Offer]) -> Order:
+        now = utcnow()
+        order = Order(id=new_id("ord"), brand_id=brand_id, session_id=session_id, visitor_id=visitor_id,
+                      idempotency_key=key, currency=offers[0].sku.currency, created_at=now, updated_at=now,
+                      amount_minor=sum(o.unit_price_minor * c.quantity for c, o in zip(cart, offers, strict=True)),
+                      reserved_until=now + self.reservation, attribution_token=attribution_token,
+                      contact_name=data.contact.name, contact_email=data.contact.email,
+                      contact_phone=data.contact.phone, shipping_address=data.shipping_address)
+        self.session.add(order)
+        for c, o in zip(cart, offers, strict=True):
+            self.session.add(OrderLine(id=new_id("orl"), order_id=order.id, sku_id=c.sku_id, title=o.sku.title,
+                                       quantity=c.quantity, unit_price_minor=o.unit_price_minor,
+                                       amount_minor=o.unit_price_minor * c.quantity, currency=o.sku.currency))
+        states.created(self.session, order)
+        return order
+
+    async def _locked_cart(self, session_id: str, visitor_id: str) -> Sequence[CartItem]:
+        # Locking the viewer's own cart lines serialises two checkouts of the same viewer, so the
+        # per-buyer limit cannot be passed by racing; other viewers are not blocked by it.
+        stmt = (select(CartItem).where(CartItem.session_id == session_id, CartItem.visitor_id == visitor_id)
+                .order_by(CartItem.sku_id).with_for_update())
+        return (await self.session.exec(stmt)).all()
+
+    async def by_key(self, session_id: str, visitor_id: str, key: str) -> Order | None:
+        stmt = select(Order).where(Order.session_id == session_id, Order.visitor_id == visitor_id,
+                                   Order.idempotency_key == key)
+        return (await self.session.exec(stmt)).first()
+
+    async def _intent(self, order: Order) -> Intent | None:
+        """The order's PaymentIntent, made once (Stripe's idempotency key is derived from the order)."""
+        assert self.gateway is not None
+        if order.state != OrderState.PENDING_PAYMENT:
+            return None
+        if order.payment_intent_id:
+            return await self.gateway.retrieve_intent(order.payment_intent_id)
+        try:
+            intent = await self.gateway.create_intent(order.id, order.amount_minor, order.currency)
+        except PaymentProviderError:
+            await self._give_up(order.id)
+            raise
+        order.payment_intent_id, order.updated_at = intent.id, utcnow()
+        self.session.add(order)
+        await self.session.commit()
+        return intent
+
+    async def _give_up(self, order_id: str) -> None:
+        order = await lock_order(self.session, order_id)
+        if order is not None and await close_unpaid(self.session, order, OrderState.CANCELLED, "payment_intent_failed"):
+            await self.session.commit()

@@ -1,0 +1,73 @@
+"""Reading orders: the buyer's own (by visitor cookie) and the brand's (by token, tenant-checked).
+Reading an unpaid order past its hold expires it first, so nobody sees a stale reservation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.checkout.closing import lines_of
+from broadcast.checkout.expiry import expire_if_due
+from broadcast.checkout.gateway import DISABLED, Intent, PaymentGateway
+from broadcast.checkout.models import Order, OrderEvent, OrderState
+from broadcast.checkout.schemas import OrderDetailPublic, OrderEventPublic, OrderLinePublic, OrderPublic
+from server.kernel.pagination import fetch_page
+from server.kernel.principal import Principal
+from server.kernel.problems import IllegalTransition, NotFound, ServiceUnavailable
+
+
+class OrderService:
+    def __init__(self, session: AsyncSession, gateway: PaymentGateway | None) -> None:
+        self.session = session
+        self.gateway = gateway
+
+    async def for_buyer(self, order_id: str, visitor_id: str | None) -> OrderPublic:
+        order = await self._buyers(order_id, visitor_id)
+        if await expire_if_due(self.session, order.id, self.gateway):
+            order = await self._buyers(order_id, visitor_id)
+        return await self.public(order)
+
+    async def pay_with_test_card(self, order_id: str, visitor_id: str | None) -> Intent:
+        """TEST MODE ONLY (see `StripeGateway.confirm_with_test_card`)."""
+        if self.gateway is None:
+            raise ServiceUnavailable(DISABLED)
+        order = await self._buyers(order_id, visitor_id)
+        if order.state != OrderState.PENDING_PAYMENT or order.payment_intent_id is None:
+            raise IllegalTransition(f"this order is {order.state}; it is not waiting for payment")
+        return await self.gateway.confirm_with_test_card(order.payment_intent_id)
+
+    async def for_brand(self, principal: Principal, order_id: str) -> OrderDetailPublic:
+        order = await self.session.get(Order, order_id)
+        if order is None:
+            raise NotFound.of("order", order_id)
+        principal.ensure_brand(order.brand_id, "order", order_id)
+        if await expire_if_due(self.session, order.id, self.gateway):
+            await self.session.refresh(order)
+        base = await self.public(order)
+        stmt = select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)
+        history = [OrderEventPublic.model_validate(e) for e in (await self.session.exec(stmt)).all()]
+        return OrderDetailPublic(**base.model_dump(), contact_name=order.contact_name,
+                                 contact_email=order.contact_email, contact_phone=order.contact_phone,
+                                 shipping_address=order.shipping_address,
+                                 personal_data_cleared_at=order.personal_data_cleared_at, history=history)
+
+    async def list_for_brand(self, principal: Principal, brand_id: str, cursor: str | None,
+                             limit: int) -> tuple[Sequence[Order], str | None]:
+        principal.ensure_brand(brand_id)
+        return await fetch_page(self.session, select(Order).where(Order.brand_id == brand_id), Order.id, cursor, limit)
+
+    async def public(self, order: Order) -> OrderPublic:
+        lines = [OrderLinePublic.model_validate(line) for line in await lines_of(self.session, order.id)]
+        return OrderPublic(id=order.id, brand_id=order.brand_id, session_id=order.session_id, state=order.state,
+                           currency=order.currency, amount_minor=order.amount_minor,
+                           refunded_minor=order.refunded_minor, reserved_until=order.reserved_until,
+                           payment_intent_id=order.payment_intent_id, paid_at=order.paid_at,
+                           closed_at=order.closed_at, created_at=order.created_at, lines=lines)
+
+    async def _buyers(self, order_id: str, visitor_id: str | None) -> Order:
+        order = await self.session.get(Order, order_id, populate_existing=True)
+        if order is None or visitor_id is None or order.visitor_id != visitor_id:
+            raise NotFound.of("order", order_id)
+        return order

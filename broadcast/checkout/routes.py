@@ -1,0 +1,31 @@
+"""What checkout mounts: its controllers, the payment gateway's lifetime and the expiry sweeper."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from broadcast.checkout.controllers import CartController, CheckoutController, OrderController
+from broadcast.checkout.expiry import sweeper
+from broadcast.checkout.gateway import StripeGateway
+
+
+@contextlib.asynccontextmanager
+async def payment_gateway(app: Any) -> AsyncIterator[None]:
+    """One Stripe client per app (its HTTP pool belongs to this event loop); None = payments disabled."""
+    settings = app.state.settings
+    gateway = None
+    if settings.stripe_api_key:
+        gateway = StripeGateway(settings.stripe_api_key, settings.stripe_api_base,
+                                test_payments=settings.stripe_test_payments and not settings.is_production)
+    app.state.payment_gateway = gateway
+    try:
+        yield
+    finally:
+        if gateway is not None:
+            await gateway.aclose()
+
+
+ROUTE_HANDLERS: list[Any] = [CartController, CheckoutController, OrderController]
+LIFESPANS: list[Any] = [payment_gateway, sweeper]

@@ -1,0 +1,62 @@
+"""`payment_intent.succeeded`: the order is paid, attributed and announced (`OrderPaid`) in one
+transaction; a payment that arrives after the hold lapsed and cannot be honoured is refunded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.checkout import payments, states
+from broadcast.checkout.closing import lines_of, lock_order
+from broadcast.checkout.models import Order
+from distribution.attribution import OrderFacts, attribute_order
+from server.kernel.clock import utcnow
+from server.kernel.outbox import emit
+from server.payments.handlers import Context, Handled, intent_fields
+
+log = structlog.get_logger("payments")
+
+
+async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) -> Handled:
+    intent_id, order_id, amount_minor, currency = intent_fields(intent)
+    order = await payments.find_order(session, order_id, intent_id)
+    if order is None:
+        return Handled(payments.Outcome.UNKNOWN_ORDER.value)
+    applied = await payments.apply_success(session, order, amount_minor, currency)
+    if applied.outcome in (payments.Outcome.PAID, payments.Outcome.LATE_PAID):
+        await _announce_paid(session, order)
+    if applied.outcome is payments.Outcome.REFUND_NEEDED:
+        return Handled(applied.outcome.value, [lambda: _refund_late(ctx, order.id, intent_id, amount_minor)])
+    return Handled(applied.outcome.value)
+
+
+async def _announce_paid(session: AsyncSession, order: Order) -> None:
+    paid_at = order.paid_at or utcnow()
+    facts = OrderFacts(order_id=order.id, brand_id=order.brand_id, session_id=order.session_id,
+                       visitor_id=order.visitor_id, attribution_token=order.attribution_token,
+                       buyer_email=order.contact_email, buyer_phone=order.contact_phone,
+                       amount_minor=order.amount_minor, currency=order.currency, paid_at=paid_at)
+    attribution = await attribute_order(session, facts)
+    lines = [{"sku_id": line.sku_id, "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
+              "amount_minor": line.amount_minor} for line in await lines_of(session, order.id)]
+    emit(session, "OrderPaid", order.id, {
+        "order_id": order.id, "brand_id": order.brand_id, "session_id": order.session_id,
+        "visitor_id": order.visitor_id, "currency": order.currency, "amount_minor": order.amount_minor,
+        "lines": lines, "paid_at": paid_at.isoformat(), "attribution": attribution})
+
+
+async def _refund_late(ctx: Context, order_id: str, intent_id: str, amount_minor: int) -> None:
+    """The buyer paid for units that went to someone else meanwhile: give the money back in full."""
+    if ctx.gateway is None:
+        log.error("late payment needs a manual refund: payments disabled", order_id=order_id)
+        return
+    result = await ctx.gateway.refund(intent_id, amount_minor, f"order-{order_id}-late-refund",
+                                      {"order_id": order_id, "reason": "late_payment_unfulfillable"})
+    async with ctx.maker() as session:
+        order = await lock_order(session, order_id)
+        if order is not None:
+            states.note(session, order, "late_payment_refunded", {"stripe_refund_id": result.id,
+                                                                   "amount_minor": result.amount_minor})
+            await session.commit()

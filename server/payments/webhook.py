@@ -1,0 +1,73 @@
+"""The Stripe webhook: verify the signature, record the event by its id, apply it exactly once.
+
+The event row and the event's effects commit in one transaction, so a redelivery (same id) finds
+the row and changes nothing, and a crash before the commit leaves neither — Stripe redelivers.
+Two deliveries racing each other meet at the primary key; the loser rolls back and answers 200."""
+
+from __future__ import annotations
+
+import json
+from types import ModuleType
+from typing import Any
+
+import stripe
+import structlog
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.kernel.clock import utcnow
+from server.kernel.problems import Problem, ServiceUnavailable
+from server.payments.handlers import (
+    Context,
+    Handled,
+    payment_intent_canceled,
+    payment_intent_payment_failed,
+    payment_intent_succeeded,
+)
+from server.payments.models import StripeEvent
+
+log = structlog.get_logger("payments.webhook")
+TOLERANCE_S = 300
+HANDLERS: dict[str, ModuleType] = {
+    "payment_intent.succeeded": payment_intent_succeeded,
+    "payment_intent.payment_failed": payment_intent_payment_failed,
+    "payment_intent.canceled": payment_intent_canceled,
+}
+
+
+class BadSignature(Problem):
+    status_code, slug, title = 400, "bad-signature", "The Stripe signature does not match"
+
+
+def verified_event(payload: bytes, signature: str | None, secret: str | None) -> dict[str, Any]:
+    if not secret:
+        raise ServiceUnavailable("Stripe webhooks are off: set STRIPE_WEBHOOK_SECRET (whsec_…)")
+    try:
+        stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature or "", secret, TOLERANCE_S)
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
+        raise BadSignature(f"rejected: {exc}") from None
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise BadSignature("rejected: not a Stripe event")
+    return event
+
+
+async def process(session: AsyncSession, ctx: Context, event: dict[str, Any]) -> str:
+    if await session.get(StripeEvent, event["id"]) is not None:
+        return "duplicate"
+    obj = (event.get("data") or {}).get("object") or {}
+    module = HANDLERS.get(event["type"])
+    handled = await module.handle(session, ctx, obj) if module and obj.get("id") else Handled("not_handled")
+    session.add(StripeEvent(id=event["id"], type=event["type"], object_id=obj.get("id"), outcome=handled.outcome,
+                            payload=event, received_at=utcnow()))
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        return "duplicate"
+    for work in handled.after_commit:
+        try:
+            await work()
+        except Exception as exc:  # the event itself is applied; a follow-up failure is logged, not retried
+            log.error("webhook follow-up failed", event_id=event["id"], error=repr(exc))
+    return handled.outcome

@@ -1,0 +1,35 @@
+"""Page: the viewer's checkout for one live session (`/live/{session_id}/checkout`), standalone
+beside the live room page. It talks to the public cart/checkout API from `static/checkout.js`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.datastructures import Cookie
+from litestar.response import Template
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.checkout.visitor import ONE_YEAR_S, visitor_id
+from broadcast.models import LiveSession
+from broadcast.services.lineup import lineup_of
+from broadcast.transitions import can_sell
+from server.kernel.cookies import REF_PARAM, VISITOR_COOKIE
+from server.kernel.problems import NotFound
+
+
+@get("/live/{session_id:str}/checkout", include_in_schema=False)
+async def checkout_page(request: Request[Any, Any, Any], db: AsyncSession, session_id: str) -> Template:
+    live = await db.get(LiveSession, session_id)
+    if live is None:
+        raise NotFound.of("session", session_id)
+    gateway = getattr(request.app.state, "payment_gateway", None)
+    vid, new = visitor_id(request)
+    context = {"live": live, "lineup": await lineup_of(db, session_id), "selling": can_sell(live.state),  # type: ignore[arg-type]
+               "payments": gateway is not None, "test_payments": bool(gateway and gateway.test_payments),
+               "ref": request.query_params.get(REF_PARAM) or ""}
+    cookies = [Cookie(key=VISITOR_COOKIE, value=vid, max_age=ONE_YEAR_S, httponly=True, samesite="lax")] if new else []
+    return Template("checkout.html", context=context, cookies=cookies)
+
+
+ROUTE_HANDLERS: list[Any] = [checkout_page]

@@ -1,0 +1,110 @@
+// The viewer's checkout: cart → order (stock held) → pay → result. Talks to the public API only.
+// Pay: in TEST MODE (a Stripe test server such as localstripe, which has no Stripe.js) the server
+// confirms the PaymentIntent with a test card; in production Stripe.js would confirm it with the
+// client secret (stripe.confirmCardPayment) — the webhook marks the order paid either way.
+(() => {
+  "use strict";
+  const root = document.getElementById("checkout");
+  if (!root) return;
+  const sessionId = root.dataset.session;
+  const ref = root.dataset.ref;
+  const testPayments = root.dataset.testPayments === "true";
+  const api = `/api/v1/sessions/${sessionId}`;
+  const result = document.getElementById("result");
+  const FINAL = { paid: "Paid — thank you! Your order is confirmed.", cancelled: "The payment failed; the order was cancelled.",
+                  expired: "The reservation lapsed before payment; the items were released." };
+
+  const money = (minor, currency) => {  // display only; amounts stay integer minor units everywhere else
+    const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
+    return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
+  };
+
+  async function call(method, url, body, headers = {}) {
+    const response = await fetch(url, { method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", ...headers }, body: body ? JSON.stringify(body) : undefined });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
+    return data;
+  }
+
+  function show(text, kind) {
+    result.hidden = false;
+    result.className = `panel result ${kind || ""}`;
+    result.textContent = text;
+  }
+
+  function renderCart(cart) {
+    const list = document.getElementById("cart-lines");
+    list.replaceChildren(...(cart.lines.length ? cart.lines.map((line) => {
+      const li = document.createElement("li");
+      li.dataset.sku = line.sku_id;
+      li.textContent = `${line.title} × ${line.quantity}`;
+      const amount = document.createElement("span");
+      amount.textContent = money(line.amount_minor, line.currency);
+      li.append(amount);
+      return li;
+    }) : [Object.assign(document.createElement("li"), { className: "muted", textContent: "Empty." })]));
+    document.getElementById("cart-total").textContent = cart.currency ? money(cart.amount_minor, cart.currency) : "—";
+  }
+
+  async function add(skuId) {
+    try {
+      const query = ref ? `?ref=${encodeURIComponent(ref)}` : "";
+      renderCart(await call("POST", `${api}/cart/items${query}`, { sku_id: skuId, quantity: 1 }));
+    } catch (error) { show(error.message, "error"); }
+  }
+
+  function idempotencyKey() {  // one key per cart attempt: a double click or a retry gives the same order
+    let key = sessionStorage.getItem(`zx-checkout-${sessionId}`);
+    if (!key) {
+      key = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+      sessionStorage.setItem(`zx-checkout-${sessionId}`, key);
+    }
+    return key;
+  }
+
+  function contactFrom(form) {
+    const value = (name) => form.elements[name].value.trim() || null;
+    return { contact: { name: value("name"), email: value("email"), phone: value("phone") },
+             shipping_address: form.elements.shipping_address.value.trim() };
+  }
+
+  async function waitForOutcome(orderId) {
+    for (let i = 0; i < 60; i += 1) {
+      const order = await call("GET", `/api/v1/checkout/orders/${orderId}`);
+      if (FINAL[order.state]) return order;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error("Still waiting for the payment to be confirmed; refresh in a moment.");
+  }
+
+  async function pay(event) {
+    event.preventDefault();
+    const button = document.getElementById("pay");
+    button.disabled = true;
+    try {
+      const placed = await call("POST", `${api}/checkout`, contactFrom(event.target), { "Idempotency-Key": idempotencyKey() });
+      const order = placed.order;
+      show(`Order ${order.id}: ${money(order.amount_minor, order.currency)} reserved — paying…`);
+      if (testPayments) {
+        await call("POST", `/api/v1/checkout/orders/${order.id}/test-payment`);
+      } else {
+        throw new Error("Card payment needs Stripe.js with the shop's publishable key (not configured here).");
+      }
+      const done = await waitForOutcome(order.id);
+      sessionStorage.removeItem(`zx-checkout-${sessionId}`);
+      show(`${FINAL[done.state]} Order ${done.id}`, done.state === "paid" ? "ok" : "error");
+      root.dataset.orderState = done.state;
+      renderCart(await call("GET", `${api}/cart`));
+    } catch (error) {
+      show(error.message, "error");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  document.querySelectorAll("button.add").forEach((b) => b.addEventListener("click", () => add(b.dataset.sku)));
+  document.getElementById("checkout-form").addEventListener("submit", pay);
+  document.querySelectorAll("td[data-minor]").forEach((td) => { td.textContent = money(+td.dataset.minor, td.dataset.currency); });
+  call("GET", `${api}/cart`).then(renderCart).catch((error) => show(error.message, "error"));
+})();
