@@ -4,4 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTE_HANDLERS: list[Any] = []
+from commission import controllers
+from commission.accrual import on_order_paid
+from commission.refunds import on_order_refunded
+
+ROUTE_HANDLERS: list[Any] = controllers.ROUTE_HANDLERS
+EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid], "OrderRefunded": [on_order_refunded]}

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from server.cli.context import settings_or_exit
+from server.cli.settle import commission, settle
 from server.cli.tokens import token
 from server.settings import Settings
 
@@ -91,6 +92,8 @@ def demo() -> None:
 
 
 cli.add_command(token)
+cli.add_command(settle)
+cli.add_command(commission)
 
 if __name__ == "__main__":
     cli()

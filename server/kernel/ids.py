@@ -24,6 +24,12 @@ PREFIXES = {
     "order_line": "orl",
     "order_event": "ore",
     "refund": "rfd",
+    "commission_rule": "cmr",
+    "ledger_account": "lac",
+    "journal_transaction": "jtx",
+    "settlement_run": "stl",
+    "payout": "po",
+    "release_batch": "rlb",
 }
 
 

@@ -1,0 +1,157 @@
+"""HTTP API of the commission ledger: thin controllers, each calling one service method."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, delete, get, post, put
+from litestar.datastructures import State
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from commission.connect import ConnectGateway
+from commission.models import OrderCommission
+from commission.schemas import (PayoutAccountPublic, PayoutSettingsUpdate, PolicyPublic, PolicyUpdate, RuleCreate,
+                                RulePublic, SettlementCreate, SettlementPublic)
+from commission.services.payout_accounts import PayoutAccountService
+from commission.services.reports_service import ReportsService, period
+from commission.services.rules_service import RulesService
+from commission.settlement import SettleRequest, settle
+from server.kernel.clock import as_utc
+from server.kernel.principal import Principal, Role
+from server.kernel.problems import NotFound
+from server.kernel.routing import roles
+
+BRAND_SIDE = roles(Role.ADMIN, Role.BRAND, Role.FINANCE)
+BRAND_WRITE = roles(Role.ADMIN, Role.BRAND)
+FINANCE = roles(Role.ADMIN, Role.FINANCE)
+PARTNER_SIDE = roles(Role.ADMIN, Role.FINANCE, Role.PARTNER)
+
+
+class CommissionRulesController(Controller):
+    path = "/api/v1/brands/{brand_id:str}"
+    tags = ["commission"]
+
+    @get("/commission-policy", opt=BRAND_SIDE)
+    async def get_policy(self, brand_id: str, db: AsyncSession, principal: Principal) -> PolicyPublic:
+        principal.ensure_brand(brand_id)
+        return await RulesService(db).policy(brand_id)
+
+    @put("/commission-policy", opt=BRAND_WRITE)
+    async def set_policy(self, brand_id: str, data: PolicyUpdate, db: AsyncSession, principal: Principal) -> PolicyPublic:
+        principal.ensure_brand(brand_id)
+        return await RulesService(db).set_policy(brand_id, data)
+
+    @post("/commission-rules", opt=BRAND_WRITE)
+    async def add_rule(self, brand_id: str, data: RuleCreate, db: AsyncSession, principal: Principal) -> RulePublic:
+        principal.ensure_brand(brand_id)
+        return RulePublic.model_validate(await RulesService(db).add_rule(brand_id, data))
+
+    @get("/commission-rules", opt=BRAND_SIDE)
+    async def list_rules(self, brand_id: str, db: AsyncSession, principal: Principal) -> list[RulePublic]:
+        principal.ensure_brand(brand_id)
+        return [RulePublic.model_validate(r) for r in await RulesService(db).list_rules(brand_id)]
+
+    @delete("/commission-rules/{rule_id:str}", opt=BRAND_WRITE)
+    async def delete_rule(self, brand_id: str, rule_id: str, db: AsyncSession, principal: Principal) -> None:
+        principal.ensure_brand(brand_id)
+        await RulesService(db).delete_rule(brand_id, rule_id)
+
+    @get("/statement", opt=BRAND_SIDE)
+    async def brand_statement(self, brand_id: str, db: AsyncSession, principal: Principal,
+                              since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        principal.ensure_brand(brand_id)
+        return await ReportsService(db).brand_statement(brand_id, *period(since, until))
+
+    @get("/statement.csv", opt=BRAND_SIDE, media_type="text/csv")
+    async def brand_statement_csv(self, brand_id: str, db: AsyncSession, principal: Principal,
+                                  since: str | None = None, until: str | None = None) -> str:
+        principal.ensure_brand(brand_id)
+        return await ReportsService(db).brand_statement_csv(brand_id, *period(since, until))
+
+
+class OrderCommissionController(Controller):
+    path = "/api/v1/orders/{order_id:str}/commission"
+    tags = ["commission"]
+
+    @get("/", opt=roles(Role.ADMIN, Role.BRAND, Role.FINANCE, Role.PARTNER))
+    async def frozen_split(self, order_id: str, db: AsyncSession, principal: Principal) -> dict[str, Any]:
+        order = await db.get(OrderCommission, order_id)
+        if order is None:
+            raise NotFound.of("order", order_id)
+        if principal.role is Role.PARTNER:
+            if principal.partner_id not in (order.partner_id, order.parent_partner_id):
+                raise NotFound.of("order", order_id)
+        else:
+            principal.ensure_brand(order.brand_id, "order", order_id)
+        return order.model_dump(mode="json")
+
+
+class PartnerPayoutController(Controller):
+    path = "/api/v1/partners/{partner_id:str}"
+    tags = ["commission"]
+
+    @get("/payout-account", opt=PARTNER_SIDE)
+    async def get_account(self, partner_id: str, db: AsyncSession, principal: Principal) -> PayoutAccountPublic:
+        principal.ensure_partner(partner_id)
+        return await PayoutAccountService(db).get(partner_id)
+
+    @post("/payout-account", opt=PARTNER_SIDE)
+    async def onboard(self, partner_id: str, db: AsyncSession, principal: Principal, state: State) -> PayoutAccountPublic:
+        principal.ensure_partner(partner_id)
+        gateway = ConnectGateway(state.settings)
+        return await PayoutAccountService(db).onboard(partner_id, gateway, state.settings.public_base_url)
+
+    @put("/payout-settings", opt=FINANCE)
+    async def settings(self, partner_id: str, data: PayoutSettingsUpdate, db: AsyncSession) -> PayoutAccountPublic:
+        return await PayoutAccountService(db).update_settings(partner_id, data)
+
+    @get("/statement", opt=PARTNER_SIDE)
+    async def statement(self, partner_id: str, db: AsyncSession, principal: Principal,
+                        since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        principal.ensure_partner(partner_id)
+        return await ReportsService(db).partner_statement(partner_id, *period(since, until))
+
+    @get("/statement.csv", opt=PARTNER_SIDE, media_type="text/csv")
+    async def statement_csv(self, partner_id: str, db: AsyncSession, principal: Principal,
+                            since: str | None = None, until: str | None = None) -> str:
+        principal.ensure_partner(partner_id)
+        return await ReportsService(db).partner_statement_csv(partner_id, *period(since, until))
+
+
+class FinanceController(Controller):
+    path = "/api/v1/finance"
+    tags = ["finance"]
+
+    @post("/settlements", opt=FINANCE)
+    async def settle(self, data: SettlementCreate, state: State) -> SettlementPublic:
+        request = SettleRequest(as_of=_aware(data.as_of), brand_id=data.brand_id, partner_ids=data.partner_ids,
+                                currency=data.currency)
+        report = await settle(state.sessionmaker, ConnectGateway(state.settings), request)
+        return SettlementPublic(**report.as_dict())
+
+    @get("/settlements", opt=FINANCE)
+    async def runs(self, db: AsyncSession) -> list[dict[str, Any]]:
+        return await ReportsService(db).recent_runs()
+
+    @get("/reconciliation", opt=FINANCE)
+    async def reconciliation(self, db: AsyncSession, state: State, since: str | None = None,
+                             until: str | None = None) -> dict[str, Any]:
+        return await ReportsService(db).reconciliation(*period(since, until), _gateway(state))
+
+    @get("/reconciliation.csv", opt=FINANCE, media_type="text/csv")
+    async def reconciliation_csv(self, db: AsyncSession, state: State, since: str | None = None,
+                                 until: str | None = None) -> str:
+        return await ReportsService(db).reconciliation_csv(*period(since, until), _gateway(state))
+
+
+def _gateway(state: State) -> ConnectGateway | None:
+    return ConnectGateway(state.settings) if state.settings.stripe_api_key else None
+
+
+def _aware(value: datetime) -> datetime:
+    return as_utc(value)
+
+
+ROUTE_HANDLERS: list[Any] = [CommissionRulesController, OrderCommissionController, PartnerPayoutController,
+                             FinanceController]

@@ -1,0 +1,13 @@
+"""Tables of the commission ledger: rules and policy, frozen order splits, the double-entry ledger,
+settlement runs and payouts. Imported here so `server.metadata` sees every table."""
+
+from __future__ import annotations
+
+from commission.models.ledger import JournalTransaction, LedgerAccount, LedgerEntry
+from commission.models.orders import OrderCommission, RefundRecord
+from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
+from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
+
+__all__ = ["CommissionPolicy", "CommissionRule", "JournalTransaction", "LedgerAccount", "LedgerEntry",
+           "OrderCommission", "PartnerPayoutAccount", "Payout", "PayoutState", "RefundRecord", "RuleKind",
+           "SettlementRun"]

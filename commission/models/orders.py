@@ -1,0 +1,60 @@
+"""A paid order's frozen split, and the refunds seen for it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from server.kernel.db import json_field, utc_field
+
+MINOR = sa.BigInteger
+
+
+class OrderCommission(SQLModel, table=True):
+    """Rates and split frozen when the order was paid. The *_reversed_minor columns and the
+    release columns are progress markers written in the same transaction as their ledger entries;
+    the ledger remains the source of truth for balances."""
+
+    __tablename__ = "order_commissions"
+
+    order_id: str = Field(primary_key=True, max_length=40)
+    brand_id: str = Field(index=True, max_length=40)
+    session_id: str | None = Field(default=None, max_length=40)
+    currency: str = Field(max_length=3)
+    amount_minor: int = Field(sa_type=MINOR)  # type: ignore[call-overload]
+    partner_id: str | None = Field(default=None, index=True, max_length=40)
+    parent_partner_id: str | None = Field(default=None, max_length=40)
+    partner_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    parent_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    platform_fee_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    brand_net_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    split_lines: list[dict[str, Any]] = json_field(list)
+    no_commission_reason: str | None = Field(default=None, max_length=40)
+    paid_at: datetime = utc_field()
+    hold_until: datetime = utc_field(index=True)
+    released_at: datetime | None = utc_field(nullable=True)
+    release_batch: str | None = Field(default=None, index=True, max_length=40)
+    refunded_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    partner_reversed_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    parent_reversed_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    fee_reversed_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    created_at: datetime = utc_field(default_now=True)
+
+
+class RefundRecord(SQLModel, table=True):
+    """Every OrderRefunded seen, kept even when it arrives before its OrderPaid (applied later)."""
+
+    __tablename__ = "commission_refunds"
+
+    refund_id: str = Field(primary_key=True, max_length=40)
+    order_id: str = Field(index=True, max_length=40)
+    currency: str = Field(max_length=3)
+    amount_minor: int = Field(sa_type=MINOR)  # type: ignore[call-overload]
+    refunded_at: datetime = utc_field()
+    applied_at: datetime | None = utc_field(nullable=True)
+    applied_minor: int = Field(default=0, sa_type=MINOR)  # type: ignore[call-overload]
+    effective_at: datetime | None = utc_field(nullable=True, index=True)  # when its reversal took effect
+    rejected_reason: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,169 @@
+"""The reconciliation report for a period, every mismatch listed with its reason.
+
+1. Orders: paid orders less applied refunds (from the frozen order records and refund records)
+   = brand net + commissions + platform fee (from the ledger's accrual and reversal entries).
+2. Commission: accrued − reversed = pending + available + in_flight + paid (ledger, up to `until`),
+   and the frozen splits less their reversals agree with the ledger's accruals less reversals.
+3. Payouts: every paid payout settled in the period matches one Stripe transfer by id, amount,
+   currency and destination; every Stripe transfer created in the period matches one payout."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+from commission.connect import ConnectGateway
+from commission.ledger import Kind, Reason
+from commission.models import OrderCommission, Payout, PayoutState, RefundRecord
+from commission.reports.flows import flows
+
+SLACK = timedelta(hours=1)
+
+
+async def reconcile(session: AsyncSession, since: datetime, until: datetime,
+                    gateway: ConnectGateway | None) -> dict[str, Any]:
+    mismatches: list[dict[str, Any]] = []
+    orders = await _orders_section(session, since, until, mismatches)
+    commission = await _commission_section(session, until, mismatches)
+    payouts = await _payouts_section(session, since, until, gateway, mismatches)
+    return {"since": since.isoformat(), "until": until.isoformat(), "orders": orders, "commission": commission,
+            "payouts": payouts, "mismatches": mismatches, "ok": not mismatches}
+
+
+async def _orders_section(session: AsyncSession, since: datetime, until: datetime,
+                          mismatches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    oc, rr = OrderCommission, RefundRecord
+    paid = await _sums(session, sa.select(oc.currency, sa.func.sum(oc.amount_minor))
+                       .where(oc.paid_at >= since, oc.paid_at < until).group_by(oc.currency))
+    refunded = await _sums(session, sa.select(rr.currency, sa.func.sum(rr.applied_minor))
+                           .where(col(rr.effective_at) >= since, col(rr.effective_at) < until).group_by(rr.currency))
+    moved: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for owner_type, kinds in (("brand", {Kind.NET: "brand_net"}), ("platform", {Kind.FEE: "platform_fee"}),
+                              ("partner", {k: "commissions" for k in Kind})):
+        for (_, kind, currency, reason), amount in (await flows(session, owner_type, None, since, until)).items():
+            if reason in (Reason.ACCRUED, Reason.REVERSED) and kind in kinds:
+                moved[currency][kinds[Kind(kind)]] += amount
+    rows = []
+    for currency in sorted(set(paid) | set(refunded) | set(moved)):
+        m = moved.get(currency, {})
+        row = {"currency": currency, "paid_orders_minor": paid.get(currency, 0),
+               "refunds_minor": refunded.get(currency, 0), "brand_net_minor": m.get("brand_net", 0),
+               "commissions_minor": m.get("commissions", 0), "platform_fee_minor": m.get("platform_fee", 0)}
+        left = row["paid_orders_minor"] - row["refunds_minor"]
+        right = row["brand_net_minor"] + row["commissions_minor"] + row["platform_fee_minor"]
+        if left != right:
+            mismatches.append({"section": "orders", "currency": currency, "reason":
+                               f"paid orders less refunds {left} ≠ brand net + commissions + fee {right}"})
+        rows.append(row)
+    return rows
+
+
+async def _commission_section(session: AsyncSession, until: datetime,
+                              mismatches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = await flows(session, "partner", None, None, until)
+    by_currency: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (_, kind, currency, reason), amount in found.items():
+        if reason == Reason.ACCRUED:
+            by_currency[currency]["accrued_minor"] += amount
+        elif reason == Reason.REVERSED:
+            by_currency[currency]["reversed_minor"] -= amount
+        by_currency[currency][f"{kind}_minor"] += amount
+    frozen = await _frozen_commission(session, until)
+    rows = []
+    for currency in sorted(set(by_currency) | set(frozen)):
+        row = {"currency": currency, **{k: by_currency[currency].get(k, 0) for k in
+               ("accrued_minor", "reversed_minor", "pending_minor", "available_minor", "in_flight_minor",
+                "paid_minor")}}
+        row["frozen_splits_minor"] = frozen.get(currency, 0)
+        earned = row["accrued_minor"] - row["reversed_minor"]
+        held = sum(row[f"{k}_minor"] for k in ("pending", "available", "in_flight", "paid"))
+        if earned != held:
+            mismatches.append({"section": "commission", "currency": currency,
+                               "reason": f"accrued less reversed {earned} ≠ pending + available + in flight + paid {held}"})
+        if earned != row["frozen_splits_minor"]:
+            mismatches.append({"section": "commission", "currency": currency, "reason":
+                               f"ledger commission {earned} ≠ frozen order splits less reversals {row['frozen_splits_minor']}"})
+        rows.append(row)
+    return rows
+
+
+async def _frozen_commission(session: AsyncSession, until: datetime) -> dict[str, int]:
+    oc = OrderCommission
+    earned = (col(oc.partner_minor) + col(oc.parent_minor) - col(oc.partner_reversed_minor)
+              - col(oc.parent_reversed_minor))
+    return await _sums(session, sa.select(oc.currency, sa.func.sum(earned)).where(oc.paid_at < until)
+                       .group_by(oc.currency))
+
+
+async def _sums(session: AsyncSession, stmt: Any) -> dict[str, int]:
+    return {c: int(v or 0) for c, v in (await session.execute(stmt)).all()}
+
+
+async def _payouts_section(session: AsyncSession, since: datetime, until: datetime, gateway: ConnectGateway | None,
+                           mismatches: list[dict[str, Any]]) -> dict[str, Any]:
+    stmt = select(Payout).where(col(Payout.settled_at) >= since, col(Payout.settled_at) < until,
+                                Payout.state == PayoutState.PAID)
+    paid = list((await session.exec(stmt)).all())
+    in_flight = list((await session.exec(select(Payout).where(Payout.state == PayoutState.IN_FLIGHT))).all())
+    if gateway is None:
+        mismatches.append({"section": "payouts", "reason": "Stripe is not configured: transfers cannot be listed"})
+        return {"payouts": len(paid), "transfers": None, "matched": 0}
+    transfers = await gateway.list_transfers(int((since - SLACK).timestamp()), int((until + SLACK).timestamp()))
+    matched = _match(paid, in_flight, transfers, since, until, mismatches)
+    return {"payouts": len(paid), "transfers": len(transfers), "matched": matched,
+            "in_flight": len(in_flight), "paid_minor": _total(paid)}
+
+
+def _match(paid: list[Payout], in_flight: list[Payout], transfers: list[dict[str, Any]], since: datetime,
+           until: datetime, mismatches: list[dict[str, Any]]) -> int:
+    by_id = {t["id"]: t for t in transfers}
+    claimed: set[str] = set()
+    matched = 0
+    for payout in paid:
+        transfer = by_id.get(payout.transfer_id or "")
+        reason = _payout_problem(payout, transfer)
+        if transfer is not None:
+            claimed.add(transfer["id"])
+        if reason:
+            mismatches.append({"section": "payouts", "payout_id": payout.id, "transfer_id": payout.transfer_id,
+                               "reason": reason})
+        else:
+            matched += 1
+    flying = {p.id: p for p in in_flight}
+    for transfer in transfers:
+        created = transfer.get("created", 0)
+        if transfer["id"] in claimed or not since.timestamp() <= created < until.timestamp():
+            continue
+        payout_id = (transfer.get("metadata") or {}).get("payout_id")
+        reason = (f"Stripe made this transfer but payout {payout_id} is still in flight: run settle again"
+                  if payout_id in flying else "Stripe transfer with no paid payout in this period")
+        mismatches.append({"section": "payouts", "payout_id": payout_id, "transfer_id": transfer["id"],
+                           "reason": reason})
+    return matched
+
+
+def _payout_problem(payout: Payout, transfer: dict[str, Any] | None) -> str | None:
+    if transfer is None:
+        return "paid payout has no matching Stripe transfer"
+    if int(transfer["amount"]) != payout.amount_minor or str(transfer["currency"]).upper() != payout.currency:
+        return (f"amount differs: payout {payout.amount_minor} {payout.currency}, "
+                f"transfer {transfer['amount']} {str(transfer['currency']).upper()}")
+    if transfer.get("destination") != payout.stripe_account_id:
+        return f"destination differs: payout to {payout.stripe_account_id}, transfer to {transfer.get('destination')}"
+    return None
+
+
+def _total(payouts: list[Payout]) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for p in payouts:
+        totals[p.currency] += p.amount_minor
+    return dict(totals)
+
+
+

@@ -1,0 +1,65 @@
+"""Statements for any period, from entries alone.
+
+A partner's *owed* balance is pending + available + in_flight (what the platform still owes it;
+negative after a clawback). Over a period: closing = opening + accrued − reversed − paid out;
+releases and failed payouts move money between the partner's own accounts and are shown, not
+added. A brand's statement shows gross sales, refunds, commissions and fees, and its net."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from commission.ledger import Kind, Reason
+from commission.reports.flows import flows, transactions_of
+
+OWED = (Kind.PENDING, Kind.AVAILABLE, Kind.IN_FLIGHT)
+
+
+def _by_currency(found: dict[tuple[str, str, str, str], int]) -> dict[str, dict[tuple[str, str], int]]:
+    out: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    for (_, kind, currency, reason), amount in found.items():
+        out[currency][(kind, reason)] += amount
+    return out
+
+
+async def partner_statement(session: AsyncSession, partner_id: str, since: datetime,
+                            until: datetime) -> dict[str, Any]:
+    before = _by_currency(await flows(session, "partner", [partner_id], None, since))
+    during = _by_currency(await flows(session, "partner", [partner_id], since, until))
+    currencies = []
+    for currency in sorted(set(before) | set(during)):
+        b, d = before.get(currency, {}), during.get(currency, {})
+        opening = {k.value: sum(v for (kind, _), v in b.items() if kind == k) for k in (*OWED, Kind.PAID)}
+        row = {"currency": currency, "opening_owed_minor": sum(opening[k] for k in OWED), "opening": opening,
+               "accrued_minor": d.get((Kind.PENDING, Reason.ACCRUED), 0),
+               "released_minor": d.get((Kind.AVAILABLE, Reason.RELEASED), 0),
+               "reversed_minor": -sum(v for (_, r), v in d.items() if r == Reason.REVERSED),
+               "payouts_initiated_minor": d.get((Kind.IN_FLIGHT, Reason.PAYOUT_INITIATED), 0),
+               "payouts_failed_minor": d.get((Kind.AVAILABLE, Reason.PAYOUT_FAILED), 0),
+               "paid_out_minor": d.get((Kind.PAID, Reason.PAYOUT_SENT), 0)}
+        closing = {k: opening[k] + sum(v for (kind, _), v in d.items() if kind == k) for k in opening}
+        row.update(closing=closing, closing_owed_minor=sum(closing[k] for k in OWED))
+        row["ties_out"] = row["closing_owed_minor"] == (row["opening_owed_minor"] + row["accrued_minor"]
+                                                        - row["reversed_minor"] - row["paid_out_minor"])
+        currencies.append(row)
+    lines = await transactions_of(session, "partner", partner_id, since, until)
+    return {"partner_id": partner_id, "since": since.isoformat(), "until": until.isoformat(),
+            "currencies": currencies, "lines": lines}
+
+
+async def brand_statement(session: AsyncSession, brand_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    during = _by_currency(await flows(session, "brand", [brand_id], since, until))
+    currencies = []
+    for currency, d in sorted(during.items()):
+        gross = -d.get((Kind.SALES, Reason.ACCRUED), 0)
+        refunds = d.get((Kind.SALES, Reason.REVERSED), 0)
+        net = d.get((Kind.NET, Reason.ACCRUED), 0) + d.get((Kind.NET, Reason.REVERSED), 0)
+        currencies.append({"currency": currency, "gross_sales_minor": gross, "refunds_minor": refunds,
+                           "commissions_and_fees_minor": gross - refunds - net, "net_minor": net})
+    lines = await transactions_of(session, "brand", brand_id, since, until)
+    return {"brand_id": brand_id, "since": since.isoformat(), "until": until.isoformat(),
+            "currencies": currencies, "lines": lines}

@@ -1,0 +1,1 @@
+"""Services behind the commission API: one method per controller action."""

@@ -1,0 +1,95 @@
+"""Statements, reconciliation and their CSV exports, for the API and the finance page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from commission.connect import ConnectGateway
+from commission.models import SettlementRun
+from commission.reports.reconciliation import reconcile
+from commission.reports.statements import brand_statement, partner_statement
+from server.kernel.clock import as_utc, utcnow
+from server.kernel.problems import InvalidInput
+
+DEFAULT_PERIOD = timedelta(days=30)
+MAX_PERIOD = timedelta(days=3660)
+
+
+def _parse(name: str, value: str) -> datetime:
+    try:
+        return as_utc(datetime.fromisoformat(value))
+    except ValueError:
+        raise InvalidInput(f"{name} must be an ISO 8601 time such as 2026-11-01T00:00:00Z, not {value!r}",
+                           extra={"errors": [{"field": name, "message": "not an ISO 8601 time"}]}) from None
+
+
+def period(since: str | None, until: str | None) -> tuple[datetime, datetime]:
+    """[since, until); defaults to the last 30 days. 422 when malformed or reversed."""
+    end = _parse("until", until) if until else utcnow()
+    start = _parse("since", since) if since else end - DEFAULT_PERIOD
+    if start >= end:
+        raise InvalidInput("since must be before until", extra={"errors": [{"field": "since", "message": "after until"}]})
+    if end - start > MAX_PERIOD:
+        raise InvalidInput("a period may span at most 10 years", extra={"errors": [{"field": "since", "message": "too long"}]})
+    return start, end
+
+
+def to_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue()
+
+
+class ReportsService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def partner_statement(self, partner_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+        return await partner_statement(self.session, partner_id, since, until)
+
+    async def partner_statement_csv(self, partner_id: str, since: datetime, until: datetime) -> str:
+        statement = await partner_statement(self.session, partner_id, since, until)
+        summary = [{"effective_at": statement["since"], "reason": "opening_balance", "account": "owed",
+                    "currency": c["currency"], "amount_minor": c["opening_owed_minor"]} for c in statement["currencies"]]
+        closing = [{"effective_at": statement["until"], "reason": "closing_balance", "account": "owed",
+                    "currency": c["currency"], "amount_minor": c["closing_owed_minor"]} for c in statement["currencies"]]
+        return to_csv([*summary, *statement["lines"], *closing],
+                      ["effective_at", "transaction_id", "reason", "external_ref", "account", "currency", "amount_minor"])
+
+    async def brand_statement(self, brand_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+        return await brand_statement(self.session, brand_id, since, until)
+
+    async def brand_statement_csv(self, brand_id: str, since: datetime, until: datetime) -> str:
+        statement = await brand_statement(self.session, brand_id, since, until)
+        return to_csv(statement["lines"], ["effective_at", "transaction_id", "reason", "external_ref", "account",
+                                           "currency", "amount_minor"])
+
+    async def reconciliation(self, since: datetime, until: datetime, gateway: ConnectGateway | None) -> dict[str, Any]:
+        return await reconcile(self.session, since, until, gateway)
+
+    async def reconciliation_csv(self, since: datetime, until: datetime, gateway: ConnectGateway | None) -> str:
+        report = await reconcile(self.session, since, until, gateway)
+        rows = [{"section": "orders", "check": "paid orders less refunds = brand net + commissions + fee", **r}
+                for r in report["orders"]]
+        rows += [{"section": "commission", "check": "accrued less reversed = pending + available + in flight + paid",
+                  **r} for r in report["commission"]]
+        rows += [{"section": m["section"], "check": "mismatch", "currency": m.get("currency"), "detail": m["reason"],
+                  "payout_id": m.get("payout_id"), "transfer_id": m.get("transfer_id")} for m in report["mismatches"]]
+        columns = ["section", "check", "currency", "paid_orders_minor", "refunds_minor", "brand_net_minor",
+                   "commissions_minor", "platform_fee_minor", "accrued_minor", "reversed_minor", "pending_minor",
+                   "available_minor", "in_flight_minor", "paid_minor", "payout_id", "transfer_id", "detail"]
+        return to_csv(rows, columns)
+
+    async def recent_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        stmt = select(SettlementRun).order_by(col(SettlementRun.id).desc()).limit(limit)
+        return [r.model_dump(mode="json") for r in (await self.session.exec(stmt)).all()]

@@ -1,0 +1,94 @@
+"""`zhixiang settle --as-of <time>` and `zhixiang commission release --as-of <time>`."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from commission.connect import ConnectGateway
+from commission.release import release_matured
+from commission.settlement import SettleRequest, settle as run_settlement
+from server.cli.context import echo_table, settings_or_exit
+from server.kernel.clock import as_utc, utcnow
+from server.kernel.db import make_engine, make_sessionmaker
+from server.kernel.problems import Problem
+from server.settings import Settings
+
+
+def _as_of(value: str | None) -> datetime:
+    if not value:
+        return utcnow()
+    try:
+        return as_utc(datetime.fromisoformat(value))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time, e.g. 2026-11-23T00:00:00Z") from None
+
+
+async def _settle(settings: Settings, request: SettleRequest) -> dict[str, Any]:
+    engine = make_engine(settings.database_url)
+    bar = tqdm(total=0, unit="transfer", desc="settling", disable=None)
+
+    def planned(n: int) -> None:
+        bar.total = n
+        bar.refresh()
+
+    try:
+        report = await run_settlement(make_sessionmaker(engine), ConnectGateway(settings), request,
+                                      on_planned=planned, progress=bar.update)
+        return report.as_dict()
+    finally:
+        bar.close()
+        await engine.dispose()
+
+
+@click.command()
+@click.option("--as-of", "as_of", default=None, help="ISO 8601 time (default: now); release holds ended by then")
+@click.option("--brand", "brand_id", default=None, help="only this brand's partners")
+@click.option("--currency", default=None, help="only balances in this ISO 4217 currency")
+def settle(as_of: str | None, brand_id: str | None, currency: str | None) -> None:
+    """Release matured commission and pay every partner's available balance (Stripe Connect)."""
+    settings = settings_or_exit()
+    request = SettleRequest(as_of=_as_of(as_of), brand_id=brand_id, currency=currency)
+    try:
+        report = asyncio.run(_settle(settings, request))
+    except Problem as exc:
+        raise click.ClickException(str(exc.detail)) from None
+    click.echo(f"run {report['run_id']}: released {report['released_orders']} orders, "
+               f"{len(report['payouts'])} payouts, {len(report['skipped'])} skipped, "
+               f"{len(report['still_in_flight'])} still in flight")
+    echo_table([{k: p.get(k) for k in ("payout_id", "partner_id", "amount_minor", "currency", "transfer_id",
+                                        "failure_reason")} for p in report["payouts"]])
+    if report["skipped"]:
+        click.echo("skipped:")
+        echo_table(report["skipped"][:50])
+
+
+async def _release(settings: Settings, as_of: datetime) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            result = await release_matured(session, as_of)
+            await session.commit()
+            return result.orders
+    finally:
+        await engine.dispose()
+
+
+@click.group()
+def commission() -> None:
+    """The commission ledger."""
+
+
+@commission.command()
+@click.option("--as-of", "as_of", default=None, help="ISO 8601 time (default: now)")
+def release(as_of: str | None) -> None:
+    """Move commission whose hold period ended from pending to available (idempotent)."""
+    moment = _as_of(as_of)
+    if moment > utcnow():
+        raise click.BadParameter("--as-of must not be in the future")
+    orders = asyncio.run(_release(settings_or_exit(), moment))
+    click.echo(f"released the commission of {orders} orders")
