@@ -1,5 +1,7 @@
 """The outbox dispatcher: claims undelivered events in order and runs every handler for their
-topic inside one transaction, recording each (event, handler) pair so a replay is a no-op.
+topic, each in its own transaction together with a record of the (event, handler) pair, so a
+replay is a no-op and one failing consumer delays only itself. The event is marked delivered
+once every handler has succeeded; until then it is retried on every tick.
 
 Several workers may run it at once: on PostgreSQL an event row is claimed with
 `FOR UPDATE SKIP LOCKED`, so each event is handled by one worker at a time."""
@@ -12,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import select
+from sqlmodel import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.kernel.clock import utcnow
@@ -22,6 +24,12 @@ from server.kernel.outbox import HandledEvent, OutboxEvent
 EventHandler = Callable[[AsyncSession, OutboxEvent], Awaitable[None]]
 log = structlog.get_logger("outbox")
 BATCH = 100
+
+
+def _detached(event: OutboxEvent) -> OutboxEvent:
+    """A copy that outlives the claiming session, handed to handlers running in their own."""
+    return OutboxEvent(id=event.id, topic=event.topic, aggregate_id=event.aggregate_id,
+                       payload=dict(event.payload), created_at=event.created_at, attempts=event.attempts)
 
 
 def handler_name(handler: EventHandler) -> str:
@@ -54,22 +62,40 @@ class OutboxDispatcher:
             return list((await session.exec(stmt)).all())
 
     async def _deliver(self, event_id: str) -> bool:
-        async with self.maker() as session:
-            event = await self._claim(session, event_id)
+        async with self.maker() as claim:
+            event = await self._claim(claim, event_id)
             if event is None:
                 return False
-            topic = event.topic  # read before a rollback expires the instance
+            snapshot = _detached(event)
+            if not is_postgres(claim):
+                await claim.rollback()  # SQLite: end the read so handler transactions can write
+            errors = [e for h in self.handlers.get(snapshot.topic, ()) if (e := await self._run_one(h, snapshot))]
+            if errors:
+                await claim.rollback()
+                await self._record_failure(event_id, "; ".join(errors))
+                return False
+            await claim.exec(update(OutboxEvent).where(OutboxEvent.id == event_id)  # type: ignore[call-overload]
+                             .values(delivered_at=utcnow()))
+            await claim.commit()
+            return True
+
+    async def _run_one(self, handler: EventHandler, event: OutboxEvent) -> str | None:
+        """Run one handler in its own transaction, so one failing consumer never blocks the others;
+        a handler that already succeeded for this event is skipped on the retry."""
+        name = handler_name(handler)
+        async with self.maker() as session:
+            if await session.get(HandledEvent, (event.id, name)) is not None:
+                return None
             try:
-                await self._run_handlers(session, event)
-                event.delivered_at = utcnow()
-                session.add(event)
+                await handler(session, event)
+                session.add(HandledEvent(event_id=event.id, handler=name))
                 await session.commit()
-                return True
             except Exception as exc:
                 await session.rollback()
-                log.warning("event handler failed", event_id=event_id, topic=topic, error=repr(exc))
-                await self._record_failure(event_id, exc)
-                return False
+                log.warning("event handler failed", event_id=event.id, topic=event.topic, handler=name,
+                            error=repr(exc))
+                return f"{name}: {exc!r}"
+        return None
 
     async def _claim(self, session: AsyncSession, event_id: str) -> OutboxEvent | None:
         stmt = select(OutboxEvent).where(OutboxEvent.id == event_id, OutboxEvent.delivered_at.is_(None))  # type: ignore[union-attr]
@@ -77,21 +103,12 @@ class OutboxDispatcher:
             stmt = stmt.with_for_update(skip_locked=True)
         return (await session.exec(stmt)).first()
 
-    async def _run_handlers(self, session: AsyncSession, event: OutboxEvent) -> None:
-        for handler in self.handlers.get(event.topic, ()):
-            name = handler_name(handler)
-            if await session.get(HandledEvent, (event.id, name)) is not None:
-                continue
-            await handler(session, event)
-            session.add(HandledEvent(event_id=event.id, handler=name))
-            await session.flush()
-
-    async def _record_failure(self, event_id: str, exc: Exception) -> None:
+    async def _record_failure(self, event_id: str, error: str) -> None:
         async with self.maker() as session:
             event = await session.get(OutboxEvent, event_id)
             if event is not None:
                 event.attempts += 1
-                event.last_error = repr(exc)[:500]
+                event.last_error = error[:500]
                 session.add(event)
                 await session.commit()
 
