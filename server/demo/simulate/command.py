@@ -1,0 +1,30 @@
+"""`zhixiang demo --simulate`: the click side — settings, tokens, run, print, exit code."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from server.demo.simulate.config import SaleConfig, Tokens
+from server.demo.simulate.play import play_sale
+from server.demo.simulate.report import reconciliation
+from server.settings import Settings
+
+
+def simulate_sale(settings: Settings, base_url: str | None, viewers: int, concurrency: int, seed: int) -> None:
+    config = SaleConfig(base_url=(base_url or settings.public_base_url).rstrip("/"),
+                        tokens=Tokens.demo(settings.secret_key), viewers=viewers, concurrency=concurrency,
+                        seed=seed, say=click.echo)
+    click.echo(f"simulating a live sale on {config.base_url} with {viewers} viewers")
+    try:
+        outcome = asyncio.run(play_sale(config))
+    except Exception as exc:  # the server is down or refused a staff call: one line
+        raise click.ClickException(f"simulation stopped: {type(exc).__name__}: {exc}") from None
+    reconciliation(config, outcome)
+    for error in outcome.errors[:10]:
+        click.echo(f"  error: {error}")
+    if len(outcome.errors) > 10:
+        click.echo(f"  … and {len(outcome.errors) - 10} more errors")
+    if not outcome.reconciliation.get("ok"):
+        raise SystemExit(1)

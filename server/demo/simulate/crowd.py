@@ -1,0 +1,57 @@
+"""The doors open: every planned visit runs, at most `concurrency` at a time, while the brand pins
+the line-up's SKUs one after another."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import httpx
+from tqdm import tqdm
+
+from server.demo.simulate.api import call
+from server.demo.simulate.config import SaleConfig
+from server.demo.simulate.outcome import SaleOutcome
+from server.demo.simulate.viewer import Visit, visit
+
+PIN_EVERY_S = 1.5
+
+
+async def run_crowd(config: SaleConfig, outcome: SaleOutcome, visits: list[Visit],
+                    brand: httpx.AsyncClient, lineup: list[dict[str, Any]]) -> dict[str, bool]:
+    payments = {"enabled": True}
+    gate = asyncio.Semaphore(config.concurrency)
+    bar = tqdm(total=len(visits), unit="viewer", desc="viewers", disable=not config.progress)
+
+    async def one(plan: Visit) -> None:
+        async with gate:
+            try:
+                await visit(config, outcome, plan, payments)
+            except Exception as exc:  # one viewer's failure is reported, the sale goes on
+                outcome.errors.append(f"viewer {plan.number}: {type(exc).__name__}: {exc}"[:300])
+            bar.update()
+
+    pinning = asyncio.create_task(_pin_loop(brand, outcome, lineup))
+    try:
+        await asyncio.gather(*(one(plan) for plan in visits))
+    finally:
+        pinning.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pinning
+        bar.close()
+    return payments
+
+
+async def _pin_loop(brand: httpx.AsyncClient, outcome: SaleOutcome, lineup: list[dict[str, Any]]) -> None:
+    """The host explains one SKU after another, as a brand does on a live."""
+    n = 0
+    while True:
+        sku_id = lineup[n % len(lineup)]["sku_id"]
+        try:
+            await call(brand, "PUT", f"/api/v1/sessions/{outcome.session_id}/pin", json={"sku_id": sku_id})
+            outcome.pins += 1
+        except Exception as exc:
+            outcome.errors.append(f"pin: {exc}"[:300])
+        n += 1
+        await asyncio.sleep(PIN_EVERY_S)
