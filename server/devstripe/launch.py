@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -30,10 +32,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when `serve` exits, however it exits (uvicorn skips atexit on signals)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _start_localstripe() -> str:
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "server.devstripe.localstripe_main", "--port", str(port),  # noqa: S603
-                                "--from-scratch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--from-scratch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     atexit.register(process.terminate)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 15

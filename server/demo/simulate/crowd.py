@@ -52,6 +52,6 @@ async def _pin_loop(brand: httpx.AsyncClient, outcome: SaleOutcome, lineup: list
             await call(brand, "PUT", f"/api/v1/sessions/{outcome.session_id}/pin", json={"sku_id": sku_id})
             outcome.pins += 1
         except Exception as exc:
-            outcome.errors.append(f"pin: {exc}"[:300])
+            outcome.errors.append(f"pin: {type(exc).__name__}: {exc}"[:300])
         n += 1
         await asyncio.sleep(PIN_EVERY_S)

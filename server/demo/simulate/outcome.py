@@ -42,6 +42,7 @@ class SaleOutcome:
     driven: dict[str, LinkDriven] = field(default_factory=dict)  # code ("" = direct) → what viewers did
     orders: list[OrderMade] = field(default_factory=list)
     pins: int = 0
+    clawed_back: OrderMade | None = None  # refunded after the payout
     errors: list[str] = field(default_factory=list)
     settlement: dict[str, Any] = field(default_factory=dict)
     reconciliation: dict[str, Any] = field(default_factory=dict)

@@ -30,6 +30,7 @@ async def _play(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClie
                 partners: dict[str, httpx.AsyncClient]) -> None:
     say = config.say
     lineup = await stage.open_session(brand, outcome)
+    await stage.set_policy(brand, outcome.brand_id)
     previous_hold = await stage.shorten_hold(brand, outcome.brand_id)
     try:
         await stage.share_links(config, partners, outcome)
@@ -65,7 +66,7 @@ async def _after_the_live(config: SaleConfig, outcome: SaleOutcome, brand: httpx
     except SaleApiError as exc:
         outcome.errors.append(f"settlement: {exc}")
     report.settlement(config, outcome)
-    clawed = await finale.clawback(brand, finance, outcome)
+    clawed = outcome.clawed_back = await finale.clawback(brand, finance, outcome)
     if clawed is not None:
         say(f"one more refund after the payout ({clawed.order_id}): the partner's balance carries it forward")
     outcome.reconciliation = await finale.reconcile(finance)

@@ -34,6 +34,12 @@ async def open_session(brand: httpx.AsyncClient, outcome: SaleOutcome) -> list[d
     return list(await call(brand, "GET", f"/api/v1/sessions/{live['id']}/lineup"))
 
 
+async def set_policy(brand: httpx.AsyncClient, brand_id: str) -> None:
+    """A platform fee, and an override for a partner on its store guides' sales (so the tree earns)."""
+    await call(brand, "PUT", f"/api/v1/brands/{brand_id}/commission-policy",
+               json={"platform_fee_bps": "300", "parent_override_bps": "200"})
+
+
 async def shorten_hold(brand: httpx.AsyncClient, brand_id: str) -> int:
     """The fast-forward: the API settles only up to now, so the brand's hold becomes 0 days for
     this sale (each order freezes its own hold_until when paid). Returns the previous setting."""

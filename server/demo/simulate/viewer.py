@@ -57,7 +57,7 @@ async def visit(config: SaleConfig, outcome: SaleOutcome, plan: Visit, payments:
             try:
                 await _act(socket, outcome, plan)
                 if plan.buys is not None and payments["enabled"]:
-                    await _buy(http, socket, outcome, plan, payments)
+                    await _buy(http, outcome, plan, payments)
                 await asyncio.sleep(config.dwell_s)
             finally:
                 drain.cancel()
@@ -90,10 +90,11 @@ async def _act(socket: Any, outcome: SaleOutcome, plan: Visit) -> None:
         driven.comments += 1
 
 
-async def _buy(http: httpx.AsyncClient, socket: Any, outcome: SaleOutcome, plan: Visit,
+async def _buy(http: httpx.AsyncClient, outcome: SaleOutcome, plan: Visit,
                payments: dict[str, bool]) -> None:
     sku_id, session_id = plan.buys["sku_id"], outcome.session_id  # type: ignore[index]
-    await socket.send(json.dumps({"type": "cart", "sku_id": sku_id, "quantity": 1}))
+    # The cart is the HTTP call (its CartItemAdded event feeds the room's counters); sending the
+    # socket's `cart` intent as well would count the same add twice in the partner funnel.
     outcome.drove(plan.code).cart_adds += 1
     params = {"ref": plan.code} if plan.code else {}
     added = await http.post(f"/api/v1/sessions/{session_id}/cart/items", params=params,
