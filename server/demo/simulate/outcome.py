@@ -46,6 +46,7 @@ class SaleOutcome:
     errors: list[str] = field(default_factory=list)
     settlement: dict[str, Any] = field(default_factory=dict)
     reconciliation: dict[str, Any] = field(default_factory=dict)
+    funnel: dict[str, Any] = field(default_factory=dict)  # the brand's partner funnel at the end
 
     def drove(self, code: str | None) -> LinkDriven:
         return self.driven.setdefault(code or "", LinkDriven())

@@ -8,7 +8,7 @@ import contextlib
 import httpx
 
 from server.demo.simulate import finale, report, stage
-from server.demo.simulate.api import SaleApiError, staff_client
+from server.demo.simulate.api import SaleApiError, call, staff_client
 from server.demo.simulate.config import SaleConfig
 from server.demo.simulate.crowd import run_crowd
 from server.demo.simulate.outcome import SaleOutcome
@@ -43,6 +43,8 @@ async def _play(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClie
     finally:
         await stage.restore_hold(brand, outcome.brand_id, previous_hold)
     await _after_the_live(config, outcome, brand, finance)
+    outcome.funnel = await call(brand, "GET", f"/api/v1/sessions/{outcome.session_id}/funnel")
+    report.funnel(config, outcome)
 
 
 async def _after_the_live(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient,

@@ -39,6 +39,15 @@ def settlement(config: SaleConfig, outcome: SaleOutcome) -> None:
                    f"{payout['amount_minor']:>8} {payout['currency']}  transfer {payout.get('transfer_id')}")
 
 
+def funnel(config: SaleConfig, outcome: SaleOutcome) -> None:
+    """The partners' funnel as the brand console shows it (clicks may be fewer than arrivals when
+    the server's per-IP bot guard counts the simulated crowd, which all comes from one address)."""
+    config.say("partner funnel (brand console):")
+    for row in outcome.funnel.get("partners", []):
+        config.say(f"  {row['partner_name']:<22} clicks {row['clicks']:>4}  likes {row['likes']:>5}  "
+                   f"carts {row['cart_adds']:>3}  orders {row['orders']:>3}  GMV {row['gmv_minor']:>8}")
+
+
 def reconciliation(config: SaleConfig, outcome: SaleOutcome) -> None:
     rec, say = outcome.reconciliation, config.say
     say("reconciliation (finance API):")
