@@ -40,7 +40,8 @@ def fixtures_path() -> Path | None:
 def load_fixtures(path: Path | None = None) -> dict[str, Any]:
     path = path or fixtures_path()
     if path is None or not path.exists():
-        raise FileNotFoundError("Stripe fixtures3.json not found (../shared/stripe/fixtures3.json or ZX_STRIPE_FIXTURES)")
+        raise FileNotFoundError("Stripe fixtures3.json not found "
+                                "(../shared/stripe/fixtures3.json or ZX_STRIPE_FIXTURES)")
     return json.loads(path.read_text())["resources"]  # type: ignore[no-any-return]
 
 
@@ -197,7 +198,8 @@ class ConnectServer:
             return _missing("account", account_id, param="account")
         link = copy.deepcopy(self.state.fixtures["account_link"])
         now = int(time.time())
-        link.update(created=now, expires_at=now + 300, url=f"{self.base_url}/setup/s/{account_id}/{secrets.token_hex(6)}")
+        link.update(created=now, expires_at=now + 300,
+                    url=f"{self.base_url}/setup/s/{account_id}/{secrets.token_hex(6)}")
         return web.json_response(link)
 
     async def create_transfer(self, request: web.Request) -> web.Response:
@@ -229,7 +231,8 @@ class ConnectServer:
             return stripe_error(400, "invalid_request_error", "Invalid positive integer", "parameter_invalid_integer",
                                 "amount")
         if not str(form.get("currency", "")).islower() or len(str(form.get("currency", ""))) != 3:
-            return stripe_error(400, "invalid_request_error", "Invalid currency", "parameter_invalid_string", "currency")
+            return stripe_error(400, "invalid_request_error", "Invalid currency", "parameter_invalid_string",
+                                "currency")
         destination = str(form.get("destination", ""))
         if destination not in self.state.accounts:
             return stripe_error(400, "invalid_request_error", f"No such destination: '{destination}'",

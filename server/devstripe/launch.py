@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import click
@@ -24,6 +25,12 @@ API_KEY = "sk_test_zhixiang_devstripe"
 class DevStripe:
     env: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    stops: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for stop in self.stops:
+            with contextlib.suppress(Exception):
+                stop()
 
 
 def _free_port() -> int:
@@ -38,12 +45,13 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def _start_localstripe() -> str:
+def _start_localstripe(dev: DevStripe) -> str:
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "server.devstripe.localstripe_main", "--port", str(port),  # noqa: S603
                                 "--from-scratch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     atexit.register(process.terminate)
+    dev.stops.append(process.terminate)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -61,7 +69,7 @@ def _register_webhook(stripe_base: str, webhook_url: str, secret: str) -> None:
                headers={"Authorization": f"Bearer {API_KEY}"}).raise_for_status()
 
 
-def _start_connect() -> tuple[str | None, str]:
+def _start_connect(dev: DevStripe) -> tuple[str | None, str]:
     """The Connect server needs Stripe's reference objects (../shared/stripe/fixtures3.json)."""
     from server.devstripe.connect_server import ConnectServer, load_fixtures
 
@@ -70,6 +78,7 @@ def _start_connect() -> tuple[str | None, str]:
     except FileNotFoundError as exc:
         return None, f"Connect test server not started ({exc}): payouts will fail"
     server.start()
+    dev.stops.append(server.stop)
     return server.base_url, f"Stripe Connect test server on {server.base_url}"
 
 
@@ -79,14 +88,16 @@ def start_dev_stripe(public_base_url: str) -> DevStripe:
         import localstripe  # noqa: F401
     except ImportError:
         return DevStripe(notes=["localstripe is not installed (pip install -e '.[dev]'): payments stay disabled"])
-    stripe_base, secret = _start_localstripe(), f"whsec_dev_{secrets.token_hex(12)}"
+    dev = DevStripe()
+    stripe_base, secret = _start_localstripe(dev), f"whsec_dev_{secrets.token_hex(12)}"
     _register_webhook(stripe_base, f"{public_base_url}/api/v1/payments/stripe/webhook", secret)
-    connect_base, connect_note = _start_connect()
-    env = {"STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe_base, "STRIPE_WEBHOOK_SECRET": secret,
-           "STRIPE_TEST_PAYMENTS": "1"}
+    connect_base, connect_note = _start_connect(dev)
+    dev.env = {"STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe_base, "STRIPE_WEBHOOK_SECRET": secret,
+               "STRIPE_TEST_PAYMENTS": "1"}
     if connect_base:
-        env["STRIPE_CONNECT_API_BASE"] = connect_base
-    return DevStripe(env, [f"localstripe (Stripe test server) on {stripe_base}", connect_note])
+        dev.env["STRIPE_CONNECT_API_BASE"] = connect_base
+    dev.notes = [f"localstripe (Stripe test server) on {stripe_base}", connect_note]
+    return dev
 
 
 def apply(dev: DevStripe) -> None:
