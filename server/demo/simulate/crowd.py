@@ -49,9 +49,18 @@ async def _pin_loop(brand: httpx.AsyncClient, outcome: SaleOutcome, lineup: list
     while True:
         sku_id = lineup[n % len(lineup)]["sku_id"]
         try:
-            await call(brand, "PUT", f"/api/v1/sessions/{outcome.session_id}/pin", json={"sku_id": sku_id})
-            outcome.pins += 1
+            await _pin(brand, outcome, sku_id)
         except Exception as exc:
             outcome.errors.append(f"pin: {type(exc).__name__}: {exc}"[:300])
         n += 1
         await asyncio.sleep(PIN_EVERY_S)
+
+
+async def _pin(brand: httpx.AsyncClient, outcome: SaleOutcome, sku_id: str) -> None:
+    """One retry on a dropped connection (a kept-alive socket the server closed as we reused it)."""
+    path = f"/api/v1/sessions/{outcome.session_id}/pin"
+    try:
+        await call(brand, "PUT", path, json={"sku_id": sku_id})
+    except httpx.TransportError:
+        await call(brand, "PUT", path, json={"sku_id": sku_id})
+    outcome.pins += 1

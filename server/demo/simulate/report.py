@@ -63,4 +63,7 @@ def reconciliation(config: SaleConfig, outcome: SaleOutcome) -> None:
     say(f"  payouts: {payouts.get('payouts')} in the ledger, {payouts.get('matched')} matched to Stripe transfers")
     for mismatch in rec.get("mismatches", []):
         say(f"  MISMATCH {mismatch.get('section')}: {mismatch.get('reason')}")
+    if not outcome.payments_enabled:
+        say("  (no verdict: without Stripe nothing was sold and transfers cannot be listed)")
+        return
     say("  it ties out ✓" if rec.get("ok") else "  it does NOT tie out ✗")
