@@ -103,7 +103,9 @@ def _banner(settings: Settings, host: str, port: int, workers: int) -> None:
 @click.option("--concurrency", default=50, show_default=True, type=click.IntRange(1, 1000),
               help="viewers in the room at the same time")
 @click.option("--seed", default=7, show_default=True, type=int, help="the random seed of the viewers' behaviour")
-def demo(simulate: bool, base_url: str | None, viewers: int, concurrency: int, seed: int) -> None:
+@click.option("--arrive-over", default=30.0, show_default=True, type=click.FloatRange(0, 3600),
+              help="seconds over which the viewers arrive (0: as fast as possible), so a person can watch")
+def demo(simulate: bool, base_url: str | None, viewers: int, concurrency: int, seed: int, arrive_over: float) -> None:
     """Seed demo data (idempotent) and print the demo tokens and pages; --simulate plays a sale."""
     from server.cli.context import run_with_session
     from server.demo.seed import print_summary, seed_demo
@@ -114,7 +116,7 @@ def demo(simulate: bool, base_url: str | None, viewers: int, concurrency: int, s
     if simulate:
         from server.demo.simulate.command import simulate_sale
 
-        simulate_sale(settings, base_url, viewers, concurrency, seed)
+        simulate_sale(settings, base_url, viewers, concurrency, seed, arrive_over)
         return
     summary = run_with_session(settings, lambda s: seed_demo(s, settings.secret_key))
     print_summary(summary, settings.public_base_url)

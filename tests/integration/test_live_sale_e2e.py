@@ -57,8 +57,7 @@ def server(tmp_path, postgres_db_url, redis_url, redis_namespace, stripe, connec
     env = {"DATABASE_URL": postgres_db_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": redis_namespace,
            "STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe.base_url, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
            "STRIPE_CONNECT_API_BASE": connect.base_url, "STRIPE_TEST_PAYMENTS": "1", "ORDER_SWEEP_INTERVAL_S": "0",
-           # every simulated viewer comes from 127.0.0.1: the per-IP bot guard would count them as one crowd
-           "CLICK_BOT_IP_PER_MINUTE": "0", "DB_POOL_SIZE": "4", "LOG_LEVEL": "WARNING"}
+           "DB_POOL_SIZE": "4", "LOG_LEVEL": "WARNING"}
     with run_server(env, workers=2, tmp_dir=tmp_path) as live:
         stripe.register_webhook(f"{live.base_url}/api/v1/payments/stripe/webhook", name=f"e2e-{live.port}")
         subprocess.run([sys.executable, "-m", "server.cli.main", "demo"], cwd=ROOT, check=True, capture_output=True,

@@ -12,10 +12,12 @@ from server.demo.simulate.report import reconciliation
 from server.settings import Settings
 
 
-def simulate_sale(settings: Settings, base_url: str | None, viewers: int, concurrency: int, seed: int) -> None:
+def simulate_sale(settings: Settings, base_url: str | None, viewers: int, concurrency: int, seed: int,
+                  arrive_over_s: float) -> None:
     config = SaleConfig(base_url=(base_url or settings.public_base_url).rstrip("/"),
                         tokens=Tokens.demo(settings.secret_key), viewers=viewers, concurrency=concurrency,
-                        seed=seed, say=click.echo)
+                        seed=seed, arrive_over_s=arrive_over_s, lead_s=5.0 if arrive_over_s else 0.0,
+                        say=click.echo)
     click.echo(f"simulating a live sale on {config.base_url} with {viewers} viewers")
     try:
         outcome = asyncio.run(play_sale(config))

@@ -36,6 +36,8 @@ class SaleConfig:
     direct_share: float = 0.1  # arrive without a partner's link
     refund_share: float = 0.15  # of the paid orders, this share is refunded (half in full, half in part)
     dwell_s: float = 2.0  # how long a viewer stays after acting
+    arrive_over_s: float = 0.0  # spread the arrivals over this long (0: all at once, bounded by concurrency)
+    lead_s: float = 0.0  # a pause after printing where to watch, before the doors open
     seed: int = 7
     progress: bool = True
     say: Callable[[str], None] = field(default=print)

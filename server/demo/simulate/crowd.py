@@ -25,6 +25,7 @@ async def run_crowd(config: SaleConfig, outcome: SaleOutcome, visits: list[Visit
     bar = tqdm(total=len(visits), unit="viewer", desc="viewers", disable=not config.progress)
 
     async def one(plan: Visit) -> None:
+        await asyncio.sleep(plan.number * config.arrive_over_s / max(len(visits), 1))
         async with gate:
             try:
                 await visit(config, outcome, plan, payments)

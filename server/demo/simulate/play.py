@@ -3,6 +3,7 @@ back, reconcile. Every step goes through the public API; `say` narrates."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 import httpx
@@ -35,6 +36,9 @@ async def _play(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClie
     try:
         await stage.share_links(config, partners, outcome)
         report.watch_urls(config, outcome)
+        if config.lead_s:
+            say(f"open those pages now: the doors open in {config.lead_s:.0f} s")
+            await asyncio.sleep(config.lead_s)
         visits = plan_visits(config, list(outcome.links), lineup)
         say(f"the doors open: {len(visits)} viewers through {len(outcome.links)} links "
             f"(at most {config.concurrency} at a time)")
