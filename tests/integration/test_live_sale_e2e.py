@@ -82,6 +82,15 @@ async def test_a_whole_live_sale_ties_out(server, connect):
                       for s in outcome.links.values()}
         funnel = await _settled_funnel(brand, outcome)
         reconciliation = await _get(finance, "/api/v1/finance/reconciliation")
+        pins = await _get(brand, f"/api/v1/sessions/{outcome.session_id}/pins?limit=200")
+        orders = {o["id"]: o for o in (await _get(brand, f"/api/v1/brands/{outcome.brand_id}/orders?limit=200"))["items"]}
+    # the brand's pins are on record, and every order's state and refunds are the server's too
+    assert len(pins["items"]) == outcome.pins >= 1
+    for made in outcome.paid:
+        expected = "paid" if not made.refunded_minor else \
+            "refunded" if made.refunded_minor == made.amount_minor else "partially_refunded"
+        assert (orders[made.order_id]["state"], orders[made.order_id]["refunded_minor"]) == \
+            (expected, made.refunded_minor)
     _assert_attribution(outcome, splits)
     _assert_reversals(outcome, splits)
     _assert_statements_and_payouts(outcome, splits, statements, connect)

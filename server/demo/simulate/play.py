@@ -44,9 +44,9 @@ async def _play(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClie
             f"(at most {config.concurrency} at a time)")
         payments = await run_crowd(config, outcome, visits, brand, lineup)
         outcome.payments_enabled = payments["enabled"]
-    finally:
+        await _after_the_live(config, outcome, brand, finance)
+    finally:  # only now: each order takes the brand's hold when its OrderPaid is accrued, which may lag
         await stage.restore_hold(brand, outcome.brand_id, previous_hold)
-    await _after_the_live(config, outcome, brand, finance)
     outcome.funnel = await call(brand, "GET", f"/api/v1/sessions/{outcome.session_id}/funnel")
     report.funnel(config, outcome)
 

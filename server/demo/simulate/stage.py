@@ -42,7 +42,7 @@ async def set_policy(brand: httpx.AsyncClient, brand_id: str) -> None:
 
 async def shorten_hold(brand: httpx.AsyncClient, brand_id: str) -> int:
     """The fast-forward: the API settles only up to now, so the brand's hold becomes 0 days for
-    this sale (each order freezes its own hold_until when paid). Returns the previous setting."""
+    this sale (each order freezes its hold_until when its OrderPaid is accrued). Returns the previous setting."""
     current = await call(brand, "GET", f"/api/v1/brands/{brand_id}")
     settings = dict(current["settings"])
     previous = int(settings.get("hold_period_days", 0))
