@@ -72,6 +72,10 @@ async def _after_the_live(config: SaleConfig, outcome: SaleOutcome, brand: httpx
     except SaleApiError as exc:
         outcome.errors.append(f"settlement: {exc}")
     report.settlement(config, outcome)
+    if not outcome.settlement.get("payouts"):
+        say("no payouts were made (is the Stripe Connect test server running?): skipping the refund after payout")
+        outcome.reconciliation = await finale.reconcile(finance)
+        return
     clawed = outcome.clawed_back = await finale.clawback(brand, finance, outcome)
     if clawed is not None:
         say(f"one more refund after the payout ({clawed.order_id}): the partner's balance carries it forward")

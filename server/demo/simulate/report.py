@@ -24,7 +24,7 @@ def sales(config: SaleConfig, outcome: SaleOutcome) -> None:
     gmv = sum(o.amount_minor for o in outcome.paid)
     currency = outcome.paid[0].currency if outcome.paid else ""
     config.say(f"sold: {len(outcome.paid)} paid orders, {gmv} {currency} minor units; states {dict(states)}; "
-               f"{outcome.pins} pins; {len(outcome.errors)} viewer errors")
+               f"{outcome.pins} pins; {len(outcome.errors)} errors")
 
 
 def settlement(config: SaleConfig, outcome: SaleOutcome) -> None:
