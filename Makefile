@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install Zhixiang with its dev tools
 
-run: install ## serve on http://127.0.0.1:8000 with demo data (SQLite, in-process fan-out, no services)
+run: install ## serve on http://127.0.0.1:8000 with demo data (SQLite, in-process fan-out, Stripe test servers on loopback)
 	@$(BIN)/zhixiang migrate
 	@$(BIN)/zhixiang demo
 	@$(BIN)/zhixiang serve --stripe-test-servers

@@ -66,7 +66,8 @@ def _with_dev_stripe(settings: Settings, host: str, port: int) -> Settings:
     from server.devstripe.launch import apply, start_dev_stripe
     from server.settings import get_settings
 
-    dev = start_dev_stripe(f"http://{host}:{port}")
+    webhook_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (where localstripe posts)
+    dev = start_dev_stripe(f"http://{webhook_host}:{port}")
     apply(dev)
     for note in dev.notes:
         click.echo(f"  stripe    {note}")
