@@ -69,7 +69,8 @@ async def test_a_whole_live_sale_ties_out(server, connect):
     # given the demo shop on two workers, and a sale of VIEWERS viewers through five sharers' links
     tokens = Tokens.demo(SECRET)
     config = SaleConfig(base_url=server.base_url, tokens=tokens, viewers=VIEWERS, concurrency=VIEWERS,
-                        buy_share=0.4, refund_share=0.25, dwell_s=1.0, seed=11, progress=False, say=_say)
+                        buy_share=0.4, refund_share=0.25, dwell_s=0.5, seed=11, progress=False, say=_say,
+                        hold_room=True)
     # when it plays
     outcome = await asyncio.wait_for(play_sale(config), timeout=120)
     # then every viewer got through and every order was paid
@@ -191,6 +192,9 @@ async def _settled_funnel(brand: httpx.AsyncClient, outcome: SaleOutcome) -> dic
 def _assert_funnel(outcome: SaleOutcome, funnel: dict[str, Any]) -> None:
     rows = {row["code"]: row for row in funnel["links"] if row["code"] in outcome.links}
     assert set(rows) == set(outcome.links)
+    # with everyone in the room (on either worker), each link's live viewers were its arrivals
+    present = {row["code"]: row["viewers"] for row in outcome.funnel_full_room["links"]}
+    assert present == {code: outcome.drove(code).clicks for code in outcome.links}
     for code, row in rows.items():
         driven = outcome.drove(code)
         paid = [o for o in outcome.paid if o.code == code]

@@ -38,6 +38,9 @@ class SaleConfig:
     dwell_s: float = 2.0  # how long a viewer stays after acting
     arrive_over_s: float = 0.0  # spread the arrivals over this long (0: all at once, bounded by concurrency)
     lead_s: float = 0.0  # a pause after printing where to watch, before the doors open
+    # Every viewer stays until all are in and the brand has read the funnel's live viewer counts
+    # (`SaleOutcome.funnel_full_room`); needs concurrency >= viewers. For the end-to-end test.
+    hold_room: bool = False
     seed: int = 7
     progress: bool = True
     say: Callable[[str], None] = field(default=print)

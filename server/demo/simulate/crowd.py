@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from server.demo.simulate.api import call
 from server.demo.simulate.config import SaleConfig
+from server.demo.simulate.full_room import FullRoom
 from server.demo.simulate.outcome import SaleOutcome
 from server.demo.simulate.viewer import Visit, visit
 
@@ -24,18 +25,21 @@ async def run_crowd(config: SaleConfig, outcome: SaleOutcome, visits: list[Visit
     gate = asyncio.Semaphore(config.concurrency)
     bar = tqdm(total=len(visits), unit="viewer", desc="viewers", disable=not config.progress)
 
+    room = FullRoom(visits) if config.hold_room else None
+
     async def one(plan: Visit) -> None:
         await asyncio.sleep(plan.number * config.arrive_over_s / max(len(visits), 1))
         async with gate:
             try:
-                await visit(config, outcome, plan, payments)
+                await visit(config, outcome, plan, payments, room.wait_in_room if room else None)
             except Exception as exc:  # one viewer's failure is reported, the sale goes on
                 outcome.errors.append(f"viewer {plan.number}: {type(exc).__name__}: {exc}"[:300])
             bar.update()
 
     pinning = asyncio.create_task(_pin_loop(brand, outcome, lineup))
     try:
-        await asyncio.gather(*(one(plan) for plan in visits))
+        counting = [room.count(brand, outcome)] if room else []
+        await asyncio.gather(*(one(plan) for plan in visits), *counting)
     finally:
         pinning.cancel()
         with contextlib.suppress(asyncio.CancelledError):

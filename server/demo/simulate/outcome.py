@@ -47,6 +47,7 @@ class SaleOutcome:
     settlement: dict[str, Any] = field(default_factory=dict)
     reconciliation: dict[str, Any] = field(default_factory=dict)
     funnel: dict[str, Any] = field(default_factory=dict)  # the brand's partner funnel at the end
+    funnel_full_room: dict[str, Any] = field(default_factory=dict)  # read while every viewer was in (hold_room)
 
     def drove(self, code: str | None) -> LinkDriven:
         return self.driven.setdefault(code or "", LinkDriven())

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,8 @@ def plan_visits(config: SaleConfig, codes: list[str], lineup: list[dict[str, Any
     return visits
 
 
-async def visit(config: SaleConfig, outcome: SaleOutcome, plan: Visit, payments: dict[str, bool]) -> None:
+async def visit(config: SaleConfig, outcome: SaleOutcome, plan: Visit, payments: dict[str, bool],
+                in_room: Callable[[], Awaitable[None]] | None = None) -> None:
     # Each viewer is its own phone: its own address in X-Forwarded-For (uvicorn trusts it from
     # loopback), so the server's per-IP click guard sees a crowd, not one machine.
     phone = {"User-Agent": BROWSER_AGENT, "X-Forwarded-For": f"10.77.{plan.number // 250}.{plan.number % 250 + 1}"}
@@ -61,6 +63,8 @@ async def visit(config: SaleConfig, outcome: SaleOutcome, plan: Visit, payments:
                 if plan.buys is not None and payments["enabled"]:
                     await _buy(http, outcome, plan, payments)
                 await asyncio.sleep(config.dwell_s)
+                if in_room is not None:  # stay until the brand has counted the room
+                    await in_room()
             finally:
                 drain.cancel()
 
