@@ -36,29 +36,31 @@ async def run_crowd(config: SaleConfig, outcome: SaleOutcome, visits: list[Visit
                 outcome.errors.append(f"viewer {plan.number}: {type(exc).__name__}: {exc}"[:300])
             bar.update()
 
-    pinning = asyncio.create_task(_pin_loop(brand, outcome, lineup))
+    done = asyncio.Event()
+    pinning = asyncio.create_task(_pin_loop(brand, outcome, lineup, done))
     try:
         counting = [room.count(brand, outcome)] if room else []
         await asyncio.gather(*(one(plan) for plan in visits), *counting)
     finally:
-        pinning.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pinning
+        done.set()  # not cancel: a pin in flight must finish, or the tally would miss one the server made
+        await pinning
         bar.close()
     return payments
 
 
-async def _pin_loop(brand: httpx.AsyncClient, outcome: SaleOutcome, lineup: list[dict[str, Any]]) -> None:
-    """The host explains one SKU after another, as a brand does on a live."""
+async def _pin_loop(brand: httpx.AsyncClient, outcome: SaleOutcome, lineup: list[dict[str, Any]],
+                    done: asyncio.Event) -> None:
+    """The host explains one SKU after another, as a brand does on a live, until the crowd has left."""
     n = 0
-    while True:
+    while not done.is_set():
         sku_id = lineup[n % len(lineup)]["sku_id"]
         try:
             await _pin(brand, outcome, sku_id)
         except Exception as exc:
             outcome.errors.append(f"pin: {type(exc).__name__}: {exc}"[:300])
         n += 1
-        await asyncio.sleep(PIN_EVERY_S)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), PIN_EVERY_S)
 
 
 async def _pin(brand: httpx.AsyncClient, outcome: SaleOutcome, sku_id: str) -> None:
