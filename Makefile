@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install Zhixiang with its dev tools
 
-run: install ## serve on http://127.0.0.1:8000 with demo data (SQLite, in-process fan-out, no services)
+run: install ## serve on http://127.0.0.1:8000 with demo data (SQLite, in-process fan-out, Stripe test servers on loopback)
 	@$(BIN)/zhixiang migrate
 	@$(BIN)/zhixiang demo
-	@$(BIN)/zhixiang serve
+	@$(BIN)/zhixiang serve --stripe-test-servers
 
 test: install ## run the whole suite (SQLite and PostgreSQL, Redis, Stripe test server, Chromium)
 	@$(BIN)/python -m tests.preflight

@@ -1,0 +1,57 @@
+"""What the simulated sale did (the driven truth) and what the server reported back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class LinkShare:
+    partner_name: str
+    partner_id: str
+    parent_id: str | None
+    link_id: str
+    code: str
+
+
+@dataclass
+class OrderMade:
+    order_id: str
+    code: str | None  # the link the buyer came through (None: direct)
+    amount_minor: int
+    currency: str
+    state: str = "pending"
+    refunded_minor: int = 0
+
+
+@dataclass
+class LinkDriven:
+    clicks: int = 0
+    likes: int = 0
+    cart_adds: int = 0
+    comments: int = 0
+
+
+@dataclass
+class SaleOutcome:
+    session_id: str = ""
+    brand_id: str = ""
+    payments_enabled: bool = True
+    links: dict[str, LinkShare] = field(default_factory=dict)  # code → share
+    driven: dict[str, LinkDriven] = field(default_factory=dict)  # code ("" = direct) → what viewers did
+    orders: list[OrderMade] = field(default_factory=list)
+    pins: int = 0
+    clawed_back: OrderMade | None = None  # refunded after the payout
+    errors: list[str] = field(default_factory=list)
+    settlement: dict[str, Any] = field(default_factory=dict)
+    reconciliation: dict[str, Any] = field(default_factory=dict)
+    funnel: dict[str, Any] = field(default_factory=dict)  # the brand's partner funnel at the end
+    funnel_full_room: dict[str, Any] = field(default_factory=dict)  # read while every viewer was in (hold_room)
+
+    def drove(self, code: str | None) -> LinkDriven:
+        return self.driven.setdefault(code or "", LinkDriven())
+
+    @property
+    def paid(self) -> list[OrderMade]:
+        return [o for o in self.orders if o.state in ("paid", "refunded", "partially_refunded")]

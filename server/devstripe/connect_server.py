@@ -1,0 +1,312 @@
+"""A Stripe-shaped Connect test server (loopback, aiohttp, in a background thread): accounts,
+account links, transfers and transfer reversals, with Stripe's idempotency-key behaviour and error
+shapes. Objects are shaped like Stripe's published fixtures (`../shared/stripe/fixtures3.json`,
+read at runtime). The real `stripe` SDK talks to it over HTTP.
+
+Test controls: `refuse_destination(acct, code, message)` makes transfers to an account fail with a
+Stripe 400; `die_after_transfers(n)` lets n more transfers be created, loses the response of the
+n-th and then drops every connection (the server "died" after Stripe did the work) until
+`revive()`. State (transfers, idempotency keys) survives a death, as Stripe's would."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import os
+import secrets
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# `../shared/stripe/fixtures3.json` from the clone; in a sibling worktree the shared folder sits one level higher.
+CANDIDATES = [ROOT.parent / "shared/stripe/fixtures3.json", ROOT.parent.parent / "shared/stripe/fixtures3.json"]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def fixtures_path() -> Path | None:
+    if os.environ.get("ZX_STRIPE_FIXTURES"):
+        return Path(os.environ["ZX_STRIPE_FIXTURES"])
+    return next((p for p in CANDIDATES if p.exists()), None)
+
+
+def load_fixtures(path: Path | None = None) -> dict[str, Any]:
+    path = path or fixtures_path()
+    if path is None or not path.exists():
+        raise FileNotFoundError("Stripe fixtures3.json not found "
+                                "(../shared/stripe/fixtures3.json or ZX_STRIPE_FIXTURES)")
+    return json.loads(path.read_text())["resources"]  # type: ignore[no-any-return]
+
+
+def stripe_error(status: int, type_: str, message: str, code: str | None = None,
+                 param: str | None = None) -> web.Response:
+    body = {"error": {"type": type_, "message": message, "code": code, "param": param,
+                      "doc_url": f"https://stripe.com/docs/error-codes/{code}" if code else None,
+                      "request_log_url": None}}
+    return web.json_response({"error": {k: v for k, v in body["error"].items() if v is not None}}, status=status,
+                             headers={"Request-Id": _id("req")})
+
+
+def _id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(12)}"
+
+
+@dataclass
+class ConnectState:
+    fixtures: dict[str, Any]
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    transfers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    idempotency: dict[str, tuple[str, int, dict[str, Any]]] = field(default_factory=dict)
+    refused: dict[str, tuple[str, str]] = field(default_factory=dict)
+    transfers_until_death: int | None = None
+    dead: bool = False
+    transfer_requests: int = 0
+    on_transfer: Callable[[int], None] | None = None  # called with the count after each transfer is created
+
+
+class ConnectServer:
+    def __init__(self, fixtures: dict[str, Any]) -> None:
+        self.state = ConnectState(fixtures)
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+
+    # ---- test controls -------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def refuse_destination(self, account_id: str, code: str = "account_invalid",
+                           message: str = "The destination account cannot receive transfers.") -> None:
+        self.state.refused[account_id] = (code, message)
+
+    def die_after_transfers(self, n: int) -> None:
+        self.state.transfers_until_death = n
+
+    def revive(self) -> None:
+        self.state.dead, self.state.transfers_until_death = False, None
+
+    def add_account(self, **fields: Any) -> str:
+        account = self._new_account(fields)
+        return str(account["id"])
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        ready = threading.Event()
+        threading.Thread(target=self._serve, args=(ready,), daemon=True, name="stripe-connect").start()
+        if not ready.wait(10):
+            raise RuntimeError("Stripe Connect test server did not start")
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    def _serve(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._runner = web.AppRunner(self.app(), access_log=None)
+        self._loop.run_until_complete(self._runner.setup())
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port or 0)
+        self._loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        ready.set()
+        self._loop.run_forever()
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._dead_middleware, self._auth_middleware])
+        app.router.add_post("/v1/accounts", self._idempotent(self.create_account))
+        app.router.add_get("/v1/accounts/{id}", self.get_account)
+        app.router.add_post("/v1/account_links", self._idempotent(self.create_account_link))
+        app.router.add_post("/v1/transfers", self._idempotent(self.create_transfer))
+        app.router.add_get("/v1/transfers", self.list_transfers)
+        app.router.add_get("/v1/transfers/{id}", self.get_transfer)
+        app.router.add_post("/v1/transfers/{id}/reversals", self._idempotent(self.create_reversal))
+        app.router.add_get("/v1/transfers/{id}/reversals", self.list_reversals)
+        return app
+
+    # ---- middleware ------------------------------------------------------------------------
+    @web.middleware
+    async def _dead_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if self.state.dead:
+            return _drop(request)
+        response = await handler(request)
+        if self.state.dead:  # the work was done, the answer never leaves
+            return _drop(request)
+        return response
+
+    @web.middleware
+    async def _auth_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        if scheme != "Bearer" or not key.startswith("sk_"):
+            return stripe_error(401, "invalid_request_error", "Invalid API Key provided.")
+        return await handler(request)
+
+    def _idempotent(self, handler: Handler) -> Handler:
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            key = request.headers.get("Idempotency-Key")
+            body = sorted((await request.post()).items())
+            signature = f"{request.method} {request.path} {body}"
+            if key and key in self.state.idempotency:
+                seen, status, payload = self.state.idempotency[key]
+                if seen != signature:
+                    return stripe_error(400, "idempotency_error",
+                                        "Keys for idempotent requests can only be used with the same parameters "
+                                        f"they were first used with. Try using a key other than '{key}' if you "
+                                        "meant to execute a different request.")
+                return web.json_response(payload, status=status, headers={"Idempotent-Replayed": "true"})
+            response = await handler(request)
+            if key and isinstance(response, web.Response) and response.status < 500:
+                self.state.idempotency[key] = (signature, response.status, json.loads(response.body))  # type: ignore[arg-type]
+            return response
+        return wrapped
+
+    # ---- resources -------------------------------------------------------------------------
+    def _new_account(self, fields: dict[str, Any]) -> dict[str, Any]:
+        account = copy.deepcopy(self.state.fixtures["account"])
+        account_id = _id("acct")
+        account.update(id=account_id, created=int(time.time()), type=fields.get("type", "express"),
+                       country=fields.get("country", "US"), email=fields.get("email"),
+                       metadata=fields.get("metadata", {}))
+        account["external_accounts"]["url"] = f"/v1/accounts/{account_id}/external_accounts"
+        self.state.accounts[account_id] = account
+        return account
+
+    async def create_account(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        metadata = {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")}
+        account = self._new_account({"type": form.get("type", "express"), "country": form.get("country", "US"),
+                                     "email": form.get("email"), "metadata": metadata})
+        return web.json_response(account)
+
+    async def get_account(self, request: web.Request) -> web.Response:
+        account = self.state.accounts.get(request.match_info["id"])
+        if account is None:
+            return _missing("account", request.match_info["id"])
+        return web.json_response(account)
+
+    async def create_account_link(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        account_id = str(form.get("account", ""))
+        if account_id not in self.state.accounts:
+            return _missing("account", account_id, param="account")
+        link = copy.deepcopy(self.state.fixtures["account_link"])
+        now = int(time.time())
+        link.update(created=now, expires_at=now + 300,
+                    url=f"{self.base_url}/setup/s/{account_id}/{secrets.token_hex(6)}")
+        return web.json_response(link)
+
+    async def create_transfer(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        if self.state.dead:  # died while this request was being read
+            return _drop(request)
+        self.state.transfer_requests += 1
+        problem = self._transfer_problem(form)
+        if problem is not None:
+            return problem
+        transfer = copy.deepcopy(self.state.fixtures["transfer"])
+        transfer_id = _id("tr")
+        transfer.update(id=transfer_id, amount=int(str(form["amount"])), currency=str(form["currency"]),
+                        destination=str(form["destination"]), created=int(time.time()),
+                        transfer_group=form.get("transfer_group"), description=form.get("description"),
+                        balance_transaction=_id("txn"), destination_payment=_id("py"),
+                        metadata={k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")})
+        transfer["reversals"] = {"object": "list", "data": [], "has_more": False,
+                                 "url": f"/v1/transfers/{transfer_id}/reversals"}
+        self.state.transfers[transfer_id] = transfer
+        if self.state.on_transfer is not None:
+            self.state.on_transfer(len(self.state.transfers))
+        self._count_towards_death()
+        return web.json_response(transfer)
+
+    def _transfer_problem(self, form: Any) -> web.Response | None:
+        amount = str(form.get("amount", ""))
+        if not amount.isdigit() or int(amount) <= 0:
+            return stripe_error(400, "invalid_request_error", "Invalid positive integer", "parameter_invalid_integer",
+                                "amount")
+        if not str(form.get("currency", "")).islower() or len(str(form.get("currency", ""))) != 3:
+            return stripe_error(400, "invalid_request_error", "Invalid currency", "parameter_invalid_string",
+                                "currency")
+        destination = str(form.get("destination", ""))
+        if destination not in self.state.accounts:
+            return stripe_error(400, "invalid_request_error", f"No such destination: '{destination}'",
+                                "resource_missing", "destination")
+        if destination in self.state.refused:
+            code, message = self.state.refused[destination]
+            return stripe_error(400, "invalid_request_error", message, code, "destination")
+        return None
+
+    def _count_towards_death(self) -> None:
+        if self.state.transfers_until_death is not None:
+            self.state.transfers_until_death -= 1
+            if self.state.transfers_until_death <= 0:
+                self.state.dead = True
+
+    async def list_transfers(self, request: web.Request) -> web.Response:
+        q = request.query
+        items = sorted(self.state.transfers.values(), key=lambda t: (t["created"], t["id"]), reverse=True)
+        bounds = {op: int(q[f"created[{op}]"]) for op in ("gte", "gt", "lte", "lt") if f"created[{op}]" in q}
+        checks = {"gte": lambda c, b: c >= b, "gt": lambda c, b: c > b, "lte": lambda c, b: c <= b,
+                  "lt": lambda c, b: c < b}
+        items = [t for t in items if all(checks[op](t["created"], b) for op, b in bounds.items())]
+        if "starting_after" in q:
+            ids = [t["id"] for t in items]
+            items = items[ids.index(q["starting_after"]) + 1:] if q["starting_after"] in ids else []
+        limit = min(int(q.get("limit", "10")), 100)
+        return web.json_response({"object": "list", "data": items[:limit], "has_more": len(items) > limit,
+                                  "url": "/v1/transfers"})
+
+    async def get_transfer(self, request: web.Request) -> web.Response:
+        transfer = self.state.transfers.get(request.match_info["id"])
+        return web.json_response(transfer) if transfer else _missing("transfer", request.match_info["id"])
+
+    async def create_reversal(self, request: web.Request) -> web.Response:
+        transfer = self.state.transfers.get(request.match_info["id"])
+        if transfer is None:
+            return _missing("transfer", request.match_info["id"])
+        form = await request.post()
+        remaining = transfer["amount"] - transfer["amount_reversed"]
+        amount = int(str(form.get("amount", remaining)))
+        if amount <= 0 or amount > remaining:
+            return stripe_error(400, "invalid_request_error", "Amount exceeds the transfer's unreversed amount.",
+                                "parameter_invalid_integer", "amount")
+        reversal = copy.deepcopy(self.state.fixtures["transfer_reversal"])
+        reversal.update(id=_id("trr"), amount=amount, currency=transfer["currency"], created=int(time.time()),
+                        transfer=transfer["id"], balance_transaction=_id("txn"))
+        transfer["amount_reversed"] += amount
+        transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
+        transfer["reversals"]["data"].insert(0, reversal)
+        return web.json_response(reversal)
+
+    async def list_reversals(self, request: web.Request) -> web.Response:
+        transfer = self.state.transfers.get(request.match_info["id"])
+        if transfer is None:
+            return _missing("transfer", request.match_info["id"])
+        return web.json_response(transfer["reversals"])
+
+
+def _missing(kind: str, ident: str, param: str = "id") -> web.Response:
+    return stripe_error(404, "invalid_request_error", f"No such {kind}: '{ident}'", "resource_missing", param)
+
+
+def _drop(request: web.Request) -> web.Response:
+    """Close the connection without an answer (the client sees a network error)."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=503)
+
+
+@contextmanager
+def running_connect_server() -> Iterator[ConnectServer]:
+    server = ConnectServer(load_fixtures())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

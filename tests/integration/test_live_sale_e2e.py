@@ -1,0 +1,208 @@
+"""A whole live sale, end to end, against the real app as TWO worker processes on PostgreSQL and
+Redis, paying through localstripe and settling through the Stripe Connect test server.
+
+The sale is `zhixiang demo --simulate`'s (server.demo.simulate), smaller: the demo seed, a fresh
+live session, five sharers (three partners, one with two store guides), viewers arriving through
+their links, liking, commenting, carting and paying, the brand pinning and refunding, the hold
+cut to zero days, settlement, one refund after the payout. Then everything the server reports is
+checked against what was driven: attribution, commission accrued / reversed / paid, the
+reconciliation, the partner funnels."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from server.demo.simulate import SaleConfig, SaleOutcome, Tokens, play_sale
+from tests import services
+from tests.live_server import ROOT, LiveServer, run_server
+from tests.stripe_connect_server import ConnectServer, load_fixtures
+from tests.stripe_server import API_KEY, WEBHOOK_SECRET, StripeTestServer, run_localstripe
+
+pytestmark = pytest.mark.integration
+SECRET = "test-secret-key-0123456789abcdef"  # what tests.live_server.run_server gives the server
+VIEWERS = 30
+
+
+@pytest.fixture
+def connect() -> Iterator[ConnectServer]:
+    try:
+        server = ConnectServer(load_fixtures())
+    except FileNotFoundError as exc:
+        if services.services_required():
+            pytest.fail(str(exc), pytrace=False)
+        pytest.skip(str(exc))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe(tmp_path) -> Iterator[StripeTestServer]:
+    with run_localstripe(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def server(tmp_path, postgres_db_url, redis_url, redis_namespace, stripe, connect) -> Iterator[LiveServer]:
+    env = {"DATABASE_URL": postgres_db_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": redis_namespace,
+           "STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe.base_url, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+           "STRIPE_CONNECT_API_BASE": connect.base_url, "STRIPE_TEST_PAYMENTS": "1", "ORDER_SWEEP_INTERVAL_S": "0",
+           "DB_POOL_SIZE": "4", "LOG_LEVEL": "WARNING"}
+    with run_server(env, workers=2, tmp_dir=tmp_path) as live:
+        stripe.register_webhook(f"{live.base_url}/api/v1/payments/stripe/webhook", name=f"e2e-{live.port}")
+        subprocess.run([sys.executable, "-m", "server.cli.main", "demo"], cwd=ROOT, check=True, capture_output=True,
+                       env={**os.environ, "SECRET_KEY": SECRET, **env})
+        yield live
+
+
+async def test_a_whole_live_sale_ties_out(server, connect):
+    # given the demo shop on two workers, and a sale of VIEWERS viewers through five sharers' links
+    tokens = Tokens.demo(SECRET)
+    config = SaleConfig(base_url=server.base_url, tokens=tokens, viewers=VIEWERS, concurrency=VIEWERS,
+                        buy_share=0.4, refund_share=0.25, dwell_s=0.5, seed=11, progress=False, say=_say,
+                        hold_room=True)
+    # when it plays
+    outcome = await asyncio.wait_for(play_sale(config), timeout=120)
+    # then every viewer got through and every order was paid
+    assert outcome.errors == [], server.log()[-3000:]
+    assert outcome.payments_enabled and len(outcome.orders) >= 6
+    assert [o.order_id for o in outcome.orders if o not in outcome.paid] == []
+    async with _staff(server, tokens.finance) as finance, _staff(server, tokens.brand) as brand:
+        splits = {o.order_id: await _get(finance, f"/api/v1/orders/{o.order_id}/commission") for o in outcome.paid}
+        statements = {s.partner_id: await _get(finance, f"/api/v1/partners/{s.partner_id}/statement")
+                      for s in outcome.links.values()}
+        funnel = await _settled_funnel(brand, outcome)
+        reconciliation = await _get(finance, "/api/v1/finance/reconciliation")
+        pins = await _get(brand, f"/api/v1/sessions/{outcome.session_id}/pins?limit=200")
+        orders = {o["id"]: o for o in (await _get(brand, f"/api/v1/brands/{outcome.brand_id}/orders?limit=200"))["items"]}
+    # the brand's pins are on record, and every order's state and refunds are the server's too
+    assert len(pins["items"]) == outcome.pins >= 1
+    for made in outcome.paid:
+        expected = "paid" if not made.refunded_minor else \
+            "refunded" if made.refunded_minor == made.amount_minor else "partially_refunded"
+        assert (orders[made.order_id]["state"], orders[made.order_id]["refunded_minor"]) == \
+            (expected, made.refunded_minor)
+    _assert_attribution(outcome, splits)
+    _assert_reversals(outcome, splits)
+    _assert_statements_and_payouts(outcome, splits, statements, connect)
+    assert reconciliation["ok"] and reconciliation["mismatches"] == [], reconciliation
+    _assert_funnel(outcome, funnel)
+
+
+def _staff(server: LiveServer, token: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+async def _get(client: httpx.AsyncClient, path: str) -> Any:
+    response = await client.get(path)
+    assert response.status_code == 200, (path, response.text)
+    return response.json()
+
+
+def _assert_attribution(outcome: SaleOutcome, splits: dict[str, dict[str, Any]]) -> None:
+    """Last click wins; a store guide's order also names its partner as the parent; direct buys earn nobody."""
+    for order in outcome.paid:
+        share = outcome.links.get(order.code or "")
+        split = splits[order.order_id]
+        expected = (share.partner_id, share.parent_id) if share else (None, None)
+        assert (split["partner_id"], split["parent_partner_id"]) == expected, order
+        assert split["partner_minor"] + split["parent_minor"] + split["platform_fee_minor"] + \
+            split["brand_net_minor"] == order.amount_minor
+        assert (split["partner_minor"] > 0) == (share is not None)
+        assert (split["parent_minor"] > 0) == (share is not None and share.parent_id is not None)
+
+
+def _assert_reversals(outcome: SaleOutcome, splits: dict[str, dict[str, Any]]) -> None:
+    """A full refund reverses the whole commission; a partial one its share (to the unit)."""
+    refunded = [o for o in outcome.paid if o.refunded_minor]
+    assert len(refunded) >= 2
+    for order in refunded:
+        split = splits[order.order_id]
+        assert split["refunded_minor"] == order.refunded_minor
+        for part in ("partner", "parent"):
+            earned, reversed_ = split[f"{part}_minor"], split[f"{part}_reversed_minor"]
+            assert abs(reversed_ * order.amount_minor - earned * order.refunded_minor) <= order.amount_minor, order
+    for order in outcome.paid:
+        if not order.refunded_minor:
+            assert splits[order.order_id]["partner_reversed_minor"] == 0
+
+
+def _earned(outcome: SaleOutcome, splits: dict[str, dict[str, Any]], key: str) -> dict[str, int]:
+    """Per partner: the sum of `{part}{key}` over the orders where it is the partner or the parent."""
+    totals: dict[str, int] = defaultdict(int)
+    for order in outcome.paid:
+        split = splits[order.order_id]
+        for part, who in (("partner", split["partner_id"]), ("parent", split["parent_partner_id"])):
+            if who:
+                totals[who] += split[f"{part}{key}"]
+    return totals
+
+
+def _assert_statements_and_payouts(outcome: SaleOutcome, splits: dict[str, dict[str, Any]],
+                                   statements: dict[str, dict[str, Any]], connect: ConnectServer) -> None:
+    accrued, reversed_ = _earned(outcome, splits, "_minor"), _earned(outcome, splits, "_reversed_minor")
+    payouts = {p["partner_id"]: p for p in outcome.settlement["payouts"]}
+    clawed = _clawback_reversal(outcome, splits)
+    for partner_id, statement in statements.items():
+        [row] = statement["currencies"]
+        assert row["accrued_minor"] == accrued[partner_id]
+        assert row["reversed_minor"] == reversed_[partner_id]
+        # the settlement paid everything earned less what was reversed before it ran
+        expected_paid = accrued[partner_id] - reversed_[partner_id] + clawed.get(partner_id, 0)
+        assert payouts.get(partner_id, {}).get("amount_minor", 0) == expected_paid == row["paid_out_minor"]
+        assert row["closing_owed_minor"] == -clawed.get(partner_id, 0)
+        if expected_paid:
+            transfer = connect.state.transfers[payouts[partner_id]["transfer_id"]]
+            assert (transfer["amount"], transfer["currency"]) == (expected_paid, row["currency"].lower())
+    assert len(connect.state.transfers) == len(payouts) >= 3
+
+
+def _clawback_reversal(outcome: SaleOutcome, splits: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """The last refunded order was refunded after the payout: what it reversed is owed back."""
+    order = outcome.clawed_back
+    assert order is not None and order.code is not None
+    split = splits[order.order_id]
+    owed = {split["partner_id"]: split["partner_reversed_minor"]}
+    if split["parent_partner_id"]:
+        owed[split["parent_partner_id"]] = split["parent_reversed_minor"]
+    return owed
+
+
+async def _settled_funnel(brand: httpx.AsyncClient, outcome: SaleOutcome) -> dict[str, Any]:
+    """Clicks are buffered (flushed every half second): read until they are all in."""
+    want = sum(d.clicks for d in outcome.driven.values())
+    for _ in range(40):
+        funnel = await _get(brand, f"/api/v1/sessions/{outcome.session_id}/funnel")
+        if sum(row["clicks"] for row in funnel["links"]) >= want:
+            return dict(funnel)
+        await asyncio.sleep(0.25)
+    return dict(funnel)
+
+
+def _assert_funnel(outcome: SaleOutcome, funnel: dict[str, Any]) -> None:
+    rows = {row["code"]: row for row in funnel["links"] if row["code"] in outcome.links}
+    assert set(rows) == set(outcome.links)
+    # with everyone in the room (on either worker), each link's live viewers were its arrivals
+    present = {row["code"]: row["viewers"] for row in outcome.funnel_full_room["links"]}
+    assert present == {code: outcome.drove(code).clicks for code in outcome.links}
+    for code, row in rows.items():
+        driven = outcome.drove(code)
+        paid = [o for o in outcome.paid if o.code == code]
+        got = (row["clicks"], row["likes"], row["cart_adds"], row["orders"], row["gmv_minor"])
+        assert got == (driven.clicks, driven.likes, driven.cart_adds, len(paid), sum(o.amount_minor for o in paid)), \
+            (outcome.links[code].partner_name, row)
+
+
+def _say(line: str) -> None:
+    """The simulation's narration, timestamped (shown with `pytest -s`)."""
+    print(f"{time.strftime('%H:%M:%S')} {line}")
