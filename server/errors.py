@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import stripe
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -69,6 +70,16 @@ def busy_handler(request: Request[Any, Any, Any], exc: PoolTimeout) -> Response[
                     headers={"Retry-After": "1"})
 
 
+def stripe_handler(request: Request[Any, Any, Any], exc: stripe.StripeError) -> Response[Any]:
+    # A Stripe failure that a service did not translate itself: the provider, not the caller, failed.
+    log.warning("stripe error", path=request.url.path, error=type(exc).__name__, message=str(exc)[:200])
+    unreachable = isinstance(exc, stripe.APIConnectionError)
+    status = 503 if unreachable else 502
+    detail = ("the payment provider could not be reached; retry shortly" if unreachable
+              else f"the payment provider refused the request: {exc.user_message or type(exc).__name__}")
+    return _problem(request, status, "Payment provider error", detail, "payment-provider-error")
+
+
 def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", path=request.url.path)
     return _problem(request, 500, "Internal error", "something went wrong on our side; it has been logged "
@@ -80,6 +91,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_handler,
     HTTPException: http_handler,
     IntegrityError: integrity_handler,
+    stripe.StripeError: stripe_handler,
     PoolTimeout: busy_handler,
     Exception: internal_handler,
 }

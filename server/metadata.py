@@ -7,8 +7,8 @@ from sqlmodel import SQLModel
 import broadcast.models  # noqa: F401 - registers its tables
 import commission.models  # noqa: F401
 import distribution.models  # noqa: F401
-import server.auth.models  # noqa: F401
-import server.kernel.outbox  # noqa: F401
+import server.auth.models
+import server.kernel.outbox
 import server.payments.models  # noqa: F401
 
 metadata = SQLModel.metadata

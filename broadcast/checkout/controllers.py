@@ -29,7 +29,7 @@ from broadcast.checkout.schemas import (
 from broadcast.checkout.visitor import attribution_token, respond, visitor_id
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
-from server.kernel.routing import roles
+from server.kernel.routing import PUBLIC, roles
 
 A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
 AnyRequest = Request[Any, Any, Any]
@@ -45,24 +45,24 @@ class CartController(Controller):
     path = "/api/v1/sessions/{session_id:str}/cart"
     tags = ["cart and checkout (viewers)"]
 
-    @get("/", summary="The viewer's cart in this session (visitor cookie)")
+    @get("/", opt=PUBLIC, summary="The viewer's cart in this session (visitor cookie)")
     async def view(self, db: AsyncSession, request: AnyRequest, session_id: str) -> Response[CartPublic]:
         vid, new = visitor_id(request)
         return respond(await CartService(db).view(session_id, vid), vid, new)
 
-    @post("/items", status_code=200, summary="Add units of a line-up SKU (price and currency sent are ignored)")
+    @post("/items", opt=PUBLIC, status_code=200, summary="Add units of a line-up SKU (client prices ignored)")
     async def add(self, db: AsyncSession, request: AnyRequest, session_id: str, data: CartItemSet,
                   ref: str | None = Parameter(default=None, max_length=64)) -> Response[CartPublic]:
         vid, new = visitor_id(request)
         return respond(await CartService(db).add(session_id, vid, data, ref), vid, new)
 
-    @put("/items", summary="Set a line's quantity")
+    @put("/items", opt=PUBLIC, summary="Set a line's quantity")
     async def set_quantity(self, db: AsyncSession, request: AnyRequest, session_id: str,
                            data: CartItemSet) -> Response[CartPublic]:
         vid, new = visitor_id(request)
         return respond(await CartService(db).put(session_id, vid, data), vid, new)
 
-    @delete("/items/{sku_id:str}", status_code=200, summary="Remove a line")
+    @delete("/items/{sku_id:str}", opt=PUBLIC, status_code=200, summary="Remove a line")
     async def remove(self, db: AsyncSession, request: AnyRequest, session_id: str,
                      sku_id: str) -> Response[CartPublic]:
         vid, new = visitor_id(request)
@@ -74,7 +74,7 @@ class CheckoutController(Controller):
     tags = ["cart and checkout (viewers)"]
     dependencies = {"gateway": Provide(provide_gateway, sync_to_thread=False)}
 
-    @post("/sessions/{session_id:str}/checkout", summary="Order the cart; holds stock; returns the client secret")
+    @post("/sessions/{session_id:str}/checkout", opt=PUBLIC, summary="Order the cart; holds stock")
     async def checkout(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None,
                        session_id: str, data: CheckoutRequest,
                        idempotency_key: str = IdempotencyKey) -> Response[CheckoutPublic]:
@@ -87,12 +87,12 @@ class CheckoutController(Controller):
                               test_payments=bool(gateway and gateway.test_payments))
         return respond(body, vid, new, status_code=201)
 
-    @get("/checkout/orders/{order_id:str}", summary="The viewer's own order (expires a lapsed hold on read)")
+    @get("/checkout/orders/{order_id:str}", opt=PUBLIC, summary="The viewer's own order")
     async def buyer_order(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None,
                           order_id: str) -> OrderPublic:
         return await OrderService(db, gateway).for_buyer(order_id, visitor_id(request)[0])
 
-    @post("/checkout/orders/{order_id:str}/test-payment", status_code=202,
+    @post("/checkout/orders/{order_id:str}/test-payment", opt=PUBLIC, status_code=202,
           summary="TEST MODE ONLY: confirm the PaymentIntent with a test card (no Stripe.js on a test server)")
     async def test_payment(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None,
                            order_id: str) -> dict[str, str]:

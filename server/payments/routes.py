@@ -7,11 +7,12 @@ from typing import Any
 from litestar import Request, post
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.kernel.routing import PUBLIC
 from server.payments.handlers import Context
 from server.payments.webhook import process, verified_event
 
 
-@post("/api/v1/payments/stripe/webhook", status_code=200, tags=["payments"],
+@post("/api/v1/payments/stripe/webhook", opt=PUBLIC, status_code=200, tags=["payments"],
       summary="Stripe webhook (signature checked with STRIPE_WEBHOOK_SECRET)")
 async def stripe_webhook(request: Request[Any, Any, Any], db: AsyncSession) -> dict[str, Any]:
     state = request.app.state

@@ -183,9 +183,24 @@
     setTimeout(function () { heart.remove(); }, 1200);
   }
 
-  // Checkout will put its real cart call here; for now the socket counts a cart intent.
+  // The real cart (HTTP) — its CartItemAdded event is what the room and the funnels count, so the
+  // page sends no socket cart signal of its own (that would count the same add twice).
   function addToCart(skuId) {
-    if (send({ type: "cart", sku_id: skuId })) notice("Added to cart");
+    var url = "/api/v1/sessions/" + encodeURIComponent(sessionId) + "/cart/items" +
+      (ref ? "?ref=" + encodeURIComponent(ref) : "");
+    fetch(url, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" },
+                 body: JSON.stringify({ sku_id: skuId, quantity: 1 }) })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (res.ok) { notice("Added to cart — checkout when ready"); showCheckout(); }
+        else { notice(res.body.detail || "Could not add to cart"); }
+      })
+      .catch(function () { notice("Network trouble — try again"); });
+  }
+
+  function showCheckout() {
+    var link = $("checkout-link");
+    if (link) { link.hidden = false; }
   }
 
   $("like-btn").addEventListener("click", function () {
