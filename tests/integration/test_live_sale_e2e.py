@@ -199,7 +199,8 @@ def _assert_funnel(outcome: SaleOutcome, funnel: dict[str, Any]) -> None:
         driven = outcome.drove(code)
         paid = [o for o in outcome.paid if o.code == code]
         got = (row["clicks"], row["likes"], row["cart_adds"], row["orders"], row["gmv_minor"])
-        assert got == (driven.clicks, driven.likes, driven.cart_adds, len(paid), sum(o.amount_minor for o in paid)), \
+        net_gmv = sum(o.amount_minor - o.refunded_minor for o in paid)  # the funnel's GMV is net of refunds
+        assert got == (driven.clicks, driven.likes, driven.cart_adds, len(paid), net_gmv), \
             (outcome.links[code].partner_name, row)
 
 
