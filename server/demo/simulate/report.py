@@ -6,6 +6,7 @@ from collections import Counter
 
 from server.demo.simulate.config import SaleConfig
 from server.demo.simulate.outcome import SaleOutcome
+from server.kernel.currency import format_minor
 
 
 def watch_urls(config: SaleConfig, outcome: SaleOutcome) -> None:
@@ -35,8 +36,9 @@ def settlement(config: SaleConfig, outcome: SaleOutcome) -> None:
                f"{len(run.get('payouts', []))} payouts, {len(run.get('skipped', []))} skipped")
     names = {s.partner_id: s.partner_name for s in outcome.links.values()}
     for payout in run.get("payouts", []):
+        amount = format_minor(payout["amount_minor"], payout["currency"])
         config.say(f"  paid {names.get(payout['partner_id'], payout['partner_id']):<22} "
-                   f"{payout['amount_minor']:>8} {payout['currency']}  transfer {payout.get('transfer_id')}")
+                   f"{amount:>14}  transfer {payout.get('transfer_id')}")
 
 
 def funnel(config: SaleConfig, outcome: SaleOutcome) -> None:
