@@ -30,6 +30,13 @@ def set_cookies(response):
     return {c.split("=", 1)[0]: c for c in response.headers.get_list("set-cookie")}
 
 
+@pytest.fixture
+def settings(db_url):
+    """The background flusher waits a minute here, so "not written yet" is not a race with it;
+    each test drains the buffer itself."""
+    return make_settings(db_url, click_flush_interval_ms=60_000)
+
+
 async def test_click_redirects_with_signed_cookies_and_lands_in_the_clicks_table(app, client):
     world = await api_world(app, client)
     code = world.link["code"]
