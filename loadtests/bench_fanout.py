@@ -23,6 +23,7 @@ import httpx
 import redis
 
 from loadtests.fanout_clients import likers_process, viewers_process
+from loadtests.pg_scratch import scratch_database
 from loadtests.processes import cli, free_port, raise_fd_limit, serve_app, serve_process, tree_cpu_s
 
 DESCRIPTION = "live room fan-out: viewers × like storm vs a bare websockets broadcast server"
@@ -54,16 +55,8 @@ def _database(args: argparse.Namespace) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{Path(tmp) / 'bench.db'}"
         return
-    import psycopg
-
-    name = f"zxbench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(args.pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield args.pg_admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(args.pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("fanout", args.pg_admin_url) as url:
+        yield url
 
 
 def _live_session(base_url: str, env: dict[str, str]) -> str:

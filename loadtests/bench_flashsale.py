@@ -28,11 +28,11 @@ from typing import Any
 
 import asyncpg
 import httpx
-import psycopg
+
+from loadtests.pg_scratch import scratch_database
 
 DESCRIPTION = "checkout flash sale: N units, M concurrent purchase attempts over HTTP vs a bare conditional UPDATE"
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("ZX_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,38 +54,22 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     from tests.live_server import run_server
     from tests.stripe_server import API_KEY, WEBHOOK_SECRET, run_localstripe
 
-    db_url = _create_database()
-    try:
-        with run_localstripe() as stripe:
-            env = {"DATABASE_URL": db_url, "STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe.base_url,
-                   "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "ORDER_SWEEP_INTERVAL_S": "0", "DB_POOL_SIZE": "20",
-                   "LOG_LEVEL": "WARNING"}
-            if args.workers > 1:
-                env |= {"REDIS_URL": "redis://127.0.0.1:6379/0", "REDIS_NAMESPACE": f"zxb{uuid.uuid4().hex[:8]}"}
-            with run_server(env, workers=args.workers) as server:
-                session_id, sku_id = _seed(server.base_url, env, args.units)
-                visitors = await _fill_carts(db_url, session_id, sku_id, args.attempts)
-                app = await _sale(server.base_url, session_id, visitors, args.concurrency)
-                app |= await _audit(db_url, sku_id, args.units)
+    with scratch_database("flashsale") as db_url, run_localstripe() as stripe:
+        env = {"DATABASE_URL": db_url, "STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe.base_url,
+               "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "ORDER_SWEEP_INTERVAL_S": "0", "DB_POOL_SIZE": "20",
+               "LOG_LEVEL": "WARNING"}
+        if args.workers > 1:
+            env |= {"REDIS_URL": "redis://127.0.0.1:6379/0", "REDIS_NAMESPACE": f"zxb{uuid.uuid4().hex[:8]}"}
+        with run_server(env, workers=args.workers) as server:
+            session_id, sku_id = _seed(server.base_url, env, args.units)
+            visitors = await _fill_carts(db_url, session_id, sku_id, args.attempts)
+            app = await _sale(server.base_url, session_id, visitors, args.concurrency)
+            app |= await _audit(db_url, sku_id, args.units)
         baseline = await _baseline(db_url, args.units, args.attempts, args.concurrency)
-    finally:
-        _drop_database(db_url)
     figures = _figures(args, app, baseline)
     if not args.no_write:
         _write_section(args, figures)
     return figures
-
-
-def _create_database() -> str:
-    name = f"zx_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-def _drop_database(url: str) -> None:
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def _admin_token(env: dict[str, str]) -> str:

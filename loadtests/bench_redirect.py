@@ -28,10 +28,10 @@ import psycopg
 import redis
 
 from loadtests.app_processes import ROOT, asgi_app, zhixiang_app
+from loadtests.pg_scratch import scratch_database
 
 DESCRIPTION = "tracked /l/{code} redirect vs a bare Litestar 302 (wrk, 2 workers, PostgreSQL + Redis)"
 SECRET = "bench-secret-key-0123456789abcdef"
-PG_ADMIN = os.environ.get("ZX_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("ZX_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 LUA = Path(__file__).with_name("wrk_redirect.lua")
 FIRST_SENT = 2  # wrk builds one request per thread before the run and never sends it
@@ -63,18 +63,6 @@ def wrk(url: str, seconds: int, args: argparse.Namespace, nonce: str) -> dict[st
     figures["non_3xx"] = int(bad.group(1)) if bad else 0
     figures["socket_errors"] = errors.group(1).strip() if errors else "none"
     return figures
-
-
-def create_database() -> str:
-    name = f"zx_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop_database(url: str) -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def demo_link(env: dict[str, str], base_url: str) -> str:
@@ -143,12 +131,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     seconds = args.duration or 5
     args.rounds = args.rounds or (2 if args.quick else 6)
     namespace = f"zxbench{uuid.uuid4().hex[:8]}"
-    db_url = create_database()
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with scratch_database("redirect") as db_url, tempfile.TemporaryDirectory() as tmp:
             raw = measure(args, seconds, Path(tmp), db_url, namespace)
     finally:
-        drop_database(db_url)
         with redis.Redis.from_url(REDIS_URL) as client:
             keys = list(client.scan_iter(match=f"{namespace}:*"))
             if keys:

@@ -12,17 +12,17 @@ import psycopg
 ADMIN_URL = os.environ.get("ZX_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def url_for(name: str) -> str:
-    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+def url_for(name: str, admin_url: str = ADMIN_URL) -> str:
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 @contextmanager
-def scratch_database(label: str) -> Iterator[str]:
+def scratch_database(label: str, admin_url: str = ADMIN_URL) -> Iterator[str]:
     name = f"zx_bench_{label}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield url_for(name)
+        yield url_for(name, admin_url)
     finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
