@@ -30,6 +30,22 @@ PREFIXES = {
     "settlement_run": "stl",
     "payout": "po",
     "release_batch": "rlb",
+    # live promotions
+    "coupon": "cpn",
+    "coupon_drop": "cpd",
+    "coupon_claim": "cpc",
+    "lottery": "lot",
+    "lottery_entry": "lte",
+    "group_offer": "gbo",
+    "group": "grp",
+    "group_member": "gbm",
+    "reminder": "rms",
+    "notifier": "ntr",
+    "notification": "ntf",
+    "competition": "pk",
+    "competition_team": "pkt",
+    "competition_result": "pkr",
+    "order_flag": "flg",
 }
 
 

@@ -93,6 +93,7 @@
       var e = JSON.parse(msg.data);
       if (typeof e.seq === "number") lastSeq = e.seq;
       if (handlers[e.type]) handlers[e.type](e);
+      document.dispatchEvent(new CustomEvent("zx:room", { detail: e }));  // promotion panels listen here
     };
     socket.onclose = function (ev) {
       root.dataset.connected = "";
@@ -114,5 +115,7 @@
   $("go-live").addEventListener("click", function () { api("POST", "/state", { state: "live" }); });
   $("end").addEventListener("click", function () { if (confirm("End this live session?")) api("POST", "/state", { state: "ended" }); });
   $("unpin").addEventListener("click", function () { api("DELETE", "/pin"); });
+  // What promotion panels may use (their scripts are deferred after this one).
+  window.zxConsole = { sessionId: sessionId, brandId: root.dataset.brand, money: money, notice: notice };
   connect();
 })();

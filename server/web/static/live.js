@@ -139,6 +139,8 @@
     if (typeof e.seq === "number" && (lastSeq === null || e.seq > lastSeq || e.type === "snapshot")) lastSeq = e.seq;
     var handle = handlers[e.type];
     if (handle) handle(e);
+    // Promotions (coupons, lottery, group-buy, PK…) live in their own scripts and listen here.
+    document.dispatchEvent(new CustomEvent("zx:room", { detail: e }));
   }
 
   function connect() {
@@ -234,5 +236,8 @@
   })();
 
   setInterval(function () { if (!stopped) send({ type: "ping" }); }, 25000);
+  // What promotion scripts may use: they run after this one (defer keeps document order).
+  window.zxRoom = { sessionId: sessionId, ref: ref, money: money, notice: notice, send: send,
+                    state: function () { return room.state; } };
   connect();
 })();
