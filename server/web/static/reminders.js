@@ -5,7 +5,11 @@
   var card = document.getElementById("reminders");
   if (!card) return;
   var $ = function (id) { return document.getElementById(id); };
-  var room = window.zxRoom || {};
+  // live.js (which sets window.zxRoom) loads after this partial's script: read it when needed.
+  function ref() {
+    var live = document.getElementById("live");
+    return (window.zxRoom && window.zxRoom.ref) || (live && live.dataset.ref) || "";
+  }
   var sessionId = card.dataset.session;
   var api = "/api/v1/sessions/" + encodeURIComponent(sessionId) + "/reminders";
   var hints = { email: ["email", "you@example.com"], sms: ["tel", "+86 138 0013 8000"],
@@ -27,7 +31,7 @@
   }
 
   function call(method, body) {
-    var url = api + (room.ref ? "?ref=" + encodeURIComponent(room.ref) : "");
+    var url = api + (ref() ? "?ref=" + encodeURIComponent(ref()) : "");
     return fetch(url, { method: method, credentials: "same-origin",
       headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined })
       .then(function (r) {
@@ -47,7 +51,7 @@
     ev.preventDefault();
     showError("");
     var body = { channel: $("reminder-channel").value, address: $("reminder-address").value.trim() };
-    if (room.ref) body.ref = room.ref;
+    if (ref()) body.ref = ref();
     $("reminder-submit").disabled = true;
     call("POST", body).then(render).catch(function (err) { showError(err.message); })
       .finally(function () { $("reminder-submit").disabled = false; });
