@@ -65,7 +65,7 @@ def webhook_receiver(statuses: list[int] | None = None) -> Iterator[Receiver]:
     receiver = Receiver(statuses=list(statuses or []))
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.send_response(receiver.answer(self.headers, raw))
             self.send_header("Content-Length", "2")

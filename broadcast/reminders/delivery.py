@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import httpx
 import structlog
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -48,26 +48,27 @@ class DeliveryReport:
 
 def retry_delay_s(attempt: int, base_s: float, cap_s: float, jitter: float | None = None) -> float:
     """base × 2^(attempt-1), capped, stretched by up to 25 % so a burst of failures spreads out."""
-    spread = random.random() if jitter is None else jitter  # noqa: S311 - timing jitter, not a secret
+    spread = random.random() if jitter is None else jitter
     return float(min(base_s * 2 ** max(attempt - 1, 0), cap_s) * (1 + 0.25 * spread))
 
 
-def _due(now: object) -> object:
-    return or_(and_(N.state == NotificationState.PENDING, col(N.next_attempt_at) <= now),
-               and_(N.state == NotificationState.SENDING, col(N.claimed_until) <= now))
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Pending and due, or claimed by a worker whose lease ran out (it may have died mid-send)."""
+    return or_(and_(col(N.state) == NotificationState.PENDING, col(N.next_attempt_at) <= now),
+               and_(col(N.state) == NotificationState.SENDING, col(N.claimed_until) <= now))
 
 
 async def due_ids(session: AsyncSession, limit: int) -> list[str]:
-    stmt = select(N.id).where(_due(utcnow())).order_by(col(N.next_attempt_at)).limit(limit)  # type: ignore[arg-type]
+    stmt = select(N.id).where(_due(utcnow())).order_by(col(N.next_attempt_at)).limit(limit)
     return list((await session.exec(stmt)).all())
 
 
 async def claim(session: AsyncSession, notification_id: str, lease_s: float) -> bool:
     now = utcnow()
-    stmt = (update(N).where(col(N.id) == notification_id, _due(now))  # type: ignore[arg-type]
+    stmt = (update(N).where(col(N.id) == notification_id, _due(now))
             .values(state=NotificationState.SENDING, claimed_until=now + timedelta(seconds=lease_s),
                     attempts=N.attempts + 1))
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     await session.commit()
     return bool(result.rowcount == 1)
 

@@ -69,7 +69,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('subscription_id')
     )
     with op.batch_alter_table('reminder_notifications', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reminder_notifications_next_attempt_at'), ['next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminder_notifications_next_attempt_at'), ['next_attempt_at'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_reminder_notifications_session_id'), ['session_id'], unique=False)
 
     # ### end Alembic commands ###

@@ -12,7 +12,6 @@ from sqlmodel import select
 from structlog.testing import CapturingLogger
 
 import broadcast.reminders.notifiers.log as log_notifier
-
 from broadcast.reminders.handlers import queue_notifications
 from broadcast.reminders.models import ReminderNotification, ReminderSubscription
 from server.kernel import clock

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from broadcast.reminders.models import ReminderSubscription
-from tests.factories import auth, go_live, make_brand, make_session, make_token
+from tests.factories import go_live, make_brand, make_session, make_token
 from tests.factories_reminders import subscribe, viewer
 
 
