@@ -80,5 +80,15 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 await console.goto(f"{server.base_url}/partner")
                 count = console.locator(f'#partner-reminder-rows tr[data-session="{session_id}"] [data-field="subscribed"]')
                 await count.filter(has_text="1").wait_for(timeout=10_000)
+                # and the brand's console shows the subscriber, by partner, and the reminder sent
+                context = await browser.new_context()
+                await context.add_cookies([{"name": "zx_token", "value": brand_token, "url": server.base_url}])
+                brand = await context.new_page()
+                await brand.goto(f"{server.base_url}/console?session={session_id}")
+                panel = brand.locator("#console-reminders")
+                await panel.locator('[data-field="sent"]').filter(has_text="1").wait_for(timeout=10_000)
+                assert await panel.locator('[data-field="subscribed"]').inner_text() == "1"
+                assert "Campus Deals" in await brand.locator("#reminder-partners").inner_text()
+                assert receiver.url in await brand.locator("#notifier-current").inner_text()
         await asyncio.sleep(1)
         assert len(receiver.calls) == 1  # and never a second time

@@ -14,6 +14,7 @@ from structlog.testing import CapturingLogger
 import broadcast.reminders.notifiers.log as log_notifier
 from broadcast.reminders.handlers import queue_notifications
 from broadcast.reminders.models import ReminderNotification, ReminderSubscription
+from broadcast.reminders.retention import forget_addresses_after
 from server.kernel import clock
 from tests.factories import go_live, make_brand, make_session, make_token
 from tests.factories_reminders import deliver, set_webhook, subscribe, viewer, webhook_receiver
@@ -126,3 +127,23 @@ async def test_without_a_webhook_the_reminder_is_a_log_line(app, client, world, 
     assert line["session_id"] == world.session["id"] and line["address"] == "f***@example.com"
     [note] = await notifications(app)
     assert (note.state, note.notifier) == ("sent", "log")
+
+
+async def test_undelivered_contacts_are_forgotten_days_after_the_session_ends(app, client, world):
+    # given a subscriber whose reminder was never sent before the session ended
+    await live_with_subscribers(app, client, world, 1)
+    ended = await client.post(f"/api/v1/sessions/{world.session['id']}/state", json={"state": "ended"},
+                              headers={"Authorization": f"Bearer {world.token}"})
+    assert ended.status_code == 200, ended.text
+    # then a 'now live' reminder is no longer sent
+    assert (await deliver(app)).failed == 1
+    [note] = await notifications(app)
+    assert note.state == "failed" and "ended" in (note.last_error or "")
+    # and the address is kept only until the retention period after the end has passed
+    async with app.state.sessionmaker() as db:
+        assert await forget_addresses_after(db, 7) == 0
+    clock.advance(7 * 86400 + 60)
+    async with app.state.sessionmaker() as db:
+        assert await forget_addresses_after(db, 7) == 1
+        [sub] = (await db.exec(select(ReminderSubscription))).all()
+    assert sub.address is None and sub.address_cleared_at is not None
