@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     stripe_test_payments: bool = False
     # Pre-live reminders: how often due notifications are delivered (0 = off; tests call deliver_due),
     # attempts before one is marked failed, and how long an undelivered contact outlives its session.
-    reminder_delivery_interval_s: float = Field(default=2, ge=0)
+    reminder_delivery_interval_s: float = Field(default=5, ge=0)
     reminder_max_attempts: int = Field(default=8, ge=1, le=30)
     reminder_personal_data_days: int = Field(default=7, ge=0, le=365)
 
