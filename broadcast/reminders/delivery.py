@@ -8,6 +8,7 @@ it again with the same `notification_id` (at-least-once; the receiver de-duplica
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,7 @@ class DeliveryConfig:
     backoff_base_s: float = 30
     backoff_cap_s: float = 3600
     lease_s: float = 120
+    concurrency: int = 8
 
 
 @dataclass
@@ -143,18 +145,23 @@ async def deliver_one(maker: async_sessionmaker[AsyncSession], notification_id: 
 
 async def deliver_due(maker: async_sessionmaker[AsyncSession], config: DeliveryConfig,
                       client: httpx.AsyncClient | None = None, limit: int = 100) -> DeliveryReport:
-    """One pass over what is due now; safe to run from several workers at once."""
+    """One pass over what is due now; safe to run from several workers at once. Up to
+    `config.concurrency` sends are in flight, so one slow brand endpoint does not hold up the rest."""
     report = DeliveryReport()
     http = client or httpx.AsyncClient()
+    gate = asyncio.Semaphore(config.concurrency)
+
+    async def one(notification_id: str) -> None:
+        async with gate:
+            async with maker() as session:
+                if not await claim(session, notification_id, config.lease_s):
+                    return  # another worker has it
+            _count(report, await deliver_one(maker, notification_id, config, http))
+
     try:
         async with maker() as session:
             ids = await due_ids(session, limit)
-        for notification_id in ids:
-            async with maker() as session:
-                if not await claim(session, notification_id, config.lease_s):
-                    continue  # another worker has it
-            state = await deliver_one(maker, notification_id, config, http)
-            _count(report, state)
+        await asyncio.gather(*(one(i) for i in ids))
     finally:
         if client is None:
             await http.aclose()
