@@ -12,11 +12,15 @@ from broadcast.liveroom.handlers import EVENT_HANDLERS as LIVEROOM_EVENT_HANDLER
 from broadcast.liveroom.plugin import channels_plugin
 from broadcast.liveroom.runtime import liveroom_lifespan
 from broadcast.liveroom.viewer import viewer_socket
+from broadcast.reminders import routes as reminder_routes
 
 ROUTE_HANDLERS: list[Any] = [BrandController, SkuController, SessionController, RoomCommentController,
-                             viewer_socket, console_socket, *checkout_routes.ROUTE_HANDLERS]
-EVENT_HANDLERS: dict[str, list[Any]] = dict(LIVEROOM_EVENT_HANDLERS)
-LIFESPANS: list[Any] = [liveroom_lifespan, *checkout_routes.LIFESPANS]
+                             viewer_socket, console_socket, *checkout_routes.ROUTE_HANDLERS,
+                             *reminder_routes.ROUTE_HANDLERS]
+EVENT_HANDLERS: dict[str, list[Any]] = {
+    topic: [*LIVEROOM_EVENT_HANDLERS.get(topic, []), *reminder_routes.EVENT_HANDLERS.get(topic, [])]
+    for topic in {*LIVEROOM_EVENT_HANDLERS, *reminder_routes.EVENT_HANDLERS}}
+LIFESPANS: list[Any] = [liveroom_lifespan, *checkout_routes.LIFESPANS, *reminder_routes.LIFESPANS]
 
 
 def plugins(settings: Any, redis: Any) -> list[Any]:

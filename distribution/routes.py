@@ -11,6 +11,7 @@ from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.redirect import follow_link
 from distribution.controllers import LinkController, PartnerController, PartnershipController
 from distribution.controllers.funnel import FunnelController
+from distribution.controllers.reminders import PartnerReminderController, reminder_ref_resolver
 from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
 
@@ -23,6 +24,6 @@ async def attribution_key_lifespan(app: Any) -> AsyncIterator[None]:
 
 
 ROUTE_HANDLERS: list[Any] = [PartnerController, PartnershipController, LinkController, FunnelController,
-                             follow_link, funnel_socket]
+                             follow_link, funnel_socket, PartnerReminderController]
 EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid], "OrderRefunded": [on_order_refunded]}
-LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan]
+LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan, reminder_ref_resolver]

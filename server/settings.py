@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     # Test mode only: lets the checkout page confirm a PaymentIntent server-side with a test card
     # (no Stripe.js against a local Stripe test server). Refused with a live key or in production.
     stripe_test_payments: bool = False
+    # Pre-live reminders: how often due notifications are delivered (0 = off; tests call deliver_due),
+    # attempts before one is marked failed, and how long an undelivered contact outlives its session.
+    reminder_delivery_interval_s: float = Field(default=5, ge=0)
+    reminder_max_attempts: int = Field(default=8, ge=1, le=30)
+    reminder_personal_data_days: int = Field(default=7, ge=0, le=365)
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,70 @@
+"""HTTP: viewers subscribe (public, visitor cookie); brands read counts and set their notifier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.params import Parameter
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.checkout.visitor import respond, visitor_id
+from broadcast.reminders.brand_notifiers import BrandNotifierService
+from broadcast.reminders.schemas import NotifierPublic, NotifierSet, ReminderCreate, ReminderPublic, ReminderStats
+from broadcast.reminders.stats import session_stats
+from broadcast.reminders.subscriptions import SubscriptionService
+from server.kernel.principal import Principal, Role
+from server.kernel.routing import PUBLIC, roles
+
+A, B = Role.ADMIN, Role.BRAND
+AnyRequest = Request[Any, Any, Any]
+# Where distribution registers its link-code → partner resolver (see broadcast/reminders/stats.py).
+REF_RESOLVER_STATE = "reminder_ref_resolver"
+
+
+class ReminderController(Controller):
+    path = "/api/v1/sessions/{session_id:str}/reminders"
+    tags = ["pre-live reminders"]
+
+    @post("/", opt=PUBLIC, summary="Remind me when this scheduled session goes live (201 new, 200 updated)")
+    async def subscribe(self, db: AsyncSession, request: AnyRequest, session_id: str, data: ReminderCreate,
+                        ref: str | None = Parameter(default=None, max_length=64)) -> Response[ReminderPublic]:
+        vid, new = visitor_id(request)
+        body, created = await SubscriptionService(db).subscribe(session_id, vid, data, ref)
+        return respond(body, vid, new, status_code=201 if created else 200)
+
+    @delete("/", opt=PUBLIC, status_code=200, summary="Do not remind me (only before it goes live)")
+    async def unsubscribe(self, db: AsyncSession, request: AnyRequest, session_id: str) -> Response[ReminderPublic]:
+        vid, new = visitor_id(request)
+        return respond(await SubscriptionService(db).unsubscribe(session_id, vid), vid, new)
+
+    @get("/me", opt=PUBLIC, summary="Whether this viewer is subscribed (address masked)")
+    async def mine(self, db: AsyncSession, request: AnyRequest, session_id: str) -> Response[ReminderPublic]:
+        vid, new = visitor_id(request)
+        return respond(await SubscriptionService(db).mine(session_id, vid), vid, new)
+
+    @get("/stats", opt=roles(A, B), summary="Subscribers, by partner, and delivery status")
+    async def stats(self, db: AsyncSession, request: AnyRequest, principal: Principal,
+                    session_id: str) -> ReminderStats:
+        resolver = getattr(request.app.state, REF_RESOLVER_STATE, None)
+        return await session_stats(db, principal, session_id, resolver)
+
+
+class BrandNotifierController(Controller):
+    path = "/api/v1/brands/{brand_id:str}/notifier"
+    tags = ["pre-live reminders"]
+
+    @get("/", opt=roles(A, B), summary="Where reminders go: the brand's webhook (secret masked) or the log")
+    async def get_notifier(self, db: AsyncSession, principal: Principal, brand_id: str) -> NotifierPublic:
+        return await BrandNotifierService(db).get(principal, brand_id)
+
+    @put("/", opt=roles(A, B), summary="Set the webhook URL; the signing secret is shown once (create/rotate)")
+    async def put_notifier(self, db: AsyncSession, request: AnyRequest, principal: Principal, brand_id: str,
+                           data: NotifierSet) -> Response[NotifierPublic]:
+        production = request.app.state.settings.is_production
+        body, created = await BrandNotifierService(db).put(principal, brand_id, data, production)
+        return Response(body, status_code=201 if created else 200)
+
+    @delete("/", opt=roles(A, B), summary="Remove the webhook: reminders go to the log again")
+    async def delete_notifier(self, db: AsyncSession, principal: Principal, brand_id: str) -> None:
+        await BrandNotifierService(db).delete(principal, brand_id)

@@ -1,0 +1,177 @@
+"""Delivering due notifications: claim, send, record.
+
+A row is claimed by one conditional UPDATE (pending and due, or `sending` whose lease ran out);
+on both PostgreSQL and SQLite only one of two racing workers sees its UPDATE match, so a row is
+sent by one worker at a time. No database connection is held while the HTTP call is in flight.
+A worker that dies mid-send leaves the row `sending`; once its lease passes another worker sends
+it again with the same `notification_id` (at-least-once; the receiver de-duplicates on it)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import httpx
+import structlog
+from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.models import LiveSession, SessionState
+from broadcast.reminders.models import BrandNotifier, NotificationState, ReminderNotification, ReminderSubscription
+from broadcast.reminders.notifiers import LogNotifier, Notifier, Outcome, ReminderMessage, SendResult, WebhookNotifier
+from server.kernel.clock import utcnow
+
+log = structlog.get_logger("reminders.delivery")
+N = ReminderNotification
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryConfig:
+    base_url: str
+    max_attempts: int = 8
+    timeout_s: float = 10
+    backoff_base_s: float = 30
+    backoff_cap_s: float = 3600
+    lease_s: float = 120
+    concurrency: int = 8
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def retry_delay_s(attempt: int, base_s: float, cap_s: float, jitter: float | None = None) -> float:
+    """base × 2^(attempt-1), capped, stretched by up to 25 % so a burst of failures spreads out."""
+    spread = random.random() if jitter is None else jitter
+    return float(min(base_s * 2 ** max(attempt - 1, 0), cap_s) * (1 + 0.25 * spread))
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Pending and due, or claimed by a worker whose lease ran out (it may have died mid-send)."""
+    return or_(and_(col(N.state) == NotificationState.PENDING, col(N.next_attempt_at) <= now),
+               and_(col(N.state) == NotificationState.SENDING, col(N.claimed_until) <= now))
+
+
+async def due_ids(session: AsyncSession, limit: int) -> list[str]:
+    stmt = select(N.id).where(_due(utcnow())).order_by(col(N.next_attempt_at)).limit(limit)
+    return list((await session.exec(stmt)).all())
+
+
+async def claim(session: AsyncSession, notification_id: str, lease_s: float) -> bool:
+    now = utcnow()
+    stmt = (update(N).where(col(N.id) == notification_id, _due(now))
+            .values(state=NotificationState.SENDING, claimed_until=now + timedelta(seconds=lease_s),
+                    attempts=N.attempts + 1))
+    result = await session.exec(stmt)
+    await session.commit()
+    return bool(result.rowcount == 1)
+
+
+async def _prepare(session: AsyncSession, notification_id: str,
+                   config: DeliveryConfig) -> tuple[ReminderMessage | None, BrandNotifier | None, str | None]:
+    """(the message, the brand's webhook or None, why it cannot be sent at all)."""
+    note = await session.get(N, notification_id)
+    sub = await session.get(ReminderSubscription, note.subscription_id) if note else None
+    live = await session.get(LiveSession, note.session_id) if note else None
+    if note is None or sub is None or live is None:
+        return None, None, "subscription or session is gone"
+    if live.state != SessionState.LIVE:
+        return None, None, f"the session is {live.state}; a 'now live' reminder would be wrong"
+    url = f"{config.base_url}/live/{live.id}" + (f"?ref={quote(sub.ref)}" if sub.ref else "")
+    message = ReminderMessage(notification_id=note.id, session_id=live.id, session_title=live.title,
+                              live_url=url, channel=sub.channel, address=sub.address, brand_id=live.brand_id,
+                              sent_at=utcnow().isoformat())
+    hook = (await session.exec(select(BrandNotifier).where(BrandNotifier.brand_id == live.brand_id))).first()
+    return message, hook, None
+
+
+def notifier_for(hook: BrandNotifier | None, client: httpx.AsyncClient, timeout_s: float) -> Notifier:
+    return WebhookNotifier(hook.url, hook.secret, client, timeout_s) if hook else LogNotifier()
+
+
+async def record(session: AsyncSession, notification_id: str, result: SendResult, notifier: str | None,
+                 config: DeliveryConfig) -> NotificationState:
+    note = await session.get(N, notification_id)
+    if note is None:
+        return NotificationState.FAILED
+    now = utcnow()
+    note.claimed_until, note.notifier, note.last_error = None, notifier, result.error
+    if result.outcome is Outcome.SENT:
+        note.state, note.sent_at = NotificationState.SENT, now
+        await _forget_address(session, note.subscription_id)
+    elif result.outcome is Outcome.PERMANENT or note.attempts >= config.max_attempts:
+        note.state = NotificationState.FAILED
+    else:
+        note.state = NotificationState.PENDING
+        delay = retry_delay_s(note.attempts, config.backoff_base_s, config.backoff_cap_s)
+        note.next_attempt_at = now + timedelta(seconds=delay)
+    session.add(note)
+    await session.commit()
+    return NotificationState(note.state)
+
+
+async def _forget_address(session: AsyncSession, subscription_id: str) -> None:
+    """Delivered: the contact has served its one purpose (our personal-data promise)."""
+    sub = await session.get(ReminderSubscription, subscription_id)
+    if sub is not None and sub.address is not None:
+        sub.address, sub.address_cleared_at = None, utcnow()
+        session.add(sub)
+
+
+async def deliver_one(maker: async_sessionmaker[AsyncSession], notification_id: str, config: DeliveryConfig,
+                      client: httpx.AsyncClient) -> NotificationState:
+    async with maker() as session:
+        message, hook, blocked = await _prepare(session, notification_id, config)
+    notifier = None
+    if message is None:
+        result = SendResult(Outcome.PERMANENT, blocked)
+    else:
+        notifier = notifier_for(hook, client, config.timeout_s)
+        result = await notifier.send(message)
+    if result.outcome is not Outcome.SENT:
+        log.warning("reminder not delivered", notification_id=notification_id, outcome=result.outcome.value,
+                    error=result.error)
+    async with maker() as session:
+        return await record(session, notification_id, result, notifier.name if notifier else None, config)
+
+
+async def deliver_due(maker: async_sessionmaker[AsyncSession], config: DeliveryConfig,
+                      client: httpx.AsyncClient | None = None, limit: int = 100) -> DeliveryReport:
+    """One pass over what is due now; safe to run from several workers at once. Up to
+    `config.concurrency` sends are in flight, so one slow brand endpoint does not hold up the rest."""
+    report = DeliveryReport()
+    http = client or httpx.AsyncClient()
+    gate = asyncio.Semaphore(config.concurrency)
+
+    async def one(notification_id: str) -> None:
+        async with gate:
+            async with maker() as session:
+                if not await claim(session, notification_id, config.lease_s):
+                    return  # another worker has it
+            _count(report, await deliver_one(maker, notification_id, config, http))
+
+    try:
+        async with maker() as session:
+            ids = await due_ids(session, limit)
+        await asyncio.gather(*(one(i) for i in ids))
+    finally:
+        if client is None:
+            await http.aclose()
+    return report
+
+
+def _count(report: DeliveryReport, state: NotificationState) -> None:
+    if state is NotificationState.SENT:
+        report.sent += 1
+    elif state is NotificationState.FAILED:
+        report.failed += 1
+    else:
+        report.retrying += 1

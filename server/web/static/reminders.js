@@ -1,0 +1,76 @@
+// Pre-live reminders on the viewer page: subscribe with a contact while the session is scheduled,
+// show "We'll remind you" with an unsubscribe link, hide the card once the session goes live.
+(function () {
+  "use strict";
+  var card = document.getElementById("reminders");
+  if (!card) return;
+  var $ = function (id) { return document.getElementById(id); };
+  // live.js (which sets window.zxRoom) loads after this partial's script: read it when needed.
+  function ref() {
+    var live = document.getElementById("live");
+    return (window.zxRoom && window.zxRoom.ref) || (live && live.dataset.ref) || "";
+  }
+  var sessionId = card.dataset.session;
+  var api = "/api/v1/sessions/" + encodeURIComponent(sessionId) + "/reminders";
+  var hints = { email: ["email", "you@example.com"], sms: ["tel", "+86 138 0013 8000"],
+                wechat: ["text", "WeChat ID"], app: ["text", "App user id"] };
+
+  // The scheduled start in the viewer's own time zone.
+  var start = new Date(card.dataset.start);
+  if (!isNaN(start)) {
+    $("reminder-start").textContent = start.toLocaleString(undefined, { weekday: "short", month: "short",
+      day: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+
+  function showError(text) { var box = $("reminder-error"); box.textContent = text; box.hidden = !text; }
+
+  function render(state) {
+    $("reminder-form").hidden = !!state.subscribed;
+    $("reminder-done").hidden = !state.subscribed;
+    $("reminder-where").textContent = state.subscribed ? "by " + state.channel + " (" + state.address_masked + ")" : "";
+  }
+
+  function call(method, body) {
+    var url = api + (ref() ? "?ref=" + encodeURIComponent(ref()) : "");
+    return fetch(url, { method: method, credentials: "same-origin",
+      headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined })
+      .then(function (r) {
+        return r.json().then(function (data) {
+          if (!r.ok) throw new Error(data.detail || "Something went wrong");
+          return data;
+        });
+      });
+  }
+
+  $("reminder-channel").addEventListener("change", function (e) {
+    var hint = hints[e.target.value] || hints.app, input = $("reminder-address");
+    input.type = hint[0]; input.placeholder = hint[1];
+  });
+
+  $("reminder-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    showError("");
+    var body = { channel: $("reminder-channel").value, address: $("reminder-address").value.trim() };
+    if (ref()) body.ref = ref();
+    $("reminder-submit").disabled = true;
+    call("POST", body).then(render).catch(function (err) { showError(err.message); })
+      .finally(function () { $("reminder-submit").disabled = false; });
+  });
+
+  $("reminder-cancel").addEventListener("click", function (ev) {
+    ev.preventDefault();
+    call("DELETE").then(render).catch(function (err) { showError(err.message); });
+  });
+
+  function hideUnlessScheduled(state) { if (state && state !== "scheduled") card.hidden = true; }
+  document.addEventListener("zx:room", function (e) {
+    var msg = e.detail || {};
+    if (msg.type === "state") hideUnlessScheduled(msg.state);
+    if (msg.type === "snapshot" && msg.session) hideUnlessScheduled(msg.session.state);
+  });
+
+  if (!card.hidden) {
+    fetch(api + "/me", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) { if (state) render(state); });
+  }
+})();

@@ -1,0 +1,96 @@
+"""Pre-live reminders in Chromium against the real server: a viewer who came through a partner's
+link subscribes on the scheduled session's page; the brand goes live; the brand's webhook gets the
+signed reminder; the partner's console counts the subscriber."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from server.demo.seed import demo_token, seed_demo
+from server.kernel.db import make_engine, make_sessionmaker
+from server.migrate import upgrade
+from tests.browser import chromium
+from tests.factories_reminders import webhook_receiver
+from tests.live_server import run_server
+
+SECRET = "test-secret-key-0123456789abcdef"
+pytestmark = pytest.mark.browser
+
+
+async def seed(url: str) -> None:
+    """Migrate and seed the demo in this process (two CLI start-ups saved: the suite stays fast)."""
+    await asyncio.to_thread(upgrade, url)
+    engine = make_engine(url, 0)
+    async with make_sessionmaker(engine)() as session:
+        await seed_demo(session, SECRET)
+    await engine.dispose()
+
+
+async def wait_until(predicate, timeout_s: float = 10) -> None:
+    for _ in range(int(timeout_s * 10)):
+        if predicate():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out waiting")
+
+
+async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_live(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'reminders.db'}", "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
+           "REMINDER_DELIVERY_INTERVAL_S": "0.3"}
+    brand_token = demo_token(SECRET, "brand", "brand")
+    partner_token = demo_token(SECRET, "partner: Campus Deals", "partner")
+    await seed(env["DATABASE_URL"])
+    with run_server(env, tmp_dir=tmp_path) as server, webhook_receiver() as receiver:
+        async with httpx.AsyncClient(base_url=server.base_url) as api:
+            brand_id = (await api.get("/api/v1/me", headers={"Authorization": f"Bearer {brand_token}"})).json()["brand_id"]
+            partner_id = (await api.get("/api/v1/me", headers={"Authorization": f"Bearer {partner_token}"})).json()["partner_id"]
+            links = (await api.get(f"/api/v1/partners/{partner_id}/links",
+                                   headers={"Authorization": f"Bearer {partner_token}"})).json()
+            link = next(item for item in links if item["session_id"])
+            code, session_id = link["code"], link["session_id"]
+            hook = await api.put(f"/api/v1/brands/{brand_id}/notifier", json={"url": receiver.url},
+                                 headers={"Authorization": f"Bearer {brand_token}"})
+            receiver.secret = hook.json()["secret"]
+            async with chromium() as browser:
+                # given a viewer on the scheduled session's page through the partner's link
+                page = await (await browser.new_context()).new_page()
+                await page.goto(f"{server.base_url}/live/{session_id}?ref={code}")
+                card = page.locator("#reminders")
+                await card.wait_for(state="visible", timeout=10_000)
+                # when they ask to be reminded by email
+                await page.select_option("#reminder-channel", "email")
+                await page.fill("#reminder-address", "fan@example.com")
+                await page.click("#reminder-submit")
+                await page.locator("#reminder-done").filter(has_text="We'll remind you").wait_for(timeout=10_000)
+                # and the brand goes live
+                live = await api.post(f"/api/v1/sessions/{session_id}/state", json={"state": "live"},
+                                      headers={"Authorization": f"Bearer {brand_token}"})
+                assert live.status_code == 200, live.text
+                # then the brand's system receives one signed reminder for this viewer, through the partner
+                await wait_until(lambda: len(receiver.calls) >= 1)
+                [call] = receiver.calls
+                assert call["signed"] and call["body"]["address"] == "fan@example.com"
+                assert call["body"]["live_url"].endswith(f"/live/{session_id}?ref={code}")
+                await card.wait_for(state="hidden", timeout=10_000)  # the card goes once live
+                # and the partner's console counts one subscriber through its links
+                context = await browser.new_context()
+                await context.add_cookies([{"name": "zx_token", "value": partner_token, "url": server.base_url}])
+                console = await context.new_page()
+                await console.goto(f"{server.base_url}/partner")
+                count = console.locator(f'#partner-reminder-rows tr[data-session="{session_id}"] [data-field="subscribed"]')
+                await count.filter(has_text="1").wait_for(timeout=10_000)
+                # and the brand's console shows the subscriber, by partner, and the reminder sent
+                context = await browser.new_context()
+                await context.add_cookies([{"name": "zx_token", "value": brand_token, "url": server.base_url}])
+                brand = await context.new_page()
+                await brand.goto(f"{server.base_url}/console?session={session_id}")
+                panel = brand.locator("#console-reminders")
+                await panel.locator('[data-field="sent"]').filter(has_text="1").wait_for(timeout=10_000)
+                assert await panel.locator('[data-field="subscribed"]').inner_text() == "1"
+                assert "Campus Deals" in await brand.locator("#reminder-partners").inner_text()
+                assert receiver.url in await brand.locator("#notifier-current").inner_text()
+        await asyncio.sleep(1)
+        assert len(receiver.calls) == 1  # and never a second time
