@@ -104,5 +104,6 @@ class PinEvent(SQLModel, table=True):
     by_token_id: str | None = Field(default=None, max_length=40)
 
 
-import broadcast.checkout.models  # noqa: E402, F401 - registers the checkout tables
+import broadcast.checkout.models  # noqa: E402 - registers the checkout tables
+import broadcast.coupons.models  # noqa: E402, F401 - registers the coupon tables
 from broadcast.liveroom.models import RoomComment  # noqa: E402, F401 - the live room's table, for metadata

@@ -6,6 +6,7 @@ from typing import Any
 
 from broadcast.checkout import routes as checkout_routes
 from broadcast.controllers import BrandController, SessionController, SkuController
+from broadcast.coupons import routes as coupon_routes
 from broadcast.liveroom.api import RoomCommentController
 from broadcast.liveroom.console import console_socket
 from broadcast.liveroom.handlers import EVENT_HANDLERS as LIVEROOM_EVENT_HANDLERS
@@ -14,8 +15,9 @@ from broadcast.liveroom.runtime import liveroom_lifespan
 from broadcast.liveroom.viewer import viewer_socket
 
 ROUTE_HANDLERS: list[Any] = [BrandController, SkuController, SessionController, RoomCommentController,
-                             viewer_socket, console_socket, *checkout_routes.ROUTE_HANDLERS]
-EVENT_HANDLERS: dict[str, list[Any]] = dict(LIVEROOM_EVENT_HANDLERS)
+                             viewer_socket, console_socket, *checkout_routes.ROUTE_HANDLERS,
+                             *coupon_routes.ROUTE_HANDLERS]
+EVENT_HANDLERS: dict[str, list[Any]] = {**LIVEROOM_EVENT_HANDLERS, **coupon_routes.EVENT_HANDLERS}
 LIFESPANS: list[Any] = [liveroom_lifespan, *checkout_routes.LIFESPANS]
 
 
