@@ -33,6 +33,8 @@ class CouponCreate(Request):
             raise ValueError("an amount-off coupon needs its currency")
         if self.percent_off_bps is not None and self.currency:
             raise ValueError("a percent-off coupon has no currency")
+        if self.percent_off_bps is not None:  # as the database keeps it (two places), so answers agree
+            self.percent_off_bps = self.percent_off_bps.quantize(Decimal("0.01"))
         if self.valid_from.tzinfo is None or self.valid_until.tzinfo is None:
             raise ValueError("valid_from and valid_until need a time zone")
         if self.valid_until <= self.valid_from:
