@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -27,7 +28,7 @@ def terms_of(coupon: Coupon) -> Terms:
 def label_of(coupon: Coupon) -> str:
     if coupon.amount_off_minor is not None and coupon.currency:
         return f"{format_minor(coupon.amount_off_minor, coupon.currency)} off"
-    percent = (coupon.percent_off_bps or 0) / 100
+    percent = Decimal(coupon.percent_off_bps or 0) / 100
     return f"{percent.normalize():f}% off"
 
 
