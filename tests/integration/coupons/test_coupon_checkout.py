@@ -8,14 +8,26 @@ import uuid
 
 import sqlalchemy as sa
 
+from broadcast.checkout.expiry import sweep
 from server.kernel import clock
 from server.kernel.money import apply_rate
 from tests.factories import add_to_lineup, auth, go_live, make_sku
-from tests.factories_checkout import CONTACT, Shop, add_to_cart, checkout, make_shop, visitor
+from tests.factories_checkout import (
+    CONTACT,
+    Shop,
+    add_to_cart,
+    checkout,
+    intent_event,
+    make_shop,
+    post_webhook,
+    visitor,
+)
 from tests.factories_coupons import claim, coupon_rows, dropped_coupon
 from tests.factories_distribution import api_world
 from tests.integration.checkout.conftest import outbox
 from tests.integration.checkout.test_buy_and_pay import pay_and_deliver
+from tests.integration.checkout.test_expiry_and_out_of_order import SaysCancelled
+from tests.stripe_server import WEBHOOK_SECRET
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) AppleWebKit/605.1.15 MicroMessenger/8.0"}
 PROBLEMS = "https://zhixiang.dev/problems/"
@@ -83,27 +95,33 @@ async def test_discounted_order_is_paid_and_commission_is_on_the_paid_amount(app
     assert ("used", order["id"]) in {(state, oid) for _, state, oid in (await coupon_rows(app))["claims"]}
 
 
-async def test_an_expired_unpaid_order_gives_the_claim_back(app, client, localstripe):
-    # given an order placed with a 10.00-off coupon
+async def test_an_expired_unpaid_order_gives_the_claim_back_and_a_late_payment_cannot_reuse_it(
+        app, client, localstripe):
+    # given an order placed with a 10.00-off coupon, paid at Stripe but not yet confirmed to us
     shop = await make_shop(app, client, price_minor=9900)
     headers = visitor()
     claim_id = await _claimed(client, shop, headers)
     await add_to_cart(client, shop, headers, 1)
     order = (await checkout(client, shop, headers, body=with_coupon(claim_id))).json()["order"]
     assert (order["amount_minor"], order["discount_minor"]) == (8900, 1000)
-    wallet = (await client.get(f"/api/v1/sessions/{shop.session_id}/coupon-claims", headers=headers)).json()
-    assert wallet == []  # used: not offered again
-    # when its hold lapses unpaid
+    assert (await client.get(f"/api/v1/sessions/{shop.session_id}/coupon-claims", headers=headers)).json() == []
+    await client.post(f"/api/v1/checkout/orders/{order['id']}/test-payment", headers=headers)
+    # when its hold lapses (the sweeper's provider says the intent is cancelled)
     clock.advance(11 * 60)
-    seen = (await client.get(f"/api/v1/checkout/orders/{order['id']}", headers=headers)).json()
-    assert seen["state"] == "expired"
+    assert await sweep(app.state.sessionmaker, SaysCancelled(), 90) == 1
     clock.reset()
-    # then the claim is the buyer's again, and a new order can use it
+    # then the claim is the buyer's again, and a new order uses it
     await add_to_cart(client, shop, headers, 1)
     wallet = (await client.get(f"/api/v1/sessions/{shop.session_id}/coupon-claims", headers=headers)).json()
     assert [(w["claim_id"], w["discount_minor"]) for w in wallet] == [(claim_id, 1000)]
-    again = await checkout(client, shop, headers, body=with_coupon(claim_id))
-    assert again.status_code == 201 and again.json()["order"]["discount_minor"] == 1000
+    again = (await checkout(client, shop, headers, body=with_coupon(claim_id))).json()["order"]
+    assert again["discount_minor"] == 1000
+    # and when the first order's payment arrives late, it is refunded rather than using the claim twice
+    intent = localstripe.get(f"/v1/payment_intents/{order['payment_intent_id']}")
+    late = await post_webhook(client, intent_event("payment_intent.succeeded", intent), WEBHOOK_SECRET)
+    assert late.json()["outcome"] == "refund_needed"
+    assert [r["amount"] for r in localstripe.refunds_of(intent["id"])] == [8900]
+    assert ("used", again["id"]) in {(state, oid) for _, state, oid in (await coupon_rows(app))["claims"]}
 
 
 async def test_a_retried_checkout_applies_the_coupon_once_and_a_used_claim_is_refused(app, client, localstripe):
