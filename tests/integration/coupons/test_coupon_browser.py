@@ -42,6 +42,16 @@ async def test_viewer_claims_a_dropped_coupon_and_pays_the_discounted_total(tmp_
                 assert "Tea lovers" in await page.inner_text(card)
                 await page.click(f"{card} .coupon-claim")
                 await page.wait_for_selector(f"{card}[data-state='claimed']", timeout=10_000)
+                # when the brand, in its console, sees the claim, creates a 15 %-off coupon and drops it
+                console = await _console(browser, server.base_url, token, session_id)
+                await console.wait_for_selector(f"tr[data-coupon='{coupon['id']}'] .claimed:has-text('1 / 10')")
+                await console.fill("#coupon-form input[name=title]", "Fifteen off")
+                await console.select_option("#coupon-form select[name=kind]", "percent")
+                await console.fill("#coupon-form input[name=value]", "15")
+                await console.click("#coupon-form button[type=submit]")
+                await console.click("tr:has-text('Fifteen off') button:has-text('Drop now')")
+                # then the viewer sees that card too
+                await page.wait_for_selector(".coupon-card:has-text('Fifteen off'):has-text('15% off')", timeout=10_000)
                 # when they go to checkout and put the tea in the cart
                 await page.goto(f"{server.base_url}/live/{session_id}/checkout")
                 await page.click(f"button.add[data-sku='{sku_id}']")
@@ -58,3 +68,11 @@ async def test_viewer_claims_a_dropped_coupon_and_pays_the_discounted_total(tmp_
             used = (await http.get(f"/api/v1/coupons/{coupon['id']}")).json()
         assert [(o["state"], o["amount_minor"], o["discount_minor"]) for o in orders] == [("paid", 4900, 1000)]
         assert (used["claimed"], used["used"]) == (1, 1)
+
+
+async def _console(browser, base_url: str, token: str, session_id: str):
+    context = await browser.new_context()
+    await context.add_cookies([{"name": "zx_token", "value": token, "url": base_url}])
+    console = await context.new_page()
+    await console.goto(f"{base_url}/console?session={session_id}")
+    return console
