@@ -23,14 +23,26 @@ async def on_coupon_dropped(session: AsyncSession, event: OutboxEvent) -> None:
     await _publish(p["session_id"], {"type": "coupon", **card})
 
 
+# What this process last told each room about each coupon: a burst of claims delivered together
+# reads the same current count, so only the first of them is published (coalescing).
+_last_sent: dict[tuple[str, str], int] = {}
+MAX_REMEMBERED = 10_000
+
+
 async def on_coupon_claimed(session: AsyncSession, event: OutboxEvent) -> None:
-    """Publishes the coupon's remaining count as it is NOW, not as of this claim: a burst of claims
-    delivered late all show the latest figure (absolute values, applied idempotently by clients)."""
+    """Publishes the coupon's remaining count as it is NOW, not as of this claim (absolute values,
+    applied idempotently by clients), and nothing when the room already has that figure."""
     p = event.payload
     coupon = await session.get(Coupon, p["coupon_id"], populate_existing=True)
-    if coupon is not None:
-        await _publish(p["session_id"], {"type": "coupon_remaining", "coupon_id": coupon.id,
-                                         "remaining": coupon.total_limit - coupon.claimed})
+    if coupon is None:
+        return
+    key, remaining = (p["session_id"], coupon.id), coupon.total_limit - coupon.claimed
+    if _last_sent.get(key) == remaining:
+        return
+    if len(_last_sent) >= MAX_REMEMBERED:
+        _last_sent.clear()
+    _last_sent[key] = remaining
+    await _publish(p["session_id"], {"type": "coupon_remaining", "coupon_id": coupon.id, "remaining": remaining})
 
 
 EVENT_HANDLERS: dict[str, list[Any]] = {
