@@ -45,7 +45,7 @@ class CouponController(Controller):
                            limit: int = DEFAULT_LIMIT) -> Page[CouponPublic]:
         service = CouponService(db)
         rows, nxt = await service.list(principal, brand_id, cursor, limit)
-        return Page(items=[await service.public(r) for r in rows], next_cursor=nxt)
+        return Page(items=await service.publics(rows), next_cursor=nxt)
 
     @get("/coupons/{coupon_id:str}", opt=roles(A, B, F), summary="A coupon with its claimed and used counts")
     async def get_coupon(self, db: AsyncSession, principal: Principal, coupon_id: str) -> CouponPublic:

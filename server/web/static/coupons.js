@@ -22,17 +22,18 @@
     const exhausted = data.remaining <= 0;
     const mine = data.claimed_by_me || 0;
     const full = mine >= (data.per_buyer_limit || 1);
+    const over = data.active === false || new Date(data.valid_until) <= new Date();
     el.querySelector(".coupon-label").textContent = data.label;
     el.querySelector(".coupon-min").textContent = minSpendText(data);
     el.querySelector(".coupon-title").textContent = data.title;
     el.querySelector(".coupon-left").textContent = exhausted ? "all claimed" : `${data.remaining} left`;
     el.querySelector(".coupon-until").textContent = `until ${new Date(data.valid_until).toLocaleString()}`;
     const button = el.querySelector(".coupon-claim");
-    button.disabled = exhausted || full || data.active === false;
-    button.textContent = full ? "Claimed ✓" : exhausted ? "Exhausted" : mine ? "Claim another" : "Claim";
+    button.disabled = exhausted || full || over;
+    button.textContent = full ? "Claimed ✓" : exhausted ? "Exhausted" : over ? "Ended" : mine ? "Claim another" : "Claim";
     el.classList.toggle("is-claimed", mine > 0);
     el.classList.toggle("is-exhausted", exhausted && !mine);
-    el.dataset.state = full ? "claimed" : exhausted ? "exhausted" : "open";
+    el.dataset.state = full ? "claimed" : exhausted ? "exhausted" : over ? "ended" : "open";
   }
 
   function upsert(coupon) {
