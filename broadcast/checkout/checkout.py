@@ -1,5 +1,7 @@
 """Checkout: the cart becomes an order at the server's prices, its units are held, and a Stripe
-PaymentIntent is made for it. A retried checkout (same `Idempotency-Key`) returns the same order."""
+PaymentIntent is made for it. A retried checkout (same `Idempotency-Key`) returns the same order
+(found before anything is computed, so a coupon is never applied twice). A coupon claim named in
+the request takes its discount off the eligible lines and is marked used in the same transaction."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from broadcast.checkout.closing import close_unpaid, lock_order
 from broadcast.checkout.gateway import DISABLED, Intent, PaymentGateway, PaymentProviderError
 from broadcast.checkout.models import CartItem, Order, OrderLine, OrderState
 from broadcast.checkout.schemas import CheckoutRequest
+from broadcast.coupons import discount, redeem
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.problems import InvalidInput, ServiceUnavailable
@@ -69,8 +72,11 @@ class CheckoutService:
                                             policy.per_buyer_limit_per_sku)
         if sum(o.unit_price_minor * c.quantity for c, o in zip(cart, offers, strict=True)) <= 0:
             raise InvalidInput("nothing to pay: free items cannot be checked out")
-        order = self._order(live.brand_id, session_id, visitor_id, key, data, attribution_token, cart, offers)
+        applied = await self._coupon(live.brand_id, visitor_id, data, cart, offers)
+        order = self._order(live.brand_id, session_id, visitor_id, key, data, attribution_token, cart, offers, applied)
         await self.session.flush()  # the idempotency key's unique index answers a concurrent twin here
+        if applied is not None:  # the claim before the SKUs: closing an order touches them in this order too
+            await redeem.use(self.session, applied.claim_id, visitor_id, order.id)
         # Units last: the SKU row locks are held only from here to the commit.
         for c, o in zip(cart, offers, strict=True):
             await stock.reserve(self.session, session_id, stock.Units(c.sku_id, c.quantity), o.item.limited_quantity)
@@ -79,20 +85,34 @@ class CheckoutService:
         await self.session.commit()
         return order
 
+    async def _coupon(self, brand_id: str, visitor_id: str, data: CheckoutRequest, cart: Sequence[CartItem],
+                      offers: list[catalog.Offer]) -> redeem.Applied | None:
+        """The claim's discount on these lines (checked: the visitor's, unused, valid, same brand, min spend)."""
+        if data.coupon_claim_id is None:
+            return None
+        lines = [discount.Line(c.sku_id, o.unit_price_minor * c.quantity) for c, o in zip(cart, offers, strict=True)]
+        return await redeem.prepare(self.session, data.coupon_claim_id, visitor_id, brand_id,
+                                    offers[0].sku.currency, lines)
+
     def _order(self, brand_id: str, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
-               attribution_token: str | None, cart: Sequence[CartItem], offers: list[catalog.Offer]) -> Order:
+               attribution_token: str | None, cart: Sequence[CartItem], offers: list[catalog.Offer],
+               applied: redeem.Applied | None) -> Order:
         now = utcnow()
+        cuts = applied.line_discounts if applied else [0] * len(cart)
+        gross = sum(o.unit_price_minor * c.quantity for c, o in zip(cart, offers, strict=True))
         order = Order(id=new_id("ord"), brand_id=brand_id, session_id=session_id, visitor_id=visitor_id,
                       idempotency_key=key, currency=offers[0].sku.currency, created_at=now, updated_at=now,
-                      amount_minor=sum(o.unit_price_minor * c.quantity for c, o in zip(cart, offers, strict=True)),
+                      amount_minor=gross - sum(cuts), discount_minor=sum(cuts),
+                      coupon_claim_id=applied.claim_id if applied else None,
                       reserved_until=now + self.reservation, attribution_token=attribution_token,
                       contact_name=data.contact.name, contact_email=data.contact.email,
                       contact_phone=data.contact.phone, shipping_address=data.shipping_address)
         self.session.add(order)
-        for c, o in zip(cart, offers, strict=True):
+        for c, o, cut in zip(cart, offers, cuts, strict=True):
             self.session.add(OrderLine(id=new_id("orl"), order_id=order.id, sku_id=c.sku_id, title=o.sku.title,
                                        quantity=c.quantity, unit_price_minor=o.unit_price_minor,
-                                       amount_minor=o.unit_price_minor * c.quantity, currency=o.sku.currency))
+                                       amount_minor=o.unit_price_minor * c.quantity - cut, discount_minor=cut,
+                                       currency=o.sku.currency))
         states.created(self.session, order)
         return order
 

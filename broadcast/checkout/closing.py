@@ -1,5 +1,6 @@
 """Closing an unpaid order (cancelled, expired, payment failed): its held units go back, its
-personal data goes away, and the room hears the stock change — all in the caller's transaction."""
+personal data goes away, its coupon claim (if any) is the buyer's to use again, and the room
+hears the stock change — all in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout import states, stock
 from broadcast.checkout.models import Order, OrderLine, OrderState
+from broadcast.coupons import redeem
 from server.kernel.clock import utcnow
 
 
@@ -33,6 +35,8 @@ async def close_unpaid(session: AsyncSession, order: Order, target: OrderState, 
     """`order` must be locked (`lock_order`). False if it was no longer waiting for payment."""
     if order.state != OrderState.PENDING_PAYMENT:
         return False
+    if order.coupon_claim_id:  # before the SKUs, the order checkout takes them in
+        await redeem.give_back(session, order.coupon_claim_id, order.id)
     lines = await lines_of(session, order.id)
     for line in lines:
         await stock.release(session, order.session_id, stock.Units(line.sku_id, line.quantity))

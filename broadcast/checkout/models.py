@@ -65,7 +65,9 @@ class Order(SQLModel, table=True):
     idempotency_key: str = Field(max_length=100)
     state: str = Field(default=OrderState.PENDING_PAYMENT, max_length=24)
     currency: str = Field(max_length=3)
-    amount_minor: int = Field(sa_type=BIGINT)
+    amount_minor: int = Field(sa_type=BIGINT)  # what the buyer pays: the lines' prices less the discount
+    discount_minor: int = Field(default=0, sa_type=BIGINT)
+    coupon_claim_id: str | None = Field(default=None, max_length=40)
     refunded_minor: int = Field(default=0, sa_type=BIGINT)
     reserved_until: datetime = utc_field()
     payment_intent_id: str | None = Field(default=None, max_length=255, index=True)
@@ -90,8 +92,9 @@ class OrderLine(SQLModel, table=True):
     sku_id: str = Field(foreign_key="skus.id", index=True, max_length=40)
     title: str = Field(max_length=200)
     quantity: int
-    unit_price_minor: int = Field(sa_type=BIGINT)
-    amount_minor: int = Field(sa_type=BIGINT)
+    unit_price_minor: int = Field(sa_type=BIGINT)  # before any discount
+    amount_minor: int = Field(sa_type=BIGINT)  # paid for this line: unit price × quantity − discount
+    discount_minor: int = Field(default=0, sa_type=BIGINT)
     currency: str = Field(max_length=3)
 
 

@@ -62,6 +62,7 @@ class OrderService:
         lines = [OrderLinePublic.model_validate(line) for line in await lines_of(self.session, order.id)]
         return OrderPublic(id=order.id, brand_id=order.brand_id, session_id=order.session_id, state=order.state,
                            currency=order.currency, amount_minor=order.amount_minor,
+                           discount_minor=order.discount_minor, coupon_claim_id=order.coupon_claim_id,
                            refunded_minor=order.refunded_minor, reserved_until=order.reserved_until,
                            payment_intent_id=order.payment_intent_id, paid_at=order.paid_at,
                            closed_at=order.closed_at, created_at=order.created_at, lines=lines)

@@ -13,6 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout import states, stock
 from broadcast.checkout.closing import close_unpaid, lines_of, lock_order
 from broadcast.checkout.models import Order, OrderState
+from broadcast.coupons import redeem
+from broadcast.coupons.problems import ClaimNotUsable
 from broadcast.models import LineupItem
 
 
@@ -67,15 +69,18 @@ async def _settle(session: AsyncSession, order: Order) -> None:
 
 
 async def _late(session: AsyncSession, order: Order) -> Applied:
-    """Take the units again inside a savepoint; if any is gone, nothing is taken and we refund."""
+    """Take the units (and the coupon claim the price was computed with) again inside a savepoint;
+    if any is gone, nothing is taken and we refund."""
     lines = await lines_of(session, order.id)
     try:
         async with session.begin_nested():
+            if order.coupon_claim_id:  # given back at expiry; the buyer may have used it elsewhere since
+                await redeem.use(session, order.coupon_claim_id, order.visitor_id, order.id)
             for line in lines:
                 units = stock.Units(line.sku_id, line.quantity)
                 await stock.reserve(session, order.session_id, units, await _limit(session, order, line.sku_id))
                 await stock.settle(session, order.session_id, units)
-    except stock.SoldOut:
+    except (stock.SoldOut, ClaimNotUsable):
         states.note(session, order, "late_payment_unfulfillable")
         return Applied(Outcome.REFUND_NEEDED, order)
     await stock.announce(session, order.session_id, [line.sku_id for line in lines])

@@ -1,6 +1,7 @@
 """Request and response shapes of carts, checkout, orders and refunds.
 
-Requests forbid unknown fields (a `coupon` is a 422: there are no coupons). A price or currency
+Requests forbid unknown fields. A coupon is applied by naming one of the visitor's claims
+(`coupon_claim_id`); the server computes the discount. A price or currency
 sent with a cart line is accepted and ignored on purpose — old clients send them — and the
 server's price always applies."""
 
@@ -60,6 +61,8 @@ class Contact(Request):
 class CheckoutRequest(Request):
     contact: Contact
     shipping_address: Line
+    coupon_claim_id: str | None = Field(default=None, max_length=40,
+                                        description="one of the visitor's unused coupon claims")
 
 
 class OrderLinePublic(Public):
@@ -68,6 +71,7 @@ class OrderLinePublic(Public):
     quantity: int
     unit_price_minor: int
     amount_minor: int
+    discount_minor: int = 0
     currency: str
 
 
@@ -78,6 +82,8 @@ class OrderPublic(Public):
     state: str
     currency: str
     amount_minor: int
+    discount_minor: int = 0
+    coupon_claim_id: str | None = None
     refunded_minor: int
     reserved_until: datetime
     payment_intent_id: str | None

@@ -45,6 +45,59 @@
       return li;
     }) : [Object.assign(document.createElement("li"), { className: "muted", textContent: "Empty." })]));
     document.getElementById("cart-total").textContent = cart.currency ? money(cart.amount_minor, cart.currency) : "—";
+    lastCart = cart;
+    loadCoupons();
+  }
+
+  // Coupons: the visitor's usable claims with what each takes off this cart (the server computes
+  // it; the order applies the same rule). The largest discount is pre-selected.
+  let lastCart = null;
+  let chosenClaim = null;
+  let claims = [];
+
+  function showSums() {
+    if (!lastCart || !lastCart.currency) return;
+    const pick = claims.find((c) => c.claim_id === chosenClaim);
+    const off = pick && pick.discount_minor ? pick.discount_minor : 0;
+    document.getElementById("sum-subtotal").textContent = money(lastCart.amount_minor, lastCart.currency);
+    document.getElementById("sum-discount").textContent = off ? `− ${money(off, lastCart.currency)}` : "—";
+    document.getElementById("sum-total").textContent = money(lastCart.amount_minor - off, lastCart.currency);
+    document.getElementById("cart-total").textContent = money(lastCart.amount_minor - off, lastCart.currency);
+  }
+
+  function option(value, text, usable) {
+    const label = document.createElement("label");
+    const input = Object.assign(document.createElement("input"), { type: "radio", name: "coupon", value, disabled: !usable });
+    input.checked = value === (chosenClaim || "");
+    input.addEventListener("change", () => { chosenClaim = value || null; showSums(); });
+    label.append(input, document.createTextNode(` ${text}`));
+    return label;
+  }
+
+  function renderCoupons() {
+    const panel = document.getElementById("coupon-panel");
+    panel.hidden = claims.length === 0;
+    const usable = claims.filter((c) => c.discount_minor);
+    if (!usable.some((c) => c.claim_id === chosenClaim)) {
+      const best = usable.reduce((a, c) => (!a || c.discount_minor > a.discount_minor ? c : a), null);
+      chosenClaim = best ? best.claim_id : null;
+    }
+    const picker = document.getElementById("coupon-picker");
+    picker.replaceChildren(option("", "No coupon", true), ...claims.map((c) => {
+      const text = c.discount_minor ? `${c.coupon.title}: ${c.coupon.label} (− ${money(c.discount_minor, lastCart.currency)})`
+        : `${c.coupon.title}: ${c.coupon.label} — ${c.reason}`;
+      return option(c.claim_id, text, Boolean(c.discount_minor));
+    }));
+    showSums();
+  }
+
+  async function loadCoupons() {
+    try {
+      claims = await call("GET", `${api}/coupon-claims`);
+    } catch (error) {
+      claims = [];
+    }
+    renderCoupons();
   }
 
   async function add(skuId) {
@@ -66,7 +119,7 @@
   function contactFrom(form) {
     const value = (name) => form.elements[name].value.trim() || null;
     return { contact: { name: value("name"), email: value("email"), phone: value("phone") },
-             shipping_address: form.elements.shipping_address.value.trim() };
+             shipping_address: form.elements.shipping_address.value.trim(), coupon_claim_id: chosenClaim };
   }
 
   async function waitForOutcome(orderId) {
@@ -85,7 +138,9 @@
     try {
       const placed = await call("POST", `${api}/checkout`, contactFrom(event.target), { "Idempotency-Key": idempotencyKey() });
       const order = placed.order;
-      show(`Order ${order.id}: ${money(order.amount_minor, order.currency)} reserved — paying…`);
+      const saved = order.discount_minor ? ` (coupon − ${money(order.discount_minor, order.currency)})` : "";
+      show(`Order ${order.id}: ${money(order.amount_minor, order.currency)}${saved} reserved — paying…`);
+      root.dataset.orderAmount = String(order.amount_minor);
       if (testPayments) {
         await call("POST", `/api/v1/checkout/orders/${order.id}/test-payment`);
       } else {
