@@ -29,7 +29,7 @@ SWEEP_EVERY_S = 1.0
 async def close_lottery(db: AsyncSession, lottery_id: str) -> Lottery:
     lottery = await locked(db, lottery_id)
     if lottery.state == LotteryState.CLOSED:
-        await db.rollback()
+        await db.commit()  # ends the transaction (nothing written) without expiring the row, unlike rollback
         return lottery
     entries = list((await db.exec(select(LotteryEntry).where(col(LotteryEntry.lottery_id) == lottery_id))).all())
     by_handle = {e.handle: e for e in entries}
