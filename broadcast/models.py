@@ -106,4 +106,4 @@ class PinEvent(SQLModel, table=True):
 
 import broadcast.checkout.models  # noqa: E402, F401 - registers the checkout tables
 from broadcast.liveroom.models import RoomComment  # noqa: E402, F401 - the live room's table, for metadata
-import broadcast.lottery.models  # noqa: E402, F401 - the lottery tables
+from broadcast.lottery.models import Lottery  # noqa: E402, F401 - the lottery tables, for metadata

@@ -27,7 +27,7 @@ async def _verify(base_url: str, lottery_id: str) -> tuple[int, str]:
 
 
 async def test_keyword_draw_end_to_end(live, lottery_app):
-    fan, lurker, room = Visitor(), Visitor(), Visitor()
+    fan, lurker = Visitor(), Visitor()
     async with httpx.AsyncClient(base_url=live.http) as client, \
             viewer(live.ws(), additional_headers=fan.headers) as fan_ws, \
             viewer(live.ws(), additional_headers=lurker.headers) as lurker_ws, viewer(live.ws()) as watcher:

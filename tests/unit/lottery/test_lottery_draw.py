@@ -71,9 +71,10 @@ def test_verify_passes_an_honest_proof_and_fails_tampering():
     assert verify({**honest, "seed": bytes(32).hex()}) == (False, "SHA-256(seed) does not match the hash "
                                                                   "published at opening")
     assert verify({**honest, "entrants": sorted(HANDLES)[1:]})[0] is False  # fingerprint no longer matches
-    dropped = sorted(HANDLES)[1:]
+    # a winner quietly removed from the list, fingerprint recomputed to match: the draw no longer does
+    dropped = [h for h in HANDLES if h != honest["winners"][0]]  # type: ignore[index]
     resigned = {**honest, "entrants": dropped, "entrants_sha256": entrants_sha256(dropped)}
     ok, reason = verify(resigned)
-    assert not ok or resigned["winners"] == draw(SEED, LOTTERY, dropped, 3)
+    assert not ok and "recomputed winners" in reason
     assert verify({**honest, "winners": list(reversed(honest["winners"]))})[0] is False  # type: ignore[call-overload]
     assert verify({**honest, "seed": None})[0] is False
