@@ -11,7 +11,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.liveroom.models import RoomComment
@@ -28,9 +28,9 @@ SWEEP_EVERY_S = 1.0
 
 async def close_lottery(db: AsyncSession, lottery_id: str) -> Lottery:
     lottery = await locked(db, lottery_id)
-    if lottery.state == LotteryState.CLOSED:
+    if lottery.state == LotteryState.CLOSED or not await _claim(db, lottery):
         await db.commit()  # ends the transaction (nothing written) without expiring the row, unlike rollback
-        return lottery
+        return await locked(db, lottery_id)
     entries = list((await db.exec(select(LotteryEntry).where(col(LotteryEntry.lottery_id) == lottery_id))).all())
     by_handle = {e.handle: e for e in entries}
     winning = draw.draw(bytes.fromhex(lottery.seed_hex), lottery.id, list(by_handle), lottery.winners_count)
@@ -47,6 +47,15 @@ async def close_lottery(db: AsyncSession, lottery_id: str) -> Lottery:
                                            "message": message})
     await db.commit()
     return lottery
+
+
+async def _claim(db: AsyncSession, lottery: Lottery) -> bool:
+    """Only one closer draws: the row lock does it on PostgreSQL, this conditional update on SQLite
+    (which has no row locks, and where the sweeper and a brand's click may interleave)."""
+    stmt = (update(Lottery).where(col(Lottery.id) == lottery.id, col(Lottery.state) == LotteryState.OPEN)
+            .values(state=LotteryState.CLOSED, open_session_id=None))
+    result = await db.exec(stmt)
+    return bool(result.rowcount)
 
 
 def _mark_closed(lottery: Lottery, handles: list[str]) -> None:

@@ -38,18 +38,19 @@ async def enter(db: AsyncSession, store: RoomStore | None, session_id: str, lott
 
 
 async def _insert(db: AsyncSession, lottery: Lottery, visitor_id: str) -> LotteryEntry:
-    fresh = await locked(db, lottery.id, shared=True)  # a close that got here first wins
+    lottery_id = lottery.id  # a rollback expires `lottery`; its id is needed after one
+    fresh = await locked(db, lottery_id, shared=True)  # a close that got here first wins
     if fresh.state != LotteryState.OPEN:
         await db.rollback()
-        raise LotteryClosed("the draw has closed; entries are no longer taken", extra={"lottery_id": lottery.id})
-    entry = LotteryEntry(id=new_id("lte"), lottery_id=lottery.id, visitor_id=visitor_id,
-                         handle=draw.handle_of(lottery.id, visitor_id))
+        raise LotteryClosed("the draw has closed; entries are no longer taken", extra={"lottery_id": lottery_id})
+    entry = LotteryEntry(id=new_id("lte"), lottery_id=lottery_id, visitor_id=visitor_id,
+                         handle=draw.handle_of(lottery_id, visitor_id))
     db.add(entry)
     try:
         await db.commit()
     except IntegrityError:  # the same visitor entering twice at once: keep the first
         await db.rollback()
-        existing = await entry_of(db, lottery.id, visitor_id)
+        existing = await entry_of(db, lottery_id, visitor_id)
         assert existing is not None
         return existing
     return entry

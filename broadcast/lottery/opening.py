@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.lottery import draw
+from broadcast.lottery.closing import close_if_due
 from broadcast.lottery.models import EntryKind, Lottery, LotteryState
 from broadcast.lottery.problems import LotteryAlreadyOpen, SessionNotLive
 from broadcast.lottery.schemas import CommentKeywordRule, LotteryCreate, PurchaseRule
@@ -62,7 +63,7 @@ async def open_lottery(db: AsyncSession, principal: Principal, session_id: str, 
 
 
 async def _ensure_none_open(db: AsyncSession, session_id: str) -> None:
-    stmt = select(Lottery.id).where(col(Lottery.open_session_id) == session_id)
-    current = (await db.exec(stmt)).first()
-    if current is not None:
-        raise LotteryAlreadyOpen(f"lottery {current} is still open; close it first", extra={"lottery_id": current})
+    current = (await db.exec(select(Lottery).where(col(Lottery.open_session_id) == session_id))).first()
+    if current is not None and not await close_if_due(db, current):
+        raise LotteryAlreadyOpen(f"lottery {current.id} is still open; close it first",
+                                 extra={"lottery_id": current.id})

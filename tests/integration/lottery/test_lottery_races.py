@@ -1,0 +1,81 @@
+"""Races on PostgreSQL with real concurrency: entries arriving while the brand closes are either
+in the frozen list or refused (never lost, never drawn after the fact); concurrent opens leave one
+draw open; a double close draws once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from sqlmodel import col, func, select
+
+from broadcast.lottery.draw import verify
+from broadcast.lottery.models import LotteryEntry
+from server.app import create_app
+from server.kernel.outbox import OutboxEvent
+from tests.conftest import make_settings
+from tests.factories_liveroom import live_session, serving
+from tests.factories_lottery import Visitor, close, enter, open_lottery, paid_order
+
+
+@pytest.fixture
+async def pg_live(postgres_db_url, redis_url, redis_namespace):
+    app = create_app(make_settings(postgres_db_url, redis_url=redis_url, redis_namespace=redis_namespace,
+                                   db_pool_size=20))
+    async with serving(app) as host:
+        yield app, await live_session(app, f"http://{host}", skus=1)
+
+
+async def test_entries_racing_the_close_are_frozen_in_or_refused(pg_live):
+    app, live = pg_live
+    buyers = [Visitor() for _ in range(24)]
+    async with httpx.AsyncClient(base_url=live.http, timeout=30) as client:
+        lottery = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "purchase"}, winners=3)
+        for buyer in buyers:
+            await paid_order(app, live.brand_id, live.session_id, buyer)
+        # when buyers keep entering, a few ms apart, while the brand closes (twice) in the middle of them
+        entering, closing = [], []
+        for n, buyer in enumerate(buyers):
+            entering.append(asyncio.create_task(enter(client, live.session_id, lottery["id"], buyer)))
+            if n == len(buyers) // 3:
+                closing = [asyncio.create_task(close(client, live.brand_token, live.session_id, lottery["id"]))
+                           for _ in range(2)]
+            await asyncio.sleep(0.01)
+        entries, closes = await asyncio.gather(*entering), await asyncio.gather(*closing)
+        assert any(r.status_code == 200 for r in entries) and any(r.status_code == 409 for r in entries)
+        # then every entry is either in (200) or refused as closed (409), and both closes agree
+        assert {r.status_code for r in entries} <= {200, 409}
+        assert closes[0].json() == closes[1].json()
+        accepted = {r.json()["handle"] for r in entries if r.status_code == 200}
+        proof = (await client.get(f"/api/v1/lotteries/{lottery['id']}/proof")).json()
+    # and the frozen list is exactly the accepted entries, all stored, drawn once, and checkable
+    assert set(proof["entrants"]) == accepted and len(proof["winners"]) == min(3, len(accepted))
+    assert verify(proof)[0] is True
+    async with app.state.sessionmaker() as db:
+        stored = (await db.exec(select(func.count()).select_from(LotteryEntry))).one()
+        drawn = (await db.exec(select(func.count()).select_from(OutboxEvent)
+                               .where(col(OutboxEvent.topic) == "LotteryDrawn"))).one()
+    assert stored == len(accepted) and drawn == 1
+
+
+async def test_concurrent_opens_leave_one_draw_open(pg_live):
+    _, live = pg_live
+    body = {"prize": "cap", "winners": 1, "entry_rule": {"kind": "like"}}
+    async with httpx.AsyncClient(base_url=live.http, timeout=30) as client:
+        responses = await asyncio.gather(*[
+            client.post(f"/api/v1/sessions/{live.session_id}/lotteries", json=body,
+                        headers={"Authorization": f"Bearer {live.brand_token}"}) for _ in range(6)])
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 5
+
+
+async def test_one_visitor_entering_many_times_at_once_gets_one_entry(pg_live):
+    app, live = pg_live
+    buyer = Visitor()
+    await paid_order(app, live.brand_id, live.session_id, buyer)
+    async with httpx.AsyncClient(base_url=live.http, timeout=30) as client:
+        lottery = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "purchase"})
+        responses = await asyncio.gather(*[enter(client, live.session_id, lottery["id"], buyer) for _ in range(8)])
+    assert {r.status_code for r in responses} == {200} and len({r.json()["handle"] for r in responses}) == 1
+    async with app.state.sessionmaker() as db:
+        assert (await db.exec(select(func.count()).select_from(LotteryEntry))).one() == 1
