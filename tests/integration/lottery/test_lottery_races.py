@@ -29,22 +29,24 @@ async def pg_live(postgres_db_url, redis_url, redis_namespace):
 
 async def test_entries_racing_the_close_are_frozen_in_or_refused(pg_live):
     app, live = pg_live
-    buyers = [Visitor() for _ in range(24)]
+    buyers = [Visitor() for _ in range(30)]
     async with httpx.AsyncClient(base_url=live.http, timeout=30) as client:
         lottery = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "purchase"}, winners=3)
         for buyer in buyers:
             await paid_order(app, live.brand_id, live.session_id, buyer)
         # when buyers keep entering, a few ms apart, while the brand closes (twice) in the middle of them
-        entering, closing = [], []
-        for n, buyer in enumerate(buyers):
+        entering = [asyncio.create_task(enter(client, live.session_id, lottery["id"], buyers[0]))]
+        await entering[0]  # one surely before the close
+        closing = [asyncio.create_task(close(client, live.brand_token, live.session_id, lottery["id"]))
+                   for _ in range(2)]
+        for buyer in buyers[1:-1]:
             entering.append(asyncio.create_task(enter(client, live.session_id, lottery["id"], buyer)))
-            if n == len(buyers) // 3:
-                closing = [asyncio.create_task(close(client, live.brand_token, live.session_id, lottery["id"]))
-                           for _ in range(2)]
-            await asyncio.sleep(0.01)
-        entries, closes = await asyncio.gather(*entering), await asyncio.gather(*closing)
-        assert any(r.status_code == 200 for r in entries) and any(r.status_code == 409 for r in entries)
+            await asyncio.sleep(0.005)
+        closes = await asyncio.gather(*closing)
+        entering.append(asyncio.create_task(enter(client, live.session_id, lottery["id"], buyers[-1])))
+        entries = await asyncio.gather(*entering)  # and one surely after it
         # then every entry is either in (200) or refused as closed (409), and both closes agree
+        assert [r.status_code for r in (entries[0], entries[-1])] == [200, 409]
         assert {r.status_code for r in entries} <= {200, 409}
         assert closes[0].json() == closes[1].json()
         accepted = {r.json()["handle"] for r in entries if r.status_code == 200}
@@ -72,9 +74,9 @@ async def test_concurrent_opens_leave_one_draw_open(pg_live):
 async def test_one_visitor_entering_many_times_at_once_gets_one_entry(pg_live):
     app, live = pg_live
     buyer = Visitor()
-    await paid_order(app, live.brand_id, live.session_id, buyer)
     async with httpx.AsyncClient(base_url=live.http, timeout=30) as client:
         lottery = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "purchase"})
+        await paid_order(app, live.brand_id, live.session_id, buyer)
         responses = await asyncio.gather(*[enter(client, live.session_id, lottery["id"], buyer) for _ in range(8)])
     assert {r.status_code for r in responses} == {200} and len({r.json()["handle"] for r in responses}) == 1
     async with app.state.sessionmaker() as db:
