@@ -1,6 +1,6 @@
 """Races on PostgreSQL with real concurrency: entries arriving while the brand closes are either
 in the frozen list or refused (never lost, never drawn after the fact); concurrent opens leave one
-draw open; a double close draws once."""
+draw open; a double close draws once; one visitor entering many times at once gets one entry."""
 
 from __future__ import annotations
 
@@ -61,21 +61,16 @@ async def test_entries_racing_the_close_are_frozen_in_or_refused(pg_live):
     assert stored == len(accepted) and drawn == 1
 
 
-async def test_concurrent_opens_leave_one_draw_open(pg_live):
-    _, live = pg_live
-    body = {"prize": "cap", "winners": 1, "entry_rule": {"kind": "like"}}
-    async with httpx.AsyncClient(base_url=live.http, timeout=30) as client:
-        responses = await asyncio.gather(*[
-            client.post(f"/api/v1/sessions/{live.session_id}/lotteries", json=body,
-                        headers={"Authorization": f"Bearer {live.brand_token}"}) for _ in range(6)])
-    assert sorted(r.status_code for r in responses) == [201] + [409] * 5
-
-
-async def test_one_visitor_entering_many_times_at_once_gets_one_entry(pg_live):
+async def test_concurrent_opens_leave_one_open_and_a_visitor_entering_at_once_gets_one_entry(pg_live):
     app, live = pg_live
     buyer = Visitor()
+    body = {"prize": "cap", "winners": 1, "entry_rule": {"kind": "purchase"}}
     async with httpx.AsyncClient(base_url=live.http, timeout=30) as client:
-        lottery = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "purchase"})
+        opens = await asyncio.gather(*[
+            client.post(f"/api/v1/sessions/{live.session_id}/lotteries", json=body,
+                        headers={"Authorization": f"Bearer {live.brand_token}"}) for _ in range(6)])
+        assert sorted(r.status_code for r in opens) == [201] + [409] * 5
+        lottery = next(r.json() for r in opens if r.status_code == 201)
         await paid_order(app, live.brand_id, live.session_id, buyer)
         responses = await asyncio.gather(*[enter(client, live.session_id, lottery["id"], buyer) for _ in range(8)])
     assert {r.status_code for r in responses} == {200} and len({r.json()["handle"] for r in responses}) == 1

@@ -119,7 +119,10 @@ async def test_a_draw_closes_itself_at_closes_at_and_the_room_hears_the_winners(
         entry = (await enter(client, live.session_id, lottery["id"], buyer)).json()
         # when time passes closes_at and nobody does anything
         clock.advance(301)
-        drawn = await watcher.wait_for(lambda e: e["type"] == "lottery" and e["state"] == "closed", within_s=5)
+        try:
+            drawn = await watcher.wait_for(lambda e: e["type"] == "lottery" and e["state"] == "closed", within_s=5)
+        finally:
+            clock.reset()  # before the server shuts down
         # then the sweeper drew it: the only entrant won, and the proof reveals the seed
         assert [w["handle"] for w in drawn["winners"]] == [entry["handle"]]
         proof = (await client.get(f"/api/v1/lotteries/{lottery['id']}/proof")).json()
