@@ -30,7 +30,8 @@ async def close_lottery(db: AsyncSession, lottery_id: str) -> Lottery:
     lottery = await locked(db, lottery_id)
     if lottery.state == LotteryState.CLOSED or not await _claim(db, lottery):
         await db.commit()  # ends the transaction (nothing written) without expiring the row, unlike rollback
-        return await locked(db, lottery_id)
+        await db.refresh(lottery)  # as the closer that won left it
+        return lottery
     entries = list((await db.exec(select(LotteryEntry).where(col(LotteryEntry.lottery_id) == lottery_id))).all())
     by_handle = {e.handle: e for e in entries}
     winning = draw.draw(bytes.fromhex(lottery.seed_hex), lottery.id, list(by_handle), lottery.winners_count)

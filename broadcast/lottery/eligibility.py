@@ -12,6 +12,7 @@ from broadcast.checkout.models import Order, OrderState
 from broadcast.liveroom.models import RoomComment
 from broadcast.liveroom.store import RoomStore
 from broadcast.lottery.models import EntryKind, Lottery
+from server.kernel.problems import ServiceUnavailable
 
 COMMENTS_LOOKED_AT = 200  # a visitor's comments since opening; the rate limit keeps this small
 
@@ -42,7 +43,10 @@ async def commented(db: AsyncSession, session_id: str, visitor_id: str, keyword:
 async def liked(store: RoomStore | None, session_id: str, visitor_id: str, since: datetime) -> bool:
     if store is None:
         return False
-    at_ms = await store.liked_at(session_id, visitor_id)
+    try:
+        at_ms = await store.liked_at(session_id, visitor_id)
+    except Exception as exc:  # Redis briefly away: say so, rather than "you did not like"
+        raise ServiceUnavailable("the like counter is briefly unavailable; try again in a moment") from exc
     return at_ms is not None and at_ms >= int(since.timestamp() * 1000)
 
 
