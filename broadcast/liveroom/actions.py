@@ -25,7 +25,8 @@ async def handle(app: Any, room: Room, connection: Connection, message: Message)
         return
     store = runtime.of(app).store
     if isinstance(message, Like):
-        room.buffer_likes(message.count, connection.ref)  # sent to the store by the room's next tick
+        # sent to the store by the room's next tick (the visitor too: likers may enter a lottery)
+        room.buffer_likes(message.count, connection.ref, connection.visitor_id)
     elif isinstance(message, Cart):
         await _cart(room, connection, message, store)
     elif isinstance(message, Comment):

@@ -19,6 +19,7 @@ from broadcast.liveroom.connection import Connection
 from broadcast.liveroom.events import coalesce_key, encode
 from broadcast.liveroom.state import RoomState
 from broadcast.liveroom.store import WAITING, RoomStore
+from server.kernel.clock import utcnow
 
 log = structlog.get_logger("liveroom")
 RING = 512
@@ -37,6 +38,7 @@ class Room:
         self.ring: deque[tuple[int, str]] = deque(maxlen=RING)
         self.counters_pending = False
         self.likes_buffer: Counter[str] = Counter()
+        self.likers: set[str] = set()  # visitors who liked since the last tick (lottery entry)
         self.closing = False
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -145,12 +147,18 @@ class Room:
             self.connections.discard(connection)
             connection.abandon()
 
-    def buffer_likes(self, count: int, ref: str | None) -> None:
+    def buffer_likes(self, count: int, ref: str | None, visitor_id: str | None = None) -> None:
         """Likes are summed here and handed to the store once a tick: one Redis call per worker
         per tick instead of one per tap, whatever the tap rate."""
         self.likes_buffer[ref or ""] += count
+        if visitor_id:
+            self.likers.add(visitor_id)
 
     async def _flush_likes(self) -> None:
+        if self.likers:
+            likers, self.likers = self.likers, set()
+            at_ms = int(utcnow().timestamp() * 1000)
+            await self.store.record_likers(self.session_id, dict.fromkeys(likers, at_ms))
         if not self.likes_buffer:
             return
         batch, self.likes_buffer = dict(self.likes_buffer), Counter()

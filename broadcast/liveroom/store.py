@@ -49,6 +49,11 @@ class RoomStore(Protocol):
 
     async def orders(self, session_id: str) -> dict[str, int]: ...
 
+    async def record_likers(self, session_id: str, likers: dict[str, int]) -> None:
+        """Remember each visitor's last like (epoch ms), for draws that likers may enter."""
+
+    async def liked_at(self, session_id: str, visitor_id: str) -> int | None: ...
+
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         """A fixed-window rate limit shared by all workers: True while under `limit`."""
 

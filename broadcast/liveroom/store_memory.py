@@ -37,6 +37,7 @@ class _Room:
     gates: dict[str, float] = field(default_factory=dict)
     presence: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
     viewers_last: int | None = None
+    likers: dict[str, int] = field(default_factory=dict)
 
 
 class MemoryRoomStore:
@@ -129,6 +130,12 @@ class MemoryRoomStore:
 
     async def orders(self, session_id: str) -> dict[str, int]:
         return dict(self._rooms[session_id].orders)
+
+    async def record_likers(self, session_id: str, likers: dict[str, int]) -> None:
+        self._rooms[session_id].likers.update(likers)
+
+    async def liked_at(self, session_id: str, visitor_id: str) -> int | None:
+        return self._rooms[session_id].likers.get(visitor_id)
 
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         full = f"{key}:{int(time.time()) // window_s}"

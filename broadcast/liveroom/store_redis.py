@@ -103,6 +103,17 @@ class RedisRoomStore:
     async def orders(self, session_id: str) -> dict[str, int]:
         return _ints(await self.redis.hgetall(self.key(session_id, "orders")))
 
+    async def record_likers(self, session_id: str, likers: dict[str, int]) -> None:
+        key = self.key(session_id, "likers")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=likers)  # type: ignore[arg-type]
+            pipe.expire(key, TTL_S)
+            await pipe.execute()
+
+    async def liked_at(self, session_id: str, visitor_id: str) -> int | None:
+        value = await self.redis.hget(self.key(session_id, "likers"), visitor_id)
+        return int(value) if value is not None else None
+
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         full = f"{self.namespace}:rl:{key}:{int(time.time()) // window_s}"
         async with self.redis.pipeline(transaction=True) as pipe:

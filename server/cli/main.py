@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from server.cli.context import settings_or_exit
+from server.cli.lottery import lottery
 from server.cli.settle import commission, settle
 from server.cli.tokens import token
 from server.settings import Settings
@@ -126,6 +127,7 @@ def demo(simulate: bool, base_url: str | None, viewers: int, concurrency: int, s
 cli.add_command(token)
 cli.add_command(settle)
 cli.add_command(commission)
+cli.add_command(lottery)
 
 if __name__ == "__main__":
     cli()
