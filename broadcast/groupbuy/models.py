@@ -70,6 +70,7 @@ class GroupMember(SQLModel, table=True):
     """A seat: one buyer's order in one group. `released_at` is set when its order lapsed or was
     cancelled unpaid while the group was open (the seat went back)."""
 
+
     __tablename__ = "group_members"
     # One held seat per visitor and group; a visitor whose seat was released may join again.
     __table_args__ = (sa.Index("uq_group_members_held_seat", "group_id", "visitor_id", unique=True,
@@ -82,3 +83,5 @@ class GroupMember(SQLModel, table=True):
     order_id: str = Field(foreign_key="orders.id", unique=True, max_length=40)
     joined_at: datetime = utc_field(default_now=True)
     released_at: datetime | None = utc_field(nullable=True)
+    # Set once the unit of a seat refunded on expiry went back to stock (a re-run restocks nothing).
+    restocked_at: datetime | None = utc_field(nullable=True)

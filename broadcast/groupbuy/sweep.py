@@ -1,6 +1,7 @@
 """The group sweeper: lapsed seats go back, due groups fill or expire, and an expired group's
 money goes back — every paid order refunded in full through Stripe (one deterministic refund key
-per seat, so a re-run never refunds twice) and every unpaid one closed (its unit released).
+per seat, so a re-run never refunds twice) and its unit returned to stock, and every unpaid one
+closed (its unit released).
 
 Each step reads what is still to do from the database, so a crash anywhere is finished by the
 next pass, and a payment that Stripe reports after its group expired is refunded by it too."""
@@ -25,6 +26,7 @@ from broadcast.checkout.models import Order, OrderState
 from broadcast.checkout.refunds import REFUNDABLE, RefundService
 from broadcast.groupbuy import lifecycle
 from broadcast.groupbuy.models import Group, GroupMember, GroupState
+from broadcast.groupbuy.restock import restock_refunded_seat
 from server.kernel.clock import utcnow
 from server.kernel.problems import Problem
 
@@ -55,6 +57,10 @@ async def expire_due_groups(maker: Maker, gateway: PaymentGateway | None) -> Gro
             report.expired.append(code)
     for member_id, order_id in await _ids(maker, _money_to_return()):
         await _return_money(maker, gateway, member_id, order_id, report)
+    for member_id, order_id in await _ids(maker, _units_to_return()):
+        async with maker() as session:
+            await restock_refunded_seat(session, member_id, order_id)
+            await session.commit()
     return report
 
 
@@ -82,6 +88,15 @@ def _money_to_return() -> Any:
             .join(Group, col(Group.id) == col(GroupMember.group_id))
             .join(Order, col(Order.id) == col(GroupMember.order_id))
             .where(or_(expired, released_paid)).order_by(col(GroupMember.id)).limit(BATCH))
+
+
+def _units_to_return() -> Any:
+    """Refunded seats of expired groups whose unit has not gone back to stock yet."""
+    return (select(GroupMember.id, GroupMember.order_id)
+            .join(Group, col(Group.id) == col(GroupMember.group_id))
+            .join(Order, col(Order.id) == col(GroupMember.order_id))
+            .where(Group.state == GroupState.EXPIRED, Order.state == OrderState.REFUNDED,
+                   col(GroupMember.restocked_at).is_(None)).limit(BATCH))
 
 
 async def _lapse_unpaid_seats(maker: Maker, gateway: PaymentGateway | None) -> None:

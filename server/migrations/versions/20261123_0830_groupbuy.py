@@ -79,6 +79,7 @@ def upgrade() -> None:
     sa.Column('order_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('joined_at', server.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('released_at', server.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('restocked_at', server.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['group_id'], ['buy_groups.id'], ),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
     sa.PrimaryKeyConstraint('id'),
