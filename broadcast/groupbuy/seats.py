@@ -6,6 +6,7 @@ answers the same seat and order."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -98,10 +99,10 @@ class GroupService:
             raise AlreadyInGroup("you already hold a seat in this group") from None
         return order
 
-    async def _atomically(self, work: object, session_id: str, buyer: Buyer) -> Order:
+    async def _atomically(self, work: Awaitable[Order], session_id: str, buyer: Buyer) -> Order:
         """Commit the seat, or roll everything back; a concurrent retry's order is the answer."""
         try:
-            order: Order = await work  # type: ignore[misc]
+            order = await work
             await self.session.commit()
             return order
         except IntegrityError:

@@ -10,6 +10,17 @@ from tests.integration.checkout.conftest import _real_time, localstripe, stripe_
 from tests.stripe_server import StripeTestServer
 
 
+def group_settings(url: str, stripe: StripeTestServer) -> Settings:
+    return stripe_settings(url, stripe, group_sweep_interval_s=0)
+
+
 @pytest.fixture
 def settings(db_url: str, localstripe: StripeTestServer) -> Settings:  # noqa: F811
-    return stripe_settings(db_url, localstripe, group_sweep_interval_s=0)
+    return group_settings(db_url, localstripe)
+
+
+@pytest.fixture
+def pg_only_settings(postgres_db_url: str, localstripe: StripeTestServer) -> Settings:  # noqa: F811
+    """For modules whose rules do not depend on the database (and to keep the suite fast):
+    `settings = pg_only_settings` in the module runs them on PostgreSQL only."""
+    return group_settings(postgres_db_url, localstripe)

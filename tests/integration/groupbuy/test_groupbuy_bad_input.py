@@ -3,10 +3,18 @@ group-expired), a second seat for the same visitor, an ended offer, another sess
 
 from __future__ import annotations
 
+import pytest
+
 from server.kernel import clock
 from tests.factories import auth, make_session
 from tests.factories_checkout import make_shop
 from tests.factories_groupbuy import buyer, join_group, make_offer, open_group, snapshot
+
+
+@pytest.fixture
+def settings(pg_only_settings):
+    """PostgreSQL only: the refusals are decided by the same code on both databases (the suite stays fast)."""
+    return pg_only_settings
 
 
 def problem(response, status: int, slug: str) -> None:

@@ -3,9 +3,17 @@ refused with nothing written; another brand cannot see or touch them; viewers li
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import auth, make_brand, make_sku, make_token
 from tests.factories_checkout import make_shop
 from tests.factories_groupbuy import make_offer, snapshot
+
+
+@pytest.fixture
+def settings(pg_only_settings):
+    """PostgreSQL only: plain validation, the same on both databases (the suite stays fast)."""
+    return pg_only_settings
 
 
 async def test_offer_is_created_and_listed_for_viewers(app, client):

@@ -4,9 +4,17 @@ attributed to the opener's partner exactly as any order through the link would b
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories_checkout import make_shop
 from tests.factories_groupbuy import buyer, click, join_group, make_offer, open_group, partner_link, pay_seat
 from tests.integration.checkout.conftest import outbox
+
+
+@pytest.fixture
+def settings(pg_only_settings):
+    """PostgreSQL only: attribution itself is tested on both databases by distribution."""
+    return pg_only_settings
 
 
 async def test_joiner_through_the_share_link_is_attributed_to_the_openers_partner(app, client, localstripe):
