@@ -13,11 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout import states
 from broadcast.checkout.models import Order, OrderState
 from broadcast.groupbuy.models import Group, GroupMember, GroupState
-from broadcast.groupbuy.views import room_payload, seats_paid
+from broadcast.groupbuy.views import paid_seats, room_payload, seats_paid
 from server.kernel.clock import as_utc, utcnow
 from server.kernel.outbox import emit
 
 GROUPS: Any = Group.__table__  # type: ignore[attr-defined]
+MEMBERS: Any = GroupMember.__table__  # type: ignore[attr-defined]
 NO_SYNC = {"synchronize_session": False}
 LAPSED = (OrderState.CANCELLED.value, OrderState.EXPIRED.value)
 
@@ -32,35 +33,44 @@ async def announce(session: AsyncSession, group: Group, topic: str) -> None:
 
 
 async def release_lapsed_seats(session: AsyncSession, group: Group) -> int:
-    """Seats whose orders were cancelled or expired unpaid go back while the group is open."""
+    """Seats whose orders were cancelled or expired unpaid go back while the group is open. Each
+    seat is released by a conditional UPDATE, so two concurrent callers never release one twice."""
     if group.state != GroupState.OPEN:
         return 0
-    stmt = (select(GroupMember).join(Order, col(Order.id) == col(GroupMember.order_id))
+    stmt = (select(GroupMember.id).join(Order, col(Order.id) == col(GroupMember.order_id))
             .where(GroupMember.group_id == group.id, col(GroupMember.released_at).is_(None),
                    col(Order.state).in_(LAPSED)))
-    lapsed = (await session.exec(stmt)).all()
+    lapsed = list((await session.exec(stmt)).all())
     if not lapsed:
         return 0
-    for member in lapsed:
-        member.released_at = utcnow()
-        session.add(member)
-    await session.execute(sa.update(GROUPS).where(GROUPS.c.id == group.id, GROUPS.c.seats_taken >= len(lapsed))
-                          .values(seats_taken=GROUPS.c.seats_taken - len(lapsed)), execution_options=NO_SYNC)
-    await session.refresh(group)
-    await announce(session, group, "GroupSeatsChanged")
-    return len(lapsed)
+    released: Any = await session.execute(
+        sa.update(MEMBERS).where(MEMBERS.c.id.in_(lapsed), MEMBERS.c.released_at.is_(None))
+        .values(released_at=utcnow()), execution_options=NO_SYNC)
+    count = int(released.rowcount)
+    if count:
+        await session.execute(sa.update(GROUPS).where(GROUPS.c.id == group.id, GROUPS.c.seats_taken >= count)
+                              .values(seats_taken=GROUPS.c.seats_taken - count), execution_options=NO_SYNC)
+        await session.refresh(group)
+        await announce(session, group, "GroupSeatsChanged")
+    return count
 
 
 async def settle(session: AsyncSession, group_id: str, may_expire: bool = True) -> str | None:
-    """Lock the group and move it on if it should: 'filled', 'expired' or None (unchanged)."""
+    """Lock the group and move it on if it should: 'filled', 'expired' or None (unchanged).
+
+    It fills when all N seats are taken and all N orders were paid before `expires_at` (a payment
+    confirmed later does not count: the group expired, that money goes back)."""
     group = await lock_group(session, group_id)
     if group is None or group.state != GroupState.OPEN:
         return None
     await release_lapsed_seats(session, group)
-    if group.seats_taken == group.group_size and await seats_paid(session, group.id) == group.group_size:
+    deadline = as_utc(group.expires_at)
+    paid, last_paid_at = await paid_seats(session, group.id)
+    if group.seats_taken == group.group_size and paid == group.group_size and last_paid_at is not None \
+            and as_utc(last_paid_at) <= deadline:
         await _fill(session, group)
         return GroupState.FILLED.value
-    if may_expire and as_utc(group.expires_at) <= utcnow():
+    if may_expire and deadline <= utcnow():
         group.state, group.closed_at = GroupState.EXPIRED, utcnow()
         session.add(group)
         await announce(session, group, "GroupExpired")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -31,12 +32,18 @@ def share_path(group: Group) -> str:
     return f"/live/{group.session_id}?group={group.code}"
 
 
-async def seats_paid(session: AsyncSession, group_id: str) -> int:
-    stmt = (sa.select(sa.func.count()).select_from(GroupMember)
+async def paid_seats(session: AsyncSession, group_id: str) -> tuple[int, datetime | None]:
+    """(held seats whose order is paid, when the last of them was paid)."""
+    stmt = (sa.select(sa.func.count(), sa.func.max(col(Order.paid_at))).select_from(GroupMember)
             .join(Order, col(Order.id) == col(GroupMember.order_id))
             .where(col(GroupMember.group_id) == group_id, col(GroupMember.released_at).is_(None),
                    col(Order.state) == OrderState.PAID))
-    return int((await session.execute(stmt)).scalar_one())
+    count, last = (await session.execute(stmt)).one()
+    return int(count), last
+
+
+async def seats_paid(session: AsyncSession, group_id: str) -> int:
+    return (await paid_seats(session, group_id))[0]
 
 
 def room_payload(group: Group, paid: int) -> dict[str, object]:

@@ -144,3 +144,23 @@ async def test_expired_group_refunds_every_paid_seat_and_leaves_no_commission(ap
     again = await sweep(app, localstripe)
     assert again.refunded == [] and again.expired == []
     assert [len(refunds_at_stripe(localstripe, s["order"])) for s in (seat_a, seat_b)] == [1, 1]
+
+
+async def test_a_seat_paid_after_the_deadline_does_not_fill_the_group(app, client, localstripe):
+    # given a group of 2 (5 minutes) with both seats taken and A paid in time
+    shop = await make_shop(app, client, stock=5)
+    offer = await make_offer(client, shop, group_size=2, window_minutes=5)
+    a, b = buyer(), buyer()
+    seat_a = (await open_group(client, shop.session_id, offer["id"], a)).json()
+    seat_b = (await join_group(client, seat_a["group"]["code"], b)).json()
+    await pay_seat(client, localstripe, seat_a["order"], a)
+    # when B pays six minutes in (its order's 10-minute hold still runs, the group's 5 minutes do not)
+    clock.advance(6 * 60)
+    await pay_seat(client, localstripe, seat_b["order"], b)
+    await app.state.dispatcher.drain()
+    # then the group did not fill; the sweep expires it and refunds both
+    assert await outbox(app, "GroupFilled") == []
+    report = await sweep(app, localstripe)
+    assert report.expired == [seat_a["group"]["code"]]
+    assert set(report.refunded) == {seat_a["order"]["id"], seat_b["order"]["id"]}
+    assert await lineup_stock(client, shop) == 5
