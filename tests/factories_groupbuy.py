@@ -9,10 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from broadcast.checkout.gateway import StripeGateway
+from broadcast.groupbuy.sweep import GroupSweep, expire_due_groups
+from commission import ledger
 from tests.factories import auth, make_token
 from tests.factories_checkout import Shop, post_webhook
 from tests.factories_distribution import approve, make_link, make_partner
-from tests.stripe_server import WEBHOOK_SECRET
+from tests.stripe_server import API_KEY, WEBHOOK_SECRET
 
 _seq = itertools.count(1)
 
@@ -90,3 +93,32 @@ async def snapshot(app: Any) -> dict[str, Any]:
                 "stock": (await rows("SELECT id, stock FROM skus ORDER BY id")).all(),
                 "groups": (await rows("SELECT code, seats_taken, state FROM buy_groups ORDER BY code")).all(),
                 "members": (await rows("SELECT id, released_at FROM group_members ORDER BY id")).all()}
+
+
+async def lineup_stock(client: Any, shop: Shop) -> int:
+    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
+    return int(lineup[0]["stock"])
+
+
+async def sweep(app: Any, localstripe: Any) -> GroupSweep:
+    """`expire_due_groups` from the test's own event loop, with a Stripe client of this loop (the
+    app's client keeps connections of the app's loop; reusing them fails and the SDK retries,
+    which localstripe — unlike Stripe — does not de-duplicate by idempotency key)."""
+    gateway = StripeGateway(API_KEY, localstripe.base_url, test_payments=True)
+    try:
+        return await expire_due_groups(app.state.sessionmaker, gateway)
+    finally:
+        await gateway.aclose()
+
+
+def refunds_at_stripe(localstripe: Any, order: dict[str, Any]) -> list[dict[str, Any]]:
+    """localstripe lists every refund it holds; ours carry the order id in their metadata."""
+    found = localstripe.refunds_of(order["payment_intent_id"])
+    return [r for r in found if r["metadata"].get("order_id") == order["id"]]
+
+
+async def balance(app: Any, partner_id: str) -> int:
+    """The partner's pending + available commission, from the ledger's entries."""
+    async with app.state.sessionmaker() as session:
+        found = await ledger.balances(session, owner_type="partner", owner_ids=[partner_id])
+    return sum(v for k, v in found.items() if k.kind in ("pending", "available"))
