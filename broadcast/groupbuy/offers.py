@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout import catalog
 from broadcast.groupbuy.models import Group, GroupOffer
 from broadcast.groupbuy.schemas import GroupCounts, GroupOfferCreate, GroupOfferPublic
-from broadcast.models import LiveSession
+from broadcast.models import LineupItem, LiveSession, Sku
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.principal import Principal
@@ -66,15 +66,24 @@ class GroupOfferService:
         return await self.listed(session_id, only_active=False)
 
     async def public(self, offer: GroupOffer) -> GroupOfferPublic:
-        found = await catalog.offer(self.session, offer.session_id, offer.sku_id)
+        title, price = await self._sku_view(offer)
         stmt = (sa.select(col(Group.state), sa.func.count()).where(col(Group.offer_id) == offer.id)
                 .group_by(col(Group.state)))
         counts = {state: int(n) for state, n in (await self.session.execute(stmt)).all()}
-        return GroupOfferPublic(id=offer.id, session_id=offer.session_id, sku_id=offer.sku_id, title=found.sku.title,
-                                price_minor=found.unit_price_minor, group_price_minor=offer.group_price_minor,
+        return GroupOfferPublic(id=offer.id, session_id=offer.session_id, sku_id=offer.sku_id, title=title,
+                                price_minor=price, group_price_minor=offer.group_price_minor,
                                 currency=offer.currency, group_size=offer.group_size,
                                 window_minutes=offer.window_minutes, active=offer.active,
                                 groups=GroupCounts(**counts), created_at=offer.created_at)
+
+    async def _sku_view(self, offer: GroupOffer) -> tuple[str, int]:
+        """(title, price one buyer pays alone); still readable if the SKU left the line-up since."""
+        sku = await self.session.get(Sku, offer.sku_id)
+        item = (await self.session.exec(select(LineupItem).where(LineupItem.session_id == offer.session_id,
+                                                                 LineupItem.sku_id == offer.sku_id))).first()
+        assert sku is not None
+        live_price = item.live_price_minor if item is not None else None
+        return sku.title, live_price if live_price is not None else sku.price_minor
 
     async def _session_of(self, principal: Principal, session_id: str) -> LiveSession:
         live = await self.session.get(LiveSession, session_id)

@@ -49,7 +49,8 @@ async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIRespons
         return _not_found(request, code, status_code=503)
     if resolved is None:
         return _not_found(request, code)
-    group = request.query_params.get("group", "")  # a group-buy share link: the live page shows that group
+    # A group-buy share link (`?group=CODE`): the live page shows that group. Parsed only when present.
+    group = request.query_params.get("group", "") if b"group=" in request.scope["query_string"] else ""
     location = resolved.location + (("&" if "?" in resolved.location else "?") + f"group={group}"
                                     if CODE_SHAPE.match(group) and resolved.session_id else "")
     headers = [(b"location", location.encode()), (b"cache-control", b"no-store")]
