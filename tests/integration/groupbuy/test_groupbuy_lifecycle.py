@@ -103,6 +103,7 @@ async def test_expired_group_refunds_every_paid_seat_and_leaves_no_commission(ap
     assert (await order_as_brand(client, shop, seat_c["order"]["id"]))["state"] == "expired"
     assert await lineup_stock(client, shop) == 5
     assert (await client.get(f"/api/v1/groups/{group['code']}")).json()["state"] == "expired"
+    assert [(e["code"], e["state"]) for e in await outbox(app, "GroupExpired")] == [(group["code"], "expired")]
     # and no commission remains for the partner (accrued, then reversed by OrderRefunded)
     assert await balance(app, partner_id) == 0
     assert len(await outbox(app, "OrderRefunded")) == 2
@@ -110,3 +111,4 @@ async def test_expired_group_refunds_every_paid_seat_and_leaves_no_commission(ap
     again = await sweep(app, localstripe)
     assert again.refunded == [] and again.expired == []
     assert [len(refunds_at_stripe(localstripe, s["order"])) for s in (seat_a, seat_b)] == [1, 1]
+    assert await lineup_stock(client, shop) == 5  # nothing restocked twice either
