@@ -105,7 +105,8 @@ class PinEvent(SQLModel, table=True):
 
 
 import broadcast.checkout.models  # noqa: E402 - registers the checkout tables
-import broadcast.coupons.models  # noqa: E402, F401 - registers the coupon tables
+import broadcast.coupons.models  # noqa: E402 - registers the coupon tables
+import broadcast.groupbuy.models  # noqa: E402 - the group-buy tables, for metadata
 import broadcast.reminders.models  # noqa: E402, F401 - pre-live reminders' tables, for metadata
 from broadcast.liveroom.models import RoomComment  # noqa: E402, F401 - the live room's table, for metadata
 from broadcast.lottery.models import Lottery  # noqa: E402, F401 - the lottery tables, for metadata

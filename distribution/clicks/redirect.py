@@ -14,7 +14,7 @@ from litestar import Request, get
 from litestar.response.base import ASGIResponse
 
 from distribution.clicks.buffer import ClickQueue, ClickRecord
-from distribution.clicks.resolve import LinkResolver, ResolvedLink
+from distribution.clicks.resolve import CODE_SHAPE, LinkResolver, ResolvedLink
 from distribution.clicks.token import AttributionClaim, sign_claim
 from server.kernel.clock import utcnow
 from server.kernel.cookies import ATTRIBUTION_COOKIE, VISITOR_COOKIE
@@ -49,7 +49,11 @@ async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIRespons
         return _not_found(request, code, status_code=503)
     if resolved is None:
         return _not_found(request, code)
-    headers = [(b"location", resolved.location.encode()), (b"cache-control", b"no-store")]
+    # A group-buy share link (`?group=CODE`): the live page shows that group. Parsed only when present.
+    group = request.query_params.get("group", "") if b"group=" in request.scope["query_string"] else ""
+    location = resolved.location + (("&" if "?" in resolved.location else "?") + f"group={group}"
+                                    if CODE_SHAPE.match(group) and resolved.session_id else "")
+    headers = [(b"location", location.encode()), (b"cache-control", b"no-store")]
     agent, visitor_id = _agent_and_visitor(request.scope["headers"])
     if not 8 <= len(visitor_id) <= 64:
         visitor_id = secrets.token_urlsafe(16)

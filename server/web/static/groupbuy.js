@@ -1,0 +1,218 @@
+// Group-buy (拼团) in the viewer room. Offers → "Start a group"; with ?group=CODE in the URL, a
+// "Join this group" card. Opening or joining makes a real order (unit held, PaymentIntent); it is
+// paid exactly as on the checkout page (TEST MODE: the server confirms with a test card), then the
+// viewer's group card follows the room's `group` messages (zx:room) until it fills or expires.
+(() => {
+  "use strict";
+  const root = document.getElementById("groupbuy");
+  if (!root) return;
+  const sessionId = root.dataset.session;
+  const ref = root.dataset.ref || "";
+  const $ = (id) => document.getElementById(id);
+  const mineKey = `zx-group-${sessionId}`;
+  let offers = [], invite = null, pending = null, mine = null, timer = null;
+
+  const money = (minor, currency) => {
+    if (window.zxRoom && window.zxRoom.money) return window.zxRoom.money(minor, currency);
+    const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
+    return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
+  };
+  const notice = (text) => (window.zxRoom && window.zxRoom.notice ? window.zxRoom.notice(text) : console.warn(text));
+
+  async function call(method, url, body, headers = {}) {
+    const response = await fetch(url, { method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", ...headers }, body: body ? JSON.stringify(body) : undefined });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
+    return data;
+  }
+
+  function left(expiresAt) {
+    const ms = Math.max(0, new Date(expiresAt).getTime() - Date.now());
+    const s = Math.floor(ms / 1000), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    const pad = (n) => String(n).padStart(2, "0");
+    return ms === 0 ? "time's up" : `${h ? h + ":" : ""}${pad(m)}:${pad(s % 60)} left`;
+  }
+
+  function seats(box, group) {
+    box.replaceChildren(...Array.from({ length: group.group_size }, (_, i) => {
+      const seat = document.createElement("span");
+      seat.className = "gb-seat" + (i < group.seats_paid ? " paid" : i < group.seats_taken ? " taken" : "");
+      seat.textContent = i < group.seats_paid ? "✓" : "";
+      return seat;
+    }));
+    box.title = `${group.seats_paid} paid · ${group.seats_taken} taken · ${group.group_size} seats`;
+  }
+
+  function renderOffers() {
+    $("gb-offers").replaceChildren(...offers.map((offer) => {
+      const li = document.createElement("li");
+      li.className = "gb-offer";
+      li.dataset.offer = offer.id;
+      const info = document.createElement("div");
+      const title = Object.assign(document.createElement("div"), { className: "gb-title", textContent: offer.title });
+      const price = Object.assign(document.createElement("div"), { className: "price" });
+      price.append(money(offer.group_price_minor, offer.currency), " ",
+                   Object.assign(document.createElement("s"), { className: "muted", textContent: money(offer.price_minor, offer.currency) }));
+      const rule = Object.assign(document.createElement("div"), { className: "gb-rule",
+        textContent: `${offer.group_size} buyers within ${offer.window_minutes} min · refunded if it does not fill` });
+      info.append(title, price, rule);
+      const start = Object.assign(document.createElement("button"), { type: "button", className: "gb-start", textContent: "Start a group" });
+      start.addEventListener("click", () => ask({ kind: "open", offer }));
+      li.append(info, start);
+      return li;
+    }));
+    show();
+  }
+
+  function renderInvite() {
+    const box = $("gb-invite");
+    if (!invite || (mine && mine.code === invite.code)) { box.hidden = true; return; }
+    box.hidden = false;
+    box.dataset.state = invite.state;
+    $("gb-invite-title").textContent = invite.offer.title;
+    $("gb-invite-price").textContent = money(invite.offer.group_price_minor, invite.offer.currency);
+    $("gb-invite-list").textContent = money(invite.offer.price_minor, invite.offer.currency);
+    seats($("gb-invite-seats"), invite);
+    const open = invite.state === "open" && invite.seats_taken < invite.group_size;
+    $("gb-join").disabled = !open;
+    $("gb-join").textContent = open ? "Join this group" : invite.state === "filled" ? "This group is filled" :
+      invite.state === "expired" ? "This group has expired" : "This group is full";
+    show();
+  }
+
+  const STATUS = {
+    open: (g) => `${g.seats_paid} of ${g.group_size} paid — waiting for ${g.group_size - g.seats_paid} more`,
+    filled: () => "✓ Group filled — your order is confirmed",
+    expired: () => "Time ran out before the group filled — your payment was refunded in full",
+  };
+
+  function renderMine() {
+    const box = $("gb-mine");
+    if (!mine) { box.hidden = true; return; }
+    box.hidden = false;
+    box.dataset.state = mine.state;
+    box.dataset.code = mine.code;
+    $("gb-mine-title").textContent = `Your group · ${mine.offer.title} at ${money(mine.offer.group_price_minor, mine.offer.currency)}`;
+    seats($("gb-mine-seats"), mine);
+    $("gb-mine-status").textContent = mine.paying ? "Paying…" : STATUS[mine.state](mine);
+    $("gb-share-link").value = location.origin + mine.share_path;
+    renderInvite();
+    show();
+  }
+
+  function tick() {
+    if (invite) $("gb-invite-time").textContent = invite.state === "open" ? left(invite.expires_at) : "";
+    if (mine) $("gb-mine-time").textContent = mine.state === "open" ? left(mine.expires_at) : "";
+  }
+
+  function show() {
+    root.hidden = !(offers.length || invite || mine);
+    if (!timer) timer = setInterval(tick, 1000);
+    tick();
+  }
+
+  function ask(action) {
+    pending = action;
+    $("gb-form-title").textContent = action.kind === "open" ? `Start a group · ${action.offer.title}` : "Join this group";
+    const offer = action.kind === "open" ? action.offer : invite.offer;
+    $("gb-pay").textContent = `Pay ${money(offer.group_price_minor, offer.currency)}`;
+    $("gb-form").hidden = false;
+    $("gb-form").scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  function idempotencyKey(action) {  // one key per attempt: a double click or a retry gives the same seat
+    const name = `zx-group-key-${action.kind}-${action.kind === "open" ? action.offer.id : invite.code}`;
+    let key = sessionStorage.getItem(name);
+    if (!key) {
+      key = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+      sessionStorage.setItem(name, key);
+    }
+    return [name, key];
+  }
+
+  function contactFrom(form) {
+    const value = (name) => form.elements[name].value.trim() || null;
+    return { contact: { name: value("name"), email: value("email"), phone: value("phone") },
+             shipping_address: form.elements.shipping_address.value.trim() };
+  }
+
+  async function waitForPayment(orderId) {
+    for (let i = 0; i < 60; i += 1) {
+      const order = await call("GET", `/api/v1/checkout/orders/${orderId}`);
+      if (order.state !== "pending_payment") return order;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error("Still waiting for the payment to be confirmed; refresh in a moment.");
+  }
+
+  async function pay(event) {
+    event.preventDefault();
+    const action = pending;
+    if (!action) return;
+    const button = $("gb-pay");
+    button.disabled = true;
+    try {
+      const [keyName, key] = idempotencyKey(action);
+      const url = action.kind === "open"
+        ? `/api/v1/sessions/${sessionId}/group-offers/${action.offer.id}/groups${ref ? `?ref=${encodeURIComponent(ref)}` : ""}`
+        : `/api/v1/groups/${encodeURIComponent(invite.code)}/members`;
+      const seat = await call("POST", url, contactFrom(event.target), { "Idempotency-Key": key });
+      mine = { ...seat.group, paying: true };
+      localStorage.setItem(mineKey, JSON.stringify({ code: mine.code, order: seat.order.id }));
+      $("gb-form").hidden = true;
+      renderMine();
+      if (seat.order.state === "pending_payment") {
+        if (!seat.test_payments) throw new Error("Card payment needs Stripe.js with the shop's publishable key (not configured here).");
+        await call("POST", `/api/v1/checkout/orders/${seat.order.id}/test-payment`);
+      }
+      const order = await waitForPayment(seat.order.id);
+      sessionStorage.removeItem(keyName);
+      root.dataset.orderState = order.state;
+      await refresh(mine.code);
+    } catch (error) {
+      notice(error.message);
+      if (mine) { mine.paying = false; renderMine(); }
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function refresh(code) {
+    const group = await call("GET", `/api/v1/groups/${encodeURIComponent(code)}`);
+    if (mine && mine.code === code) { mine = { ...group, paying: false }; renderMine(); }
+    if (invite && invite.code === code) { invite = group; renderInvite(); }
+  }
+
+  function onRoom(event) {
+    const e = event.detail;
+    if (!e || e.type !== "group") return;
+    for (const group of [mine, invite]) {
+      if (group && group.code === e.code) Object.assign(group, { state: e.state, seats_taken: e.seats_taken, seats_paid: e.seats_paid });
+    }
+    if (mine && mine.code === e.code && e.state !== "open") refresh(e.code).catch(() => {});  // the end state, fresh
+    renderMine(); renderInvite();
+  }
+
+  $("gb-form").addEventListener("submit", pay);
+  $("gb-cancel").addEventListener("click", () => { $("gb-form").hidden = true; pending = null; });
+  $("gb-join").addEventListener("click", () => invite && ask({ kind: "join" }));
+  $("gb-copy").addEventListener("click", async () => {
+    const input = $("gb-share-link");
+    try { await navigator.clipboard.writeText(input.value); } catch (e) { input.select(); document.execCommand("copy"); }
+    $("gb-copy").textContent = "Copied ✓";
+    setTimeout(() => { $("gb-copy").textContent = "Copy"; }, 1500);
+  });
+  document.addEventListener("zx:room", onRoom);
+  // The room's messages are the fast path; a slow poll covers a dropped socket.
+  setInterval(() => { if (mine && mine.state === "open") refresh(mine.code).catch(() => {}); }, 5000);
+
+  call("GET", `/api/v1/sessions/${sessionId}/group-offers`).then((list) => { offers = list; renderOffers(); })
+    .catch((error) => notice(error.message));
+  const code = new URLSearchParams(location.search).get("group");
+  if (code) call("GET", `/api/v1/groups/${encodeURIComponent(code)}`).then((g) => { invite = g; renderInvite(); })
+    .catch(() => notice("That group link is not valid any more."));
+  const saved = JSON.parse(localStorage.getItem(mineKey) || "null");
+  if (saved && saved.code) call("GET", `/api/v1/groups/${encodeURIComponent(saved.code)}`)
+    .then((g) => { mine = { ...g, paying: false }; renderMine(); }).catch(() => localStorage.removeItem(mineKey));
+})();

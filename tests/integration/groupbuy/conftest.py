@@ -1,0 +1,26 @@
+"""Group-buy fixtures: localstripe (checkout's), an app wired to it with both sweepers off (tests
+run `expire_due_groups` themselves), and real time restored after each test."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.settings import Settings
+from tests.integration.checkout.conftest import _real_time, localstripe, stripe_settings  # noqa: F401
+from tests.stripe_server import StripeTestServer
+
+
+def group_settings(url: str, stripe: StripeTestServer) -> Settings:
+    return stripe_settings(url, stripe, group_sweep_interval_s=0)
+
+
+@pytest.fixture
+def settings(db_url: str, localstripe: StripeTestServer) -> Settings:  # noqa: F811
+    return group_settings(db_url, localstripe)
+
+
+@pytest.fixture
+def pg_only_settings(postgres_db_url: str, localstripe: StripeTestServer) -> Settings:  # noqa: F811
+    """For modules whose rules do not depend on the database (and to keep the suite fast):
+    `settings = pg_only_settings` in the module runs them on PostgreSQL only."""
+    return group_settings(postgres_db_url, localstripe)
