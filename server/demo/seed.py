@@ -1,4 +1,4 @@
-"""`zhixiang demo`: one brand with SKUs and a scheduled session, partners, and a token per role.
+"""`zhixiang demo`: one brand with SKUs and a scheduled session, partners, promotions, and a token per role.
 
 Idempotent: every object has a fixed natural key (slug, SKU code, partner name) and is created
 only if missing. Demo tokens are derived from SECRET_KEY, so re-running prints the same tokens
@@ -21,6 +21,7 @@ from distribution.models import Link, LinkTarget, Partner, Partnership, Partners
 from distribution.services.links import new_code
 from server.auth.models import ApiToken
 from server.auth.tokens import TOKEN_PREFIX, hash_token
+from server.demo.promotions import seed_promotions
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 
@@ -59,6 +60,7 @@ async def seed_demo(session: AsyncSession, secret_key: str) -> DemoSummary:
     live = await _session(session, brand)
     partners = await _partners(session)
     await _partnerships_and_links(session, brand, live, partners)
+    await seed_promotions(session, brand, live)
     summary = DemoSummary(brand.id, live.id, {p.name: p.id for p in partners})
     await _tokens(session, secret_key, summary)
     await session.commit()

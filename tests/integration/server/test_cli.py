@@ -41,10 +41,11 @@ def test_demo_is_idempotent_and_prints_tokens_that_work(tmp_path):
     engine = sa.create_engine(sync_url(env["DATABASE_URL"]))
     with engine.connect() as conn:
         counts = {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
-                  for t in ("brands", "skus", "live_sessions", "partners", "api_tokens")}
+                  for t in ("brands", "skus", "live_sessions", "partners", "api_tokens", "coupons", "group_offers")}
     engine.dispose()
     assert counts["brands"] == 1 and counts["live_sessions"] == 1 and counts["skus"] == 4
     assert counts["partners"] >= 3 and counts["api_tokens"] >= 4
+    assert counts["coupons"] == 2 and counts["group_offers"] == 1  # promotions to try from the console
     assert "zx_a_demo_" in first.stdout and "/live/ses_" in first.stdout
 
 
