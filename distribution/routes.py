@@ -9,6 +9,11 @@ from typing import Any
 from distribution.attribution import configure
 from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.redirect import follow_link
+from distribution.competitions.board import leaderboard_lifespan
+from distribution.competitions.controllers import CompetitionController, OrderFlagController
+from distribution.competitions.room import on_leaderboard_changed
+from distribution.competitions.scoring import on_order_paid as pk_on_order_paid
+from distribution.competitions.scoring import on_order_refunded as pk_on_order_refunded
 from distribution.controllers import LinkController, PartnerController, PartnershipController
 from distribution.controllers.funnel import FunnelController
 from distribution.funnel.orders import on_order_paid, on_order_refunded
@@ -23,6 +28,8 @@ async def attribution_key_lifespan(app: Any) -> AsyncIterator[None]:
 
 
 ROUTE_HANDLERS: list[Any] = [PartnerController, PartnershipController, LinkController, FunnelController,
-                             follow_link, funnel_socket]
-EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid], "OrderRefunded": [on_order_refunded]}
-LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan]
+                             follow_link, funnel_socket, CompetitionController, OrderFlagController]
+EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid, pk_on_order_paid],
+                                        "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
+                                        "LeaderboardChanged": [on_leaderboard_changed]}
+LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan, leaderboard_lifespan]
