@@ -8,6 +8,7 @@ rule both the sorted set and the database can apply without history. An entrant 
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +123,7 @@ def recomputed_bonus(tier: Mapping[str, Any] | None, net_by_partner: Mapping[str
 
 def overlapping(tiers: Sequence[Mapping[str, Any]]) -> tuple[Mapping[str, Any], Mapping[str, Any]] | None:
     ordered = sorted(tiers, key=lambda t: (int(t["rank_from"]), int(t["rank_to"])))
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if int(after["rank_from"]) <= int(before["rank_to"]):
             return before, after
     return None

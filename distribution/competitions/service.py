@@ -90,7 +90,8 @@ class CompetitionService:
 
     async def of_partner(self, principal: Principal, partner_id: str) -> list[CompetitionPublic]:
         principal.ensure_partner(partner_id)
-        stmt = (select(Competition).join(CompetitionMember, col(CompetitionMember.competition_id) == col(Competition.id))
+        member = CompetitionMember
+        stmt = (select(Competition).join(member, col(member.competition_id) == col(Competition.id))
                 .where(CompetitionMember.partner_id == partner_id).order_by(col(Competition.id).desc()))
         return [await self.public(await self.fresh(c)) for c in (await self.session.exec(stmt)).all()]
 

@@ -85,7 +85,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('competition_id', 'partner_id', 'refund_id', name='uq_pk_adjustment_refund')
     )
     with op.batch_alter_table('competition_bonus_adjustments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_competition_bonus_adjustments_competition_id'), ['competition_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_competition_bonus_adjustments_competition_id'), ['competition_id'],
+                              unique=False)
 
     op.create_table('competition_members',
     sa.Column('competition_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
