@@ -31,13 +31,16 @@ async def frozen_rows(session: AsyncSession, competition: Competition) -> list[C
 async def board_rows(session: AsyncSession, competition: Competition) -> list[BoardRow]:
     """Every entrant in rank order, with partner ids and bonuses (trim before showing a partner)."""
     if competition.state == CompetitionState.CLOSED:
-        rows: dict[str, BoardRow] = {}
-        for r in await frozen_rows(session, competition):
-            row = rows.setdefault(r.entrant_key, BoardRow(rank=r.rank, name=r.entrant_name, score=r.score,
-                                                          entrant_key=r.entrant_key, partner_ids=[], bonus_minor=0))
-            (row.partner_ids or []).append(r.partner_id)
-            row.bonus_minor = (row.bonus_minor or 0) + r.bonus_minor
-        return sorted(rows.values(), key=lambda r: r.rank)
+        found = await frozen_rows(session, competition)
+        partners: dict[str, list[str]] = {}
+        bonuses: dict[str, int] = {}
+        for r in found:
+            partners.setdefault(r.entrant_key, []).append(r.partner_id)
+            bonuses[r.entrant_key] = bonuses.get(r.entrant_key, 0) + r.bonus_minor
+        firsts = {r.entrant_key: r for r in reversed(found)}
+        return sorted((BoardRow(rank=r.rank, name=r.entrant_name, score=r.score, entrant_key=key,
+                                partner_ids=partners[key], bonus_minor=bonuses[key]) for key, r in firsts.items()),
+                      key=lambda row: row.rank)
     found: dict[str, Entrant] = {e.key: e for e in await entrants(session, competition.id)}
     scores = await live_scores(session, competition)
     ranked = rank((key, scores.get(key, 0)) for key in found)

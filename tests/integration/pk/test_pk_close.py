@@ -1,0 +1,132 @@
+"""Close → frozen results → `pk_bonus` in the ledger (idempotent), refunds after the close under
+`final` and `adjust_bonus`, and the statement and reconciliation tying out with bonuses."""
+
+from __future__ import annotations
+
+from commission import ledger
+from tests.factories import auth
+from tests.factories_pk import (
+    board,
+    close,
+    competition_body,
+    create_competition,
+    entries_sum_zero,
+    pay,
+    pk_world,
+    refund,
+    transactions,
+)
+
+
+async def available(app, partner_id):
+    async with app.state.sessionmaker() as session:
+        found = await ledger.balances(session, owner_type="partner", owner_ids=[partner_id], kinds=["available"])
+    return sum(found.values())
+
+
+async def test_close_freezes_the_ranking_and_posts_each_bonus_once(app, client):
+    # given a GMV competition: 3 % for first, 5.00 fixed for 2nd–10th, and a team-less field of three
+    world = await pk_world(app, client, partners=3)
+    a, b, c = world.partners
+    cid = (await create_competition(client, world, competition_body(world.partners)))["id"]
+    await pay(app, world, a, 10001)
+    await pay(app, world, b, 5000)
+    # when the brand closes it (twice)
+    first = await close(client, world, cid)
+    assert first.status_code == 200 and first.json()["state"] == "closed"
+    again = await close(client, world, cid)
+    assert again.status_code == 409
+    await app.state.dispatcher.drain()
+    # then the results are frozen: a first with 3 % of 100.01 (300.03 → 300), b second with 5.00,
+    # c scored nothing and wins nothing
+    frozen = await board(client, world.brand_token, cid)
+    assert frozen["frozen"] and [(r["partner_ids"], r["score"], r["bonus_minor"]) for r in frozen["rows"]] == [
+        ([a], 10001, 300), ([b], 5000, 500), ([c], 0, 0)]
+    # and one pk_bonus transaction per winner, brand net → partner available, nothing twice
+    bonuses = await transactions(app, "pk_bonus")
+    assert sorted(t.idempotency_key for t in bonuses) == sorted([f"pk_bonus:{cid}:{a}", f"pk_bonus:{cid}:{b}"])
+    assert await available(app, a) == 300 and await available(app, b) == 500
+    assert await entries_sum_zero(app)
+    # and a later order changes nothing frozen
+    await pay(app, world, c, 99999)
+    assert (await board(client, world.brand_token, cid))["rows"] == frozen["rows"]
+    mine = await board(client, world.partner_tokens[0], cid)
+    assert mine["my_bonus_minor"] == 300 and mine["rows"][0]["mine"]
+
+
+async def test_team_prize_is_split_by_counted_gmv(app, client):
+    world = await pk_world(app, client, partners=3)
+    a, b, c = world.partners
+    body = competition_body(entrants={"teams": [{"name": "Duo", "partner_ids": [a, b]},
+                                                {"name": "Solo", "partner_ids": [c]}]},
+                            prize_tiers=[{"rank_from": 1, "rank_to": 1, "kind": "fixed", "amount": "1000"}])
+    cid = (await create_competition(client, world, body))["id"]
+    await pay(app, world, a, 2000)
+    await pay(app, world, b, 1000)
+    await pay(app, world, c, 2500)
+    await close(client, world, cid)
+    await app.state.dispatcher.drain()
+    # 10.00 shared 2:1 exactly (667 + 333), Solo second with no prize
+    assert [await available(app, p) for p in (a, b, c)] == [667, 333, 0]
+
+
+async def test_refund_after_close_final_keeps_the_bonus(app, client):
+    world = await pk_world(app, client, partners=2)
+    a, b = world.partners
+    cid = (await create_competition(client, world, competition_body(world.partners)))["id"]
+    order = await pay(app, world, a, 10000)
+    await pay(app, world, b, 100)
+    await close(client, world, cid)
+    # when a's order is half refunded after the close
+    await refund(app, order, 5000, 5000)
+    # then only the ordinary commission is reversed: the 3 % bonus (300) stands
+    assert await transactions(app, "pk_bonus_reversed") == []
+    assert (await board(client, world.brand_token, cid))["rows"][0]["bonus_minor"] == 300
+    assert await available(app, a) == 300
+
+
+async def test_refund_after_close_adjust_bonus_claws_back_the_difference(app, client):
+    world = await pk_world(app, client, partners=2)
+    a, b = world.partners
+    body = competition_body(world.partners, after_close_refunds="adjust_bonus")
+    cid = (await create_competition(client, world, body))["id"]
+    order = await pay(app, world, a, 10000)
+    await pay(app, world, b, 100)
+    await close(client, world, cid)
+    # when 3,333 of a's 10,000 is refunded, then again 1,000 (and the first refund is replayed)
+    first = await refund(app, order, 3333, 3333)
+    await refund(app, order, 1000, 4333)
+    from tests.factories_commission import emit_events
+    await emit_events(app, ("OrderRefunded", first))
+    # then the bonus is recomputed on 5,667: 3 % = 170 (half-even), clawed back 300 − 170 = 130 in two steps
+    reversals = await transactions(app, "pk_bonus_reversed")
+    assert len(reversals) == 2
+    assert await available(app, a) == 170
+    # and the fixed 5.00 of the runner-up stands; the frozen ranking is unchanged
+    assert await available(app, b) == 500
+    assert [r["score"] for r in (await board(client, world.brand_token, cid))["rows"]] == [10000, 100]
+    assert await entries_sum_zero(app)
+
+
+async def test_statement_and_reconciliation_tie_out_with_bonuses(app, client):
+    world = await pk_world(app, client, partners=2)
+    a, b = world.partners
+    finance = world.admin
+    body = competition_body(world.partners, after_close_refunds="adjust_bonus")
+    cid = (await create_competition(client, world, body))["id"]
+    order = await pay(app, world, a, 20000)
+    await pay(app, world, b, 1000)
+    await close(client, world, cid)
+    await refund(app, order, 2000, 2000)
+    statement = (await client.get(f"/api/v1/partners/{a}/statement", headers=auth(finance))).json()
+    cny = statement["currencies"][0]
+    assert cny["pk_bonus_minor"] == 600 and cny["pk_bonus_reversed_minor"] == 60 and cny["ties_out"]
+    assert {line["reason"] for line in statement["lines"]} >= {"pk_bonus", "pk_bonus_reversed", "commission_accrued"}
+    csv = (await client.get(f"/api/v1/partners/{a}/statement.csv", headers=auth(finance))).text
+    assert f",pk_bonus,{cid},available,CNY,600" in csv
+    recon = (await client.get("/api/v1/finance/reconciliation", headers=auth(finance))).json()
+    commission = recon["commission"][0]
+    assert commission["pk_bonus_minor"] == 1100 and commission["pk_bonus_reversed_minor"] == 60
+    assert [m for m in recon["mismatches"] if m["section"] != "payouts"] == [], recon["mismatches"]
+    brand = (await client.get(f"/api/v1/brands/{world.brand_id}/statement", headers=auth(finance))).json()
+    assert brand["currencies"][0]["pk_bonuses_minor"] == 1040
