@@ -68,13 +68,17 @@ async def test_tenancy_and_what_a_partner_sees(app, client):
     outsider = await make_partner(app, brand_id=other["id"])
     outsider_token = await make_token(app, "partner", partner_id=outsider)
     cid = competition["id"]
-    await pay(app, world, world.partners[1], 5000)
+    order = await pay(app, world, world.partners[1], 5000)
     # then another brand and a partner not in it get 404, never the board
     for token, url in [(other_token, f"/api/v1/competitions/{cid}/leaderboard"),
                        (other_token, f"/api/v1/brands/{world.brand_id}/competitions/{cid}"),
                        (outsider_token, f"/api/v1/competitions/{cid}/leaderboard"),
                        (outsider_token, f"/api/v1/partners/{world.partners[0]}/competitions")]:
         assert (await client.get(url, headers=auth(token))).status_code == 404, url
+    flag_url = f"/api/v1/brands/{other['id']}/orders/{order['order_id']}/flag"
+    assert (await client.post(flag_url, json={"reason": "x"}, headers=auth(other_token))).status_code == 404
+    flag_url = f"/api/v1/brands/{world.brand_id}/orders/{order['order_id']}/flag"
+    assert (await client.post(flag_url, json={"reason": "x"}, headers=auth(other_token))).status_code == 404
     closing = await client.post(f"/api/v1/brands/{world.brand_id}/competitions/{cid}/close",
                                 headers=auth(other_token))
     assert closing.status_code == 404

@@ -16,6 +16,7 @@ from tests.factories_pk import (
     refund,
     transactions,
 )
+from tests.factories_commission import emit_events
 
 
 async def available(app, partner_id):
@@ -70,63 +71,45 @@ async def test_team_prize_is_split_by_counted_gmv(app, client):
     assert [await available(app, p) for p in (a, b, c)] == [667, 333, 0]
 
 
-async def test_refund_after_close_final_keeps_the_bonus(app, client):
+async def test_refunds_after_close_follow_each_rule_and_the_reports_tie_out(app, client):
+    # given two competitions over the same orders, one `final`, one `adjust_bonus` (3 % for first)
     world = await pk_world(app, client, partners=2)
     a, b = world.partners
-    cid = (await create_competition(client, world, competition_body(world.partners)))["id"]
+    final = (await create_competition(client, world, competition_body(world.partners)))["id"]
+    adjust = (await create_competition(client, world, competition_body(
+        world.partners, after_close_refunds="adjust_bonus")))["id"]
     order = await pay(app, world, a, 10000)
     await pay(app, world, b, 100)
-    await close(client, world, cid)
-    # when a's order is half refunded after the close
-    await refund(app, order, 5000, 5000)
-    # then only the ordinary commission is reversed: the 3 % bonus (300) stands
-    assert await transactions(app, "pk_bonus_reversed") == []
-    assert (await board(client, world.brand_token, cid))["rows"][0]["bonus_minor"] == 300
-    assert await available(app, a) == 300
-
-
-async def test_refund_after_close_adjust_bonus_claws_back_the_difference(app, client):
-    world = await pk_world(app, client, partners=2)
-    a, b = world.partners
-    body = competition_body(world.partners, after_close_refunds="adjust_bonus")
-    cid = (await create_competition(client, world, body))["id"]
-    order = await pay(app, world, a, 10000)
-    await pay(app, world, b, 100)
-    await close(client, world, cid)
-    # when 3,333 of a's 10,000 is refunded, then again 1,000 (and the first refund is replayed)
+    await close(client, world, final)
+    await close(client, world, adjust)
+    # when 3,333 of a's 10,000 is refunded after the close, then 1,000 more, and the first is replayed
     first = await refund(app, order, 3333, 3333)
     await refund(app, order, 1000, 4333)
-    from tests.factories_commission import emit_events
     await emit_events(app, ("OrderRefunded", first))
-    # then the bonus is recomputed on 5,667: 3 % = 170 (half-even), clawed back 300 − 170 = 130 in two steps
+    # then under `final` the bonus stands (300); under `adjust_bonus` it is recomputed on 5,667:
+    # 3 % = 170 (half-even), so 130 is clawed back in two reversing transactions, one per refund
     reversals = await transactions(app, "pk_bonus_reversed")
-    assert len(reversals) == 2
-    assert await available(app, a) == 170
-    # and the fixed 5.00 of the runner-up stands; the frozen ranking is unchanged
-    assert await available(app, b) == 500
-    assert [r["score"] for r in (await board(client, world.brand_token, cid))["rows"]] == [10000, 100]
+    assert len(reversals) == 2 and {t.external_ref for t in reversals} == {adjust}
+    assert await available(app, a) == 300 + 170
+    # and the fixed 5.00 of the runner-up stands in both; the frozen rankings are unchanged
+    assert await available(app, b) == 500 + 500
+    for cid in (final, adjust):
+        assert [r["score"] for r in (await board(client, world.brand_token, cid))["rows"]] == [10000, 100]
     assert await entries_sum_zero(app)
-
-
-async def test_statement_and_reconciliation_tie_out_with_bonuses(app, client):
-    world = await pk_world(app, client, partners=2)
-    a, b = world.partners
-    finance = world.admin
-    body = competition_body(world.partners, after_close_refunds="adjust_bonus")
-    cid = (await create_competition(client, world, body))["id"]
-    order = await pay(app, world, a, 20000)
-    await pay(app, world, b, 1000)
-    await close(client, world, cid)
-    await refund(app, order, 2000, 2000)
-    statement = (await client.get(f"/api/v1/partners/{a}/statement", headers=auth(finance))).json()
+    # and the partner's statement lists the bonuses as their own lines and ties out
+    statement = (await client.get(f"/api/v1/partners/{a}/statement", headers=auth(world.admin))).json()
     cny = statement["currencies"][0]
-    assert cny["pk_bonus_minor"] == 600 and cny["pk_bonus_reversed_minor"] == 60 and cny["ties_out"]
+    assert cny["pk_bonus_minor"] == 600 and cny["pk_bonus_reversed_minor"] == 130 and cny["ties_out"]
     assert {line["reason"] for line in statement["lines"]} >= {"pk_bonus", "pk_bonus_reversed", "commission_accrued"}
-    csv = (await client.get(f"/api/v1/partners/{a}/statement.csv", headers=auth(finance))).text
-    assert f",pk_bonus,{cid},available,CNY,600" in csv
-    recon = (await client.get("/api/v1/finance/reconciliation", headers=auth(finance))).json()
+    csv = (await client.get(f"/api/v1/partners/{a}/statement.csv", headers=auth(world.admin))).text
+    assert f",pk_bonus,{adjust},available,CNY,300" in csv and ",pk_bonus_reversed," in csv
+    # and the reconciliation balances with bonuses present (payouts aside: no Stripe here)
+    recon = (await client.get("/api/v1/finance/reconciliation", headers=auth(world.admin))).json()
     commission = recon["commission"][0]
-    assert commission["pk_bonus_minor"] == 1100 and commission["pk_bonus_reversed_minor"] == 60
+    assert commission["pk_bonus_minor"] == 1600 and commission["pk_bonus_reversed_minor"] == 130
+    assert commission["frozen_pk_prizes_minor"] == 1470
     assert [m for m in recon["mismatches"] if m["section"] != "payouts"] == [], recon["mismatches"]
-    brand = (await client.get(f"/api/v1/brands/{world.brand_id}/statement", headers=auth(finance))).json()
-    assert brand["currencies"][0]["pk_bonuses_minor"] == 1040
+    recon_csv = (await client.get("/api/v1/finance/reconciliation.csv", headers=auth(world.admin))).text
+    assert "pk_bonus_minor" in recon_csv.splitlines()[0]
+    brand = (await client.get(f"/api/v1/brands/{world.brand_id}/statement", headers=auth(world.admin))).json()
+    assert brand["currencies"][0]["pk_bonuses_minor"] == 1470

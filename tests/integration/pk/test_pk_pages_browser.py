@@ -5,9 +5,6 @@ closes from its console, and the partner then sees its final rank and bonus."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import httpx
@@ -15,30 +12,28 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from server.demo.seed import demo_token
+from server.demo.seed import DemoSummary, demo_token, seed_demo
+from server.kernel.db import make_engine, make_sessionmaker
+from server.migrate import upgrade
 from server.kernel.clock import utcnow
 from server.kernel.outbox import OutboxEvent
 from tests.browser import chromium
 from tests.factories_commission import order_paid_payload
-from tests.live_server import ROOT, run_server
+from tests.live_server import run_server
 
 SECRET = "test-secret-key-0123456789abcdef"
 pytestmark = pytest.mark.browser
 
 
-def seed(env):
-    cli = [sys.executable, "-m", "server.cli.main"]
-    for command in ("migrate", "demo"):
-        subprocess.run([*cli, command], env={**os.environ, **env}, cwd=ROOT, check=True, capture_output=True)
-
-
-def ids(db_path):
-    engine = sa.create_engine(f"sqlite:///{db_path}")
-    with engine.connect() as conn:
-        brand_id, session_id = conn.execute(sa.text("SELECT brand_id, id FROM live_sessions LIMIT 1")).one()
-        partner_id = conn.execute(sa.text("SELECT id FROM partners WHERE name = 'Campus Deals'")).scalar_one()
-    engine.dispose()
-    return brand_id, session_id, partner_id
+async def seed(url: str) -> DemoSummary:
+    """Migrate and seed the demo in this process (two CLI start-ups less than `migrate` + `demo`)."""
+    await asyncio.to_thread(upgrade, url)
+    engine = make_engine(url, 0)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return await seed_demo(session, SECRET)
+    finally:
+        await engine.dispose()
 
 
 def write_order_paid(db_path, payload):
@@ -63,8 +58,8 @@ async def signed_in(browser, base_url, token, path):
 async def test_partner_sees_the_board_move_and_the_bonus_after_the_brand_closes(tmp_path):
     db_path = tmp_path / "pk.db"
     env = {"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING"}
-    await asyncio.to_thread(seed, env)
-    brand_id, session_id, partner_id = ids(db_path)
+    demo = await seed(env["DATABASE_URL"])
+    brand_id, session_id, partner_id = demo.brand_id, demo.session_id, demo.partner_ids["Campus Deals"]
     brand_token = demo_token(SECRET, "brand", "brand")
     with run_server(env, tmp_dir=tmp_path) as server:
         # given a period PK of every approved demo partner: 10 % bonus for first

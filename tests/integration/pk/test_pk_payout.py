@@ -8,8 +8,15 @@ from commission.connect import ConnectGateway
 from commission.settlement import SettleRequest, settle
 from server.app import create_app
 from server.kernel.clock import utcnow
-from tests.conftest import make_settings
+from tests.conftest import empty_tables, make_settings
 from tests.factories_pk import close, competition_body, create_competition, pay, pk_world
+
+
+@pytest.fixture
+def db_url(sqlite_url):
+    """SQLite only: settlement itself is tested on both databases; this checks the bonus is in it."""
+    empty_tables(sqlite_url)
+    return sqlite_url
 
 
 @pytest.fixture
