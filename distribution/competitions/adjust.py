@@ -61,8 +61,8 @@ async def _net_now(session: AsyncSession, order_ids: list[str]) -> int:
 
 async def _adjusted(session: AsyncSession, competition_id: str, partner_id: str) -> int:
     a = BonusAdjustment
-    stmt = sa.select(sa.func.sum(col(a.delta_minor))).where(a.competition_id == competition_id,
-                                                            a.partner_id == partner_id)
+    stmt = sa.select(sa.func.sum(col(a.delta_minor))).where(col(a.competition_id) == competition_id,
+                                                            col(a.partner_id) == partner_id)
     return int((await session.execute(stmt)).scalar() or 0)
 
 

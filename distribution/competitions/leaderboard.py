@@ -31,16 +31,24 @@ async def frozen_rows(session: AsyncSession, competition: Competition) -> list[C
 async def board_rows(session: AsyncSession, competition: Competition) -> list[BoardRow]:
     """Every entrant in rank order, with partner ids and bonuses (trim before showing a partner)."""
     if competition.state == CompetitionState.CLOSED:
-        found = await frozen_rows(session, competition)
-        partners: dict[str, list[str]] = {}
-        bonuses: dict[str, int] = {}
-        for r in found:
-            partners.setdefault(r.entrant_key, []).append(r.partner_id)
-            bonuses[r.entrant_key] = bonuses.get(r.entrant_key, 0) + r.bonus_minor
-        firsts = {r.entrant_key: r for r in reversed(found)}
-        return sorted((BoardRow(rank=r.rank, name=r.entrant_name, score=r.score, entrant_key=key,
-                                partner_ids=partners[key], bonus_minor=bonuses[key]) for key, r in firsts.items()),
-                      key=lambda row: row.rank)
+        return await _frozen_board(session, competition)
+    return await _live_board(session, competition)
+
+
+async def _frozen_board(session: AsyncSession, competition: Competition) -> list[BoardRow]:
+    results = await frozen_rows(session, competition)
+    partners: dict[str, list[str]] = {}
+    bonuses: dict[str, int] = {}
+    for r in results:
+        partners.setdefault(r.entrant_key, []).append(r.partner_id)
+        bonuses[r.entrant_key] = bonuses.get(r.entrant_key, 0) + r.bonus_minor
+    firsts = {r.entrant_key: r for r in reversed(results)}
+    return sorted((BoardRow(rank=r.rank, name=r.entrant_name, score=r.score, entrant_key=key,
+                            partner_ids=partners[key], bonus_minor=bonuses[key]) for key, r in firsts.items()),
+                  key=lambda row: row.rank)
+
+
+async def _live_board(session: AsyncSession, competition: Competition) -> list[BoardRow]:
     found: dict[str, Entrant] = {e.key: e for e in await entrants(session, competition.id)}
     scores = await live_scores(session, competition)
     ranked = rank((key, scores.get(key, 0)) for key in found)

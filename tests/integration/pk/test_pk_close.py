@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from commission import ledger
 from tests.factories import auth
+from tests.factories_commission import emit_events
 from tests.factories_pk import (
     board,
     close,
@@ -16,7 +17,6 @@ from tests.factories_pk import (
     refund,
     transactions,
 )
-from tests.factories_commission import emit_events
 
 
 async def available(app, partner_id):

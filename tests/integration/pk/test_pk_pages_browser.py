@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from server.demo.seed import DemoSummary, demo_token, seed_demo
-from server.kernel.db import make_engine, make_sessionmaker
-from server.migrate import upgrade
 from server.kernel.clock import utcnow
+from server.kernel.db import make_engine, make_sessionmaker
 from server.kernel.outbox import OutboxEvent
+from server.migrate import upgrade
 from tests.browser import chromium
 from tests.factories_commission import order_paid_payload
 from tests.live_server import run_server
