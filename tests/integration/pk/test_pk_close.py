@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from litestar.testing import AsyncTestClient
+
 from commission import ledger
+from server.app import create_app
+from tests.conftest import make_settings
 from tests.factories import auth
 from tests.factories_commission import emit_events
 from tests.factories_pk import (
@@ -13,6 +19,7 @@ from tests.factories_pk import (
     create_competition,
     entries_sum_zero,
     pay,
+    pk_row_counts,
     pk_world,
     refund,
     transactions,
@@ -113,3 +120,19 @@ async def test_refunds_after_close_follow_each_rule_and_the_reports_tie_out(app,
     assert "pk_bonus_minor" in recon_csv.splitlines()[0]
     brand = (await client.get(f"/api/v1/brands/{world.brand_id}/statement", headers=auth(world.admin))).json()
     assert brand["currencies"][0]["pk_bonuses_minor"] == 1470
+
+
+async def test_concurrent_closes_freeze_and_pay_once(postgres_db_url):
+    app = create_app(make_settings(postgres_db_url))
+    async with AsyncTestClient(app=app) as client:
+        world = await pk_world(app, client, partners=2)
+        cid = (await create_competition(client, world, competition_body(world.partners)))["id"]
+        await pay(app, world, world.partners[0], 10000)
+        # when the brand's close button is pressed twice at once
+        responses = await asyncio.gather(*(close(client, world, cid) for _ in range(2)))
+        # then one close wins, the other is 409, and the results and the winner's bonus exist once
+        assert sorted(r.status_code for r in responses) == [200, 409]
+        await app.state.dispatcher.drain()
+        assert (await pk_row_counts(app))[2] == 2
+        assert [t.idempotency_key for t in await transactions(app, "pk_bonus")] == [
+            f"pk_bonus:{cid}:{world.partners[0]}"]
