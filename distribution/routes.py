@@ -14,6 +14,7 @@ from distribution.competitions.controllers import CompetitionController, OrderFl
 from distribution.competitions.room import on_leaderboard_changed
 from distribution.competitions.scoring import on_order_paid as pk_on_order_paid
 from distribution.competitions.scoring import on_order_refunded as pk_on_order_refunded
+from distribution.competitions.sweeper import sweeper_lifespan
 from distribution.controllers import LinkController, PartnerController, PartnershipController
 from distribution.controllers.funnel import FunnelController
 from distribution.funnel.orders import on_order_paid, on_order_refunded
@@ -32,4 +33,4 @@ ROUTE_HANDLERS: list[Any] = [PartnerController, PartnershipController, LinkContr
 EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid, pk_on_order_paid],
                                         "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
                                         "LeaderboardChanged": [on_leaderboard_changed]}
-LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan, leaderboard_lifespan]
+LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan, leaderboard_lifespan, sweeper_lifespan]

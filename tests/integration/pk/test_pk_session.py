@@ -3,8 +3,14 @@ with the top five, the public room endpoint shows it, and the session's end clos
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 from broadcast.liveroom import runtime
+from distribution.competitions.sweeper import sweep
+from server.kernel.clock import utcnow
 from tests.factories import auth, go_live, make_session
+from tests.factories_commission import emit_events, order_paid_payload
 from tests.factories_pk import board, competition_body, create_competition, pay, pk_world, transactions
 
 
@@ -25,7 +31,6 @@ async def test_session_competition_scores_publishes_to_the_room_and_closes_when_
 
     monkeypatch.setattr(runtime.current(), "publish", capture)
     # when two orders of the session are paid in one delivery, and one outside the session
-    from tests.factories_commission import emit_events, order_paid_payload
     orders = [order_paid_payload(world.brand_id, [("sku", amount)], partner_id=p, session_id=live["id"])
               for p, amount in ((a, 3000), (b, 4000))]
     await emit_events(app, *(("OrderPaid", o) for o in orders))
@@ -45,3 +50,19 @@ async def test_session_competition_scores_publishes_to_the_room_and_closes_when_
     assert frozen["state"] == "closed" and frozen["rows"][0]["bonus_minor"] == 120
     await app.state.dispatcher.drain()
     assert len(await transactions(app, "pk_bonus")) == 2
+
+
+async def test_the_sweeper_closes_a_period_that_passed(app, client):
+    world = await pk_world(app, client, partners=2)
+    now = utcnow()
+    scope = {"starts_at": (now - timedelta(hours=2)).isoformat(), "ends_at": (now + timedelta(seconds=1)).isoformat()}
+    competition = await create_competition(client, world, competition_body(world.partners, scope=scope))
+    await pay(app, world, world.partners[1], 2000, paid_at=now - timedelta(minutes=5))
+    assert await sweep(app.state.sessionmaker) == 0
+    await asyncio.sleep(1.1)
+    # when the period has passed, one sweep closes it at the period's end and the bonus is paid
+    assert await sweep(app.state.sessionmaker) == 1
+    await app.state.dispatcher.drain()
+    frozen = await board(client, world.brand_token, competition["id"])
+    assert frozen["state"] == "closed" and frozen["rows"][0]["bonus_minor"] == 60
+    assert len(await transactions(app, "pk_bonus")) == 1
