@@ -95,7 +95,7 @@ def prize_total(tier: Mapping[str, Any] | None, net_minor: int) -> int:
         return 0
     if tier["kind"] == "bonus_bps":
         return apply_rate(net_minor, Decimal(str(tier["amount"])))
-    return int(tier["amount"])
+    return int(Decimal(str(tier["amount"])))  # validated whole minor units ("500" or "500.0")
 
 
 def share(total_minor: int, net_by_partner: Mapping[str, int]) -> dict[str, int]:

@@ -16,6 +16,7 @@ from distribution.competitions.ranking import (
     Entrant,
     award,
     overlapping,
+    prize_total,
     rank,
     recomputed_bonus,
     share,
@@ -93,3 +94,8 @@ def test_bonus_and_adjustments_are_zero_sum_and_end_at_the_recomputed_prize(amou
     for partner, bonus in current.items():
         assert balances.get((partner, "available"), 0) == bonus
     assert balances[("brd_1", "net")] == -sum(current.values())
+
+
+def test_a_fixed_prize_written_with_a_decimal_point_is_whole_minor_units():
+    assert prize_total({"kind": "fixed", "amount": "500.0"}, 0) == 500
+    assert prize_total({"kind": "bonus_bps", "amount": "12.5"}, 10000) == 12  # 12.5 → 12 half-even
