@@ -112,7 +112,10 @@
       panel.hidden = false;
       panel.querySelector('[data-role="name"]').textContent = c.name;
       top.replaceChildren.apply(top, c.top.map(function (r) {
-        const li = el("li"); li.appendChild(el("span", r.name)); li.appendChild(el("b", score(r.score, c.metric, c.currency)));
+        const li = el("li");
+        li.appendChild(el("span", r.rank, "pk-rank"));
+        li.appendChild(el("span", r.name, "pk-name"));
+        li.appendChild(el("b", score(r.score, c.metric, c.currency)));
         return li;
       }));
     }
