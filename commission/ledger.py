@@ -36,6 +36,8 @@ class Reason(StrEnum):
     PAYOUT_INITIATED = "payout_initiated"
     PAYOUT_SENT = "payout_sent"
     PAYOUT_FAILED = "payout_failed"
+    PK_BONUS = "pk_bonus"  # a PK competition's prize: brand net → partner available
+    PK_BONUS_REVERSED = "pk_bonus_reversed"  # adjust_bonus: a refund after the close lowered the prize
 
 
 class Kind(StrEnum):

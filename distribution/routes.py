@@ -9,6 +9,12 @@ from typing import Any
 from distribution.attribution import configure
 from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.redirect import follow_link
+from distribution.competitions.board import leaderboard_lifespan
+from distribution.competitions.controllers import CompetitionController, OrderFlagController
+from distribution.competitions.room import on_leaderboard_changed
+from distribution.competitions.scoring import on_order_paid as pk_on_order_paid
+from distribution.competitions.scoring import on_order_refunded as pk_on_order_refunded
+from distribution.competitions.sweeper import sweeper_lifespan
 from distribution.controllers import LinkController, PartnerController, PartnershipController
 from distribution.controllers.funnel import FunnelController
 from distribution.controllers.reminders import PartnerReminderController, reminder_ref_resolver
@@ -24,6 +30,10 @@ async def attribution_key_lifespan(app: Any) -> AsyncIterator[None]:
 
 
 ROUTE_HANDLERS: list[Any] = [PartnerController, PartnershipController, LinkController, FunnelController,
-                             follow_link, funnel_socket, PartnerReminderController]
-EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid], "OrderRefunded": [on_order_refunded]}
-LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan, reminder_ref_resolver]
+                             follow_link, funnel_socket, PartnerReminderController, CompetitionController,
+                             OrderFlagController]
+EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid, pk_on_order_paid],
+                                        "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
+                                        "LeaderboardChanged": [on_leaderboard_changed]}
+LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan, reminder_ref_resolver, leaderboard_lifespan,
+                        sweeper_lifespan]

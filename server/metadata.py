@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 
 import broadcast.models  # noqa: F401 - registers its tables
 import commission.models  # noqa: F401
+import distribution.competitions.models
 import distribution.models  # noqa: F401
 import server.auth.models
 import server.kernel.outbox

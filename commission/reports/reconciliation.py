@@ -2,8 +2,11 @@
 
 1. Orders: paid orders less applied refunds (from the frozen order records and refund records)
    = brand net + commissions + platform fee (from the ledger's accrual and reversal entries).
-2. Commission: accrued − reversed = pending + available + in_flight + paid (ledger, up to `until`),
-   and the frozen splits less their reversals agree with the ledger's accruals less reversals.
+2. Commission: accrued − reversed + PK bonuses − PK bonus reversals = pending + available +
+   in_flight + paid (ledger, up to `until`); the frozen splits less their reversals agree with the
+   ledger's accruals less reversals, and the frozen competition prizes less their adjustments
+   agree with the ledger's PK bonuses less their reversals. (PK bonuses come out of the brand's
+   net after the sale, so check 1 is about orders only.)
 3. Payouts: every paid payout settled in the period matches one Stripe transfer by id, amount,
    currency and destination; every Stripe transfer created in the period matches one payout."""
 
@@ -21,6 +24,7 @@ from commission.connect import ConnectGateway
 from commission.ledger import Kind, Reason
 from commission.models import OrderCommission, Payout, PayoutState, RefundRecord
 from commission.reports.flows import flows
+from distribution.competitions.models import BonusAdjustment, CompetitionResult
 
 SLACK = timedelta(hours=1)
 
@@ -103,10 +107,15 @@ async def _commission_section(
             by_currency[currency]["accrued_minor"] += amount
         elif reason == Reason.REVERSED:
             by_currency[currency]["reversed_minor"] -= amount
+        elif reason == Reason.PK_BONUS:
+            by_currency[currency]["pk_bonus_minor"] += amount
+        elif reason == Reason.PK_BONUS_REVERSED:
+            by_currency[currency]["pk_bonus_reversed_minor"] -= amount
         by_currency[currency][f"{kind}_minor"] += amount
     frozen = await _frozen_commission(session, until)
+    prizes = await frozen_prizes(session, until)
     rows = []
-    for currency in sorted(set(by_currency) | set(frozen)):
+    for currency in sorted(set(by_currency) | set(frozen) | set(prizes)):
         row: dict[str, Any] = {
             "currency": currency,
             **{
@@ -114,6 +123,8 @@ async def _commission_section(
                 for k in (
                     "accrued_minor",
                     "reversed_minor",
+                    "pk_bonus_minor",
+                    "pk_bonus_reversed_minor",
                     "pending_minor",
                     "available_minor",
                     "in_flight_minor",
@@ -122,14 +133,26 @@ async def _commission_section(
             },
         }
         row["frozen_splits_minor"] = frozen.get(currency, 0)
+        row["frozen_pk_prizes_minor"] = prizes.get(currency, 0)
         earned = row["accrued_minor"] - row["reversed_minor"]
+        bonuses = row["pk_bonus_minor"] - row["pk_bonus_reversed_minor"]
         held = sum(row[f"{k}_minor"] for k in ("pending", "available", "in_flight", "paid"))
-        if earned != held:
+        if earned + bonuses != held:
             mismatches.append(
                 {
                     "section": "commission",
                     "currency": currency,
-                    "reason": f"accrued less reversed {earned} ≠ pending + available + in flight + paid {held}",
+                    "reason": f"accrued less reversed plus PK bonuses {earned + bonuses} ≠ pending + available"
+                    f" + in flight + paid {held}",
+                }
+            )
+        if bonuses != row["frozen_pk_prizes_minor"]:
+            mismatches.append(
+                {
+                    "section": "commission",
+                    "currency": currency,
+                    "reason": f"ledger PK bonuses {bonuses} ≠ frozen competition prizes less adjustments "
+                    f"{row['frozen_pk_prizes_minor']}",
                 }
             )
         if earned != row["frozen_splits_minor"]:
@@ -154,6 +177,20 @@ async def _frozen_commission(session: AsyncSession, until: datetime) -> dict[str
         session,
         sa.select(oc.currency, sa.func.sum(earned)).where(oc.paid_at < until).group_by(oc.currency),  # type: ignore[call-overload]
     )
+
+
+async def frozen_prizes(session: AsyncSession, until: datetime) -> dict[str, int]:
+    """Prizes frozen at competitions' close, plus the `adjust_bonus` changes since (distribution's record)."""
+    r, a = CompetitionResult, BonusAdjustment
+    prizes = await _sums(
+        session,
+        sa.select(r.currency, sa.func.sum(r.bonus_minor)).where(r.frozen_at < until).group_by(r.currency),  # type: ignore[call-overload]
+    )
+    changes = await _sums(
+        session,
+        sa.select(a.currency, sa.func.sum(a.delta_minor)).where(a.created_at < until).group_by(a.currency),  # type: ignore[call-overload]
+    )
+    return {c: prizes.get(c, 0) + changes.get(c, 0) for c in set(prizes) | set(changes)}
 
 
 async def _sums(session: AsyncSession, stmt: Any) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Statements for any period, from entries alone.
 
 A partner's *owed* balance is pending + available + in_flight (what the platform still owes it;
-negative after a clawback). Over a period: closing = opening + accrued − reversed − paid out;
+negative after a clawback). Over a period: closing = opening + accrued − reversed + PK bonuses
+− PK bonus reversals − paid out;
 releases and failed payouts move money between the partner's own accounts and are shown, not
 added. A brand's statement shows gross sales, refunds, commissions and fees, and its net."""
 
@@ -40,6 +41,8 @@ async def partner_statement(session: AsyncSession, partner_id: str, since: datet
             "accrued_minor": d.get((Kind.PENDING, Reason.ACCRUED), 0),
             "released_minor": d.get((Kind.AVAILABLE, Reason.RELEASED), 0),
             "reversed_minor": -sum(v for (_, r), v in d.items() if r == Reason.REVERSED),
+            "pk_bonus_minor": sum(v for (_, r), v in d.items() if r == Reason.PK_BONUS),
+            "pk_bonus_reversed_minor": -sum(v for (_, r), v in d.items() if r == Reason.PK_BONUS_REVERSED),
             "payouts_initiated_minor": d.get((Kind.IN_FLIGHT, Reason.PAYOUT_INITIATED), 0),
             "payouts_failed_minor": d.get((Kind.AVAILABLE, Reason.PAYOUT_FAILED), 0),
             "paid_out_minor": d.get((Kind.PAID, Reason.PAYOUT_SENT), 0),
@@ -47,7 +50,8 @@ async def partner_statement(session: AsyncSession, partner_id: str, since: datet
         closing = {k: opening[k] + sum(v for (kind, _), v in d.items() if kind == k) for k in opening}
         row.update(closing=closing, closing_owed_minor=sum(closing[k] for k in OWED))
         row["ties_out"] = row["closing_owed_minor"] == (
-            row["opening_owed_minor"] + row["accrued_minor"] - row["reversed_minor"] - row["paid_out_minor"]
+            row["opening_owed_minor"] + row["accrued_minor"] - row["reversed_minor"]
+            + row["pk_bonus_minor"] - row["pk_bonus_reversed_minor"] - row["paid_out_minor"]
         )
         currencies.append(row)
     lines = await transactions_of(session, "partner", partner_id, since, until)
@@ -67,6 +71,7 @@ async def brand_statement(session: AsyncSession, brand_id: str, since: datetime,
         gross = -d.get((Kind.SALES, Reason.ACCRUED), 0)
         refunds = d.get((Kind.SALES, Reason.REVERSED), 0)
         net = d.get((Kind.NET, Reason.ACCRUED), 0) + d.get((Kind.NET, Reason.REVERSED), 0)
+        pk_bonuses = -(d.get((Kind.NET, Reason.PK_BONUS), 0) + d.get((Kind.NET, Reason.PK_BONUS_REVERSED), 0))
         currencies.append(
             {
                 "currency": currency,
@@ -74,6 +79,8 @@ async def brand_statement(session: AsyncSession, brand_id: str, since: datetime,
                 "refunds_minor": refunds,
                 "commissions_and_fees_minor": gross - refunds - net,
                 "net_minor": net,
+                "pk_bonuses_minor": pk_bonuses,  # prizes the brand paid to partners (its own line)
+                "net_after_pk_bonuses_minor": net - pk_bonuses,
             }
         )
     lines = await transactions_of(session, "brand", brand_id, since, until)

@@ -110,7 +110,11 @@ class ReportsService:
             for r in report["orders"]
         ]
         rows += [
-            {"section": "commission", "check": "accrued less reversed = pending + available + in flight + paid", **r}
+            {
+                "section": "commission",
+                "check": "accrued less reversed plus PK bonuses = pending + available + in flight + paid",
+                **r,
+            }
             for r in report["commission"]
         ]
         rows += [
@@ -135,6 +139,9 @@ class ReportsService:
             "platform_fee_minor",
             "accrued_minor",
             "reversed_minor",
+            "pk_bonus_minor",
+            "pk_bonus_reversed_minor",
+            "frozen_pk_prizes_minor",
             "pending_minor",
             "available_minor",
             "in_flight_minor",

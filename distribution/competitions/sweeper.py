@@ -1,0 +1,58 @@
+"""A small sweeper: every half minute, competitions whose session ended or whose period passed are
+closed (and their bonuses paid) even if nobody reads them. Reads do the same check; this only makes
+the close timely. Off when the outbox poller is off (tests drive everything themselves)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from sqlmodel import select
+
+from distribution.competitions.closing import refresh
+from distribution.competitions.models import Competition, CompetitionState
+
+INTERVAL_S = 30.0
+log = structlog.get_logger("pk")
+
+
+async def sweep(maker: Any) -> int:
+    """Move every open competition to its due state; how many changed."""
+    async with maker() as session:
+        stmt = select(Competition.id).where(Competition.state != CompetitionState.CLOSED)
+        ids = list((await session.exec(stmt)).all())
+    changed = 0
+    for competition_id in ids:
+        async with maker() as session:
+            competition = await session.get(Competition, competition_id)
+            if competition is not None and await refresh(session, competition):
+                await session.commit()
+                changed += 1
+    return changed
+
+
+async def _loop(maker: Any) -> None:
+    while True:
+        await asyncio.sleep(INTERVAL_S)
+        try:
+            await sweep(maker)
+        except Exception as exc:  # the database may be briefly away; try again next time
+            log.warning("competition sweep failed", error=repr(exc))
+
+
+@asynccontextmanager
+async def sweeper_lifespan(app: Any) -> AsyncIterator[None]:
+    task = None
+    if app.state.settings.outbox_poll_interval_ms > 0:
+        task = asyncio.create_task(_loop(app.state.sessionmaker), name="pk-sweeper")
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
