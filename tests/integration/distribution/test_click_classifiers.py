@@ -74,3 +74,32 @@ def test_queue_drops_only_what_was_written():
     queue.append(click(9))
     queue.commit(len(batch))
     assert [c.id for c in queue.take(10)] == ["clk_3", "clk_4", "clk_9"]
+
+
+async def test_concurrent_flushes_write_each_click_once_and_classify_it_once():
+    """The background loop and a drain flushing at the same moment: each batch is taken once, so no
+    click is classified twice (a rate limit would count it twice) or popped before it is written."""
+    import asyncio
+
+    from distribution.clicks.flusher import ClickFlusher
+
+    class SlowClassifier(MemoryClassifier):
+        seen: list[str] = []
+
+        async def classify(self, batch):
+            self.seen.extend(c.id for c in batch)
+            await asyncio.sleep(0.01)  # the other flush gets the loop while this batch is in flight
+            return await super().classify(batch)
+
+    queue, written = ClickQueue(), []
+    for n in range(5):
+        queue.append(click(n, visitor=f"v{n}"))
+    flusher = ClickFlusher(queue, SlowClassifier(3600, 0), None, 1.0)  # type: ignore[arg-type]
+
+    async def insert(rows):
+        written.extend(row[0] for row in rows)
+
+    flusher._insert = insert  # type: ignore[method-assign]  # the database is not what this test is about
+    await asyncio.gather(flusher.flush_once(), flusher.flush_once(), flusher.drain())
+    assert sorted(written) == [f"clk_{n}" for n in range(5)] and len(queue) == 0
+    assert sorted(SlowClassifier.seen) == sorted(written)
