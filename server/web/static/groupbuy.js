@@ -168,8 +168,8 @@
       }
       const order = await waitForPayment(seat.order.id);
       sessionStorage.removeItem(keyName);
-      root.dataset.orderState = order.state;
       await refresh(mine.code);
+      root.dataset.orderState = order.state;  // after the group is shown fresh: "paid" means the page says so
     } catch (error) {
       notice(error.message);
       if (mine) { mine.paying = false; renderMine(); }
