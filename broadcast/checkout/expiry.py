@@ -9,9 +9,6 @@ The sweeper also forgets the contact and address of orders paid more than
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +21,7 @@ from broadcast.checkout.closing import close_unpaid, forget_personal_data, lock_
 from broadcast.checkout.gateway import PaymentGateway, PaymentProviderError
 from broadcast.checkout.models import Order, OrderState
 from server.kernel.clock import utcnow
+from server.kernel.periodic import periodic
 
 log = structlog.get_logger("checkout.expiry")
 BATCH = 100
@@ -97,24 +95,9 @@ async def forget_old_personal_data(session: AsyncSession, days: int) -> int:
     return len(orders)
 
 
-@contextlib.asynccontextmanager
-async def sweeper(app: Any) -> AsyncIterator[None]:
-    """LIFESPAN: sweep every `order_sweep_interval_s` seconds (0 = off; reads still expire)."""
-    interval = app.state.settings.order_sweep_interval_s
-    task = asyncio.create_task(_loop(app, interval)) if interval > 0 else None
-    try:
-        yield
-    finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+async def _sweep_app(app: Any) -> None:
+    await sweep(app.state.sessionmaker, app.state.payment_gateway, app.state.settings.order_personal_data_days)
 
 
-async def _loop(app: Any, interval: float) -> None:
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await sweep(app.state.sessionmaker, app.state.payment_gateway, app.state.settings.order_personal_data_days)
-        except Exception as exc:
-            log.warning("sweep failed", error=repr(exc))
+# LIFESPAN: sweep every `order_sweep_interval_s` seconds (0 = off; reads still expire).
+sweeper = periodic("order-sweeper", lambda app: app.state.settings.order_sweep_interval_s, _sweep_app)

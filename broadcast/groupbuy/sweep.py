@@ -8,9 +8,6 @@ next pass, and a payment that Stripe reports after its group expired is refunded
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +25,7 @@ from broadcast.groupbuy import lifecycle
 from broadcast.groupbuy.models import Group, GroupMember, GroupState
 from broadcast.groupbuy.restock import restock_refunded_seat
 from server.kernel.clock import utcnow
+from server.kernel.periodic import periodic
 
 log = structlog.get_logger("groupbuy.sweep")
 BATCH = 100
@@ -145,24 +143,9 @@ async def _close_unpaid(session: AsyncSession, gateway: PaymentGateway | None, o
     return closed
 
 
-@contextlib.asynccontextmanager
-async def group_sweeper(app: Any) -> AsyncIterator[None]:
-    """LIFESPAN: sweep every `group_sweep_interval_s` seconds (0 = off, as in the tests)."""
-    interval = app.state.settings.group_sweep_interval_s
-    task = asyncio.create_task(_loop(app, interval)) if interval > 0 else None
-    try:
-        yield
-    finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+async def _sweep_app(app: Any) -> None:
+    await expire_due_groups(app.state.sessionmaker, app.state.payment_gateway)
 
 
-async def _loop(app: Any, interval: float) -> None:
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await expire_due_groups(app.state.sessionmaker, app.state.payment_gateway)
-        except Exception as exc:
-            log.warning("group sweep failed", error=repr(exc))
+# LIFESPAN: sweep every `group_sweep_interval_s` seconds (0 = off, as in the tests).
+group_sweeper = periodic("group-sweeper", lambda app: app.state.settings.group_sweep_interval_s, _sweep_app)

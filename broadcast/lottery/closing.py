@@ -4,11 +4,6 @@ second draw, no second announcement), so the brand's click and the automatic clo
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from typing import Any
-
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select, update
@@ -21,6 +16,7 @@ from broadcast.lottery.models import Lottery, LotteryEntry, LotteryState
 from broadcast.lottery.views import room_message_closed, winners_of
 from server.kernel.clock import utcnow
 from server.kernel.outbox import emit
+from server.kernel.periodic import periodic
 
 log = structlog.get_logger("lottery")
 SWEEP_EVERY_S = 1.0
@@ -99,22 +95,5 @@ async def close_due(maker: async_sessionmaker[AsyncSession]) -> int:
     return len(ids)
 
 
-@contextlib.asynccontextmanager
-async def auto_closer(app: Any) -> AsyncIterator[None]:
-    """LIFESPAN: close lotteries whose `closes_at` has passed, once a second."""
-    task = asyncio.create_task(_loop(app.state.sessionmaker))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def _loop(maker: async_sessionmaker[AsyncSession]) -> None:
-    while True:
-        await asyncio.sleep(SWEEP_EVERY_S)
-        try:
-            await close_due(maker)
-        except Exception as exc:
-            log.warning("lottery sweep failed", error=repr(exc))
+# LIFESPAN: close lotteries whose `closes_at` has passed, once a second.
+auto_closer = periodic("lottery-auto-close", lambda app: SWEEP_EVERY_S, lambda app: close_due(app.state.sessionmaker))

@@ -4,10 +4,6 @@ the close timely. Off when the outbox poller is off (tests drive everything them
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
@@ -15,6 +11,7 @@ from sqlmodel import select
 
 from distribution.competitions.closing import refresh
 from distribution.competitions.models import Competition, CompetitionState
+from server.kernel.periodic import periodic
 
 INTERVAL_S = 30.0
 log = structlog.get_logger("pk")
@@ -35,24 +32,8 @@ async def sweep(maker: Any) -> int:
     return changed
 
 
-async def _loop(maker: Any) -> None:
-    while True:
-        await asyncio.sleep(INTERVAL_S)
-        try:
-            await sweep(maker)
-        except Exception as exc:  # the database may be briefly away; try again next time
-            log.warning("competition sweep failed", error=repr(exc))
+def _interval(app: Any) -> float:
+    return INTERVAL_S if app.state.settings.outbox_poll_interval_ms > 0 else 0
 
 
-@asynccontextmanager
-async def sweeper_lifespan(app: Any) -> AsyncIterator[None]:
-    task = None
-    if app.state.settings.outbox_poll_interval_ms > 0:
-        task = asyncio.create_task(_loop(app.state.sessionmaker), name="pk-sweeper")
-    try:
-        yield
-    finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+sweeper_lifespan = periodic("pk-sweeper", _interval, lambda app: sweep(app.state.sessionmaker))
