@@ -23,9 +23,13 @@ run: install ## serve on http://127.0.0.1:8000 with demo data (SQLite, in-proces
 	@$(BIN)/zhixiang demo
 	@$(BIN)/zhixiang serve --stripe-test-servers
 
-test: install ## run the whole suite (SQLite and PostgreSQL, Redis, Stripe test server, Chromium)
+# Two pytest workers: most tests wait on a database, a browser or a server process, so two share
+# even a 2-core box well (each worker has its own PostgreSQL database and Redis key prefix).
+TEST_WORKERS ?= 2
+
+test: install ## run the whole suite (SQLite and PostgreSQL, Redis, Stripe test server, Chromium); TEST_WORKERS=0 runs it in one process
 	@$(BIN)/python -m tests.preflight
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install ## ruff lint and format check, mypy on the domain packages
 	@$(BIN)/ruff check server broadcast distribution commission loadtests tests
