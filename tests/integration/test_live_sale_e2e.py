@@ -6,7 +6,8 @@ live session, five sharers (three partners, one with two store guides), viewers 
 their links, liking, commenting, carting and paying, the brand pinning and refunding, the hold
 cut to zero days, settlement, one refund after the payout. Then everything the server reports is
 checked against what was driven: attribution, commission accrued / reversed / paid, the
-reconciliation, the partner funnels."""
+reconciliation, the partner funnels, and a PK competition's live board — kept in Redis by both
+workers' outbox consumers — against each partner's net sales."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 
 from server.demo.simulate import SaleConfig, SaleOutcome, Tokens, play_sale
 from tests import services
@@ -65,9 +68,11 @@ def server(tmp_path, postgres_db_url, redis_url, redis_namespace, stripe, connec
         yield live
 
 
-async def test_a_whole_live_sale_ties_out(server, connect):
-    # given the demo shop on two workers, and a sale of VIEWERS viewers through five sharers' links
+async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_namespace):
+    # given the demo shop on two workers, a PK competition between its partners over this hour,
+    # and a sale of VIEWERS viewers through five sharers' links
     tokens = Tokens.demo(SECRET)
+    competition_id = await _open_competition(server, tokens.brand)
     config = SaleConfig(base_url=server.base_url, tokens=tokens, viewers=VIEWERS, concurrency=VIEWERS,
                         buy_share=0.4, refund_share=0.25, dwell_s=0.5, seed=11, progress=False, say=_say,
                         hold_room=True)
@@ -97,6 +102,48 @@ async def test_a_whole_live_sale_ties_out(server, connect):
     _assert_statements_and_payouts(outcome, splits, statements, connect)
     assert reconciliation["ok"] and reconciliation["mismatches"] == [], reconciliation
     _assert_funnel(outcome, funnel)
+    await _assert_live_board(server, tokens.brand, competition_id, outcome, splits, redis_url, redis_namespace)
+
+
+async def _open_competition(server: LiveServer, token: str) -> str:
+    async with _staff(server, token) as brand:
+        brand_id = (await _get(brand, "/api/v1/brands"))["items"][0]["id"]
+        now = datetime.now(UTC)
+        body = {"name": "Autumn PK", "metric": "gmv", "currency": "CNY", "entrants": {"partners": []},
+                "scope": {"starts_at": (now - timedelta(minutes=5)).isoformat(),
+                          "ends_at": (now + timedelta(hours=1)).isoformat()},
+                "prize_tiers": [{"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "300"}]}
+        response = await brand.post(f"/api/v1/brands/{brand_id}/competitions", json=body)
+        assert response.status_code == 201, response.text
+        competition_id = str(response.json()["id"])
+        # the first read builds the Redis board (every entrant at 0); from then on orders only increment it
+        await _get(brand, f"/api/v1/competitions/{competition_id}/leaderboard")
+        return competition_id
+
+
+async def _assert_live_board(server: LiveServer, token: str, competition_id: str, outcome: SaleOutcome,
+                             splits: dict[str, dict[str, Any]], redis_url: str, namespace: str) -> None:
+    """Each partner's score is its attributed sales net of refunds, incremented in the Redis sorted
+    set by whichever worker consumed the order's events (read from Redis, not rebuilt)."""
+    net: dict[str, int] = defaultdict(int)
+    for order in outcome.paid:
+        if splits[order.order_id]["partner_id"]:
+            net[splits[order.order_id]["partner_id"]] += order.amount_minor - order.refunded_minor
+    redis = aioredis.from_url(redis_url)
+    try:
+        for _ in range(80):  # the outbox delivers within a poll or two
+            board = {k.decode(): int(v) for k, v in await redis.zrange(f"{namespace}:pk:{competition_id}", 0, -1,
+                                                                        withscores=True)}
+            if {k: v for k, v in board.items() if v} == dict(net):
+                break
+            await asyncio.sleep(0.25)
+        assert {k: v for k, v in board.items() if v} == dict(net)
+    finally:
+        await redis.aclose()
+    async with _staff(server, token) as brand:
+        rows = (await _get(brand, f"/api/v1/competitions/{competition_id}/leaderboard"))["rows"]
+    assert [(r["entrant_key"], r["score"]) for r in rows if r["score"]] == \
+        sorted(net.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _staff(server: LiveServer, token: str) -> httpx.AsyncClient:
