@@ -61,7 +61,11 @@ class ClickRecord:
 
 
 class ClickQueue:
-    """This worker's clicks not yet written, oldest first."""
+    """This worker's clicks not yet written, oldest first.
+
+    A flush *takes* its batch out of the queue, so two flushes (the background loop and a drain at
+    shutdown or in a test, possibly on different event loops) never hold the same click; a batch
+    that could not be written is *given back* to the front, in order."""
 
     def __init__(self) -> None:
         self.items: deque[ClickRecord] = deque()
@@ -70,11 +74,13 @@ class ClickQueue:
         self.items.append(click)
 
     def take(self, limit: int) -> list[ClickRecord]:
-        return [self.items[i] for i in range(min(limit, len(self.items)))]
+        batch: list[ClickRecord] = []
+        while self.items and len(batch) < limit:
+            batch.append(self.items.popleft())
+        return batch
 
-    def commit(self, count: int) -> None:
-        for _ in range(count):
-            self.items.popleft()
+    def give_back(self, batch: list[ClickRecord]) -> None:
+        self.items.extendleft(reversed(batch))
 
     def __len__(self) -> int:
         return len(self.items)

@@ -47,21 +47,17 @@ class ClickFlusher:
         self.fallback = MemoryClassifier(getattr(classifier, "dedupe_seconds", 3600),
                                          getattr(classifier, "ip_per_minute", 0))
         self.written = 0
-        # One flush at a time: the background loop and a drain (shutdown, tests) must not take the
-        # same batch twice — that classified it twice and popped clicks another flush had not written.
-        self.lock = asyncio.Lock()
 
     async def flush_once(self) -> int:
-        """Classify and write one batch; it leaves the queue only once it is in the database."""
-        async with self.lock:
-            return await self._flush_batch()
-
-    async def _flush_batch(self) -> int:
+        """Classify and write one batch; a batch that fails (or is cancelled) goes back to the queue."""
         batch = self.queue.take(BATCH)
         if batch:
-            codes = await self._classify(batch)
-            await self._insert([_row(click, code) for click, code in zip(batch, codes, strict=True)])
-            self.queue.commit(len(batch))
+            try:
+                codes = await self._classify(batch)
+                await self._insert([_row(click, code) for click, code in zip(batch, codes, strict=True)])
+            except BaseException:
+                self.queue.give_back(batch)
+                raise
             self.written += len(batch)
         return len(batch)
 

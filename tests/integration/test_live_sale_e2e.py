@@ -129,6 +129,7 @@ async def _assert_live_board(server: LiveServer, token: str, competition_id: str
     for order in outcome.paid:
         if splits[order.order_id]["partner_id"]:
             net[splits[order.order_id]["partner_id"]] += order.amount_minor - order.refunded_minor
+    net = defaultdict(int, {k: v for k, v in net.items() if v})  # fully refunded partners score 0: not listed
     redis = aioredis.from_url(redis_url)
     try:
         for _ in range(80):  # the outbox delivers within a poll or two

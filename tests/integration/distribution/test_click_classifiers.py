@@ -66,19 +66,20 @@ async def test_bots_by_agent_and_by_rate(classifier):
     assert codes == [BOT, COUNTED, COUNTED, BOT, COUNTED, BOT]
 
 
-def test_queue_drops_only_what_was_written():
+def test_queue_gives_a_failed_batch_back_in_order():
     queue = ClickQueue()
     for n in range(5):
         queue.append(click(n))
     batch = queue.take(3)
     queue.append(click(9))
-    queue.commit(len(batch))
     assert [c.id for c in queue.take(10)] == ["clk_3", "clk_4", "clk_9"]
+    queue.give_back(batch)  # the write failed: these go first next time
+    assert [c.id for c in queue.take(10)] == ["clk_0", "clk_1", "clk_2"]
 
 
 async def test_concurrent_flushes_write_each_click_once_and_classify_it_once():
     """The background loop and a drain flushing at the same moment: each batch is taken once, so no
-    click is classified twice (a rate limit would count it twice) or popped before it is written."""
+    click is classified twice (a rate limit would count it twice) or dropped before it is written."""
     import asyncio
 
     from distribution.clicks.flusher import ClickFlusher
@@ -103,3 +104,20 @@ async def test_concurrent_flushes_write_each_click_once_and_classify_it_once():
     await asyncio.gather(flusher.flush_once(), flusher.flush_once(), flusher.drain())
     assert sorted(written) == [f"clk_{n}" for n in range(5)] and len(queue) == 0
     assert sorted(SlowClassifier.seen) == sorted(written)
+
+
+async def test_a_batch_that_cannot_be_written_stays_queued_in_order():
+    from distribution.clicks.flusher import ClickFlusher
+
+    queue = ClickQueue()
+    for n in range(3):
+        queue.append(click(n, visitor=f"v{n}"))
+    flusher = ClickFlusher(queue, MemoryClassifier(3600, 0), None, 1.0)  # type: ignore[arg-type]
+
+    async def database_down(rows):
+        raise ConnectionError("database away")
+
+    flusher._insert = database_down  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        await flusher.flush_once()
+    assert [c.id for c in queue.take(10)] == ["clk_0", "clk_1", "clk_2"] and flusher.written == 0
