@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from broadcast.models import SessionState
-from server.kernel.problems import IllegalTransition
+from server.kernel.problems import Conflict, IllegalTransition
 
 ALLOWED: dict[SessionState, frozenset[SessionState]] = {
     SessionState.SCHEDULED: frozenset({SessionState.LIVE, SessionState.CANCELLED}),
@@ -11,6 +11,13 @@ ALLOWED: dict[SessionState, frozenset[SessionState]] = {
     SessionState.ENDED: frozenset(),
     SessionState.CANCELLED: frozenset(),
 }
+
+
+class SessionNotLive(Conflict):
+    """One problem type for every promotion that acts only during the live (drops, claims, draws);
+    the detail says which."""
+
+    slug, title = "session-not-live", "This is open only while the session is live"
 
 
 def check_transition(current: SessionState, target: SessionState) -> None:

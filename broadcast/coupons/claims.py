@@ -15,9 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.coupons.drops import DropService, coupon_of_session, session_or_404
 from broadcast.coupons.models import Coupon, CouponClaim
-from broadcast.coupons.problems import CouponClaimLimit, CouponExhausted, CouponNotDropped, SessionNotLive
+from broadcast.coupons.problems import CouponClaimLimit, CouponExhausted, CouponNotDropped
 from broadcast.coupons.validity import ensure_usable
 from broadcast.models import SessionState
+from broadcast.transitions import SessionNotLive
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit

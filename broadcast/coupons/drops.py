@@ -10,9 +10,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.coupons.definitions import label_of
 from broadcast.coupons.models import Coupon, CouponClaim, CouponDrop
-from broadcast.coupons.problems import CouponInactive, CouponNotValidNow, SessionNotLive
+from broadcast.coupons.problems import CouponInactive, CouponNotValidNow
 from broadcast.coupons.schemas import RoomCouponPublic
 from broadcast.models import LiveSession, SessionState
+from broadcast.transitions import SessionNotLive
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit

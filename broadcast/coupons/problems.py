@@ -9,9 +9,6 @@ class CouponNotDropped(NotFound):
     slug, title = "coupon-not-dropped", "This coupon was not dropped in this live session"
 
 
-class SessionNotLive(Conflict):
-    slug, title = "session-not-live", "Coupons are dropped and claimed only while the session is live"
-
 
 class CouponInactive(Conflict):
     slug, title = "coupon-inactive", "The brand deactivated this coupon"

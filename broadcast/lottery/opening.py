@@ -11,10 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.lottery import draw
 from broadcast.lottery.closing import close_if_due
 from broadcast.lottery.models import EntryKind, Lottery, LotteryState
-from broadcast.lottery.problems import LotteryAlreadyOpen, SessionNotLive
+from broadcast.lottery.problems import LotteryAlreadyOpen
 from broadcast.lottery.schemas import CommentKeywordRule, LotteryCreate, PurchaseRule
 from broadcast.lottery.views import room_message_open
 from broadcast.models import LiveSession, SessionState
+from broadcast.transitions import SessionNotLive
 from server.kernel.clock import as_utc, utcnow
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit

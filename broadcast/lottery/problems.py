@@ -16,6 +16,3 @@ class LotteryAlreadyOpen(Conflict):
 class NotEligible(InvalidInput):
     slug, title = "lottery-not-eligible", "You cannot enter this lottery yet"
 
-
-class SessionNotLive(Conflict):
-    slug, title = "session-not-live", "Lotteries open only while the session is live"
