@@ -45,7 +45,7 @@ async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
     if principal.role not in allowed:
         names = ", ".join(sorted(r.value for r in allowed))
         raise Forbidden(f"role {principal.role.value!r} may not call this; allowed: {names}")
-    connection.scope.setdefault("state", {})["principal"] = principal  # type: ignore[typeddict-item]
+    connection.scope.setdefault("state", {})["principal"] = principal
 
 
 async def provide_principal(scope: Scope) -> Principal:
