@@ -36,7 +36,7 @@ class CheckoutService:
         order = await self.by_key(session_id, visitor_id, key)
         if order is None:
             order = await self.reserve(session_id, visitor_id, key, data, attribution_token)
-        return order, await self._intent(order)
+        return order, await self.intent(order)
 
     async def reserve(self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
                       attribution_token: str | None) -> Order:
@@ -136,8 +136,9 @@ class CheckoutService:
                                    Order.idempotency_key == key)
         return (await self.session.exec(stmt)).first()
 
-    async def _intent(self, order: Order) -> Intent | None:
-        """The order's PaymentIntent, made once (Stripe's idempotency key is derived from the order)."""
+    async def intent(self, order: Order) -> Intent | None:
+        """The order's PaymentIntent, made once (Stripe's idempotency key is derived from the order);
+        a cart order's and a group-buy seat's alike."""
         assert self.gateway is not None
         if order.state != OrderState.PENDING_PAYMENT:
             return None

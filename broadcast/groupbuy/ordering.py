@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout import catalog, states, stock
-from broadcast.checkout.closing import close_unpaid, lock_order
-from broadcast.checkout.gateway import Intent, PaymentGateway, PaymentProviderError
-from broadcast.checkout.models import Order, OrderLine, OrderState
+from broadcast.checkout.checkout import CheckoutService
+from broadcast.checkout.gateway import Intent, PaymentGateway
+from broadcast.checkout.models import Order, OrderLine
 from broadcast.checkout.schemas import CheckoutRequest
 from broadcast.groupbuy.models import GroupOffer
 from server.kernel.clock import utcnow
@@ -58,25 +57,10 @@ async def seat_order(session: AsyncSession, offer: GroupOffer, found: catalog.Of
 
 
 async def by_key(session: AsyncSession, session_id: str, buyer: Buyer) -> Order | None:
-    stmt = select(Order).where(Order.session_id == session_id, Order.visitor_id == buyer.visitor_id,
-                               Order.idempotency_key == buyer.order_key)
-    return (await session.exec(stmt)).first()
+    return await CheckoutService(session, None).by_key(session_id, buyer.visitor_id, buyer.order_key)
 
 
 async def intent_for(session: AsyncSession, gateway: PaymentGateway, order: Order) -> Intent | None:
-    """The order's PaymentIntent, made once (Stripe's idempotency key is derived from the order)."""
-    if order.state != OrderState.PENDING_PAYMENT:
-        return None
-    if order.payment_intent_id:
-        return await gateway.retrieve_intent(order.payment_intent_id)
-    try:
-        intent = await gateway.create_intent(order.id, order.amount_minor, order.currency)
-    except PaymentProviderError:
-        locked = await lock_order(session, order.id)
-        if locked is not None and await close_unpaid(session, locked, OrderState.CANCELLED, "payment_intent_failed"):
-            await session.commit()  # the seat goes back with the next sweep (its order is closed)
-        raise
-    order.payment_intent_id, order.updated_at = intent.id, utcnow()
-    session.add(order)
-    await session.commit()
-    return intent
+    """Checkout's own: made once, and a provider failure closes the order (its seat goes back with
+    the next sweep)."""
+    return await CheckoutService(session, gateway).intent(order)
