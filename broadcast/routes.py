@@ -31,10 +31,18 @@ def _handlers(*tables: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return merged
 
 
-ROUTE_HANDLERS: list[Any] = [BrandController, SkuController, SessionController, RoomCommentController,
-                             viewer_socket, console_socket, *(h for p in PARTS for h in p.ROUTE_HANDLERS)]
-EVENT_HANDLERS: dict[str, list[Any]] = _handlers(LIVEROOM_EVENT_HANDLERS,
-                                                 *(getattr(p, "EVENT_HANDLERS", {}) for p in PARTS))
+ROUTE_HANDLERS: list[Any] = [
+    BrandController,
+    SkuController,
+    SessionController,
+    RoomCommentController,
+    viewer_socket,
+    console_socket,
+    *(h for p in PARTS for h in p.ROUTE_HANDLERS),
+]
+EVENT_HANDLERS: dict[str, list[Any]] = _handlers(
+    LIVEROOM_EVENT_HANDLERS, *(getattr(p, "EVENT_HANDLERS", {}) for p in PARTS)
+)
 LIFESPANS: list[Any] = [liveroom_lifespan, *(h for p in PARTS for h in getattr(p, "LIFESPANS", []))]
 
 

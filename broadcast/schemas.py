@@ -31,15 +31,18 @@ class BrandSettings(Request):
     """A brand's policies. Other parts of the product read these (attribution, holds, chat)."""
 
     attribution_window_days: int = Field(default=7, ge=0, le=365)
-    protection_period_days: int | None = Field(default=30, ge=0, le=3650,
-                                               description="customer binding; 0 = off, null = forever")
+    protection_period_days: int | None = Field(
+        default=30, ge=0, le=3650, description="customer binding; 0 = off, null = forever"
+    )
     self_referral_earns: bool = False
     hold_period_days: int = Field(default=7, ge=0, le=365)
     default_commission_bps: int = Field(default=1000, ge=0, le=10_000)
     blocked_words: list[Annotated[str, StringConstraints(min_length=1, max_length=50)]] = Field(
-        default_factory=list, max_length=500)
-    per_buyer_limit_per_sku: int = Field(default=5, ge=1, le=10_000,
-                                         description="units of one SKU one viewer may buy per session")
+        default_factory=list, max_length=500
+    )
+    per_buyer_limit_per_sku: int = Field(
+        default=5, ge=1, le=10_000, description="units of one SKU one viewer may buy per session"
+    )
 
 
 class BrandCreate(Request):

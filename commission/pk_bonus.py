@@ -37,9 +37,14 @@ def bonus_postings(payload: dict[str, Any]) -> list[Posting]:
             amount = int(share["bonus_minor"])
             if amount <= 0:
                 continue
-            posting = Posting(f"{Reason.PK_BONUS.value}:{cid}:{share['partner_id']}", Reason.PK_BONUS,
-                              _at(payload["closed_at"]), external_ref=cid, brand_id=brand_id,
-                              memo={"rank": result["rank"], "entrant": result["name"]})
+            posting = Posting(
+                f"{Reason.PK_BONUS.value}:{cid}:{share['partner_id']}",
+                Reason.PK_BONUS,
+                _at(payload["closed_at"]),
+                external_ref=cid,
+                brand_id=brand_id,
+                memo={"rank": result["rank"], "entrant": result["name"]},
+            )
             posting.add(ledger.brand_key(brand_id, Kind.NET, currency), -amount)
             posting.add(ledger.partner_key(share["partner_id"], Kind.AVAILABLE, currency), amount)
             postings.append(posting)
@@ -53,9 +58,14 @@ async def on_competition_closed(session: AsyncSession, event: OutboxEvent) -> No
 
 def adjustment_posting(payload: dict[str, Any]) -> Posting:
     cid, brand_id, currency = payload["competition_id"], payload["brand_id"], payload["currency"]
-    posting = Posting(f"{Reason.PK_BONUS_REVERSED.value}:{cid}:{payload['refund_id']}", Reason.PK_BONUS_REVERSED,
-                      utcnow(), external_ref=cid, brand_id=brand_id,
-                      memo={"refund_id": payload["refund_id"], "order_id": payload["order_id"]})
+    posting = Posting(
+        f"{Reason.PK_BONUS_REVERSED.value}:{cid}:{payload['refund_id']}",
+        Reason.PK_BONUS_REVERSED,
+        utcnow(),
+        external_ref=cid,
+        brand_id=brand_id,
+        memo={"refund_id": payload["refund_id"], "order_id": payload["order_id"]},
+    )
     for change in payload["adjustments"]:
         delta = int(change["delta_minor"])
         posting.add(ledger.partner_key(change["partner_id"], Kind.AVAILABLE, currency), delta)

@@ -29,11 +29,26 @@ async def attribution_key_lifespan(app: Any) -> AsyncIterator[None]:
     yield
 
 
-ROUTE_HANDLERS: list[Any] = [PartnerController, PartnershipController, LinkController, FunnelController,
-                             follow_link, funnel_socket, PartnerReminderController, CompetitionController,
-                             OrderFlagController]
-EVENT_HANDLERS: dict[str, list[Any]] = {"OrderPaid": [on_order_paid, pk_on_order_paid],
-                                        "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
-                                        "LeaderboardChanged": [on_leaderboard_changed]}
-LIFESPANS: list[Any] = [attribution_key_lifespan, click_flusher_lifespan, reminder_ref_resolver, leaderboard_lifespan,
-                        sweeper_lifespan]
+ROUTE_HANDLERS: list[Any] = [
+    PartnerController,
+    PartnershipController,
+    LinkController,
+    FunnelController,
+    follow_link,
+    funnel_socket,
+    PartnerReminderController,
+    CompetitionController,
+    OrderFlagController,
+]
+EVENT_HANDLERS: dict[str, list[Any]] = {
+    "OrderPaid": [on_order_paid, pk_on_order_paid],
+    "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
+    "LeaderboardChanged": [on_leaderboard_changed],
+}
+LIFESPANS: list[Any] = [
+    attribution_key_lifespan,
+    click_flusher_lifespan,
+    reminder_ref_resolver,
+    leaderboard_lifespan,
+    sweeper_lifespan,
+]

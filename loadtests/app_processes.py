@@ -90,8 +90,20 @@ def zhixiang_app(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[S
 def asgi_app(module_app: str, workers: int, log_dir: Path) -> Iterator[ServerProcess]:
     """Any `module:app` under uvicorn with the same flags `zhixiang serve` uses."""
     port = free_port()
-    argv = [sys.executable, "-m", "uvicorn", module_app, "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--log-level", "warning"]
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        module_app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
     server = _start(module_app, argv, {}, port, log_dir)
     try:
         yield server

@@ -62,12 +62,17 @@ def _database(args: argparse.Namespace) -> Iterator[str]:
 def _live_session(base_url: str, env: dict[str, str]) -> str:
     admin = cli(env, "token", "create", "--role", "admin", "--name", "bench").split()[2]
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {admin}"}, timeout=30) as http:
-        brand = http.post("/api/v1/brands", json={"name": "Bench", "slug": f"bench-{uuid.uuid4().hex[:8]}",
-                                                  "default_currency": "CNY"}).json()
-        sku = http.post(f"/api/v1/brands/{brand['id']}/skus",
-                        json={"code": "B-1", "title": "Bench tea", "price_minor": 9900, "stock": 100}).json()
-        session = http.post(f"/api/v1/brands/{brand['id']}/sessions",
-                            json={"title": "Bench live", "scheduled_start_at": "2030-01-01T00:00:00+00:00"}).json()
+        brand = http.post(
+            "/api/v1/brands", json={"name": "Bench", "slug": f"bench-{uuid.uuid4().hex[:8]}", "default_currency": "CNY"}
+        ).json()
+        sku = http.post(
+            f"/api/v1/brands/{brand['id']}/skus",
+            json={"code": "B-1", "title": "Bench tea", "price_minor": 9900, "stock": 100},
+        ).json()
+        session = http.post(
+            f"/api/v1/brands/{brand['id']}/sessions",
+            json={"title": "Bench live", "scheduled_start_at": "2030-01-01T00:00:00+00:00"},
+        ).json()
         http.post(f"/api/v1/sessions/{session['id']}/lineup", json={"sku_id": sku["id"]}).raise_for_status()
         http.post(f"/api/v1/sessions/{session['id']}/state", json={"state": "live"}).raise_for_status()
     return str(session["id"])
@@ -87,15 +92,20 @@ def measure(name: str, url: str, args: argparse.Namespace, server_pid: int) -> d
     report, controls = ctx.Queue(), [ctx.Queue() for _ in range(args.clients + 1)]
     share = [args.viewers // args.clients + (1 if i < args.viewers % args.clients else 0) for i in range(args.clients)]
     procs = [ctx.Process(target=viewers_process, args=(url, n, controls[i], report)) for i, n in enumerate(share)]
-    procs.append(ctx.Process(target=likers_process, args=(url, args.likers, args.likes_per_s, args.seconds,
-                                                          controls[-1], report)))
+    procs.append(
+        ctx.Process(
+            target=likers_process, args=(url, args.likers, args.likes_per_s, args.seconds, controls[-1], report)
+        )
+    )
     started = time.monotonic()
     for proc in procs:
         proc.start()
     ready = _wait(report, "ready", len(procs))
     connected = sum(r[1] for r in ready[:]) - args.likers
-    print(f"  {name}: {connected} viewers connected in {time.monotonic() - started:.1f}s, storm {args.seconds}s",
-          flush=True)
+    print(
+        f"  {name}: {connected} viewers connected in {time.monotonic() - started:.1f}s, storm {args.seconds}s",
+        flush=True,
+    )
     time.sleep(1.0)
     cpu_before = tree_cpu_s(server_pid)
     for control in controls:
@@ -122,13 +132,18 @@ def _figures(done: list[tuple[Any, ...]], args: argparse.Namespace, connected: i
             if 1 <= total <= len(sent):
                 send_ms.append((at - sent[total - 1]) * 1000)
     window_s = args.seconds + 1.0
-    return {"viewers": connected, "messages_per_s": round(messages / window_s),
-            "like_updates_per_s": round(len(publish_ms) / window_s),
-            "like_updates_per_viewer_per_s": round(len(publish_ms) / max(1, connected) / window_s, 2),
-            "publish_to_receipt_ms_p50": _percentile(publish_ms, 0.5),
-            "publish_to_receipt_ms_p99": _percentile(publish_ms, 0.99),
-            "like_to_receipt_ms_p50": _percentile(send_ms, 0.5), "like_to_receipt_ms_p99": _percentile(send_ms, 0.99),
-            "likes_sent_per_s": round(len(sent) / args.seconds), "closed_early": sum(d[5] for d in viewers)}
+    return {
+        "viewers": connected,
+        "messages_per_s": round(messages / window_s),
+        "like_updates_per_s": round(len(publish_ms) / window_s),
+        "like_updates_per_viewer_per_s": round(len(publish_ms) / max(1, connected) / window_s, 2),
+        "publish_to_receipt_ms_p50": _percentile(publish_ms, 0.5),
+        "publish_to_receipt_ms_p99": _percentile(publish_ms, 0.99),
+        "like_to_receipt_ms_p50": _percentile(send_ms, 0.5),
+        "like_to_receipt_ms_p99": _percentile(send_ms, 0.99),
+        "likes_sent_per_s": round(len(sent) / args.seconds),
+        "closed_early": sum(d[5] for d in viewers),
+    }
 
 
 def _redis_ok(url: str) -> bool:
@@ -173,8 +188,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     args.viewers = args.viewers or (1000 if args.quick else 5000)
     args.seconds = args.seconds or (8.0 if args.quick else 20.0)
     limit = raise_fd_limit()
-    print(f"fanout: {args.viewers} viewers, {args.likes_per_s:.0f} likes/s from {args.likers} sockets, "
-          f"{args.seconds:.0f}s, app workers {args.workers}, fd limit {limit}", flush=True)
+    print(
+        f"fanout: {args.viewers} viewers, {args.likes_per_s:.0f} likes/s from {args.likers} sockets, "
+        f"{args.seconds:.0f}s, app workers {args.workers}, fd limit {limit}",
+        flush=True,
+    )
     ours = _run_app(args)
     print(f"  zhixiang: {ours}", flush=True)
     base = _run_baseline(args)
@@ -182,7 +200,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # Compare like updates delivered (the baseline sends nothing else; the app also sends viewer counts).
     ours_rate, base_rate = ours["like_updates_per_viewer_per_s"], base["like_updates_per_viewer_per_s"]
     ratio = round(ours_rate / base_rate, 3) if base_rate else None
-    return {"benchmark": "fanout", "viewers": args.viewers, "seconds": args.seconds, "workers": args.workers,
-            "likes_per_s_target": args.likes_per_s, "fanout": ours.pop("fanout"),
-            "app": ours, "baseline": base, "delivery_ratio": ratio,
-            "goal_met": bool(ratio and ratio >= 0.8 and ours["publish_to_receipt_ms_p99"] <= 250)}
+    return {
+        "benchmark": "fanout",
+        "viewers": args.viewers,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "likes_per_s_target": args.likes_per_s,
+        "fanout": ours.pop("fanout"),
+        "app": ours,
+        "baseline": base,
+        "delivery_ratio": ratio,
+        "goal_met": bool(ratio and ratio >= 0.8 and ours["publish_to_receipt_ms_p99"] <= 250),
+    }

@@ -55,9 +55,15 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     from tests.stripe_server import API_KEY, WEBHOOK_SECRET, run_localstripe
 
     with scratch_database("flashsale") as db_url, run_localstripe() as stripe:
-        env = {"DATABASE_URL": db_url, "STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe.base_url,
-               "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "ORDER_SWEEP_INTERVAL_S": "0", "DB_POOL_SIZE": "20",
-               "LOG_LEVEL": "WARNING"}
+        env = {
+            "DATABASE_URL": db_url,
+            "STRIPE_API_KEY": API_KEY,
+            "STRIPE_API_BASE": stripe.base_url,
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "ORDER_SWEEP_INTERVAL_S": "0",
+            "DB_POOL_SIZE": "20",
+            "LOG_LEVEL": "WARNING",
+        }
         if args.workers > 1:
             env |= {"REDIS_URL": "redis://127.0.0.1:6379/0", "REDIS_NAMESPACE": f"zxb{uuid.uuid4().hex[:8]}"}
         with run_server(env, workers=args.workers) as server:
@@ -73,22 +79,36 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _admin_token(env: dict[str, str]) -> str:
-    out = subprocess.run([sys.executable, "-m", "server.cli.main", "token", "create", "--role", "admin"],
-                         env={**os.environ, "SECRET_KEY": "test-secret-key-0123456789abcdef", **env}, cwd=ROOT,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "server.cli.main", "token", "create", "--role", "admin"],
+        env={**os.environ, "SECRET_KEY": "test-secret-key-0123456789abcdef", **env},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.split()[-1]
 
 
 def _seed(base: str, env: dict[str, str], units: int) -> tuple[str, str]:
     http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {_admin_token(env)}"}, timeout=30)
-    brand = http.post("/api/v1/brands", json={"name": "Flash", "slug": f"flash-{uuid.uuid4().hex[:6]}",
-                                              "default_currency": "CNY",
-                                              "settings": {"per_buyer_limit_per_sku": 1}}).json()
-    sku = http.post(f"/api/v1/brands/{brand['id']}/skus",
-                    json={"code": "HOT-1", "title": "Flash item", "price_minor": 1990, "stock": units}).json()
+    brand = http.post(
+        "/api/v1/brands",
+        json={
+            "name": "Flash",
+            "slug": f"flash-{uuid.uuid4().hex[:6]}",
+            "default_currency": "CNY",
+            "settings": {"per_buyer_limit_per_sku": 1},
+        },
+    ).json()
+    sku = http.post(
+        f"/api/v1/brands/{brand['id']}/skus",
+        json={"code": "HOT-1", "title": "Flash item", "price_minor": 1990, "stock": units},
+    ).json()
     start = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    live = http.post(f"/api/v1/brands/{brand['id']}/sessions",
-                     json={"title": "Flash", "scheduled_start_at": start}).json()
+    live = http.post(
+        f"/api/v1/brands/{brand['id']}/sessions", json={"title": "Flash", "scheduled_start_at": start}
+    ).json()
     http.post(f"/api/v1/sessions/{live['id']}/lineup", json={"sku_id": sku["id"]}).raise_for_status()
     http.post(f"/api/v1/sessions/{live['id']}/state", json={"state": "live"}).raise_for_status()
     return live["id"], sku["id"]
@@ -99,9 +119,11 @@ async def _fill_carts(db_url: str, session_id: str, sku_id: str, attempts: int) 
     now = datetime.now(UTC)
     conn = await asyncpg.connect(db_url)
     try:
-        await conn.copy_records_to_table("cart_items", columns=[
-            "id", "session_id", "visitor_id", "sku_id", "quantity", "created_at", "updated_at"],
-            records=[(f"cit_{v[1:27]}", session_id, v, sku_id, 1, now, now) for v in visitors])
+        await conn.copy_records_to_table(
+            "cart_items",
+            columns=["id", "session_id", "visitor_id", "sku_id", "quantity", "created_at", "updated_at"],
+            records=[(f"cit_{v[1:27]}", session_id, v, sku_id, 1, now, now) for v in visitors],
+        )
     finally:
         await conn.close()
     return visitors
@@ -118,6 +140,7 @@ async def _sale(base: str, session_id: str, visitors: list[str], concurrency: in
     url = f"{base}/api/v1/sessions/{session_id}/checkout"
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=300)) as http:
+
         async def attempt(vid: str) -> tuple[int | str, float]:
             headers = {"Cookie": f"zx_vid={vid}", "Idempotency-Key": f"k-{vid}"}
             async with gate:
@@ -150,13 +173,20 @@ async def _audit(db_url: str, sku_id: str, units: int) -> dict[str, Any]:
     conn = await asyncpg.connect(db_url)
     try:
         free = await conn.fetchval("SELECT stock FROM skus WHERE id = $1", sku_id)
-        held, sold = await conn.fetchrow("SELECT coalesce(sum(reserved_units),0), coalesce(sum(sold_units),0) "
-                                         "FROM stock_counters WHERE sku_id = $1", sku_id)
+        held, sold = await conn.fetchrow(
+            "SELECT coalesce(sum(reserved_units),0), coalesce(sum(sold_units),0) FROM stock_counters WHERE sku_id = $1",
+            sku_id,
+        )
         ordered = await conn.fetchval("SELECT coalesce(sum(quantity),0) FROM order_lines WHERE sku_id = $1", sku_id)
     finally:
         await conn.close()
-    return {"free": free, "held": int(held), "sold_paid": int(sold), "ordered_units": int(ordered),
-            "conserved": free + held + sold == units}
+    return {
+        "free": free,
+        "held": int(held),
+        "sold_paid": int(sold),
+        "ordered_units": int(ordered),
+        "conserved": free + held + sold == units,
+    }
 
 
 async def _baseline(db_url: str, units: int, attempts: int, concurrency: int) -> dict[str, Any]:
@@ -194,18 +224,29 @@ def _figures(args: argparse.Namespace, app: dict[str, Any], baseline: dict[str, 
     app_rate = args.attempts / app["elapsed_s"]
     base_rate = args.attempts / baseline["elapsed_s"]
     return {
-        "units": args.units, "attempts": args.attempts, "concurrency": args.concurrency, "workers": args.workers,
-        "sold": sold, "oversold": max(0, sold - args.units), "orders_answered_201": app["codes"].get(201, 0),
+        "units": args.units,
+        "attempts": args.attempts,
+        "concurrency": args.concurrency,
+        "workers": args.workers,
+        "sold": sold,
+        "oversold": max(0, sold - args.units),
+        "orders_answered_201": app["codes"].get(201, 0),
         "transport_retries": app["retries"],
         "status_codes": {str(k): v for k, v in app["codes"].items()},
-        "stock_conserved": app["conserved"], "free_after": app["free"], "held_after": app["held"],
-        "checkout_p50_ms": _pct(app["latencies_ms"], 0.50), "checkout_p99_ms": _pct(app["latencies_ms"], 0.99),
-        "attempts_per_s": round(app_rate, 1), "elapsed_s": round(app["elapsed_s"], 2),
-        "baseline_sold": baseline["sold"], "baseline_attempts_per_s": round(base_rate, 1),
+        "stock_conserved": app["conserved"],
+        "free_after": app["free"],
+        "held_after": app["held"],
+        "checkout_p50_ms": _pct(app["latencies_ms"], 0.50),
+        "checkout_p99_ms": _pct(app["latencies_ms"], 0.99),
+        "attempts_per_s": round(app_rate, 1),
+        "elapsed_s": round(app["elapsed_s"], 2),
+        "baseline_sold": baseline["sold"],
+        "baseline_attempts_per_s": round(base_rate, 1),
         "baseline_p50_ms": _pct(baseline["latencies_ms"], 0.50),
         "baseline_p99_ms": _pct(baseline["latencies_ms"], 0.99),
         "ratio_app_to_baseline": round(app_rate / base_rate, 3),
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"), "cores": os.cpu_count(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "cores": os.cpu_count(),
         "load_average_1m_after": round(os.getloadavg()[0], 2),
     }
 
@@ -214,24 +255,24 @@ def _write_section(args: argparse.Namespace, f: dict[str, Any]) -> None:
     command = "python -m loadtests flashsale" + (" --quick" if args.quick else "")
     section = f"""## flashsale
 
-One SKU with {f['units']:,} units; {f['attempts']:,} viewers, each with one unit in the cart, press
-"pay" at once ({f['concurrency']} attempts in flight) — HTTP `POST /api/v1/sessions/{{id}}/checkout` to a
-real server process ({f['workers']} uvicorn worker) on a fresh PostgreSQL database, localstripe for the
+One SKU with {f["units"]:,} units; {f["attempts"]:,} viewers, each with one unit in the cart, press
+"pay" at once ({f["concurrency"]} attempts in flight) — HTTP `POST /api/v1/sessions/{{id}}/checkout` to a
+real server process ({f["workers"]} uvicorn worker) on a fresh PostgreSQL database, localstripe for the
 winners' PaymentIntents. Baseline: the bare conditional `UPDATE … WHERE stock >= 1` through asyncpg,
 same attempts and concurrency, same run.
 
-- machine: {f['cores']} cores (shared with other work), date {f['date']}, command `{command}`
-- sold **{f['sold']:,}**, oversold **{f['oversold']}**, stock conserved (free + held + sold = units):
-  {f['stock_conserved']}; answers {f['status_codes']} ({f['transport_retries']} transport errors or
+- machine: {f["cores"]} cores (shared with other work), date {f["date"]}, command `{command}`
+- sold **{f["sold"]:,}**, oversold **{f["oversold"]}**, stock conserved (free + held + sold = units):
+  {f["stock_conserved"]}; answers {f["status_codes"]} ({f["transport_retries"]} transport errors or
   503 "busy" answers retried with the same Idempotency-Key)
-- checkout latency p50 **{f['checkout_p50_ms']} ms**, p99 **{f['checkout_p99_ms']} ms**;
-  **{f['attempts_per_s']:,} attempts/s** ({f['elapsed_s']} s)
-- baseline: sold {f['baseline_sold']:,}, {f['baseline_attempts_per_s']:,} attempts/s,
-  p50 {f['baseline_p50_ms']} ms, p99 {f['baseline_p99_ms']} ms
-- ratio app / baseline (attempts/s): **{f['ratio_app_to_baseline']}**
-- load average (1 min) right after the run: {f['load_average_1m_after']} — the load generator, the
-  server, PostgreSQL and localstripe share the {f['cores']} cores (and other work may too). With
-  {f['concurrency']} attempts in flight the latency is mostly queueing for one of the server's
+- checkout latency p50 **{f["checkout_p50_ms"]} ms**, p99 **{f["checkout_p99_ms"]} ms**;
+  **{f["attempts_per_s"]:,} attempts/s** ({f["elapsed_s"]} s)
+- baseline: sold {f["baseline_sold"]:,}, {f["baseline_attempts_per_s"]:,} attempts/s,
+  p50 {f["baseline_p50_ms"]} ms, p99 {f["baseline_p99_ms"]} ms
+- ratio app / baseline (attempts/s): **{f["ratio_app_to_baseline"]}**
+- load average (1 min) right after the run: {f["load_average_1m_after"]} — the load generator, the
+  server, PostgreSQL and localstripe share the {f["cores"]} cores (and other work may too). With
+  {f["concurrency"]} attempts in flight the latency is mostly queueing for one of the server's
   database connections (pool 20 + 20 overflow); the p99 tail includes the waits of attempts answered 503
   "busy" and retried. After the sell-out, attempts are turned away by a read
   before any row lock, so the gap to the baseline is per-request work (HTTP, validation, ORM), not lock waits.
@@ -241,5 +282,3 @@ same attempts and concurrency, same run.
     pattern = re.compile(r"## flashsale\n.*?(?=\n## |\Z)", re.S)
     text = pattern.sub(section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     path.write_text(text if text.endswith("\n") else text + "\n")
-
-

@@ -50,9 +50,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def wrk(url: str, seconds: int, args: argparse.Namespace, nonce: str) -> dict[str, Any]:
     # A long timeout: wrk abandons a slow request by resetting its socket, and the kernel then
     # drops the unread request, so the count check could not tell that from a lost click.
-    argv = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s", "--latency",
-            "--timeout", "30s",
-            "-s", str(LUA), url, "--", nonce]
+    argv = [
+        "wrk",
+        "-t",
+        str(args.threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "30s",
+        "-s",
+        str(LUA),
+        url,
+        "--",
+        nonce,
+    ]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     figures: dict[str, Any] = {"sent": int(re.search(r"SENT (\d+)", out).group(1))}  # type: ignore[union-attr]
     figures["completed"] = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
@@ -69,8 +83,13 @@ def demo_link(env: dict[str, str], base_url: str) -> str:
     """Seed the demo (CLI), then ask the API, as a demo partner, for its link code."""
     from server.demo.seed import demo_token
 
-    subprocess.run([sys.executable, "-m", "server.cli.main", "demo"], env={**os.environ, **env}, cwd=ROOT,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "server.cli.main", "demo"],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     headers = {"Authorization": f"Bearer {demo_token(SECRET, 'partner: Campus Deals', 'partner')}"}
     me = httpx.get(f"{base_url}/api/v1/me", headers=headers).json()
     links = httpx.get(f"{base_url}/api/v1/partners/{me['partner_id']}/links", headers=headers).json()
@@ -86,7 +105,8 @@ def count_clicks(db_url: str, connections: int) -> dict[str, int]:
     with psycopg.connect(db_url) as conn:
         counted, bots, duplicates = conn.execute(
             "SELECT count(*) FILTER (WHERE NOT is_bot AND NOT is_duplicate), count(*) FILTER (WHERE is_bot), "
-            "count(*) FILTER (WHERE is_duplicate) FROM clicks").fetchone()  # type: ignore[misc]
+            "count(*) FILTER (WHERE is_duplicate) FROM clicks"
+        ).fetchone()  # type: ignore[misc]
         rows = conn.execute("SELECT visitor_id FROM clicks WHERE visitor_id LIKE 'bench-%'").fetchall()
     numbers: dict[str, set[int]] = {}
     for (visitor,) in rows:
@@ -98,19 +118,33 @@ def count_clicks(db_url: str, connections: int) -> dict[str, int]:
         missing = set(range(FIRST_SENT, top + 1)) - seen
         lost += sum(1 for n in missing if n <= top - connections)
         in_flight += sum(1 for n in missing if n > top - connections)
-    return {"counted": int(counted), "bots": int(bots), "duplicates": int(duplicates),
-            "sent_by_numbers": sum(max(seen) - FIRST_SENT + 1 for seen in numbers.values()),
-            "in_flight": in_flight, "lost": lost}
+    return {
+        "counted": int(counted),
+        "bots": int(bots),
+        "duplicates": int(duplicates),
+        "sent_by_numbers": sum(max(seen) - FIRST_SENT + 1 for seen in numbers.values()),
+        "in_flight": in_flight,
+        "lost": lost,
+    }
 
 
 def measure(args: argparse.Namespace, seconds: int, log_dir: Path, db_url: str, namespace: str) -> dict[str, Any]:
     """Both servers up at once; short bare/tracked runs alternate so that noise from anything else
     on the machine falls on both alike."""
-    env = {"DATABASE_URL": db_url, "REDIS_URL": REDIS_URL, "REDIS_NAMESPACE": namespace, "SECRET_KEY": SECRET,
-           "LOG_LEVEL": "WARNING", "CLICK_BOT_IP_PER_MINUTE": "0", "OUTBOX_POLL_INTERVAL_MS": "1000"}
+    env = {
+        "DATABASE_URL": db_url,
+        "REDIS_URL": REDIS_URL,
+        "REDIS_NAMESPACE": namespace,
+        "SECRET_KEY": SECRET,
+        "LOG_LEVEL": "WARNING",
+        "CLICK_BOT_IP_PER_MINUTE": "0",
+        "OUTBOX_POLL_INTERVAL_MS": "1000",
+    }
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "tracked": []}
-    with asgi_app("loadtests.bare_redirect_app:app", args.workers, log_dir) as bare, \
-            zhixiang_app(env, args.workers, log_dir) as app:
+    with (
+        asgi_app("loadtests.bare_redirect_app:app", args.workers, log_dir) as bare,
+        zhixiang_app(env, args.workers, log_dir) as app,
+    ):
         urls = {"bare": f"{bare.base_url}/l/abcdefghijk", "tracked": f"{app.base_url}/l/{demo_link(env, app.base_url)}"}
         for name, url in urls.items():
             runs[name].append(wrk(url, 3, args, f"warm{name}{namespace}"))
@@ -156,21 +190,33 @@ def summarise(raw: dict[str, Any], seconds: int, args: argparse.Namespace) -> di
     clicks = raw["clicks"]
     answered = sum(r["completed"] for r in everything)
     return {
-        "rounds": args.rounds, "seconds_per_run": seconds, "workers": args.workers,
-        "connections": args.connections, "wrk_threads": args.threads,
-        "bare_rps": round(_total(bare)), "tracked_rps": round(_total(tracked)),
-        "ratio": round(_total(tracked) / _total(bare), 3), "ratio_per_round": [round(r, 3) for r in ratios],
-        "bare_p99": [b["p99"] for b in bare], "tracked_p99": [t["p99"] for t in tracked],
-        "clicks_per_s": round(_total(tracked)), "non_3xx": sum(r["non_3xx"] for r in everything),
+        "rounds": args.rounds,
+        "seconds_per_run": seconds,
+        "workers": args.workers,
+        "connections": args.connections,
+        "wrk_threads": args.threads,
+        "bare_rps": round(_total(bare)),
+        "tracked_rps": round(_total(tracked)),
+        "ratio": round(_total(tracked) / _total(bare), 3),
+        "ratio_per_round": [round(r, 3) for r in ratios],
+        "bare_p99": [b["p99"] for b in bare],
+        "tracked_p99": [t["p99"] for t in tracked],
+        "clicks_per_s": round(_total(tracked)),
+        "non_3xx": sum(r["non_3xx"] for r in everything),
         "socket_errors": sorted({r["socket_errors"] for r in everything}),
         "requests_generated_by_wrk": sum(r["sent"] for r in everything),
-        "requests_sent": clicks["sent_by_numbers"], "responses_received_by_wrk": answered,
-        "clicks_recorded": clicks["counted"], "bots_recorded": clicks["bots"],
-        "duplicates_recorded": clicks["duplicates"], "in_flight_at_stop": clicks["in_flight"],
+        "requests_sent": clicks["sent_by_numbers"],
+        "responses_received_by_wrk": answered,
+        "clicks_recorded": clicks["counted"],
+        "bots_recorded": clicks["bots"],
+        "duplicates_recorded": clicks["duplicates"],
+        "in_flight_at_stop": clicks["in_flight"],
         "clicks_lost": clicks["lost"],
-        "none_lost": clicks["lost"] == 0 and clicks["counted"] >= answered
+        "none_lost": clicks["lost"] == 0
+        and clicks["counted"] >= answered
         and clicks["counted"] + clicks["in_flight"] == clicks["sent_by_numbers"],
-        "shutdown_s": raw["shutdown_s"], "load_average_1min_after": round(os.getloadavg()[0], 1),
+        "shutdown_s": raw["shutdown_s"],
+        "load_average_1min_after": round(os.getloadavg()[0], 1),
     }
 
 
@@ -182,32 +228,32 @@ Tracked `GET /l/{{code}}` (the full app: middleware, link lookup cached per work
 `zx_attr` cookie, click queued in the worker; a background flusher classifies each batch —
 duplicate / bot — with one Redis script call and writes it to PostgreSQL with asyncpg) vs a bare
 Litestar app whose one route only answers a 302 (`loadtests/bare_redirect_app.py`). Both on
-uvicorn with {f['workers']} workers, both up at once; {f['rounds']} rounds of {f['seconds_per_run']} s runs
-alternate bare / tracked, loaded by `wrk` ({f['wrk_threads']} thread, {f['connections']} connections) on
+uvicorn with {f["workers"]} workers, both up at once; {f["rounds"]} rounds of {f["seconds_per_run"]} s runs
+alternate bare / tracked, loaded by `wrk` ({f["wrk_threads"]} thread, {f["connections"]} connections) on
 loopback. Every request is a new visitor (its own `zx_vid`), so every one must become a click; the
 per-IP bot rate is off for the run (all load comes from 127.0.0.1).
 
 - machine: 2 cores shared by wrk, both servers, PostgreSQL, Redis and whatever else runs (1-minute
-  load average after the run: {f['load_average_1min_after']}); {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
+  load average after the run: {f["load_average_1min_after"]}); {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
 - command: `{command}`
 
 | | bare 302 | tracked redirect |
 |---|---:|---:|
-| requests/s (mean of rounds) | {f['bare_rps']:,} | {f['tracked_rps']:,} |
-| p99 latency per round | {', '.join(f['bare_p99'])} | {', '.join(f['tracked_p99'])} |
+| requests/s (mean of rounds) | {f["bare_rps"]:,} | {f["tracked_rps"]:,} |
+| p99 latency per round | {", ".join(f["bare_p99"])} | {", ".join(f["tracked_p99"])} |
 
-- ratio tracked / bare: **{f['ratio']}** (goal ≥ 0.7: {'met' if f['ratio'] >= 0.7 else 'NOT met'});
-  per round, in order: {f['ratio_per_round']}
-- clicks/s recorded on {f['workers']} workers: **{f['clicks_per_s']:,}** (goal ≥ 10,000:
-  {'met' if f['clicks_per_s'] >= 10_000 else 'NOT met'})
-- non-3xx responses: {f['non_3xx']}; socket errors: {', '.join(f['socket_errors'])}
-- clicks check after a clean stop (SIGTERM; the final flush took part of {f['shutdown_s']} s):
-  wrk sent {f['requests_sent']:,} requests (its `request()` ran {f['requests_generated_by_wrk']:,} times: once more
-  per thread and run, before connecting) and received {f['responses_received_by_wrk']:,} 302s;
-  PostgreSQL holds {f['clicks_recorded']:,} counted clicks (bots {f['bots_recorded']}, duplicates
-  {f['duplicates_recorded']}). Request numbers missing: {f['in_flight_at_stop']} among the last
-  {f['connections']} of a run (in flight when wrk closed its sockets, never answered), {f['clicks_lost']}
-  further back. None lost: **{f['none_lost']}**.
+- ratio tracked / bare: **{f["ratio"]}** (goal ≥ 0.7: {"met" if f["ratio"] >= 0.7 else "NOT met"});
+  per round, in order: {f["ratio_per_round"]}
+- clicks/s recorded on {f["workers"]} workers: **{f["clicks_per_s"]:,}** (goal ≥ 10,000:
+  {"met" if f["clicks_per_s"] >= 10_000 else "NOT met"})
+- non-3xx responses: {f["non_3xx"]}; socket errors: {", ".join(f["socket_errors"])}
+- clicks check after a clean stop (SIGTERM; the final flush took part of {f["shutdown_s"]} s):
+  wrk sent {f["requests_sent"]:,} requests (its `request()` ran {f["requests_generated_by_wrk"]:,} times: once more
+  per thread and run, before connecting) and received {f["responses_received_by_wrk"]:,} 302s;
+  PostgreSQL holds {f["clicks_recorded"]:,} counted clicks (bots {f["bots_recorded"]}, duplicates
+  {f["duplicates_recorded"]}). Request numbers missing: {f["in_flight_at_stop"]} among the last
+  {f["connections"]} of a run (in flight when wrk closed its sockets, never answered), {f["clicks_lost"]}
+  further back. None lost: **{f["none_lost"]}**.
 
 Where the time goes (a one-off in-process profile, 2026-11-23, calling the ASGI apps directly, no
 sockets; not re-measured by this command): bare route 21 µs a request; the full app answering its

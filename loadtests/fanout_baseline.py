@@ -40,8 +40,9 @@ class Room:
             await asyncio.sleep(TICK_S)
             if self.likes != self.published:
                 self.published, self.seq = self.likes, self.seq + 1
-                event = json.dumps({"type": "likes", "total": self.likes, "seq": self.seq,
-                                    "ts": int(time.time() * 1000)})
+                event = json.dumps(
+                    {"type": "likes", "total": self.likes, "seq": self.seq, "ts": int(time.time() * 1000)}
+                )
                 websockets.broadcast(self.clients, event)
 
 

@@ -71,8 +71,16 @@ async def _viewers_main(url: str, count: int, control: Any, report: Any) -> None
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    report.put(("done", tally.messages, tally.latency_ms.tobytes(), tally.totals.tobytes(),
-                tally.received_at.tobytes(), tally.closed_early))
+    report.put(
+        (
+            "done",
+            tally.messages,
+            tally.latency_ms.tobytes(),
+            tally.totals.tobytes(),
+            tally.received_at.tobytes(),
+            tally.closed_early,
+        )
+    )
 
 
 def viewers_process(url: str, count: int, control: Any, report: Any) -> None:
@@ -99,10 +107,12 @@ async def _liker(socket: Any, interval_s: float, until: float, sent: list[float]
         await asyncio.sleep(max(0.0, next_at - loop.time()))
 
 
-async def _likers_main(url: str, connections: int, rate_per_s: float, duration_s: float, control: Any,
-                       report: Any) -> None:
-    sockets = [await websockets.connect(url, max_size=2**20, ping_interval=None, open_timeout=120)
-               for _ in range(connections)]
+async def _likers_main(
+    url: str, connections: int, rate_per_s: float, duration_s: float, control: Any, report: Any
+) -> None:
+    sockets = [
+        await websockets.connect(url, max_size=2**20, ping_interval=None, open_timeout=120) for _ in range(connections)
+    ]
     drains = [asyncio.create_task(_drain(s)) for s in sockets]
     report.put(("ready", connections, 0))
     await asyncio.get_running_loop().run_in_executor(None, control.get)
@@ -119,7 +129,6 @@ async def _likers_main(url: str, connections: int, rate_per_s: float, duration_s
             await socket.close()
 
 
-def likers_process(url: str, connections: int, rate_per_s: float, duration_s: float, control: Any,
-                   report: Any) -> None:
+def likers_process(url: str, connections: int, rate_per_s: float, duration_s: float, control: Any, report: Any) -> None:
     raise_fd_limit()
     asyncio.run(_likers_main(url, connections, rate_per_s, duration_s, control, report))

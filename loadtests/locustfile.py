@@ -36,8 +36,10 @@ def _stage(environment: Any, **_: Any) -> None:
     try:
         SALE["sale"] = sale_for(environment.host)
     except Exception as exc:  # no sale, no load: one line and a non-zero exit instead of a user crash per user
-        sys.stderr.write(f"cannot stage the sale: {exc}\n(same SECRET_KEY as the server, demo seeded? "
-                         "or set ZX_SESSION_ID and ZX_LINK_CODES)\n")
+        sys.stderr.write(
+            f"cannot stage the sale: {exc}\n(same SECRET_KEY as the server, demo seeded? "
+            "or set ZX_SESSION_ID and ZX_LINK_CODES)\n"
+        )
         environment.process_exit_code = 1
         if environment.runner is not None:
             gevent.spawn_later(0, environment.runner.quit)
@@ -49,10 +51,17 @@ def sale() -> Sale:
     return SALE["sale"]
 
 
-def report_ws(environment: Any, name: str, started: float, length: int, exc: Exception | None = None,
-              kind: str = "WS") -> None:
-    environment.events.request.fire(request_type=kind, name=name, response_time=(time.perf_counter() - started) * 1000,
-                                    response_length=length, exception=exc, context={})
+def report_ws(
+    environment: Any, name: str, started: float, length: int, exc: Exception | None = None, kind: str = "WS"
+) -> None:
+    environment.events.request.fire(
+        request_type=kind,
+        name=name,
+        response_time=(time.perf_counter() - started) * 1000,
+        response_length=length,
+        exception=exc,
+        context={},
+    )
 
 
 class SaleUser(HttpUser):
@@ -80,8 +89,9 @@ class Viewer(SaleUser):
         cookie = "; ".join(f"{k}={v}" for k, v in self.client.cookies.items())
         started = time.perf_counter()
         try:
-            self.socket = websocket.create_connection(url, header=[f"Cookie: {cookie}", f"User-Agent: {AGENT}"],
-                                                      timeout=15)
+            self.socket = websocket.create_connection(
+                url, header=[f"Cookie: {cookie}", f"User-Agent: {AGENT}"], timeout=15
+            )
             report_ws(self.environment, "connect /ws/sessions/[session]", started, 0)
         except Exception as exc:
             report_ws(self.environment, "connect /ws/sessions/[session]", started, 0, exc)
@@ -141,20 +151,28 @@ class Buyer(SaleUser):
     @task
     def buy(self) -> None:
         code, session_id = self.arrive(), sale().session_id
-        self.client.post(f"/api/v1/sessions/{session_id}/cart/items", params={"ref": code},
-                         json={"sku_id": random.choice(sale().sku_ids), "quantity": 1},
-                         name="/api/v1/sessions/[session]/cart/items")
+        self.client.post(
+            f"/api/v1/sessions/{session_id}/cart/items",
+            params={"ref": code},
+            json={"sku_id": random.choice(sale().sku_ids), "quantity": 1},
+            name="/api/v1/sessions/[session]/cart/items",
+        )
         order = self._checkout(session_id)
         if order is not None:
-            self.client.post(f"/api/v1/checkout/orders/{order}/test-payment",
-                             name="/api/v1/checkout/orders/[order]/test-payment")
+            self.client.post(
+                f"/api/v1/checkout/orders/{order}/test-payment", name="/api/v1/checkout/orders/[order]/test-payment"
+            )
             self._wait_paid(order)
 
     def _checkout(self, session_id: str) -> str | None:
         body = {"contact": {"email": "load@example.com"}, "shipping_address": "1 Load Test Road, Hangzhou"}
-        with self.client.post(f"/api/v1/sessions/{session_id}/checkout", json=body, catch_response=True,
-                              headers={"Idempotency-Key": f"load-{random.getrandbits(64):016x}"},
-                              name="/api/v1/sessions/[session]/checkout") as response:
+        with self.client.post(
+            f"/api/v1/sessions/{session_id}/checkout",
+            json=body,
+            catch_response=True,
+            headers={"Idempotency-Key": f"load-{random.getrandbits(64):016x}"},
+            name="/api/v1/sessions/[session]/checkout",
+        ) as response:
             if response.status_code == 503:
                 response.failure("payments are disabled on the server (no STRIPE_API_KEY)")
                 return None
@@ -167,9 +185,16 @@ class Buyer(SaleUser):
             state = self.client.get(f"/api/v1/checkout/orders/{order_id}", name="/api/v1/checkout/orders/[order]")
             if state.ok and state.json()["state"] != "pending_payment":
                 ok = state.json()["state"] == "paid"
-                report_ws(self.environment, "paid (webhook round trip)", started, 0,
-                          None if ok else RuntimeError(state.json()["state"]), kind="PAY")
+                report_ws(
+                    self.environment,
+                    "paid (webhook round trip)",
+                    started,
+                    0,
+                    None if ok else RuntimeError(state.json()["state"]),
+                    kind="PAY",
+                )
                 return
             gevent.sleep(0.25)
-        report_ws(self.environment, "paid (webhook round trip)", started, 0, TimeoutError("not paid in 15 s"),
-                  kind="PAY")
+        report_ws(
+            self.environment, "paid (webhook round trip)", started, 0, TimeoutError("not paid in 15 s"), kind="PAY"
+        )

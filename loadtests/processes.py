@@ -86,14 +86,16 @@ def _wait_ready(served: Served, health_path: str | None, timeout_s: float) -> No
 
 
 @contextlib.contextmanager
-def serve_process(command: list[str], env: dict[str, str], port: int, health_path: str | None = "/healthz",
-                  timeout_s: float = 60) -> Iterator[Served]:
+def serve_process(
+    command: list[str], env: dict[str, str], port: int, health_path: str | None = "/healthz", timeout_s: float = 60
+) -> Iterator[Served]:
     """Run `command` (which listens on `port`) until the block ends; SIGTERM, then SIGKILL."""
     log_path = Path(tempfile.gettempdir()) / f"zx-bench-{port}.log"
     preexec = lambda: raise_fd_limit()  # noqa: E731 - the child inherits nothing else from us
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT, stdout=log,
-                                   stderr=subprocess.STDOUT, preexec_fn=preexec)
+        process = subprocess.Popen(
+            command, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec
+        )
     served = Served(f"http://127.0.0.1:{port}", port, process, log_path)
     try:
         _wait_ready(served, health_path, timeout_s)
@@ -109,8 +111,9 @@ def serve_process(command: list[str], env: dict[str, str], port: int, health_pat
 
 def cli(env: dict[str, str], *args: str) -> str:
     """Run a `zhixiang` command with `env`; returns its stdout."""
-    done = subprocess.run([*CLI, *args], env={**os.environ, **env}, cwd=ROOT, check=True, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [*CLI, *args], env={**os.environ, **env}, cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return done.stdout
 
 
@@ -118,8 +121,12 @@ def cli(env: dict[str, str], *args: str) -> str:
 def serve_app(env: dict[str, str], workers: int = 1) -> Iterator[Served]:
     """Migrate, then serve Zhixiang with `workers` uvicorn workers on a free port."""
     port = free_port()
-    full = {"SECRET_KEY": "bench-secret-key-0123456789abcdef", "LOG_LEVEL": "WARNING",
-            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", **env}
+    full = {
+        "SECRET_KEY": "bench-secret-key-0123456789abcdef",
+        "LOG_LEVEL": "WARNING",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        **env,
+    }
     cli(full, "migrate")
     with serve_process([*CLI, "serve", "--port", str(port), "--workers", str(workers)], full, port) as served:
         yield served

@@ -58,7 +58,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     rows = ["| benchmark | ratio to baseline | goal | figures | wall s |", "|---|---|---|---|---|"]
     for name, figures in results.items():
         ratio = figures.get("ratio") or next(
-            (v for k, v in figures.items() if "ratio" in k and isinstance(v, int | float)), "—")
+            (v for k, v in figures.items() if "ratio" in k and isinstance(v, int | float)), "—"
+        )
         shown = figures.get("error") or headline(figures)
         rows.append(f"| {name} | {ratio} | {figures.get('goal', '')} | {shown} | {figures.get('wall_s')} |")
     return "\n".join(rows)
@@ -66,13 +67,27 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 def rewrite_markdown(results: dict[str, dict[str, Any]], command: str) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    section = "\n".join([BEGIN, "## All benchmarks, one run", "",
-                         f"Machine: {machine()}. Date: {stamp}. Command: `{command}`.", "", table(results), "",
-                         "<details><summary>raw figures</summary>", "", "```json",
-                         json.dumps(results, indent=2, sort_keys=True), "```", "</details>", END])
+    section = "\n".join(
+        [
+            BEGIN,
+            "## All benchmarks, one run",
+            "",
+            f"Machine: {machine()}. Date: {stamp}. Command: `{command}`.",
+            "",
+            table(results),
+            "",
+            "<details><summary>raw figures</summary>",
+            "",
+            "```json",
+            json.dumps(results, indent=2, sort_keys=True),
+            "```",
+            "</details>",
+            END,
+        ]
+    )
     text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n"
     if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     BENCHMARKS_MD.write_text(text)

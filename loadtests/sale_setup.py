@@ -46,8 +46,10 @@ def _lineup(base_url: str, session_id: str) -> list[str]:
 
 def _ok(response: httpx.Response) -> Any:
     if response.status_code >= 400:
-        raise RuntimeError(f"staging the sale: {response.request.method} {response.request.url.path} → "
-                           f"{response.status_code} {response.text[:200]}")
+        raise RuntimeError(
+            f"staging the sale: {response.request.method} {response.request.url.path} → "
+            f"{response.status_code} {response.text[:200]}"
+        )
     return response.json()
 
 
@@ -57,20 +59,28 @@ def stage(base_url: str, tokens: Any) -> Sale:
         brand_id = _ok(brand.get("/api/v1/brands"))["items"][0]["id"]
         skus = _ok(brand.get(f"/api/v1/brands/{brand_id}/skus"))["items"][:4]
         start = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
-        live = _ok(brand.post(f"/api/v1/brands/{brand_id}/sessions",
-                              json={"title": "Load test live", "scheduled_start_at": start}))
+        live = _ok(
+            brand.post(
+                f"/api/v1/brands/{brand_id}/sessions", json={"title": "Load test live", "scheduled_start_at": start}
+            )
+        )
         for sku in skus:
             if sku["stock"] < STOCK_FLOOR:
                 _ok(brand.patch(f"/api/v1/skus/{sku['id']}", json={"stock": STOCK_FLOOR}))
             _ok(brand.post(f"/api/v1/sessions/{live['id']}/lineup", json={"sku_id": sku["id"]}))
         _ok(brand.post(f"/api/v1/sessions/{live['id']}/state", json={"state": "live"}))
-    return Sale(live["id"], [_link(base_url, token, live["id"]) for token in tokens.partners.values()],
-                [s["id"] for s in skus])
+    return Sale(
+        live["id"], [_link(base_url, token, live["id"]) for token in tokens.partners.values()], [s["id"] for s in skus]
+    )
 
 
 def _link(base_url: str, token: str, session_id: str) -> str:
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as partner:
         partner_id = _ok(partner.get("/api/v1/me"))["partner_id"]
-        link = _ok(partner.post(f"/api/v1/partners/{partner_id}/links",
-                                json={"target": "session", "session_id": session_id, "label": "Load test"}))
+        link = _ok(
+            partner.post(
+                f"/api/v1/partners/{partner_id}/links",
+                json={"target": "session", "session_id": session_id, "label": "Load test"},
+            )
+        )
     return str(link["code"])

@@ -80,8 +80,7 @@ def _state(settings: Settings) -> dict[str, Any]:
     maker = make_sessionmaker(engine)
     redis = aioredis.from_url(settings.redis_url, decode_responses=False) if settings.redis_url else None
     dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000)
-    return {"settings": settings, "engine": engine, "sessionmaker": maker, "redis": redis,
-            "dispatcher": dispatcher}
+    return {"settings": settings, "engine": engine, "sessionmaker": maker, "redis": redis, "dispatcher": dispatcher}
 
 
 def _plugins(settings: Settings, state: dict[str, Any]) -> list[Any]:
@@ -97,8 +96,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level, json_logs=settings.is_production)
     state = _state(settings)
-    handlers: list[Any] = [healthz, TokenController, MeController, PrometheusController,
-                           create_static_files_router(path="/static", directories=[WEB_DIR / "static"])]
+    handlers: list[Any] = [
+        healthz,
+        TokenController,
+        MeController,
+        PrometheusController,
+        create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
+    ]
     for route_handlers in _collect("ROUTE_HANDLERS", []):
         handlers.extend(route_handlers)
     lifespans = [_core_lifespan] + [ls for group in _collect("LIFESPANS", []) for ls in group]
@@ -107,14 +111,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
         guards=[role_guard],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_id_middleware, PrometheusConfig(app_name="zhixiang", prefix="zhixiang",
-                                                            exclude=["/metrics", "/static", "/ws/", "/l/"]).middleware],
+        middleware=[
+            request_id_middleware,
+            PrometheusConfig(
+                app_name="zhixiang", prefix="zhixiang", exclude=["/metrics", "/static", "/ws/", "/l/"]
+            ).middleware,
+        ],
         plugins=_plugins(settings, state),
         lifespan=lifespans,
         state=State(state),
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(title="Zhixiang API", version="1", path="/api/docs",
-                                     render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")]),
+        openapi_config=OpenAPIConfig(
+            title="Zhixiang API",
+            version="1",
+            path="/api/docs",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws", "/l/"]),
         request_max_body_size=1024 * 1024,
         debug=False,

@@ -15,15 +15,37 @@ from server.kernel.problems import TYPE_BASE, Problem
 
 log = structlog.get_logger("errors")
 MEDIA = "application/problem+json"
-SLUGS = {400: "bad-request", 401: "not-authenticated", 403: "forbidden", 404: "not-found",
-         405: "method-not-allowed", 409: "conflict", 413: "too-large", 415: "unsupported-media-type",
-         429: "rate-limited", 500: "internal-error", 503: "service-unavailable"}
+SLUGS = {
+    400: "bad-request",
+    401: "not-authenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "too-large",
+    415: "unsupported-media-type",
+    429: "rate-limited",
+    500: "internal-error",
+    503: "service-unavailable",
+}
 
 
-def _problem(request: Request[Any, Any, Any], status: int, title: str, detail: str, slug: str | None = None,
-             extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Response[Any]:
-    body: dict[str, Any] = {"type": TYPE_BASE + (slug or SLUGS.get(status, "error")), "title": title,
-                            "status": status, "detail": detail, "instance": request.url.path}
+def _problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    title: str,
+    detail: str,
+    slug: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + (slug or SLUGS.get(status, "error")),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
     body.update(extra or {})
     return Response(body, status_code=status, media_type=MEDIA, headers=headers)
 
@@ -37,8 +59,11 @@ def problem_handler(request: Request[Any, Any, Any], exc: Problem) -> Response[A
 def _field_errors(extra: Any) -> list[dict[str, str]]:
     if not isinstance(extra, list):
         return []
-    return [{"field": str(e.get("key") or e.get("source") or "body"), "message": str(e.get("message", ""))}
-            for e in extra if isinstance(e, dict)]
+    return [
+        {"field": str(e.get("key") or e.get("source") or "body"), "message": str(e.get("message", ""))}
+        for e in extra
+        if isinstance(e, dict)
+    ]
 
 
 def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
@@ -46,8 +71,14 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
     if not errors:
         return _problem(request, 400, "Malformed request", str(exc.detail), "malformed-request")
     names = ", ".join(e["field"] for e in errors)
-    return _problem(request, 422, "The request body or parameters are invalid",
-                    f"fix these fields: {names}", "invalid-input", {"errors": errors})
+    return _problem(
+        request,
+        422,
+        "The request body or parameters are invalid",
+        f"fix these fields: {names}",
+        "invalid-input",
+        {"errors": errors},
+    )
 
 
 def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -58,16 +89,22 @@ def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respons
 def integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
     # Services check uniqueness first; this only catches the race between two identical requests.
     log.info("integrity conflict", error=str(exc.orig)[:200])
-    return _problem(request, 409, "Conflict", "the change conflicts with data written at the same moment; "
-                    "retry the request", "conflict")
+    return _problem(
+        request,
+        409,
+        "Conflict",
+        "the change conflicts with data written at the same moment; retry the request",
+        "conflict",
+    )
 
 
 def busy_handler(request: Request[Any, Any, Any], exc: PoolTimeout) -> Response[Any]:
     # Every database connection stayed busy for the pool timeout (a flash sale): a retryable 503,
     # not a 500; a checkout retried with the same Idempotency-Key returns the same order.
     log.warning("database pool exhausted", path=request.url.path)
-    return _problem(request, 503, "Busy", "the server is at capacity; retry in a moment", "busy",
-                    headers={"Retry-After": "1"})
+    return _problem(
+        request, 503, "Busy", "the server is at capacity; retry in a moment", "busy", headers={"Retry-After": "1"}
+    )
 
 
 def stripe_handler(request: Request[Any, Any, Any], exc: stripe.StripeError) -> Response[Any]:
@@ -75,15 +112,22 @@ def stripe_handler(request: Request[Any, Any, Any], exc: stripe.StripeError) -> 
     log.warning("stripe error", path=request.url.path, error=type(exc).__name__, message=str(exc)[:200])
     unreachable = isinstance(exc, stripe.APIConnectionError)
     status = 503 if unreachable else 502
-    detail = ("the payment provider could not be reached; retry shortly" if unreachable
-              else f"the payment provider refused the request: {exc.user_message or type(exc).__name__}")
+    detail = (
+        "the payment provider could not be reached; retry shortly"
+        if unreachable
+        else f"the payment provider refused the request: {exc.user_message or type(exc).__name__}"
+    )
     return _problem(request, status, "Payment provider error", detail, "payment-provider-error")
 
 
 def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", path=request.url.path)
-    return _problem(request, 500, "Internal error", "something went wrong on our side; it has been logged "
-                    "with this request's id (X-Request-ID)")
+    return _problem(
+        request,
+        500,
+        "Internal error",
+        "something went wrong on our side; it has been logged with this request's id (X-Request-ID)",
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -82,9 +82,14 @@ def postgres_db_url(pg_url: str) -> str:
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {"database_url": database_url, "redis_url": None, "secret_key": TEST_SECRET,
-                                 "outbox_poll_interval_ms": 0, "stripe_api_key": None,
-                                 "db_pool_size": 0}
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "redis_url": None,
+        "secret_key": TEST_SECRET,
+        "outbox_poll_interval_ms": 0,
+        "stripe_api_key": None,
+        "db_pool_size": 0,
+    }
     values.update(overrides)
     return load_settings(**values)
 

@@ -15,8 +15,9 @@ from server.kernel.principal import Role
 _seq = itertools.count(1)
 
 
-async def make_token(app: Litestar, role: Role | str, *, brand_id: str | None = None,
-                     partner_id: str | None = None) -> str:
+async def make_token(
+    app: Litestar, role: Role | str, *, brand_id: str | None = None, partner_id: str | None = None
+) -> str:
     async with app.state.sessionmaker() as session:
         data = TokenCreate(role=Role(role), brand_id=brand_id, partner_id=partner_id, name="test")
         _, token = await TokenService(session).issue(data)
@@ -45,22 +46,26 @@ async def make_sku(client: Any, token: str, brand_id: str, **fields: Any) -> dic
 
 async def make_session(client: Any, token: str, brand_id: str, **fields: Any) -> dict[str, Any]:
     start = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    body = {"title": f"Live {next(_seq)}", "scheduled_start_at": start,
-            "playback_url": "https://example.com/live.m3u8", **fields}
+    body = {
+        "title": f"Live {next(_seq)}",
+        "scheduled_start_at": start,
+        "playback_url": "https://example.com/live.m3u8",
+        **fields,
+    }
     response = await client.post(f"/api/v1/brands/{brand_id}/sessions", json=body, headers=auth(token))
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
 
 async def add_to_lineup(client: Any, token: str, session_id: str, sku_id: str, **fields: Any) -> dict[str, Any]:
-    response = await client.post(f"/api/v1/sessions/{session_id}/lineup", json={"sku_id": sku_id, **fields},
-                                 headers=auth(token))
+    response = await client.post(
+        f"/api/v1/sessions/{session_id}/lineup", json={"sku_id": sku_id, **fields}, headers=auth(token)
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
 
 async def go_live(client: Any, token: str, session_id: str) -> dict[str, Any]:
-    response = await client.post(f"/api/v1/sessions/{session_id}/state", json={"state": "live"},
-                                 headers=auth(token))
+    response = await client.post(f"/api/v1/sessions/{session_id}/state", json={"state": "live"}, headers=auth(token))
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]

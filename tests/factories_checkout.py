@@ -23,16 +23,25 @@ class Shop:
     sku_id: str
 
 
-async def make_shop(app: Any, client: Any, *, stock: int = 10, price_minor: int = 9900,
-                    live_price_minor: int | None = None, limited_quantity: int | None = None,
-                    brand_settings: dict[str, Any] | None = None, live: bool = True) -> Shop:
+async def make_shop(
+    app: Any,
+    client: Any,
+    *,
+    stock: int = 10,
+    price_minor: int = 9900,
+    live_price_minor: int | None = None,
+    limited_quantity: int | None = None,
+    brand_settings: dict[str, Any] | None = None,
+    live: bool = True,
+) -> Shop:
     admin = await make_token(app, "admin")
     brand = await make_brand(client, admin, **({"settings": brand_settings} if brand_settings else {}))
     token = await make_token(app, "brand", brand_id=brand["id"])
     sku = await make_sku(client, token, brand["id"], stock=stock, price_minor=price_minor)
     session = await make_session(client, token, brand["id"])
-    await add_to_lineup(client, token, session["id"], sku["id"], live_price_minor=live_price_minor,
-                        limited_quantity=limited_quantity)
+    await add_to_lineup(
+        client, token, session["id"], sku["id"], live_price_minor=live_price_minor, limited_quantity=limited_quantity
+    )
     if live:
         await go_live(client, token, session["id"])
     return Shop(brand["id"], token, session["id"], sku["id"])
@@ -47,10 +56,14 @@ async def add_to_cart(client: Any, shop: Shop, headers: dict[str, str], quantity
     return await client.post(f"/api/v1/sessions/{shop.session_id}/cart/items", json=body, headers=headers)
 
 
-async def checkout(client: Any, shop: Shop, headers: dict[str, str], key: str | None = None,
-                   body: dict[str, Any] | None = None) -> Any:
-    return await client.post(f"/api/v1/sessions/{shop.session_id}/checkout", json=body or CONTACT,
-                             headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex})
+async def checkout(
+    client: Any, shop: Shop, headers: dict[str, str], key: str | None = None, body: dict[str, Any] | None = None
+) -> Any:
+    return await client.post(
+        f"/api/v1/sessions/{shop.session_id}/checkout",
+        json=body or CONTACT,
+        headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex},
+    )
 
 
 async def buy(client: Any, shop: Shop, quantity: int = 1, vid: str | None = None) -> dict[str, Any]:
@@ -69,8 +82,15 @@ async def order_as_brand(client: Any, shop: Shop, order_id: str) -> dict[str, An
 
 
 def intent_event(event_type: str, intent: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
-    return {"id": event_id or f"evt_{uuid.uuid4().hex[:24]}", "object": "event", "type": event_type,
-            "created": int(time.time()), "data": {"object": intent}, "livemode": False, "api_version": None}
+    return {
+        "id": event_id or f"evt_{uuid.uuid4().hex[:24]}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "data": {"object": intent},
+        "livemode": False,
+        "api_version": None,
+    }
 
 
 def signed(event: dict[str, Any], secret: str) -> tuple[bytes, dict[str, str]]:

@@ -12,24 +12,29 @@ from tests.factories import auth
 
 def coupon_body(**fields: Any) -> dict[str, Any]:
     now = datetime.now(UTC)
-    body: dict[str, Any] = {"title": "Live special", "amount_off_minor": 1000, "currency": "CNY", "total_limit": 10,
-                            "valid_from": (now - timedelta(hours=1)).isoformat(),
-                            "valid_until": (now + timedelta(days=1)).isoformat()}
+    body: dict[str, Any] = {
+        "title": "Live special",
+        "amount_off_minor": 1000,
+        "currency": "CNY",
+        "total_limit": 10,
+        "valid_from": (now - timedelta(hours=1)).isoformat(),
+        "valid_until": (now + timedelta(days=1)).isoformat(),
+    }
     if "percent_off_bps" in fields:
         body.pop("amount_off_minor"), body.pop("currency")
     return {**body, **fields}
 
 
 async def make_coupon(client: Any, token: str, brand_id: str, **fields: Any) -> dict[str, Any]:
-    response = await client.post(f"/api/v1/brands/{brand_id}/coupons", json=coupon_body(**fields),
-                                 headers=auth(token))
+    response = await client.post(f"/api/v1/brands/{brand_id}/coupons", json=coupon_body(**fields), headers=auth(token))
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
 
 async def drop(client: Any, token: str, session_id: str, coupon_id: str) -> Any:
-    return await client.post(f"/api/v1/sessions/{session_id}/coupon-drops", json={"coupon_id": coupon_id},
-                             headers=auth(token))
+    return await client.post(
+        f"/api/v1/sessions/{session_id}/coupon-drops", json={"coupon_id": coupon_id}, headers=auth(token)
+    )
 
 
 async def claim(client: Any, session_id: str, coupon_id: str, headers: dict[str, str]) -> Any:
@@ -49,5 +54,8 @@ async def coupon_rows(app: Any) -> dict[str, Any]:
         coupons = (await conn.execute(sa.text("SELECT id, claimed, active FROM coupons ORDER BY id"))).all()
         claims = (await conn.execute(sa.text("SELECT id, state, order_id FROM coupon_claims ORDER BY id"))).all()
         drops = (await conn.execute(sa.text("SELECT id FROM coupon_drops ORDER BY id"))).all()
-    return {"coupons": [tuple(r) for r in coupons], "claims": [tuple(r) for r in claims],
-            "drops": [tuple(r) for r in drops]}
+    return {
+        "coupons": [tuple(r) for r in coupons],
+        "claims": [tuple(r) for r in claims],
+        "drops": [tuple(r) for r in drops],
+    }

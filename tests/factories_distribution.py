@@ -28,13 +28,24 @@ async def make_partner(client: Any, token: str, **fields: Any) -> dict[str, Any]
     return response.json()  # type: ignore[no-any-return]
 
 
-async def approve(client: Any, partner_token: str, partner_id: str, brand_token: str, brand_id: str,
-                  state: str = "approved", **decision: Any) -> dict[str, Any]:
-    applied = await client.post(f"/api/v1/partners/{partner_id}/partnerships", json={"brand_id": brand_id},
-                                headers=auth(partner_token))
+async def approve(
+    client: Any,
+    partner_token: str,
+    partner_id: str,
+    brand_token: str,
+    brand_id: str,
+    state: str = "approved",
+    **decision: Any,
+) -> dict[str, Any]:
+    applied = await client.post(
+        f"/api/v1/partners/{partner_id}/partnerships", json={"brand_id": brand_id}, headers=auth(partner_token)
+    )
     assert applied.status_code == 201, applied.text
-    decided = await client.post(f"/api/v1/partnerships/{applied.json()['id']}/decision",
-                                json={"state": state, **decision}, headers=auth(brand_token))
+    decided = await client.post(
+        f"/api/v1/partnerships/{applied.json()['id']}/decision",
+        json={"state": state, **decision},
+        headers=auth(brand_token),
+    )
     assert decided.status_code == 200, decided.text
     return decided.json()  # type: ignore[no-any-return]
 
@@ -80,16 +91,27 @@ class RowWorld:
 
 async def row_world(session: Any, partners: int = 2, **policy: Any) -> RowWorld:
     """Rows only: a brand (policy overrides), a session, N approved partners with a link each."""
-    brand = Brand(id=new_id("brd"), name="B", slug=f"b-{next(_seq)}-{new_id('x')[-6:]}", default_currency="CNY",
-                  settings=BrandSettings(**policy).model_dump())
+    brand = Brand(
+        id=new_id("brd"),
+        name="B",
+        slug=f"b-{next(_seq)}-{new_id('x')[-6:]}",
+        default_currency="CNY",
+        settings=BrandSettings(**policy).model_dump(),
+    )
     live = LiveSession(id=new_id("ses"), brand_id=brand.id, title="Live", scheduled_start_at=PAID_AT)
     session.add_all([brand, live])
     world = RowWorld(brand.id, live.id, [], [], [])
     for n in range(partners):
         partner = Partner(id=new_id("ptn"), name=f"P{n}", contact=f"p{n}-{next(_seq)}@example.com")
         ship = Partnership(id=new_id("pts"), brand_id=brand.id, partner_id=partner.id, state="approved")
-        link = Link(id=new_id("lnk"), code=f"code{next(_seq)}x", partner_id=partner.id, brand_id=brand.id,
-                    target="session", session_id=live.id)
+        link = Link(
+            id=new_id("lnk"),
+            code=f"code{next(_seq)}x",
+            partner_id=partner.id,
+            brand_id=brand.id,
+            target="session",
+            session_id=live.id,
+        )
         session.add(partner)
         await session.flush()
         session.add_all([ship, link])
@@ -107,15 +129,32 @@ def cookie_for(link: Link, clicked_at: datetime, secret: str = TEST_SECRET) -> s
 NEW = object()
 
 
-def facts(world: RowWorld, *, paid_at: datetime = PAID_AT, token: str | None = None, visitor_id: Any = NEW,
-          email: Any = NEW, phone: str | None = None, amount_minor: int = 10000) -> OrderFacts:
+def facts(
+    world: RowWorld,
+    *,
+    paid_at: datetime = PAID_AT,
+    token: str | None = None,
+    visitor_id: Any = NEW,
+    email: Any = NEW,
+    phone: str | None = None,
+    amount_minor: int = 10000,
+) -> OrderFacts:
     """An order by a new buyer unless `visitor_id` / `email` / `phone` name a returning one."""
     n = next(_seq)
     visitor_id = f"v{n}" if visitor_id is NEW else visitor_id
     email = f"buyer{n}@example.com" if email is NEW else email
-    return OrderFacts(order_id=new_id("ord"), brand_id=world.brand_id, session_id=world.session_id,
-                      visitor_id=visitor_id, attribution_token=token, buyer_email=email, buyer_phone=phone,
-                      amount_minor=amount_minor, currency="CNY", paid_at=paid_at)
+    return OrderFacts(
+        order_id=new_id("ord"),
+        brand_id=world.brand_id,
+        session_id=world.session_id,
+        visitor_id=visitor_id,
+        attribution_token=token,
+        buyer_email=email,
+        buyer_phone=phone,
+        amount_minor=amount_minor,
+        currency="CNY",
+        paid_at=paid_at,
+    )
 
 
 DAY = timedelta(days=1)

@@ -23,15 +23,31 @@ _seq = itertools.count(1)
 def contact() -> dict[str, Any]:
     """A different buyer each time (a shared email would bind every buyer to the first one's partner)."""
     n = next(_seq)
-    return {"contact": {"name": f"Buyer {n}", "email": f"buyer{n}-{uuid.uuid4().hex[:6]}@example.com"},
-            "shipping_address": f"{n} Nanjing Rd, Shanghai"}
+    return {
+        "contact": {"name": f"Buyer {n}", "email": f"buyer{n}-{uuid.uuid4().hex[:6]}@example.com"},
+        "shipping_address": f"{n} Nanjing Rd, Shanghai",
+    }
 
 
-async def make_offer(client: Any, shop: Shop, *, group_size: int = 2, window_minutes: int = 30,
-                     group_price_minor: int = 5000, **extra: Any) -> dict[str, Any]:
-    body = {"sku_id": shop.sku_id, "group_price_minor": group_price_minor, "group_size": group_size,
-            "window_minutes": window_minutes, **extra}
-    response = await client.post(f"/api/v1/sessions/{shop.session_id}/group-offers", json=body, headers=auth(shop.token))
+async def make_offer(
+    client: Any,
+    shop: Shop,
+    *,
+    group_size: int = 2,
+    window_minutes: int = 30,
+    group_price_minor: int = 5000,
+    **extra: Any,
+) -> dict[str, Any]:
+    body = {
+        "sku_id": shop.sku_id,
+        "group_price_minor": group_price_minor,
+        "group_size": group_size,
+        "window_minutes": window_minutes,
+        **extra,
+    }
+    response = await client.post(
+        f"/api/v1/sessions/{shop.session_id}/group-offers", json=body, headers=auth(shop.token)
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -41,16 +57,23 @@ def buyer(vid: str | None = None, attr: str | None = None) -> dict[str, str]:
     return {"Cookie": cookie}
 
 
-async def open_group(client: Any, session_id: str, offer_id: str, headers: dict[str, str], key: str | None = None,
-                     ref: str | None = None) -> Any:
+async def open_group(
+    client: Any, session_id: str, offer_id: str, headers: dict[str, str], key: str | None = None, ref: str | None = None
+) -> Any:
     query = f"?ref={ref}" if ref else ""
-    return await client.post(f"/api/v1/sessions/{session_id}/group-offers/{offer_id}/groups{query}", json=contact(),
-                             headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex})
+    return await client.post(
+        f"/api/v1/sessions/{session_id}/group-offers/{offer_id}/groups{query}",
+        json=contact(),
+        headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex},
+    )
 
 
 async def join_group(client: Any, code: str, headers: dict[str, str], key: str | None = None) -> Any:
-    return await client.post(f"/api/v1/groups/{code}/members", json=contact(),
-                             headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex})
+    return await client.post(
+        f"/api/v1/groups/{code}/members",
+        json=contact(),
+        headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex},
+    )
 
 
 async def pay_seat(client: Any, localstripe: Any, order: dict[str, Any], headers: dict[str, str]) -> None:
@@ -59,8 +82,9 @@ async def pay_seat(client: Any, localstripe: Any, order: dict[str, Any], headers
 
     paid = await client.post(f"/api/v1/checkout/orders/{order['id']}/test-payment", headers=headers)
     assert paid.status_code == 202, paid.text
-    succeeded = [e for e in stripe_events(localstripe, order["payment_intent_id"])
-                 if e["type"] == "payment_intent.succeeded"]
+    succeeded = [
+        e for e in stripe_events(localstripe, order["payment_intent_id"]) if e["type"] == "payment_intent.succeeded"
+    ]
     response = await post_webhook(client, succeeded[0], WEBHOOK_SECRET)
     assert response.status_code == 200, response.text
 
@@ -87,12 +111,16 @@ async def click(client: Any, path: str, vid: str) -> tuple[str, str]:
 async def snapshot(app: Any) -> dict[str, Any]:
     """What bad input must not change: orders, stock, groups and seats."""
     async with app.state.sessionmaker() as session:
+
         def rows(sql: str) -> Any:
             return session.execute(sa.text(sql))
-        return {"orders": (await rows("SELECT id, state FROM orders ORDER BY id")).all(),
-                "stock": (await rows("SELECT id, stock FROM skus ORDER BY id")).all(),
-                "groups": (await rows("SELECT code, seats_taken, state FROM buy_groups ORDER BY code")).all(),
-                "members": (await rows("SELECT id, released_at FROM group_members ORDER BY id")).all()}
+
+        return {
+            "orders": (await rows("SELECT id, state FROM orders ORDER BY id")).all(),
+            "stock": (await rows("SELECT id, stock FROM skus ORDER BY id")).all(),
+            "groups": (await rows("SELECT code, seats_taken, state FROM buy_groups ORDER BY code")).all(),
+            "members": (await rows("SELECT id, released_at FROM group_members ORDER BY id")).all(),
+        }
 
 
 async def lineup_stock(client: Any, shop: Shop) -> int:

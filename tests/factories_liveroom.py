@@ -23,8 +23,7 @@ from tests.live_server import free_port
 async def serving(app: Litestar) -> AsyncIterator[str]:
     """Serve `app` on a free port in this event loop; yields `127.0.0.1:PORT`."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=16 * 1024,
-                            lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=16 * 1024, lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -56,8 +55,9 @@ class LiveSetup:
         return f"ws://{self.host}/ws/sessions/{self.session_id}{path}" + (f"?{query}" if query else "")
 
 
-async def live_session(app: Litestar, base_url: str, *, live: bool = True, skus: int = 2,
-                       brand_settings: dict[str, Any] | None = None) -> LiveSetup:
+async def live_session(
+    app: Litestar, base_url: str, *, live: bool = True, skus: int = 2, brand_settings: dict[str, Any] | None = None
+) -> LiveSetup:
     admin = await make_token(app, "admin")
     async with httpx.AsyncClient(base_url=base_url) as client:
         fields = {"settings": brand_settings} if brand_settings else {}

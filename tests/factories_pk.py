@@ -41,20 +41,26 @@ def competition_body(partners: list[str] | None = None, **overrides: Any) -> dic
     now = utcnow()
     body: dict[str, Any] = {
         "name": "Double 11 PK",
-        "scope": {"starts_at": (now - timedelta(hours=1)).isoformat(), "ends_at": (now + timedelta(hours=1)).isoformat()},
+        "scope": {
+            "starts_at": (now - timedelta(hours=1)).isoformat(),
+            "ends_at": (now + timedelta(hours=1)).isoformat(),
+        },
         "metric": "gmv",
         "currency": "CNY",
         "entrants": {"partners": partners or []},
-        "prize_tiers": [{"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "300"},
-                        {"rank_from": 2, "rank_to": 10, "kind": "fixed", "amount": "500"}],
+        "prize_tiers": [
+            {"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "300"},
+            {"rank_from": 2, "rank_to": 10, "kind": "fixed", "amount": "500"},
+        ],
     }
     body.update(overrides)
     return body
 
 
 async def create_competition(client: Any, world: PkWorld, body: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post(f"/api/v1/brands/{world.brand_id}/competitions", json=body,
-                                 headers=auth(world.brand_token))
+    response = await client.post(
+        f"/api/v1/brands/{world.brand_id}/competitions", json=body, headers=auth(world.brand_token)
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -82,8 +88,9 @@ def scores(leaderboard: dict[str, Any]) -> list[tuple[str, int]]:
 
 
 async def close(client: Any, world: PkWorld, competition_id: str) -> Any:
-    return await client.post(f"/api/v1/brands/{world.brand_id}/competitions/{competition_id}/close",
-                             headers=auth(world.brand_token))
+    return await client.post(
+        f"/api/v1/brands/{world.brand_id}/competitions/{competition_id}/close", headers=auth(world.brand_token)
+    )
 
 
 async def pk_row_counts(app: Any) -> tuple[int, int, int]:
@@ -102,7 +109,13 @@ async def transactions(app: Any, reason: str) -> list[JournalTransaction]:
 
 async def entries_sum_zero(app: Any) -> bool:
     async with app.state.sessionmaker() as session:
-        rows = (await session.exec(select(LedgerEntry.transaction_id, LedgerEntry.currency,  # type: ignore[call-overload]
-                                          func.sum(LedgerEntry.amount_minor))
-                                   .group_by(LedgerEntry.transaction_id, LedgerEntry.currency))).all()
+        rows = (
+            await session.exec(
+                select(
+                    LedgerEntry.transaction_id,
+                    LedgerEntry.currency,  # type: ignore[call-overload]
+                    func.sum(LedgerEntry.amount_minor),
+                ).group_by(LedgerEntry.transaction_id, LedgerEntry.currency)
+            )
+        ).all()
     return all(int(total) == 0 for _, _, total in rows)

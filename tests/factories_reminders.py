@@ -23,8 +23,14 @@ def viewer(vid: str | None = None) -> dict[str, str]:
     return {"Cookie": f"zx_vid={vid or f'viewer-{next(_seq):06d}-reminders'}"}
 
 
-async def subscribe(client: Any, session_id: str, headers: dict[str, str], channel: str = "email",
-                    address: str | None = None, **extra: Any) -> Any:
+async def subscribe(
+    client: Any,
+    session_id: str,
+    headers: dict[str, str],
+    channel: str = "email",
+    address: str | None = None,
+    **extra: Any,
+) -> Any:
     body = {"channel": channel, "address": address or f"fan{next(_seq)}@example.com", **extra}
     return await client.post(f"/api/v1/sessions/{session_id}/reminders", json=body, headers=headers)
 
@@ -55,8 +61,14 @@ class Receiver:
     def answer(self, headers: Any, raw: bytes) -> int:
         signed = verify_signature(self.secret, headers.get(SIGNATURE_HEADER, ""), raw)
         status = 401 if not signed else (self.statuses.pop(0) if self.statuses else 200)
-        self.calls.append({"status": status, "signed": signed, "body": json.loads(raw),
-                           "idempotency_key": headers.get("Idempotency-Key")})
+        self.calls.append(
+            {
+                "status": status,
+                "signed": signed,
+                "body": json.loads(raw),
+                "idempotency_key": headers.get("Idempotency-Key"),
+            }
+        )
         return status
 
 

@@ -17,9 +17,17 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("ZX_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def free_port() -> int:
@@ -59,14 +67,24 @@ def _wait_healthy(server: LiveServer, timeout_s: float) -> None:
 def run_server(env: dict[str, str], workers: int = 1, tmp_dir: Path | None = None) -> Iterator[LiveServer]:
     """Migrate, then serve `zhixiang` on a free port with `env` (DATABASE_URL, REDIS_URL, …)."""
     port = free_port()
-    full_env = {**os.environ, "SECRET_KEY": "test-secret-key-0123456789abcdef", "LOG_LEVEL": "WARNING",
-                "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", **env}
+    full_env = {
+        **os.environ,
+        "SECRET_KEY": "test-secret-key-0123456789abcdef",
+        "LOG_LEVEL": "WARNING",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        **env,
+    }
     log_path = (tmp_dir or Path("/tmp")) / f"zx-server-{port}.log"
     cli = [sys.executable, "-m", "server.cli.main"]
     subprocess.run([*cli, "migrate"], env=full_env, cwd=ROOT, check=True, capture_output=True)
     with log_path.open("wb") as log:
-        process = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers", str(workers)],
-                                   env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*cli, "serve", "--port", str(port), "--workers", str(workers)],
+            env=full_env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     server = LiveServer(f"http://127.0.0.1:{port}", port, process, log_path)
     try:
         _wait_healthy(server, timeout_s=30)

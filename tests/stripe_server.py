@@ -37,8 +37,11 @@ class StripeTestServer:
 
     def register_webhook(self, url: str, secret: str = WEBHOOK_SECRET, name: str = "zx") -> None:
         """localstripe's own config endpoint: it will POST signed events to `url`."""
-        response = httpx.post(f"{self.base_url}/_config/webhooks/{name}", data={"url": url, "secret": secret},
-                              headers={"Authorization": f"Bearer {API_KEY}"})
+        response = httpx.post(
+            f"{self.base_url}/_config/webhooks/{name}",
+            data={"url": url, "secret": secret},
+            headers={"Authorization": f"Bearer {API_KEY}"},
+        )
         response.raise_for_status()
 
     def get(self, path: str, **params: str) -> dict[str, Any]:
@@ -60,8 +63,12 @@ def _wait_up(server: StripeTestServer, timeout_s: float = 15) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"localstripe exited early:\n{server.log()[-2000:]}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{server.base_url}/v1/customers", headers={"Authorization": f"Bearer {API_KEY}"},
-                         timeout=1).status_code == 200:
+            if (
+                httpx.get(
+                    f"{server.base_url}/v1/customers", headers={"Authorization": f"Bearer {API_KEY}"}, timeout=1
+                ).status_code
+                == 200
+            ):
                 return
         time.sleep(0.1)
     raise RuntimeError("localstripe did not start")
@@ -72,8 +79,12 @@ def run_localstripe(tmp_dir: Path | None = None) -> Iterator[StripeTestServer]:
     port = free_port()
     log_path = (tmp_dir or Path("/tmp")) / f"zx-localstripe-{port}.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "tests.localstripe_main", "--port", str(port),
-                                    "--from-scratch"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.localstripe_main", "--port", str(port), "--from-scratch"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     server = StripeTestServer(f"http://127.0.0.1:{port}", process, log_path)
     try:
         _wait_up(server)

@@ -46,29 +46,44 @@ async def selling_session(session: AsyncSession, session_id: str) -> tuple[LiveS
 
 
 async def offer(session: AsyncSession, session_id: str, sku_id: str) -> Offer:
-    stmt = (select(LineupItem, Sku).join(Sku, Sku.id == LineupItem.sku_id)  # type: ignore[arg-type]
-            .where(LineupItem.session_id == session_id, LineupItem.sku_id == sku_id))
+    stmt = (
+        select(LineupItem, Sku)
+        .join(Sku, Sku.id == LineupItem.sku_id)  # type: ignore[arg-type]
+        .where(LineupItem.session_id == session_id, LineupItem.sku_id == sku_id)
+    )
     row = (await session.exec(stmt)).first()
     if row is None or row[1].status != SkuStatus.ACTIVE:
-        raise InvalidInput(f"SKU {sku_id!r} is not on sale in this session's line-up",
-                           extra={"errors": [{"field": "sku_id", "message": "not in this session's line-up"}]})
+        raise InvalidInput(
+            f"SKU {sku_id!r} is not on sale in this session's line-up",
+            extra={"errors": [{"field": "sku_id", "message": "not in this session's line-up"}]},
+        )
     return Offer(sku=row[1], item=row[0])
 
 
 async def bought_units(session: AsyncSession, session_id: str, visitor_id: str, sku_id: str) -> int:
     """Units of a SKU this viewer already holds or bought in this session (open orders)."""
-    stmt = (sa.select(sa.func.coalesce(sa.func.sum(col(OrderLine.quantity)), 0))
-            .join(Order, col(Order.id) == col(OrderLine.order_id))
-            .where(col(Order.session_id) == session_id, col(Order.visitor_id) == visitor_id,
-                   col(OrderLine.sku_id) == sku_id, col(Order.state).in_([s.value for s in OPEN_STATES])))
+    stmt = (
+        sa.select(sa.func.coalesce(sa.func.sum(col(OrderLine.quantity)), 0))
+        .join(Order, col(Order.id) == col(OrderLine.order_id))
+        .where(
+            col(Order.session_id) == session_id,
+            col(Order.visitor_id) == visitor_id,
+            col(OrderLine.sku_id) == sku_id,
+            col(Order.state).in_([s.value for s in OPEN_STATES]),
+        )
+    )
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def check_buyer_limit(session: AsyncSession, session_id: str, visitor_id: str, sku_id: str,
-                            quantity: int, limit: int) -> None:
+async def check_buyer_limit(
+    session: AsyncSession, session_id: str, visitor_id: str, sku_id: str, quantity: int, limit: int
+) -> None:
     already = await bought_units(session, session_id, visitor_id, sku_id)
     if already + quantity > limit:
         raise BuyerLimitExceeded(
             f"one viewer may buy at most {limit} of this SKU in this session; you have {already} already",
-            extra={"errors": [{"field": "quantity", "message": f"at most {max(0, limit - already)} more"}],
-                   "limit": limit})
+            extra={
+                "errors": [{"field": "quantity", "message": f"at most {max(0, limit - already)} more"}],
+                "limit": limit,
+            },
+        )

@@ -29,8 +29,9 @@ class CheckoutService:
         self.gateway = gateway
         self.reservation = timedelta(minutes=reservation_minutes)
 
-    async def place(self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
-                    attribution_token: str | None) -> tuple[Order, Intent | None]:
+    async def place(
+        self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest, attribution_token: str | None
+    ) -> tuple[Order, Intent | None]:
         if self.gateway is None:
             raise ServiceUnavailable(DISABLED)
         order = await self.by_key(session_id, visitor_id, key)
@@ -38,8 +39,9 @@ class CheckoutService:
             order = await self.reserve(session_id, visitor_id, key, data, attribution_token)
         return order, await self.intent(order)
 
-    async def reserve(self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
-                      attribution_token: str | None) -> Order:
+    async def reserve(
+        self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest, attribution_token: str | None
+    ) -> Order:
         """The order and its held units, committed together (or nothing, on any error)."""
         try:
             return await self._reserve(session_id, visitor_id, key, data, attribution_token)
@@ -53,23 +55,26 @@ class CheckoutService:
             await self.session.rollback()
             raise
 
-    async def _reserve(self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
-                       attribution_token: str | None) -> Order:
+    async def _reserve(
+        self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest, attribution_token: str | None
+    ) -> Order:
         live, policy = await catalog.selling_session(self.session, session_id)
         cart = await self._locked_cart(session_id, visitor_id)
         if not cart:
             twin = await self.by_key(session_id, visitor_id, key)  # a concurrent retry took the cart
             if twin is not None:
                 return twin
-            raise InvalidInput("the cart is empty: add a SKU first", extra={"errors": [{"field": "cart",
-                                                                                        "message": "empty"}]})
+            raise InvalidInput(
+                "the cart is empty: add a SKU first", extra={"errors": [{"field": "cart", "message": "empty"}]}
+            )
         offers = [await catalog.offer(self.session, session_id, c.sku_id) for c in cart]
         await self._fail_fast_if_sold_out(session_id, cart)
         if len({o.sku.currency for o in offers}) != 1:
             raise InvalidInput("a cart is paid in one currency")
         for c in cart:
-            await catalog.check_buyer_limit(self.session, session_id, visitor_id, c.sku_id, c.quantity,
-                                            policy.per_buyer_limit_per_sku)
+            await catalog.check_buyer_limit(
+                self.session, session_id, visitor_id, c.sku_id, c.quantity, policy.per_buyer_limit_per_sku
+            )
         if sum(o.unit_price_minor * c.quantity for c, o in zip(cart, offers, strict=True)) <= 0:
             raise InvalidInput("nothing to pay: free items cannot be checked out")
         applied = await self._coupon(live.brand_id, visitor_id, data, cart, offers)
@@ -85,34 +90,71 @@ class CheckoutService:
         await self.session.commit()
         return order
 
-    async def _coupon(self, brand_id: str, visitor_id: str, data: CheckoutRequest, cart: Sequence[CartItem],
-                      offers: list[catalog.Offer]) -> redeem.Applied | None:
+    async def _coupon(
+        self,
+        brand_id: str,
+        visitor_id: str,
+        data: CheckoutRequest,
+        cart: Sequence[CartItem],
+        offers: list[catalog.Offer],
+    ) -> redeem.Applied | None:
         """The claim's discount on these lines (checked: the visitor's, unused, valid, same brand, min spend)."""
         if data.coupon_claim_id is None:
             return None
         lines = [discount.Line(c.sku_id, o.unit_price_minor * c.quantity) for c, o in zip(cart, offers, strict=True)]
-        return await redeem.prepare(self.session, data.coupon_claim_id, visitor_id, brand_id,
-                                    offers[0].sku.currency, lines)
+        return await redeem.prepare(
+            self.session, data.coupon_claim_id, visitor_id, brand_id, offers[0].sku.currency, lines
+        )
 
-    def _order(self, brand_id: str, session_id: str, visitor_id: str, key: str, data: CheckoutRequest,
-               attribution_token: str | None, cart: Sequence[CartItem], offers: list[catalog.Offer],
-               applied: redeem.Applied | None) -> Order:
+    def _order(
+        self,
+        brand_id: str,
+        session_id: str,
+        visitor_id: str,
+        key: str,
+        data: CheckoutRequest,
+        attribution_token: str | None,
+        cart: Sequence[CartItem],
+        offers: list[catalog.Offer],
+        applied: redeem.Applied | None,
+    ) -> Order:
         now = utcnow()
         cuts = applied.line_discounts if applied else [0] * len(cart)
         gross = sum(o.unit_price_minor * c.quantity for c, o in zip(cart, offers, strict=True))
-        order = Order(id=new_id("ord"), brand_id=brand_id, session_id=session_id, visitor_id=visitor_id,
-                      idempotency_key=key, currency=offers[0].sku.currency, created_at=now, updated_at=now,
-                      amount_minor=gross - sum(cuts), discount_minor=sum(cuts),
-                      coupon_claim_id=applied.claim_id if applied else None,
-                      reserved_until=now + self.reservation, attribution_token=attribution_token,
-                      contact_name=data.contact.name, contact_email=data.contact.email,
-                      contact_phone=data.contact.phone, shipping_address=data.shipping_address)
+        order = Order(
+            id=new_id("ord"),
+            brand_id=brand_id,
+            session_id=session_id,
+            visitor_id=visitor_id,
+            idempotency_key=key,
+            currency=offers[0].sku.currency,
+            created_at=now,
+            updated_at=now,
+            amount_minor=gross - sum(cuts),
+            discount_minor=sum(cuts),
+            coupon_claim_id=applied.claim_id if applied else None,
+            reserved_until=now + self.reservation,
+            attribution_token=attribution_token,
+            contact_name=data.contact.name,
+            contact_email=data.contact.email,
+            contact_phone=data.contact.phone,
+            shipping_address=data.shipping_address,
+        )
         self.session.add(order)
         for c, o, cut in zip(cart, offers, cuts, strict=True):
-            self.session.add(OrderLine(id=new_id("orl"), order_id=order.id, sku_id=c.sku_id, title=o.sku.title,
-                                       quantity=c.quantity, unit_price_minor=o.unit_price_minor,
-                                       amount_minor=o.unit_price_minor * c.quantity - cut, discount_minor=cut,
-                                       currency=o.sku.currency))
+            self.session.add(
+                OrderLine(
+                    id=new_id("orl"),
+                    order_id=order.id,
+                    sku_id=c.sku_id,
+                    title=o.sku.title,
+                    quantity=c.quantity,
+                    unit_price_minor=o.unit_price_minor,
+                    amount_minor=o.unit_price_minor * c.quantity - cut,
+                    discount_minor=cut,
+                    currency=o.sku.currency,
+                )
+            )
         states.created(self.session, order)
         return order
 
@@ -127,13 +169,18 @@ class CheckoutService:
     async def _locked_cart(self, session_id: str, visitor_id: str) -> Sequence[CartItem]:
         # Locking the viewer's own cart lines serialises two checkouts of the same viewer, so the
         # per-buyer limit cannot be passed by racing; other viewers are not blocked by it.
-        stmt = (select(CartItem).where(CartItem.session_id == session_id, CartItem.visitor_id == visitor_id)
-                .order_by(CartItem.sku_id).with_for_update())
+        stmt = (
+            select(CartItem)
+            .where(CartItem.session_id == session_id, CartItem.visitor_id == visitor_id)
+            .order_by(CartItem.sku_id)
+            .with_for_update()
+        )
         return (await self.session.exec(stmt)).all()
 
     async def by_key(self, session_id: str, visitor_id: str, key: str) -> Order | None:
-        stmt = select(Order).where(Order.session_id == session_id, Order.visitor_id == visitor_id,
-                                   Order.idempotency_key == key)
+        stmt = select(Order).where(
+            Order.session_id == session_id, Order.visitor_id == visitor_id, Order.idempotency_key == key
+        )
         return (await self.session.exec(stmt)).first()
 
     async def intent(self, order: Order) -> Intent | None:

@@ -33,8 +33,12 @@ from server.kernel.routing import PUBLIC, roles
 
 A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
 AnyRequest = Request[Any, Any, Any]
-IdempotencyKey = Parameter(header="Idempotency-Key", min_length=8, max_length=100,
-                           description="retrying with the same key returns the same result")
+IdempotencyKey = Parameter(
+    header="Idempotency-Key",
+    min_length=8,
+    max_length=100,
+    description="retrying with the same key returns the same result",
+)
 
 
 def provide_gateway(request: AnyRequest) -> PaymentGateway | None:
@@ -51,20 +55,26 @@ class CartController(Controller):
         return respond(await CartService(db).view(session_id, vid), vid, new)
 
     @post("/items", opt=PUBLIC, status_code=200, summary="Add units of a line-up SKU (client prices ignored)")
-    async def add(self, db: AsyncSession, request: AnyRequest, session_id: str, data: CartItemSet,
-                  ref: str | None = Parameter(default=None, max_length=64)) -> Response[CartPublic]:
+    async def add(
+        self,
+        db: AsyncSession,
+        request: AnyRequest,
+        session_id: str,
+        data: CartItemSet,
+        ref: str | None = Parameter(default=None, max_length=64),
+    ) -> Response[CartPublic]:
         vid, new = visitor_id(request)
         return respond(await CartService(db).add(session_id, vid, data, ref), vid, new)
 
     @put("/items", opt=PUBLIC, summary="Set a line's quantity")
-    async def set_quantity(self, db: AsyncSession, request: AnyRequest, session_id: str,
-                           data: CartItemSet) -> Response[CartPublic]:
+    async def set_quantity(
+        self, db: AsyncSession, request: AnyRequest, session_id: str, data: CartItemSet
+    ) -> Response[CartPublic]:
         vid, new = visitor_id(request)
         return respond(await CartService(db).put(session_id, vid, data), vid, new)
 
     @delete("/items/{sku_id:str}", opt=PUBLIC, status_code=200, summary="Remove a line")
-    async def remove(self, db: AsyncSession, request: AnyRequest, session_id: str,
-                     sku_id: str) -> Response[CartPublic]:
+    async def remove(self, db: AsyncSession, request: AnyRequest, session_id: str, sku_id: str) -> Response[CartPublic]:
         vid, new = visitor_id(request)
         return respond(await CartService(db).remove(session_id, vid, sku_id), vid, new)
 
@@ -75,27 +85,41 @@ class CheckoutController(Controller):
     dependencies = {"gateway": Provide(provide_gateway, sync_to_thread=False)}
 
     @post("/sessions/{session_id:str}/checkout", opt=PUBLIC, summary="Order the cart; holds stock")
-    async def checkout(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None,
-                       session_id: str, data: CheckoutRequest,
-                       idempotency_key: str = IdempotencyKey) -> Response[CheckoutPublic]:
+    async def checkout(
+        self,
+        db: AsyncSession,
+        request: AnyRequest,
+        gateway: PaymentGateway | None,
+        session_id: str,
+        data: CheckoutRequest,
+        idempotency_key: str = IdempotencyKey,
+    ) -> Response[CheckoutPublic]:
         vid, new = visitor_id(request)
         minutes = request.app.state.settings.order_reservation_minutes
         service = CheckoutService(db, gateway, minutes)
         order, intent = await service.place(session_id, vid, idempotency_key, data, attribution_token(request))
-        body = CheckoutPublic(order=await OrderService(db, gateway).public(order),
-                              client_secret=intent.client_secret if intent else None,
-                              test_payments=bool(gateway and gateway.test_payments))
+        body = CheckoutPublic(
+            order=await OrderService(db, gateway).public(order),
+            client_secret=intent.client_secret if intent else None,
+            test_payments=bool(gateway and gateway.test_payments),
+        )
         return respond(body, vid, new, status_code=201)
 
     @get("/checkout/orders/{order_id:str}", opt=PUBLIC, summary="The viewer's own order")
-    async def buyer_order(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None,
-                          order_id: str) -> OrderPublic:
+    async def buyer_order(
+        self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None, order_id: str
+    ) -> OrderPublic:
         return await OrderService(db, gateway).for_buyer(order_id, visitor_id(request)[0])
 
-    @post("/checkout/orders/{order_id:str}/test-payment", opt=PUBLIC, status_code=202,
-          summary="TEST MODE ONLY: confirm the PaymentIntent with a test card (no Stripe.js on a test server)")
-    async def test_payment(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None,
-                           order_id: str) -> dict[str, str]:
+    @post(
+        "/checkout/orders/{order_id:str}/test-payment",
+        opt=PUBLIC,
+        status_code=202,
+        summary="TEST MODE ONLY: confirm the PaymentIntent with a test card (no Stripe.js on a test server)",
+    )
+    async def test_payment(
+        self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None, order_id: str
+    ) -> dict[str, str]:
         intent = await OrderService(db, gateway).pay_with_test_card(order_id, visitor_id(request)[0])
         return {"payment_intent_id": intent.id, "status": intent.status}
 
@@ -106,28 +130,43 @@ class OrderController(Controller):
     dependencies = {"gateway": Provide(provide_gateway, sync_to_thread=False)}
 
     @get("/orders/{order_id:str}", opt=roles(A, B, F), summary="An order with its history")
-    async def get_order(self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None,
-                        order_id: str) -> OrderDetailPublic:
+    async def get_order(
+        self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None, order_id: str
+    ) -> OrderDetailPublic:
         return await OrderService(db, gateway).for_brand(principal, order_id)
 
     @get("/brands/{brand_id:str}/orders", opt=roles(A, B, F), summary="A brand's orders")
-    async def list_orders(self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None,
-                          brand_id: str, cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page[OrderPublic]:
+    async def list_orders(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        gateway: PaymentGateway | None,
+        brand_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[OrderPublic]:
         service = OrderService(db, gateway)
         rows, nxt = await service.list_for_brand(principal, brand_id, cursor, limit)
         return Page(items=[await service.public(r) for r in rows], next_cursor=nxt)
 
     @post("/orders/{order_id:str}/refunds", opt=roles(A, B), summary="Refund an order fully or partly (Stripe)")
-    async def refund(self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None, order_id: str,
-                     data: RefundCreate, idempotency_key: str | None = Parameter(
-                         header="Idempotency-Key", default=None, min_length=8, max_length=100)) -> RefundPublic:
+    async def refund(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        gateway: PaymentGateway | None,
+        order_id: str,
+        data: RefundCreate,
+        idempotency_key: str | None = Parameter(header="Idempotency-Key", default=None, min_length=8, max_length=100),
+    ) -> RefundPublic:
         service = RefundService(db, gateway)
         key = idempotency_key or f"auto-{secrets.token_urlsafe(12)}"
         refund = await service.request(principal, order_id, data.amount_minor, key, data.reason)
         return await service.public(refund)
 
     @get("/orders/{order_id:str}/refunds", opt=roles(A, B, F), summary="An order's refunds")
-    async def refunds(self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None,
-                      order_id: str) -> list[RefundPublic]:
+    async def refunds(
+        self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None, order_id: str
+    ) -> list[RefundPublic]:
         service = RefundService(db, gateway)
         return [await service.public(r) for r in await service.list(principal, order_id)]

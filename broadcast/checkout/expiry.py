@@ -61,13 +61,18 @@ async def expire_if_due(session: AsyncSession, order_id: str, gateway: PaymentGa
 
 
 async def due_order_ids(session: AsyncSession, limit: int = BATCH) -> list[str]:
-    stmt = (select(Order.id).where(Order.state == OrderState.PENDING_PAYMENT, Order.reserved_until <= utcnow())
-            .order_by(col(Order.reserved_until)).limit(limit))
+    stmt = (
+        select(Order.id)
+        .where(Order.state == OrderState.PENDING_PAYMENT, Order.reserved_until <= utcnow())
+        .order_by(col(Order.reserved_until))
+        .limit(limit)
+    )
     return list((await session.exec(stmt)).all())
 
 
-async def sweep(maker: async_sessionmaker[AsyncSession], gateway: PaymentGateway | None,
-                personal_data_days: int) -> int:
+async def sweep(
+    maker: async_sessionmaker[AsyncSession], gateway: PaymentGateway | None, personal_data_days: int
+) -> int:
     """One pass: expire lapsed reservations, forget old personal data. Returns orders expired."""
     async with maker() as session:
         ids = await due_order_ids(session)
@@ -85,8 +90,14 @@ async def sweep(maker: async_sessionmaker[AsyncSession], gateway: PaymentGateway
 
 async def forget_old_personal_data(session: AsyncSession, days: int) -> int:
     cutoff = utcnow() - timedelta(days=days)
-    stmt = (select(Order).where(Order.paid_at <= cutoff,  # type: ignore[operator]
-                                Order.personal_data_cleared_at.is_(None)).limit(BATCH))  # type: ignore[union-attr]
+    stmt = (
+        select(Order)
+        .where(
+            Order.paid_at <= cutoff,  # type: ignore[operator]
+            Order.personal_data_cleared_at.is_(None),
+        )
+        .limit(BATCH)
+    )  # type: ignore[union-attr]
     orders = (await session.exec(stmt)).all()
     for order in orders:
         forget_personal_data(order)

@@ -45,30 +45,45 @@ class PaymentGateway(Protocol):
     async def create_intent(self, order_id: str, amount_minor: int, currency: str) -> Intent: ...
     async def retrieve_intent(self, intent_id: str) -> Intent: ...
     async def cancel_intent(self, intent_id: str) -> Intent: ...
-    async def refund(self, intent_id: str, amount_minor: int, idempotency_key: str,
-                     metadata: dict[str, str]) -> RefundResult: ...
+    async def refund(
+        self, intent_id: str, amount_minor: int, idempotency_key: str, metadata: dict[str, str]
+    ) -> RefundResult: ...
     async def confirm_with_test_card(self, intent_id: str) -> Intent: ...
 
 
 def _intent(resource: Any) -> Intent:
     obj = resource.to_dict()
-    return Intent(id=obj["id"], status=obj["status"], client_secret=obj.get("client_secret"),
-                  amount_minor=int(obj["amount"]), currency=str(obj["currency"]).upper())
+    return Intent(
+        id=obj["id"],
+        status=obj["status"],
+        client_secret=obj.get("client_secret"),
+        amount_minor=int(obj["amount"]),
+        currency=str(obj["currency"]).upper(),
+    )
 
 
 class StripeGateway:
     def __init__(self, api_key: str, api_base: str | None = None, test_payments: bool = False) -> None:
         bases = {"api": api_base} if api_base else None
         self.http = stripe.HTTPXClient()
-        self.client = stripe.StripeClient(api_key, base_addresses=bases,  # type: ignore[arg-type]
-                                          http_client=self.http, max_network_retries=2)
+        self.client = stripe.StripeClient(
+            api_key,
+            base_addresses=bases,  # type: ignore[arg-type]
+            http_client=self.http,
+            max_network_retries=2,
+        )
         # Confirming with a raw test card is for Stripe test servers only: never with a live key.
         self.test_payments = test_payments and api_key.startswith("sk_test_")
 
     async def create_intent(self, order_id: str, amount_minor: int, currency: str) -> Intent:
         params: Any = {"amount": amount_minor, "currency": currency.lower(), "metadata": {"order_id": order_id}}
-        return _intent(await self._call(self.client.v1.payment_intents.create_async(
-            params=params, options={"idempotency_key": f"order-{order_id}-intent"})))
+        return _intent(
+            await self._call(
+                self.client.v1.payment_intents.create_async(
+                    params=params, options={"idempotency_key": f"order-{order_id}-intent"}
+                )
+            )
+        )
 
     async def retrieve_intent(self, intent_id: str) -> Intent:
         return _intent(await self._call(self.client.v1.payment_intents.retrieve_async(intent_id)))
@@ -76,13 +91,16 @@ class StripeGateway:
     async def cancel_intent(self, intent_id: str) -> Intent:
         return _intent(await self._call(self.client.v1.payment_intents.cancel_async(intent_id)))
 
-    async def refund(self, intent_id: str, amount_minor: int, idempotency_key: str,
-                     metadata: dict[str, str]) -> RefundResult:
+    async def refund(
+        self, intent_id: str, amount_minor: int, idempotency_key: str, metadata: dict[str, str]
+    ) -> RefundResult:
         params: Any = {"payment_intent": intent_id, "amount": amount_minor, "metadata": metadata}
-        obj = await self._call(self.client.v1.refunds.create_async(
-            params=params, options={"idempotency_key": idempotency_key}))
-        return RefundResult(id=obj["id"], status=obj["status"], amount_minor=int(obj["amount"]),
-                            currency=str(obj["currency"]).upper())
+        obj = await self._call(
+            self.client.v1.refunds.create_async(params=params, options={"idempotency_key": idempotency_key})
+        )
+        return RefundResult(
+            id=obj["id"], status=obj["status"], amount_minor=int(obj["amount"]), currency=str(obj["currency"]).upper()
+        )
 
     async def confirm_with_test_card(self, intent_id: str) -> Intent:
         """TEST MODE ONLY: what Stripe.js does in a browser, done server-side with a test card, for a
@@ -102,5 +120,6 @@ class StripeGateway:
         try:
             return await pending
         except stripe.StripeError as exc:
-            raise PaymentProviderError(f"Stripe: {exc.user_message or type(exc).__name__}",
-                                       extra={"stripe_code": getattr(exc, "code", None)}) from exc
+            raise PaymentProviderError(
+                f"Stripe: {exc.user_message or type(exc).__name__}", extra={"stripe_code": getattr(exc, "code", None)}
+            ) from exc

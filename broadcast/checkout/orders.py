@@ -48,24 +48,41 @@ class OrderService:
         base = await self.public(order)
         stmt = select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)
         history = [OrderEventPublic.model_validate(e) for e in (await self.session.exec(stmt)).all()]
-        return OrderDetailPublic(**base.model_dump(), contact_name=order.contact_name,
-                                 contact_email=order.contact_email, contact_phone=order.contact_phone,
-                                 shipping_address=order.shipping_address,
-                                 personal_data_cleared_at=order.personal_data_cleared_at, history=history)
+        return OrderDetailPublic(
+            **base.model_dump(),
+            contact_name=order.contact_name,
+            contact_email=order.contact_email,
+            contact_phone=order.contact_phone,
+            shipping_address=order.shipping_address,
+            personal_data_cleared_at=order.personal_data_cleared_at,
+            history=history,
+        )
 
-    async def list_for_brand(self, principal: Principal, brand_id: str, cursor: str | None,
-                             limit: int) -> tuple[Sequence[Order], str | None]:
+    async def list_for_brand(
+        self, principal: Principal, brand_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[Order], str | None]:
         principal.ensure_brand(brand_id)
         return await fetch_page(self.session, select(Order).where(Order.brand_id == brand_id), Order.id, cursor, limit)
 
     async def public(self, order: Order) -> OrderPublic:
         lines = [OrderLinePublic.model_validate(line) for line in await lines_of(self.session, order.id)]
-        return OrderPublic(id=order.id, brand_id=order.brand_id, session_id=order.session_id, state=order.state,
-                           currency=order.currency, amount_minor=order.amount_minor,
-                           discount_minor=order.discount_minor, coupon_claim_id=order.coupon_claim_id,
-                           refunded_minor=order.refunded_minor, reserved_until=order.reserved_until,
-                           payment_intent_id=order.payment_intent_id, paid_at=order.paid_at,
-                           closed_at=order.closed_at, created_at=order.created_at, lines=lines)
+        return OrderPublic(
+            id=order.id,
+            brand_id=order.brand_id,
+            session_id=order.session_id,
+            state=order.state,
+            currency=order.currency,
+            amount_minor=order.amount_minor,
+            discount_minor=order.discount_minor,
+            coupon_claim_id=order.coupon_claim_id,
+            refunded_minor=order.refunded_minor,
+            reserved_until=order.reserved_until,
+            payment_intent_id=order.payment_intent_id,
+            paid_at=order.paid_at,
+            closed_at=order.closed_at,
+            created_at=order.created_at,
+            lines=lines,
+        )
 
     async def _buyers(self, order_id: str, visitor_id: str | None) -> Order:
         order = await self.session.get(Order, order_id, populate_existing=True)

@@ -45,8 +45,9 @@ async def find_order(session: AsyncSession, order_id: str | None, intent_id: str
     return await lock_order(session, found) if found else None
 
 
-async def apply_success(session: AsyncSession, order: Order, intent_id: str, amount_minor: int,
-                        currency: str) -> Applied:
+async def apply_success(
+    session: AsyncSession, order: Order, intent_id: str, amount_minor: int, currency: str
+) -> Applied:
     order.payment_intent_id = order.payment_intent_id or intent_id  # found by metadata before we stored it
     if amount_minor != order.amount_minor or currency.upper() != order.currency:
         states.note(session, order, "payment_amount_mismatch", {"amount_minor": amount_minor, "currency": currency})
@@ -89,8 +90,9 @@ async def _late(session: AsyncSession, order: Order) -> Applied:
 
 
 async def _limit(session: AsyncSession, order: Order, sku_id: str) -> int | None:
-    stmt = select(LineupItem.limited_quantity).where(LineupItem.session_id == order.session_id,
-                                                      LineupItem.sku_id == sku_id)
+    stmt = select(LineupItem.limited_quantity).where(
+        LineupItem.session_id == order.session_id, LineupItem.sku_id == sku_id
+    )
     return (await session.exec(stmt)).first()
 
 

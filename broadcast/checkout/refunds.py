@@ -38,16 +38,18 @@ class RefundService:
         self.session = session
         self.gateway = gateway
 
-    async def request(self, principal: Principal, order_id: str, amount_minor: int | None, key: str,
-                      reason: str | None) -> Refund:
+    async def request(
+        self, principal: Principal, order_id: str, amount_minor: int | None, key: str, reason: str | None
+    ) -> Refund:
         order = await self.session.get(Order, order_id)
         if order is None:
             raise NotFound.of("order", order_id)
         principal.ensure_brand(order.brand_id, "order", order_id)
         return await self.refund(order_id, amount_minor, key, reason, principal.token_id)
 
-    async def refund(self, order_id: str, amount_minor: int | None, key: str, reason: str | None,
-                     requested_by: str | None) -> Refund:
+    async def refund(
+        self, order_id: str, amount_minor: int | None, key: str, reason: str | None, requested_by: str | None
+    ) -> Refund:
         if self.gateway is None:
             raise ServiceUnavailable(DISABLED)
         refund = await self._by_key(order_id, key)
@@ -58,15 +60,20 @@ class RefundService:
         order = await self.session.get(Order, order_id)
         assert order is not None and order.payment_intent_id is not None
         try:
-            result = await self.gateway.refund(order.payment_intent_id, refund.amount_minor, f"refund-{refund.id}",
-                                               {"order_id": order_id, "refund_id": refund.id})
+            result = await self.gateway.refund(
+                order.payment_intent_id,
+                refund.amount_minor,
+                f"refund-{refund.id}",
+                {"order_id": order_id, "refund_id": refund.id},
+            )
         except PaymentProviderError as exc:
             await self._fail(refund.id, str(exc.detail))
             raise
         return await self.apply(refund.id, result)
 
-    async def _hold(self, order_id: str, amount_minor: int | None, key: str, reason: str | None,
-                    requested_by: str | None) -> Refund:
+    async def _hold(
+        self, order_id: str, amount_minor: int | None, key: str, reason: str | None, requested_by: str | None
+    ) -> Refund:
         order = await lock_order(self.session, order_id)
         assert order is not None
         if order.state not in REFUNDABLE:
@@ -74,11 +81,24 @@ class RefundService:
         remaining = order.amount_minor - order.refunded_minor - await self._in_flight(order_id)
         amount = remaining if amount_minor is None else amount_minor
         if amount <= 0 or amount > remaining:
-            raise RefundTooLarge(f"at most {remaining} ({order.currency} minor units) is left to refund",
-                                 extra={"remaining_minor": remaining, "currency": order.currency,
-                                        "errors": [{"field": "amount_minor", "message": f"at most {remaining}"}]})
-        refund = Refund(id=new_id("rfd"), order_id=order_id, idempotency_key=key, amount_minor=amount,
-                        currency=order.currency, reason=reason, requested_by=requested_by, created_at=utcnow())
+            raise RefundTooLarge(
+                f"at most {remaining} ({order.currency} minor units) is left to refund",
+                extra={
+                    "remaining_minor": remaining,
+                    "currency": order.currency,
+                    "errors": [{"field": "amount_minor", "message": f"at most {remaining}"}],
+                },
+            )
+        refund = Refund(
+            id=new_id("rfd"),
+            order_id=order_id,
+            idempotency_key=key,
+            amount_minor=amount,
+            currency=order.currency,
+            reason=reason,
+            requested_by=requested_by,
+            created_at=utcnow(),
+        )
         self.session.add(refund)
         await self.session.commit()
         return refund
@@ -106,11 +126,22 @@ class RefundService:
         order.refunded_minor += amount
         target = OrderState.REFUNDED if order.refunded_minor == order.amount_minor else OrderState.PARTIALLY_REFUNDED
         states.move(self.session, order, target, "refund", {"refund_id": refund.id, "amount_minor": amount})
-        emit(self.session, "OrderRefunded", order.id, {
-            "order_id": order.id, "refund_id": refund.id, "brand_id": order.brand_id,
-            "session_id": order.session_id, "currency": order.currency, "amount_minor": amount,
-            "refunded_total_minor": order.refunded_minor, "order_amount_minor": order.amount_minor,
-            "refunded_at": (refund.completed_at or utcnow()).isoformat()})
+        emit(
+            self.session,
+            "OrderRefunded",
+            order.id,
+            {
+                "order_id": order.id,
+                "refund_id": refund.id,
+                "brand_id": order.brand_id,
+                "session_id": order.session_id,
+                "currency": order.currency,
+                "amount_minor": amount,
+                "refunded_total_minor": order.refunded_minor,
+                "order_amount_minor": order.amount_minor,
+                "refunded_at": (refund.completed_at or utcnow()).isoformat(),
+            },
+        )
 
     async def _fail(self, refund_id: str, why: str) -> None:
         await self.session.rollback()
@@ -122,7 +153,8 @@ class RefundService:
 
     async def _in_flight(self, order_id: str) -> int:
         stmt = sa.select(sa.func.coalesce(sa.func.sum(col(Refund.amount_minor)), 0)).where(
-            col(Refund.order_id) == order_id, col(Refund.state) == RefundState.PENDING)
+            col(Refund.order_id) == order_id, col(Refund.state) == RefundState.PENDING
+        )
         return int((await self.session.execute(stmt)).scalar_one())
 
     async def _by_key(self, order_id: str, key: str) -> Refund | None:
@@ -140,8 +172,16 @@ class RefundService:
     async def public(self, refund: Refund) -> RefundPublic:
         order = await self.session.get(Order, refund.order_id, populate_existing=True)
         assert order is not None
-        return RefundPublic(id=refund.id, order_id=refund.order_id, state=refund.state,
-                            amount_minor=refund.amount_minor, currency=refund.currency, reason=refund.reason,
-                            stripe_refund_id=refund.stripe_refund_id, created_at=refund.created_at,
-                            completed_at=refund.completed_at, order_refunded_minor=order.refunded_minor,
-                            order_state=order.state)
+        return RefundPublic(
+            id=refund.id,
+            order_id=refund.order_id,
+            state=refund.state,
+            amount_minor=refund.amount_minor,
+            currency=refund.currency,
+            reason=refund.reason,
+            stripe_refund_id=refund.stripe_refund_id,
+            created_at=refund.created_at,
+            completed_at=refund.completed_at,
+            order_refunded_minor=order.refunded_minor,
+            order_state=order.state,
+        )

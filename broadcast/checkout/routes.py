@@ -17,8 +17,11 @@ async def payment_gateway(app: Any) -> AsyncIterator[None]:
     settings = app.state.settings
     gateway = None
     if settings.stripe_api_key:
-        gateway = StripeGateway(settings.stripe_api_key, settings.stripe_api_base,
-                                test_payments=settings.stripe_test_payments and not settings.is_production)
+        gateway = StripeGateway(
+            settings.stripe_api_key,
+            settings.stripe_api_base,
+            test_payments=settings.stripe_test_payments and not settings.is_production,
+        )
     app.state.payment_gateway = gateway
     try:
         yield

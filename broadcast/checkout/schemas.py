@@ -15,8 +15,7 @@ from pydantic import Field, StringConstraints, model_validator
 from broadcast.schemas import Public, Request
 
 Quantity = Annotated[int, Field(ge=1, le=10_000)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
-                                         pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{5,32}$")]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -61,8 +60,9 @@ class Contact(Request):
 class CheckoutRequest(Request):
     contact: Contact
     shipping_address: Line
-    coupon_claim_id: str | None = Field(default=None, max_length=40,
-                                        description="one of the visitor's unused coupon claims")
+    coupon_claim_id: str | None = Field(
+        default=None, max_length=40, description="one of the visitor's unused coupon claims"
+    )
 
 
 class OrderLinePublic(Public):
@@ -117,7 +117,8 @@ class OrderDetailPublic(OrderPublic):
 
 class RefundCreate(Request):
     amount_minor: Annotated[int, Field(ge=1, le=10**12)] | None = Field(
-        default=None, description="omit for the whole remaining amount")
+        default=None, description="omit for the whole remaining amount"
+    )
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
 
 

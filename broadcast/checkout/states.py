@@ -28,12 +28,15 @@ OPEN_STATES = (S.PENDING_PAYMENT, S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED)  # c
 def check(current: OrderState, target: OrderState) -> None:
     if target not in ALLOWED[current]:
         allowed = ", ".join(sorted(s.value for s in ALLOWED[current])) or "nothing (it is final)"
-        raise IllegalTransition(f"a {current.value} order cannot become {target.value}; it may go to: {allowed}",
-                                extra={"from": current.value, "to": target.value})
+        raise IllegalTransition(
+            f"a {current.value} order cannot become {target.value}; it may go to: {allowed}",
+            extra={"from": current.value, "to": target.value},
+        )
 
 
-def move(session: AsyncSession, order: Order, target: OrderState, reason: str,
-         data: dict[str, Any] | None = None) -> OrderEvent:
+def move(
+    session: AsyncSession, order: Order, target: OrderState, reason: str, data: dict[str, Any] | None = None
+) -> OrderEvent:
     """Change the order's state in the caller's transaction and append the history row."""
     current = OrderState(order.state)
     check(current, target)
@@ -43,18 +46,42 @@ def move(session: AsyncSession, order: Order, target: OrderState, reason: str,
         order.paid_at = now
     if target in (S.CANCELLED, S.EXPIRED, S.REFUNDED):
         order.closed_at = now
-    event = OrderEvent(id=new_id("ore"), order_id=order.id, from_state=current.value, to_state=target.value,
-                       reason=reason, data=data or {}, at=now)
+    event = OrderEvent(
+        id=new_id("ore"),
+        order_id=order.id,
+        from_state=current.value,
+        to_state=target.value,
+        reason=reason,
+        data=data or {},
+        at=now,
+    )
     session.add_all([order, event])
     return event
 
 
 def created(session: AsyncSession, order: Order) -> None:
-    session.add(OrderEvent(id=new_id("ore"), order_id=order.id, from_state=None,
-                           to_state=OrderState.PENDING_PAYMENT.value, reason="checkout", at=order.created_at))
+    session.add(
+        OrderEvent(
+            id=new_id("ore"),
+            order_id=order.id,
+            from_state=None,
+            to_state=OrderState.PENDING_PAYMENT.value,
+            reason="checkout",
+            at=order.created_at,
+        )
+    )
 
 
 def note(session: AsyncSession, order: Order, reason: str, data: dict[str, Any] | None = None) -> None:
     """A history row without a state change (e.g. a late payment that could not be honoured)."""
-    session.add(OrderEvent(id=new_id("ore"), order_id=order.id, from_state=order.state, to_state=order.state,
-                           reason=reason, data=data or {}, at=utcnow()))
+    session.add(
+        OrderEvent(
+            id=new_id("ore"),
+            order_id=order.id,
+            from_state=order.state,
+            to_state=order.state,
+            reason=reason,
+            data=data or {},
+            at=utcnow(),
+        )
+    )

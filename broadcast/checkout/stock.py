@@ -50,37 +50,57 @@ async def _ensure_counter(session: AsyncSession, session_id: str, sku_id: str) -
 
 async def reserve(session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None) -> None:
     """Hold `units` for an unpaid order; raises SoldOut (roll back the transaction) if they are not there."""
-    taken = await _execute(session, sa.update(SKU).where(SKU.c.id == units.sku_id, SKU.c.stock >= units.quantity)
-                           .values(stock=SKU.c.stock - units.quantity))
+    taken = await _execute(
+        session,
+        sa.update(SKU)
+        .where(SKU.c.id == units.sku_id, SKU.c.stock >= units.quantity)
+        .values(stock=SKU.c.stock - units.quantity),
+    )
     if taken != 1:
-        raise SoldOut(f"only fewer than {units.quantity} unit(s) of SKU {units.sku_id} are left",
-                      extra={"sku_id": units.sku_id})
+        raise SoldOut(
+            f"only fewer than {units.quantity} unit(s) of SKU {units.sku_id} are left", extra={"sku_id": units.sku_id}
+        )
     await _ensure_counter(session, session_id, units.sku_id)
     where = [CTR.c.session_id == session_id, CTR.c.sku_id == units.sku_id]
     if limited_quantity is not None:
         where.append(CTR.c.reserved_units + CTR.c.sold_units + units.quantity <= limited_quantity)
-    held = await _execute(session, sa.update(CTR).where(*where)
-                          .values(reserved_units=CTR.c.reserved_units + units.quantity))
+    held = await _execute(
+        session, sa.update(CTR).where(*where).values(reserved_units=CTR.c.reserved_units + units.quantity)
+    )
     if held != 1:
-        raise SoldOut(f"the live quantity of SKU {units.sku_id} ({limited_quantity}) is sold out",
-                      extra={"sku_id": units.sku_id})
+        raise SoldOut(
+            f"the live quantity of SKU {units.sku_id} ({limited_quantity}) is sold out", extra={"sku_id": units.sku_id}
+        )
 
 
 async def release(session: AsyncSession, session_id: str, units: Units) -> None:
     """Give held units back (expired, cancelled or failed payment)."""
-    await _execute(session, sa.update(SKU).where(SKU.c.id == units.sku_id)
-                   .values(stock=SKU.c.stock + units.quantity))
-    moved = await _execute(session, sa.update(CTR).where(
-        CTR.c.session_id == session_id, CTR.c.sku_id == units.sku_id, CTR.c.reserved_units >= units.quantity,
-    ).values(reserved_units=CTR.c.reserved_units - units.quantity))
+    await _execute(session, sa.update(SKU).where(SKU.c.id == units.sku_id).values(stock=SKU.c.stock + units.quantity))
+    moved = await _execute(
+        session,
+        sa.update(CTR)
+        .where(
+            CTR.c.session_id == session_id,
+            CTR.c.sku_id == units.sku_id,
+            CTR.c.reserved_units >= units.quantity,
+        )
+        .values(reserved_units=CTR.c.reserved_units - units.quantity),
+    )
     _conserved(moved, units)
 
 
 async def settle(session: AsyncSession, session_id: str, units: Units) -> None:
     """Paid: held units become sold."""
-    moved = await _execute(session, sa.update(CTR).where(
-        CTR.c.session_id == session_id, CTR.c.sku_id == units.sku_id, CTR.c.reserved_units >= units.quantity,
-    ).values(reserved_units=CTR.c.reserved_units - units.quantity, sold_units=CTR.c.sold_units + units.quantity))
+    moved = await _execute(
+        session,
+        sa.update(CTR)
+        .where(
+            CTR.c.session_id == session_id,
+            CTR.c.sku_id == units.sku_id,
+            CTR.c.reserved_units >= units.quantity,
+        )
+        .values(reserved_units=CTR.c.reserved_units - units.quantity, sold_units=CTR.c.sold_units + units.quantity),
+    )
     _conserved(moved, units)
 
 
@@ -91,12 +111,13 @@ def _conserved(moved: int, units: Units) -> None:
 
 async def snapshot(session: AsyncSession, session_id: str, sku_id: str) -> tuple[int, int]:
     """(units still available to buy in this session, units sold in this session)."""
-    stmt = (sa.select(SKU.c.stock, CTR.c.reserved_units, CTR.c.sold_units, col(LineupItem.limited_quantity))
-            .select_from(SKU)
-            .outerjoin(CTR, sa.and_(CTR.c.sku_id == SKU.c.id, CTR.c.session_id == session_id))
-            .outerjoin(LineupItem, sa.and_(col(LineupItem.sku_id) == SKU.c.id,
-                                           col(LineupItem.session_id) == session_id))
-            .where(SKU.c.id == sku_id))
+    stmt = (
+        sa.select(SKU.c.stock, CTR.c.reserved_units, CTR.c.sold_units, col(LineupItem.limited_quantity))
+        .select_from(SKU)
+        .outerjoin(CTR, sa.and_(CTR.c.sku_id == SKU.c.id, CTR.c.session_id == session_id))
+        .outerjoin(LineupItem, sa.and_(col(LineupItem.sku_id) == SKU.c.id, col(LineupItem.session_id) == session_id))
+        .where(SKU.c.id == sku_id)
+    )
     row = (await session.execute(stmt)).one()
     stock, reserved, sold, limit = row[0], row[1] or 0, row[2] or 0, row[3]
     if limit is not None:
@@ -108,5 +129,9 @@ async def announce(session: AsyncSession, session_id: str, sku_ids: list[str]) -
     """StockChanged for each SKU, in the caller's transaction (the live room shows it)."""
     for sku_id in sorted(set(sku_ids)):
         stock, sold = await snapshot(session, session_id, sku_id)
-        emit(session, "StockChanged", session_id,
-             {"session_id": session_id, "sku_id": sku_id, "stock": stock, "sold": sold})
+        emit(
+            session,
+            "StockChanged",
+            session_id,
+            {"session_id": session_id, "sku_id": sku_id, "stock": stock, "sold": sold},
+        )

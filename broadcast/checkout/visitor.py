@@ -28,6 +28,9 @@ def attribution_token(request: Request[Any, Any, Any]) -> str | None:
 
 
 def respond(content: T, vid: str, new: bool, status_code: int = 200) -> Response[T]:
-    cookies = [Cookie(key=VISITOR_COOKIE, value=vid, max_age=ONE_YEAR_S, httponly=True, samesite="lax",
-                      path="/")] if new else []
+    cookies = (
+        [Cookie(key=VISITOR_COOKIE, value=vid, max_age=ONE_YEAR_S, httponly=True, samesite="lax", path="/")]
+        if new
+        else []
+    )
     return Response(content, status_code=status_code, cookies=cookies)

@@ -23,8 +23,9 @@ class BrandController(Controller):
         return BrandPublic.model_validate(await BrandService(db).create(data))
 
     @get("/", opt=roles(A, B, F), summary="List brands you can see")
-    async def list_brands(self, db: AsyncSession, principal: Principal, cursor: str | None = None,
-                          limit: int = DEFAULT_LIMIT) -> Page[BrandPublic]:
+    async def list_brands(
+        self, db: AsyncSession, principal: Principal, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    ) -> Page[BrandPublic]:
         rows, nxt = await BrandService(db).list(principal, cursor, limit)
         return Page(items=[BrandPublic.model_validate(r) for r in rows], next_cursor=nxt)
 

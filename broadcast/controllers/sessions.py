@@ -43,13 +43,18 @@ class SessionController(Controller):
     tags = ["live sessions"]
 
     @post("/brands/{brand_id:str}/sessions", opt=roles(A, B), summary="Schedule a live session")
-    async def create(self, db: AsyncSession, principal: Principal, brand_id: str,
-                     data: SessionCreate) -> SessionPublic:
+    async def create(self, db: AsyncSession, principal: Principal, brand_id: str, data: SessionCreate) -> SessionPublic:
         return SessionPublic.model_validate(await SessionService(db).create(principal, brand_id, data))
 
     @get("/brands/{brand_id:str}/sessions", opt=roles(A, B, F), summary="List a brand's sessions")
-    async def list_sessions(self, db: AsyncSession, principal: Principal, brand_id: str,
-                            cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page[SessionPublic]:
+    async def list_sessions(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        brand_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[SessionPublic]:
         rows, nxt = await SessionService(db).list(principal, brand_id, cursor, limit)
         return Page(items=[SessionPublic.model_validate(r) for r in rows], next_cursor=nxt)
 
@@ -58,14 +63,25 @@ class SessionController(Controller):
         return SessionPublic.model_validate(await SessionService(db).get(principal, session_id))
 
     @patch("/sessions/{session_id:str}", opt=roles(A, B), summary="Edit a scheduled or live session")
-    async def update(self, db: AsyncSession, principal: Principal, session_id: str,
-                     data: SessionUpdate) -> SessionPublic:
+    async def update(
+        self, db: AsyncSession, principal: Principal, session_id: str, data: SessionUpdate
+    ) -> SessionPublic:
         return SessionPublic.model_validate(await SessionService(db).update(principal, session_id, data))
 
-    @post("/sessions/{session_id:str}/state", opt=roles(A, B), status_code=200,
-          summary="Go live, end or cancel: scheduled → live → ended, scheduled → cancelled")
-    async def transition(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                         session_id: str, data: SessionTransition) -> SessionPublic:
+    @post(
+        "/sessions/{session_id:str}/state",
+        opt=roles(A, B),
+        status_code=200,
+        summary="Go live, end or cancel: scheduled → live → ended, scheduled → cancelled",
+    )
+    async def transition(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        principal: Principal,
+        session_id: str,
+        data: SessionTransition,
+    ) -> SessionPublic:
         live = await SessionService(db).transition(principal, session_id, data.state)
         _deliver_now(request)
         return SessionPublic.model_validate(live)
@@ -75,34 +91,49 @@ class SessionController(Controller):
         return await LineupService(db).list(principal, session_id)
 
     @post("/sessions/{session_id:str}/lineup", opt=roles(A, B), summary="Add a SKU to the line-up")
-    async def add_to_lineup(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                            session_id: str, data: LineupItemCreate) -> LineupItemPublic:
+    async def add_to_lineup(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        principal: Principal,
+        session_id: str,
+        data: LineupItemCreate,
+    ) -> LineupItemPublic:
         item = await LineupService(db).add(principal, session_id, data)
         await _lineup_changed(request, session_id)
         return item
 
     @delete("/sessions/{session_id:str}/lineup/{sku_id:str}", opt=roles(A, B), summary="Remove from line-up")
-    async def remove_from_lineup(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                                 session_id: str, sku_id: str) -> None:
+    async def remove_from_lineup(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str, sku_id: str
+    ) -> None:
         await LineupService(db).remove(principal, session_id, sku_id)
         await _lineup_changed(request, session_id)
 
     @put("/sessions/{session_id:str}/pin", opt=roles(A, B), summary="Pin the SKU being explained now")
-    async def pin(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str,
-                  data: PinRequest) -> PinPublic:
+    async def pin(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str, data: PinRequest
+    ) -> PinPublic:
         pin = await SessionService(db).pin(principal, session_id, data.sku_id)
         _deliver_now(request)
         return PinPublic.model_validate(pin)
 
     @delete("/sessions/{session_id:str}/pin", opt=roles(A, B), status_code=200, summary="Unpin")
-    async def unpin(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                    session_id: str) -> PinPublic:
+    async def unpin(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str
+    ) -> PinPublic:
         pin = await SessionService(db).pin(principal, session_id, None)
         _deliver_now(request)
         return PinPublic.model_validate(pin)
 
     @get("/sessions/{session_id:str}/pins", opt=roles(A, B, F), summary="Pin history with timestamps")
-    async def pins(self, db: AsyncSession, principal: Principal, session_id: str, cursor: str | None = None,
-                   limit: int = DEFAULT_LIMIT) -> Page[PinPublic]:
+    async def pins(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        session_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[PinPublic]:
         rows, nxt = await SessionService(db).pins(principal, session_id, cursor, limit)
         return Page(items=[PinPublic.model_validate(r) for r in rows], next_cursor=nxt)

@@ -23,8 +23,14 @@ class SkuController(Controller):
         return SkuPublic.model_validate(await SkuService(db).create(principal, brand_id, data))
 
     @get("/brands/{brand_id:str}/skus", opt=roles(A, B, F), summary="List a brand's SKUs")
-    async def list_skus(self, db: AsyncSession, principal: Principal, brand_id: str, cursor: str | None = None,
-                        limit: int = DEFAULT_LIMIT) -> Page[SkuPublic]:
+    async def list_skus(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        brand_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[SkuPublic]:
         rows, nxt = await SkuService(db).list(principal, brand_id, cursor, limit)
         return Page(items=[SkuPublic.model_validate(r) for r in rows], next_cursor=nxt)
 

@@ -44,21 +44,31 @@ class ClaimService:
     async def _claim(self, session_id: str, coupon_id: str, visitor_id: str) -> tuple[CouponClaim, int]:
         coupon = await self._claimable(session_id, coupon_id)
         result: Any = await self.session.execute(
-            sa.update(CPN).where(CPN.c.id == coupon_id, CPN.c.claimed < CPN.c.total_limit)
-            .values(claimed=CPN.c.claimed + 1).returning(CPN.c.total_limit - CPN.c.claimed),
-            execution_options={"synchronize_session": False})
+            sa.update(CPN)
+            .where(CPN.c.id == coupon_id, CPN.c.claimed < CPN.c.total_limit)
+            .values(claimed=CPN.c.claimed + 1)
+            .returning(CPN.c.total_limit - CPN.c.claimed),
+            execution_options={"synchronize_session": False},
+        )
         remaining = result.scalar_one_or_none()
         if remaining is None:
             raise CouponExhausted(f"all {coupon.total_limit} of coupon {coupon_id} have been claimed")
         already = await self._claims_of(coupon_id, visitor_id)
         if already >= coupon.per_buyer_limit:
-            raise CouponClaimLimit(f"one viewer may claim coupon {coupon_id} {coupon.per_buyer_limit} time(s)",
-                                   extra={"per_buyer_limit": coupon.per_buyer_limit})
-        claim = CouponClaim(id=new_id("cpc"), coupon_id=coupon_id, session_id=session_id, visitor_id=visitor_id,
-                            claim_no=already + 1)
+            raise CouponClaimLimit(
+                f"one viewer may claim coupon {coupon_id} {coupon.per_buyer_limit} time(s)",
+                extra={"per_buyer_limit": coupon.per_buyer_limit},
+            )
+        claim = CouponClaim(
+            id=new_id("cpc"), coupon_id=coupon_id, session_id=session_id, visitor_id=visitor_id, claim_no=already + 1
+        )
         self.session.add(claim)
-        emit(self.session, "CouponClaimed", session_id, {"session_id": session_id, "coupon_id": coupon_id,
-                                                          "claim_id": claim.id, "remaining": int(remaining)})
+        emit(
+            self.session,
+            "CouponClaimed",
+            session_id,
+            {"session_id": session_id, "coupon_id": coupon_id, "claim_id": claim.id, "remaining": int(remaining)},
+        )
         await self.session.commit()
         return claim, int(remaining)
 
@@ -73,6 +83,7 @@ class ClaimService:
         return coupon
 
     async def _claims_of(self, coupon_id: str, visitor_id: str) -> int:
-        stmt = sa.select(sa.func.count()).where(col(CouponClaim.coupon_id) == coupon_id,
-                                                col(CouponClaim.visitor_id) == visitor_id)
+        stmt = sa.select(sa.func.count()).where(
+            col(CouponClaim.coupon_id) == coupon_id, col(CouponClaim.visitor_id) == visitor_id
+        )
         return int((await self.session.execute(stmt)).scalar_one())

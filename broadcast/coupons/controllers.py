@@ -41,8 +41,14 @@ class CouponController(Controller):
         return await service.public(await service.create(principal, brand_id, data))
 
     @get("/brands/{brand_id:str}/coupons", opt=roles(A, B, F), summary="A brand's coupons")
-    async def list_coupons(self, db: AsyncSession, principal: Principal, brand_id: str, cursor: str | None = None,
-                           limit: int = DEFAULT_LIMIT) -> Page[CouponPublic]:
+    async def list_coupons(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        brand_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[CouponPublic]:
         service = CouponService(db)
         rows, nxt = await service.list(principal, brand_id, cursor, limit)
         return Page(items=await service.publics(rows), next_cursor=nxt)
@@ -52,15 +58,20 @@ class CouponController(Controller):
         service = CouponService(db)
         return await service.public(await service.get(principal, coupon_id))
 
-    @post("/coupons/{coupon_id:str}/deactivate", opt=roles(A, B), status_code=200,
-          summary="Stop new claims and new use at checkout")
+    @post(
+        "/coupons/{coupon_id:str}/deactivate",
+        opt=roles(A, B),
+        status_code=200,
+        summary="Stop new claims and new use at checkout",
+    )
     async def deactivate(self, db: AsyncSession, principal: Principal, coupon_id: str) -> CouponPublic:
         service = CouponService(db)
         return await service.public(await service.deactivate(principal, coupon_id))
 
     @post("/sessions/{session_id:str}/coupon-drops", opt=roles(A, B), summary="Drop a coupon into the live room")
-    async def drop(self, db: AsyncSession, principal: Principal, session_id: str,
-                   data: CouponDropCreate) -> CouponDropPublic:
+    async def drop(
+        self, db: AsyncSession, principal: Principal, session_id: str, data: CouponDropCreate
+    ) -> CouponDropPublic:
         return CouponDropPublic.model_validate(await DropService(db).drop(principal, session_id, data.coupon_id))
 
 
@@ -73,8 +84,9 @@ class RoomCouponController(Controller):
         return await DropService(db).room(session_id, request.cookies.get(VISITOR_COOKIE))
 
     @post("/coupons/{coupon_id:str}/claims", opt=PUBLIC, summary="Claim a dropped coupon (visitor cookie)")
-    async def claim(self, db: AsyncSession, request: AnyRequest, session_id: str,
-                    coupon_id: str) -> Response[ClaimPublic]:
+    async def claim(
+        self, db: AsyncSession, request: AnyRequest, session_id: str, coupon_id: str
+    ) -> Response[ClaimPublic]:
         vid, new = visitor_id(request)
         claim, remaining = await ClaimService(db).claim(session_id, coupon_id, vid)
         body = ClaimPublic.model_validate(claim).model_copy(update={"remaining": remaining})

@@ -49,8 +49,12 @@ class CouponService:
         if data.currency is not None and data.currency != brand.default_currency:
             raise _invalid("currency", f"must be the brand's currency {brand.default_currency}")
         await self._own_skus(brand_id, data.sku_ids)
-        coupon = Coupon(id=new_id("cpn"), brand_id=brand_id, **data.model_dump(exclude={"sku_ids"}),
-                        sku_ids=sorted(set(data.sku_ids)))
+        coupon = Coupon(
+            id=new_id("cpn"),
+            brand_id=brand_id,
+            **data.model_dump(exclude={"sku_ids"}),
+            sku_ids=sorted(set(data.sku_ids)),
+        )
         self.session.add(coupon)
         await self.session.commit()
         return coupon
@@ -64,11 +68,13 @@ class CouponService:
         if missing:
             raise _invalid("sku_ids", f"not SKUs of this brand: {', '.join(missing)}")
 
-    async def list(self, principal: Principal, brand_id: str, cursor: str | None,
-                   limit: int) -> tuple[Sequence[Coupon], str | None]:
+    async def list(
+        self, principal: Principal, brand_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[Coupon], str | None]:
         principal.ensure_brand(brand_id)
-        return await fetch_page(self.session, select(Coupon).where(Coupon.brand_id == brand_id), Coupon.id,
-                                cursor, limit)
+        return await fetch_page(
+            self.session, select(Coupon).where(Coupon.brand_id == brand_id), Coupon.id, cursor, limit
+        )
 
     async def get(self, principal: Principal, coupon_id: str) -> Coupon:
         coupon = await self.session.get(Coupon, coupon_id)
@@ -91,10 +97,17 @@ class CouponService:
 
     async def publics(self, coupons: Sequence[Coupon]) -> builtins.list[CouponPublic]:
         """With remaining and used (claims on an order) counts: one query for the whole page."""
-        stmt = (sa.select(col(CouponClaim.coupon_id), sa.func.count())
-                .where(col(CouponClaim.coupon_id).in_([c.id for c in coupons]),
-                       col(CouponClaim.state) == ClaimState.USED.value)
-                .group_by(col(CouponClaim.coupon_id)))
+        stmt = (
+            sa.select(col(CouponClaim.coupon_id), sa.func.count())
+            .where(
+                col(CouponClaim.coupon_id).in_([c.id for c in coupons]), col(CouponClaim.state) == ClaimState.USED.value
+            )
+            .group_by(col(CouponClaim.coupon_id))
+        )
         used = {str(k): int(n) for k, n in (await self.session.execute(stmt)).all()} if coupons else {}
-        return [CouponPublic.model_validate(c).model_copy(
-            update={"remaining": c.total_limit - c.claimed, "used": used.get(c.id, 0)}) for c in coupons]
+        return [
+            CouponPublic.model_validate(c).model_copy(
+                update={"remaining": c.total_limit - c.claimed, "used": used.get(c.id, 0)}
+            )
+            for c in coupons
+        ]

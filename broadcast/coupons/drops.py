@@ -22,12 +22,22 @@ from server.kernel.problems import NotFound
 
 
 def room_view(coupon: Coupon, drop: CouponDrop, claimed_by_me: int = 0) -> RoomCouponPublic:
-    return RoomCouponPublic(coupon_id=coupon.id, title=coupon.title, label=label_of(coupon),
-                            amount_off_minor=coupon.amount_off_minor, currency=coupon.currency,
-                            percent_off_bps=coupon.percent_off_bps, min_spend_minor=coupon.min_spend_minor,
-                            remaining=coupon.total_limit - coupon.claimed, per_buyer_limit=coupon.per_buyer_limit,
-                            valid_from=coupon.valid_from, valid_until=coupon.valid_until, active=coupon.active,
-                            claimed_by_me=claimed_by_me, dropped_at=drop.dropped_at)
+    return RoomCouponPublic(
+        coupon_id=coupon.id,
+        title=coupon.title,
+        label=label_of(coupon),
+        amount_off_minor=coupon.amount_off_minor,
+        currency=coupon.currency,
+        percent_off_bps=coupon.percent_off_bps,
+        min_spend_minor=coupon.min_spend_minor,
+        remaining=coupon.total_limit - coupon.claimed,
+        per_buyer_limit=coupon.per_buyer_limit,
+        valid_from=coupon.valid_from,
+        valid_until=coupon.valid_until,
+        active=coupon.active,
+        claimed_by_me=claimed_by_me,
+        dropped_at=drop.dropped_at,
+    )
 
 
 async def coupon_of_session(session: AsyncSession, live: LiveSession, coupon_id: str) -> Coupon:
@@ -61,7 +71,8 @@ class DropService:
         if utcnow() >= coupon.valid_until:
             raise CouponNotValidNow(f"coupon {coupon_id} expired at {coupon.valid_until.isoformat()}")
         drop = await self.find(session_id, coupon_id) or CouponDrop(
-            id=new_id("cpd"), coupon_id=coupon_id, session_id=session_id)
+            id=new_id("cpd"), coupon_id=coupon_id, session_id=session_id
+        )
         self.session.add(drop)
         emit(self.session, "CouponDropped", session_id, dropped_payload(coupon, drop))
         await self.session.commit()
@@ -73,8 +84,12 @@ class DropService:
 
     async def room(self, session_id: str, visitor_id: str | None) -> list[RoomCouponPublic]:
         await session_or_404(self.session, session_id)
-        stmt = (select(Coupon, CouponDrop).join(CouponDrop, col(CouponDrop.coupon_id) == col(Coupon.id))
-                .where(CouponDrop.session_id == session_id).order_by(col(CouponDrop.dropped_at), col(CouponDrop.id)))
+        stmt = (
+            select(Coupon, CouponDrop)
+            .join(CouponDrop, col(CouponDrop.coupon_id) == col(Coupon.id))
+            .where(CouponDrop.session_id == session_id)
+            .order_by(col(CouponDrop.dropped_at), col(CouponDrop.id))
+        )
         rows = (await self.session.exec(stmt)).all()
         mine = await self._claimed_by(visitor_id, [c.id for c, _ in rows])
         return [room_view(c, d, mine.get(c.id, 0)) for c, d in rows]
@@ -82,13 +97,18 @@ class DropService:
     async def _claimed_by(self, visitor_id: str | None, coupon_ids: list[str]) -> dict[str, int]:
         if not visitor_id or not coupon_ids:
             return {}
-        stmt = (sa.select(col(CouponClaim.coupon_id), sa.func.count()).where(
-            col(CouponClaim.visitor_id) == visitor_id, col(CouponClaim.coupon_id).in_(coupon_ids))
-            .group_by(col(CouponClaim.coupon_id)))
+        stmt = (
+            sa.select(col(CouponClaim.coupon_id), sa.func.count())
+            .where(col(CouponClaim.visitor_id) == visitor_id, col(CouponClaim.coupon_id).in_(coupon_ids))
+            .group_by(col(CouponClaim.coupon_id))
+        )
         return {str(k): int(n) for k, n in (await self.session.execute(stmt)).all()}
 
 
 def dropped_payload(coupon: Coupon, drop: CouponDrop) -> dict[str, Any]:
     """The `CouponDropped` payload: the room card, JSON-ready (Decimal bps as a string)."""
-    return {"session_id": drop.session_id, "brand_id": coupon.brand_id,
-            **room_view(coupon, drop).model_dump(mode="json", exclude={"claimed_by_me"})}
+    return {
+        "session_id": drop.session_id,
+        "brand_id": coupon.brand_id,
+        **room_view(coupon, drop).model_dump(mode="json", exclude={"claimed_by_me"}),
+    }

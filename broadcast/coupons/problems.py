@@ -9,7 +9,6 @@ class CouponNotDropped(NotFound):
     slug, title = "coupon-not-dropped", "This coupon was not dropped in this live session"
 
 
-
 class CouponInactive(Conflict):
     slug, title = "coupon-inactive", "The brand deactivated this coupon"
 

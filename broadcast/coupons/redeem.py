@@ -48,13 +48,16 @@ def quote(coupon: Coupon, brand_id: str, currency: str, lines: list[discount.Lin
     if base == 0:
         raise CouponNotApplicable("no item in the cart is covered by this coupon")
     if base < coupon.min_spend_minor:
-        raise CouponNotApplicable(f"spend at least {coupon.min_spend_minor} (minor units) on eligible items",
-                                  extra={"min_spend_minor": coupon.min_spend_minor, "eligible_minor": base})
+        raise CouponNotApplicable(
+            f"spend at least {coupon.min_spend_minor} (minor units) on eligible items",
+            extra={"min_spend_minor": coupon.min_spend_minor, "eligible_minor": base},
+        )
     return discount.allocate(discount.discount_minor(terms, lines), lines, discount.eligible(terms, lines))
 
 
-async def prepare(session: AsyncSession, claim_id: str, visitor_id: str, brand_id: str, currency: str,
-                  lines: list[discount.Line]) -> Applied:
+async def prepare(
+    session: AsyncSession, claim_id: str, visitor_id: str, brand_id: str, currency: str, lines: list[discount.Line]
+) -> Applied:
     claim, coupon = await _claim_and_coupon(session, claim_id, visitor_id)
     if claim.state != ClaimState.CLAIMED:
         raise ClaimNotUsable(f"coupon claim {claim_id} is already used on order {claim.order_id}")
@@ -66,9 +69,11 @@ async def prepare(session: AsyncSession, claim_id: str, visitor_id: str, brand_i
 async def use(session: AsyncSession, claim_id: str, visitor_id: str, order_id: str) -> None:
     """Conditional: of two checkouts racing with one claim, only one can take it."""
     result: Any = await session.execute(
-        sa.update(CLAIMS).where(CLAIMS.c.id == claim_id, CLAIMS.c.visitor_id == visitor_id,
-                                CLAIMS.c.state == ClaimState.CLAIMED.value)
-        .values(state=ClaimState.USED.value, order_id=order_id, used_at=utcnow()), execution_options=NO_SYNC)
+        sa.update(CLAIMS)
+        .where(CLAIMS.c.id == claim_id, CLAIMS.c.visitor_id == visitor_id, CLAIMS.c.state == ClaimState.CLAIMED.value)
+        .values(state=ClaimState.USED.value, order_id=order_id, used_at=utcnow()),
+        execution_options=NO_SYNC,
+    )
     if result.rowcount != 1:
         raise ClaimNotUsable(f"coupon claim {claim_id} is already used on another order")
 
@@ -76,5 +81,8 @@ async def use(session: AsyncSession, claim_id: str, visitor_id: str, order_id: s
 async def give_back(session: AsyncSession, claim_id: str, order_id: str) -> None:
     """The order closed unpaid: the buyer may use the claim again (a refund does not give it back)."""
     await session.execute(
-        sa.update(CLAIMS).where(CLAIMS.c.id == claim_id, CLAIMS.c.order_id == order_id)
-        .values(state=ClaimState.CLAIMED.value, order_id=None, used_at=None), execution_options=NO_SYNC)
+        sa.update(CLAIMS)
+        .where(CLAIMS.c.id == claim_id, CLAIMS.c.order_id == order_id)
+        .values(state=ClaimState.CLAIMED.value, order_id=None, used_at=None),
+        execution_options=NO_SYNC,
+    )

@@ -24,21 +24,33 @@ class WalletService:
         live = await session_or_404(self.session, session_id)
         cart = await CartService(self.session).view(session_id, visitor_id)
         lines = [discount.Line(line.sku_id, line.amount_minor) for line in cart.lines]
-        stmt = (select(CouponClaim, Coupon, CouponDrop).join(Coupon, col(Coupon.id) == col(CouponClaim.coupon_id))
-                .join(CouponDrop, (col(CouponDrop.coupon_id) == col(CouponClaim.coupon_id))
-                      & (col(CouponDrop.session_id) == col(CouponClaim.session_id)))
-                .where(CouponClaim.visitor_id == visitor_id, CouponClaim.state == ClaimState.CLAIMED.value,
-                       Coupon.brand_id == live.brand_id).order_by(col(CouponClaim.id)))
+        stmt = (
+            select(CouponClaim, Coupon, CouponDrop)
+            .join(Coupon, col(Coupon.id) == col(CouponClaim.coupon_id))
+            .join(
+                CouponDrop,
+                (col(CouponDrop.coupon_id) == col(CouponClaim.coupon_id))
+                & (col(CouponDrop.session_id) == col(CouponClaim.session_id)),
+            )
+            .where(
+                CouponClaim.visitor_id == visitor_id,
+                CouponClaim.state == ClaimState.CLAIMED.value,
+                Coupon.brand_id == live.brand_id,
+            )
+            .order_by(col(CouponClaim.id))
+        )
         out = []
         for claim, coupon, drop in (await self.session.exec(stmt)).all():
             amount, reason = self._preview(coupon, live.brand_id, cart.currency, lines)
-            out.append(MyClaimPublic(claim_id=claim.id, coupon=room_view(coupon, drop), discount_minor=amount,
-                                     reason=reason))
+            out.append(
+                MyClaimPublic(claim_id=claim.id, coupon=room_view(coupon, drop), discount_minor=amount, reason=reason)
+            )
         return out
 
     @staticmethod
-    def _preview(coupon: Coupon, brand_id: str, currency: str | None,
-                 lines: list[discount.Line]) -> tuple[int | None, str | None]:
+    def _preview(
+        coupon: Coupon, brand_id: str, currency: str | None, lines: list[discount.Line]
+    ) -> tuple[int | None, str | None]:
         if not lines or currency is None:
             return None, "the cart is empty"
         try:

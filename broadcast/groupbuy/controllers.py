@@ -34,8 +34,9 @@ class GroupOfferController(Controller):
     tags = ["group-buy"]
 
     @post("/", opt=roles(A, B), summary="Offer a line-up SKU at a group price for N buyers within T minutes")
-    async def create(self, db: AsyncSession, principal: Principal, session_id: str,
-                     data: GroupOfferCreate) -> GroupOfferPublic:
+    async def create(
+        self, db: AsyncSession, principal: Principal, session_id: str, data: GroupOfferCreate
+    ) -> GroupOfferPublic:
         service = GroupOfferService(db)
         return await service.public(await service.create(principal, session_id, data))
 
@@ -49,10 +50,15 @@ class GroupOfferController(Controller):
         service = GroupOfferService(db)
         return [await service.public(o) for o in await service.managed(principal, session_id)]
 
-    @post("/{offer_id:str}/deactivate", opt=roles(A, B), status_code=200,
-          summary="Stop the offer: no new group opens or is joined; open groups run their course")
-    async def deactivate(self, db: AsyncSession, principal: Principal, session_id: str,
-                         offer_id: str) -> GroupOfferPublic:
+    @post(
+        "/{offer_id:str}/deactivate",
+        opt=roles(A, B),
+        status_code=200,
+        summary="Stop the offer: no new group opens or is joined; open groups run their course",
+    )
+    async def deactivate(
+        self, db: AsyncSession, principal: Principal, session_id: str, offer_id: str
+    ) -> GroupOfferPublic:
         service = GroupOfferService(db)
         return await service.public(await service.deactivate(principal, session_id, offer_id))
 
@@ -62,12 +68,22 @@ class GroupController(Controller):
     tags = ["group-buy"]
     dependencies = {"gateway": Provide(provide_gateway, sync_to_thread=False)}
 
-    @post("/sessions/{session_id:str}/group-offers/{offer_id:str}/groups", opt=PUBLIC,
-          summary="Open a group: seat 1 and its order (stock held, PaymentIntent made)")
-    async def open_group(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None,
-                         session_id: str, offer_id: str, data: CheckoutRequest,
-                         idempotency_key: str = IdempotencyKey,
-                         ref: str | None = Parameter(default=None, max_length=64)) -> Response[GroupSeatPublic]:
+    @post(
+        "/sessions/{session_id:str}/group-offers/{offer_id:str}/groups",
+        opt=PUBLIC,
+        summary="Open a group: seat 1 and its order (stock held, PaymentIntent made)",
+    )
+    async def open_group(
+        self,
+        db: AsyncSession,
+        request: AnyRequest,
+        gateway: PaymentGateway | None,
+        session_id: str,
+        offer_id: str,
+        data: CheckoutRequest,
+        idempotency_key: str = IdempotencyKey,
+        ref: str | None = Parameter(default=None, max_length=64),
+    ) -> Response[GroupSeatPublic]:
         vid, new = visitor_id(request)
         buyer = Buyer(vid, idempotency_key, data, attribution_token(request))
         service = GroupService(db, gateway, request.app.state.settings.order_reservation_minutes)
@@ -75,8 +91,15 @@ class GroupController(Controller):
         return respond(await _seat(db, request, gateway, group, order, intent), vid, new, status_code=201)
 
     @post("/groups/{code:str}/members", opt=PUBLIC, summary="Join a group: the next seat and its order")
-    async def join_group(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None, code: str,
-                         data: CheckoutRequest, idempotency_key: str = IdempotencyKey) -> Response[GroupSeatPublic]:
+    async def join_group(
+        self,
+        db: AsyncSession,
+        request: AnyRequest,
+        gateway: PaymentGateway | None,
+        code: str,
+        data: CheckoutRequest,
+        idempotency_key: str = IdempotencyKey,
+    ) -> Response[GroupSeatPublic]:
         vid, new = visitor_id(request)
         buyer = Buyer(vid, idempotency_key, data, attribution_token(request))
         service = GroupService(db, gateway, request.app.state.settings.order_reservation_minutes)
@@ -84,15 +107,24 @@ class GroupController(Controller):
         return respond(await _seat(db, request, gateway, group, order, intent), vid, new, status_code=201)
 
     @get("/groups/{code:str}", opt=PUBLIC, summary="A group: offer, seats taken and paid, time left, share link")
-    async def view(self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None,
-                   code: str) -> GroupPublic:
+    async def view(
+        self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None, code: str
+    ) -> GroupPublic:
         group = await GroupService(db, gateway).by_code(code)
         return await group_public(db, group, request.app.state.settings.public_base_url)
 
 
-async def _seat(db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None, group: Group, order: Order,
-                intent: Intent | None) -> GroupSeatPublic:
-    return GroupSeatPublic(group=await group_public(db, group, request.app.state.settings.public_base_url),
-                           order=await OrderService(db, gateway).public(order),
-                           client_secret=intent.client_secret if intent else None,
-                           test_payments=bool(gateway and gateway.test_payments))
+async def _seat(
+    db: AsyncSession,
+    request: AnyRequest,
+    gateway: PaymentGateway | None,
+    group: Group,
+    order: Order,
+    intent: Intent | None,
+) -> GroupSeatPublic:
+    return GroupSeatPublic(
+        group=await group_public(db, group, request.app.state.settings.public_base_url),
+        order=await OrderService(db, gateway).public(order),
+        client_secret=intent.client_secret if intent else None,
+        test_payments=bool(gateway and gateway.test_payments),
+    )

@@ -37,19 +37,28 @@ async def release_lapsed_seats(session: AsyncSession, group: Group) -> int:
     seat is released by a conditional UPDATE, so two concurrent callers never release one twice."""
     if group.state != GroupState.OPEN:
         return 0
-    stmt = (select(GroupMember.id).join(Order, col(Order.id) == col(GroupMember.order_id))
-            .where(GroupMember.group_id == group.id, col(GroupMember.released_at).is_(None),
-                   col(Order.state).in_(LAPSED)))
+    stmt = (
+        select(GroupMember.id)
+        .join(Order, col(Order.id) == col(GroupMember.order_id))
+        .where(GroupMember.group_id == group.id, col(GroupMember.released_at).is_(None), col(Order.state).in_(LAPSED))
+    )
     lapsed = list((await session.exec(stmt)).all())
     if not lapsed:
         return 0
     released: Any = await session.execute(
-        sa.update(MEMBERS).where(MEMBERS.c.id.in_(lapsed), MEMBERS.c.released_at.is_(None))
-        .values(released_at=utcnow()), execution_options=NO_SYNC)
+        sa.update(MEMBERS)
+        .where(MEMBERS.c.id.in_(lapsed), MEMBERS.c.released_at.is_(None))
+        .values(released_at=utcnow()),
+        execution_options=NO_SYNC,
+    )
     count = int(released.rowcount)
     if count:
-        await session.execute(sa.update(GROUPS).where(GROUPS.c.id == group.id, GROUPS.c.seats_taken >= count)
-                              .values(seats_taken=GROUPS.c.seats_taken - count), execution_options=NO_SYNC)
+        await session.execute(
+            sa.update(GROUPS)
+            .where(GROUPS.c.id == group.id, GROUPS.c.seats_taken >= count)
+            .values(seats_taken=GROUPS.c.seats_taken - count),
+            execution_options=NO_SYNC,
+        )
         await session.refresh(group)
         await announce(session, group, "GroupSeatsChanged")
     return count
@@ -66,8 +75,12 @@ async def settle(session: AsyncSession, group_id: str, may_expire: bool = True) 
     await release_lapsed_seats(session, group)
     deadline = as_utc(group.expires_at)
     paid, last_paid_at = await paid_seats(session, group.id)
-    if group.seats_taken == group.group_size and paid == group.group_size and last_paid_at is not None \
-            and as_utc(last_paid_at) <= deadline:
+    if (
+        group.seats_taken == group.group_size
+        and paid == group.group_size
+        and last_paid_at is not None
+        and as_utc(last_paid_at) <= deadline
+    ):
         await _fill(session, group)
         return GroupState.FILLED.value
     if may_expire and deadline <= utcnow():
@@ -83,8 +96,11 @@ async def _fill(session: AsyncSession, group: Group) -> None:
     now = utcnow()
     group.state, group.filled_at, group.closed_at = GroupState.FILLED, now, now
     session.add(group)
-    stmt = (select(Order).join(GroupMember, col(GroupMember.order_id) == col(Order.id))
-            .where(GroupMember.group_id == group.id, col(GroupMember.released_at).is_(None)))
+    stmt = (
+        select(Order)
+        .join(GroupMember, col(GroupMember.order_id) == col(Order.id))
+        .where(GroupMember.group_id == group.id, col(GroupMember.released_at).is_(None))
+    )
     for order in (await session.exec(stmt)).all():
         states.note(session, order, "group_filled", {"group_code": group.code, "group_size": group.group_size})
     await announce(session, group, "GroupFilled")

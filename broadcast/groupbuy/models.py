@@ -70,12 +70,18 @@ class GroupMember(SQLModel, table=True):
     """A seat: one buyer's order in one group. `released_at` is set when its order lapsed or was
     cancelled unpaid while the group was open (the seat went back)."""
 
-
     __tablename__ = "group_members"
     # One held seat per visitor and group; a visitor whose seat was released may join again.
-    __table_args__ = (sa.Index("uq_group_members_held_seat", "group_id", "visitor_id", unique=True,
-                               sqlite_where=sa.text("released_at IS NULL"),
-                               postgresql_where=sa.text("released_at IS NULL")),)
+    __table_args__ = (
+        sa.Index(
+            "uq_group_members_held_seat",
+            "group_id",
+            "visitor_id",
+            unique=True,
+            sqlite_where=sa.text("released_at IS NULL"),
+            postgresql_where=sa.text("released_at IS NULL"),
+        ),
+    )
 
     id: str = Field(primary_key=True, max_length=40)
     group_id: str = Field(foreign_key="buy_groups.id", index=True, max_length=40)

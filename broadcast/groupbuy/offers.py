@@ -35,10 +35,19 @@ class GroupOfferService:
         if data.group_price_minor >= price:
             raise _invalid("group_price_minor", f"must be below the SKU's price in this session ({price})")
         now = utcnow()
-        row = GroupOffer(id=new_id("gbo"), brand_id=live.brand_id, session_id=session_id, sku_id=data.sku_id,
-                         group_price_minor=data.group_price_minor, currency=offer.sku.currency,
-                         group_size=data.group_size, window_minutes=data.window_minutes, active=data.active,
-                         created_at=now, updated_at=now)
+        row = GroupOffer(
+            id=new_id("gbo"),
+            brand_id=live.brand_id,
+            session_id=session_id,
+            sku_id=data.sku_id,
+            group_price_minor=data.group_price_minor,
+            currency=offer.sku.currency,
+            group_size=data.group_size,
+            window_minutes=data.window_minutes,
+            active=data.active,
+            created_at=now,
+            updated_at=now,
+        )
         self.session.add(row)
         await self.session.commit()
         return row
@@ -67,20 +76,35 @@ class GroupOfferService:
 
     async def public(self, offer: GroupOffer) -> GroupOfferPublic:
         title, price = await self._sku_view(offer)
-        stmt = (sa.select(col(Group.state), sa.func.count()).where(col(Group.offer_id) == offer.id)
-                .group_by(col(Group.state)))
+        stmt = (
+            sa.select(col(Group.state), sa.func.count())
+            .where(col(Group.offer_id) == offer.id)
+            .group_by(col(Group.state))
+        )
         counts = {state: int(n) for state, n in (await self.session.execute(stmt)).all()}
-        return GroupOfferPublic(id=offer.id, session_id=offer.session_id, sku_id=offer.sku_id, title=title,
-                                price_minor=price, group_price_minor=offer.group_price_minor,
-                                currency=offer.currency, group_size=offer.group_size,
-                                window_minutes=offer.window_minutes, active=offer.active,
-                                groups=GroupCounts(**counts), created_at=offer.created_at)
+        return GroupOfferPublic(
+            id=offer.id,
+            session_id=offer.session_id,
+            sku_id=offer.sku_id,
+            title=title,
+            price_minor=price,
+            group_price_minor=offer.group_price_minor,
+            currency=offer.currency,
+            group_size=offer.group_size,
+            window_minutes=offer.window_minutes,
+            active=offer.active,
+            groups=GroupCounts(**counts),
+            created_at=offer.created_at,
+        )
 
     async def _sku_view(self, offer: GroupOffer) -> tuple[str, int]:
         """(title, price one buyer pays alone); still readable if the SKU left the line-up since."""
         sku = await self.session.get(Sku, offer.sku_id)
-        item = (await self.session.exec(select(LineupItem).where(LineupItem.session_id == offer.session_id,
-                                                                 LineupItem.sku_id == offer.sku_id))).first()
+        item = (
+            await self.session.exec(
+                select(LineupItem).where(LineupItem.session_id == offer.session_id, LineupItem.sku_id == offer.sku_id)
+            )
+        ).first()
         assert sku is not None
         live_price = item.live_price_minor if item is not None else None
         return sku.title, live_price if live_price is not None else sku.price_minor

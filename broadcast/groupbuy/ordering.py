@@ -32,23 +32,45 @@ class Buyer:
         return (KEY_PREFIX + self.key)[:100]
 
 
-async def seat_order(session: AsyncSession, offer: GroupOffer, found: catalog.Offer, buyer: Buyer,
-                     reservation_minutes: float) -> Order:
+async def seat_order(
+    session: AsyncSession, offer: GroupOffer, found: catalog.Offer, buyer: Buyer, reservation_minutes: float
+) -> Order:
     """Add the order and hold its unit in the caller's transaction (SoldOut: roll it back)."""
     live, policy = await catalog.selling_session(session, offer.session_id)
-    await catalog.check_buyer_limit(session, offer.session_id, buyer.visitor_id, offer.sku_id, 1,
-                                    policy.per_buyer_limit_per_sku)
+    await catalog.check_buyer_limit(
+        session, offer.session_id, buyer.visitor_id, offer.sku_id, 1, policy.per_buyer_limit_per_sku
+    )
     now = utcnow()
-    order = Order(id=new_id("ord"), brand_id=live.brand_id, session_id=offer.session_id,
-                  visitor_id=buyer.visitor_id, idempotency_key=buyer.order_key, currency=offer.currency,
-                  amount_minor=offer.group_price_minor, reserved_until=now + timedelta(minutes=reservation_minutes),
-                  attribution_token=buyer.attribution_token, contact_name=buyer.data.contact.name,
-                  contact_email=buyer.data.contact.email, contact_phone=buyer.data.contact.phone,
-                  shipping_address=buyer.data.shipping_address, created_at=now, updated_at=now)
+    order = Order(
+        id=new_id("ord"),
+        brand_id=live.brand_id,
+        session_id=offer.session_id,
+        visitor_id=buyer.visitor_id,
+        idempotency_key=buyer.order_key,
+        currency=offer.currency,
+        amount_minor=offer.group_price_minor,
+        reserved_until=now + timedelta(minutes=reservation_minutes),
+        attribution_token=buyer.attribution_token,
+        contact_name=buyer.data.contact.name,
+        contact_email=buyer.data.contact.email,
+        contact_phone=buyer.data.contact.phone,
+        shipping_address=buyer.data.shipping_address,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(order)
-    session.add(OrderLine(id=new_id("orl"), order_id=order.id, sku_id=offer.sku_id, title=found.sku.title,
-                          quantity=1, unit_price_minor=offer.group_price_minor,
-                          amount_minor=offer.group_price_minor, currency=offer.currency))
+    session.add(
+        OrderLine(
+            id=new_id("orl"),
+            order_id=order.id,
+            sku_id=offer.sku_id,
+            title=found.sku.title,
+            quantity=1,
+            unit_price_minor=offer.group_price_minor,
+            amount_minor=offer.group_price_minor,
+            currency=offer.currency,
+        )
+    )
     states.created(session, order)
     await session.flush()  # the idempotency key's unique index answers a concurrent twin here
     await stock.reserve(session, offer.session_id, stock.Units(offer.sku_id, 1), found.item.limited_quantity)

@@ -29,18 +29,26 @@ async def restock_refunded_seat(session: AsyncSession, member_id: str, order_id:
     order = await lock_order(session, order_id)  # order first, as every path that moves stock
     if order is None or order.state != OrderState.REFUNDED:
         return False
-    claimed = await session.execute(sa.update(MEMBERS).where(MEMBERS.c.id == member_id,
-                                                             MEMBERS.c.restocked_at.is_(None))
-                                    .values(restocked_at=utcnow()), execution_options=NO_SYNC)
+    claimed = await session.execute(
+        sa.update(MEMBERS)
+        .where(MEMBERS.c.id == member_id, MEMBERS.c.restocked_at.is_(None))
+        .values(restocked_at=utcnow()),
+        execution_options=NO_SYNC,
+    )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return False
     lines = await lines_of(session, order_id)
     for line in lines:
-        await session.execute(sa.update(SKU).where(SKU.c.id == line.sku_id)
-                              .values(stock=SKU.c.stock + line.quantity), execution_options=NO_SYNC)
-        await session.execute(sa.update(CTR).where(CTR.c.session_id == order.session_id, CTR.c.sku_id == line.sku_id,
-                                                   CTR.c.sold_units >= line.quantity)
-                              .values(sold_units=CTR.c.sold_units - line.quantity), execution_options=NO_SYNC)
+        await session.execute(
+            sa.update(SKU).where(SKU.c.id == line.sku_id).values(stock=SKU.c.stock + line.quantity),
+            execution_options=NO_SYNC,
+        )
+        await session.execute(
+            sa.update(CTR)
+            .where(CTR.c.session_id == order.session_id, CTR.c.sku_id == line.sku_id, CTR.c.sold_units >= line.quantity)
+            .values(sold_units=CTR.c.sold_units - line.quantity),
+            execution_options=NO_SYNC,
+        )
     states.note(session, order, "group_expired_restocked")
     await stock.announce(session, order.session_id, [line.sku_id for line in lines])
     return True

@@ -18,7 +18,8 @@ class GroupOfferCreate(Request):
     group_size: Annotated[int, Field(ge=2, le=50)]
     window_minutes: Annotated[int, Field(ge=1, le=1440)]
     currency: Annotated[str, AfterValidator(validate_currency)] | None = Field(
-        default=None, description="optional; must be the SKU's currency")
+        default=None, description="optional; must be the SKU's currency"
+    )
     active: bool = True
 
 

@@ -35,8 +35,9 @@ class GroupService:
         self.gateway = gateway
         self.reservation_minutes = reservation_minutes
 
-    async def open(self, session_id: str, offer_id: str, buyer: Buyer,
-                   ref: str | None) -> tuple[Group, Order, Intent | None]:
+    async def open(
+        self, session_id: str, offer_id: str, buyer: Buyer, ref: str | None
+    ) -> tuple[Group, Order, Intent | None]:
         gateway = self._gateway()
         order = await ordering.by_key(self.session, session_id, buyer)
         if order is None:
@@ -63,10 +64,19 @@ class GroupService:
         offer = await self._active_offer(session_id, offer_id)
         found = await catalog.offer(self.session, session_id, offer.sku_id)
         now = utcnow()
-        group = Group(id=new_id("grp"), code=secrets.token_urlsafe(9), offer_id=offer.id, session_id=session_id,
-                      brand_id=offer.brand_id, group_size=offer.group_size, seats_taken=1, ref=clean_ref(ref),
-                      opener_visitor_id=buyer.visitor_id, expires_at=now + timedelta(minutes=offer.window_minutes),
-                      created_at=now)
+        group = Group(
+            id=new_id("grp"),
+            code=secrets.token_urlsafe(9),
+            offer_id=offer.id,
+            session_id=session_id,
+            brand_id=offer.brand_id,
+            group_size=offer.group_size,
+            seats_taken=1,
+            ref=clean_ref(ref),
+            opener_visitor_id=buyer.visitor_id,
+            expires_at=now + timedelta(minutes=offer.window_minutes),
+            created_at=now,
+        )
         self.session.add(group)
         await self.session.flush()
         order = await self._seat(group, offer, found, buyer)
@@ -79,9 +89,16 @@ class GroupService:
         await self._not_seated(group, buyer)
         await lifecycle.release_lapsed_seats(self.session, group)
         taken = await self.session.execute(
-            sa.update(G).where(G.c.id == group.id, G.c.seats_taken < G.c.group_size, G.c.state == GroupState.OPEN,
-                               G.c.expires_at > utcnow()).values(seats_taken=G.c.seats_taken + 1),
-            execution_options=lifecycle.NO_SYNC)
+            sa.update(G)
+            .where(
+                G.c.id == group.id,
+                G.c.seats_taken < G.c.group_size,
+                G.c.state == GroupState.OPEN,
+                G.c.expires_at > utcnow(),
+            )
+            .values(seats_taken=G.c.seats_taken + 1),
+            execution_options=lifecycle.NO_SYNC,
+        )
         await self.session.refresh(group)
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             raise self._why_no_seat(group)
@@ -91,8 +108,11 @@ class GroupService:
 
     async def _seat(self, group: Group, offer: GroupOffer, found: catalog.Offer, buyer: Buyer) -> Order:
         order = await ordering.seat_order(self.session, offer, found, buyer, self.reservation_minutes)
-        self.session.add(GroupMember(id=new_id("gbm"), group_id=group.id, visitor_id=buyer.visitor_id,
-                                     order_id=order.id, joined_at=utcnow()))
+        self.session.add(
+            GroupMember(
+                id=new_id("gbm"), group_id=group.id, visitor_id=buyer.visitor_id, order_id=order.id, joined_at=utcnow()
+            )
+        )
         try:
             await self.session.flush()
         except IntegrityError:  # the same visitor took a seat here concurrently
@@ -124,23 +144,32 @@ class GroupService:
         return offer
 
     async def _not_seated(self, group: Group, buyer: Buyer) -> None:
-        stmt = select(GroupMember.id).where(GroupMember.group_id == group.id,
-                                            GroupMember.visitor_id == buyer.visitor_id,
-                                            GroupMember.released_at.is_(None))  # type: ignore[union-attr]
+        stmt = select(GroupMember.id).where(
+            GroupMember.group_id == group.id,
+            GroupMember.visitor_id == buyer.visitor_id,
+            GroupMember.released_at.is_(None),
+        )  # type: ignore[union-attr]
         if (await self.session.exec(stmt)).first() is not None:
             raise AlreadyInGroup("you already hold a seat in this group")
 
     @staticmethod
     def _why_no_seat(group: Group) -> GroupFull | GroupExpired:
         if group.state == GroupState.EXPIRED or as_utc(group.expires_at) <= utcnow():
-            return GroupExpired("this group's time has run out", extra={"expires_at": as_utc(group.expires_at)
-                                                                         .isoformat()})
-        return GroupFull(f"all {group.group_size} seats of this group are taken",
-                         extra={"group_size": group.group_size})
+            return GroupExpired(
+                "this group's time has run out", extra={"expires_at": as_utc(group.expires_at).isoformat()}
+            )
+        return GroupFull(
+            f"all {group.group_size} seats of this group are taken", extra={"group_size": group.group_size}
+        )
 
     async def _group_of(self, order: Order) -> Group:
-        stmt = select(Group).join(GroupMember, GroupMember.group_id == Group.id).where(  # type: ignore[arg-type]
-            GroupMember.order_id == order.id)
+        stmt = (
+            select(Group)
+            .join(GroupMember, GroupMember.group_id == Group.id)
+            .where(  # type: ignore[arg-type]
+                GroupMember.order_id == order.id
+            )
+        )
         group = (await self.session.exec(stmt.execution_options(populate_existing=True))).first()
         if group is None:  # the key was used for a checkout, not a seat
             raise NotFound.of("group seat", order.id)

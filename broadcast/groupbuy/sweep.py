@@ -68,40 +68,70 @@ async def _ids(maker: Maker, stmt: Any) -> list[tuple[str, str]]:
 
 def _groups_to_settle() -> Any:
     """Open groups that are due, full, or hold a seat whose order is no longer payable."""
-    lapsed = (select(GroupMember.group_id).join(Order, col(Order.id) == col(GroupMember.order_id))
-              .where(col(GroupMember.released_at).is_(None), col(Order.state).in_(lifecycle.LAPSED)))
-    return (select(Group.id, Group.code).where(Group.state == GroupState.OPEN)
-            .where(or_(col(Group.expires_at) <= utcnow(), col(Group.seats_taken) == col(Group.group_size),
-                       col(Group.id).in_(lapsed)))
-            .order_by(col(Group.expires_at)).limit(BATCH))
+    lapsed = (
+        select(GroupMember.group_id)
+        .join(Order, col(Order.id) == col(GroupMember.order_id))
+        .where(col(GroupMember.released_at).is_(None), col(Order.state).in_(lifecycle.LAPSED))
+    )
+    return (
+        select(Group.id, Group.code)
+        .where(Group.state == GroupState.OPEN)
+        .where(
+            or_(
+                col(Group.expires_at) <= utcnow(),
+                col(Group.seats_taken) == col(Group.group_size),
+                col(Group.id).in_(lapsed),
+            )
+        )
+        .order_by(col(Group.expires_at))
+        .limit(BATCH)
+    )
 
 
 def _money_to_return() -> Any:
     """Seats of expired groups still unpaid or paid, and released seats that were paid late."""
     expired = (col(Group.state) == GroupState.EXPIRED) & col(Order.state).in_(
-        [OrderState.PENDING_PAYMENT.value, *(s.value for s in REFUNDABLE)])
+        [OrderState.PENDING_PAYMENT.value, *(s.value for s in REFUNDABLE)]
+    )
     released_paid = col(GroupMember.released_at).is_not(None) & col(Order.state).in_([s.value for s in REFUNDABLE])
-    return (select(GroupMember.id, GroupMember.order_id)
-            .join(Group, col(Group.id) == col(GroupMember.group_id))
-            .join(Order, col(Order.id) == col(GroupMember.order_id))
-            .where(or_(expired, released_paid)).order_by(col(GroupMember.id)).limit(BATCH))
+    return (
+        select(GroupMember.id, GroupMember.order_id)
+        .join(Group, col(Group.id) == col(GroupMember.group_id))
+        .join(Order, col(Order.id) == col(GroupMember.order_id))
+        .where(or_(expired, released_paid))
+        .order_by(col(GroupMember.id))
+        .limit(BATCH)
+    )
 
 
 def _units_to_return() -> Any:
     """Refunded seats of expired groups (or released seats paid late) not yet back in stock."""
-    return (select(GroupMember.id, GroupMember.order_id)
-            .join(Group, col(Group.id) == col(GroupMember.group_id))
-            .join(Order, col(Order.id) == col(GroupMember.order_id))
-            .where(or_(Group.state == GroupState.EXPIRED, col(GroupMember.released_at).is_not(None)),
-                   Order.state == OrderState.REFUNDED, col(GroupMember.restocked_at).is_(None)).limit(BATCH))
+    return (
+        select(GroupMember.id, GroupMember.order_id)
+        .join(Group, col(Group.id) == col(GroupMember.group_id))
+        .join(Order, col(Order.id) == col(GroupMember.order_id))
+        .where(
+            or_(Group.state == GroupState.EXPIRED, col(GroupMember.released_at).is_not(None)),
+            Order.state == OrderState.REFUNDED,
+            col(GroupMember.restocked_at).is_(None),
+        )
+        .limit(BATCH)
+    )
 
 
 async def _lapse_unpaid_seats(maker: Maker, gateway: PaymentGateway | None) -> None:
     """Unpaid seat orders of open groups past their hold expire (as checkout's sweeper would)."""
-    stmt = (select(Order.id, GroupMember.id).join(GroupMember, col(GroupMember.order_id) == col(Order.id))
-            .join(Group, col(Group.id) == col(GroupMember.group_id))
-            .where(Group.state == GroupState.OPEN, Order.state == OrderState.PENDING_PAYMENT,
-                   col(Order.reserved_until) <= utcnow()).limit(BATCH))
+    stmt = (
+        select(Order.id, GroupMember.id)
+        .join(GroupMember, col(GroupMember.order_id) == col(Order.id))
+        .join(Group, col(Group.id) == col(GroupMember.group_id))
+        .where(
+            Group.state == GroupState.OPEN,
+            Order.state == OrderState.PENDING_PAYMENT,
+            col(Order.reserved_until) <= utcnow(),
+        )
+        .limit(BATCH)
+    )
     for order_id, _ in await _ids(maker, stmt):
         async with maker() as session:
             try:
@@ -110,8 +140,9 @@ async def _lapse_unpaid_seats(maker: Maker, gateway: PaymentGateway | None) -> N
                 log.warning("seat expiry failed", order_id=order_id, error=repr(exc))
 
 
-async def _return_money(maker: Maker, gateway: PaymentGateway | None, member_id: str, order_id: str,
-                        report: GroupSweep) -> None:
+async def _return_money(
+    maker: Maker, gateway: PaymentGateway | None, member_id: str, order_id: str, report: GroupSweep
+) -> None:
     async with maker() as session:
         order = await session.get(Order, order_id)
         try:
@@ -119,8 +150,9 @@ async def _return_money(maker: Maker, gateway: PaymentGateway | None, member_id:
                 if await _close_unpaid(session, gateway, order):
                     report.closed.append(order_id)
             elif order is not None and gateway is not None:
-                await RefundService(session, gateway).refund(order_id, None, f"group-expired-{member_id}",
-                                                             "the group did not fill in time", None)
+                await RefundService(session, gateway).refund(
+                    order_id, None, f"group-expired-{member_id}", "the group did not fill in time", None
+                )
                 report.refunded.append(order_id)
         except Exception as exc:  # e.g. Stripe down or a twin sweeper on another worker: the next pass retries
             log.warning("group refund failed", order_id=order_id, error=repr(exc))

@@ -34,10 +34,16 @@ def share_path(group: Group) -> str:
 
 async def paid_seats(session: AsyncSession, group_id: str) -> tuple[int, datetime | None]:
     """(held seats whose order is paid, when the last of them was paid)."""
-    stmt = (sa.select(sa.func.count(), sa.func.max(col(Order.paid_at))).select_from(GroupMember)
-            .join(Order, col(Order.id) == col(GroupMember.order_id))
-            .where(col(GroupMember.group_id) == group_id, col(GroupMember.released_at).is_(None),
-                   col(Order.state) == OrderState.PAID))
+    stmt = (
+        sa.select(sa.func.count(), sa.func.max(col(Order.paid_at)))
+        .select_from(GroupMember)
+        .join(Order, col(Order.id) == col(GroupMember.order_id))
+        .where(
+            col(GroupMember.group_id) == group_id,
+            col(GroupMember.released_at).is_(None),
+            col(Order.state) == OrderState.PAID,
+        )
+    )
     count, last = (await session.execute(stmt)).one()
     return int(count), last
 
@@ -47,17 +53,33 @@ async def seats_paid(session: AsyncSession, group_id: str) -> int:
 
 
 def room_payload(group: Group, paid: int) -> dict[str, object]:
-    return {"group_id": group.id, "code": group.code, "session_id": group.session_id, "offer_id": group.offer_id,
-            "state": group.state, "seats_taken": group.seats_taken, "seats_paid": paid,
-            "group_size": group.group_size, "expires_at": as_utc(group.expires_at).isoformat()}
+    return {
+        "group_id": group.id,
+        "code": group.code,
+        "session_id": group.session_id,
+        "offer_id": group.offer_id,
+        "state": group.state,
+        "seats_taken": group.seats_taken,
+        "seats_paid": paid,
+        "group_size": group.group_size,
+        "expires_at": as_utc(group.expires_at).isoformat(),
+    }
 
 
 async def group_public(session: AsyncSession, group: Group, base_url: str) -> GroupPublic:
     offer = await session.get(GroupOffer, group.offer_id)
     assert offer is not None
     path = share_path(group)
-    return GroupPublic(code=group.code, session_id=group.session_id, state=group.state,
-                       offer=await GroupOfferService(session).public(offer), seats_taken=group.seats_taken,
-                       seats_paid=await seats_paid(session, group.id), group_size=group.group_size,
-                       expires_at=as_utc(group.expires_at), filled_at=group.filled_at, share_path=path,
-                       share_url=base_url.rstrip("/") + path)
+    return GroupPublic(
+        code=group.code,
+        session_id=group.session_id,
+        state=group.state,
+        offer=await GroupOfferService(session).public(offer),
+        seats_taken=group.seats_taken,
+        seats_paid=await seats_paid(session, group.id),
+        group_size=group.group_size,
+        expires_at=as_utc(group.expires_at),
+        filled_at=group.filled_at,
+        share_path=path,
+        share_url=base_url.rstrip("/") + path,
+    )

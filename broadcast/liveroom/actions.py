@@ -20,8 +20,12 @@ async def handle(app: Any, room: Room, connection: Connection, message: Message)
         return
     assert room.state is not None
     if not room.state.is_live:
-        connection.answer(error("not-live", f"the session is {room.state.session.get('state')}; "
-                                "likes, comments and carts open when it goes live"))
+        connection.answer(
+            error(
+                "not-live",
+                f"the session is {room.state.session.get('state')}; likes, comments and carts open when it goes live",
+            )
+        )
         return
     store = runtime.of(app).store
     if isinstance(message, Like):
@@ -45,7 +49,14 @@ async def _cart(room: Room, connection: Connection, message: Cart, store: Any) -
 async def _comment(app: Any, room: Room, connection: Connection, message: Comment) -> None:
     assert room.state is not None
     try:
-        await post_comment(app.state.sessionmaker, runtime.of(app).store, room.session_id, connection.visitor_id,
-                           connection.ref, message.text, room.state.blocked_words)
+        await post_comment(
+            app.state.sessionmaker,
+            runtime.of(app).store,
+            room.session_id,
+            connection.visitor_id,
+            connection.ref,
+            message.text,
+            room.state.blocked_words,
+        )
     except CommentRefused as refused:
         connection.answer(error(refused.code, refused.detail))

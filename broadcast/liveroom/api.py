@@ -15,9 +15,19 @@ class RoomCommentController(Controller):
     path = "/api/v1/sessions/{session_id:str}/comments"
     tags = ["live room"]
 
-    @delete("/{comment_id:str}", opt=roles(Role.ADMIN, Role.BRAND), status_code=204,
-             summary="Remove a comment from the live room (everyone sees it go)")
-    async def remove(self, request: Request, db: AsyncSession, principal: Principal,  # type: ignore[type-arg]
-                     session_id: str, comment_id: str) -> None:
+    @delete(
+        "/{comment_id:str}",
+        opt=roles(Role.ADMIN, Role.BRAND),
+        status_code=204,
+        summary="Remove a comment from the live room (everyone sees it go)",
+    )
+    async def remove(
+        self,
+        request: Request,
+        db: AsyncSession,
+        principal: Principal,  # type: ignore[type-arg]
+        session_id: str,
+        comment_id: str,
+    ) -> None:
         await delete_comment(db, principal, session_id, comment_id)
         await runtime.of(request.app).publish(session_id, {"type": "comment_deleted", "id": comment_id})

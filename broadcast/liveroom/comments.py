@@ -38,15 +38,28 @@ def blocked_word_in(text: str, blocked_words: list[str]) -> str | None:
     return next((word for word in blocked_words if word.casefold() in lowered), None)
 
 
-async def post_comment(maker: async_sessionmaker[AsyncSession], store: RoomStore, session_id: str,
-                       visitor_id: str, ref: str | None, text: str, blocked_words: list[str]) -> dict[str, Any]:
+async def post_comment(
+    maker: async_sessionmaker[AsyncSession],
+    store: RoomStore,
+    session_id: str,
+    visitor_id: str,
+    ref: str | None,
+    text: str,
+    blocked_words: list[str],
+) -> dict[str, Any]:
     if blocked_word_in(text, blocked_words):
         raise CommentRefused("blocked", "this comment contains a word the brand does not allow")
     if not await store.allow(f"comment:{session_id}:{visitor_id}", COMMENTS_PER_WINDOW, COMMENT_WINDOW_S):
         raise CommentRefused("rate-limited", f"at most {COMMENTS_PER_WINDOW} comments every {COMMENT_WINDOW_S} s")
-    comment = RoomComment(id=new_id("cmt"), session_id=session_id, visitor_id=visitor_id[:64],
-                          ref=(ref or None) and ref[:64], author=author_of(visitor_id), text=text,
-                          created_at=utcnow())
+    comment = RoomComment(
+        id=new_id("cmt"),
+        session_id=session_id,
+        visitor_id=visitor_id[:64],
+        ref=(ref or None) and ref[:64],
+        author=author_of(visitor_id),
+        text=text,
+        created_at=utcnow(),
+    )
     async with maker() as session:
         session.add(comment)
         await session.commit()

@@ -13,8 +13,13 @@ CLOSE_FLOOD = 4429
 
 
 class FloodGuard:
-    def __init__(self, rate_per_s: float = RATE_PER_S, burst: int = BURST, strikes_to_close: int = STRIKES_TO_CLOSE,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate_per_s: float = RATE_PER_S,
+        burst: int = BURST,
+        strikes_to_close: int = STRIKES_TO_CLOSE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rate_per_s = rate_per_s
         self.burst = burst
         self.strikes_to_close = strikes_to_close

@@ -22,5 +22,6 @@ async def ref_counts(state: Any, session_id: str) -> dict[str, RefCounts]:
     if room is None:
         return {}
     counts = await room.store.ref_counts(session_id)
-    return {ref: RefCounts(viewers=c["viewers"], likes=c["likes"], cart_adds=c["cart_adds"])
-            for ref, c in counts.items()}
+    return {
+        ref: RefCounts(viewers=c["viewers"], likes=c["likes"], cart_adds=c["cart_adds"]) for ref, c in counts.items()
+    }

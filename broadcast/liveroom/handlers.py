@@ -30,8 +30,10 @@ async def on_session_state_changed(session: AsyncSession, event: OutboxEvent) ->
 
 async def on_stock_changed(session: AsyncSession, event: OutboxEvent) -> None:
     p = event.payload
-    await _publish(p["session_id"], {"type": "stock", "sku_id": p["sku_id"], "stock": int(p["stock"]),
-                                     "sold": int(p.get("sold") or 0)})
+    await _publish(
+        p["session_id"],
+        {"type": "stock", "sku_id": p["sku_id"], "stock": int(p["stock"]), "sold": int(p.get("sold") or 0)},
+    )
 
 
 async def on_cart_item_added(session: AsyncSession, event: OutboxEvent) -> None:

@@ -17,8 +17,15 @@ LINGER_S = 10.0
 
 
 class RoomHub:
-    def __init__(self, store: RoomStore, channels: ChannelsPlugin, namespace: str, worker_id: str,
-                 loader: Loader, linger_s: float = LINGER_S) -> None:
+    def __init__(
+        self,
+        store: RoomStore,
+        channels: ChannelsPlugin,
+        namespace: str,
+        worker_id: str,
+        loader: Loader,
+        linger_s: float = LINGER_S,
+    ) -> None:
         self.store = store
         self.channels = channels
         self.namespace = namespace

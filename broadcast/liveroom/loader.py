@@ -17,25 +17,48 @@ from broadcast.services.lineup import lineup_of
 
 
 def session_view(live: LiveSession) -> dict[str, Any]:
-    return {"id": live.id, "brand_id": live.brand_id, "title": live.title, "state": live.state,
-            "playback_url": live.playback_url, "cover_url": live.cover_url}
+    return {
+        "id": live.id,
+        "brand_id": live.brand_id,
+        "title": live.title,
+        "state": live.state,
+        "playback_url": live.playback_url,
+        "cover_url": live.cover_url,
+    }
 
 
 def comment_view(comment: RoomComment) -> dict[str, Any]:
-    return {"id": comment.id, "author": comment.author, "text": comment.text,
-            "at": comment.created_at.isoformat()}
+    return {"id": comment.id, "author": comment.author, "text": comment.text, "at": comment.created_at.isoformat()}
 
 
 async def lineup_view(session: AsyncSession, session_id: str) -> list[dict[str, Any]]:
     items = await lineup_of(session, session_id)
-    return [item.model_dump(mode="json", include={"sku_id", "code", "title", "image_url", "price_minor",
-                                                  "list_price_minor", "currency", "stock", "limited_quantity"})
-            for item in items]
+    return [
+        item.model_dump(
+            mode="json",
+            include={
+                "sku_id",
+                "code",
+                "title",
+                "image_url",
+                "price_minor",
+                "list_price_minor",
+                "currency",
+                "stock",
+                "limited_quantity",
+            },
+        )
+        for item in items
+    ]
 
 
 async def last_comments(session: AsyncSession, session_id: str) -> list[dict[str, Any]]:
-    stmt = (select(RoomComment).where(RoomComment.session_id == session_id, col(RoomComment.deleted_at).is_(None))
-            .order_by(col(RoomComment.id).desc()).limit(LAST_COMMENTS))
+    stmt = (
+        select(RoomComment)
+        .where(RoomComment.session_id == session_id, col(RoomComment.deleted_at).is_(None))
+        .order_by(col(RoomComment.id).desc())
+        .limit(LAST_COMMENTS)
+    )
     rows = list((await session.exec(stmt)).all())
     return [comment_view(c) for c in reversed(rows)]
 
@@ -48,7 +71,11 @@ async def load_room(maker: async_sessionmaker[AsyncSession], session_id: str) ->
             return None
         brand = await session.get(Brand, live.brand_id)
         words = BrandSettings.model_validate(brand.settings or {}).blocked_words if brand else []
-        state = RoomState(session=session_view(live), pinned_sku_id=live.pinned_sku_id,
-                          lineup=await lineup_view(session, session_id), blocked_words=list(words))
+        state = RoomState(
+            session=session_view(live),
+            pinned_sku_id=live.pinned_sku_id,
+            lineup=await lineup_view(session, session_id),
+            blocked_words=list(words),
+        )
         state.comments.extend(await last_comments(session, session_id))
         return state

@@ -96,4 +96,8 @@ def _ping(data: dict[str, Any]) -> Message | Rejected:
 
 
 READERS: dict[str, Callable[[dict[str, Any]], Message | Rejected]] = {
-    "like": _like, "comment": _comment, "cart": _cart, "ping": _ping}
+    "like": _like,
+    "comment": _comment,
+    "cart": _cart,
+    "ping": _ping,
+}

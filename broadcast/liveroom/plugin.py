@@ -12,8 +12,11 @@ from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 
 
 def channels_plugin(namespace: str, redis: Any) -> ChannelsPlugin:
-    backend = (RedisChannelsPubSubBackend(redis=redis, key_prefix=f"{namespace}:channels")
-               if redis is not None else MemoryChannelsBackend())
+    backend = (
+        RedisChannelsPubSubBackend(redis=redis, key_prefix=f"{namespace}:channels")
+        if redis is not None
+        else MemoryChannelsBackend()
+    )
     # Each worker holds one subscriber per open room and fans out to its own connections with
     # bounded queues, so the plugin's own backlog is left unbounded (the room drains it at once).
     return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)

@@ -56,8 +56,10 @@ class Room:
                 self.ring.append((event["seq"], raw))
 
     def start(self, events: Any) -> None:
-        self._tasks = [asyncio.create_task(self._consume(events), name=f"room-{self.session_id}"),
-                       asyncio.create_task(self._tick(), name=f"room-tick-{self.session_id}")]
+        self._tasks = [
+            asyncio.create_task(self._consume(events), name=f"room-{self.session_id}"),
+            asyncio.create_task(self._tick(), name=f"room-tick-{self.session_id}"),
+        ]
 
     async def stop(self) -> None:
         for task in self._tasks:

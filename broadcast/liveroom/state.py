@@ -76,7 +76,14 @@ class RoomState:
         self.comments.extend(kept)
 
     def snapshot(self) -> dict[str, Any]:
-        return {"type": "snapshot", "seq": self.seq, "session": dict(self.session),
-                "pinned_sku_id": self.pinned_sku_id, "lineup": [dict(i) for i in self.lineup],
-                "likes": self.likes, "carts": dict(self.carts), "viewers": self.viewers,
-                "comments": list(self.comments)}
+        return {
+            "type": "snapshot",
+            "seq": self.seq,
+            "session": dict(self.session),
+            "pinned_sku_id": self.pinned_sku_id,
+            "lineup": [dict(i) for i in self.lineup],
+            "likes": self.likes,
+            "carts": dict(self.carts),
+            "viewers": self.viewers,
+            "comments": list(self.comments),
+        }

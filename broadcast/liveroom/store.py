@@ -68,5 +68,7 @@ def merge_refs(per_worker: list[dict[str, int]]) -> dict[str, int]:
 
 def funnel(viewers: dict[str, int], likes: dict[str, int], carts: dict[str, int]) -> dict[str, dict[str, int]]:
     refs = set(viewers) | set(likes) | set(carts)
-    return {ref: {"viewers": viewers.get(ref, 0), "likes": likes.get(ref, 0), "cart_adds": carts.get(ref, 0)}
-            for ref in sorted(refs)}
+    return {
+        ref: {"viewers": viewers.get(ref, 0), "likes": likes.get(ref, 0), "cart_adds": carts.get(ref, 0)}
+        for ref in sorted(refs)
+    }

@@ -71,8 +71,9 @@ class MemoryRoomStore:
         if not self._gate_open(room, name, COUNTER_GATE_MS):
             return WAITING
         room.dirty.discard(name)
-        body = {"type": "likes", "total": room.likes} if name == "likes" else \
-            {"type": "carts", "counts": dict(room.carts)}
+        body = (
+            {"type": "likes", "total": room.likes} if name == "likes" else {"type": "carts", "counts": dict(room.carts)}
+        )
         await self.append(session_id, body)
         return PUBLISHED
 
@@ -116,8 +117,7 @@ class MemoryRoomStore:
 
     async def counters(self, session_id: str) -> Counters:
         room = self._rooms[session_id]
-        return Counters(likes=room.likes, carts=dict(room.carts),
-                        viewers=sum(c for c, _ in room.presence.values()))
+        return Counters(likes=room.likes, carts=dict(room.carts), viewers=sum(c for c, _ in room.presence.values()))
 
     async def ref_counts(self, session_id: str) -> dict[str, dict[str, int]]:
         room = self._rooms[session_id]

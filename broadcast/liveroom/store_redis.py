@@ -25,9 +25,23 @@ from broadcast.liveroom.store import (
 
 MAX_CONCURRENT_CALLS = 32
 SCRIPT = (resources.files("broadcast.liveroom") / "lua" / "room.lua").read_text()
-KEY_NAMES = ("seq", "history", "likes", "likes_by_ref", "carts", "carts_by_ref", "likes_dirty", "carts_dirty",
-             "likes_gate", "carts_gate", "presence_seen", "presence_count", "presence_refs", "viewers_last",
-             "viewers_gate")
+KEY_NAMES = (
+    "seq",
+    "history",
+    "likes",
+    "likes_by_ref",
+    "carts",
+    "carts_by_ref",
+    "likes_dirty",
+    "carts_dirty",
+    "likes_gate",
+    "carts_gate",
+    "presence_seen",
+    "presence_count",
+    "presence_refs",
+    "viewers_last",
+    "viewers_gate",
+)
 
 
 class RedisRoomStore:
@@ -64,8 +78,11 @@ class RedisRoomStore:
 
     async def presence(self, session_id: str, worker: str, count: int, refs: dict[str, int]) -> int:
         now_ms = int(time.time() * 1000)
-        return int(await self._run(session_id, "presence", worker, count, json.dumps(refs), now_ms,
-                                   PRESENCE_STALE_MS, VIEWERS_GATE_MS))
+        return int(
+            await self._run(
+                session_id, "presence", worker, count, json.dumps(refs), now_ms, PRESENCE_STALE_MS, VIEWERS_GATE_MS
+            )
+        )
 
     async def current_seq(self, session_id: str) -> int:
         return int(await self.redis.get(self.key(session_id, "seq")) or 0)
@@ -80,8 +97,11 @@ class RedisRoomStore:
             pipe.hgetall(self.key(session_id, "carts"))
             pipe.hvals(self.key(session_id, "presence_count"))
             likes, carts, viewers = await pipe.execute()
-        return Counters(likes=int(likes or 0), carts={_text(k): int(v) for k, v in carts.items()},
-                        viewers=sum(int(v) for v in viewers))
+        return Counters(
+            likes=int(likes or 0),
+            carts={_text(k): int(v) for k, v in carts.items()},
+            viewers=sum(int(v) for v in viewers),
+        )
 
     async def ref_counts(self, session_id: str) -> dict[str, dict[str, int]]:
         async with self.redis.pipeline(transaction=False) as pipe:

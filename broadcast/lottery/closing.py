@@ -40,8 +40,9 @@ async def close_lottery(db: AsyncSession, lottery_id: str) -> Lottery:
     db.add(lottery)
     await db.flush()
     message = room_message_closed(lottery, await winners_of(db, lottery.id))
-    emit(db, "LotteryDrawn", lottery.id, {"session_id": lottery.session_id, "lottery_id": lottery.id,
-                                           "message": message})
+    emit(
+        db, "LotteryDrawn", lottery.id, {"session_id": lottery.session_id, "lottery_id": lottery.id, "message": message}
+    )
     await db.commit()
     return lottery
 
@@ -49,8 +50,11 @@ async def close_lottery(db: AsyncSession, lottery_id: str) -> Lottery:
 async def _claim(db: AsyncSession, lottery: Lottery) -> bool:
     """Only one closer draws: the row lock does it on PostgreSQL, this conditional update on SQLite
     (which has no row locks, and where the sweeper and a brand's click may interleave)."""
-    stmt = (update(Lottery).where(col(Lottery.id) == lottery.id, col(Lottery.state) == LotteryState.OPEN)
-            .values(state=LotteryState.CLOSED, open_session_id=None))
+    stmt = (
+        update(Lottery)
+        .where(col(Lottery.id) == lottery.id, col(Lottery.state) == LotteryState.OPEN)
+        .values(state=LotteryState.CLOSED, open_session_id=None)
+    )
     result = await db.exec(stmt)
     return bool(result.rowcount)
 
@@ -64,8 +68,10 @@ async def _comment_names(db: AsyncSession, session_id: str, visitor_ids: list[st
     if not visitor_ids:
         return {}
     stmt = select(RoomComment.visitor_id, RoomComment.author).where(
-        col(RoomComment.session_id) == session_id, col(RoomComment.visitor_id).in_(visitor_ids),
-        col(RoomComment.deleted_at).is_(None))
+        col(RoomComment.session_id) == session_id,
+        col(RoomComment.visitor_id).in_(visitor_ids),
+        col(RoomComment.deleted_at).is_(None),
+    )
     return {visitor: author for visitor, author in (await db.exec(stmt)).all()}
 
 
@@ -83,8 +89,11 @@ async def close_if_due(db: AsyncSession, lottery: Lottery) -> bool:
 
 async def close_due(maker: async_sessionmaker[AsyncSession]) -> int:
     async with maker() as db:
-        stmt = select(Lottery.id).where(col(Lottery.state) == LotteryState.OPEN,
-                                        col(Lottery.closes_at) <= utcnow()).limit(100)
+        stmt = (
+            select(Lottery.id)
+            .where(col(Lottery.state) == LotteryState.OPEN, col(Lottery.closes_at) <= utcnow())
+            .limit(100)
+        )
         ids = list((await db.exec(stmt)).all())
     for lottery_id in ids:
         async with maker() as db:

@@ -42,12 +42,15 @@ class LotteryController(Controller):
     tags = ["lotteries (抽奖)"]
 
     @post("/sessions/{session_id:str}/lotteries", opt=roles(A, B), summary="Open a draw (publishes the seed's hash)")
-    async def open(self, db: AsyncSession, principal: Principal, session_id: str,
-                   data: LotteryCreate) -> LotteryPublic:
+    async def open(self, db: AsyncSession, principal: Principal, session_id: str, data: LotteryCreate) -> LotteryPublic:
         return await views.public(db, await open_lottery(db, principal, session_id, data))
 
-    @post("/sessions/{session_id:str}/lotteries/{lottery_id:str}/close", opt=roles(A, B), status_code=200,
-          summary="Close and draw (closing a closed draw returns it unchanged)")
+    @post(
+        "/sessions/{session_id:str}/lotteries/{lottery_id:str}/close",
+        opt=roles(A, B),
+        status_code=200,
+        summary="Close and draw (closing a closed draw returns it unchanged)",
+    )
     async def close(self, db: AsyncSession, principal: Principal, session_id: str, lottery_id: str) -> LotteryPublic:
         await live_session_of(db, principal, session_id)
         await lottery_of(db, lottery_id, session_id)
@@ -55,23 +58,35 @@ class LotteryController(Controller):
 
     @get("/sessions/{session_id:str}/lotteries", opt=PUBLIC, summary="The open draw, else the last one")
     async def current(self, db: AsyncSession, session_id: str) -> LotteryCurrent:
-        stmt = (select(Lottery).where(col(Lottery.session_id) == session_id)
-                .order_by(col(Lottery.opened_at).desc(), col(Lottery.id).desc()).limit(1))
+        stmt = (
+            select(Lottery)
+            .where(col(Lottery.session_id) == session_id)
+            .order_by(col(Lottery.opened_at).desc(), col(Lottery.id).desc())
+            .limit(1)
+        )
         lottery = (await db.exec(stmt)).first()
         if lottery is not None:
             await close_if_due(db, lottery)
         return LotteryCurrent(lottery=await views.public(db, lottery) if lottery else None)
 
-    @post("/sessions/{session_id:str}/lotteries/{lottery_id:str}/entries", opt=PUBLIC, status_code=200,
-          summary="Enter the draw (visitor cookie; entering again returns the same entry)")
-    async def enter(self, db: AsyncSession, request: AnyRequest, session_id: str,
-                    lottery_id: str) -> Response[EntryPublic]:
+    @post(
+        "/sessions/{session_id:str}/lotteries/{lottery_id:str}/entries",
+        opt=PUBLIC,
+        status_code=200,
+        summary="Enter the draw (visitor cookie; entering again returns the same entry)",
+    )
+    async def enter(
+        self, db: AsyncSession, request: AnyRequest, session_id: str, lottery_id: str
+    ) -> Response[EntryPublic]:
         vid, new = visitor_id(request)
         entry = await enter(db, _store(request), session_id, lottery_id, vid)
         return respond(EntryPublic(lottery_id=lottery_id, handle=entry.handle, entered_at=entry.created_at), vid, new)
 
-    @get("/sessions/{session_id:str}/lotteries/{lottery_id:str}/entries/me", opt=PUBLIC,
-         summary="Whether this visitor entered, and won")
+    @get(
+        "/sessions/{session_id:str}/lotteries/{lottery_id:str}/entries/me",
+        opt=PUBLIC,
+        summary="Whether this visitor entered, and won",
+    )
     async def mine(self, db: AsyncSession, request: AnyRequest, session_id: str, lottery_id: str) -> MyEntryPublic:
         return await my_entry(db, session_id, lottery_id, visitor_id(request)[0])
 

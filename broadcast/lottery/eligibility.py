@@ -31,11 +31,17 @@ async def refusal(db: AsyncSession, store: RoomStore | None, lottery: Lottery, v
 
 async def commented(db: AsyncSession, session_id: str, visitor_id: str, keyword: str, since: datetime) -> bool:
     """Case-insensitive substring match, done here so SQLite and PostgreSQL agree."""
-    stmt = (select(RoomComment.text).where(col(RoomComment.session_id) == session_id,
-                                           col(RoomComment.visitor_id) == visitor_id,
-                                           col(RoomComment.deleted_at).is_(None),
-                                           col(RoomComment.created_at) >= since)
-            .order_by(col(RoomComment.created_at).desc()).limit(COMMENTS_LOOKED_AT))
+    stmt = (
+        select(RoomComment.text)
+        .where(
+            col(RoomComment.session_id) == session_id,
+            col(RoomComment.visitor_id) == visitor_id,
+            col(RoomComment.deleted_at).is_(None),
+            col(RoomComment.created_at) >= since,
+        )
+        .order_by(col(RoomComment.created_at).desc())
+        .limit(COMMENTS_LOOKED_AT)
+    )
     wanted = keyword.casefold()
     return any(wanted in text.casefold() for text in (await db.exec(stmt)).all())
 
@@ -51,7 +57,14 @@ async def liked(store: RoomStore | None, session_id: str, visitor_id: str, since
 
 
 async def bought(db: AsyncSession, session_id: str, visitor_id: str, since: datetime) -> bool:
-    stmt = select(Order.id).where(col(Order.session_id) == session_id, col(Order.visitor_id) == visitor_id,
-                                  col(Order.state).in_([OrderState.PAID, OrderState.PARTIALLY_REFUNDED]),
-                                  col(Order.paid_at) >= since).limit(1)
+    stmt = (
+        select(Order.id)
+        .where(
+            col(Order.session_id) == session_id,
+            col(Order.visitor_id) == visitor_id,
+            col(Order.state).in_([OrderState.PAID, OrderState.PARTIALLY_REFUNDED]),
+            col(Order.paid_at) >= since,
+        )
+        .limit(1)
+    )
     return (await db.exec(stmt)).first() is not None

@@ -18,13 +18,15 @@ from server.kernel.ids import new_id
 
 
 async def entry_of(db: AsyncSession, lottery_id: str, visitor_id: str) -> LotteryEntry | None:
-    stmt = select(LotteryEntry).where(col(LotteryEntry.lottery_id) == lottery_id,
-                                      col(LotteryEntry.visitor_id) == visitor_id)
+    stmt = select(LotteryEntry).where(
+        col(LotteryEntry.lottery_id) == lottery_id, col(LotteryEntry.visitor_id) == visitor_id
+    )
     return (await db.exec(stmt)).first()
 
 
-async def enter(db: AsyncSession, store: RoomStore | None, session_id: str, lottery_id: str,
-                visitor_id: str) -> LotteryEntry:
+async def enter(
+    db: AsyncSession, store: RoomStore | None, session_id: str, lottery_id: str, visitor_id: str
+) -> LotteryEntry:
     lottery = await lottery_of(db, lottery_id, session_id)
     existing = await entry_of(db, lottery_id, visitor_id)
     if existing is not None:
@@ -43,8 +45,9 @@ async def _insert(db: AsyncSession, lottery: Lottery, visitor_id: str) -> Lotter
     if fresh.state != LotteryState.OPEN:
         await db.rollback()
         raise LotteryClosed("the draw has closed; entries are no longer taken", extra={"lottery_id": lottery_id})
-    entry = LotteryEntry(id=new_id("lte"), lottery_id=lottery_id, visitor_id=visitor_id,
-                         handle=draw.handle_of(lottery_id, visitor_id))
+    entry = LotteryEntry(
+        id=new_id("lte"), lottery_id=lottery_id, visitor_id=visitor_id, handle=draw.handle_of(lottery_id, visitor_id)
+    )
     db.add(entry)
     try:
         await db.commit()
@@ -60,5 +63,11 @@ async def my_entry(db: AsyncSession, session_id: str, lottery_id: str, visitor_i
     lottery = await lottery_of(db, lottery_id, session_id)
     await close_if_due(db, lottery)
     entry = await entry_of(db, lottery_id, visitor_id)
-    return MyEntryPublic(lottery_id=lottery_id, entered=entry is not None, handle=entry.handle if entry else None,
-                         state=lottery.state, won=bool(entry and entry.rank), rank=entry.rank if entry else None)
+    return MyEntryPublic(
+        lottery_id=lottery_id,
+        entered=entry is not None,
+        handle=entry.handle if entry else None,
+        state=lottery.state,
+        won=bool(entry and entry.rank),
+        rank=entry.rank if entry else None,
+    )

@@ -20,8 +20,12 @@ async def lottery_of(db: AsyncSession, lottery_id: str, session_id: str | None =
 async def locked(db: AsyncSession, lottery_id: str, *, shared: bool = False) -> Lottery:
     """Re-read under a row lock (PostgreSQL): closing takes it exclusively, entering shared, so
     the entrant list frozen at close is exactly the entries committed before it."""
-    stmt = (select(Lottery).where(col(Lottery.id) == lottery_id).with_for_update(read=shared)
-            .execution_options(populate_existing=True))
+    stmt = (
+        select(Lottery)
+        .where(col(Lottery.id) == lottery_id)
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    )
     lottery = (await db.exec(stmt)).one_or_none()
     if lottery is None:
         raise NotFound.of("lottery", lottery_id)

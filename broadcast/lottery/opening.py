@@ -35,13 +35,23 @@ def _new_lottery(live: LiveSession, data: LotteryCreate) -> Lottery:
     now, seed = utcnow(), secrets.token_bytes(draw.SEED_BYTES)
     rule = data.entry_rule
     since = rule.since if isinstance(rule, PurchaseRule) else None
-    return Lottery(id=new_id("lot"), session_id=live.id, brand_id=live.brand_id, open_session_id=live.id,
-                   state=LotteryState.OPEN, prize=data.prize, winners_count=data.winners,
-                   entry_kind=EntryKind(rule.kind),
-                   keyword=rule.keyword if isinstance(rule, CommentKeywordRule) else None,
-                   purchase_since=as_utc(since) if since else (now if rule.kind == "purchase" else None),
-                   rule=draw.RULE, seed_hex=seed.hex(), seed_sha256=draw.seed_sha256(seed),
-                   opened_at=now, closes_at=as_utc(data.closes_at) if data.closes_at else None)
+    return Lottery(
+        id=new_id("lot"),
+        session_id=live.id,
+        brand_id=live.brand_id,
+        open_session_id=live.id,
+        state=LotteryState.OPEN,
+        prize=data.prize,
+        winners_count=data.winners,
+        entry_kind=EntryKind(rule.kind),
+        keyword=rule.keyword if isinstance(rule, CommentKeywordRule) else None,
+        purchase_since=as_utc(since) if since else (now if rule.kind == "purchase" else None),
+        rule=draw.RULE,
+        seed_hex=seed.hex(),
+        seed_sha256=draw.seed_sha256(seed),
+        opened_at=now,
+        closes_at=as_utc(data.closes_at) if data.closes_at else None,
+    )
 
 
 async def open_lottery(db: AsyncSession, principal: Principal, session_id: str, data: LotteryCreate) -> Lottery:
@@ -53,8 +63,12 @@ async def open_lottery(db: AsyncSession, principal: Principal, session_id: str, 
     await _ensure_none_open(db, session_id)
     lottery = _new_lottery(live, data)
     db.add(lottery)
-    emit(db, "LotteryOpened", lottery.id, {"session_id": session_id, "lottery_id": lottery.id,
-                                            "message": room_message_open(lottery)})
+    emit(
+        db,
+        "LotteryOpened",
+        lottery.id,
+        {"session_id": session_id, "lottery_id": lottery.id, "message": room_message_open(lottery)},
+    )
     try:
         await db.commit()
     except IntegrityError:  # a concurrent open won the unique open_session_id
@@ -66,5 +80,6 @@ async def open_lottery(db: AsyncSession, principal: Principal, session_id: str, 
 async def _ensure_none_open(db: AsyncSession, session_id: str) -> None:
     current = (await db.exec(select(Lottery).where(col(Lottery.open_session_id) == session_id))).first()
     if current is not None and not await close_if_due(db, current):
-        raise LotteryAlreadyOpen(f"lottery {current.id} is still open; close it first",
-                                 extra={"lottery_id": current.id})
+        raise LotteryAlreadyOpen(
+            f"lottery {current.id} is still open; close it first", extra={"lottery_id": current.id}
+        )

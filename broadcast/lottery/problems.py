@@ -15,4 +15,3 @@ class LotteryAlreadyOpen(Conflict):
 
 class NotEligible(InvalidInput):
     slug, title = "lottery-not-eligible", "You cannot enter this lottery yet"
-

@@ -26,8 +26,11 @@ def revealed_seed(lottery: Lottery) -> str | None:
 
 
 async def winners_of(db: AsyncSession, lottery_id: str) -> list[WinnerPublic]:
-    stmt = (select(LotteryEntry).where(col(LotteryEntry.lottery_id) == lottery_id, col(LotteryEntry.rank).is_not(None))
-            .order_by(col(LotteryEntry.rank)))
+    stmt = (
+        select(LotteryEntry)
+        .where(col(LotteryEntry.lottery_id) == lottery_id, col(LotteryEntry.rank).is_not(None))
+        .order_by(col(LotteryEntry.rank))
+    )
     return [WinnerPublic(rank=e.rank or 0, handle=e.handle, name=e.display_name) for e in (await db.exec(stmt)).all()]
 
 
@@ -39,11 +42,22 @@ async def entrant_count(db: AsyncSession, lottery: Lottery) -> int:
 
 
 async def public(db: AsyncSession, lottery: Lottery) -> LotteryPublic:
-    return LotteryPublic(id=lottery.id, session_id=lottery.session_id, state=lottery.state, prize=lottery.prize,
-                         winners_count=lottery.winners_count, entry_rule=entry_rule(lottery), rule=lottery.rule,
-                         seed_sha256=lottery.seed_sha256, seed=revealed_seed(lottery), opened_at=lottery.opened_at,
-                         closes_at=lottery.closes_at, closed_at=lottery.closed_at,
-                         entrant_count=await entrant_count(db, lottery), winners=await winners_of(db, lottery.id))
+    return LotteryPublic(
+        id=lottery.id,
+        session_id=lottery.session_id,
+        state=lottery.state,
+        prize=lottery.prize,
+        winners_count=lottery.winners_count,
+        entry_rule=entry_rule(lottery),
+        rule=lottery.rule,
+        seed_sha256=lottery.seed_sha256,
+        seed=revealed_seed(lottery),
+        opened_at=lottery.opened_at,
+        closes_at=lottery.closes_at,
+        closed_at=lottery.closed_at,
+        entrant_count=await entrant_count(db, lottery),
+        winners=await winners_of(db, lottery.id),
+    )
 
 
 async def proof(db: AsyncSession, lottery: Lottery) -> ProofPublic:
@@ -52,21 +66,46 @@ async def proof(db: AsyncSession, lottery: Lottery) -> ProofPublic:
     if closed:
         stmt = select(LotteryEntry.handle).where(col(LotteryEntry.lottery_id) == lottery.id)
         handles = sorted((await db.exec(stmt)).all())
-    return ProofPublic(lottery_id=lottery.id, state=lottery.state, rule=lottery.rule, seed_sha256=lottery.seed_sha256,
-                       seed=revealed_seed(lottery), winners_count=lottery.winners_count, entrants=handles,
-                       entrants_sha256=lottery.entrants_sha256,
-                       winners=[w.handle for w in await winners_of(db, lottery.id)] if closed else None)
+    return ProofPublic(
+        lottery_id=lottery.id,
+        state=lottery.state,
+        rule=lottery.rule,
+        seed_sha256=lottery.seed_sha256,
+        seed=revealed_seed(lottery),
+        winners_count=lottery.winners_count,
+        entrants=handles,
+        entrants_sha256=lottery.entrants_sha256,
+        winners=[w.handle for w in await winners_of(db, lottery.id)] if closed else None,
+    )
 
 
 def room_message_open(lottery: Lottery) -> dict[str, Any]:
-    return {"type": "lottery", "state": "open", "id": lottery.id, "prize": lottery.prize,
-            "winners": lottery.winners_count, "entry_rule": entry_rule(lottery), "seed_sha256": lottery.seed_sha256,
-            "rule": lottery.rule, "closes_at": lottery.closes_at.isoformat() if lottery.closes_at else None}
+    return {
+        "type": "lottery",
+        "state": "open",
+        "id": lottery.id,
+        "prize": lottery.prize,
+        "winners": lottery.winners_count,
+        "entry_rule": entry_rule(lottery),
+        "seed_sha256": lottery.seed_sha256,
+        "rule": lottery.rule,
+        "closes_at": lottery.closes_at.isoformat() if lottery.closes_at else None,
+    }
 
 
 def room_message_closed(lottery: Lottery, winners: list[WinnerPublic]) -> dict[str, Any]:
-    return {"type": "lottery", "state": "closed", "id": lottery.id, "prize": lottery.prize,
-            "winners_count": lottery.winners_count, "entry_rule": entry_rule(lottery),
-            "winners": [w.model_dump() for w in winners], "seed": lottery.seed_hex,
-            "seed_sha256": lottery.seed_sha256, "rule": lottery.rule, "entrant_count": lottery.entrant_count,
-            "entrants_sha256": lottery.entrants_sha256, "proof_url": f"/api/v1/lotteries/{lottery.id}/proof"}
+    return {
+        "type": "lottery",
+        "state": "closed",
+        "id": lottery.id,
+        "prize": lottery.prize,
+        "winners_count": lottery.winners_count,
+        "entry_rule": entry_rule(lottery),
+        "winners": [w.model_dump() for w in winners],
+        "seed": lottery.seed_hex,
+        "seed_sha256": lottery.seed_sha256,
+        "rule": lottery.rule,
+        "entrant_count": lottery.entrant_count,
+        "entrants_sha256": lottery.entrants_sha256,
+        "proof_url": f"/api/v1/lotteries/{lottery.id}/proof",
+    }

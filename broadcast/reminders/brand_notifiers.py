@@ -36,20 +36,23 @@ def check_url(url: str, production: bool) -> str:
     secure = parts.scheme == "https" or (parts.scheme == "http" and (not production or _is_loopback(host)))
     if not host or not secure or parts.username or parts.password:
         rule = "https://" if production else "http:// or https://"
-        raise InvalidInput(f"url must be an absolute {rule} URL without credentials",
-                           extra={"errors": [{"field": "url", "message": f"needs {rule} and a host"}]})
+        raise InvalidInput(
+            f"url must be an absolute {rule} URL without credentials",
+            extra={"errors": [{"field": "url", "message": f"needs {rule} and a host"}]},
+        )
     return url.strip()
 
 
 def hint(secret: str) -> str:
-    return f"{secret[:len(SECRET_PREFIX) + 2]}…{secret[-4:]}"
+    return f"{secret[: len(SECRET_PREFIX) + 2]}…{secret[-4:]}"
 
 
 def public(brand_id: str, row: BrandNotifier | None, shown_secret: str | None = None) -> NotifierPublic:
     if row is None:
         return NotifierPublic(brand_id=brand_id, kind="log")
-    return NotifierPublic(brand_id=brand_id, kind="webhook", url=row.url, secret_hint=hint(row.secret),
-                          secret=shown_secret)
+    return NotifierPublic(
+        brand_id=brand_id, kind="webhook", url=row.url, secret_hint=hint(row.secret), secret=shown_secret
+    )
 
 
 class BrandNotifierService:
@@ -59,8 +62,9 @@ class BrandNotifierService:
     async def get(self, principal: Principal, brand_id: str) -> NotifierPublic:
         return public(brand_id, await self._find(principal, brand_id))
 
-    async def put(self, principal: Principal, brand_id: str, data: NotifierSet,
-                  production: bool) -> tuple[NotifierPublic, bool]:
+    async def put(
+        self, principal: Principal, brand_id: str, data: NotifierSet, production: bool
+    ) -> tuple[NotifierPublic, bool]:
         """(the settings, whether they were created). The secret shows only when it is new."""
         row = await self._find(principal, brand_id)
         url = check_url(data.url, production)

@@ -15,14 +15,19 @@ PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 WECHAT = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 # An app's push token or user id: printable ASCII, no spaces.
 APP = re.compile(r"^[\x21-\x7e]{1,200}$")
-MAX_LENGTH = {ReminderChannel.EMAIL: 254, ReminderChannel.SMS: 16, ReminderChannel.WECHAT: 64,
-              ReminderChannel.APP: 200}
-PATTERNS = {ReminderChannel.EMAIL: EMAIL, ReminderChannel.SMS: PHONE, ReminderChannel.WECHAT: WECHAT,
-            ReminderChannel.APP: APP}
-HINTS = {ReminderChannel.EMAIL: "an email address like name@example.com",
-         ReminderChannel.SMS: "a phone number in international form like +8613800138000",
-         ReminderChannel.WECHAT: "a WeChat ID or OpenID (6-64 letters, digits, _ or -)",
-         ReminderChannel.APP: "the app's user id or push token (no spaces, at most 200 characters)"}
+MAX_LENGTH = {ReminderChannel.EMAIL: 254, ReminderChannel.SMS: 16, ReminderChannel.WECHAT: 64, ReminderChannel.APP: 200}
+PATTERNS = {
+    ReminderChannel.EMAIL: EMAIL,
+    ReminderChannel.SMS: PHONE,
+    ReminderChannel.WECHAT: WECHAT,
+    ReminderChannel.APP: APP,
+}
+HINTS = {
+    ReminderChannel.EMAIL: "an email address like name@example.com",
+    ReminderChannel.SMS: "a phone number in international form like +8613800138000",
+    ReminderChannel.WECHAT: "a WeChat ID or OpenID (6-64 letters, digits, _ or -)",
+    ReminderChannel.APP: "the app's user id or push token (no spaces, at most 200 characters)",
+}
 
 
 def normalise(channel: ReminderChannel, address: str) -> str:
@@ -33,8 +38,10 @@ def normalise(channel: ReminderChannel, address: str) -> str:
     if channel is ReminderChannel.EMAIL:
         value = value.lower()
     if len(value) > MAX_LENGTH[channel] or not PATTERNS[channel].match(value):
-        raise InvalidInput(f"address must be {HINTS[channel]}",
-                           extra={"errors": [{"field": "address", "message": f"not {HINTS[channel]}"}]})
+        raise InvalidInput(
+            f"address must be {HINTS[channel]}",
+            extra={"errors": [{"field": "address", "message": f"not {HINTS[channel]}"}]},
+        )
     return value
 
 

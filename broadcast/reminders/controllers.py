@@ -27,8 +27,14 @@ class ReminderController(Controller):
     tags = ["pre-live reminders"]
 
     @post("/", opt=PUBLIC, summary="Remind me when this scheduled session goes live (201 new, 200 updated)")
-    async def subscribe(self, db: AsyncSession, request: AnyRequest, session_id: str, data: ReminderCreate,
-                        ref: str | None = Parameter(default=None, max_length=64)) -> Response[ReminderPublic]:
+    async def subscribe(
+        self,
+        db: AsyncSession,
+        request: AnyRequest,
+        session_id: str,
+        data: ReminderCreate,
+        ref: str | None = Parameter(default=None, max_length=64),
+    ) -> Response[ReminderPublic]:
         vid, new = visitor_id(request)
         body, created = await SubscriptionService(db).subscribe(session_id, vid, data, ref)
         return respond(body, vid, new, status_code=201 if created else 200)
@@ -44,8 +50,9 @@ class ReminderController(Controller):
         return respond(await SubscriptionService(db).mine(session_id, vid), vid, new)
 
     @get("/stats", opt=roles(A, B), summary="Subscribers, by partner, and delivery status")
-    async def stats(self, db: AsyncSession, request: AnyRequest, principal: Principal,
-                    session_id: str) -> ReminderStats:
+    async def stats(
+        self, db: AsyncSession, request: AnyRequest, principal: Principal, session_id: str
+    ) -> ReminderStats:
         resolver = getattr(request.app.state, REF_RESOLVER_STATE, None)
         return await session_stats(db, principal, session_id, resolver)
 
@@ -59,8 +66,9 @@ class BrandNotifierController(Controller):
         return await BrandNotifierService(db).get(principal, brand_id)
 
     @put("/", opt=roles(A, B), summary="Set the webhook URL; the signing secret is shown once (create/rotate)")
-    async def put_notifier(self, db: AsyncSession, request: AnyRequest, principal: Principal, brand_id: str,
-                           data: NotifierSet) -> Response[NotifierPublic]:
+    async def put_notifier(
+        self, db: AsyncSession, request: AnyRequest, principal: Principal, brand_id: str, data: NotifierSet
+    ) -> Response[NotifierPublic]:
         production = request.app.state.settings.is_production
         body, created = await BrandNotifierService(db).put(principal, brand_id, data, production)
         return Response(body, status_code=201 if created else 200)

@@ -56,8 +56,10 @@ def retry_delay_s(attempt: int, base_s: float, cap_s: float, jitter: float | Non
 
 def _due(now: datetime) -> ColumnElement[bool]:
     """Pending and due, or claimed by a worker whose lease ran out (it may have died mid-send)."""
-    return or_(and_(col(N.state) == NotificationState.PENDING, col(N.next_attempt_at) <= now),
-               and_(col(N.state) == NotificationState.SENDING, col(N.claimed_until) <= now))
+    return or_(
+        and_(col(N.state) == NotificationState.PENDING, col(N.next_attempt_at) <= now),
+        and_(col(N.state) == NotificationState.SENDING, col(N.claimed_until) <= now),
+    )
 
 
 async def due_ids(session: AsyncSession, limit: int) -> list[str]:
@@ -67,16 +69,21 @@ async def due_ids(session: AsyncSession, limit: int) -> list[str]:
 
 async def claim(session: AsyncSession, notification_id: str, lease_s: float) -> bool:
     now = utcnow()
-    stmt = (update(N).where(col(N.id) == notification_id, _due(now))
-            .values(state=NotificationState.SENDING, claimed_until=now + timedelta(seconds=lease_s),
-                    attempts=N.attempts + 1))
+    stmt = (
+        update(N)
+        .where(col(N.id) == notification_id, _due(now))
+        .values(
+            state=NotificationState.SENDING, claimed_until=now + timedelta(seconds=lease_s), attempts=N.attempts + 1
+        )
+    )
     result = await session.exec(stmt)
     await session.commit()
     return bool(result.rowcount == 1)
 
 
-async def _prepare(session: AsyncSession, notification_id: str,
-                   config: DeliveryConfig) -> tuple[ReminderMessage | None, BrandNotifier | None, str | None]:
+async def _prepare(
+    session: AsyncSession, notification_id: str, config: DeliveryConfig
+) -> tuple[ReminderMessage | None, BrandNotifier | None, str | None]:
     """(the message, the brand's webhook or None, why it cannot be sent at all)."""
     note = await session.get(N, notification_id)
     sub = await session.get(ReminderSubscription, note.subscription_id) if note else None
@@ -86,9 +93,16 @@ async def _prepare(session: AsyncSession, notification_id: str,
     if live.state != SessionState.LIVE:
         return None, None, f"the session is {live.state}; a 'now live' reminder would be wrong"
     url = f"{config.base_url}/live/{live.id}" + (f"?ref={quote(sub.ref)}" if sub.ref else "")
-    message = ReminderMessage(notification_id=note.id, session_id=live.id, session_title=live.title,
-                              live_url=url, channel=sub.channel, address=sub.address, brand_id=live.brand_id,
-                              sent_at=utcnow().isoformat())
+    message = ReminderMessage(
+        notification_id=note.id,
+        session_id=live.id,
+        session_title=live.title,
+        live_url=url,
+        channel=sub.channel,
+        address=sub.address,
+        brand_id=live.brand_id,
+        sent_at=utcnow().isoformat(),
+    )
     hook = (await session.exec(select(BrandNotifier).where(BrandNotifier.brand_id == live.brand_id))).first()
     return message, hook, None
 
@@ -97,8 +111,9 @@ def notifier_for(hook: BrandNotifier | None, client: httpx.AsyncClient, timeout_
     return WebhookNotifier(hook.url, hook.secret, client, timeout_s) if hook else LogNotifier()
 
 
-async def record(session: AsyncSession, notification_id: str, result: SendResult, notifier: str | None,
-                 config: DeliveryConfig) -> NotificationState:
+async def record(
+    session: AsyncSession, notification_id: str, result: SendResult, notifier: str | None, config: DeliveryConfig
+) -> NotificationState:
     note = await session.get(N, notification_id)
     if note is None:
         return NotificationState.FAILED
@@ -126,8 +141,9 @@ async def _forget_address(session: AsyncSession, subscription_id: str) -> None:
         session.add(sub)
 
 
-async def deliver_one(maker: async_sessionmaker[AsyncSession], notification_id: str, config: DeliveryConfig,
-                      client: httpx.AsyncClient) -> NotificationState:
+async def deliver_one(
+    maker: async_sessionmaker[AsyncSession], notification_id: str, config: DeliveryConfig, client: httpx.AsyncClient
+) -> NotificationState:
     async with maker() as session:
         message, hook, blocked = await _prepare(session, notification_id, config)
     notifier = None
@@ -137,14 +153,19 @@ async def deliver_one(maker: async_sessionmaker[AsyncSession], notification_id: 
         notifier = notifier_for(hook, client, config.timeout_s)
         result = await notifier.send(message)
     if result.outcome is not Outcome.SENT:
-        log.warning("reminder not delivered", notification_id=notification_id, outcome=result.outcome.value,
-                    error=result.error)
+        log.warning(
+            "reminder not delivered", notification_id=notification_id, outcome=result.outcome.value, error=result.error
+        )
     async with maker() as session:
         return await record(session, notification_id, result, notifier.name if notifier else None, config)
 
 
-async def deliver_due(maker: async_sessionmaker[AsyncSession], config: DeliveryConfig,
-                      client: httpx.AsyncClient | None = None, limit: int = 100) -> DeliveryReport:
+async def deliver_due(
+    maker: async_sessionmaker[AsyncSession],
+    config: DeliveryConfig,
+    client: httpx.AsyncClient | None = None,
+    limit: int = 100,
+) -> DeliveryReport:
     """One pass over what is due now; safe to run from several workers at once. Up to
     `config.concurrency` sends are in flight, so one slow brand endpoint does not hold up the rest."""
     report = DeliveryReport()

@@ -18,13 +18,22 @@ from server.kernel.outbox import OutboxEvent
 
 async def queue_notifications(session: AsyncSession, session_id: str) -> int:
     covered = select(ReminderNotification.subscription_id).where(ReminderNotification.session_id == session_id)
-    stmt = select(ReminderSubscription).where(ReminderSubscription.session_id == session_id,
-                                              col(ReminderSubscription.id).not_in(covered))
+    stmt = select(ReminderSubscription).where(
+        ReminderSubscription.session_id == session_id, col(ReminderSubscription.id).not_in(covered)
+    )
     now = utcnow()
     subs = (await session.exec(stmt)).all()
     for sub in subs:
-        session.add(ReminderNotification(id=new_id("ntf"), subscription_id=sub.id, session_id=session_id,
-                                         brand_id=sub.brand_id, next_attempt_at=now, created_at=now))
+        session.add(
+            ReminderNotification(
+                id=new_id("ntf"),
+                subscription_id=sub.id,
+                session_id=session_id,
+                brand_id=sub.brand_id,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
     return len(subs)
 
 

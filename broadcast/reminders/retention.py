@@ -18,10 +18,14 @@ BATCH = 500
 
 async def forget_addresses_after(session: AsyncSession, days: int) -> int:
     cutoff = utcnow() - timedelta(days=days)
-    over = select(LiveSession.id).where(or_(col(LiveSession.ended_at) <= cutoff,
-                                            col(LiveSession.cancelled_at) <= cutoff))
-    stmt = (select(ReminderSubscription).where(col(ReminderSubscription.address).is_not(None),
-                                               col(ReminderSubscription.session_id).in_(over)).limit(BATCH))
+    over = select(LiveSession.id).where(
+        or_(col(LiveSession.ended_at) <= cutoff, col(LiveSession.cancelled_at) <= cutoff)
+    )
+    stmt = (
+        select(ReminderSubscription)
+        .where(col(ReminderSubscription.address).is_not(None), col(ReminderSubscription.session_id).in_(over))
+        .limit(BATCH)
+    )
     subs = (await session.exec(stmt)).all()
     now = utcnow()
     for sub in subs:

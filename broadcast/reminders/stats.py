@@ -44,11 +44,16 @@ def _group(by_ref: dict[str | None, int], partners: dict[str, tuple[str, str]]) 
     return sorted(rows, key=lambda r: (-r.subscribed, r.name))
 
 
-async def session_stats(session: AsyncSession, principal: Principal, session_id: str,
-                        resolver: RefResolver | None) -> ReminderStats:
+async def session_stats(
+    session: AsyncSession, principal: Principal, session_id: str, resolver: RefResolver | None
+) -> ReminderStats:
     live = await SessionService(session).get(principal, session_id)
     by_ref = await _by_ref(session, session_id)
     codes = [ref for ref in by_ref if ref]
     partners = await resolver(session, live.brand_id, codes) if resolver and codes else {}
-    return ReminderStats(session_id=session_id, subscribed=sum(by_ref.values()),
-                         by_partner=_group(by_ref, partners), notifications=await _by_state(session, session_id))
+    return ReminderStats(
+        session_id=session_id,
+        subscribed=sum(by_ref.values()),
+        by_partner=_group(by_ref, partners),
+        notifications=await _by_state(session, session_id),
+    )

@@ -19,27 +19,39 @@ from server.kernel.problems import NotFound
 def public(live: LiveSession, sub: ReminderSubscription | None) -> ReminderPublic:
     if sub is None:
         return ReminderPublic(subscribed=False, session_id=live.id, scheduled_start_at=live.scheduled_start_at)
-    return ReminderPublic(subscribed=True, session_id=live.id, channel=sub.channel,
-                          address_masked=mask(sub.channel, sub.address), ref=sub.ref,
-                          scheduled_start_at=live.scheduled_start_at)
+    return ReminderPublic(
+        subscribed=True,
+        session_id=live.id,
+        channel=sub.channel,
+        address_masked=mask(sub.channel, sub.address),
+        ref=sub.ref,
+        scheduled_start_at=live.scheduled_start_at,
+    )
 
 
 class SubscriptionService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def subscribe(self, session_id: str, visitor_id: str, data: ReminderCreate,
-                        ref: str | None) -> tuple[ReminderPublic, bool]:
+    async def subscribe(
+        self, session_id: str, visitor_id: str, data: ReminderCreate, ref: str | None
+    ) -> tuple[ReminderPublic, bool]:
         """(the subscription, whether it is new). A second call updates the contact in place."""
         live = await self._scheduled(session_id)
         address = normalise(data.channel, data.address)
         sub = await self._find(session_id, visitor_id)
         created = sub is None
         if sub is None:
-            sub = ReminderSubscription(id=new_id("rms"), session_id=live.id, brand_id=live.brand_id,
-                                       visitor_id=visitor_id, channel=data.channel.value, address=address)
+            sub = ReminderSubscription(
+                id=new_id("rms"),
+                session_id=live.id,
+                brand_id=live.brand_id,
+                visitor_id=visitor_id,
+                channel=data.channel.value,
+                address=address,
+            )
         sub.channel, sub.address, sub.updated_at = data.channel.value, address, utcnow()
-        sub.ref = (data.ref or ref or sub.ref or None)
+        sub.ref = data.ref or ref or sub.ref or None
         self.session.add(sub)
         try:
             await self.session.commit()
@@ -69,11 +81,14 @@ class SubscriptionService:
     async def _scheduled(self, session_id: str) -> LiveSession:
         live = await self._session(session_id)
         if live.state != SessionState.SCHEDULED:
-            raise SessionNotScheduled(f"this session is {live.state}; reminders are taken only while it is "
-                                      "scheduled", extra={"state": live.state})
+            raise SessionNotScheduled(
+                f"this session is {live.state}; reminders are taken only while it is scheduled",
+                extra={"state": live.state},
+            )
         return live
 
     async def _find(self, session_id: str, visitor_id: str) -> ReminderSubscription | None:
-        stmt = select(ReminderSubscription).where(ReminderSubscription.session_id == session_id,
-                                                  ReminderSubscription.visitor_id == visitor_id)
+        stmt = select(ReminderSubscription).where(
+            ReminderSubscription.session_id == session_id, ReminderSubscription.visitor_id == visitor_id
+        )
         return (await self.session.exec(stmt)).first()

@@ -21,10 +21,17 @@ class BrandService:
 
     async def create(self, data: BrandCreate) -> Brand:
         if await self._by_slug(data.slug):
-            raise Conflict(f"slug {data.slug!r} is taken; choose another",
-                           extra={"errors": [{"field": "slug", "message": "already taken"}]})
-        brand = Brand(id=new_id("brd"), name=data.name, slug=data.slug,
-                      default_currency=data.default_currency, settings=data.settings.model_dump())
+            raise Conflict(
+                f"slug {data.slug!r} is taken; choose another",
+                extra={"errors": [{"field": "slug", "message": "already taken"}]},
+            )
+        brand = Brand(
+            id=new_id("brd"),
+            name=data.name,
+            slug=data.slug,
+            default_currency=data.default_currency,
+            settings=data.settings.model_dump(),
+        )
         self.session.add(brand)
         await self.session.commit()
         return brand

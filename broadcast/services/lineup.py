@@ -29,12 +29,20 @@ class LineupService:
             raise IllegalTransition(f"a {live.state} session's line-up can no longer change")
         sku = await self.session.get(Sku, data.sku_id)
         if sku is None or sku.brand_id != live.brand_id:
-            raise InvalidInput(f"SKU {data.sku_id!r} is not one of this brand's SKUs",
-                               extra={"errors": [{"field": "sku_id", "message": "unknown SKU"}]})
+            raise InvalidInput(
+                f"SKU {data.sku_id!r} is not one of this brand's SKUs",
+                extra={"errors": [{"field": "sku_id", "message": "unknown SKU"}]},
+            )
         if await self._item(session_id, data.sku_id):
             raise Conflict(f"SKU {data.sku_id!r} is already in the line-up")
-        item = LineupItem(id=new_id("lnu"), session_id=session_id, sku_id=sku.id, position=data.position,
-                          live_price_minor=data.live_price_minor, limited_quantity=data.limited_quantity)
+        item = LineupItem(
+            id=new_id("lnu"),
+            session_id=session_id,
+            sku_id=sku.id,
+            position=data.position,
+            live_price_minor=data.live_price_minor,
+            limited_quantity=data.limited_quantity,
+        )
         self.session.add(item)
         await self.session.commit()
         return to_public(item, sku)
@@ -63,17 +71,30 @@ class LineupService:
 
 async def lineup_of(session: AsyncSession, session_id: str) -> list[LineupItemPublic]:
     """The line-up in display order (also used by the public live room, so no principal here)."""
-    stmt = (select(LineupItem, Sku).join(Sku, Sku.id == LineupItem.sku_id)  # type: ignore[arg-type]
-            .where(LineupItem.session_id == session_id)
-            .order_by(LineupItem.position, LineupItem.id))  # type: ignore[arg-type]
+    stmt = (
+        select(LineupItem, Sku)
+        .join(Sku, Sku.id == LineupItem.sku_id)  # type: ignore[arg-type]
+        .where(LineupItem.session_id == session_id)
+        .order_by(LineupItem.position, LineupItem.id)
+    )  # type: ignore[arg-type]
     rows = (await session.exec(stmt)).all()
     return [to_public(item, sku) for item, sku in rows]
 
 
 def to_public(item: LineupItem, sku: Sku) -> LineupItemPublic:
     price = item.live_price_minor if item.live_price_minor is not None else sku.price_minor
-    return LineupItemPublic(id=item.id, session_id=item.session_id, sku_id=sku.id, code=sku.code,
-                            title=sku.title, image_url=sku.image_url, position=item.position,
-                            price_minor=price, list_price_minor=sku.price_minor,
-                            live_price_minor=item.live_price_minor, currency=sku.currency,
-                            limited_quantity=item.limited_quantity, stock=sku.stock)
+    return LineupItemPublic(
+        id=item.id,
+        session_id=item.session_id,
+        sku_id=sku.id,
+        code=sku.code,
+        title=sku.title,
+        image_url=sku.image_url,
+        position=item.position,
+        price_minor=price,
+        list_price_minor=sku.price_minor,
+        live_price_minor=item.live_price_minor,
+        currency=sku.currency,
+        limited_quantity=item.limited_quantity,
+        stock=sku.stock,
+    )

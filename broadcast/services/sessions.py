@@ -18,8 +18,11 @@ from server.kernel.pagination import fetch_page
 from server.kernel.principal import Principal
 from server.kernel.problems import IllegalTransition, InvalidInput, NotFound
 
-STATE_TIMESTAMP = {SessionState.LIVE: "started_at", SessionState.ENDED: "ended_at",
-                   SessionState.CANCELLED: "cancelled_at"}
+STATE_TIMESTAMP = {
+    SessionState.LIVE: "started_at",
+    SessionState.ENDED: "ended_at",
+    SessionState.CANCELLED: "cancelled_at",
+}
 
 
 class SessionService:
@@ -30,9 +33,14 @@ class SessionService:
         principal.ensure_brand(brand_id)
         if await self.session.get(Brand, brand_id) is None:
             raise NotFound.of("brand", brand_id)
-        live = LiveSession(id=new_id("ses"), brand_id=brand_id, title=data.title,
-                           cover_url=_url(data.cover_url), playback_url=_url(data.playback_url),
-                           scheduled_start_at=_aware(data.scheduled_start_at))
+        live = LiveSession(
+            id=new_id("ses"),
+            brand_id=brand_id,
+            title=data.title,
+            cover_url=_url(data.cover_url),
+            playback_url=_url(data.playback_url),
+            scheduled_start_at=_aware(data.scheduled_start_at),
+        )
         self.session.add(live)
         await self.session.commit()
         return live
@@ -44,8 +52,9 @@ class SessionService:
         principal.ensure_brand(live.brand_id, "session", session_id)
         return live
 
-    async def list(self, principal: Principal, brand_id: str, cursor: str | None,
-                   limit: int) -> tuple[Sequence[LiveSession], str | None]:
+    async def list(
+        self, principal: Principal, brand_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[LiveSession], str | None]:
         principal.ensure_brand(brand_id)
         stmt = select(LiveSession).where(LiveSession.brand_id == brand_id)
         return await fetch_page(self.session, stmt, LiveSession.id, cursor, limit)
@@ -69,8 +78,12 @@ class SessionService:
         if target is not SessionState.LIVE:
             live.pinned_sku_id, live.pinned_at = None, None
         self.session.add(live)
-        emit(self.session, "SessionStateChanged", live.id,
-             {"session_id": live.id, "brand_id": live.brand_id, "state": target.value, "at": now.isoformat()})
+        emit(
+            self.session,
+            "SessionStateChanged",
+            live.id,
+            {"session_id": live.id, "brand_id": live.brand_id, "state": target.value, "at": now.isoformat()},
+        )
         await self.session.commit()
         return live
 
@@ -79,20 +92,28 @@ class SessionService:
         if live.state != SessionState.LIVE:
             raise IllegalTransition(f"only a live session can pin; this one is {live.state}")
         if sku_id is not None and not await self._in_lineup(session_id, sku_id):
-            raise InvalidInput(f"SKU {sku_id!r} is not in this session's line-up; add it first",
-                               extra={"errors": [{"field": "sku_id", "message": "not in the line-up"}]})
+            raise InvalidInput(
+                f"SKU {sku_id!r} is not in this session's line-up; add it first",
+                extra={"errors": [{"field": "sku_id", "message": "not in the line-up"}]},
+            )
         now = utcnow()
         live.pinned_sku_id, live.pinned_at = sku_id, (now if sku_id else None)
-        pin = PinEvent(id=new_id("pin"), session_id=session_id, sku_id=sku_id, pinned_at=now,
-                       by_token_id=principal.token_id)
+        pin = PinEvent(
+            id=new_id("pin"), session_id=session_id, sku_id=sku_id, pinned_at=now, by_token_id=principal.token_id
+        )
         self.session.add_all([live, pin])
-        emit(self.session, "SkuPinned", live.id,
-             {"session_id": live.id, "brand_id": live.brand_id, "sku_id": sku_id, "at": now.isoformat()})
+        emit(
+            self.session,
+            "SkuPinned",
+            live.id,
+            {"session_id": live.id, "brand_id": live.brand_id, "sku_id": sku_id, "at": now.isoformat()},
+        )
         await self.session.commit()
         return pin
 
-    async def pins(self, principal: Principal, session_id: str, cursor: str | None,
-                   limit: int) -> tuple[Sequence[PinEvent], str | None]:
+    async def pins(
+        self, principal: Principal, session_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[PinEvent], str | None]:
         await self.get(principal, session_id)
         stmt = select(PinEvent).where(PinEvent.session_id == session_id)
         return await fetch_page(self.session, stmt, PinEvent.id, cursor, limit)
@@ -108,6 +129,8 @@ def _url(value: object) -> str | None:
 
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
-        raise InvalidInput("scheduled_start_at needs a time zone (e.g. 2026-11-24T20:00:00+08:00)",
-                           extra={"errors": [{"field": "scheduled_start_at", "message": "naive datetime"}]})
+        raise InvalidInput(
+            "scheduled_start_at needs a time zone (e.g. 2026-11-24T20:00:00+08:00)",
+            extra={"errors": [{"field": "scheduled_start_at", "message": "naive datetime"}]},
+        )
     return value.astimezone(UTC)

@@ -26,11 +26,21 @@ class SkuService:
         if brand is None:
             raise NotFound.of("brand", brand_id)
         if await self._by_code(brand_id, data.code):
-            raise Conflict(f"SKU code {data.code!r} already exists in this brand",
-                           extra={"errors": [{"field": "code", "message": "already exists"}]})
-        sku = Sku(id=new_id("sku"), brand_id=brand_id, code=data.code, title=data.title,
-                  image_url=str(data.image_url) if data.image_url else None, price_minor=data.price_minor,
-                  currency=data.currency or brand.default_currency, stock=data.stock, status=data.status)
+            raise Conflict(
+                f"SKU code {data.code!r} already exists in this brand",
+                extra={"errors": [{"field": "code", "message": "already exists"}]},
+            )
+        sku = Sku(
+            id=new_id("sku"),
+            brand_id=brand_id,
+            code=data.code,
+            title=data.title,
+            image_url=str(data.image_url) if data.image_url else None,
+            price_minor=data.price_minor,
+            currency=data.currency or brand.default_currency,
+            stock=data.stock,
+            status=data.status,
+        )
         self.session.add(sku)
         await self.session.commit()
         return sku
@@ -42,8 +52,9 @@ class SkuService:
         principal.ensure_brand(sku.brand_id, "sku", sku_id)
         return sku
 
-    async def list(self, principal: Principal, brand_id: str, cursor: str | None,
-                   limit: int) -> tuple[Sequence[Sku], str | None]:
+    async def list(
+        self, principal: Principal, brand_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[Sku], str | None]:
         principal.ensure_brand(brand_id)
         stmt = select(Sku).where(Sku.brand_id == brand_id)
         return await fetch_page(self.session, stmt, Sku.id, cursor, limit)

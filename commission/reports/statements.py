@@ -50,8 +50,12 @@ async def partner_statement(session: AsyncSession, partner_id: str, since: datet
         closing = {k: opening[k] + sum(v for (kind, _), v in d.items() if kind == k) for k in opening}
         row.update(closing=closing, closing_owed_minor=sum(closing[k] for k in OWED))
         row["ties_out"] = row["closing_owed_minor"] == (
-            row["opening_owed_minor"] + row["accrued_minor"] - row["reversed_minor"]
-            + row["pk_bonus_minor"] - row["pk_bonus_reversed_minor"] - row["paid_out_minor"]
+            row["opening_owed_minor"]
+            + row["accrued_minor"]
+            - row["reversed_minor"]
+            + row["pk_bonus_minor"]
+            - row["pk_bonus_reversed_minor"]
+            - row["paid_out_minor"]
         )
         currencies.append(row)
     lines = await transactions_of(session, "partner", partner_id, since, until)

@@ -70,8 +70,9 @@ async def _approved(session: AsyncSession, brand_id: str, partner_id: str) -> tu
     return (partner, partnership) if partner is not None else None
 
 
-async def _last_click(session: AsyncSession, facts: OrderFacts, policy: AttributionPolicy, secret_key: str,
-                      paid_at: datetime) -> AttributionClaim | None:
+async def _last_click(
+    session: AsyncSession, facts: OrderFacts, policy: AttributionPolicy, secret_key: str, paid_at: datetime
+) -> AttributionClaim | None:
     """The cookie's claim if it is genuine and for this brand, else the visitor's last stored click."""
     for claim in (verify_claim(secret_key, facts.attribution_token), await _stored_click(session, facts)):
         if claim is None or not policy.in_window(claim.clicked_at, paid_at):
@@ -85,18 +86,28 @@ async def _last_click(session: AsyncSession, facts: OrderFacts, policy: Attribut
 async def _stored_click(session: AsyncSession, facts: OrderFacts) -> AttributionClaim | None:
     if not facts.visitor_id:
         return None
-    stmt = (select(Click).where(Click.visitor_id == facts.visitor_id, Click.brand_id == facts.brand_id,
-                                col(Click.is_bot).is_(False), col(Click.clicked_at) <= as_utc(facts.paid_at))
-            .order_by(col(Click.clicked_at).desc()).limit(1))
+    stmt = (
+        select(Click)
+        .where(
+            Click.visitor_id == facts.visitor_id,
+            Click.brand_id == facts.brand_id,
+            col(Click.is_bot).is_(False),
+            col(Click.clicked_at) <= as_utc(facts.paid_at),
+        )
+        .order_by(col(Click.clicked_at).desc())
+        .limit(1)
+    )
     click = (await session.exec(stmt)).first()
     if click is None:
         return None
-    return AttributionClaim(link_id=click.link_id, partner_id=click.partner_id, click_id=click.id,
-                            clicked_at=as_utc(click.clicked_at))
+    return AttributionClaim(
+        link_id=click.link_id, partner_id=click.partner_id, click_id=click.id, clicked_at=as_utc(click.clicked_at)
+    )
 
 
-async def _by_binding(session: AsyncSession, facts: OrderFacts, keys: list[str], paid_at: datetime,
-                      claim: AttributionClaim | None) -> Choice | None:
+async def _by_binding(
+    session: AsyncSession, facts: OrderFacts, keys: list[str], paid_at: datetime, claim: AttributionClaim | None
+) -> Choice | None:
     binding = await active_binding(session, facts.brand_id, keys, paid_at)
     if binding is None or (found := await _approved(session, facts.brand_id, binding.partner_id)) is None:
         return None
@@ -110,10 +121,18 @@ async def _by_click(session: AsyncSession, facts: OrderFacts, claim: Attribution
     return Choice(found[0], found[1], "last_click", claim)
 
 
-async def _record(session: AsyncSession, facts: OrderFacts, policy: AttributionPolicy, choice: Choice | None,
-                  paid_at: datetime) -> Attribution:
-    row = Attribution(id=new_id("atr"), order_id=facts.order_id, brand_id=facts.brand_id,
-                      session_id=facts.session_id, rule="none", policy=policy.snapshot(), paid_at=paid_at)
+async def _record(
+    session: AsyncSession, facts: OrderFacts, policy: AttributionPolicy, choice: Choice | None, paid_at: datetime
+) -> Attribution:
+    row = Attribution(
+        id=new_id("atr"),
+        order_id=facts.order_id,
+        brand_id=facts.brand_id,
+        session_id=facts.session_id,
+        rule="none",
+        policy=policy.snapshot(),
+        paid_at=paid_at,
+    )
     if choice is not None:
         self_referral = await is_partner_buying(session, choice.partner, facts)
         earns = not self_referral or policy.self_referral_earns
@@ -132,7 +151,15 @@ def as_payload(row: Attribution) -> dict[str, Any]:
     def iso(value: datetime | None) -> str | None:
         return as_utc(value).isoformat() if value is not None else None
 
-    return {"partner_id": row.partner_id, "parent_partner_id": row.parent_partner_id, "link_id": row.link_id,
-            "click_id": row.click_id, "rule": row.rule, "clicked_at": iso(row.clicked_at),
-            "bound_since": iso(row.bound_since), "self_referral": row.self_referral, "earns": row.earns,
-            "policy": dict(row.policy)}
+    return {
+        "partner_id": row.partner_id,
+        "parent_partner_id": row.parent_partner_id,
+        "link_id": row.link_id,
+        "click_id": row.click_id,
+        "rule": row.rule,
+        "clicked_at": iso(row.clicked_at),
+        "bound_since": iso(row.bound_since),
+        "self_referral": row.self_referral,
+        "earns": row.earns,
+        "policy": dict(row.policy),
+    }

@@ -21,8 +21,9 @@ class AttributionPolicy:
 
     def in_window(self, clicked_at: datetime, paid_at: datetime) -> bool:
         """Inclusive at the edge: a click exactly `window` before payment still counts."""
-        return clicked_at <= paid_at + timedelta(minutes=5) and \
-            paid_at - clicked_at <= timedelta(days=self.attribution_window_days)
+        return clicked_at <= paid_at + timedelta(minutes=5) and paid_at - clicked_at <= timedelta(
+            days=self.attribution_window_days
+        )
 
     def binding_expiry(self, bound_since: datetime) -> datetime | None:
         if self.protection_period_days is None:
@@ -41,7 +42,9 @@ async def load_policy(session: AsyncSession, brand_id: str) -> AttributionPolicy
     brand = await session.get(Brand, brand_id)
     raw = brand.settings if brand is not None else {}
     settings = BrandSettings.model_validate(raw or {})
-    return AttributionPolicy(attribution_window_days=settings.attribution_window_days,
-                             protection_period_days=settings.protection_period_days,
-                             self_referral_earns=settings.self_referral_earns,
-                             default_commission_bps=settings.default_commission_bps)
+    return AttributionPolicy(
+        attribution_window_days=settings.attribution_window_days,
+        protection_period_days=settings.protection_period_days,
+        self_referral_earns=settings.self_referral_earns,
+        default_commission_bps=settings.default_commission_bps,
+    )

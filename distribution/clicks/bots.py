@@ -8,7 +8,8 @@ import re
 BOT_AGENT = re.compile(
     r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless|phantom|curl|wget|python-|"
     r"httpclient|okhttp|java/|go-http|libwww|scrapy|axios|node-fetch|monitor|pingdom|uptime",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def is_bot_agent(user_agent: str | None) -> bool:

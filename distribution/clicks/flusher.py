@@ -26,26 +26,49 @@ from distribution.models import Click
 
 log = logging.getLogger(__name__)
 BATCH = 1000  # one batch per event-loop turn: bigger ones stall the redirects sharing the worker
-INSERT_PG = ("INSERT INTO clicks (id, link_id, partner_id, brand_id, session_id, visitor_id, is_bot, is_duplicate, "
-             "user_agent, clicked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING")
+INSERT_PG = (
+    "INSERT INTO clicks (id, link_id, partner_id, brand_id, session_id, visitor_id, is_bot, is_duplicate, "
+    "user_agent, clicked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING"
+)
 
 
-COLUMNS = ("id", "link_id", "partner_id", "brand_id", "session_id", "visitor_id", "is_bot", "is_duplicate",
-           "user_agent", "clicked_at")
+COLUMNS = (
+    "id",
+    "link_id",
+    "partner_id",
+    "brand_id",
+    "session_id",
+    "visitor_id",
+    "is_bot",
+    "is_duplicate",
+    "user_agent",
+    "clicked_at",
+)
 
 
 def _row(click: ClickRecord, code: int) -> tuple[Any, ...]:
-    return (click.id, click.link_id, click.partner_id, click.brand_id, click.session_id, click.visitor_id[:64],
-            code == BOT, code == DUPLICATE, (click.user_agent or "")[:200] or None,
-            datetime.fromtimestamp(click.clicked_at, UTC))
+    return (
+        click.id,
+        click.link_id,
+        click.partner_id,
+        click.brand_id,
+        click.session_id,
+        click.visitor_id[:64],
+        code == BOT,
+        code == DUPLICATE,
+        (click.user_agent or "")[:200] or None,
+        datetime.fromtimestamp(click.clicked_at, UTC),
+    )
 
 
 class ClickFlusher:
-    def __init__(self, queue: ClickQueue, classifier: ClickClassifier, sessionmaker: async_sessionmaker[Any],
-                 interval_s: float) -> None:
+    def __init__(
+        self, queue: ClickQueue, classifier: ClickClassifier, sessionmaker: async_sessionmaker[Any], interval_s: float
+    ) -> None:
         self.queue, self.classifier, self.sessionmaker, self.interval_s = queue, classifier, sessionmaker, interval_s
-        self.fallback = MemoryClassifier(getattr(classifier, "dedupe_seconds", 3600),
-                                         getattr(classifier, "ip_per_minute", 0))
+        self.fallback = MemoryClassifier(
+            getattr(classifier, "dedupe_seconds", 3600), getattr(classifier, "ip_per_minute", 0)
+        )
         self.written = 0
 
     async def flush_once(self) -> int:
@@ -112,8 +135,9 @@ class ClickFlusher:
 def make_classifier(state: Any) -> ClickClassifier:
     settings = state.settings
     if state.redis is not None:
-        return RedisClassifier(state.redis, settings.redis_namespace, settings.click_dedupe_seconds,
-                               settings.click_bot_ip_per_minute)
+        return RedisClassifier(
+            state.redis, settings.redis_namespace, settings.click_dedupe_seconds, settings.click_bot_ip_per_minute
+        )
     return MemoryClassifier(settings.click_dedupe_seconds, settings.click_bot_ip_per_minute)
 
 
@@ -121,8 +145,9 @@ def make_classifier(state: Any) -> ClickClassifier:
 async def click_flusher_lifespan(app: Any) -> AsyncIterator[None]:
     """Start the background flusher; on a clean shutdown write every queued click first."""
     queue = ClickQueue()
-    flusher = ClickFlusher(queue, make_classifier(app.state), app.state.sessionmaker,
-                           app.state.settings.click_flush_interval_ms / 1000)
+    flusher = ClickFlusher(
+        queue, make_classifier(app.state), app.state.sessionmaker, app.state.settings.click_flush_interval_ms / 1000
+    )
     app.state.click_queue, app.state.click_flusher = queue, flusher
     task = asyncio.create_task(flusher.run(), name="click-flusher")
     try:

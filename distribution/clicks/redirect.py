@@ -51,8 +51,11 @@ async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIRespons
         return _not_found(request, code)
     # A group-buy share link (`?group=CODE`): the live page shows that group. Parsed only when present.
     group = request.query_params.get("group", "") if b"group=" in request.scope["query_string"] else ""
-    location = resolved.location + (("&" if "?" in resolved.location else "?") + f"group={group}"
-                                    if CODE_SHAPE.match(group) and resolved.session_id else "")
+    location = resolved.location + (
+        ("&" if "?" in resolved.location else "?") + f"group={group}"
+        if CODE_SHAPE.match(group) and resolved.session_id
+        else ""
+    )
     headers = [(b"location", location.encode()), (b"cache-control", b"no-store")]
     agent, visitor_id = _agent_and_visitor(request.scope["headers"])
     if not 8 <= len(visitor_id) <= 64:
@@ -85,15 +88,24 @@ def _not_found(request: Request[Any, Any, Any], code: str, status_code: int = 40
     return ASGIResponse(body=page, status_code=status_code, media_type="text/html; charset=utf-8")
 
 
-def _record(request: Request[Any, Any, Any], state: Any, resolved: ResolvedLink, visitor_id: str,
-            agent: str | None) -> tuple[bytes, bytes]:
+def _record(
+    request: Request[Any, Any, Any], state: Any, resolved: ResolvedLink, visitor_id: str, agent: str | None
+) -> tuple[bytes, bytes]:
     now = utcnow()
-    click = ClickRecord(id=new_id("clk"), link_id=resolved.link_id, partner_id=resolved.partner_id,
-                        brand_id=resolved.brand_id, session_id=resolved.session_id, visitor_id=visitor_id,
-                        user_agent=agent or None,
-                        ip=request.client.host if request.client else "unknown", clicked_at=now.timestamp())
+    click = ClickRecord(
+        id=new_id("clk"),
+        link_id=resolved.link_id,
+        partner_id=resolved.partner_id,
+        brand_id=resolved.brand_id,
+        session_id=resolved.session_id,
+        visitor_id=visitor_id,
+        user_agent=agent or None,
+        ip=request.client.host if request.client else "unknown",
+        clicked_at=now.timestamp(),
+    )
     queue: ClickQueue = state.click_queue
     queue.append(click)
-    claim = AttributionClaim(link_id=resolved.link_id, partner_id=resolved.partner_id, click_id=click.id,
-                             clicked_at=now)
+    claim = AttributionClaim(
+        link_id=resolved.link_id, partner_id=resolved.partner_id, click_id=click.id, clicked_at=now
+    )
     return _cookie(ATTRIBUTION_COOKIE, sign_claim(state.settings.secret_key, claim), ATTRIBUTION_MAX_AGE)

@@ -56,13 +56,21 @@ async def resolve_code(session: AsyncSession, code: str) -> ResolvedLink | None:
     link = (await session.exec(select(Link).where(Link.code == code))).first()
     if link is None:
         return None
-    partnership = (await session.exec(select(Partnership).where(
-        Partnership.brand_id == link.brand_id, Partnership.partner_id == link.partner_id))).first()
+    partnership = (
+        await session.exec(
+            select(Partnership).where(Partnership.brand_id == link.brand_id, Partnership.partner_id == link.partner_id)
+        )
+    ).first()
     approved = partnership is not None and partnership.state == PartnershipState.APPROVED
     session_id = await _target_session(session, link)
-    return ResolvedLink(link_id=link.id, partner_id=link.partner_id, brand_id=link.brand_id,
-                        session_id=session_id, location=_location(link, session_id, approved),
-                        attributes=approved)
+    return ResolvedLink(
+        link_id=link.id,
+        partner_id=link.partner_id,
+        brand_id=link.brand_id,
+        session_id=session_id,
+        location=_location(link, session_id, approved),
+        attributes=approved,
+    )
 
 
 async def _target_session(session: AsyncSession, link: Link) -> str | None:
@@ -70,11 +78,13 @@ async def _target_session(session: AsyncSession, link: Link) -> str | None:
     (with the SKU in its line-up, for a SKU link), else its next scheduled one."""
     if link.target == LinkTarget.SESSION:
         return link.session_id
-    stmt = select(LiveSession).where(LiveSession.brand_id == link.brand_id,
-                                     col(LiveSession.state).in_([SessionState.LIVE, SessionState.SCHEDULED]))
+    stmt = select(LiveSession).where(
+        LiveSession.brand_id == link.brand_id, col(LiveSession.state).in_([SessionState.LIVE, SessionState.SCHEDULED])
+    )
     if link.target == LinkTarget.SKU:
-        stmt = (stmt.join(LineupItem, col(LineupItem.session_id) == col(LiveSession.id))
-                .where(LineupItem.sku_id == link.sku_id))
+        stmt = stmt.join(LineupItem, col(LineupItem.session_id) == col(LiveSession.id)).where(
+            LineupItem.sku_id == link.sku_id
+        )
     rows = (await session.exec(stmt)).all()
     rows = sorted(rows, key=lambda s: (s.state != SessionState.LIVE, s.scheduled_start_at))
     return rows[0].id if rows else None

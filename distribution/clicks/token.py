@@ -29,8 +29,9 @@ def _signature(secret_key: str, payload: str) -> str:
 
 
 def sign_claim(secret_key: str, claim: AttributionClaim) -> str:
-    payload = ".".join([VERSION, claim.link_id, claim.partner_id, claim.click_id,
-                        str(int(claim.clicked_at.timestamp()))])
+    payload = ".".join(
+        [VERSION, claim.link_id, claim.partner_id, claim.click_id, str(int(claim.clicked_at.timestamp()))]
+    )
     return f"{payload}.{_signature(secret_key, payload)}"
 
 

@@ -17,21 +17,31 @@ from server.kernel.outbox import emit
 
 
 async def adjust_after_close(session: AsyncSession, order: PkOrder, refund_id: str) -> None:
-    stmt = (select(CompetitionResult, Competition)
-            .join(Competition, col(Competition.id) == col(CompetitionResult.competition_id))
-            .where(CompetitionResult.partner_id == order.partner_id, Competition.brand_id == order.brand_id,
-                   Competition.after_close_refunds == "adjust_bonus"))
+    stmt = (
+        select(CompetitionResult, Competition)
+        .join(Competition, col(Competition.id) == col(CompetitionResult.competition_id))
+        .where(
+            CompetitionResult.partner_id == order.partner_id,
+            Competition.brand_id == order.brand_id,
+            Competition.after_close_refunds == "adjust_bonus",
+        )
+    )
     for result, competition in (await session.exec(stmt)).all():
         if order.order_id in result.counted_order_ids:
             await _adjust(session, competition, result, order, refund_id)
 
 
-async def _adjust(session: AsyncSession, competition: Competition, result: CompetitionResult,
-                  order: PkOrder, refund_id: str) -> None:
+async def _adjust(
+    session: AsyncSession, competition: Competition, result: CompetitionResult, order: PkOrder, refund_id: str
+) -> None:
     tier = tier_for(competition.prize_tiers, result.rank)
-    team = (await session.exec(select(CompetitionResult).where(
-        CompetitionResult.competition_id == competition.id,
-        CompetitionResult.entrant_key == result.entrant_key))).all()
+    team = (
+        await session.exec(
+            select(CompetitionResult).where(
+                CompetitionResult.competition_id == competition.id, CompetitionResult.entrant_key == result.entrant_key
+            )
+        )
+    ).all()
     if result.score <= 0:
         return
     nets = {r.partner_id: await _net_now(session, r.counted_order_ids) for r in team}
@@ -43,9 +53,17 @@ async def _adjust(session: AsyncSession, competition: Competition, result: Compe
         previous = row.bonus_minor + await _adjusted(session, competition.id, row.partner_id)
         delta = bonuses[row.partner_id] - previous
         if delta:
-            changes.append(BonusAdjustment(competition_id=competition.id, partner_id=row.partner_id,
-                                           refund_id=refund_id, order_id=order.order_id, delta_minor=delta,
-                                           bonus_after_minor=bonuses[row.partner_id], currency=row.currency))
+            changes.append(
+                BonusAdjustment(
+                    competition_id=competition.id,
+                    partner_id=row.partner_id,
+                    refund_id=refund_id,
+                    order_id=order.order_id,
+                    delta_minor=delta,
+                    bonus_after_minor=bonuses[row.partner_id],
+                    currency=row.currency,
+                )
+            )
     if changes:
         session.add_all(changes)
         emit(session, "CompetitionBonusAdjusted", competition.id, _payload(competition, refund_id, order, changes))
@@ -61,14 +79,23 @@ async def _net_now(session: AsyncSession, order_ids: list[str]) -> int:
 
 async def _adjusted(session: AsyncSession, competition_id: str, partner_id: str) -> int:
     a = BonusAdjustment
-    stmt = sa.select(sa.func.sum(col(a.delta_minor))).where(col(a.competition_id) == competition_id,
-                                                            col(a.partner_id) == partner_id)
+    stmt = sa.select(sa.func.sum(col(a.delta_minor))).where(
+        col(a.competition_id) == competition_id, col(a.partner_id) == partner_id
+    )
     return int((await session.execute(stmt)).scalar() or 0)
 
 
-def _payload(competition: Competition, refund_id: str, order: PkOrder,
-             changes: list[BonusAdjustment]) -> dict[str, Any]:
-    return {"competition_id": competition.id, "brand_id": competition.brand_id, "refund_id": refund_id,
-            "order_id": order.order_id, "currency": competition.currency,
-            "adjustments": [{"partner_id": c.partner_id, "delta_minor": c.delta_minor,
-                             "bonus_after_minor": c.bonus_after_minor} for c in changes]}
+def _payload(
+    competition: Competition, refund_id: str, order: PkOrder, changes: list[BonusAdjustment]
+) -> dict[str, Any]:
+    return {
+        "competition_id": competition.id,
+        "brand_id": competition.brand_id,
+        "refund_id": refund_id,
+        "order_id": order.order_id,
+        "currency": competition.currency,
+        "adjustments": [
+            {"partner_id": c.partner_id, "delta_minor": c.delta_minor, "bonus_after_minor": c.bonus_after_minor}
+            for c in changes
+        ],
+    }

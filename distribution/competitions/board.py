@@ -16,6 +16,7 @@ class LeaderboardStore(Protocol):
     async def incr(self, competition_id: str, entrant_key: str, delta: int) -> None: ...
     async def scores(self, competition_id: str) -> dict[str, int] | None:
         """Every entrant's score, or None when the board is missing (never built or expired)."""
+
     async def replace(self, competition_id: str, scores: Mapping[str, int]) -> None: ...
     async def drop(self, competition_id: str) -> None: ...
 
@@ -103,4 +104,3 @@ async def leaderboard_lifespan(app: Any) -> AsyncIterator[None]:
     finally:
         if _current is store:
             _current = None
-

@@ -38,26 +38,51 @@ async def close(session: AsyncSession, competition: Competition, at: datetime) -
 
 
 def _results(competition: Competition, standing: Standing, at: datetime) -> list[CompetitionResult]:
-    return [CompetitionResult(id=new_id("pkr"), competition_id=competition.id, partner_id=partner_id,
-                              entrant_key=standing.entrant.key, entrant_name=standing.entrant.name,
-                              rank=standing.rank, score=standing.score,
-                              counted_net_minor=standing.net_by_partner[partner_id],
-                              counted_order_ids=standing.orders_by_partner[partner_id],
-                              bonus_minor=standing.bonus_by_partner.get(partner_id, 0),
-                              currency=competition.currency, frozen_at=at)
-            for partner_id in standing.entrant.partner_ids]
+    return [
+        CompetitionResult(
+            id=new_id("pkr"),
+            competition_id=competition.id,
+            partner_id=partner_id,
+            entrant_key=standing.entrant.key,
+            entrant_name=standing.entrant.name,
+            rank=standing.rank,
+            score=standing.score,
+            counted_net_minor=standing.net_by_partner[partner_id],
+            counted_order_ids=standing.orders_by_partner[partner_id],
+            bonus_minor=standing.bonus_by_partner.get(partner_id, 0),
+            currency=competition.currency,
+            frozen_at=at,
+        )
+        for partner_id in standing.entrant.partner_ids
+    ]
 
 
 def closed_payload(competition: Competition, standings: list[Standing]) -> dict[str, Any]:
     return {
-        "competition_id": competition.id, "brand_id": competition.brand_id, "session_id": competition.session_id,
-        "currency": competition.currency, "after_close_refunds": competition.after_close_refunds,
+        "competition_id": competition.id,
+        "brand_id": competition.brand_id,
+        "session_id": competition.session_id,
+        "currency": competition.currency,
+        "after_close_refunds": competition.after_close_refunds,
         "closed_at": (competition.closed_at or utcnow()).isoformat(),
-        "results": [{"rank": s.rank, "entrant_key": s.entrant.key, "name": s.entrant.name, "score": s.score,
-                     "bonus_minor": s.bonus_minor,
-                     "partners": [{"partner_id": p, "counted_net_minor": s.net_by_partner[p],
-                                   "bonus_minor": s.bonus_by_partner.get(p, 0)} for p in s.entrant.partner_ids]}
-                    for s in standings],
+        "results": [
+            {
+                "rank": s.rank,
+                "entrant_key": s.entrant.key,
+                "name": s.entrant.name,
+                "score": s.score,
+                "bonus_minor": s.bonus_minor,
+                "partners": [
+                    {
+                        "partner_id": p,
+                        "counted_net_minor": s.net_by_partner[p],
+                        "bonus_minor": s.bonus_by_partner.get(p, 0),
+                    }
+                    for p in s.entrant.partner_ids
+                ],
+            }
+            for s in standings
+        ],
     }
 
 

@@ -22,8 +22,9 @@ class CompetitionController(Controller):
     tags = ["competitions"]
 
     @post("/brands/{brand_id:str}/competitions", opt=roles(A, B), summary="Start a PK competition")
-    async def create(self, db: AsyncSession, principal: Principal, brand_id: str,
-                     data: CompetitionCreate) -> CompetitionPublic:
+    async def create(
+        self, db: AsyncSession, principal: Principal, brand_id: str, data: CompetitionCreate
+    ) -> CompetitionPublic:
         return await CompetitionService(db).create(principal, brand_id, data)
 
     @get("/brands/{brand_id:str}/competitions", opt=roles(A, B, F), summary="A brand's competitions")
@@ -31,8 +32,9 @@ class CompetitionController(Controller):
         return await CompetitionService(db).of_brand(principal, brand_id)
 
     @get("/brands/{brand_id:str}/competitions/{competition_id:str}", opt=roles(A, B, F), summary="One competition")
-    async def get_one(self, db: AsyncSession, principal: Principal, brand_id: str,
-                      competition_id: str) -> CompetitionPublic:
+    async def get_one(
+        self, db: AsyncSession, principal: Principal, brand_id: str, competition_id: str
+    ) -> CompetitionPublic:
         principal.ensure_brand(brand_id)
         service = CompetitionService(db)
         competition = await service.visible(principal, competition_id)
@@ -40,10 +42,15 @@ class CompetitionController(Controller):
             raise NotFound.of("competition", competition_id)
         return await service.public(competition)
 
-    @post("/brands/{brand_id:str}/competitions/{competition_id:str}/close", opt=roles(A, B), status_code=200,
-          summary="Close now: freeze the ranking and pay the bonuses (409 if already closed)")
-    async def close(self, db: AsyncSession, principal: Principal, brand_id: str,
-                    competition_id: str) -> CompetitionPublic:
+    @post(
+        "/brands/{brand_id:str}/competitions/{competition_id:str}/close",
+        opt=roles(A, B),
+        status_code=200,
+        summary="Close now: freeze the ranking and pay the bonuses (409 if already closed)",
+    )
+    async def close(
+        self, db: AsyncSession, principal: Principal, brand_id: str, competition_id: str
+    ) -> CompetitionPublic:
         return await CompetitionService(db).close(principal, brand_id, competition_id)
 
     @get("/partners/{partner_id:str}/competitions", opt=roles(A, P, F), summary="Competitions a partner is in")
@@ -55,16 +62,26 @@ class CompetitionController(Controller):
         competition = await CompetitionService(db).visible(principal, competition_id)
         return await leaderboard(db, competition, principal)
 
-    @get("/sessions/{session_id:str}/pk", opt=PUBLIC,
-         summary="The live room's PK: the top five of the session's competition (names and scores only)")
+    @get(
+        "/sessions/{session_id:str}/pk",
+        opt=PUBLIC,
+        summary="The live room's PK: the top five of the session's competition (names and scores only)",
+    )
     async def of_session(self, db: AsyncSession, session_id: str) -> dict[str, Any]:
         found = await CompetitionService(db).of_session(session_id)
         if not found:
             return {"competition": None}
         competition = found[0]
-        return {"competition": {"id": competition.id, "name": competition.name, "metric": competition.metric,
-                                "currency": competition.currency, "state": competition.state,
-                                "top": top(await board_rows(db, competition))}}
+        return {
+            "competition": {
+                "id": competition.id,
+                "name": competition.name,
+                "metric": competition.metric,
+                "currency": competition.currency,
+                "state": competition.state,
+                "top": top(await board_rows(db, competition)),
+            }
+        }
 
 
 class OrderFlagController(Controller):
@@ -72,8 +89,9 @@ class OrderFlagController(Controller):
     tags = ["competitions"]
 
     @post("", opt=roles(A, B), status_code=200, summary="Flag an order: it never counts in a competition")
-    async def flag(self, db: AsyncSession, principal: Principal, brand_id: str, order_id: str,
-                   data: FlagCreate) -> dict[str, Any]:
+    async def flag(
+        self, db: AsyncSession, principal: Principal, brand_id: str, order_id: str, data: FlagCreate
+    ) -> dict[str, Any]:
         flag = await FlagService(db).flag(principal, brand_id, order_id, data)
         return {"order_id": flag.order_id, "id": flag.id, "reason": flag.reason, "flagged": True}
 

@@ -34,12 +34,17 @@ def in_scope(competition: Competition, order: PkOrder, until: datetime | None = 
     return competition.starts_at <= order.paid_at < competition.ends_at
 
 
-async def counted_orders(session: AsyncSession, competition: Competition, partner_ids: Sequence[str],
-                         until: datetime | None = None) -> list[CountedOrder]:
+async def counted_orders(
+    session: AsyncSession, competition: Competition, partner_ids: Sequence[str], until: datetime | None = None
+) -> list[CountedOrder]:
     o = PkOrder
-    stmt = select(o).where(o.brand_id == competition.brand_id, o.currency == competition.currency,
-                           col(o.partner_id).in_(partner_ids), col(o.self_referral).is_(False),
-                           ~sa.exists().where(col(OrderFlag.order_id) == col(o.order_id)))
+    stmt = select(o).where(
+        o.brand_id == competition.brand_id,
+        o.currency == competition.currency,
+        col(o.partner_id).in_(partner_ids),
+        col(o.self_referral).is_(False),
+        ~sa.exists().where(col(OrderFlag.order_id) == col(o.order_id)),
+    )
     if competition.session_id is not None:
         stmt = stmt.where(o.session_id == competition.session_id)
     else:
@@ -50,8 +55,9 @@ async def counted_orders(session: AsyncSession, competition: Competition, partne
     return [CountedOrder(r.order_id, r.partner_id, r.amount_minor, r.refunded_minor) for r in rows]
 
 
-async def compute_standings(session: AsyncSession, competition: Competition,
-                            until: datetime | None = None) -> list[Standing]:
+async def compute_standings(
+    session: AsyncSession, competition: Competition, until: datetime | None = None
+) -> list[Standing]:
     found = await entrants(session, competition.id)
     partner_ids = [p for e in found for p in e.partner_ids]
     return standings(competition.metric, found, await counted_orders(session, competition, partner_ids, until))
@@ -68,10 +74,15 @@ async def rebuild(session: AsyncSession, competition: Competition) -> dict[str, 
 
 async def open_competitions_for(session: AsyncSession, order: PkOrder) -> list[tuple[Competition, str]]:
     """Competitions not yet closed that this order counts in, each with the order's entrant key."""
-    stmt = (select(Competition, CompetitionMember.entrant_key)
-            .join(CompetitionMember, col(CompetitionMember.competition_id) == col(Competition.id))
-            .where(Competition.brand_id == order.brand_id, Competition.state != CompetitionState.CLOSED,
-                   CompetitionMember.partner_id == order.partner_id))
+    stmt = (
+        select(Competition, CompetitionMember.entrant_key)
+        .join(CompetitionMember, col(CompetitionMember.competition_id) == col(Competition.id))
+        .where(
+            Competition.brand_id == order.brand_id,
+            Competition.state != CompetitionState.CLOSED,
+            CompetitionMember.partner_id == order.partner_id,
+        )
+    )
     rows = (await session.exec(stmt)).all()
     return [(c, key) for c, key in rows if in_scope(c, order)]
 
@@ -83,7 +94,8 @@ async def move(session: AsyncSession, order: PkOrder, before: CountedOrder | Non
         return
     for competition, key in await open_competitions_for(session, order):
         delta = (order_score(competition.metric, after) if after else 0) - (
-            order_score(competition.metric, before) if before else 0)
+            order_score(competition.metric, before) if before else 0
+        )
         store = board.current()
         if delta and store is not None:
             await store.incr(competition.id, key, delta)
@@ -93,8 +105,14 @@ async def move(session: AsyncSession, order: PkOrder, before: CountedOrder | Non
 async def announce(session: AsyncSession, competition_id: str) -> None:
     """Emit `LeaderboardChanged` unless one for this competition is still undelivered: its handler
     reads the board when it runs, so the pending one already carries this change (coalescing)."""
-    stmt = select(OutboxEvent.id).where(OutboxEvent.topic == "LeaderboardChanged",
-                                        OutboxEvent.aggregate_id == competition_id,
-                                        col(OutboxEvent.delivered_at).is_(None)).limit(1)
+    stmt = (
+        select(OutboxEvent.id)
+        .where(
+            OutboxEvent.topic == "LeaderboardChanged",
+            OutboxEvent.aggregate_id == competition_id,
+            col(OutboxEvent.delivered_at).is_(None),
+        )
+        .limit(1)
+    )
     if (await session.exec(stmt)).first() is None:
         emit(session, "LeaderboardChanged", competition_id, {"competition_id": competition_id})

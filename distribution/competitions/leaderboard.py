@@ -23,8 +23,11 @@ async def live_scores(session: AsyncSession, competition: Competition) -> dict[s
 
 
 async def frozen_rows(session: AsyncSession, competition: Competition) -> list[CompetitionResult]:
-    stmt = (select(CompetitionResult).where(CompetitionResult.competition_id == competition.id)
-            .order_by(col(CompetitionResult.rank), col(CompetitionResult.partner_id)))
+    stmt = (
+        select(CompetitionResult)
+        .where(CompetitionResult.competition_id == competition.id)
+        .order_by(col(CompetitionResult.rank), col(CompetitionResult.partner_id))
+    )
     return list((await session.exec(stmt)).all())
 
 
@@ -43,17 +46,30 @@ async def _frozen_board(session: AsyncSession, competition: Competition) -> list
         partners.setdefault(r.entrant_key, []).append(r.partner_id)
         bonuses[r.entrant_key] = bonuses.get(r.entrant_key, 0) + r.bonus_minor
     firsts = {r.entrant_key: r for r in reversed(results)}
-    return sorted((BoardRow(rank=r.rank, name=r.entrant_name, score=r.score, entrant_key=key,
-                            partner_ids=partners[key], bonus_minor=bonuses[key]) for key, r in firsts.items()),
-                  key=lambda row: row.rank)
+    return sorted(
+        (
+            BoardRow(
+                rank=r.rank,
+                name=r.entrant_name,
+                score=r.score,
+                entrant_key=key,
+                partner_ids=partners[key],
+                bonus_minor=bonuses[key],
+            )
+            for key, r in firsts.items()
+        ),
+        key=lambda row: row.rank,
+    )
 
 
 async def _live_board(session: AsyncSession, competition: Competition) -> list[BoardRow]:
     found: dict[str, Entrant] = {e.key: e for e in await entrants(session, competition.id)}
     scores = await live_scores(session, competition)
     ranked = rank((key, scores.get(key, 0)) for key in found)
-    return [BoardRow(rank=pos, name=found[key].name, score=score, entrant_key=key,
-                     partner_ids=list(found[key].partner_ids)) for pos, key, score in ranked]
+    return [
+        BoardRow(rank=pos, name=found[key].name, score=score, entrant_key=key, partner_ids=list(found[key].partner_ids))
+        for pos, key, score in ranked
+    ]
 
 
 async def leaderboard(session: AsyncSession, competition: Competition, principal: Principal) -> LeaderboardPublic:
@@ -61,18 +77,28 @@ async def leaderboard(session: AsyncSession, competition: Competition, principal
     mine = None
     if principal.role is Role.PARTNER:
         mine = await _my_bonus(session, competition, principal.partner_id or "")
-        rows = [BoardRow(rank=r.rank, name=r.name, score=r.score, mine=principal.partner_id in (r.partner_ids or []))
-                for r in rows]
-    return LeaderboardPublic(competition_id=competition.id, name=competition.name, state=competition.state,
-                             metric=competition.metric, currency=competition.currency,
-                             frozen=competition.state == CompetitionState.CLOSED, rows=rows, my_bonus_minor=mine)
+        rows = [
+            BoardRow(rank=r.rank, name=r.name, score=r.score, mine=principal.partner_id in (r.partner_ids or []))
+            for r in rows
+        ]
+    return LeaderboardPublic(
+        competition_id=competition.id,
+        name=competition.name,
+        state=competition.state,
+        metric=competition.metric,
+        currency=competition.currency,
+        frozen=competition.state == CompetitionState.CLOSED,
+        rows=rows,
+        my_bonus_minor=mine,
+    )
 
 
 async def _my_bonus(session: AsyncSession, competition: Competition, partner_id: str) -> int | None:
     if competition.state != CompetitionState.CLOSED:
         return None
-    stmt = select(CompetitionResult.bonus_minor).where(CompetitionResult.competition_id == competition.id,
-                                                       CompetitionResult.partner_id == partner_id)
+    stmt = select(CompetitionResult.bonus_minor).where(
+        CompetitionResult.competition_id == competition.id, CompetitionResult.partner_id == partner_id
+    )
     return (await session.exec(stmt)).first()
 
 

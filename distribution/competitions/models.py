@@ -104,9 +104,7 @@ class BonusAdjustment(SQLModel, table=True):
     """`adjust_bonus`: a refund after close changed a partner's percentage bonus by `delta_minor`."""
 
     __tablename__ = "competition_bonus_adjustments"
-    __table_args__ = (
-        sa.UniqueConstraint("competition_id", "partner_id", "refund_id", name="uq_pk_adjustment_refund"),
-    )
+    __table_args__ = (sa.UniqueConstraint("competition_id", "partner_id", "refund_id", name="uq_pk_adjustment_refund"),)
 
     id: int | None = Field(default=None, primary_key=True)
     competition_id: str = Field(foreign_key="competitions.id", index=True, max_length=40)

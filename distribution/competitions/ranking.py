@@ -69,8 +69,12 @@ def rank(entries: Iterable[tuple[str, int]]) -> list[tuple[int, str, int]]:
 
 
 def standings(metric: str, entrants: Sequence[Entrant], orders: Iterable[CountedOrder]) -> list[Standing]:
-    by_key = {e.key: Standing(e, net_by_partner={p: 0 for p in e.partner_ids},
-                              orders_by_partner={p: [] for p in e.partner_ids}) for e in entrants}
+    by_key = {
+        e.key: Standing(
+            e, net_by_partner={p: 0 for p in e.partner_ids}, orders_by_partner={p: [] for p in e.partner_ids}
+        )
+        for e in entrants
+    }
     owner = {p: e.key for e in entrants for p in e.partner_ids}
     for order in orders:
         key = owner.get(order.partner_id)

@@ -17,7 +17,15 @@ async def on_leaderboard_changed(session: AsyncSession, event: OutboxEvent) -> N
     if competition is None or competition.session_id is None or room is None:
         return
     rows = await board_rows(session, competition)
-    await room.publish(competition.session_id, {"type": "pk", "competition_id": competition.id,
-                                                "name": competition.name, "metric": competition.metric,
-                                                "currency": competition.currency, "state": competition.state,
-                                                "top": top(rows)})
+    await room.publish(
+        competition.session_id,
+        {
+            "type": "pk",
+            "competition_id": competition.id,
+            "name": competition.name,
+            "metric": competition.metric,
+            "currency": competition.currency,
+            "state": competition.state,
+            "top": top(rows),
+        },
+    )

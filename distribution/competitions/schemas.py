@@ -13,8 +13,9 @@ class PrizeTier(BaseModel):
     rank_from: int
     rank_to: int
     kind: Literal["bonus_bps", "fixed"]
-    amount: Decimal = Field(description="bonus_bps: basis points of the entrant's counted net GMV (1..10000); "
-                                        "fixed: minor units")
+    amount: Decimal = Field(
+        description="bonus_bps: basis points of the entrant's counted net GMV (1..10000); fixed: minor units"
+    )
 
 
 class TeamIn(BaseModel):

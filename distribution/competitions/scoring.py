@@ -36,10 +36,16 @@ async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
     partner_id = attribution.get("partner_id")
     if not partner_id or await session.get(PkOrder, payload["order_id"]) is not None:
         return
-    order = PkOrder(order_id=payload["order_id"], brand_id=payload["brand_id"], session_id=payload.get("session_id"),
-                    partner_id=partner_id, currency=str(payload["currency"]).upper(),
-                    amount_minor=int(payload["amount_minor"]), self_referral=bool(attribution.get("self_referral")),
-                    paid_at=_time(payload.get("paid_at")))
+    order = PkOrder(
+        order_id=payload["order_id"],
+        brand_id=payload["brand_id"],
+        session_id=payload.get("session_id"),
+        partner_id=partner_id,
+        currency=str(payload["currency"]).upper(),
+        amount_minor=int(payload["amount_minor"]),
+        self_referral=bool(attribution.get("self_referral")),
+        paid_at=_time(payload.get("paid_at")),
+    )
     session.add(order)
     if not await is_flagged(session, order.order_id):
         await move(session, order, None, counted(order))

@@ -35,11 +35,18 @@ class CompetitionService:
         validation.check_tiers(data.prize_tiers)
         groups = await validation.check_entrants(self.session, brand_id, data)
         competition = Competition(
-            id=new_id("pk"), brand_id=brand_id, name=data.name, session_id=data.scope.session_id,
-            starts_at=data.scope.starts_at, ends_at=data.scope.ends_at, metric=data.metric, currency=data.currency,
+            id=new_id("pk"),
+            brand_id=brand_id,
+            name=data.name,
+            session_id=data.scope.session_id,
+            starts_at=data.scope.starts_at,
+            ends_at=data.scope.ends_at,
+            metric=data.metric,
+            currency=data.currency,
             entrant_kind="teams" if data.entrants.teams is not None else "partners",
             prize_tiers=[t.model_dump(mode="json") for t in data.prize_tiers],
-            after_close_refunds=data.after_close_refunds)
+            after_close_refunds=data.after_close_refunds,
+        )
         self.session.add(competition)
         await self.session.flush()
         self.session.add_all(await self._members(competition.id, groups))
@@ -54,8 +61,11 @@ class CompetitionService:
             for partner_id in partner_ids:
                 partner = await self.session.get(Partner, partner_id)
                 name = team_name or (partner.name if partner else partner_id)
-                members.append(CompetitionMember(competition_id=competition_id, partner_id=partner_id,
-                                                 entrant_key=key, entrant_name=name))
+                members.append(
+                    CompetitionMember(
+                        competition_id=competition_id, partner_id=partner_id, entrant_key=key, entrant_name=name
+                    )
+                )
         return members
 
     async def public(self, competition: Competition) -> CompetitionPublic:
@@ -91,8 +101,12 @@ class CompetitionService:
     async def of_partner(self, principal: Principal, partner_id: str) -> list[CompetitionPublic]:
         principal.ensure_partner(partner_id)
         member = CompetitionMember
-        stmt = (select(Competition).join(member, col(member.competition_id) == col(Competition.id))
-                .where(CompetitionMember.partner_id == partner_id).order_by(col(Competition.id).desc()))
+        stmt = (
+            select(Competition)
+            .join(member, col(member.competition_id) == col(Competition.id))
+            .where(CompetitionMember.partner_id == partner_id)
+            .order_by(col(Competition.id).desc())
+        )
         return [await self.public(await self.fresh(c)) for c in (await self.session.exec(stmt)).all()]
 
     async def of_session(self, session_id: str) -> Sequence[Competition]:

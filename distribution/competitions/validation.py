@@ -56,12 +56,14 @@ def check_tiers(tiers: list[PrizeTier]) -> None:
         raise OverlappingPrizeTiers(
             f"prize tiers {a['rank_from']}–{a['rank_to']} and {b['rank_from']}–{b['rank_to']} overlap: "
             "each rank may win one prize only",
-            extra={"errors": [{"field": "prize_tiers", "message": "overlapping ranks"}]})
+            extra={"errors": [{"field": "prize_tiers", "message": "overlapping ranks"}]},
+        )
 
 
 async def approved_partners(session: AsyncSession, brand_id: str) -> list[str]:
-    stmt = select(Partnership.partner_id).where(Partnership.brand_id == brand_id,
-                                                Partnership.state == PartnershipState.APPROVED)
+    stmt = select(Partnership.partner_id).where(
+        Partnership.brand_id == brand_id, Partnership.state == PartnershipState.APPROVED
+    )
     return sorted((await session.exec(stmt.order_by(col(Partnership.partner_id)))).all())
 
 

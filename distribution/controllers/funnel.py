@@ -17,8 +17,12 @@ class FunnelController(Controller):
     path = "/api/v1/sessions"
     tags = ["partner funnel"]
 
-    @get("/{session_id:str}/funnel", opt=roles(Role.ADMIN, Role.BRAND, Role.PARTNER, Role.FINANCE),
-         summary="Clicks → viewers → likes → cart adds → orders → GMV → estimated commission")
-    async def funnel(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                     session_id: str) -> FunnelSnapshot:
+    @get(
+        "/{session_id:str}/funnel",
+        opt=roles(Role.ADMIN, Role.BRAND, Role.PARTNER, Role.FINANCE),
+        summary="Clicks → viewers → likes → cart adds → orders → GMV → estimated commission",
+    )
+    async def funnel(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str
+    ) -> FunnelSnapshot:
         return await FunnelService(db, request.app.state).snapshot(principal, session_id)

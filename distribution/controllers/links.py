@@ -24,31 +24,39 @@ class LinkController(Controller):
     path = "/api/v1"
     tags = ["links"]
 
-    @post("/partners/{partner_id:str}/links", opt=roles(A, P),
-          summary="Create a link to a session, a SKU or a storefront (needs an approved partnership)")
-    async def create(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                     partner_id: str, data: LinkCreate) -> LinkPublic:
+    @post(
+        "/partners/{partner_id:str}/links",
+        opt=roles(A, P),
+        summary="Create a link to a session, a SKU or a storefront (needs an approved partnership)",
+    )
+    async def create(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, partner_id: str, data: LinkCreate
+    ) -> LinkPublic:
         return link_public(await LinkService(db).create(principal, partner_id, data), _base(request))
 
     @get("/partners/{partner_id:str}/links", opt=roles(A, P), summary="A partner's links")
-    async def of_partner(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                         partner_id: str) -> list[LinkPublic]:
+    async def of_partner(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, partner_id: str
+    ) -> list[LinkPublic]:
         rows = await LinkService(db).of_partner(principal, partner_id)
         return [link_public(r, _base(request)) for r in rows]
 
     @get("/links/{link_id:str}", opt=roles(A, B, P), summary="Get a link")
-    async def get_link(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                       link_id: str) -> LinkPublic:
+    async def get_link(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, link_id: str
+    ) -> LinkPublic:
         return link_public(await LinkService(db).get(principal, link_id), _base(request))
 
     @get("/links/{link_id:str}/qr.png", opt=roles(A, B, P), summary="The link's QR code (PNG)")
-    async def qr_png(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                     link_id: str) -> Response[bytes]:
+    async def qr_png(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, link_id: str
+    ) -> Response[bytes]:
         image = await LinkService(db).qr(principal, link_id, "png", _base(request))
         return Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @get("/links/{link_id:str}/qr.svg", opt=roles(A, B, P), summary="The link's QR code (SVG)")
-    async def qr_svg(self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal,
-                     link_id: str) -> Response[bytes]:
+    async def qr_svg(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, link_id: str
+    ) -> Response[bytes]:
         image = await LinkService(db).qr(principal, link_id, "svg", _base(request))
         return Response(image, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})

@@ -23,8 +23,9 @@ class PartnerController(Controller):
         return PartnerPublic.model_validate(await PartnerService(db).create(principal, data))
 
     @get("/", opt=roles(A), summary="List every partner")
-    async def list_partners(self, db: AsyncSession, cursor: str | None = None,
-                            limit: int = DEFAULT_LIMIT) -> Page[PartnerPublic]:
+    async def list_partners(
+        self, db: AsyncSession, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    ) -> Page[PartnerPublic]:
         rows, nxt = await PartnerService(db).list(cursor, limit)
         return Page(items=[PartnerPublic.model_validate(r) for r in rows], next_cursor=nxt)
 

@@ -19,8 +19,9 @@ class PartnershipController(Controller):
     tags = ["partnerships"]
 
     @post("/partners/{partner_id:str}/partnerships", opt=roles(A, P), summary="Apply to a brand")
-    async def apply(self, db: AsyncSession, principal: Principal, partner_id: str,
-                    data: PartnershipApply) -> PartnershipPublic:
+    async def apply(
+        self, db: AsyncSession, principal: Principal, partner_id: str, data: PartnershipApply
+    ) -> PartnershipPublic:
         row = await PartnershipService(db).apply(principal, partner_id, data.brand_id)
         return PartnershipPublic.model_validate(row)
 
@@ -29,16 +30,25 @@ class PartnershipController(Controller):
         rows = await PartnershipService(db).of_partner(principal, partner_id)
         return [PartnershipPublic.model_validate(r) for r in rows]
 
-    @get("/brands/{brand_id:str}/partnerships", opt=roles(A, B, F),
-          summary="A brand's partnerships (`?status=pending` …)")
-    async def of_brand(self, db: AsyncSession, principal: Principal, brand_id: str,
-                       status: PartnershipState | None = None) -> list[PartnershipPublic]:
+    @get(
+        "/brands/{brand_id:str}/partnerships",
+        opt=roles(A, B, F),
+        summary="A brand's partnerships (`?status=pending` …)",
+    )
+    async def of_brand(
+        self, db: AsyncSession, principal: Principal, brand_id: str, status: PartnershipState | None = None
+    ) -> list[PartnershipPublic]:
         rows = await PartnershipService(db).of_brand(principal, brand_id, status)
         return [PartnershipPublic.model_validate(r) for r in rows]
 
-    @post("/partnerships/{partnership_id:str}/decision", opt=roles(A, B), status_code=200,
-          summary="Approve, reject or suspend (and set the partnership's commission rate)")
-    async def decide(self, db: AsyncSession, principal: Principal, partnership_id: str,
-                     data: PartnershipDecision) -> PartnershipPublic:
+    @post(
+        "/partnerships/{partnership_id:str}/decision",
+        opt=roles(A, B),
+        status_code=200,
+        summary="Approve, reject or suspend (and set the partnership's commission rate)",
+    )
+    async def decide(
+        self, db: AsyncSession, principal: Principal, partnership_id: str, data: PartnershipDecision
+    ) -> PartnershipPublic:
         row = await PartnershipService(db).decide(principal, partnership_id, data)
         return PartnershipPublic.model_validate(row)

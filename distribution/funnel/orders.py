@@ -42,9 +42,17 @@ async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
     if not partner_id or await session.get(FunnelOrder, payload["order_id"]) is not None:
         return
     earns = bool(attribution.get("earns", not attribution.get("self_referral", False)))
-    session.add(FunnelOrder(order_id=payload["order_id"], brand_id=payload["brand_id"],
-                            session_id=payload.get("session_id"), partner_id=partner_id,
-                            link_id=attribution.get("link_id"), amount_minor=int(payload["amount_minor"]),
-                            currency=payload["currency"], earns=earns,
-                            buyer_tag=buyer_tag(payload.get("visitor_id"), payload["order_id"]),
-                            paid_at=_paid_at(payload.get("paid_at"))))
+    session.add(
+        FunnelOrder(
+            order_id=payload["order_id"],
+            brand_id=payload["brand_id"],
+            session_id=payload.get("session_id"),
+            partner_id=partner_id,
+            link_id=attribution.get("link_id"),
+            amount_minor=int(payload["amount_minor"]),
+            currency=payload["currency"],
+            earns=earns,
+            buyer_tag=buyer_tag(payload.get("visitor_id"), payload["order_id"]),
+            paid_at=_paid_at(payload.get("paid_at")),
+        )
+    )

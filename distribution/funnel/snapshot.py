@@ -32,17 +32,26 @@ class FunnelService:
         only = await self._scope(principal, live)
         rates = await self._rates(brand, only)
         links = await self._links(live.id, only)
-        rows = {link.id: FunnelRow(partner_id=link.partner_id, partner_name="", link_id=link.id, code=link.code,
-                                   label=link.label) for link in links}
+        rows = {
+            link.id: FunnelRow(
+                partner_id=link.partner_id, partner_name="", link_id=link.id, code=link.code, label=link.label
+            )
+            for link in links
+        }
         await self._add_clicks(live.id, rows)
         await self._add_room(live.id, links, rows)
         orders = await self._orders(live.id, only)
         partners = await self._partner_rows(rates, rows, orders)
         _add_orders(rows, partners, orders, rates)
-        return FunnelSnapshot(session_id=live.id, brand_id=brand.id, session_state=live.state,
-                              currency=brand.default_currency, partners=sorted(partners.values(), key=_rank),
-                              links=sorted(rows.values(), key=_rank),
-                              recent_orders=[_masked(o) for o in sorted(orders, key=lambda o: o.paid_at)[-20:][::-1]])
+        return FunnelSnapshot(
+            session_id=live.id,
+            brand_id=brand.id,
+            session_state=live.state,
+            currency=brand.default_currency,
+            partners=sorted(partners.values(), key=_rank),
+            links=sorted(rows.values(), key=_rank),
+            recent_orders=[_masked(o) for o in sorted(orders, key=lambda o: o.paid_at)[-20:][::-1]],
+        )
 
     async def _session(self, session_id: str) -> tuple[LiveSession, Brand]:
         live = await self.session.get(LiveSession, session_id)
@@ -54,8 +63,9 @@ class FunnelService:
     async def _scope(self, principal: Principal, live: LiveSession) -> str | None:
         """The one partner whose rows the caller may see, or None for all of them."""
         if principal.role is Role.PARTNER:
-            stmt = select(Partnership).where(Partnership.brand_id == live.brand_id,
-                                             Partnership.partner_id == principal.partner_id)
+            stmt = select(Partnership).where(
+                Partnership.brand_id == live.brand_id, Partnership.partner_id == principal.partner_id
+            )
             if (await self.session.exec(stmt)).first() is None:
                 raise NotFound.of("session", live.id)
             return principal.partner_id
@@ -66,15 +76,17 @@ class FunnelService:
         """partner id → (name, commission bps) for every partnership in scope; approved ones are
         listed side by side even before their first click."""
         default_bps = BrandSettings.model_validate(brand.settings or {}).default_commission_bps
-        stmt = (select(Partnership, Partner).join(Partner, col(Partner.id) == Partnership.partner_id)
-                .where(Partnership.brand_id == brand.id))
+        stmt = (
+            select(Partnership, Partner)
+            .join(Partner, col(Partner.id) == Partnership.partner_id)
+            .where(Partnership.brand_id == brand.id)
+        )
         if only is not None:
             stmt = stmt.where(Partnership.partner_id == only)
         out = {}
         self.approved: set[str] = set()
         for ship, partner in (await self.session.exec(stmt)).all():
-            out[partner.id] = (partner.name, ship.commission_bps if ship.commission_bps is not None
-                               else default_bps)
+            out[partner.id] = (partner.name, ship.commission_bps if ship.commission_bps is not None else default_bps)
             if ship.state == PartnershipState.APPROVED or only is not None:
                 self.approved.add(partner.id)
         return out
@@ -82,17 +94,19 @@ class FunnelService:
     async def _links(self, session_id: str, only: str | None) -> Sequence[Link]:
         clicked = select(Click.link_id).where(Click.session_id == session_id).distinct()
         ordered = select(FunnelOrder.link_id).where(FunnelOrder.session_id == session_id).distinct()
-        stmt = select(Link).where(or_(col(Link.session_id) == session_id, col(Link.id).in_(clicked),
-                                      col(Link.id).in_(ordered)))
+        stmt = select(Link).where(
+            or_(col(Link.session_id) == session_id, col(Link.id).in_(clicked), col(Link.id).in_(ordered))
+        )
         if only is not None:
             stmt = stmt.where(Link.partner_id == only)
         return (await self.session.exec(stmt.order_by(col(Link.id)))).all()
 
     async def _add_clicks(self, session_id: str, rows: dict[str, FunnelRow]) -> None:
-        stmt = (select(Click.link_id, func.count()).where(Click.session_id == session_id,
-                                                           col(Click.is_bot).is_(False),
-                                                           col(Click.is_duplicate).is_(False))
-                .group_by(Click.link_id))
+        stmt = (
+            select(Click.link_id, func.count())
+            .where(Click.session_id == session_id, col(Click.is_bot).is_(False), col(Click.is_duplicate).is_(False))
+            .group_by(Click.link_id)
+        )
         for link_id, count in (await self.session.exec(stmt)).all():
             if link_id in rows:
                 rows[link_id].clicks = int(count)
@@ -109,8 +123,9 @@ class FunnelService:
             stmt = stmt.where(FunnelOrder.partner_id == only)
         return (await self.session.exec(stmt)).all()
 
-    async def _partner_rows(self, rates: dict[str, tuple[str, int]], rows: dict[str, FunnelRow],
-                            orders: Sequence[FunnelOrder]) -> dict[str, FunnelRow]:
+    async def _partner_rows(
+        self, rates: dict[str, tuple[str, int]], rows: dict[str, FunnelRow], orders: Sequence[FunnelOrder]
+    ) -> dict[str, FunnelRow]:
         ids = self.approved | {r.partner_id for r in rows.values()} | {o.partner_id for o in orders}
         names = {p.id: p.name for p in (await self.session.exec(select(Partner).where(col(Partner.id).in_(ids))))}
         for row in rows.values():
@@ -122,8 +137,12 @@ class FunnelService:
         return partners
 
 
-def _add_orders(rows: dict[str, FunnelRow], partners: dict[str, FunnelRow], orders: Sequence[FunnelOrder],
-                rates: dict[str, tuple[str, int]]) -> None:
+def _add_orders(
+    rows: dict[str, FunnelRow],
+    partners: dict[str, FunnelRow],
+    orders: Sequence[FunnelOrder],
+    rates: dict[str, tuple[str, int]],
+) -> None:
     earning: dict[str, int] = defaultdict(int)
     for order in orders:
         targets = [partners[order.partner_id]] + ([rows[order.link_id]] if order.link_id in rows else [])
@@ -149,5 +168,11 @@ def _rank(row: FunnelRow) -> tuple[int, int, str]:
 
 
 def _masked(order: FunnelOrder) -> FunnelOrderPublic:
-    return FunnelOrderPublic(order_id=order.order_id, partner_id=order.partner_id, buyer=order.buyer_tag,
-                             amount_minor=order.amount_minor, currency=order.currency, paid_at=order.paid_at)
+    return FunnelOrderPublic(
+        order_id=order.order_id,
+        partner_id=order.partner_id,
+        buyer=order.buyer_tag,
+        amount_minor=order.amount_minor,
+        currency=order.currency,
+        paid_at=order.paid_at,
+    )

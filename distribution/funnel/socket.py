@@ -26,8 +26,11 @@ _recent: dict[tuple[str, str | None, str | None], tuple[float, str]] = {}
 
 
 async def _snapshot_json(state: Any, principal: Principal, session_id: str) -> str:
-    key = (session_id, principal.brand_id if principal.role is not Role.PARTNER else None,
-           principal.partner_id if principal.role is Role.PARTNER else None)
+    key = (
+        session_id,
+        principal.brand_id if principal.role is not Role.PARTNER else None,
+        principal.partner_id if principal.role is Role.PARTNER else None,
+    )
     now = time.monotonic()
     hit = _recent.get(key)
     if hit is not None and hit[0] > now:

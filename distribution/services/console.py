@@ -28,8 +28,12 @@ async def partner_console(session: AsyncSession, partner_id: str, base_url: str)
     if partner is None:
         return None
     console = PartnerConsole(partner)
-    stmt = (select(Partnership, Brand).join(Brand, col(Brand.id) == Partnership.brand_id)
-            .where(Partnership.partner_id == partner_id).order_by(col(Partnership.id)))
+    stmt = (
+        select(Partnership, Brand)
+        .join(Brand, col(Brand.id) == Partnership.brand_id)
+        .where(Partnership.partner_id == partner_id)
+        .order_by(col(Partnership.id))
+    )
     console.partnerships = [(ship, brand) for ship, brand in (await session.exec(stmt)).all()]
     links = (await session.exec(select(Link).where(Link.partner_id == partner_id).order_by(col(Link.id).desc()))).all()
     console.links = [link_public(link, base_url) for link in links]

@@ -35,9 +35,16 @@ class LinkService:
             raise NotFound.of("partner", partner_id)
         brand_id = await self._brand_of_target(data)
         await PartnershipService(self.session).require_approved(brand_id, partner_id)
-        link = Link(id=new_id("lnk"), code=new_code(), partner_id=partner_id, brand_id=brand_id,
-                    target=data.target.value, session_id=data.session_id if data.target == LinkTarget.SESSION else None,
-                    sku_id=data.sku_id if data.target == LinkTarget.SKU else None, label=data.label)
+        link = Link(
+            id=new_id("lnk"),
+            code=new_code(),
+            partner_id=partner_id,
+            brand_id=brand_id,
+            target=data.target.value,
+            session_id=data.session_id if data.target == LinkTarget.SESSION else None,
+            sku_id=data.sku_id if data.target == LinkTarget.SKU else None,
+            label=data.label,
+        )
         self.session.add(link)
         await self.session.commit()
         return link

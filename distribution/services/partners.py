@@ -31,8 +31,13 @@ class PartnerService:
             parent_id = principal.partner_id
         if parent_id is not None and await self.session.get(Partner, parent_id) is None:
             raise NotFound.of("partner", parent_id)
-        partner = Partner(id=new_id("ptn"), name=data.name, contact=data.contact,
-                          payout_country=data.payout_country, parent_id=parent_id)
+        partner = Partner(
+            id=new_id("ptn"),
+            name=data.name,
+            contact=data.contact,
+            payout_country=data.payout_country,
+            parent_id=parent_id,
+        )
         self.session.add(partner)
         await self.session.commit()
         return partner
@@ -69,8 +74,10 @@ class PartnerService:
             if current is None:
                 return
             if current == partner_id:
-                raise PartnerTreeCycle(f"{parent_id!r} is {partner_id!r} or one of its descendants",
-                                       extra={"errors": [{"field": "parent_id", "message": "would make a cycle"}]})
+                raise PartnerTreeCycle(
+                    f"{parent_id!r} is {partner_id!r} or one of its descendants",
+                    extra={"errors": [{"field": "parent_id", "message": "would make a cycle"}]},
+                )
             node = await self.session.get(Partner, current)
             if node is None:
                 raise NotFound.of("partner", current)

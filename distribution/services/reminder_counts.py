@@ -20,18 +20,34 @@ S = ReminderSubscription
 
 async def resolve_refs(session: AsyncSession, brand_id: str, codes: list[str]) -> dict[str, tuple[str, str]]:
     """The `RefResolver` broadcast's reminder stats use: {code: (partner id, name)} for this brand's links."""
-    stmt = (select(Link.code, Partner.id, Partner.name).join(Partner, col(Partner.id) == Link.partner_id)
-            .where(Link.brand_id == brand_id, col(Link.code).in_(codes)))
+    stmt = (
+        select(Link.code, Partner.id, Partner.name)
+        .join(Partner, col(Partner.id) == Link.partner_id)
+        .where(Link.brand_id == brand_id, col(Link.code).in_(codes))
+    )
     return {code: (pid, name) for code, pid, name in (await session.exec(stmt)).all()}
 
 
-async def partner_session_counts(session: AsyncSession, principal: Principal,
-                                 partner_id: str) -> list[PartnerSessionCount]:
+async def partner_session_counts(
+    session: AsyncSession, principal: Principal, partner_id: str
+) -> list[PartnerSessionCount]:
     await PartnerService(session).get(principal, partner_id)  # 404 for another partner
     codes = select(Link.code).where(Link.partner_id == partner_id)
-    stmt = (select(LiveSession, func.count(col(S.id))).join(S, col(S.session_id) == LiveSession.id)
-            .where(col(S.ref).in_(codes)).group_by(col(LiveSession.id))
-            .order_by(col(LiveSession.scheduled_start_at).desc()))
+    stmt = (
+        select(LiveSession, func.count(col(S.id)))
+        .join(S, col(S.session_id) == LiveSession.id)
+        .where(col(S.ref).in_(codes))
+        .group_by(col(LiveSession.id))
+        .order_by(col(LiveSession.scheduled_start_at).desc())
+    )
     rows = (await session.exec(stmt)).all()
-    return [PartnerSessionCount(session_id=live.id, title=live.title, state=live.state,
-                                scheduled_start_at=live.scheduled_start_at, subscribed=int(n)) for live, n in rows]
+    return [
+        PartnerSessionCount(
+            session_id=live.id,
+            title=live.title,
+            state=live.state,
+            scheduled_start_at=live.scheduled_start_at,
+            subscribed=int(n),
+        )
+        for live, n in rows
+    ]

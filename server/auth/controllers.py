@@ -22,8 +22,9 @@ class TokenController(Controller):
         return TokenIssued(**TokenPublic.model_validate(row).model_dump(), token=token)
 
     @get("/", opt=roles(Role.ADMIN), summary="List tokens (hints only)")
-    async def list_tokens(self, db: AsyncSession, cursor: str | None = None,
-                          limit: int = DEFAULT_LIMIT) -> Page[TokenPublic]:
+    async def list_tokens(
+        self, db: AsyncSession, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    ) -> Page[TokenPublic]:
         rows, nxt = await TokenService(db).list(cursor, limit)
         return Page(items=[TokenPublic.model_validate(r) for r in rows], next_cursor=nxt)
 
@@ -38,5 +39,9 @@ class MeController(Controller):
 
     @get("/", opt=roles(*ALL_ROLES), summary="Who this token is")
     async def me(self, principal: Principal) -> WhoAmI:
-        return WhoAmI(role=principal.role, token_id=principal.token_id, brand_id=principal.brand_id,
-                      partner_id=principal.partner_id)
+        return WhoAmI(
+            role=principal.role,
+            token_id=principal.token_id,
+            brand_id=principal.brand_id,
+            partner_id=principal.partner_id,
+        )

@@ -32,8 +32,9 @@ async def authenticate(connection: ASGIConnection) -> Principal:  # type: ignore
     async with connection.app.state.sessionmaker() as session:
         principal = await TokenService(session).resolve(token)
     if principal is None:
-        raise NotAuthenticated("this token is unknown, malformed or revoked; ask an admin for a new one",
-                               headers=CHALLENGE)
+        raise NotAuthenticated(
+            "this token is unknown, malformed or revoked; ask an admin for a new one", headers=CHALLENGE
+        )
     return principal
 
 

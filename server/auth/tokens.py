@@ -33,8 +33,15 @@ class TokenService:
     async def issue(self, data: TokenCreate) -> tuple[ApiToken, str]:
         await self._check_binding(data)
         token = f"{TOKEN_PREFIX}{data.role.value[0]}_{secrets.token_urlsafe(32)}"
-        row = ApiToken(id=new_id("tok"), name=data.name, role=data.role.value, brand_id=data.brand_id,
-                       partner_id=data.partner_id, token_hash=hash_token(token), token_hint=token[:10])
+        row = ApiToken(
+            id=new_id("tok"),
+            name=data.name,
+            role=data.role.value,
+            brand_id=data.brand_id,
+            partner_id=data.partner_id,
+            token_hash=hash_token(token),
+            token_hint=token[:10],
+        )
         self.session.add(row)
         await self.session.commit()
         return row, token
@@ -64,8 +71,12 @@ class TokenService:
 
     async def _check_binding(self, data: TokenCreate) -> None:
         if data.brand_id and await self.session.get(Brand, data.brand_id) is None:
-            raise InvalidInput(f"brand {data.brand_id!r} does not exist",
-                               extra={"errors": [{"field": "brand_id", "message": "unknown brand"}]})
+            raise InvalidInput(
+                f"brand {data.brand_id!r} does not exist",
+                extra={"errors": [{"field": "brand_id", "message": "unknown brand"}]},
+            )
         if data.partner_id and await self.session.get(Partner, data.partner_id) is None:
-            raise InvalidInput(f"partner {data.partner_id!r} does not exist",
-                               extra={"errors": [{"field": "partner_id", "message": "unknown partner"}]})
+            raise InvalidInput(
+                f"partner {data.partner_id!r} does not exist",
+                extra={"errors": [{"field": "partner_id", "message": "unknown partner"}]},
+            )

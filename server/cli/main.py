@@ -41,10 +41,18 @@ def migrate() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="worker processes; more than one needs REDIS_URL (shared fan-out) and PostgreSQL")
-@click.option("--stripe-test-servers", is_flag=True,
-              help="without STRIPE_API_KEY: start localstripe and the Connect test server on loopback (dev/demo)")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="worker processes; more than one needs REDIS_URL (shared fan-out) and PostgreSQL",
+)
+@click.option(
+    "--stripe-test-servers",
+    is_flag=True,
+    help="without STRIPE_API_KEY: start localstripe and the Connect test server on loopback (dev/demo)",
+)
 def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None:
     """Serve the app with uvicorn (graceful shutdown on SIGTERM / Ctrl-C)."""
     import uvicorn
@@ -53,12 +61,22 @@ def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None
     if stripe_test_servers:
         settings = _with_dev_stripe(settings, host, port)
     if workers > 1 and (not settings.redis_url or not settings.uses_postgres):
-        raise click.UsageError("--workers > 1 needs REDIS_URL and a PostgreSQL DATABASE_URL: "
-                               "in-process fan-out and SQLite are for one worker")
+        raise click.UsageError(
+            "--workers > 1 needs REDIS_URL and a PostgreSQL DATABASE_URL: "
+            "in-process fan-out and SQLite are for one worker"
+        )
     _prometheus_dir(workers)
     _banner(settings, host, port, workers)
-    uvicorn.run("server.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", timeout_graceful_shutdown=10, ws_max_size=4096 * 4)
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        timeout_graceful_shutdown=10,
+        ws_max_size=4096 * 4,
+    )
 
 
 def _with_dev_stripe(settings: Settings, host: str, port: int) -> Settings:
@@ -102,11 +120,21 @@ def _banner(settings: Settings, host: str, port: int, workers: int) -> None:
 @click.option("--simulate", is_flag=True, help="play a whole live sale against the running server (public API)")
 @click.option("--base-url", default=None, help="the running server (default: PUBLIC_BASE_URL)")
 @click.option("--viewers", default=200, show_default=True, type=click.IntRange(1, 5000))
-@click.option("--concurrency", default=50, show_default=True, type=click.IntRange(1, 1000),
-              help="viewers in the room at the same time")
+@click.option(
+    "--concurrency",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="viewers in the room at the same time",
+)
 @click.option("--seed", default=7, show_default=True, type=int, help="the random seed of the viewers' behaviour")
-@click.option("--arrive-over", default=30.0, show_default=True, type=click.FloatRange(0, 3600),
-              help="seconds over which the viewers arrive (0: as fast as possible), so a person can watch")
+@click.option(
+    "--arrive-over",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0, 3600),
+    help="seconds over which the viewers arrive (0: as fast as possible), so a person can watch",
+)
 def demo(simulate: bool, base_url: str | None, viewers: int, concurrency: int, seed: int, arrive_over: float) -> None:
     """Seed demo data (idempotent) and print the demo tokens and pages; --simulate plays a sale."""
     from server.cli.context import run_with_session

@@ -45,8 +45,18 @@ def create(role: str, brand_id: str | None, partner_id: str | None, name: str) -
 def list_tokens() -> None:
     """List tokens by id, role, binding and hint (never the secret)."""
     rows, _ = run_with_session(settings_or_exit(), lambda s: TokenService(s).list(None, 200))
-    echo_table([{"id": r.id, "role": r.role, "bound_to": r.brand_id or r.partner_id or "-",
-                 "hint": r.token_hint + "…", "revoked": "yes" if r.revoked_at else "no"} for r in rows])
+    echo_table(
+        [
+            {
+                "id": r.id,
+                "role": r.role,
+                "bound_to": r.brand_id or r.partner_id or "-",
+                "hint": r.token_hint + "…",
+                "revoked": "yes" if r.revoked_at else "no",
+            }
+            for r in rows
+        ]
+    )
 
 
 @token.command("revoke")

@@ -34,10 +34,20 @@ async def _coupons(session: AsyncSession, brand: Brand) -> None:
     for title, amount, percent, min_spend, stock in COUPONS:
         if title in titles:
             continue
-        session.add(Coupon(id=new_id("cpn"), brand_id=brand.id, title=title, amount_off_minor=amount,
-                           currency=brand.default_currency if amount else None, percent_off_bps=percent,
-                           min_spend_minor=min_spend, total_limit=stock, valid_from=now,
-                           valid_until=now + timedelta(days=30)))
+        session.add(
+            Coupon(
+                id=new_id("cpn"),
+                brand_id=brand.id,
+                title=title,
+                amount_off_minor=amount,
+                currency=brand.default_currency if amount else None,
+                percent_off_bps=percent,
+                min_spend_minor=min_spend,
+                total_limit=stock,
+                valid_from=now,
+                valid_until=now + timedelta(days=30),
+            )
+        )
 
 
 async def _group_offer(session: AsyncSession, brand: Brand, live: LiveSession) -> None:
@@ -46,6 +56,15 @@ async def _group_offer(session: AsyncSession, brand: Brand, live: LiveSession) -
         return
     stmt = select(GroupOffer.id).where(GroupOffer.session_id == live.id, GroupOffer.sku_id == sku.id)
     if (await session.exec(stmt)).first() is None:
-        session.add(GroupOffer(id=new_id("gbo"), brand_id=brand.id, session_id=live.id, sku_id=sku.id,
-                               group_price_minor=GROUP_PRICE_MINOR, currency=sku.currency, group_size=GROUP_SIZE,
-                               window_minutes=GROUP_WINDOW_MINUTES))
+        session.add(
+            GroupOffer(
+                id=new_id("gbo"),
+                brand_id=brand.id,
+                session_id=live.id,
+                sku_id=sku.id,
+                group_price_minor=GROUP_PRICE_MINOR,
+                currency=sku.currency,
+                group_size=GROUP_SIZE,
+                window_minutes=GROUP_WINDOW_MINUTES,
+            )
+        )

@@ -70,8 +70,13 @@ async def seed_demo(session: AsyncSession, secret_key: str) -> DemoSummary:
 async def _brand(session: AsyncSession) -> Brand:
     brand = (await session.exec(select(Brand).where(Brand.slug == BRAND_SLUG))).first()
     if brand is None:
-        brand = Brand(id=new_id("brd"), name="Lumen Tea", slug=BRAND_SLUG, default_currency="CNY",
-                      settings=BrandSettings(blocked_words=["scam", "fake"]).model_dump())
+        brand = Brand(
+            id=new_id("brd"),
+            name="Lumen Tea",
+            slug=BRAND_SLUG,
+            default_currency="CNY",
+            settings=BrandSettings(blocked_words=["scam", "fake"]).model_dump(),
+        )
         session.add(brand)
         await session.flush()
     return brand
@@ -81,9 +86,16 @@ async def _skus(session: AsyncSession, brand: Brand) -> list[Sku]:
     existing = {s.code: s for s in (await session.exec(select(Sku).where(Sku.brand_id == brand.id))).all()}
     for code, title, price, stock, _ in SKUS:
         if code not in existing:
-            existing[code] = Sku(id=new_id("sku"), brand_id=brand.id, code=code, title=title, price_minor=price,
-                                 currency=brand.default_currency, stock=stock,
-                                 image_url=f"https://picsum.photos/seed/{code}/400/400")
+            existing[code] = Sku(
+                id=new_id("sku"),
+                brand_id=brand.id,
+                code=code,
+                title=title,
+                price_minor=price,
+                currency=brand.default_currency,
+                stock=stock,
+                image_url=f"https://picsum.photos/seed/{code}/400/400",
+            )
             session.add(existing[code])
     await session.flush()
     return list(existing.values())
@@ -94,16 +106,28 @@ async def _session(session: AsyncSession, brand: Brand) -> LiveSession:
     live = (await session.exec(stmt)).first()
     if live is not None:
         return live
-    live = LiveSession(id=new_id("ses"), brand_id=brand.id, title="Autumn tea tasting — live from Anxi",
-                       playback_url="https://test-streams.mux.dev/x36xhzz/x36xhzz.m3u8",
-                       cover_url="https://picsum.photos/seed/lumen-live/800/450",
-                       scheduled_start_at=utcnow() + timedelta(hours=1))
+    live = LiveSession(
+        id=new_id("ses"),
+        brand_id=brand.id,
+        title="Autumn tea tasting — live from Anxi",
+        playback_url="https://test-streams.mux.dev/x36xhzz/x36xhzz.m3u8",
+        cover_url="https://picsum.photos/seed/lumen-live/800/450",
+        scheduled_start_at=utcnow() + timedelta(hours=1),
+    )
     session.add(live)
     await session.flush()
     skus = {s.code: s for s in (await session.exec(select(Sku).where(Sku.brand_id == brand.id))).all()}
     for position, (code, _, _, _, live_price) in enumerate(SKUS):
-        session.add(LineupItem(id=new_id("lnu"), session_id=live.id, sku_id=skus[code].id, position=position,
-                               live_price_minor=live_price, limited_quantity=100 if live_price else None))
+        session.add(
+            LineupItem(
+                id=new_id("lnu"),
+                session_id=live.id,
+                sku_id=skus[code].id,
+                position=position,
+                live_price_minor=live_price,
+                limited_quantity=100 if live_price else None,
+            )
+        )
     await session.flush()
     return live
 
@@ -112,39 +136,73 @@ async def _partners(session: AsyncSession) -> list[Partner]:
     by_name = {p.name: p for p in (await session.exec(select(Partner))).all()}
     for name, contact, parent in PARTNERS:
         if name not in by_name:
-            by_name[name] = Partner(id=new_id("ptn"), name=name, contact=contact, payout_country="CN",
-                                    parent_id=by_name[parent].id if parent else None)
+            by_name[name] = Partner(
+                id=new_id("ptn"),
+                name=name,
+                contact=contact,
+                payout_country="CN",
+                parent_id=by_name[parent].id if parent else None,
+            )
             session.add(by_name[name])
             await session.flush()
     return [by_name[name] for name, _, _ in PARTNERS]
 
 
-async def _partnerships_and_links(session: AsyncSession, brand: Brand, live: LiveSession,
-                                  partners: list[Partner]) -> None:
+async def _partnerships_and_links(
+    session: AsyncSession, brand: Brand, live: LiveSession, partners: list[Partner]
+) -> None:
     """Every demo partner is approved by the demo brand and has one link to the demo session."""
     ships = {p.partner_id for p in (await session.exec(select(Partnership).where(Partnership.brand_id == brand.id)))}
     linked = {k.partner_id for k in (await session.exec(select(Link).where(Link.session_id == live.id)))}
     for partner in partners:
         if partner.id not in ships:
-            session.add(Partnership(id=new_id("pts"), brand_id=brand.id, partner_id=partner.id,
-                                    state=PartnershipState.APPROVED, decided_at=utcnow()))
+            session.add(
+                Partnership(
+                    id=new_id("pts"),
+                    brand_id=brand.id,
+                    partner_id=partner.id,
+                    state=PartnershipState.APPROVED,
+                    decided_at=utcnow(),
+                )
+            )
         if partner.id not in linked:
-            session.add(Link(id=new_id("lnk"), code=new_code(), partner_id=partner.id, brand_id=brand.id,
-                             target=LinkTarget.SESSION, session_id=live.id, label="Demo: WeChat group"))
+            session.add(
+                Link(
+                    id=new_id("lnk"),
+                    code=new_code(),
+                    partner_id=partner.id,
+                    brand_id=brand.id,
+                    target=LinkTarget.SESSION,
+                    session_id=live.id,
+                    label="Demo: WeChat group",
+                )
+            )
     await session.flush()
 
 
 async def _tokens(session: AsyncSession, secret_key: str, summary: DemoSummary) -> None:
-    wanted = [("admin", "admin", None, None), ("finance", "finance", None, None),
-              ("brand", "brand", summary.brand_id, None)]
+    wanted = [
+        ("admin", "admin", None, None),
+        ("finance", "finance", None, None),
+        ("brand", "brand", summary.brand_id, None),
+    ]
     wanted += [(f"partner: {name}", "partner", None, pid) for name, pid in summary.partner_ids.items()]
     for label, role, brand_id, partner_id in wanted:
         token = demo_token(secret_key, label, role)
         summary.tokens[label] = token
         if (await session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))).first():
             continue
-        session.add(ApiToken(id=new_id("tok"), name=f"demo {label}", role=role, brand_id=brand_id,
-                             partner_id=partner_id, token_hash=hash_token(token), token_hint=token[:10]))
+        session.add(
+            ApiToken(
+                id=new_id("tok"),
+                name=f"demo {label}",
+                role=role,
+                brand_id=brand_id,
+                partner_id=partner_id,
+                token_hash=hash_token(token),
+                token_hint=token[:10],
+            )
+        )
 
 
 def print_summary(summary: DemoSummary, base_url: str) -> None:

@@ -40,18 +40,30 @@ def fixtures_path() -> Path | None:
 def load_fixtures(path: Path | None = None) -> dict[str, Any]:
     path = path or fixtures_path()
     if path is None or not path.exists():
-        raise FileNotFoundError("Stripe fixtures3.json not found "
-                                "(../shared/stripe/fixtures3.json or ZX_STRIPE_FIXTURES)")
+        raise FileNotFoundError(
+            "Stripe fixtures3.json not found (../shared/stripe/fixtures3.json or ZX_STRIPE_FIXTURES)"
+        )
     return json.loads(path.read_text())["resources"]  # type: ignore[no-any-return]
 
 
-def stripe_error(status: int, type_: str, message: str, code: str | None = None,
-                 param: str | None = None) -> web.Response:
-    body = {"error": {"type": type_, "message": message, "code": code, "param": param,
-                      "doc_url": f"https://stripe.com/docs/error-codes/{code}" if code else None,
-                      "request_log_url": None}}
-    return web.json_response({"error": {k: v for k, v in body["error"].items() if v is not None}}, status=status,
-                             headers={"Request-Id": _id("req")})
+def stripe_error(
+    status: int, type_: str, message: str, code: str | None = None, param: str | None = None
+) -> web.Response:
+    body = {
+        "error": {
+            "type": type_,
+            "message": message,
+            "code": code,
+            "param": param,
+            "doc_url": f"https://stripe.com/docs/error-codes/{code}" if code else None,
+            "request_log_url": None,
+        }
+    }
+    return web.json_response(
+        {"error": {k: v for k, v in body["error"].items() if v is not None}},
+        status=status,
+        headers={"Request-Id": _id("req")},
+    )
 
 
 def _id(prefix: str) -> str:
@@ -83,8 +95,12 @@ class ConnectServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def refuse_destination(self, account_id: str, code: str = "account_invalid",
-                           message: str = "The destination account cannot receive transfers.") -> None:
+    def refuse_destination(
+        self,
+        account_id: str,
+        code: str = "account_invalid",
+        message: str = "The destination account cannot receive transfers.",
+    ) -> None:
         self.state.refused[account_id] = (code, message)
 
     def die_after_transfers(self, n: int) -> None:
@@ -156,24 +172,33 @@ class ConnectServer:
             if key and key in self.state.idempotency:
                 seen, status, payload = self.state.idempotency[key]
                 if seen != signature:
-                    return stripe_error(400, "idempotency_error",
-                                        "Keys for idempotent requests can only be used with the same parameters "
-                                        f"they were first used with. Try using a key other than '{key}' if you "
-                                        "meant to execute a different request.")
+                    return stripe_error(
+                        400,
+                        "idempotency_error",
+                        "Keys for idempotent requests can only be used with the same parameters "
+                        f"they were first used with. Try using a key other than '{key}' if you "
+                        "meant to execute a different request.",
+                    )
                 return web.json_response(payload, status=status, headers={"Idempotent-Replayed": "true"})
             response = await handler(request)
             if key and isinstance(response, web.Response) and response.status < 500:
                 self.state.idempotency[key] = (signature, response.status, json.loads(response.body))  # type: ignore[arg-type]
             return response
+
         return wrapped
 
     # ---- resources -------------------------------------------------------------------------
     def _new_account(self, fields: dict[str, Any]) -> dict[str, Any]:
         account = copy.deepcopy(self.state.fixtures["account"])
         account_id = _id("acct")
-        account.update(id=account_id, created=int(time.time()), type=fields.get("type", "express"),
-                       country=fields.get("country", "US"), email=fields.get("email"),
-                       metadata=fields.get("metadata", {}))
+        account.update(
+            id=account_id,
+            created=int(time.time()),
+            type=fields.get("type", "express"),
+            country=fields.get("country", "US"),
+            email=fields.get("email"),
+            metadata=fields.get("metadata", {}),
+        )
         account["external_accounts"]["url"] = f"/v1/accounts/{account_id}/external_accounts"
         self.state.accounts[account_id] = account
         return account
@@ -181,8 +206,14 @@ class ConnectServer:
     async def create_account(self, request: web.Request) -> web.Response:
         form = await request.post()
         metadata = {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")}
-        account = self._new_account({"type": form.get("type", "express"), "country": form.get("country", "US"),
-                                     "email": form.get("email"), "metadata": metadata})
+        account = self._new_account(
+            {
+                "type": form.get("type", "express"),
+                "country": form.get("country", "US"),
+                "email": form.get("email"),
+                "metadata": metadata,
+            }
+        )
         return web.json_response(account)
 
     async def get_account(self, request: web.Request) -> web.Response:
@@ -198,8 +229,9 @@ class ConnectServer:
             return _missing("account", account_id, param="account")
         link = copy.deepcopy(self.state.fixtures["account_link"])
         now = int(time.time())
-        link.update(created=now, expires_at=now + 300,
-                    url=f"{self.base_url}/setup/s/{account_id}/{secrets.token_hex(6)}")
+        link.update(
+            created=now, expires_at=now + 300, url=f"{self.base_url}/setup/s/{account_id}/{secrets.token_hex(6)}"
+        )
         return web.json_response(link)
 
     async def create_transfer(self, request: web.Request) -> web.Response:
@@ -212,13 +244,24 @@ class ConnectServer:
             return problem
         transfer = copy.deepcopy(self.state.fixtures["transfer"])
         transfer_id = _id("tr")
-        transfer.update(id=transfer_id, amount=int(str(form["amount"])), currency=str(form["currency"]),
-                        destination=str(form["destination"]), created=int(time.time()),
-                        transfer_group=form.get("transfer_group"), description=form.get("description"),
-                        balance_transaction=_id("txn"), destination_payment=_id("py"),
-                        metadata={k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")})
-        transfer["reversals"] = {"object": "list", "data": [], "has_more": False,
-                                 "url": f"/v1/transfers/{transfer_id}/reversals"}
+        transfer.update(
+            id=transfer_id,
+            amount=int(str(form["amount"])),
+            currency=str(form["currency"]),
+            destination=str(form["destination"]),
+            created=int(time.time()),
+            transfer_group=form.get("transfer_group"),
+            description=form.get("description"),
+            balance_transaction=_id("txn"),
+            destination_payment=_id("py"),
+            metadata={k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")},
+        )
+        transfer["reversals"] = {
+            "object": "list",
+            "data": [],
+            "has_more": False,
+            "url": f"/v1/transfers/{transfer_id}/reversals",
+        }
         self.state.transfers[transfer_id] = transfer
         if self.state.on_transfer is not None:
             self.state.on_transfer(len(self.state.transfers))
@@ -228,15 +271,18 @@ class ConnectServer:
     def _transfer_problem(self, form: Any) -> web.Response | None:
         amount = str(form.get("amount", ""))
         if not amount.isdigit() or int(amount) <= 0:
-            return stripe_error(400, "invalid_request_error", "Invalid positive integer", "parameter_invalid_integer",
-                                "amount")
+            return stripe_error(
+                400, "invalid_request_error", "Invalid positive integer", "parameter_invalid_integer", "amount"
+            )
         if not str(form.get("currency", "")).islower() or len(str(form.get("currency", ""))) != 3:
-            return stripe_error(400, "invalid_request_error", "Invalid currency", "parameter_invalid_string",
-                                "currency")
+            return stripe_error(
+                400, "invalid_request_error", "Invalid currency", "parameter_invalid_string", "currency"
+            )
         destination = str(form.get("destination", ""))
         if destination not in self.state.accounts:
-            return stripe_error(400, "invalid_request_error", f"No such destination: '{destination}'",
-                                "resource_missing", "destination")
+            return stripe_error(
+                400, "invalid_request_error", f"No such destination: '{destination}'", "resource_missing", "destination"
+            )
         if destination in self.state.refused:
             code, message = self.state.refused[destination]
             return stripe_error(400, "invalid_request_error", message, code, "destination")
@@ -252,15 +298,20 @@ class ConnectServer:
         q = request.query
         items = sorted(self.state.transfers.values(), key=lambda t: (t["created"], t["id"]), reverse=True)
         bounds = {op: int(q[f"created[{op}]"]) for op in ("gte", "gt", "lte", "lt") if f"created[{op}]" in q}
-        checks = {"gte": lambda c, b: c >= b, "gt": lambda c, b: c > b, "lte": lambda c, b: c <= b,
-                  "lt": lambda c, b: c < b}
+        checks = {
+            "gte": lambda c, b: c >= b,
+            "gt": lambda c, b: c > b,
+            "lte": lambda c, b: c <= b,
+            "lt": lambda c, b: c < b,
+        }
         items = [t for t in items if all(checks[op](t["created"], b) for op, b in bounds.items())]
         if "starting_after" in q:
             ids = [t["id"] for t in items]
-            items = items[ids.index(q["starting_after"]) + 1:] if q["starting_after"] in ids else []
+            items = items[ids.index(q["starting_after"]) + 1 :] if q["starting_after"] in ids else []
         limit = min(int(q.get("limit", "10")), 100)
-        return web.json_response({"object": "list", "data": items[:limit], "has_more": len(items) > limit,
-                                  "url": "/v1/transfers"})
+        return web.json_response(
+            {"object": "list", "data": items[:limit], "has_more": len(items) > limit, "url": "/v1/transfers"}
+        )
 
     async def get_transfer(self, request: web.Request) -> web.Response:
         transfer = self.state.transfers.get(request.match_info["id"])
@@ -274,11 +325,22 @@ class ConnectServer:
         remaining = transfer["amount"] - transfer["amount_reversed"]
         amount = int(str(form.get("amount", remaining)))
         if amount <= 0 or amount > remaining:
-            return stripe_error(400, "invalid_request_error", "Amount exceeds the transfer's unreversed amount.",
-                                "parameter_invalid_integer", "amount")
+            return stripe_error(
+                400,
+                "invalid_request_error",
+                "Amount exceeds the transfer's unreversed amount.",
+                "parameter_invalid_integer",
+                "amount",
+            )
         reversal = copy.deepcopy(self.state.fixtures["transfer_reversal"])
-        reversal.update(id=_id("trr"), amount=amount, currency=transfer["currency"], created=int(time.time()),
-                        transfer=transfer["id"], balance_transaction=_id("txn"))
+        reversal.update(
+            id=_id("trr"),
+            amount=amount,
+            currency=transfer["currency"],
+            created=int(time.time()),
+            transfer=transfer["id"],
+            balance_transaction=_id("txn"),
+        )
         transfer["amount_reversed"] += amount
         transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
         transfer["reversals"]["data"].insert(0, reversal)

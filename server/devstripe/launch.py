@@ -47,9 +47,19 @@ def _die_with_parent() -> None:
 
 def _start_localstripe(dev: DevStripe) -> str:
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "server.devstripe.localstripe_main", "--port", str(port),  # noqa: S603
-                                "--from-scratch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server.devstripe.localstripe_main",
+            "--port",
+            str(port),  # noqa: S603
+            "--from-scratch",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
     atexit.register(process.terminate)
     dev.stops.append(process.terminate)
     base = f"http://127.0.0.1:{port}"
@@ -65,8 +75,11 @@ def _start_localstripe(dev: DevStripe) -> str:
 
 
 def _register_webhook(stripe_base: str, webhook_url: str, secret: str) -> None:
-    httpx.post(f"{stripe_base}/_config/webhooks/zhixiang", data={"url": webhook_url, "secret": secret},
-               headers={"Authorization": f"Bearer {API_KEY}"}).raise_for_status()
+    httpx.post(
+        f"{stripe_base}/_config/webhooks/zhixiang",
+        data={"url": webhook_url, "secret": secret},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    ).raise_for_status()
 
 
 def _start_connect(dev: DevStripe) -> tuple[str | None, str]:
@@ -92,8 +105,12 @@ def start_dev_stripe(public_base_url: str) -> DevStripe:
     stripe_base, secret = _start_localstripe(dev), f"whsec_dev_{secrets.token_hex(12)}"
     _register_webhook(stripe_base, f"{public_base_url}/api/v1/payments/stripe/webhook", secret)
     connect_base, connect_note = _start_connect(dev)
-    dev.env = {"STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe_base, "STRIPE_WEBHOOK_SECRET": secret,
-               "STRIPE_TEST_PAYMENTS": "1"}
+    dev.env = {
+        "STRIPE_API_KEY": API_KEY,
+        "STRIPE_API_BASE": stripe_base,
+        "STRIPE_WEBHOOK_SECRET": secret,
+        "STRIPE_TEST_PAYMENTS": "1",
+    }
     if connect_base:
         dev.env["STRIPE_CONNECT_API_BASE"] = connect_base
     dev.notes = [f"localstripe (Stripe test server) on {stripe_base}", connect_note]

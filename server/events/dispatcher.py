@@ -28,8 +28,14 @@ BATCH = 100
 
 def _detached(event: OutboxEvent) -> OutboxEvent:
     """A copy that outlives the claiming session, handed to handlers running in their own."""
-    return OutboxEvent(id=event.id, topic=event.topic, aggregate_id=event.aggregate_id,
-                       payload=dict(event.payload), created_at=event.created_at, attempts=event.attempts)
+    return OutboxEvent(
+        id=event.id,
+        topic=event.topic,
+        aggregate_id=event.aggregate_id,
+        payload=dict(event.payload),
+        created_at=event.created_at,
+        attempts=event.attempts,
+    )
 
 
 def handler_name(handler: EventHandler) -> str:
@@ -37,8 +43,12 @@ def handler_name(handler: EventHandler) -> str:
 
 
 class OutboxDispatcher:
-    def __init__(self, maker: async_sessionmaker[AsyncSession],
-                 handlers: Mapping[str, Sequence[EventHandler]], poll_interval_s: float = 0.2) -> None:
+    def __init__(
+        self,
+        maker: async_sessionmaker[AsyncSession],
+        handlers: Mapping[str, Sequence[EventHandler]],
+        poll_interval_s: float = 0.2,
+    ) -> None:
         self.maker = maker
         self.handlers = handlers
         self.poll_interval_s = poll_interval_s
@@ -57,8 +67,12 @@ class OutboxDispatcher:
 
     async def _pending_ids(self) -> list[str]:
         async with self.maker() as session:
-            stmt = (select(OutboxEvent.id).where(OutboxEvent.delivered_at.is_(None))  # type: ignore[union-attr]
-                    .order_by(OutboxEvent.id).limit(BATCH))
+            stmt = (
+                select(OutboxEvent.id)
+                .where(OutboxEvent.delivered_at.is_(None))  # type: ignore[union-attr]
+                .order_by(OutboxEvent.id)
+                .limit(BATCH)
+            )
             return list((await session.exec(stmt)).all())
 
     async def _deliver(self, event_id: str) -> bool:
@@ -74,8 +88,11 @@ class OutboxDispatcher:
                 await claim.rollback()
                 await self._record_failure(event_id, "; ".join(errors))
                 return False
-            await claim.exec(update(OutboxEvent).where(OutboxEvent.id == event_id)  # type: ignore[call-overload]
-                             .values(delivered_at=utcnow()))
+            await claim.exec(
+                update(OutboxEvent)
+                .where(OutboxEvent.id == event_id)  # type: ignore[call-overload]
+                .values(delivered_at=utcnow())
+            )
             await claim.commit()
             return True
 
@@ -92,8 +109,7 @@ class OutboxDispatcher:
                 await session.commit()
             except Exception as exc:
                 await session.rollback()
-                log.warning("event handler failed", event_id=event.id, topic=event.topic, handler=name,
-                            error=repr(exc))
+                log.warning("event handler failed", event_id=event.id, topic=event.topic, handler=name, error=repr(exc))
                 return f"{name}: {exc!r}"
         return None
 

@@ -41,7 +41,6 @@ class HandledEvent(SQLModel, table=True):
 
 def emit(session: AsyncSession, topic: str, aggregate_id: str, payload: dict[str, Any]) -> OutboxEvent:
     """Add an event to the caller's transaction; it is delivered only if that transaction commits."""
-    event = OutboxEvent(id=new_id("evt"), topic=topic, aggregate_id=aggregate_id, payload=payload,
-                        created_at=utcnow())
+    event = OutboxEvent(id=new_id("evt"), topic=topic, aggregate_id=aggregate_id, payload=payload, created_at=utcnow())
     session.add(event)
     return event

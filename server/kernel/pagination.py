@@ -27,8 +27,9 @@ def check_limit(limit: int) -> int:
     return limit
 
 
-async def fetch_page(session: AsyncSession, stmt: Select[Any], id_column: Any, cursor: str | None,
-                     limit: int) -> tuple[Sequence[Any], str | None]:
+async def fetch_page(
+    session: AsyncSession, stmt: Select[Any], id_column: Any, cursor: str | None, limit: int
+) -> tuple[Sequence[Any], str | None]:
     """Rows after `cursor` in id order, and the cursor for the next page (None at the end)."""
     check_limit(limit)
     if cursor:

@@ -15,8 +15,12 @@ REQUEST_ID_HEADER = b"x-request-id"
 def configure_logging(level: str, json_logs: bool) -> None:
     renderer = structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
-        processors=[structlog.contextvars.merge_contextvars, structlog.processors.add_log_level,
-                    structlog.processors.TimeStamper(fmt="iso", utc=True), renderer],
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            renderer,
+        ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,
     )
@@ -52,8 +56,13 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send_with_id)
         finally:
             if scope["type"] == "http" and scope["path"] not in ("/healthz", "/metrics"):
-                log.info("request", method=scope["method"], path=scope["path"], status=status,
-                         duration_ms=round((time.perf_counter() - started) * 1000, 2))
+                log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                )
             structlog.contextvars.unbind_contextvars("request_id")
 
     return middleware

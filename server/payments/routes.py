@@ -12,12 +12,18 @@ from server.payments.handlers import Context
 from server.payments.webhook import process, verified_event
 
 
-@post("/api/v1/payments/stripe/webhook", opt=PUBLIC, status_code=200, tags=["payments"],
-      summary="Stripe webhook (signature checked with STRIPE_WEBHOOK_SECRET)")
+@post(
+    "/api/v1/payments/stripe/webhook",
+    opt=PUBLIC,
+    status_code=200,
+    tags=["payments"],
+    summary="Stripe webhook (signature checked with STRIPE_WEBHOOK_SECRET)",
+)
 async def stripe_webhook(request: Request[Any, Any, Any], db: AsyncSession) -> dict[str, Any]:
     state = request.app.state
-    event = verified_event(await request.body(), request.headers.get("stripe-signature"),
-                           state.settings.stripe_webhook_secret)
+    event = verified_event(
+        await request.body(), request.headers.get("stripe-signature"), state.settings.stripe_webhook_secret
+    )
     ctx = Context(gateway=getattr(state, "payment_gateway", None), maker=state.sessionmaker)
     outcome = await process(db, ctx, event)
     return {"received": True, "id": event["id"], "outcome": outcome}

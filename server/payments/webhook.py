@@ -58,8 +58,16 @@ async def process(session: AsyncSession, ctx: Context, event: dict[str, Any]) ->
     obj = (event.get("data") or {}).get("object") or {}
     module = HANDLERS.get(event["type"])
     handled = await module.handle(session, ctx, obj) if module and obj.get("id") else Handled("not_handled")
-    session.add(StripeEvent(id=event["id"], type=event["type"], object_id=obj.get("id"), outcome=handled.outcome,
-                            payload=event, received_at=utcnow()))
+    session.add(
+        StripeEvent(
+            id=event["id"],
+            type=event["type"],
+            object_id=obj.get("id"),
+            outcome=handled.outcome,
+            payload=event,
+            received_at=utcnow(),
+        )
+    )
     try:
         await session.commit()
     except IntegrityError:

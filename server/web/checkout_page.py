@@ -25,9 +25,14 @@ async def checkout_page(request: Request[Any, Any, Any], db: AsyncSession, sessi
         raise NotFound.of("session", session_id)
     gateway = getattr(request.app.state, "payment_gateway", None)
     vid, new = visitor_id(request)
-    context = {"live": live, "lineup": await lineup_of(db, session_id), "selling": can_sell(live.state),  # type: ignore[arg-type]
-               "payments": gateway is not None, "test_payments": bool(gateway and gateway.test_payments),
-               "ref": request.query_params.get(REF_PARAM) or ""}
+    context = {
+        "live": live,
+        "lineup": await lineup_of(db, session_id),
+        "selling": can_sell(live.state),  # type: ignore[arg-type]
+        "payments": gateway is not None,
+        "test_payments": bool(gateway and gateway.test_payments),
+        "ref": request.query_params.get(REF_PARAM) or "",
+    }
     cookies = [Cookie(key=VISITOR_COOKIE, value=vid, max_age=ONE_YEAR_S, httponly=True, samesite="lax")] if new else []
     return Template("checkout.html", context=context, cookies=cookies)
 

@@ -31,8 +31,7 @@ async def console(request: Request[Any, Any, Any], db: AsyncSession, session: st
     except NotAuthenticated:
         return Redirect("/signin?next=/console", status_code=303)
     if principal.role not in (Role.BRAND, Role.ADMIN):
-        return Template("console.html", status_code=403, context={"forbidden": True, "sessions": [],
-                                                                  "selected": None})
+        return Template("console.html", status_code=403, context={"forbidden": True, "sessions": [], "selected": None})
     sessions = await _sessions(db, principal)
     selected = next((s for s in sessions if s.id == session), None)
     return Template("console.html", context={"forbidden": False, "sessions": sessions, "selected": selected})

@@ -19,8 +19,16 @@ VISITOR_MAX_AGE_S = 365 * 86400
 def _visitor_cookie(request: Request[Any, Any, Any]) -> list[Cookie]:
     if request.cookies.get(VISITOR_COOKIE):
         return []
-    return [Cookie(key=VISITOR_COOKIE, value=secrets.token_urlsafe(16), max_age=VISITOR_MAX_AGE_S,
-                   httponly=True, samesite="lax", path="/")]
+    return [
+        Cookie(
+            key=VISITOR_COOKIE,
+            value=secrets.token_urlsafe(16),
+            max_age=VISITOR_MAX_AGE_S,
+            httponly=True,
+            samesite="lax",
+            path="/",
+        )
+    ]
 
 
 @get("/live/{session_id:str}", include_in_schema=False)

@@ -59,8 +59,9 @@ async def brand_partners(request: Request[Any, Any, Any], session: str | None = 
     async with request.app.state.sessionmaker() as db:
         brand = await db.get(Brand, principal.brand_id)
         sessions = await sessions_of(db, [principal.brand_id])
-    return Template("brand_partners.html", context={"brand": brand, "sessions": sessions,
-                                                    "current": _pick(sessions, session)})
+    return Template(
+        "brand_partners.html", context={"brand": brand, "sessions": sessions, "current": _pick(sessions, session)}
+    )
 
 
 ROUTE_HANDLERS: list[Any] = [partner_home, brand_partners]

@@ -45,6 +45,14 @@ async def signout() -> Response[Any]:
     return response
 
 
-ROUTE_HANDLERS: list[Any] = [index, signin_form, signin, signout, *live_page.ROUTE_HANDLERS,
-                              *console_page.ROUTE_HANDLERS, *partner_page.ROUTE_HANDLERS,
-                              *finance_page.ROUTE_HANDLERS, *checkout_page.ROUTE_HANDLERS]
+ROUTE_HANDLERS: list[Any] = [
+    index,
+    signin_form,
+    signin,
+    signout,
+    *live_page.ROUTE_HANDLERS,
+    *console_page.ROUTE_HANDLERS,
+    *partner_page.ROUTE_HANDLERS,
+    *finance_page.ROUTE_HANDLERS,
+    *checkout_page.ROUTE_HANDLERS,
+]

@@ -57,14 +57,28 @@ def stripe(tmp_path) -> Iterator[StripeTestServer]:
 
 @pytest.fixture
 def server(tmp_path, postgres_db_url, redis_url, redis_namespace, stripe, connect) -> Iterator[LiveServer]:
-    env = {"DATABASE_URL": postgres_db_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": redis_namespace,
-           "STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe.base_url, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-           "STRIPE_CONNECT_API_BASE": connect.base_url, "STRIPE_TEST_PAYMENTS": "1", "ORDER_SWEEP_INTERVAL_S": "0",
-           "DB_POOL_SIZE": "4", "LOG_LEVEL": "WARNING"}
+    env = {
+        "DATABASE_URL": postgres_db_url,
+        "REDIS_URL": redis_url,
+        "REDIS_NAMESPACE": redis_namespace,
+        "STRIPE_API_KEY": API_KEY,
+        "STRIPE_API_BASE": stripe.base_url,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_CONNECT_API_BASE": connect.base_url,
+        "STRIPE_TEST_PAYMENTS": "1",
+        "ORDER_SWEEP_INTERVAL_S": "0",
+        "DB_POOL_SIZE": "4",
+        "LOG_LEVEL": "WARNING",
+    }
     with run_server(env, workers=2, tmp_dir=tmp_path) as live:
         stripe.register_webhook(f"{live.base_url}/api/v1/payments/stripe/webhook", name=f"e2e-{live.port}")
-        subprocess.run([sys.executable, "-m", "server.cli.main", "demo"], cwd=ROOT, check=True, capture_output=True,
-                       env={**os.environ, "SECRET_KEY": SECRET, **env})
+        subprocess.run(
+            [sys.executable, "-m", "server.cli.main", "demo"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "SECRET_KEY": SECRET, **env},
+        )
         yield live
 
 
@@ -73,9 +87,19 @@ async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_name
     # and a sale of VIEWERS viewers through five sharers' links
     tokens = Tokens.demo(SECRET)
     competition_id = await _open_competition(server, tokens.brand)
-    config = SaleConfig(base_url=server.base_url, tokens=tokens, viewers=VIEWERS, concurrency=VIEWERS,
-                        buy_share=0.4, refund_share=0.25, dwell_s=0.5, seed=11, progress=False, say=_say,
-                        hold_room=True)
+    config = SaleConfig(
+        base_url=server.base_url,
+        tokens=tokens,
+        viewers=VIEWERS,
+        concurrency=VIEWERS,
+        buy_share=0.4,
+        refund_share=0.25,
+        dwell_s=0.5,
+        seed=11,
+        progress=False,
+        say=_say,
+        hold_room=True,
+    )
     # when it plays
     outcome = await asyncio.wait_for(play_sale(config), timeout=120)
     # then every viewer got through and every order was paid
@@ -84,19 +108,30 @@ async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_name
     assert [o.order_id for o in outcome.orders if o not in outcome.paid] == []
     async with _staff(server, tokens.finance) as finance, _staff(server, tokens.brand) as brand:
         splits = {o.order_id: await _get(finance, f"/api/v1/orders/{o.order_id}/commission") for o in outcome.paid}
-        statements = {s.partner_id: await _get(finance, f"/api/v1/partners/{s.partner_id}/statement")
-                      for s in outcome.links.values()}
+        statements = {
+            s.partner_id: await _get(finance, f"/api/v1/partners/{s.partner_id}/statement")
+            for s in outcome.links.values()
+        }
         funnel = await _settled_funnel(brand, outcome)
         reconciliation = await _get(finance, "/api/v1/finance/reconciliation")
         pins = await _get(brand, f"/api/v1/sessions/{outcome.session_id}/pins?limit=200")
-        orders = {o["id"]: o for o in (await _get(brand, f"/api/v1/brands/{outcome.brand_id}/orders?limit=200"))["items"]}
+        orders = {
+            o["id"]: o for o in (await _get(brand, f"/api/v1/brands/{outcome.brand_id}/orders?limit=200"))["items"]
+        }
     # the brand's pins are on record, and every order's state and refunds are the server's too
     assert len(pins["items"]) == outcome.pins >= 1
     for made in outcome.paid:
-        expected = "paid" if not made.refunded_minor else \
-            "refunded" if made.refunded_minor == made.amount_minor else "partially_refunded"
-        assert (orders[made.order_id]["state"], orders[made.order_id]["refunded_minor"]) == \
-            (expected, made.refunded_minor)
+        expected = (
+            "paid"
+            if not made.refunded_minor
+            else "refunded"
+            if made.refunded_minor == made.amount_minor
+            else "partially_refunded"
+        )
+        assert (orders[made.order_id]["state"], orders[made.order_id]["refunded_minor"]) == (
+            expected,
+            made.refunded_minor,
+        )
     _assert_attribution(outcome, splits)
     _assert_reversals(outcome, splits)
     _assert_statements_and_payouts(outcome, splits, statements, connect)
@@ -109,10 +144,17 @@ async def _open_competition(server: LiveServer, token: str) -> str:
     async with _staff(server, token) as brand:
         brand_id = (await _get(brand, "/api/v1/brands"))["items"][0]["id"]
         now = datetime.now(UTC)
-        body = {"name": "Autumn PK", "metric": "gmv", "currency": "CNY", "entrants": {"partners": []},
-                "scope": {"starts_at": (now - timedelta(minutes=5)).isoformat(),
-                          "ends_at": (now + timedelta(hours=1)).isoformat()},
-                "prize_tiers": [{"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "300"}]}
+        body = {
+            "name": "Autumn PK",
+            "metric": "gmv",
+            "currency": "CNY",
+            "entrants": {"partners": []},
+            "scope": {
+                "starts_at": (now - timedelta(minutes=5)).isoformat(),
+                "ends_at": (now + timedelta(hours=1)).isoformat(),
+            },
+            "prize_tiers": [{"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "300"}],
+        }
         response = await brand.post(f"/api/v1/brands/{brand_id}/competitions", json=body)
         assert response.status_code == 201, response.text
         competition_id = str(response.json()["id"])
@@ -121,8 +163,15 @@ async def _open_competition(server: LiveServer, token: str) -> str:
         return competition_id
 
 
-async def _assert_live_board(server: LiveServer, token: str, competition_id: str, outcome: SaleOutcome,
-                             splits: dict[str, dict[str, Any]], redis_url: str, namespace: str) -> None:
+async def _assert_live_board(
+    server: LiveServer,
+    token: str,
+    competition_id: str,
+    outcome: SaleOutcome,
+    splits: dict[str, dict[str, Any]],
+    redis_url: str,
+    namespace: str,
+) -> None:
     """Each partner's score is its attributed sales net of refunds, incremented in the Redis sorted
     set by whichever worker consumed the order's events (read from Redis, not rebuilt)."""
     net: dict[str, int] = defaultdict(int)
@@ -133,8 +182,10 @@ async def _assert_live_board(server: LiveServer, token: str, competition_id: str
     redis = aioredis.from_url(redis_url)
     try:
         for _ in range(80):  # the outbox delivers within a poll or two
-            board = {k.decode(): int(v) for k, v in await redis.zrange(f"{namespace}:pk:{competition_id}", 0, -1,
-                                                                        withscores=True)}
+            board = {
+                k.decode(): int(v)
+                for k, v in await redis.zrange(f"{namespace}:pk:{competition_id}", 0, -1, withscores=True)
+            }
             if {k: v for k, v in board.items() if v} == dict(net):
                 break
             await asyncio.sleep(0.25)
@@ -143,8 +194,9 @@ async def _assert_live_board(server: LiveServer, token: str, competition_id: str
         await redis.aclose()
     async with _staff(server, token) as brand:
         rows = (await _get(brand, f"/api/v1/competitions/{competition_id}/leaderboard"))["rows"]
-    assert [(r["entrant_key"], r["score"]) for r in rows if r["score"]] == \
-        sorted(net.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert [(r["entrant_key"], r["score"]) for r in rows if r["score"]] == sorted(
+        net.items(), key=lambda kv: (-kv[1], kv[0])
+    )
 
 
 def _staff(server: LiveServer, token: str) -> httpx.AsyncClient:
@@ -164,8 +216,10 @@ def _assert_attribution(outcome: SaleOutcome, splits: dict[str, dict[str, Any]])
         split = splits[order.order_id]
         expected = (share.partner_id, share.parent_id) if share else (None, None)
         assert (split["partner_id"], split["parent_partner_id"]) == expected, order
-        assert split["partner_minor"] + split["parent_minor"] + split["platform_fee_minor"] + \
-            split["brand_net_minor"] == order.amount_minor
+        assert (
+            split["partner_minor"] + split["parent_minor"] + split["platform_fee_minor"] + split["brand_net_minor"]
+            == order.amount_minor
+        )
         assert (split["partner_minor"] > 0) == (share is not None)
         assert (split["parent_minor"] > 0) == (share is not None and share.parent_id is not None)
 
@@ -196,8 +250,12 @@ def _earned(outcome: SaleOutcome, splits: dict[str, dict[str, Any]], key: str) -
     return totals
 
 
-def _assert_statements_and_payouts(outcome: SaleOutcome, splits: dict[str, dict[str, Any]],
-                                   statements: dict[str, dict[str, Any]], connect: ConnectServer) -> None:
+def _assert_statements_and_payouts(
+    outcome: SaleOutcome,
+    splits: dict[str, dict[str, Any]],
+    statements: dict[str, dict[str, Any]],
+    connect: ConnectServer,
+) -> None:
     accrued, reversed_ = _earned(outcome, splits, "_minor"), _earned(outcome, splits, "_reversed_minor")
     payouts = {p["partner_id"]: p for p in outcome.settlement["payouts"]}
     clawed = _clawback_reversal(outcome, splits)
@@ -248,8 +306,10 @@ def _assert_funnel(outcome: SaleOutcome, funnel: dict[str, Any]) -> None:
         paid = [o for o in outcome.paid if o.code == code]
         got = (row["clicks"], row["likes"], row["cart_adds"], row["orders"], row["gmv_minor"])
         net_gmv = sum(o.amount_minor - o.refunded_minor for o in paid)  # the funnel's GMV is net of refunds
-        assert got == (driven.clicks, driven.likes, driven.cart_adds, len(paid), net_gmv), \
-            (outcome.links[code].partner_name, row)
+        assert got == (driven.clicks, driven.likes, driven.cart_adds, len(paid), net_gmv), (
+            outcome.links[code].partner_name,
+            row,
+        )
 
 
 def _say(line: str) -> None:

@@ -4,5 +4,14 @@ from broadcast.reminders.notifiers.base import Notifier, Outcome, ReminderMessag
 from broadcast.reminders.notifiers.log import LogNotifier
 from broadcast.reminders.notifiers.webhook import SIGNATURE_HEADER, WebhookNotifier, sign, verify_signature
 
-__all__ = ["SIGNATURE_HEADER", "LogNotifier", "Notifier", "Outcome", "ReminderMessage", "SendResult",
-           "WebhookNotifier", "sign", "verify_signature"]
+__all__ = [
+    "SIGNATURE_HEADER",
+    "LogNotifier",
+    "Notifier",
+    "Outcome",
+    "ReminderMessage",
+    "SendResult",
+    "WebhookNotifier",
+    "sign",
+    "verify_signature",
+]

@@ -16,7 +16,14 @@ class LogNotifier:
 
     async def send(self, message: ReminderMessage) -> SendResult:
         # The address is masked: logs are kept longer than the personal data promise allows.
-        log.info("reminder due", notification_id=message.notification_id, session_id=message.session_id,
-                 session_title=message.session_title, live_url=message.live_url, channel=message.channel,
-                 address=mask(message.channel, message.address), brand_id=message.brand_id)
+        log.info(
+            "reminder due",
+            notification_id=message.notification_id,
+            session_id=message.session_id,
+            session_title=message.session_title,
+            live_url=message.live_url,
+            channel=message.channel,
+            address=mask(message.channel, message.address),
+            brand_id=message.brand_id,
+        )
         return SendResult(Outcome.SENT)

@@ -27,8 +27,9 @@ def sign(secret: str, body: str, timestamp: int) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def verify_signature(secret: str, header: str, body: bytes | str, tolerance_s: float = 300,
-                     now: float | None = None) -> bool:
+def verify_signature(
+    secret: str, header: str, body: bytes | str, tolerance_s: float = 300, now: float | None = None
+) -> bool:
     """True if `header` signs `body` with `secret` and its time is within `tolerance_s` of now."""
     parts = [p.split("=", 1) for p in header.split(",") if "=" in p]
     stamps = [v for k, v in parts if k.strip() == "t"]
@@ -60,12 +61,14 @@ class WebhookNotifier:
 
     async def send(self, message: ReminderMessage) -> SendResult:
         body = json.dumps(message.as_dict(), separators=(",", ":"), ensure_ascii=False)
-        headers = {"Content-Type": "application/json", "User-Agent": "Zhixiang-Reminders/1",
-                   "Idempotency-Key": message.notification_id,
-                   SIGNATURE_HEADER: sign(self.secret, body, int(utcnow().timestamp()))}
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Zhixiang-Reminders/1",
+            "Idempotency-Key": message.notification_id,
+            SIGNATURE_HEADER: sign(self.secret, body, int(utcnow().timestamp())),
+        }
         try:
-            response = await self.client.post(self.url, content=body.encode(), headers=headers,
-                                              timeout=self.timeout_s)
+            response = await self.client.post(self.url, content=body.encode(), headers=headers, timeout=self.timeout_s)
         except httpx.HTTPError as exc:  # the outcome is unknown: retried with the same notification_id
             return SendResult(Outcome.RETRY, f"{type(exc).__name__}: {exc}"[:500])
         outcome = classify(response.status_code)

@@ -17,8 +17,7 @@ class SaleApiError(RuntimeError):
 
 
 def staff_client(config: SaleConfig, token: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=config.base_url, headers={"Authorization": f"Bearer {token}"},
-                             timeout=TIMEOUT)
+    return httpx.AsyncClient(base_url=config.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
 
 
 async def call(client: httpx.AsyncClient, method: str, path: str, **kwargs: Any) -> Any:

@@ -14,12 +14,19 @@ from server.demo.simulate.report import reconciliation
 from server.settings import Settings
 
 
-def simulate_sale(settings: Settings, base_url: str | None, viewers: int, concurrency: int, seed: int,
-                  arrive_over_s: float) -> None:
-    config = SaleConfig(base_url=(base_url or settings.public_base_url).rstrip("/"),
-                        tokens=Tokens.demo(settings.secret_key), viewers=viewers, concurrency=concurrency,
-                        seed=seed, arrive_over_s=arrive_over_s, lead_s=5.0 if arrive_over_s else 0.0,
-                        say=click.echo)
+def simulate_sale(
+    settings: Settings, base_url: str | None, viewers: int, concurrency: int, seed: int, arrive_over_s: float
+) -> None:
+    config = SaleConfig(
+        base_url=(base_url or settings.public_base_url).rstrip("/"),
+        tokens=Tokens.demo(settings.secret_key),
+        viewers=viewers,
+        concurrency=concurrency,
+        seed=seed,
+        arrive_over_s=arrive_over_s,
+        lead_s=5.0 if arrive_over_s else 0.0,
+        say=click.echo,
+    )
     click.echo(f"simulating a live sale on {config.base_url} with {viewers} viewers")
     try:
         outcome = asyncio.run(play_sale(config))
@@ -32,8 +39,10 @@ def _hint(exc: Exception, config: SaleConfig) -> str:
     if isinstance(exc, httpx.ConnectError):
         return f"\n  is the server running on {config.base_url}? start it with `make run`, or pass --base-url"
     if "→ 401" in str(exc):
-        return ("\n  the demo tokens are unknown to that server: run `zhixiang demo` with the server's SECRET_KEY "
-                "(same directory or env) first")
+        return (
+            "\n  the demo tokens are unknown to that server: run `zhixiang demo` with the server's SECRET_KEY "
+            "(same directory or env) first"
+        )
     return ""
 
 

@@ -22,8 +22,11 @@ class Tokens:
     @classmethod
     def demo(cls, secret_key: str) -> Tokens:
         """The demo seed's tokens, derived from SECRET_KEY exactly as `zhixiang demo` derives them."""
-        return cls(brand=demo_token(secret_key, "brand", "brand"), finance=demo_token(secret_key, "finance", "finance"),
-                   partners={name: demo_token(secret_key, f"partner: {name}", "partner") for name in SHARERS})
+        return cls(
+            brand=demo_token(secret_key, "brand", "brand"),
+            finance=demo_token(secret_key, "finance", "finance"),
+            partners={name: demo_token(secret_key, f"partner: {name}", "partner") for name in SHARERS},
+        )
 
 
 @dataclass

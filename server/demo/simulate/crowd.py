@@ -19,8 +19,13 @@ from server.demo.simulate.viewer import Visit, visit
 PIN_EVERY_S = 1.5
 
 
-async def run_crowd(config: SaleConfig, outcome: SaleOutcome, visits: list[Visit],
-                    brand: httpx.AsyncClient, lineup: list[dict[str, Any]]) -> dict[str, bool]:
+async def run_crowd(
+    config: SaleConfig,
+    outcome: SaleOutcome,
+    visits: list[Visit],
+    brand: httpx.AsyncClient,
+    lineup: list[dict[str, Any]],
+) -> dict[str, bool]:
     payments = {"enabled": True}
     gate = asyncio.Semaphore(config.concurrency)
     bar = tqdm(total=len(visits), unit="viewer", desc="viewers", disable=not config.progress)
@@ -48,8 +53,9 @@ async def run_crowd(config: SaleConfig, outcome: SaleOutcome, visits: list[Visit
     return payments
 
 
-async def _pin_loop(brand: httpx.AsyncClient, outcome: SaleOutcome, lineup: list[dict[str, Any]],
-                    done: asyncio.Event) -> None:
+async def _pin_loop(
+    brand: httpx.AsyncClient, outcome: SaleOutcome, lineup: list[dict[str, Any]], done: asyncio.Event
+) -> None:
     """The host explains one SKU after another, as a brand does on a live, until the crowd has left."""
     n = 0
     while not done.is_set():

@@ -21,14 +21,21 @@ async def play_sale(config: SaleConfig) -> SaleOutcome:
     async with contextlib.AsyncExitStack() as stack:
         brand = await stack.enter_async_context(staff_client(config, config.tokens.brand))
         finance = await stack.enter_async_context(staff_client(config, config.tokens.finance))
-        partners = {name: await stack.enter_async_context(staff_client(config, token))
-                    for name, token in config.tokens.partners.items()}
+        partners = {
+            name: await stack.enter_async_context(staff_client(config, token))
+            for name, token in config.tokens.partners.items()
+        }
         await _play(config, outcome, brand, finance, partners)
     return outcome
 
 
-async def _play(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient, finance: httpx.AsyncClient,
-                partners: dict[str, httpx.AsyncClient]) -> None:
+async def _play(
+    config: SaleConfig,
+    outcome: SaleOutcome,
+    brand: httpx.AsyncClient,
+    finance: httpx.AsyncClient,
+    partners: dict[str, httpx.AsyncClient],
+) -> None:
     say = config.say
     lineup = await stage.open_session(brand, outcome)
     await stage.set_policy(brand, outcome.brand_id)
@@ -40,8 +47,10 @@ async def _play(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClie
             say(f"open those pages now: the doors open in {config.lead_s:.0f} s")
             await asyncio.sleep(config.lead_s)
         visits = plan_visits(config, list(outcome.links), lineup)
-        say(f"the doors open: {len(visits)} viewers through {len(outcome.links)} links "
-            f"(at most {config.concurrency} at a time)")
+        say(
+            f"the doors open: {len(visits)} viewers through {len(outcome.links)} links "
+            f"(at most {config.concurrency} at a time)"
+        )
         payments = await run_crowd(config, outcome, visits, brand, lineup)
         outcome.payments_enabled = payments["enabled"]
         await _after_the_live(config, outcome, brand, finance)
@@ -51,12 +60,15 @@ async def _play(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClie
     report.funnel(config, outcome)
 
 
-async def _after_the_live(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient,
-                          finance: httpx.AsyncClient) -> None:
+async def _after_the_live(
+    config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient, finance: httpx.AsyncClient
+) -> None:
     say = config.say
     if not outcome.payments_enabled:
-        say("PAYMENTS ARE DISABLED on this server (no STRIPE_API_KEY): no purchases, refunds or payouts. "
-            "Start it with `make run` or `zhixiang serve --stripe-test-servers` to play the money part.")
+        say(
+            "PAYMENTS ARE DISABLED on this server (no STRIPE_API_KEY): no purchases, refunds or payouts. "
+            "Start it with `make run` or `zhixiang serve --stripe-test-servers` to play the money part."
+        )
         outcome.reconciliation = await finale.reconcile(finance)
         return
     report.sales(config, outcome)

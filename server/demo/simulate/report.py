@@ -24,21 +24,27 @@ def sales(config: SaleConfig, outcome: SaleOutcome) -> None:
     states = Counter(o.state for o in outcome.orders)
     gmv = sum(o.amount_minor for o in outcome.paid)
     currency = outcome.paid[0].currency if outcome.paid else ""
-    config.say(f"sold: {len(outcome.paid)} paid orders, {gmv} {currency} minor units; states {dict(states)}; "
-               f"{outcome.pins} pins; {len(outcome.errors)} errors")
+    config.say(
+        f"sold: {len(outcome.paid)} paid orders, {gmv} {currency} minor units; states {dict(states)}; "
+        f"{outcome.pins} pins; {len(outcome.errors)} errors"
+    )
 
 
 def settlement(config: SaleConfig, outcome: SaleOutcome) -> None:
     run = outcome.settlement
     if not run:
         return
-    config.say(f"settlement {run.get('run_id')}: released {run.get('released_orders')} orders, "
-               f"{len(run.get('payouts', []))} payouts, {len(run.get('skipped', []))} skipped")
+    config.say(
+        f"settlement {run.get('run_id')}: released {run.get('released_orders')} orders, "
+        f"{len(run.get('payouts', []))} payouts, {len(run.get('skipped', []))} skipped"
+    )
     names = {s.partner_id: s.partner_name for s in outcome.links.values()}
     for payout in run.get("payouts", []):
         amount = format_minor(payout["amount_minor"], payout["currency"])
-        config.say(f"  paid {names.get(payout['partner_id'], payout['partner_id']):<22} "
-                   f"{amount:>14}  transfer {payout.get('transfer_id')}")
+        config.say(
+            f"  paid {names.get(payout['partner_id'], payout['partner_id']):<22} "
+            f"{amount:>14}  transfer {payout.get('transfer_id')}"
+        )
 
 
 def funnel(config: SaleConfig, outcome: SaleOutcome) -> None:
@@ -46,21 +52,27 @@ def funnel(config: SaleConfig, outcome: SaleOutcome) -> None:
     the server's per-IP bot guard counts the simulated crowd, which all comes from one address)."""
     config.say("partner funnel (brand console):")
     for row in outcome.funnel.get("partners", []):
-        config.say(f"  {row['partner_name']:<22} clicks {row['clicks']:>4}  likes {row['likes']:>5}  "
-                   f"carts {row['cart_adds']:>3}  orders {row['orders']:>3}  GMV {row['gmv_minor']:>8}")
+        config.say(
+            f"  {row['partner_name']:<22} clicks {row['clicks']:>4}  likes {row['likes']:>5}  "
+            f"carts {row['cart_adds']:>3}  orders {row['orders']:>3}  GMV {row['gmv_minor']:>8}"
+        )
 
 
 def reconciliation(config: SaleConfig, outcome: SaleOutcome) -> None:
     rec, say = outcome.reconciliation, config.say
     say("reconciliation (finance API):")
     for row in rec.get("orders", []):
-        say(f"  orders {row['currency']}: paid {row['paid_orders_minor']} − refunds {row['refunds_minor']} = "
+        say(
+            f"  orders {row['currency']}: paid {row['paid_orders_minor']} − refunds {row['refunds_minor']} = "
             f"brand net {row['brand_net_minor']} + commissions {row['commissions_minor']} + "
-            f"platform fee {row['platform_fee_minor']}")
+            f"platform fee {row['platform_fee_minor']}"
+        )
     for row in rec.get("commission", []):
-        say(f"  commission {row['currency']}: accrued {row['accrued_minor']} − reversed {row['reversed_minor']} = "
+        say(
+            f"  commission {row['currency']}: accrued {row['accrued_minor']} − reversed {row['reversed_minor']} = "
             f"pending {row['pending_minor']} + available {row['available_minor']} + "
-            f"in flight {row['in_flight_minor']} + paid {row['paid_minor']}")
+            f"in flight {row['in_flight_minor']} + paid {row['paid_minor']}"
+        )
     payouts = rec.get("payouts", {})
     say(f"  payouts: {payouts.get('payouts')} in the ledger, {payouts.get('matched')} matched to Stripe transfers")
     for mismatch in rec.get("mismatches", []):

@@ -22,22 +22,34 @@ async def open_session(brand: httpx.AsyncClient, outcome: SaleOutcome) -> list[d
     skus = (await call(brand, "GET", f"/api/v1/brands/{brand_id}/skus", params={"limit": 20}))["items"]
     start = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
     stamp = datetime.now(UTC).strftime("%H:%M")
-    live = await call(brand, "POST", f"/api/v1/brands/{brand_id}/sessions",
-                      json={"title": f"Simulated live sale {stamp}", "scheduled_start_at": start})
+    live = await call(
+        brand,
+        "POST",
+        f"/api/v1/brands/{brand_id}/sessions",
+        json={"title": f"Simulated live sale {stamp}", "scheduled_start_at": start},
+    )
     outcome.session_id = live["id"]
     for position, sku in enumerate(skus[:4]):
         if sku["stock"] < STOCK_FLOOR:  # several demo runs must not sell out the shop
             await call(brand, "PATCH", f"/api/v1/skus/{sku['id']}", json={"stock": STOCK_FLOOR})
-        await call(brand, "POST", f"/api/v1/sessions/{live['id']}/lineup",
-                   json={"sku_id": sku["id"], "position": position, "live_price_minor": sku["price_minor"] * 8 // 10})
+        await call(
+            brand,
+            "POST",
+            f"/api/v1/sessions/{live['id']}/lineup",
+            json={"sku_id": sku["id"], "position": position, "live_price_minor": sku["price_minor"] * 8 // 10},
+        )
     await call(brand, "POST", f"/api/v1/sessions/{live['id']}/state", json={"state": "live"})
     return list(await call(brand, "GET", f"/api/v1/sessions/{live['id']}/lineup"))
 
 
 async def set_policy(brand: httpx.AsyncClient, brand_id: str) -> None:
     """A platform fee, and an override for a partner on its store guides' sales (so the tree earns)."""
-    await call(brand, "PUT", f"/api/v1/brands/{brand_id}/commission-policy",
-               json={"platform_fee_bps": "300", "parent_override_bps": "200"})
+    await call(
+        brand,
+        "PUT",
+        f"/api/v1/brands/{brand_id}/commission-policy",
+        json={"platform_fee_bps": "300", "parent_override_bps": "200"},
+    )
 
 
 async def shorten_hold(brand: httpx.AsyncClient, brand_id: str) -> int:
@@ -53,8 +65,12 @@ async def shorten_hold(brand: httpx.AsyncClient, brand_id: str) -> int:
 
 async def restore_hold(brand: httpx.AsyncClient, brand_id: str, days: int) -> None:
     current = await call(brand, "GET", f"/api/v1/brands/{brand_id}")
-    await call(brand, "PATCH", f"/api/v1/brands/{brand_id}",
-               json={"settings": {**current["settings"], "hold_period_days": days}})
+    await call(
+        brand,
+        "PATCH",
+        f"/api/v1/brands/{brand_id}",
+        json={"settings": {**current["settings"], "hold_period_days": days}},
+    )
 
 
 async def share_links(config: SaleConfig, partners: dict[str, httpx.AsyncClient], outcome: SaleOutcome) -> None:
@@ -63,8 +79,12 @@ async def share_links(config: SaleConfig, partners: dict[str, httpx.AsyncClient]
     for name in SHARERS:
         client = partners[name]
         me = await _me(client)
-        link = await call(client, "POST", f"/api/v1/partners/{me['id']}/links",
-                          json={"target": "session", "session_id": outcome.session_id, "label": "Simulated sale"})
+        link = await call(
+            client,
+            "POST",
+            f"/api/v1/partners/{me['id']}/links",
+            json={"target": "session", "session_id": outcome.session_id, "label": "Simulated sale"},
+        )
         outcome.links[link["code"]] = LinkShare(name, me["id"], me.get("parent_id"), link["id"], link["code"])
         if not onboarding:
             continue

@@ -18,8 +18,16 @@ import websockets
 from server.demo.simulate.config import BROWSER_AGENT, SaleConfig
 from server.demo.simulate.outcome import OrderMade, SaleOutcome
 
-COMMENTS = ["Is the oolong roasted?", "Ordered!", "How many grams per pot?", "Love this gaiwan",
-            "Can you show the leaves again?", "Does it ship to Shenzhen?", "这个茶好香", "Second time buying"]
+COMMENTS = [
+    "Is the oolong roasted?",
+    "Ordered!",
+    "How many grams per pot?",
+    "Love this gaiwan",
+    "Can you show the leaves again?",
+    "Does it ship to Shenzhen?",
+    "这个茶好香",
+    "Second time buying",
+]
 PAID_STATES = ("paid", "partially_refunded", "refunded")
 
 
@@ -45,8 +53,13 @@ def plan_visits(config: SaleConfig, codes: list[str], lineup: list[dict[str, Any
     return visits
 
 
-async def visit(config: SaleConfig, outcome: SaleOutcome, plan: Visit, payments: dict[str, bool],
-                in_room: Callable[[], Awaitable[None]] | None = None) -> None:
+async def visit(
+    config: SaleConfig,
+    outcome: SaleOutcome,
+    plan: Visit,
+    payments: dict[str, bool],
+    in_room: Callable[[], Awaitable[None]] | None = None,
+) -> None:
     # Each viewer is its own phone: its own address in X-Forwarded-For (uvicorn trusts it from
     # loopback), so the server's per-IP click guard sees a crowd, not one machine.
     phone = {"User-Agent": BROWSER_AGENT, "X-Forwarded-For": f"10.77.{plan.number // 250}.{plan.number % 250 + 1}"}
@@ -54,8 +67,12 @@ async def visit(config: SaleConfig, outcome: SaleOutcome, plan: Visit, payments:
         room_path = await _arrive(http, outcome, plan)
         cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
         ws_path = room_path.replace("/live/", "/ws/sessions/", 1)
-        async with websockets.connect(f"{config.ws_url}{ws_path}", additional_headers={"Cookie": cookie},
-                                      user_agent_header=BROWSER_AGENT, open_timeout=20) as socket:
+        async with websockets.connect(
+            f"{config.ws_url}{ws_path}",
+            additional_headers={"Cookie": cookie},
+            user_agent_header=BROWSER_AGENT,
+            open_timeout=20,
+        ) as socket:
             await socket.recv()  # the room's snapshot
             drain = asyncio.create_task(_drain(socket))
             try:
@@ -96,15 +113,15 @@ async def _act(socket: Any, outcome: SaleOutcome, plan: Visit) -> None:
         driven.comments += 1
 
 
-async def _buy(http: httpx.AsyncClient, outcome: SaleOutcome, plan: Visit,
-               payments: dict[str, bool]) -> None:
+async def _buy(http: httpx.AsyncClient, outcome: SaleOutcome, plan: Visit, payments: dict[str, bool]) -> None:
     sku_id, session_id = plan.buys["sku_id"], outcome.session_id  # type: ignore[index]
     # The cart is the HTTP call (its CartItemAdded event feeds the room's counters); sending the
     # socket's `cart` intent as well would count the same add twice in the partner funnel.
     outcome.drove(plan.code).cart_adds += 1
     params = {"ref": plan.code} if plan.code else {}
-    added = await http.post(f"/api/v1/sessions/{session_id}/cart/items", params=params,
-                            json={"sku_id": sku_id, "quantity": 1})
+    added = await http.post(
+        f"/api/v1/sessions/{session_id}/cart/items", params=params, json={"sku_id": sku_id, "quantity": 1}
+    )
     added.raise_for_status()
     order = await _checkout(http, session_id, plan, payments)
     if order is None:
@@ -116,12 +133,18 @@ async def _buy(http: httpx.AsyncClient, outcome: SaleOutcome, plan: Visit,
     made.state = await _wait_paid(http, made.order_id)
 
 
-async def _checkout(http: httpx.AsyncClient, session_id: str, plan: Visit,
-                    payments: dict[str, bool]) -> dict[str, Any] | None:
-    body = {"contact": {"name": f"Viewer {plan.number}", "email": f"viewer{plan.number}@example.com"},
-            "shipping_address": f"{plan.number} Tea Street, Hangzhou"}
-    answer = await http.post(f"/api/v1/sessions/{session_id}/checkout", json=body,
-                             headers={"Idempotency-Key": f"sim-{session_id}-{plan.number}"})
+async def _checkout(
+    http: httpx.AsyncClient, session_id: str, plan: Visit, payments: dict[str, bool]
+) -> dict[str, Any] | None:
+    body = {
+        "contact": {"name": f"Viewer {plan.number}", "email": f"viewer{plan.number}@example.com"},
+        "shipping_address": f"{plan.number} Tea Street, Hangzhou",
+    }
+    answer = await http.post(
+        f"/api/v1/sessions/{session_id}/checkout",
+        json=body,
+        headers={"Idempotency-Key": f"sim-{session_id}-{plan.number}"},
+    )
     if answer.status_code == 503:  # no Stripe configured on the server: the sale goes on without purchases
         payments["enabled"] = False
         return None

@@ -4,6 +4,7 @@ Revision ID: 0700
 Revises: 0301, 0401, 0501, 0601
 Create Date: 2026-11-23 14:00:00
 """
+
 from collections.abc import Sequence
 
 revision: str = "0700"

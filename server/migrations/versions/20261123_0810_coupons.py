@@ -4,6 +4,7 @@ Revision ID: 0810
 Revises: 0700
 Create Date: 2026-11-23 15:30:00
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

@@ -28,5 +28,9 @@ class Handled:
 def intent_fields(intent: dict[str, Any]) -> tuple[str, str | None, int, str]:
     """(intent id, our order id from metadata, amount in minor units, upper-case currency)."""
     metadata = intent.get("metadata") or {}
-    return (str(intent["id"]), metadata.get("order_id"), int(intent.get("amount_received") or intent["amount"]),
-            str(intent["currency"]).upper())
+    return (
+        str(intent["id"]),
+        metadata.get("order_id"),
+        int(intent.get("amount_received") or intent["amount"]),
+        str(intent["currency"]).upper(),
+    )

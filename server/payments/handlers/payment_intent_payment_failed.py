@@ -21,8 +21,9 @@ async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) ->
     return await release(session, ctx, intent, REASON, cancel_at_stripe=True)
 
 
-async def release(session: AsyncSession, ctx: Context, intent: dict[str, Any], reason: str,
-                  cancel_at_stripe: bool) -> Handled:
+async def release(
+    session: AsyncSession, ctx: Context, intent: dict[str, Any], reason: str, cancel_at_stripe: bool
+) -> Handled:
     intent_id, order_id, _, _ = intent_fields(intent)
     if await _moved_on(ctx, intent_id):
         return Handled(STALE)

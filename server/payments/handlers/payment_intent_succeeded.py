@@ -34,17 +34,44 @@ async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) ->
 
 async def _announce_paid(session: AsyncSession, order: Order) -> None:
     paid_at = order.paid_at or utcnow()
-    facts = OrderFacts(order_id=order.id, brand_id=order.brand_id, session_id=order.session_id,
-                       visitor_id=order.visitor_id, attribution_token=order.attribution_token,
-                       buyer_email=order.contact_email, buyer_phone=order.contact_phone,
-                       amount_minor=order.amount_minor, currency=order.currency, paid_at=paid_at)
+    facts = OrderFacts(
+        order_id=order.id,
+        brand_id=order.brand_id,
+        session_id=order.session_id,
+        visitor_id=order.visitor_id,
+        attribution_token=order.attribution_token,
+        buyer_email=order.contact_email,
+        buyer_phone=order.contact_phone,
+        amount_minor=order.amount_minor,
+        currency=order.currency,
+        paid_at=paid_at,
+    )
     attribution = await attribute_order(session, facts)
-    lines = [{"sku_id": line.sku_id, "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
-              "amount_minor": line.amount_minor} for line in await lines_of(session, order.id)]
-    emit(session, "OrderPaid", order.id, {
-        "order_id": order.id, "brand_id": order.brand_id, "session_id": order.session_id,
-        "visitor_id": order.visitor_id, "currency": order.currency, "amount_minor": order.amount_minor,
-        "lines": lines, "paid_at": paid_at.isoformat(), "attribution": attribution})
+    lines = [
+        {
+            "sku_id": line.sku_id,
+            "quantity": line.quantity,
+            "unit_price_minor": line.unit_price_minor,
+            "amount_minor": line.amount_minor,
+        }
+        for line in await lines_of(session, order.id)
+    ]
+    emit(
+        session,
+        "OrderPaid",
+        order.id,
+        {
+            "order_id": order.id,
+            "brand_id": order.brand_id,
+            "session_id": order.session_id,
+            "visitor_id": order.visitor_id,
+            "currency": order.currency,
+            "amount_minor": order.amount_minor,
+            "lines": lines,
+            "paid_at": paid_at.isoformat(),
+            "attribution": attribution,
+        },
+    )
 
 
 async def _refund_late(ctx: Context, order_id: str, intent_id: str, amount_minor: int) -> None:
@@ -52,11 +79,19 @@ async def _refund_late(ctx: Context, order_id: str, intent_id: str, amount_minor
     if ctx.gateway is None:
         log.error("late payment needs a manual refund: payments disabled", order_id=order_id)
         return
-    result = await ctx.gateway.refund(intent_id, amount_minor, f"order-{order_id}-late-refund",
-                                      {"order_id": order_id, "reason": "late_payment_unfulfillable"})
+    result = await ctx.gateway.refund(
+        intent_id,
+        amount_minor,
+        f"order-{order_id}-late-refund",
+        {"order_id": order_id, "reason": "late_payment_unfulfillable"},
+    )
     async with ctx.maker() as session:
         order = await lock_order(session, order_id)
         if order is not None:
-            states.note(session, order, "late_payment_refunded", {"stripe_refund_id": result.id,
-                                                                   "amount_minor": result.amount_minor})
+            states.note(
+                session,
+                order,
+                "late_payment_refunded",
+                {"stripe_refund_id": result.id, "amount_minor": result.amount_minor},
+            )
             await session.commit()

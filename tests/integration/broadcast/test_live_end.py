@@ -16,8 +16,7 @@ async def test_brand_publishes_a_session_goes_live_and_pins(app, client):
     assert item["price_minor"] == 9900 and item["list_price_minor"] == 12800 and item["currency"] == "CNY"
     # when it goes live and pins the SKU
     live = await go_live(client, token, session["id"])
-    pinned = await client.put(f"/api/v1/sessions/{session['id']}/pin", json={"sku_id": sku["id"]},
-                              headers=auth(token))
+    pinned = await client.put(f"/api/v1/sessions/{session['id']}/pin", json={"sku_id": sku["id"]}, headers=auth(token))
     # then the session shows the pin with a time, and the history records it
     assert live["state"] == "live" and live["started_at"] is not None
     assert pinned.status_code == 200 and pinned.json()["sku_id"] == sku["id"]
@@ -33,17 +32,16 @@ async def test_ended_session_cannot_go_live_again_or_change(app, client):
     token = await make_token(app, "brand", brand_id=brand["id"])
     session = await make_session(client, token, brand["id"])
     await go_live(client, token, session["id"])
-    ended = await client.post(f"/api/v1/sessions/{session['id']}/state", json={"state": "ended"},
-                              headers=auth(token))
+    ended = await client.post(f"/api/v1/sessions/{session['id']}/state", json={"state": "ended"}, headers=auth(token))
     assert ended.status_code == 200
-    again = await client.post(f"/api/v1/sessions/{session['id']}/state", json={"state": "live"},
-                              headers=auth(token))
+    again = await client.post(f"/api/v1/sessions/{session['id']}/state", json={"state": "live"}, headers=auth(token))
     assert again.status_code == 409
     assert again.headers["content-type"].startswith("application/problem+json")
     assert again.json()["type"].endswith("/illegal-transition")
     sku = await make_sku(client, token, brand["id"])
-    late = await client.post(f"/api/v1/sessions/{session['id']}/lineup", json={"sku_id": sku["id"]},
-                             headers=auth(token))
+    late = await client.post(
+        f"/api/v1/sessions/{session['id']}/lineup", json={"sku_id": sku["id"]}, headers=auth(token)
+    )
     assert late.status_code == 409
     state = (await client.get(f"/api/v1/sessions/{session['id']}", headers=auth(token))).json()["state"]
     assert state == "ended"

@@ -23,9 +23,15 @@ def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StripeTest
 
 
 def stripe_settings(db_url: str, stripe: StripeTestServer, **overrides: Any) -> Settings:
-    return make_settings(db_url, stripe_api_key=API_KEY, stripe_api_base=stripe.base_url,
-                         stripe_webhook_secret=WEBHOOK_SECRET, stripe_test_payments=True,
-                         order_sweep_interval_s=0, **overrides)
+    return make_settings(
+        db_url,
+        stripe_api_key=API_KEY,
+        stripe_api_base=stripe.base_url,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_test_payments=True,
+        order_sweep_interval_s=0,
+        **overrides,
+    )
 
 
 @pytest.fixture
@@ -41,8 +47,9 @@ def _real_time() -> Iterator[None]:
 
 def stripe_events(stripe: StripeTestServer, intent_id: str) -> list[dict[str, Any]]:
     """The events localstripe recorded for one PaymentIntent (its own shapes), oldest first."""
-    response = httpx.get(f"{stripe.base_url}/v1/events", params={"limit": 100},
-                         headers={"Authorization": f"Bearer {API_KEY}"})
+    response = httpx.get(
+        f"{stripe.base_url}/v1/events", params={"limit": 100}, headers={"Authorization": f"Bearer {API_KEY}"}
+    )
     response.raise_for_status()
     events = [e for e in response.json()["data"] if e["data"]["object"].get("id") == intent_id]
     return sorted(events, key=lambda e: e["created"])
@@ -52,6 +59,7 @@ async def outbox(app: Litestar, topic: str) -> list[dict[str, Any]]:
     from sqlmodel import select
 
     async with app.state.sessionmaker() as session:
-        rows = (await session.exec(select(OutboxEvent).where(OutboxEvent.topic == topic)
-                                   .order_by(OutboxEvent.id))).all()
+        rows = (
+            await session.exec(select(OutboxEvent).where(OutboxEvent.topic == topic).order_by(OutboxEvent.id))
+        ).all()
     return [row.payload for row in rows]

@@ -38,8 +38,9 @@ async def test_buyer_limit_counts_units_already_ordered(app, client, localstripe
 async def test_sku_outside_the_line_up_is_refused(app, client, localstripe):
     shop = await make_shop(app, client)
     stray = await make_sku(client, shop.token, shop.brand_id)
-    response = await client.post(f"/api/v1/sessions/{shop.session_id}/cart/items",
-                                 json={"sku_id": stray["id"], "quantity": 1}, headers=visitor())
+    response = await client.post(
+        f"/api/v1/sessions/{shop.session_id}/cart/items", json={"sku_id": stray["id"], "quantity": 1}, headers=visitor()
+    )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "sku_id"
 
 
@@ -47,8 +48,9 @@ async def test_an_ended_session_no_longer_sells(app, client, localstripe):
     shop = await make_shop(app, client, stock=3)
     headers = visitor()
     await add_to_cart(client, shop, headers, 1)
-    ended = await client.post(f"/api/v1/sessions/{shop.session_id}/state", json={"state": "ended"},
-                              headers=auth(shop.token))
+    ended = await client.post(
+        f"/api/v1/sessions/{shop.session_id}/state", json={"state": "ended"}, headers=auth(shop.token)
+    )
     assert ended.status_code == 200
     late_cart = await add_to_cart(client, shop, headers, 1)
     late_checkout = await checkout(client, shop, headers)
@@ -91,8 +93,14 @@ async def test_a_webhook_with_a_bad_signature_is_400_and_changes_nothing(app, cl
     headers = visitor()
     await add_to_cart(client, shop, headers, 1)
     order = (await checkout(client, shop, headers)).json()["order"]
-    intent = {"id": order["payment_intent_id"], "object": "payment_intent", "amount": order["amount_minor"],
-              "currency": "cny", "status": "succeeded", "metadata": {"order_id": order["id"]}}
+    intent = {
+        "id": order["payment_intent_id"],
+        "object": "payment_intent",
+        "amount": order["amount_minor"],
+        "currency": "cny",
+        "status": "succeeded",
+        "metadata": {"order_id": order["id"]},
+    }
     event = {"id": "evt_forged", "type": "payment_intent.succeeded", "data": {"object": intent}}
     forged = await post_webhook(client, event, "whsec_not_the_real_one")
     unsigned = await client.post("/api/v1/payments/stripe/webhook", json=event)
@@ -105,7 +113,10 @@ async def test_a_webhook_with_a_bad_signature_is_400_and_changes_nothing(app, cl
 async def test_a_second_sku_in_another_line_up_session_is_refused(app, client, localstripe):
     shop = await make_shop(app, client, stock=3)
     other = await make_shop(app, client, stock=3)
-    response = await client.post(f"/api/v1/sessions/{shop.session_id}/cart/items",
-                                 json={"sku_id": other.sku_id, "quantity": 1}, headers=visitor())
+    response = await client.post(
+        f"/api/v1/sessions/{shop.session_id}/cart/items",
+        json={"sku_id": other.sku_id, "quantity": 1},
+        headers=visitor(),
+    )
     assert response.status_code == 422
     assert (await checkout(client, shop, visitor())).status_code == 422  # empty cart

@@ -46,7 +46,11 @@ async def test_viewer_buys_at_the_live_price_and_pays(app, client, localstripe):
     lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
     assert lineup[0]["stock"] == 3
     at_stripe = localstripe.get(f"/v1/payment_intents/{order['payment_intent_id']}")
-    assert (at_stripe["amount"], at_stripe["currency"], at_stripe["metadata"]) == (15800, "cny", {"order_id": order["id"]})
+    assert (at_stripe["amount"], at_stripe["currency"], at_stripe["metadata"]) == (
+        15800,
+        "cny",
+        {"order_id": order["id"]},
+    )
     # when it is paid and Stripe's webhook arrives
     await pay_and_deliver(app, client, localstripe, order, headers)
     # then the order is paid, with its history, and OrderPaid carries the contract's fields

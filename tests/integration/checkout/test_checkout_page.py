@@ -21,9 +21,14 @@ pytestmark = pytest.mark.browser
 
 
 def admin_token(env: dict[str, str]) -> str:
-    out = subprocess.run([sys.executable, "-m", "server.cli.main", "token", "create", "--role", "admin"],
-                         env={**os.environ, "SECRET_KEY": "test-secret-key-0123456789abcdef", **env}, cwd=ROOT,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "server.cli.main", "token", "create", "--role", "admin"],
+        env={**os.environ, "SECRET_KEY": "test-secret-key-0123456789abcdef", **env},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.split()[-1]
 
 
@@ -32,20 +37,28 @@ def seed(base: str, token: str) -> tuple[str, str, str]:
     http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"})
     slug = f"b-{uuid.uuid4().hex[:8]}"
     brand = http.post("/api/v1/brands", json={"name": "Tea House", "slug": slug, "default_currency": "CNY"}).json()
-    sku = http.post(f"/api/v1/brands/{brand['id']}/skus",
-                    json={"code": "TEA-1", "title": "Longjing tea", "price_minor": 5900, "stock": 3}).json()
+    sku = http.post(
+        f"/api/v1/brands/{brand['id']}/skus",
+        json={"code": "TEA-1", "title": "Longjing tea", "price_minor": 5900, "stock": 3},
+    ).json()
     start = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    live = http.post(f"/api/v1/brands/{brand['id']}/sessions", json={"title": "Spring tea live",
-                                                                      "scheduled_start_at": start}).json()
+    live = http.post(
+        f"/api/v1/brands/{brand['id']}/sessions", json={"title": "Spring tea live", "scheduled_start_at": start}
+    ).json()
     http.post(f"/api/v1/sessions/{live['id']}/lineup", json={"sku_id": sku["id"]}).raise_for_status()
     http.post(f"/api/v1/sessions/{live['id']}/state", json={"state": "live"}).raise_for_status()
     return live["id"], sku["id"], token
 
 
 async def test_viewer_buys_a_sku_on_the_checkout_page(tmp_path, localstripe):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}", "STRIPE_API_KEY": API_KEY,
-           "STRIPE_API_BASE": localstripe.base_url, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-           "STRIPE_TEST_PAYMENTS": "1", "ORDER_SWEEP_INTERVAL_S": "0"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
+        "STRIPE_API_KEY": API_KEY,
+        "STRIPE_API_BASE": localstripe.base_url,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_TEST_PAYMENTS": "1",
+        "ORDER_SWEEP_INTERVAL_S": "0",
+    }
     with run_server(env, tmp_dir=tmp_path) as server:
         localstripe.register_webhook(f"{server.base_url}/api/v1/payments/stripe/webhook", name=f"page-{server.port}")
         session_id, sku_id, token = seed(server.base_url, admin_token(env))

@@ -24,8 +24,9 @@ async def test_partial_then_full_refund_follow_stripe(app, client, localstripe):
     # given a paid order of 100.00
     shop, order = await paid_order(app, client, localstripe)
     # when the brand refunds 30.00 and then the rest
-    first = await client.post(refund_url(order), json={"amount_minor": 3000, "reason": "damaged"},
-                              headers=auth(shop.token))
+    first = await client.post(
+        refund_url(order), json={"amount_minor": 3000, "reason": "damaged"}, headers=auth(shop.token)
+    )
     rest = await client.post(refund_url(order), json={}, headers=auth(shop.token))
     # then Stripe holds both refunds and the order follows Stripe's answers
     assert first.status_code == 201, first.text
@@ -35,9 +36,20 @@ async def test_partial_then_full_refund_follow_stripe(app, client, localstripe):
     assert sorted(r["amount"] for r in at_stripe) == [3000, 7000]
     events = await outbox(app, "OrderRefunded")
     assert [(e["amount_minor"], e["refunded_total_minor"], e["order_amount_minor"]) for e in events] == [
-        (3000, 3000, 10000), (7000, 10000, 10000)]
-    assert set(events[0]) == {"order_id", "refund_id", "brand_id", "session_id", "currency", "amount_minor",
-                              "refunded_total_minor", "order_amount_minor", "refunded_at"}
+        (3000, 3000, 10000),
+        (7000, 10000, 10000),
+    ]
+    assert set(events[0]) == {
+        "order_id",
+        "refund_id",
+        "brand_id",
+        "session_id",
+        "currency",
+        "amount_minor",
+        "refunded_total_minor",
+        "order_amount_minor",
+        "refunded_at",
+    }
 
 
 async def test_refund_above_the_remaining_amount_is_refused_and_changes_nothing(app, client, localstripe):

@@ -21,9 +21,15 @@ async def units(app, shop) -> tuple[int, int, int]:
     """(free stock, held, sold) straight from the tables."""
     async with app.state.engine.connect() as conn:
         free = (await conn.execute(sa.text("SELECT stock FROM skus WHERE id = :s"), {"s": shop.sku_id})).scalar_one()
-        held, sold = (await conn.execute(sa.text(
-            "SELECT coalesce(sum(reserved_units), 0), coalesce(sum(sold_units), 0) FROM stock_counters "
-            "WHERE sku_id = :s"), {"s": shop.sku_id})).one()
+        held, sold = (
+            await conn.execute(
+                sa.text(
+                    "SELECT coalesce(sum(reserved_units), 0), coalesce(sum(sold_units), 0) FROM stock_counters "
+                    "WHERE sku_id = :s"
+                ),
+                {"s": shop.sku_id},
+            )
+        ).one()
     return free, int(held), int(sold)
 
 
@@ -33,14 +39,21 @@ async def checkouts(client, shop, visitors) -> list:
 
 async def pay_by_webhook(client, localstripe, order) -> None:
     intent = localstripe.get(f"/v1/payment_intents/{order['payment_intent_id']}")
-    response = await post_webhook(client, intent_event("payment_intent.succeeded", {**intent, "status": "succeeded"}),
-                                  WEBHOOK_SECRET)
+    response = await post_webhook(
+        client, intent_event("payment_intent.succeeded", {**intent, "status": "succeeded"}), WEBHOOK_SECRET
+    )
     assert response.json()["outcome"] in ("paid", "late_paid"), response.text
 
 
 async def cancel_by_webhook(client, order) -> None:
-    intent = {"id": order["payment_intent_id"], "object": "payment_intent", "amount": order["amount_minor"],
-              "currency": "cny", "status": "canceled", "metadata": {"order_id": order["id"]}}
+    intent = {
+        "id": order["payment_intent_id"],
+        "object": "payment_intent",
+        "amount": order["amount_minor"],
+        "currency": "cny",
+        "status": "canceled",
+        "metadata": {"order_id": order["id"]},
+    }
     await post_webhook(client, intent_event("payment_intent.canceled", intent), WEBHOOK_SECRET)
 
 
@@ -96,7 +109,8 @@ async def test_one_viewer_racing_checkouts_gets_one_order(postgres_db_url, local
         await add_to_cart(client, shop, same, 1)
         same_key = await asyncio.gather(*(checkout(client, shop, same, key="same-key-000001") for _ in range(6)))
         assert {r.json()["order"]["id"] for r in same_key if r.status_code == 201} and len(
-            {r.json()["order"]["id"] for r in same_key if r.status_code == 201}) == 1
+            {r.json()["order"]["id"] for r in same_key if r.status_code == 201}
+        ) == 1
         assert (await units(app, shop))[0] == 10 - 2 - 1
 
 
@@ -115,9 +129,14 @@ async def test_concurrent_refunds_never_exceed_the_order(postgres_db_url, locals
         assert paid.json()["status"] == "succeeded"
         await pay_by_webhook(client, localstripe, order)
         # when 6 refunds of 60.00 race on a 100.00 order (localstripe would accept them all)
-        results = await asyncio.gather(*(client.post(f"/api/v1/orders/{order['id']}/refunds",
-                                                     json={"amount_minor": 6000}, headers=auth(shop.token))
-                                         for _ in range(6)))
+        results = await asyncio.gather(
+            *(
+                client.post(
+                    f"/api/v1/orders/{order['id']}/refunds", json={"amount_minor": 6000}, headers=auth(shop.token)
+                )
+                for _ in range(6)
+            )
+        )
         # then exactly one went through
         assert sorted(r.status_code for r in results) == [201] + [422] * 5
         detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=auth(shop.token))).json()

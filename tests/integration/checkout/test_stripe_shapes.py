@@ -18,7 +18,8 @@ from tests.stripe_server import WEBHOOK_SECRET
 
 # `../shared/stripe/` beside the repository; a worktree sits one level deeper; or name it explicitly.
 CANDIDATES = [Path(p) for p in filter(None, [os.environ.get("ZX_STRIPE_FIXTURES")])] + [
-    root / "shared" / "stripe" / "fixtures3.json" for root in (ROOT.parent, ROOT.parent.parent)]
+    root / "shared" / "stripe" / "fixtures3.json" for root in (ROOT.parent, ROOT.parent.parent)
+]
 
 
 def stripe_fixtures() -> dict:
@@ -34,8 +35,14 @@ def stripe_fixtures() -> dict:
 def stripe_event(kind: str, order: dict, status: str) -> dict:
     resources = stripe_fixtures()
     intent = copy.deepcopy(resources["payment_intent"])
-    intent.update(id=order["payment_intent_id"], amount=order["amount_minor"], amount_received=order["amount_minor"],
-                  currency=order["currency"].lower(), status=status, metadata={"order_id": order["id"]})
+    intent.update(
+        id=order["payment_intent_id"],
+        amount=order["amount_minor"],
+        amount_received=order["amount_minor"],
+        currency=order["currency"].lower(),
+        status=status,
+        metadata={"order_id": order["id"]},
+    )
     event = copy.deepcopy(resources["event"])
     event.update(id=f"evt_{kind}_{order['id'][-10:]}", type=kind, data={"object": intent})
     return event

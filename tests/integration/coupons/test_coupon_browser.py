@@ -17,16 +17,24 @@ pytestmark = pytest.mark.browser
 
 
 async def test_viewer_claims_a_dropped_coupon_and_pays_the_discounted_total(tmp_path, localstripe):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}", "STRIPE_API_KEY": API_KEY,
-           "STRIPE_API_BASE": localstripe.base_url, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-           "STRIPE_TEST_PAYMENTS": "1", "ORDER_SWEEP_INTERVAL_S": "0"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
+        "STRIPE_API_KEY": API_KEY,
+        "STRIPE_API_BASE": localstripe.base_url,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_TEST_PAYMENTS": "1",
+        "ORDER_SWEEP_INTERVAL_S": "0",
+    }
     with run_server(env, tmp_dir=tmp_path) as server:
         localstripe.register_webhook(f"{server.base_url}/api/v1/payments/stripe/webhook", name=f"cpn-{server.port}")
         session_id, sku_id, token = seed(server.base_url, admin_token(env))  # one SKU at 59.00
         async with httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}) as http:
             brand_id = (await http.get(f"/api/v1/sessions/{session_id}")).json()["brand_id"]
-            coupon = (await http.post(f"/api/v1/brands/{brand_id}/coupons",
-                                      json=coupon_body(title="Tea lovers", amount_off_minor=1000))).json()
+            coupon = (
+                await http.post(
+                    f"/api/v1/brands/{brand_id}/coupons", json=coupon_body(title="Tea lovers", amount_off_minor=1000)
+                )
+            ).json()
             async with chromium() as browser:
                 page = await browser.new_page()
                 # given a viewer in the live room
@@ -34,7 +42,9 @@ async def test_viewer_claims_a_dropped_coupon_and_pays_the_discounted_total(tmp_
                 await page.wait_for_selector("#state-badge.is-live, #live", timeout=10_000)
                 await page.wait_for_timeout(500)  # the room socket is open
                 # when the brand drops the coupon
-                dropped = await http.post(f"/api/v1/sessions/{session_id}/coupon-drops", json={"coupon_id": coupon["id"]})
+                dropped = await http.post(
+                    f"/api/v1/sessions/{session_id}/coupon-drops", json={"coupon_id": coupon["id"]}
+                )
                 assert dropped.status_code == 201, dropped.text
                 # then its card appears, and the viewer claims it
                 card = f".coupon-card[data-coupon='{coupon['id']}']"

@@ -64,12 +64,14 @@ async def _arrive_through_partner_link(app, client) -> tuple[Shop, dict, dict]:
 async def test_discounted_order_is_paid_and_commission_is_on_the_paid_amount(app, client, localstripe):
     # given a viewer who came through a partner's link and claimed 20 % off SKU A (min spend 150.00 on A)
     shop, headers, world = await _arrive_through_partner_link(app, client)
-    claim_id = await _claimed(client, shop, headers, percent_off_bps=2000, min_spend_minor=15000,
-                              sku_ids=[shop.sku_id])
+    claim_id = await _claimed(client, shop, headers, percent_off_bps=2000, min_spend_minor=15000, sku_ids=[shop.sku_id])
     # when they buy 2 × A (100.00) and 1 × B (30.00) with the coupon
     assert (await add_to_cart(client, shop, headers, 2)).status_code == 200
-    response = await client.post(f"/api/v1/sessions/{shop.session_id}/cart/items",
-                                 json={"sku_id": world["other_sku"], "quantity": 1}, headers=headers)
+    response = await client.post(
+        f"/api/v1/sessions/{shop.session_id}/cart/items",
+        json={"sku_id": world["other_sku"], "quantity": 1},
+        headers=headers,
+    )
     assert response.status_code == 200
     placed = await checkout(client, shop, headers, body=with_coupon(claim_id))
     # then 20 % of A's 200.00 is off A's line only; the order is 190.00 and Stripe is asked for that
@@ -77,8 +79,11 @@ async def test_discounted_order_is_paid_and_commission_is_on_the_paid_amount(app
     order = placed.json()["order"]
     assert (order["amount_minor"], order["discount_minor"], order["coupon_claim_id"]) == (19000, 4000, claim_id)
     lines = {line["sku_id"]: line for line in order["lines"]}
-    assert (lines[shop.sku_id]["unit_price_minor"], lines[shop.sku_id]["discount_minor"],
-            lines[shop.sku_id]["amount_minor"]) == (10000, 4000, 16000)
+    assert (
+        lines[shop.sku_id]["unit_price_minor"],
+        lines[shop.sku_id]["discount_minor"],
+        lines[shop.sku_id]["amount_minor"],
+    ) == (10000, 4000, 16000)
     assert (lines[world["other_sku"]]["discount_minor"], lines[world["other_sku"]]["amount_minor"]) == (0, 3000)
     assert sum(line["discount_minor"] for line in order["lines"]) == order["discount_minor"]
     assert localstripe.get(f"/v1/payment_intents/{order['payment_intent_id']}")["amount"] == 19000
@@ -96,7 +101,8 @@ async def test_discounted_order_is_paid_and_commission_is_on_the_paid_amount(app
 
 
 async def test_an_expired_unpaid_order_gives_the_claim_back_and_a_late_payment_cannot_reuse_it(
-        app, client, localstripe):
+    app, client, localstripe
+):
     # given an order placed with a 10.00-off coupon, paid at Stripe but not yet confirmed to us
     shop = await make_shop(app, client, price_minor=9900)
     headers = visitor()

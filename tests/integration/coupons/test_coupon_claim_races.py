@@ -19,8 +19,9 @@ LIMIT = "https://zhixiang.dev/problems/coupon-claim-limit"
 async def _claims_in_db(app, coupon_id: str) -> tuple[int, int]:
     async with app.state.engine.connect() as conn:
         claimed = (await conn.execute(sa.text("SELECT claimed FROM coupons WHERE id = :c"), {"c": coupon_id})).scalar()
-        rows = (await conn.execute(sa.text("SELECT count(*) FROM coupon_claims WHERE coupon_id = :c"),
-                                   {"c": coupon_id})).scalar()
+        rows = (
+            await conn.execute(sa.text("SELECT count(*) FROM coupon_claims WHERE coupon_id = :c"), {"c": coupon_id})
+        ).scalar()
     return int(claimed), int(rows)
 
 

@@ -22,8 +22,9 @@ async def test_a_drop_reaches_viewers_in_the_room_and_claims_update_remaining(ap
         live = await live_session(app, f"http://{host}")
         async with viewer(live.ws()) as v, httpx.AsyncClient(base_url=live.http) as client:
             await v.wait_for(lambda e: e["type"] == "snapshot")
-            coupon = await make_coupon(client, live.brand_token, live.brand_id, title="Tea day", total_limit=2,
-                                       min_spend_minor=5000)
+            coupon = await make_coupon(
+                client, live.brand_token, live.brand_id, title="Tea day", total_limit=2, min_spend_minor=5000
+            )
             # when the brand drops it
             response = await drop(client, live.brand_token, live.session_id, coupon["id"])
             assert response.status_code == 201, response.text
@@ -103,8 +104,12 @@ async def test_per_buyer_limit_deactivated_expired_and_not_yet_valid_are_refused
     await _refused(app, client, shop.session_id, off["id"], me, 409, "coupon-inactive")
     # a coupon valid from tomorrow (it can be dropped early, claimed only once valid)
     now = datetime.now(UTC)
-    later = await dropped_coupon(client, shop, valid_from=(now + timedelta(days=1)).isoformat(),
-                                 valid_until=(now + timedelta(days=2)).isoformat())
+    later = await dropped_coupon(
+        client,
+        shop,
+        valid_from=(now + timedelta(days=1)).isoformat(),
+        valid_until=(now + timedelta(days=2)).isoformat(),
+    )
     await _refused(app, client, shop.session_id, later["id"], me, 409, "coupon-not-valid-now")
     # an expired one (the clock moved past valid_until)
     soon = await dropped_coupon(client, shop, valid_until=(now + timedelta(minutes=5)).isoformat())

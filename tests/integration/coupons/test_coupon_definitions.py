@@ -15,8 +15,15 @@ async def test_brand_creates_lists_reads_and_deactivates_coupons(app, client):
     shop = await make_shop(app, client, live=False)
     # when it defines an amount-off and a percent-off coupon (on its own SKU)
     amount = await make_coupon(client, shop.token, shop.brand_id, min_spend_minor=5000)
-    percent = await make_coupon(client, shop.token, shop.brand_id, percent_off_bps="1250.5", sku_ids=[shop.sku_id],
-                                per_buyer_limit=2, total_limit=3)
+    percent = await make_coupon(
+        client,
+        shop.token,
+        shop.brand_id,
+        percent_off_bps="1250.5",
+        sku_ids=[shop.sku_id],
+        per_buyer_limit=2,
+        total_limit=3,
+    )
     # then they read back as defined, with nothing claimed yet
     assert (amount["amount_off_minor"], amount["currency"], amount["percent_off_bps"]) == (1000, "CNY", None)
     assert (percent["percent_off_bps"], percent["currency"], percent["sku_ids"]) == ("1250.50", None, [shop.sku_id])
@@ -24,8 +31,11 @@ async def test_brand_creates_lists_reads_and_deactivates_coupons(app, client):
     # and list in pages, oldest first
     first = (await client.get(f"/api/v1/brands/{shop.brand_id}/coupons?limit=1", headers=auth(shop.token))).json()
     assert [c["id"] for c in first["items"]] == [amount["id"]] and first["next_cursor"]
-    rest = (await client.get(f"/api/v1/brands/{shop.brand_id}/coupons?limit=1&cursor={first['next_cursor']}",
-                             headers=auth(shop.token))).json()
+    rest = (
+        await client.get(
+            f"/api/v1/brands/{shop.brand_id}/coupons?limit=1&cursor={first['next_cursor']}", headers=auth(shop.token)
+        )
+    ).json()
     assert [c["id"] for c in rest["items"]] == [percent["id"]] and rest["next_cursor"] is None
     # when one is deactivated
     off = await client.post(f"/api/v1/coupons/{amount['id']}/deactivate", headers=auth(shop.token))
@@ -87,8 +97,9 @@ async def test_another_brands_token_gets_404_on_coupons_and_drops(app, client):
         await client.get(f"/api/v1/brands/{shop.brand_id}/coupons", headers=stranger),
         await client.post(f"/api/v1/brands/{shop.brand_id}/coupons", json=coupon_body(), headers=stranger),
         await client.post(f"/api/v1/coupons/{coupon['id']}/deactivate", headers=stranger),
-        await client.post(f"/api/v1/sessions/{shop.session_id}/coupon-drops", json={"coupon_id": coupon["id"]},
-                          headers=stranger),
+        await client.post(
+            f"/api/v1/sessions/{shop.session_id}/coupon-drops", json={"coupon_id": coupon["id"]}, headers=stranger
+        ),
     ]
     # then every answer is 404 and nothing changed
     assert [r.status_code for r in responses] == [404] * 5

@@ -87,11 +87,28 @@ async def test_binding_beats_a_newer_click_from_another_partner(db):
 
 async def test_binding_recognises_the_buyer_by_phone_across_devices(db):
     world = await row_world(db)
-    await pay(db, facts(world, token=cookie_for(world.links[0], PAID_AT), visitor_id="phone-a",
-                        email=None, phone="+86 138 0013 8000"))
+    await pay(
+        db,
+        facts(
+            world,
+            token=cookie_for(world.links[0], PAID_AT),
+            visitor_id="phone-a",
+            email=None,
+            phone="+86 138 0013 8000",
+        ),
+    )
     later = PAID_AT + DAY
-    result = await pay(db, facts(world, paid_at=later, token=cookie_for(world.links[1], later), visitor_id="laptop",
-                                 email=None, phone="13800138000"))
+    result = await pay(
+        db,
+        facts(
+            world,
+            paid_at=later,
+            token=cookie_for(world.links[1], later),
+            visitor_id="laptop",
+            email=None,
+            phone="13800138000",
+        ),
+    )
     assert result["rule"] == "binding" and result["partner_id"] == world.partners[0].id
 
 
@@ -171,8 +188,17 @@ async def test_suspended_partner_never_attributes_not_even_by_binding(db):
 async def test_without_a_cookie_the_visitors_last_stored_click_counts(db):
     world = await row_world(db)
     for n, (link, at) in enumerate([(world.links[0], PAID_AT - 2 * DAY), (world.links[1], PAID_AT - DAY)]):
-        db.add(Click(id=f"clk_{n}", link_id=link.id, partner_id=link.partner_id, brand_id=world.brand_id,
-                     session_id=world.session_id, visitor_id="v-stored", clicked_at=at))
+        db.add(
+            Click(
+                id=f"clk_{n}",
+                link_id=link.id,
+                partner_id=link.partner_id,
+                brand_id=world.brand_id,
+                session_id=world.session_id,
+                visitor_id="v-stored",
+                clicked_at=at,
+            )
+        )
     await db.commit()
     result = await pay(db, facts(world, visitor_id="v-stored", email=None))
     assert result["rule"] == "last_click" and result["partner_id"] == world.partners[1].id

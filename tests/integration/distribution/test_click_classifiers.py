@@ -20,8 +20,17 @@ MOZILLA = "Mozilla/5.0 (iPhone) MicroMessenger"
 
 
 def click(n: int, visitor: str = "visitor-1", link: str = "lnk_a", ip: str = "1.1.1.1", agent: str = MOZILLA):
-    return ClickRecord(id=f"clk_{n}", link_id=link, partner_id="ptn_a", brand_id="brd_a", session_id=None,
-                       visitor_id=visitor, user_agent=agent, ip=ip, clicked_at=1_800_000_000.0 + n)
+    return ClickRecord(
+        id=f"clk_{n}",
+        link_id=link,
+        partner_id="ptn_a",
+        brand_id="brd_a",
+        session_id=None,
+        visitor_id=visitor,
+        user_agent=agent,
+        ip=ip,
+        clicked_at=1_800_000_000.0 + n,
+    )
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -48,7 +57,10 @@ async def test_same_visitor_same_link_is_a_duplicate_across_batches(classifier):
     c = classifier()
     assert await c.classify([click(1), click(2)]) == [COUNTED, DUPLICATE]
     assert await c.classify([click(3), click(4, link="lnk_b"), click(5, visitor="visitor-2")]) == [
-        DUPLICATE, COUNTED, COUNTED]
+        DUPLICATE,
+        COUNTED,
+        COUNTED,
+    ]
 
 
 async def test_a_replayed_batch_stays_counted(classifier):
@@ -60,9 +72,16 @@ async def test_a_replayed_batch_stays_counted(classifier):
 
 async def test_bots_by_agent_and_by_rate(classifier):
     c = classifier(ip_per_minute=2)
-    codes = await c.classify([click(1, visitor="a", agent="Googlebot/2.1"), click(2, visitor="b"),
-                              click(3, visitor="c"), click(4, visitor="d"), click(5, visitor="e", ip="8.8.8.8"),
-                              click(6, visitor="f", agent="")])
+    codes = await c.classify(
+        [
+            click(1, visitor="a", agent="Googlebot/2.1"),
+            click(2, visitor="b"),
+            click(3, visitor="c"),
+            click(4, visitor="d"),
+            click(5, visitor="e", ip="8.8.8.8"),
+            click(6, visitor="f", agent=""),
+        ]
+    )
     assert codes == [BOT, COUNTED, COUNTED, BOT, COUNTED, BOT]
 
 

@@ -15,13 +15,28 @@ BROWSER = {"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile"}
 
 
 async def order_paid(app, world, order_id, amount_minor, partner_id, link_id, *, earns=True):
-    payload = {"order_id": order_id, "brand_id": world.brand["id"], "session_id": world.session["id"],
-               "visitor_id": f"v-{order_id}", "currency": "CNY", "amount_minor": amount_minor, "lines": [],
-               "paid_at": datetime.now(UTC).isoformat(),
-               "attribution": {"partner_id": partner_id, "parent_partner_id": None, "link_id": link_id,
-                               "click_id": None, "rule": "last_click" if earns else "self_referral",
-                               "clicked_at": None, "bound_since": None, "self_referral": not earns,
-                               "earns": earns, "policy": {}}}
+    payload = {
+        "order_id": order_id,
+        "brand_id": world.brand["id"],
+        "session_id": world.session["id"],
+        "visitor_id": f"v-{order_id}",
+        "currency": "CNY",
+        "amount_minor": amount_minor,
+        "lines": [],
+        "paid_at": datetime.now(UTC).isoformat(),
+        "attribution": {
+            "partner_id": partner_id,
+            "parent_partner_id": None,
+            "link_id": link_id,
+            "click_id": None,
+            "rule": "last_click" if earns else "self_referral",
+            "clicked_at": None,
+            "bound_since": None,
+            "self_referral": not earns,
+            "earns": earns,
+            "policy": {},
+        },
+    }
     async with app.state.sessionmaker() as session:
         emit(session, "OrderPaid", order_id, payload)
         await session.commit()
@@ -41,9 +56,11 @@ async def test_funnel_counts_clicks_room_activity_orders_gmv_and_commission(app,
     await app.state.click_flusher.drain()
 
     async def room(state, session_id):
-        return {world.link["code"]: {"viewers": 2, "likes": 40, "cart_adds": 3},
-                rival_link["code"]: {"viewers": 1, "likes": 5, "cart_adds": 1}, "unknown": {"viewers": 9,
-                                                                                             "likes": 0, "cart_adds": 0}}
+        return {
+            world.link["code"]: {"viewers": 2, "likes": 40, "cart_adds": 3},
+            rival_link["code"]: {"viewers": 1, "likes": 5, "cart_adds": 1},
+            "unknown": {"viewers": 9, "likes": 0, "cart_adds": 0},
+        }
 
     monkeypatch.setattr("distribution.funnel.snapshot.ref_counts", room)
     await order_paid(app, world, "ord_1", 12345, world.partner["id"], world.link["id"])
@@ -53,7 +70,9 @@ async def test_funnel_counts_clicks_room_activity_orders_gmv_and_commission(app,
     await app.state.dispatcher.drain()
     await app.state.dispatcher.drain()  # replay: nothing counted twice
     # when the partner and the brand read the funnel
-    mine = (await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(world.partner_token))).json()
+    mine = (
+        await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(world.partner_token))
+    ).json()
     brand = (await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(world.brand_token))).json()
     # then the partner sees only itself: 2 clicks, room counts, 2 orders, GMV, 10% of the earning order only
     [me] = mine["partners"]
@@ -65,18 +84,35 @@ async def test_funnel_counts_clicks_room_activity_orders_gmv_and_commission(app,
     # and the brand sees both partners side by side (ranked by GMV), the rival at its own rate
     by_name = {row["partner_name"]: row for row in brand["partners"]}
     assert [row["partner_id"] for row in brand["partners"]] == [world.partner["id"], rival["id"]]
-    assert (by_name["Rival"]["clicks"], by_name["Rival"]["orders"], by_name["Rival"]["commission_estimate_minor"]) \
-        == (1, 1, 3000)
+    assert (by_name["Rival"]["clicks"], by_name["Rival"]["orders"], by_name["Rival"]["commission_estimate_minor"]) == (
+        1,
+        1,
+        3000,
+    )
     assert len(brand["recent_orders"]) == 3
     # and a partial refund lowers the partner's GMV and estimate
     async with app.state.sessionmaker() as session:
-        emit(session, "OrderRefunded", "ord_1", {"order_id": "ord_1", "refund_id": "re_1", "brand_id": world.brand["id"],
-                                                 "session_id": world.session["id"], "currency": "CNY",
-                                                 "amount_minor": 2345, "refunded_total_minor": 2345,
-                                                 "order_amount_minor": 12345, "refunded_at": datetime.now(UTC).isoformat()})
+        emit(
+            session,
+            "OrderRefunded",
+            "ord_1",
+            {
+                "order_id": "ord_1",
+                "refund_id": "re_1",
+                "brand_id": world.brand["id"],
+                "session_id": world.session["id"],
+                "currency": "CNY",
+                "amount_minor": 2345,
+                "refunded_total_minor": 2345,
+                "order_amount_minor": 12345,
+                "refunded_at": datetime.now(UTC).isoformat(),
+            },
+        )
         await session.commit()
     await app.state.dispatcher.drain()
-    after = (await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(world.partner_token))).json()
+    after = (
+        await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(world.partner_token))
+    ).json()
     assert (after["partners"][0]["gmv_minor"], after["partners"][0]["commission_estimate_minor"]) == (20000, 1000)
 
 

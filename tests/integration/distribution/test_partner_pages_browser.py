@@ -42,8 +42,9 @@ async def test_partner_funnel_moves_live_when_someone_clicks_the_link(tmp_path):
     with run_server(env, tmp_dir=tmp_path) as server:
         async with chromium() as browser:
             # given the demo partner "Campus Deals" signed in to its console
-            page = await signed_in_page(browser, server.base_url, demo_token(SECRET, "partner: Campus Deals",
-                                                                                "partner"), "/partner")
+            page = await signed_in_page(
+                browser, server.base_url, demo_token(SECRET, "partner: Campus Deals", "partner"), "/partner"
+            )
             code = await page.locator("table.links tr[data-code]").first.get_attribute("data-code")
             clicks = page.locator(f'#funnel tr[data-code="{code}"] td[data-field="clicks"]')
             await clicks.filter(has_text="0").wait_for(timeout=10_000)
@@ -55,8 +56,9 @@ async def test_partner_funnel_moves_live_when_someone_clicks_the_link(tmp_path):
             # then the partner's clicks move without a reload
             await clicks.filter(has_text="1").wait_for(timeout=10_000)
             # and the brand sees the partners side by side, this one with its click
-            brand = await signed_in_page(browser, server.base_url, demo_token(SECRET, "brand", "brand"),
-                                         "/console/partners")
+            brand = await signed_in_page(
+                browser, server.base_url, demo_token(SECRET, "brand", "brand"), "/console/partners"
+            )
             rows = brand.locator("#funnel tbody tr")
             await rows.nth(4).wait_for(timeout=10_000)
             assert await rows.count() == 5

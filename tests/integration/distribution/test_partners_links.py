@@ -24,8 +24,9 @@ async def test_partner_applies_brand_approves_and_partner_links_a_session(app, c
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG") and png.headers["content-type"] == "image/png"
     assert svg.status_code == 200 and b"<svg" in svg.content
     # and the brand sees the partnership, the partner its own
-    ships = await client.get(f"/api/v1/brands/{world.brand['id']}/partnerships?status=approved",
-                             headers=auth(world.brand_token))
+    ships = await client.get(
+        f"/api/v1/brands/{world.brand['id']}/partnerships?status=approved", headers=auth(world.brand_token)
+    )
     assert [s["partner_id"] for s in ships.json()] == [world.partner["id"]]
     mine = await client.get(f"/api/v1/partners/{world.partner['id']}/links", headers=auth(world.partner_token))
     assert [x["id"] for x in mine.json()] == [link["id"]]
@@ -38,15 +39,20 @@ async def test_links_need_an_approved_partnership_with_that_brand(app, client):
     other_session = await make_session(client, other_token, other_brand["id"])
     other_sku = await make_sku(client, other_token, other_brand["id"])
     pid, token = world.partner["id"], world.partner_token
-    for body in ({"target": "session", "session_id": other_session["id"]},
-                 {"target": "sku", "sku_id": other_sku["id"]},
-                 {"target": "storefront", "brand_id": other_brand["id"]}):
+    for body in (
+        {"target": "session", "session_id": other_session["id"]},
+        {"target": "sku", "sku_id": other_sku["id"]},
+        {"target": "storefront", "brand_id": other_brand["id"]},
+    ):
         response = await client.post(f"/api/v1/partners/{pid}/links", json=body, headers=auth(token))
         is_problem(response, 403, "partnership-required")
     # a pending application is not enough either
     await client.post(f"/api/v1/partners/{pid}/partnerships", json={"brand_id": other_brand["id"]}, headers=auth(token))
-    pending = await client.post(f"/api/v1/partners/{pid}/links", json={"target": "storefront",
-                                "brand_id": other_brand["id"]}, headers=auth(token))
+    pending = await client.post(
+        f"/api/v1/partners/{pid}/links",
+        json={"target": "storefront", "brand_id": other_brand["id"]},
+        headers=auth(token),
+    )
     is_problem(pending, 403, "partnership-required")
     missing = await client.post(f"/api/v1/partners/{pid}/links", json={"target": "session"}, headers=auth(token))
     is_problem(missing, 422)
@@ -58,11 +64,13 @@ async def test_partner_tree_stays_acyclic(app, client):
     middle = await make_partner(client, admin, parent_id=top["id"])
     leaf = await make_partner(client, admin, parent_id=middle["id"])
     for parent in (leaf["id"], top["id"]):  # below itself, or itself
-        response = await client.patch(f"/api/v1/partners/{top['id']}/parent", json={"parent_id": parent},
-                                      headers=auth(admin))
+        response = await client.patch(
+            f"/api/v1/partners/{top['id']}/parent", json={"parent_id": parent}, headers=auth(admin)
+        )
         is_problem(response, 409, "partner-tree-cycle")
-    moved = await client.patch(f"/api/v1/partners/{leaf['id']}/parent", json={"parent_id": top["id"]},
-                               headers=auth(admin))
+    moved = await client.patch(
+        f"/api/v1/partners/{leaf['id']}/parent", json={"parent_id": top["id"]}, headers=auth(admin)
+    )
     assert moved.status_code == 200 and moved.json()["parent_id"] == top["id"]
 
 
@@ -73,8 +81,9 @@ async def test_a_partner_adds_its_own_guides_and_sees_only_itself(app, client):
     token = await make_token(app, "partner", partner_id=channel["id"])
     guide = await make_partner(client, token, name="Guide Lin")
     assert guide["parent_id"] == channel["id"]
-    foreign = await client.post("/api/v1/partners", json={"name": "X", "parent_id": stranger["id"]},
-                                headers=auth(token))
+    foreign = await client.post(
+        "/api/v1/partners", json={"name": "X", "parent_id": stranger["id"]}, headers=auth(token)
+    )
     is_problem(foreign, 403)
     is_problem(await client.get(f"/api/v1/partners/{stranger['id']}", headers=auth(token)), 404)
     is_problem(await client.get(f"/api/v1/partners/{stranger['id']}/links", headers=auth(token)), 404)
@@ -87,20 +96,43 @@ async def test_brands_see_and_decide_only_their_own_partnerships(app, client):
     world = await api_world(app, client)
     other = await make_brand(client, world.admin)
     other_token = await make_token(app, "brand", brand_id=other["id"])
-    ship = (await client.get(f"/api/v1/partners/{world.partner['id']}/partnerships",
-                             headers=auth(world.partner_token))).json()[0]
+    ship = (
+        await client.get(f"/api/v1/partners/{world.partner['id']}/partnerships", headers=auth(world.partner_token))
+    ).json()[0]
     is_problem(await client.get(f"/api/v1/brands/{world.brand['id']}/partnerships", headers=auth(other_token)), 404)
-    is_problem(await client.post(f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "suspended"},
-                                 headers=auth(other_token)), 404)
-    is_problem(await client.post(f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "approved"},
-                                 headers=auth(world.partner_token)), 403)
-    suspended = await client.post(f"/api/v1/partnerships/{ship['id']}/decision",
-                                  json={"state": "suspended", "commission_bps": 1500}, headers=auth(world.brand_token))
+    is_problem(
+        await client.post(
+            f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "suspended"}, headers=auth(other_token)
+        ),
+        404,
+    )
+    is_problem(
+        await client.post(
+            f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "approved"}, headers=auth(world.partner_token)
+        ),
+        403,
+    )
+    suspended = await client.post(
+        f"/api/v1/partnerships/{ship['id']}/decision",
+        json={"state": "suspended", "commission_bps": 1500},
+        headers=auth(world.brand_token),
+    )
     assert suspended.json()["state"] == "suspended" and suspended.json()["commission_bps"] == 1500
-    is_problem(await client.post(f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "pending"},
-                                 headers=auth(world.brand_token)), 409, "illegal-transition")
-    is_problem(await client.post(f"/api/v1/partnerships/{ship['id']}/decision",
-                                 json={"state": "approved", "commission_bps": -5}, headers=auth(world.brand_token)), 422)
+    is_problem(
+        await client.post(
+            f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "pending"}, headers=auth(world.brand_token)
+        ),
+        409,
+        "illegal-transition",
+    )
+    is_problem(
+        await client.post(
+            f"/api/v1/partnerships/{ship['id']}/decision",
+            json={"state": "approved", "commission_bps": -5},
+            headers=auth(world.brand_token),
+        ),
+        422,
+    )
 
 
 async def test_negative_attribution_window_or_protection_is_refused(app, client):
@@ -108,16 +140,23 @@ async def test_negative_attribution_window_or_protection_is_refused(app, client)
     brand = await make_brand(client, admin)
     token = await make_token(app, "brand", brand_id=brand["id"])
     for settings in ({"attribution_window_days": -1}, {"protection_period_days": -3}):
-        response = await client.patch(f"/api/v1/brands/{brand['id']}", json={"settings": settings},
-                                      headers=auth(token))
+        response = await client.patch(f"/api/v1/brands/{brand['id']}", json={"settings": settings}, headers=auth(token))
         is_problem(response, 422)
 
 
 async def test_every_distribution_route_declares_roles_or_is_public_on_purpose(app):
     public = {"/l/{code:str}", "/ws/funnel/{session_id:str}"}
     for route in app.routes:
-        if not route.path.startswith(("/api/v1/partner", "/api/v1/links", "/api/v1/brands/{brand_id:str}/partnerships",
-                                      "/l/", "/ws/funnel", "/api/v1/sessions/{session_id:str}/funnel")):
+        if not route.path.startswith(
+            (
+                "/api/v1/partner",
+                "/api/v1/links",
+                "/api/v1/brands/{brand_id:str}/partnerships",
+                "/l/",
+                "/ws/funnel",
+                "/api/v1/sessions/{session_id:str}/funnel",
+            )
+        ):
             continue
         if route.path in public:
             continue
@@ -130,8 +169,9 @@ async def test_every_distribution_route_declares_roles_or_is_public_on_purpose(a
 async def test_storefront_and_sku_links_lead_to_the_brands_live_session(app, client):
     world = await api_world(app, client)
     sku = await make_sku(client, world.brand_token, world.brand["id"])
-    await client.post(f"/api/v1/sessions/{world.session['id']}/lineup", json={"sku_id": sku["id"]},
-                      headers=auth(world.brand_token))
+    await client.post(
+        f"/api/v1/sessions/{world.session['id']}/lineup", json={"sku_id": sku["id"]}, headers=auth(world.brand_token)
+    )
     pid, token = world.partner["id"], world.partner_token
     store = await make_link(client, token, pid, target="storefront", brand_id=world.brand["id"], label="Wechat A")
     item = await make_link(client, token, pid, target="sku", sku_id=sku["id"])

@@ -96,10 +96,12 @@ async def test_bad_codes_land_on_a_friendly_page_and_record_nothing(app, client)
 
 async def test_suspended_partners_link_goes_to_the_session_without_attribution(app, client):
     world = await api_world(app, client)
-    ship = (await client.get(f"/api/v1/partners/{world.partner['id']}/partnerships",
-                             headers=auth(world.partner_token))).json()[0]
-    await client.post(f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "suspended"},
-                      headers=auth(world.brand_token))
+    ship = (
+        await client.get(f"/api/v1/partners/{world.partner['id']}/partnerships", headers=auth(world.partner_token))
+    ).json()[0]
+    await client.post(
+        f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "suspended"}, headers=auth(world.brand_token)
+    )
     client.cookies.clear()
     response = await client.get(f"/l/{world.link['code']}", headers=BROWSER, follow_redirects=False)
     assert response.status_code == 302 and response.headers["location"] == f"/live/{world.session['id']}"
@@ -111,15 +113,18 @@ async def test_suspended_partners_link_goes_to_the_session_without_attribution(a
 async def test_clean_shutdown_writes_every_buffered_click(db_url, request, with_redis):
     extra = {}
     if with_redis:
-        extra = {"redis_url": request.getfixturevalue("redis_url"),
-                 "redis_namespace": request.getfixturevalue("redis_namespace")}
+        extra = {
+            "redis_url": request.getfixturevalue("redis_url"),
+            "redis_namespace": request.getfixturevalue("redis_namespace"),
+        }
     app = create_app(make_settings(db_url, click_flush_interval_ms=60_000, **extra))
     async with AsyncTestClient(app=app) as client:
         world = await api_world(app, client)
         for _ in range(25):
             client.cookies.clear()
-            assert (await client.get(f"/l/{world.link['code']}", headers=BROWSER,
-                                     follow_redirects=False)).status_code == 302
+            assert (
+                await client.get(f"/l/{world.link['code']}", headers=BROWSER, follow_redirects=False)
+            ).status_code == 302
         assert await pending(app) == 25
     # the lifespan has ended: everything buffered is in the database
     check = create_app(make_settings(db_url))

@@ -66,8 +66,9 @@ async def test_an_ended_offer_neither_opens_nor_joins(app, client, localstripe):
     shop = await make_shop(app, client, stock=5)
     offer = await make_offer(client, shop, group_size=3)
     group = (await open_group(client, shop.session_id, offer["id"], buyer())).json()["group"]
-    ended = await client.post(f"/api/v1/sessions/{shop.session_id}/group-offers/{offer['id']}/deactivate",
-                              headers=auth(shop.token))
+    ended = await client.post(
+        f"/api/v1/sessions/{shop.session_id}/group-offers/{offer['id']}/deactivate", headers=auth(shop.token)
+    )
     assert ended.status_code == 200 and ended.json()["active"] is False
     before = await snapshot(app)
     problem(await open_group(client, shop.session_id, offer["id"], buyer()), 409, "group-offer-inactive")
@@ -85,8 +86,10 @@ async def test_another_sessions_offer_and_unknown_groups_are_404(app, client, lo
     problem(await open_group(client, other["id"], offer["id"], buyer()), 404, "not-found")
     problem(await join_group(client, "nosuchgroup1", buyer()), 404, "not-found")
     assert (await client.get("/api/v1/groups/nosuchgroup1")).status_code == 404
-    bad_body = await client.post(f"/api/v1/sessions/{shop.session_id}/group-offers/{offer['id']}/groups",
-                                 json={"contact": {"name": "x"}, "shipping_address": "1 Rd"},
-                                 headers={**buyer(), "Idempotency-Key": "bad-body-0001"})
+    bad_body = await client.post(
+        f"/api/v1/sessions/{shop.session_id}/group-offers/{offer['id']}/groups",
+        json={"contact": {"name": "x"}, "shipping_address": "1 Rd"},
+        headers={**buyer(), "Idempotency-Key": "bad-body-0001"},
+    )
     assert bad_body.status_code in (400, 422), bad_body.text
     assert await snapshot(app) == before

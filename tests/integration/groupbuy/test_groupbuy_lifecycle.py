@@ -56,8 +56,12 @@ async def test_group_fills_when_every_seat_is_paid(app, client, localstripe):
     assert [(e["code"], e["seats_paid"], e["state"]) for e in filled] == [(group["code"], 2, "filled")]
     said = [json.loads(m) for m in await runtime.current().store.history_after(shop.session_id, 0)]
     to_room = [(m["event"], m["seats_taken"], m["seats_paid"], m["state"]) for m in said if m["type"] == "group"]
-    assert to_room == [("GroupOpened", 1, 0, "open"), ("GroupSeatsChanged", 2, 0, "open"),
-                       ("GroupSeatsChanged", 2, 1, "open"), ("GroupFilled", 2, 2, "filled")]
+    assert to_room == [
+        ("GroupOpened", 1, 0, "open"),
+        ("GroupSeatsChanged", 2, 0, "open"),
+        ("GroupSeatsChanged", 2, 1, "open"),
+        ("GroupFilled", 2, 2, "filled"),
+    ]
     for seat in (seat_a, seat_b):
         detail = await order_as_brand(client, shop, seat["order"]["id"])
         assert detail["state"] == "paid" and detail["history"][-1]["reason"] == "group_filled"

@@ -34,9 +34,19 @@ async def test_bad_offers_are_refused_and_change_nothing(app, client):
     url = f"/api/v1/sessions/{shop.session_id}/group-offers"
     good = {"sku_id": shop.sku_id, "group_price_minor": 5000, "group_size": 2, "window_minutes": 30}
     before = await snapshot(app)
-    for change in ({"group_price_minor": 9900}, {"group_price_minor": 0}, {"group_price_minor": 12000},
-                   {"group_size": 1}, {"group_size": 51}, {"window_minutes": 0}, {"window_minutes": 1441},
-                   {"currency": "USD"}, {"currency": "usd"}, {"sku_id": stray["id"]}, {"coupon": "X"}):
+    for change in (
+        {"group_price_minor": 9900},
+        {"group_price_minor": 0},
+        {"group_price_minor": 12000},
+        {"group_size": 1},
+        {"group_size": 51},
+        {"window_minutes": 0},
+        {"window_minutes": 1441},
+        {"currency": "USD"},
+        {"currency": "usd"},
+        {"sku_id": stray["id"]},
+        {"coupon": "X"},
+    ):
         response = await client.post(url, json={**good, **change}, headers=auth(shop.token))
         assert response.status_code in (400, 422), (change, response.text)
     assert await snapshot(app) == before
@@ -44,6 +54,7 @@ async def test_bad_offers_are_refused_and_change_nothing(app, client):
         from sqlmodel import select
 
         from broadcast.groupbuy.models import GroupOffer
+
         assert (await session.exec(select(GroupOffer))).all() == []
     assert (await client.post(url, json={**good, "currency": "CNY"}, headers=auth(admin))).status_code == 201
 

@@ -17,9 +17,11 @@ pytestmark = pytest.mark.browser
 
 def make_offer(base: str, token: str, session_id: str, sku_id: str) -> dict:
     """Two buyers within 30 minutes at 39.00 instead of 59.00."""
-    offer = httpx.post(f"{base}/api/v1/sessions/{session_id}/group-offers",
-                       json={"sku_id": sku_id, "group_price_minor": 3900, "group_size": 2, "window_minutes": 30},
-                       headers={"Authorization": f"Bearer {token}"})
+    offer = httpx.post(
+        f"{base}/api/v1/sessions/{session_id}/group-offers",
+        json={"sku_id": sku_id, "group_price_minor": 3900, "group_size": 2, "window_minutes": 30},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert offer.status_code == 201, offer.text
     return offer.json()
 
@@ -32,9 +34,15 @@ async def pay_on_page(page, email: str) -> None:
 
 
 async def test_two_viewers_fill_a_group_from_the_live_page(tmp_path, localstripe):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'group.db'}", "STRIPE_API_KEY": API_KEY,
-           "STRIPE_API_BASE": localstripe.base_url, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-           "STRIPE_TEST_PAYMENTS": "1", "ORDER_SWEEP_INTERVAL_S": "0", "GROUP_SWEEP_INTERVAL_S": "0"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'group.db'}",
+        "STRIPE_API_KEY": API_KEY,
+        "STRIPE_API_BASE": localstripe.base_url,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_TEST_PAYMENTS": "1",
+        "ORDER_SWEEP_INTERVAL_S": "0",
+        "GROUP_SWEEP_INTERVAL_S": "0",
+    }
     with run_server(env, tmp_dir=tmp_path) as server:
         localstripe.register_webhook(f"{server.base_url}/api/v1/payments/stripe/webhook", name=f"group-{server.port}")
         session_id, sku_id, token = seed(server.base_url, admin_token(env))

@@ -17,9 +17,15 @@ from tests.stripe_server import API_KEY, WEBHOOK_SECRET
 
 @pytest.fixture
 def settings(postgres_db_url, localstripe):
-    return make_settings(postgres_db_url, stripe_api_key=API_KEY, stripe_api_base=localstripe.base_url,
-                         stripe_webhook_secret=WEBHOOK_SECRET, stripe_test_payments=True, order_sweep_interval_s=0,
-                         group_sweep_interval_s=0)
+    return make_settings(
+        postgres_db_url,
+        stripe_api_key=API_KEY,
+        stripe_api_base=localstripe.base_url,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_test_payments=True,
+        order_sweep_interval_s=0,
+        group_sweep_interval_s=0,
+    )
 
 
 async def test_the_last_seat_goes_to_exactly_one_of_ten(app, client, localstripe):

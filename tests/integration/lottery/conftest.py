@@ -21,8 +21,14 @@ def lottery_app(request: pytest.FixtureRequest) -> Litestar:
         empty_tables(url)
         return create_app(make_settings(url, outbox_poll_interval_ms=50))
     url = request.getfixturevalue("postgres_db_url")
-    return create_app(make_settings(url, outbox_poll_interval_ms=50, redis_url=request.getfixturevalue("redis_url"),
-                                    redis_namespace=request.getfixturevalue("redis_namespace")))
+    return create_app(
+        make_settings(
+            url,
+            outbox_poll_interval_ms=50,
+            redis_url=request.getfixturevalue("redis_url"),
+            redis_namespace=request.getfixturevalue("redis_namespace"),
+        )
+    )
 
 
 @pytest.fixture

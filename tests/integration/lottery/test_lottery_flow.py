@@ -28,9 +28,12 @@ async def _verify(base_url: str, lottery_id: str) -> tuple[int, str]:
 
 async def test_keyword_draw_end_to_end(live, lottery_app):
     fan, lurker = Visitor(), Visitor()
-    async with httpx.AsyncClient(base_url=live.http) as client, \
-            viewer(live.ws(), additional_headers=fan.headers) as fan_ws, \
-            viewer(live.ws(), additional_headers=lurker.headers) as lurker_ws, viewer(live.ws()) as watcher:
+    async with (
+        httpx.AsyncClient(base_url=live.http) as client,
+        viewer(live.ws(), additional_headers=fan.headers) as fan_ws,
+        viewer(live.ws(), additional_headers=lurker.headers) as lurker_ws,
+        viewer(live.ws()) as watcher,
+    ):
         # given an open keyword draw, announced in the room with its seed hash only
         lottery = await open_lottery(client, live.brand_token, live.session_id, winners=2)
         announced = await watcher.wait_for(lambda e: e["type"] == "lottery" and e["state"] == "open")

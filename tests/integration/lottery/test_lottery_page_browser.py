@@ -40,9 +40,11 @@ async def test_viewer_comments_the_keyword_enters_and_sees_they_won(tmp_path):
             await page.goto(f"{server.base_url}/live/{session_id}")
             await page.wait_for_selector("#live[data-connected='1']")
             # given the brand opens a keyword draw: the card appears with how to enter
-            opened = await api.post(f"/api/v1/sessions/{session_id}/lotteries", headers=auth(token),
-                                    json={"prize": "Signed cap", "winners": 1,
-                                          "entry_rule": {"kind": "comment_keyword", "keyword": "GO"}})
+            opened = await api.post(
+                f"/api/v1/sessions/{session_id}/lotteries",
+                headers=auth(token),
+                json={"prize": "Signed cap", "winners": 1, "entry_rule": {"kind": "comment_keyword", "keyword": "GO"}},
+            )
             assert opened.status_code == 201, opened.text
             await page.wait_for_selector("#lottery-card:not([hidden])[data-state='open']", timeout=10_000)
             assert "Comment GO" in await page.inner_text("#lottery-how")
@@ -56,15 +58,17 @@ async def test_viewer_comments_the_keyword_enters_and_sees_they_won(tmp_path):
             await page.click("#lottery-enter")
             await page.wait_for_selector("#lottery-in:not([hidden])", timeout=5000)
             # when the brand closes the draw
-            closed = await api.post(f"/api/v1/sessions/{session_id}/lotteries/{opened.json()['id']}/close",
-                                    headers=auth(token))
+            closed = await api.post(
+                f"/api/v1/sessions/{session_id}/lotteries/{opened.json()['id']}/close", headers=auth(token)
+            )
             assert closed.status_code == 200 and len(closed.json()["winners"]) == 1
             # then the page announces the winner, and that it is this viewer
             await page.wait_for_selector("#lottery-you-won:not([hidden])", timeout=10_000)
             handle = closed.json()["winners"][0]["handle"]
             assert handle in await page.inner_text("#lottery-winners")
-            assert await page.get_attribute("#lottery-verify", "href") == \
-                f"/api/v1/lotteries/{opened.json()['id']}/proof"
+            assert (
+                await page.get_attribute("#lottery-verify", "href") == f"/api/v1/lotteries/{opened.json()['id']}/proof"
+            )
             # and the brand console's panel shows the drawn result
             console_context = await browser.new_context()
             await console_context.add_cookies([{"name": "zx_token", "value": token, "url": server.base_url}])

@@ -21,8 +21,9 @@ from tests.factories_lottery import Visitor, close, enter, open_lottery, paid_or
 
 @pytest.fixture
 async def pg_live(postgres_db_url, redis_url, redis_namespace):
-    app = create_app(make_settings(postgres_db_url, redis_url=redis_url, redis_namespace=redis_namespace,
-                                   db_pool_size=20))
+    app = create_app(
+        make_settings(postgres_db_url, redis_url=redis_url, redis_namespace=redis_namespace, db_pool_size=20)
+    )
     async with serving(app) as host:
         yield app, await live_session(app, f"http://{host}", skus=1)
 
@@ -37,8 +38,9 @@ async def test_entries_racing_the_close_are_frozen_in_or_refused(pg_live):
         # when buyers keep entering, a few ms apart, while the brand closes (twice) in the middle of them
         entering = [asyncio.create_task(enter(client, live.session_id, lottery["id"], buyers[0]))]
         await entering[0]  # one surely before the close
-        closing = [asyncio.create_task(close(client, live.brand_token, live.session_id, lottery["id"]))
-                   for _ in range(2)]
+        closing = [
+            asyncio.create_task(close(client, live.brand_token, live.session_id, lottery["id"])) for _ in range(2)
+        ]
         for buyer in buyers[1:-1]:
             entering.append(asyncio.create_task(enter(client, live.session_id, lottery["id"], buyer)))
             await asyncio.sleep(0.005)
@@ -56,8 +58,9 @@ async def test_entries_racing_the_close_are_frozen_in_or_refused(pg_live):
     assert verify(proof)[0] is True
     async with app.state.sessionmaker() as db:
         stored = (await db.exec(select(func.count()).select_from(LotteryEntry))).one()
-        drawn = (await db.exec(select(func.count()).select_from(OutboxEvent)
-                               .where(col(OutboxEvent.topic) == "LotteryDrawn"))).one()
+        drawn = (
+            await db.exec(select(func.count()).select_from(OutboxEvent).where(col(OutboxEvent.topic) == "LotteryDrawn"))
+        ).one()
     assert stored == len(accepted) and drawn == 1
 
 
@@ -66,9 +69,16 @@ async def test_concurrent_opens_leave_one_open_and_a_visitor_entering_at_once_ge
     buyer = Visitor()
     body = {"prize": "cap", "winners": 1, "entry_rule": {"kind": "purchase"}}
     async with httpx.AsyncClient(base_url=live.http, timeout=30) as client:
-        opens = await asyncio.gather(*[
-            client.post(f"/api/v1/sessions/{live.session_id}/lotteries", json=body,
-                        headers={"Authorization": f"Bearer {live.brand_token}"}) for _ in range(6)])
+        opens = await asyncio.gather(
+            *[
+                client.post(
+                    f"/api/v1/sessions/{live.session_id}/lotteries",
+                    json=body,
+                    headers={"Authorization": f"Bearer {live.brand_token}"},
+                )
+                for _ in range(6)
+            ]
+        )
         assert sorted(r.status_code for r in opens) == [201] + [409] * 5
         lottery = next(r.json() for r in opens if r.status_code == 201)
         await paid_order(app, live.brand_id, live.session_id, buyer)

@@ -35,9 +35,11 @@ async def _counts(app) -> tuple[int, int]:
 
 async def test_likers_enter_only_with_a_like_after_opening(live):
     early, fan = Visitor(), Visitor()
-    async with httpx.AsyncClient(base_url=live.http) as client, \
-            viewer(live.ws(), additional_headers=early.headers) as early_ws, \
-            viewer(live.ws(), additional_headers=fan.headers) as fan_ws:
+    async with (
+        httpx.AsyncClient(base_url=live.http) as client,
+        viewer(live.ws(), additional_headers=early.headers) as early_ws,
+        viewer(live.ws(), additional_headers=fan.headers) as fan_ws,
+    ):
         # given a like sent before the draw opened
         await early_ws.send({"type": "like", "count": 3})
         await early_ws.wait_for(lambda e: e["type"] == "likes" and e["total"] == 3)
@@ -67,8 +69,7 @@ async def test_buyers_enter_with_a_paid_order_since_the_window_start(live, lotte
         # a window opened earlier (`since`) lets the earlier buyer in
         await close(client, live.brand_token, live.session_id, lottery["id"])
         since = (clock.utcnow() - timedelta(hours=1)).isoformat()
-        wider = await open_lottery(client, live.brand_token, live.session_id,
-                                   rule={"kind": "purchase", "since": since})
+        wider = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "purchase", "since": since})
         assert (await enter(client, live.session_id, wider["id"], earlier)).status_code == 200
 
 
@@ -103,8 +104,9 @@ async def test_only_the_sessions_brand_opens_and_closes_one_draw_at_a_time(live,
         # a lottery is found only under its own session
         scheduled = await make_session(client, live.brand_token, live.brand_id)
         assert (await enter(client, scheduled["id"], lottery["id"], Visitor())).status_code == 404
-        not_live = await client.post(f"/api/v1/sessions/{scheduled['id']}/lotteries", json=body,
-                                     headers=auth(live.brand_token))
+        not_live = await client.post(
+            f"/api/v1/sessions/{scheduled['id']}/lotteries", json=body, headers=auth(live.brand_token)
+        )
         assert not_live.status_code == 409 and await _counts(lottery_app) == (1, 0)
         assert (await client.get("/api/v1/lotteries/lot_nope/proof")).status_code == 404
 
@@ -113,8 +115,9 @@ async def test_a_draw_closes_itself_at_closes_at_and_the_room_hears_the_winners(
     buyer = Visitor()
     async with httpx.AsyncClient(base_url=live.http) as client, viewer(live.ws()) as watcher:
         closes_at = (clock.utcnow() + timedelta(minutes=5)).isoformat()
-        lottery = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "purchase"},
-                                     closes_at=closes_at)
+        lottery = await open_lottery(
+            client, live.brand_token, live.session_id, rule={"kind": "purchase"}, closes_at=closes_at
+        )
         await paid_order(lottery_app, live.brand_id, live.session_id, buyer)
         entry = (await enter(client, live.session_id, lottery["id"], buyer)).json()
         # when time passes closes_at and nobody does anything

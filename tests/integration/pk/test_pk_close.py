@@ -49,7 +49,10 @@ async def test_close_freezes_the_ranking_and_posts_each_bonus_once(app, client):
     # c scored nothing and wins nothing
     frozen = await board(client, world.brand_token, cid)
     assert frozen["frozen"] and [(r["partner_ids"], r["score"], r["bonus_minor"]) for r in frozen["rows"]] == [
-        ([a], 10001, 300), ([b], 5000, 500), ([c], 0, 0)]
+        ([a], 10001, 300),
+        ([b], 5000, 500),
+        ([c], 0, 0),
+    ]
     # and one pk_bonus transaction per winner, brand net → partner available, nothing twice
     bonuses = await transactions(app, "pk_bonus")
     assert sorted(t.idempotency_key for t in bonuses) == sorted([f"pk_bonus:{cid}:{a}", f"pk_bonus:{cid}:{b}"])
@@ -65,9 +68,10 @@ async def test_close_freezes_the_ranking_and_posts_each_bonus_once(app, client):
 async def test_team_prize_is_split_by_counted_gmv(app, client):
     world = await pk_world(app, client, partners=3)
     a, b, c = world.partners
-    body = competition_body(entrants={"teams": [{"name": "Duo", "partner_ids": [a, b]},
-                                                {"name": "Solo", "partner_ids": [c]}]},
-                            prize_tiers=[{"rank_from": 1, "rank_to": 1, "kind": "fixed", "amount": "1000"}])
+    body = competition_body(
+        entrants={"teams": [{"name": "Duo", "partner_ids": [a, b]}, {"name": "Solo", "partner_ids": [c]}]},
+        prize_tiers=[{"rank_from": 1, "rank_to": 1, "kind": "fixed", "amount": "1000"}],
+    )
     cid = (await create_competition(client, world, body))["id"]
     await pay(app, world, a, 2000)
     await pay(app, world, b, 1000)
@@ -83,8 +87,9 @@ async def test_refunds_after_close_follow_each_rule_and_the_reports_tie_out(app,
     world = await pk_world(app, client, partners=2)
     a, b = world.partners
     final = (await create_competition(client, world, competition_body(world.partners)))["id"]
-    adjust = (await create_competition(client, world, competition_body(
-        world.partners, after_close_refunds="adjust_bonus")))["id"]
+    adjust = (
+        await create_competition(client, world, competition_body(world.partners, after_close_refunds="adjust_bonus"))
+    )["id"]
     order = await pay(app, world, a, 10000)
     await pay(app, world, b, 100)
     await close(client, world, final)
@@ -135,4 +140,5 @@ async def test_concurrent_closes_freeze_and_pay_once(postgres_db_url):
         await app.state.dispatcher.drain()
         assert (await pk_row_counts(app))[2] == 2
         assert [t.idempotency_key for t in await transactions(app, "pk_bonus")] == [
-            f"pk_bonus:{cid}:{world.partners[0]}"]
+            f"pk_bonus:{cid}:{world.partners[0]}"
+        ]

@@ -40,8 +40,15 @@ def write_order_paid(db_path, payload):
     """What the payments webhook does on a paid order: an `OrderPaid` row in the outbox."""
     engine = sa.create_engine(f"sqlite:///{db_path}")
     with Session(engine) as session:
-        session.add(OutboxEvent(id=f"evt_{payload['order_id'][4:]}", topic="OrderPaid",
-                                aggregate_id=payload["order_id"], payload=payload, created_at=utcnow()))
+        session.add(
+            OutboxEvent(
+                id=f"evt_{payload['order_id'][4:]}",
+                topic="OrderPaid",
+                aggregate_id=payload["order_id"],
+                payload=payload,
+                created_at=utcnow(),
+            )
+        )
         session.commit()
     engine.dispose()
 
@@ -64,27 +71,38 @@ async def test_partner_sees_the_board_move_and_the_bonus_after_the_brand_closes(
     with run_server(env, tmp_dir=tmp_path) as server:
         # given a period PK of every approved demo partner: 10 % bonus for first
         now = utcnow()
-        body = {"name": "Evening PK", "metric": "gmv", "currency": "CNY", "entrants": {"partners": []},
-                "scope": {"starts_at": (now - timedelta(seconds=5)).isoformat(),
-                          "ends_at": (now + timedelta(hours=1)).isoformat()},
-                "prize_tiers": [{"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "1000"}]}
+        body = {
+            "name": "Evening PK",
+            "metric": "gmv",
+            "currency": "CNY",
+            "entrants": {"partners": []},
+            "scope": {
+                "starts_at": (now - timedelta(seconds=5)).isoformat(),
+                "ends_at": (now + timedelta(hours=1)).isoformat(),
+            },
+            "prize_tiers": [{"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "1000"}],
+        }
         async with httpx.AsyncClient(base_url=server.base_url) as api:
-            created = await api.post(f"/api/v1/brands/{brand_id}/competitions", json=body,
-                                     headers={"Authorization": f"Bearer {brand_token}"})
+            created = await api.post(
+                f"/api/v1/brands/{brand_id}/competitions", json=body, headers={"Authorization": f"Bearer {brand_token}"}
+            )
         assert created.status_code == 201, created.text
         async with chromium() as browser:
-            partner = await signed_in(browser, server.base_url,
-                                      demo_token(SECRET, "partner: Campus Deals", "partner"), "/partner")
+            partner = await signed_in(
+                browser, server.base_url, demo_token(SECRET, "partner: Campus Deals", "partner"), "/partner"
+            )
             mine = partner.locator("#pk-partner tr.mine")
             await mine.wait_for(timeout=10_000)
             assert "0.00 CNY" in await mine.inner_text()
             # when a buyer through Campus Deals pays 123.45 CNY
-            order = order_paid_payload(brand_id, [("sku_demo", 12345)], partner_id=partner_id,
-                                       session_id=session_id)
+            order = order_paid_payload(brand_id, [("sku_demo", 12345)], partner_id=partner_id, session_id=session_id)
             await asyncio.to_thread(write_order_paid, db_path, order)
             # then the partner's row moves to the top without a reload
-            await partner.locator('#pk-partner tr.mine[data-rank="1"]').filter(has_text="123.45 CNY").wait_for(
-                timeout=10_000)
+            await (
+                partner.locator('#pk-partner tr.mine[data-rank="1"]')
+                .filter(has_text="123.45 CNY")
+                .wait_for(timeout=10_000)
+            )
             # when the brand closes it from the console
             console = await signed_in(browser, server.base_url, brand_token, f"/console?session={session_id}")
             await console.locator("#pk-console button.pk-close").click(timeout=10_000)

@@ -21,8 +21,9 @@ def db_url(sqlite_url):
 
 @pytest.fixture
 def app(db_url, connect_server):
-    return create_app(make_settings(db_url, stripe_api_key="sk_test_pk",
-                                    stripe_connect_api_base=connect_server.base_url))
+    return create_app(
+        make_settings(db_url, stripe_api_key="sk_test_pk", stripe_connect_api_base=connect_server.base_url)
+    )
 
 
 async def test_a_bonus_is_paid_out_by_the_next_settlement(app, client, connect_server, db_url):
@@ -31,6 +32,7 @@ async def test_a_bonus_is_paid_out_by_the_next_settlement(app, client, connect_s
     a = world.partners[0]
     account = connect_server.add_account()
     from commission.models import PartnerPayoutAccount
+
     async with app.state.sessionmaker() as session:
         row = await session.get(PartnerPayoutAccount, a)
         row.stripe_account_id = account

@@ -44,8 +44,10 @@ async def test_orders_metric_teams_and_ties(app, client):
     # given two teams on the number of orders, a tie, and a session-less period
     world = await pk_world(app, client, partners=4)
     a, b, c, d = world.partners
-    body = competition_body(metric="orders", entrants={"teams": [{"name": "North", "partner_ids": [a, b]},
-                                                                 {"name": "South", "partner_ids": [c, d]}]})
+    body = competition_body(
+        metric="orders",
+        entrants={"teams": [{"name": "North", "partner_ids": [a, b]}, {"name": "South", "partner_ids": [c, d]}]},
+    )
     competition = await create_competition(client, world, body)
     keys = {e["name"]: e["key"] for e in competition["entrants"]}
     # when North sells two orders (one fully refunded later) and South two
@@ -59,5 +61,4 @@ async def test_orders_metric_teams_and_ties(app, client):
     assert scores(tied)[0][0] == min(keys.values())
     # and a full refund takes North's order away
     await refund(app, first, 1000, 1000)
-    assert scores(await board(client, world.brand_token, competition["id"])) == [(keys["South"], 2),
-                                                                                (keys["North"], 1)]
+    assert scores(await board(client, world.brand_token, competition["id"])) == [(keys["South"], 2), (keys["North"], 1)]

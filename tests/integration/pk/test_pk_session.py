@@ -15,12 +15,14 @@ from tests.factories_pk import board, competition_body, create_competition, pay,
 
 
 async def test_session_competition_scores_publishes_to_the_room_and_closes_when_the_session_ends(
-        app, client, monkeypatch):
+    app, client, monkeypatch
+):
     world = await pk_world(app, client, partners=2)
     a, b = world.partners
     live = await make_session(client, world.brand_token, world.brand_id)
-    competition = await create_competition(client, world, competition_body(world.partners,
-                                                                            scope={"session_id": live["id"]}))
+    competition = await create_competition(
+        client, world, competition_body(world.partners, scope={"session_id": live["id"]})
+    )
     assert competition["state"] == "scheduled"
     await go_live(client, world.brand_token, live["id"])
     published = []
@@ -31,8 +33,10 @@ async def test_session_competition_scores_publishes_to_the_room_and_closes_when_
 
     monkeypatch.setattr(runtime.current(), "publish", capture)
     # when two orders of the session are paid in one delivery, and one outside the session
-    orders = [order_paid_payload(world.brand_id, [("sku", amount)], partner_id=p, session_id=live["id"])
-              for p, amount in ((a, 3000), (b, 4000))]
+    orders = [
+        order_paid_payload(world.brand_id, [("sku", amount)], partner_id=p, session_id=live["id"])
+        for p, amount in ((a, 3000), (b, 4000))
+    ]
     await emit_events(app, *(("OrderPaid", o) for o in orders))
     await pay(app, world, a, 99999)
     # then the room got one coalesced pk message carrying both orders
@@ -43,8 +47,9 @@ async def test_session_competition_scores_publishes_to_the_room_and_closes_when_
     room = (await client.get(f"/api/v1/sessions/{live['id']}/pk")).json()
     assert room["competition"]["state"] == "running" and room["competition"]["top"][0]["score"] == 4000
     # when the session ends, the next read closes the competition and pays the winner
-    ended = await client.post(f"/api/v1/sessions/{live['id']}/state", json={"state": "ended"},
-                              headers=auth(world.brand_token))
+    ended = await client.post(
+        f"/api/v1/sessions/{live['id']}/state", json={"state": "ended"}, headers=auth(world.brand_token)
+    )
     assert ended.status_code == 200, ended.text
     frozen = await board(client, world.brand_token, competition["id"])
     assert frozen["state"] == "closed" and frozen["rows"][0]["bonus_minor"] == 120

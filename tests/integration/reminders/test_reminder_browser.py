@@ -38,21 +38,35 @@ async def wait_until(predicate, timeout_s: float = 10) -> None:
 
 
 async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_live(tmp_path):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'reminders.db'}", "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
-           "REMINDER_DELIVERY_INTERVAL_S": "0.3"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'reminders.db'}",
+        "SECRET_KEY": SECRET,
+        "LOG_LEVEL": "WARNING",
+        "REMINDER_DELIVERY_INTERVAL_S": "0.3",
+    }
     brand_token = demo_token(SECRET, "brand", "brand")
     partner_token = demo_token(SECRET, "partner: Campus Deals", "partner")
     await seed(env["DATABASE_URL"])
     with run_server(env, tmp_dir=tmp_path) as server, webhook_receiver() as receiver:
         async with httpx.AsyncClient(base_url=server.base_url) as api:
-            brand_id = (await api.get("/api/v1/me", headers={"Authorization": f"Bearer {brand_token}"})).json()["brand_id"]
-            partner_id = (await api.get("/api/v1/me", headers={"Authorization": f"Bearer {partner_token}"})).json()["partner_id"]
-            links = (await api.get(f"/api/v1/partners/{partner_id}/links",
-                                   headers={"Authorization": f"Bearer {partner_token}"})).json()
+            brand_id = (await api.get("/api/v1/me", headers={"Authorization": f"Bearer {brand_token}"})).json()[
+                "brand_id"
+            ]
+            partner_id = (await api.get("/api/v1/me", headers={"Authorization": f"Bearer {partner_token}"})).json()[
+                "partner_id"
+            ]
+            links = (
+                await api.get(
+                    f"/api/v1/partners/{partner_id}/links", headers={"Authorization": f"Bearer {partner_token}"}
+                )
+            ).json()
             link = next(item for item in links if item["session_id"])
             code, session_id = link["code"], link["session_id"]
-            hook = await api.put(f"/api/v1/brands/{brand_id}/notifier", json={"url": receiver.url},
-                                 headers={"Authorization": f"Bearer {brand_token}"})
+            hook = await api.put(
+                f"/api/v1/brands/{brand_id}/notifier",
+                json={"url": receiver.url},
+                headers={"Authorization": f"Bearer {brand_token}"},
+            )
             receiver.secret = hook.json()["secret"]
             async with chromium() as browser:
                 # given a viewer on the scheduled session's page through the partner's link
@@ -66,8 +80,11 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 await page.click("#reminder-submit")
                 await page.locator("#reminder-done").filter(has_text="We'll remind you").wait_for(timeout=10_000)
                 # and the brand goes live
-                live = await api.post(f"/api/v1/sessions/{session_id}/state", json={"state": "live"},
-                                      headers={"Authorization": f"Bearer {brand_token}"})
+                live = await api.post(
+                    f"/api/v1/sessions/{session_id}/state",
+                    json={"state": "live"},
+                    headers={"Authorization": f"Bearer {brand_token}"},
+                )
                 assert live.status_code == 200, live.text
                 # then the brand's system receives one signed reminder for this viewer, through the partner
                 await wait_until(lambda: len(receiver.calls) >= 1)
@@ -80,7 +97,9 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 await context.add_cookies([{"name": "zx_token", "value": partner_token, "url": server.base_url}])
                 console = await context.new_page()
                 await console.goto(f"{server.base_url}/partner")
-                count = console.locator(f'#partner-reminder-rows tr[data-session="{session_id}"] [data-field="subscribed"]')
+                count = console.locator(
+                    f'#partner-reminder-rows tr[data-session="{session_id}"] [data-field="subscribed"]'
+                )
                 await count.filter(has_text="1").wait_for(timeout=10_000)
                 # and the brand's console shows the subscriber, by partner, and the reminder sent
                 context = await browser.new_context()

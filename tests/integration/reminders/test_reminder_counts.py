@@ -13,8 +13,11 @@ async def test_partner_and_brand_counts_through_a_ref(app, client):
     sid, code = world.session["id"], world.link["code"]
     # given two viewers through the partner's link, one direct, one with a stranger's code
     await subscribe(client, sid, viewer(), ref=code)
-    await client.post(f"/api/v1/sessions/{sid}/reminders?ref={code}",
-                      json={"channel": "sms", "address": "+8613800138000"}, headers=viewer())
+    await client.post(
+        f"/api/v1/sessions/{sid}/reminders?ref={code}",
+        json={"channel": "sms", "address": "+8613800138000"},
+        headers=viewer(),
+    )
     await subscribe(client, sid, viewer())
     await subscribe(client, sid, viewer(), ref="NOSUCHCODE")
     # then the partner sees two for this session
@@ -27,7 +30,9 @@ async def test_partner_and_brand_counts_through_a_ref(app, client):
     body = stats.json()
     assert body["subscribed"] == 4
     assert {(p["partner_id"], p["name"], p["subscribed"]) for p in body["by_partner"]} == {
-        (world.partner["id"], world.partner["name"], 2), (None, "direct", 2)}
+        (world.partner["id"], world.partner["name"], 2),
+        (None, "direct", 2),
+    }
     assert body["notifications"] == {"pending": 0, "sending": 0, "sent": 0, "failed": 0}
     # when the session goes live and the reminders are delivered, the status moves
     await go_live(client, world.brand_token, sid)
@@ -47,5 +52,4 @@ async def test_other_tenants_get_404(app, client):
     assert stats.status_code == 404
     theirs = await client.get(f"/api/v1/partners/{world.partner['id']}/reminders", headers=auth(partner_token))
     assert theirs.status_code == 404
-    assert (await client.get(f"/api/v1/partners/{stranger['id']}/reminders",
-                             headers=auth(partner_token))).json() == []
+    assert (await client.get(f"/api/v1/partners/{stranger['id']}/reminders", headers=auth(partner_token))).json() == []

@@ -57,8 +57,12 @@ async def test_going_live_notifies_each_subscriber_once_even_when_replayed(app, 
         report = await deliver(app)
         # and the 'live' event is replayed (a new outbox row, so only our own check stands guard)
         async with app.state.sessionmaker() as db:
-            emit(db, "SessionStateChanged", world.session["id"],
-                 {"session_id": world.session["id"], "brand_id": world.brand_id, "state": "live"})
+            emit(
+                db,
+                "SessionStateChanged",
+                world.session["id"],
+                {"session_id": world.session["id"], "brand_id": world.brand_id, "state": "live"},
+            )
             await db.commit()
         assert await app.state.dispatcher.drain() == 1
         async with app.state.sessionmaker() as db:
@@ -70,9 +74,13 @@ async def test_going_live_notifies_each_subscriber_once_even_when_replayed(app, 
     bodies = receiver.delivered
     assert sorted(b["address"] for b in bodies) == [f"fan{n}@example.com" for n in range(3)]
     assert len({b["notification_id"] for b in bodies}) == 3
-    assert all(b["session_id"] == world.session["id"] and b["session_title"] == world.session["title"]
-               and b["live_url"].endswith(f"/live/{world.session['id']}") and b["brand_id"] == world.brand_id
-               for b in bodies)
+    assert all(
+        b["session_id"] == world.session["id"]
+        and b["session_title"] == world.session["title"]
+        and b["live_url"].endswith(f"/live/{world.session['id']}")
+        and b["brand_id"] == world.brand_id
+        for b in bodies
+    )
     assert [c["idempotency_key"] for c in receiver.calls] == [c["body"]["notification_id"] for c in receiver.calls]
     # and the delivered contacts are forgotten
     async with app.state.sessionmaker() as db:
@@ -137,8 +145,11 @@ async def test_without_a_webhook_the_reminder_is_a_log_line(app, client, world, 
 async def test_undelivered_contacts_are_forgotten_days_after_the_session_ends(app, client, world):
     # given a subscriber whose reminder was never sent before the session ended
     await live_with_subscribers(app, client, world, 1)
-    ended = await client.post(f"/api/v1/sessions/{world.session['id']}/state", json={"state": "ended"},
-                              headers={"Authorization": f"Bearer {world.token}"})
+    ended = await client.post(
+        f"/api/v1/sessions/{world.session['id']}/state",
+        json={"state": "ended"},
+        headers={"Authorization": f"Bearer {world.token}"},
+    )
     assert ended.status_code == 200, ended.text
     # then a 'now live' reminder is no longer sent
     assert (await deliver(app)).failed == 1

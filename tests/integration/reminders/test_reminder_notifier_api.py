@@ -31,12 +31,18 @@ async def test_set_read_rotate_and_remove_the_webhook(app, client):
     assert shown["secret_hint"].endswith(secret[-4:])
     moved = await client.put(url, json={"url": "https://crm.example.com/v2"}, headers=auth(token))
     assert moved.status_code == 200 and moved.json()["secret"] is None
-    rotated = await client.put(url, json={"url": "https://crm.example.com/v2", "rotate_secret": True},
-                               headers=auth(token))
+    rotated = await client.put(
+        url, json={"url": "https://crm.example.com/v2", "rotate_secret": True}, headers=auth(token)
+    )
     assert rotated.json()["secret"] not in (None, secret)
     assert (await client.delete(url, headers=auth(token))).status_code == 204
     assert (await client.get(url, headers=auth(token))).json() == {
-        "brand_id": brand_id, "kind": "log", "url": None, "secret_hint": None, "secret": None}
+        "brand_id": brand_id,
+        "kind": "log",
+        "url": None,
+        "secret_hint": None,
+        "secret": None,
+    }
 
 
 async def test_production_needs_https_except_to_this_machine(sqlite_url):
@@ -61,7 +67,8 @@ async def test_another_brand_gets_404(app, client):
     await client.put(url, json={"url": "https://crm.example.com/hooks"}, headers=auth(token))
     for method in ("GET", "DELETE"):
         assert (await client.request(method, url, headers=auth(other))).status_code == 404
-    stolen = await client.put(url, json={"url": "https://evil.example.com/", "rotate_secret": True},
-                              headers=auth(other))
+    stolen = await client.put(
+        url, json={"url": "https://evil.example.com/", "rotate_secret": True}, headers=auth(other)
+    )
     assert stolen.status_code == 404
     assert (await client.get(url, headers=auth(token))).json()["url"] == "https://crm.example.com/hooks"

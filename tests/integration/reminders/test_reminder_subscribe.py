@@ -25,9 +25,17 @@ async def rows(app) -> list[ReminderSubscription]:
         return list((await db.exec(select(ReminderSubscription))).all())
 
 
-BAD_CONTACTS = [("email", "not-an-email"), ("email", "a@b"), ("sms", "13800138000"), ("sms", "+0123456789"),
-                ("sms", "+86 138 0013 8000 1234 5"), ("wechat", "abc"), ("app", "has space"),
-                ("email", "x" * 300 + "@a.io"), ("fax", "+8613800138000")]
+BAD_CONTACTS = [
+    ("email", "not-an-email"),
+    ("email", "a@b"),
+    ("sms", "13800138000"),
+    ("sms", "+0123456789"),
+    ("sms", "+86 138 0013 8000 1234 5"),
+    ("wechat", "abc"),
+    ("app", "has space"),
+    ("email", "x" * 300 + "@a.io"),
+    ("fax", "+8613800138000"),
+]
 
 
 async def test_a_bad_contact_is_refused_and_changes_nothing(app, client, scheduled):
@@ -56,8 +64,9 @@ async def test_subscribing_twice_updates_the_one_subscription_until_unsubscribed
     # the partner's link code comes from the body or, as on the room page's URL, the query
     await subscribe(client, session["id"], viewer("visitor-aaaaaaaa"), ref="CODE1")
     url = f"/api/v1/sessions/{session['id']}/reminders?ref=CODE2"
-    response = await client.post(url, json={"channel": "wechat", "address": "wxid_fan_001"},
-                                 headers=viewer("visitor-bbbbbbbb"))
+    response = await client.post(
+        url, json={"channel": "wechat", "address": "wxid_fan_001"}, headers=viewer("visitor-bbbbbbbb")
+    )
     assert response.status_code == 201, response.text
     assert sorted(r.ref or "" for r in await rows(app)) == ["", "CODE1", "CODE2"]
     # and unsubscribing deletes the subscription with its contact

@@ -14,8 +14,9 @@ from tests.live_server import ROOT
 
 def zhixiang(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "SECRET_KEY": "cli-secret-key-0123456789abcdef", **env}
-    return subprocess.run([sys.executable, "-m", "server.cli.main", *args], env=full, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli.main", *args], env=full, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_a_bad_setting_stops_with_one_line(tmp_path):
@@ -23,7 +24,8 @@ def test_a_bad_setting_stops_with_one_line(tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
-        "Error: configuration error: DATABASE_URL: Value error, DATABASE_URL must start with sqlite:// or postgresql://"]
+        "Error: configuration error: DATABASE_URL: Value error, DATABASE_URL must start with sqlite:// or postgresql://"
+    ]
 
 
 def test_an_unreachable_database_is_one_line(tmp_path):
@@ -40,8 +42,10 @@ def test_demo_is_idempotent_and_prints_tokens_that_work(tmp_path):
     assert first.stdout == second.stdout  # same ids, same tokens
     engine = sa.create_engine(sync_url(env["DATABASE_URL"]))
     with engine.connect() as conn:
-        counts = {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
-                  for t in ("brands", "skus", "live_sessions", "partners", "api_tokens", "coupons", "group_offers")}
+        counts = {
+            t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("brands", "skus", "live_sessions", "partners", "api_tokens", "coupons", "group_offers")
+        }
     engine.dispose()
     assert counts["brands"] == 1 and counts["live_sessions"] == 1 and counts["skus"] == 4
     assert counts["partners"] >= 3 and counts["api_tokens"] >= 4

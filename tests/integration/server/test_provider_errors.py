@@ -10,11 +10,14 @@ from litestar.testing import AsyncTestClient
 from server.errors import EXCEPTION_HANDLERS
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (stripe.APIConnectionError("connection refused"), 503),
-    (stripe.APIError("upstream 500"), 502),
-    (stripe.InvalidRequestError("No such destination", param="destination"), 502),
-])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (stripe.APIConnectionError("connection refused"), 503),
+        (stripe.APIError("upstream 500"), 502),
+        (stripe.InvalidRequestError("No such destination", param="destination"), 502),
+    ],
+)
 async def test_stripe_errors_become_provider_problems(error, status):
     @get("/boom")
     async def boom() -> None:

@@ -45,10 +45,17 @@ async def world(app, client):
     admin = await make_token(app, "admin")
     brand_a, brand_b = await make_brand(client, admin), await make_brand(client, admin)
     token_a = await make_token(app, "brand", brand_id=brand_a["id"])
-    ids = {"brand_id": brand_a["id"], "sku_id": (await make_sku(client, token_a, brand_a["id"]))["id"],
-           "session_id": (await make_session(client, token_a, brand_a["id"]))["id"]}
-    tokens = {"admin": admin, "brand": token_a, "finance": await make_token(app, "finance"),
-              "other_brand": await make_token(app, "brand", brand_id=brand_b["id"])}
+    ids = {
+        "brand_id": brand_a["id"],
+        "sku_id": (await make_sku(client, token_a, brand_a["id"]))["id"],
+        "session_id": (await make_session(client, token_a, brand_a["id"]))["id"],
+    }
+    tokens = {
+        "admin": admin,
+        "brand": token_a,
+        "finance": await make_token(app, "finance"),
+        "other_brand": await make_token(app, "brand", brand_id=brand_b["id"]),
+    }
     return ids, tokens
 
 
@@ -90,8 +97,7 @@ async def test_another_brands_objects_are_404(app, client, world):
             continue
         if method not in ("GET", "DELETE") and (method, path) not in SAMPLE_BODIES:
             continue
-        response = await call(client, method, fill(path, ids), tokens["other_brand"],
-                              SAMPLE_BODIES.get((method, path)))
+        response = await call(client, method, fill(path, ids), tokens["other_brand"], SAMPLE_BODIES.get((method, path)))
         assert response.status_code == 404, (method, path, response.status_code, response.text)
         assert response.headers["content-type"].startswith("application/problem+json")
         checked += 1

@@ -114,8 +114,11 @@ class FakeSocket:
 
 def seeded_room(seq: int, ring: list[int]) -> Room:
     room = Room("s1", store=None, worker_id="w")  # type: ignore[arg-type]
-    room.seed(RoomState(session={"state": "live"}), [event(s, type="comment", id=str(s), author="a", text="t", at="")
-                                                     for s in ring], seq)
+    room.seed(
+        RoomState(session={"state": "live"}),
+        [event(s, type="comment", id=str(s), author="a", text="t", at="") for s in ring],
+        seq,
+    )
     return room
 
 
@@ -146,8 +149,10 @@ async def test_a_slow_connection_does_not_hold_up_others():
     room.attach(slow, None)
     room.attach(fast, None)
     for seq in range(1, 20):
-        room.accept({"type": "comment", "id": str(seq), "author": "a", "text": "t", "at": "", "seq": seq},
-                    event(seq, type="comment"))
+        room.accept(
+            {"type": "comment", "id": str(seq), "author": "a", "text": "t", "at": "", "seq": seq},
+            event(seq, type="comment"),
+        )
     assert slow.queue.overflowed
     assert len(fast.queue.take()) == 19
 
@@ -163,13 +168,16 @@ def test_flood_guard_refuses_then_asks_to_close():
     assert guard.admit()
 
 
-@pytest.mark.parametrize(("frame", "expected"), [
-    ('{"type":"like","count":50}', Like(50)),
-    ('{"type":"like","count":true}', Rejected),
-    ('{"type":"cart","sku_id":"sku_1"}', Cart("sku_1")),
-    ("null", Rejected),
-    ("x" * 5000, Rejected),
-])
+@pytest.mark.parametrize(
+    ("frame", "expected"),
+    [
+        ('{"type":"like","count":50}', Like(50)),
+        ('{"type":"like","count":true}', Rejected),
+        ('{"type":"cart","sku_id":"sku_1"}', Cart("sku_1")),
+        ("null", Rejected),
+        ("x" * 5000, Rejected),
+    ],
+)
 def test_parse(frame, expected):
     parsed = parse(frame)
     assert parsed == expected if not isinstance(expected, type) else isinstance(parsed, expected)

@@ -9,17 +9,35 @@ from broadcast.checkout.states import ALLOWED, check
 from server.kernel.problems import IllegalTransition
 
 
-@pytest.mark.parametrize(("current", "target"), [
-    (S.PENDING_PAYMENT, S.PAID), (S.PENDING_PAYMENT, S.EXPIRED), (S.PENDING_PAYMENT, S.CANCELLED),
-    (S.PAID, S.PARTIALLY_REFUNDED), (S.PAID, S.REFUNDED), (S.PARTIALLY_REFUNDED, S.REFUNDED),
-    (S.EXPIRED, S.PAID), (S.CANCELLED, S.PAID)])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (S.PENDING_PAYMENT, S.PAID),
+        (S.PENDING_PAYMENT, S.EXPIRED),
+        (S.PENDING_PAYMENT, S.CANCELLED),
+        (S.PAID, S.PARTIALLY_REFUNDED),
+        (S.PAID, S.REFUNDED),
+        (S.PARTIALLY_REFUNDED, S.REFUNDED),
+        (S.EXPIRED, S.PAID),
+        (S.CANCELLED, S.PAID),
+    ],
+)
 def test_allowed_moves(current, target):
     check(current, target)
 
 
-@pytest.mark.parametrize(("current", "target"), [
-    (S.PAID, S.PENDING_PAYMENT), (S.PAID, S.EXPIRED), (S.PAID, S.CANCELLED), (S.REFUNDED, S.PAID),
-    (S.REFUNDED, S.PARTIALLY_REFUNDED), (S.PENDING_PAYMENT, S.REFUNDED), (S.EXPIRED, S.CANCELLED)])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (S.PAID, S.PENDING_PAYMENT),
+        (S.PAID, S.EXPIRED),
+        (S.PAID, S.CANCELLED),
+        (S.REFUNDED, S.PAID),
+        (S.REFUNDED, S.PARTIALLY_REFUNDED),
+        (S.PENDING_PAYMENT, S.REFUNDED),
+        (S.EXPIRED, S.CANCELLED),
+    ],
+)
 def test_forbidden_moves_are_409(current, target):
     with pytest.raises(IllegalTransition) as raised:
         check(current, target)

@@ -12,8 +12,11 @@ from hypothesis import strategies as st
 from broadcast.coupons.discount import Line, Terms, allocate, discount_minor, eligible
 
 amounts = st.integers(min_value=0, max_value=10**9)
-line_lists = st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), amounts), min_size=1, max_size=8).map(
-    lambda rows: [Line(sku, amount) for sku, amount in rows]).filter(lambda ls: sum(x.amount_minor for x in ls) > 0)
+line_lists = (
+    st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), amounts), min_size=1, max_size=8)
+    .map(lambda rows: [Line(sku, amount) for sku, amount in rows])
+    .filter(lambda ls: sum(x.amount_minor for x in ls) > 0)
+)
 terms = st.builds(
     Terms,
     amount_off_minor=st.one_of(st.none(), st.integers(min_value=1, max_value=10**10)),
@@ -34,8 +37,10 @@ def test_allocation_sums_exactly_and_never_makes_a_line_negative(coupon, lines):
     assert sum(x.amount_minor for x in lines) - cut >= 1  # the order never drops below one minor unit
 
 
-@given(st.integers(min_value=1, max_value=10**9), st.lists(st.integers(min_value=1, max_value=10**9), min_size=1,
-                                                           max_size=10))
+@given(
+    st.integers(min_value=1, max_value=10**9),
+    st.lists(st.integers(min_value=1, max_value=10**9), min_size=1, max_size=10),
+)
 def test_allocate_is_proportional_to_the_unit(total, weights):
     lines = [Line(str(i), w) for i, w in enumerate(weights)]
     total = min(total, sum(weights))

@@ -30,8 +30,17 @@ async def test_a_burst_of_claims_is_published_as_one_remaining_count(monkeypatch
     room = FakeRoom()
     monkeypatch.setattr(handlers.runtime, "current", lambda: room)
     now = datetime.now(UTC)
-    coupon = Coupon(id="cpn_burst", brand_id="brd_1", title="t", amount_off_minor=1, currency="CNY", total_limit=10,
-                    claimed=3, valid_from=now, valid_until=now)
+    coupon = Coupon(
+        id="cpn_burst",
+        brand_id="brd_1",
+        title="t",
+        amount_off_minor=1,
+        currency="CNY",
+        total_limit=10,
+        claimed=3,
+        valid_from=now,
+        valid_until=now,
+    )
     session = FakeSession(coupon)
     events = [SimpleNamespace(payload={"session_id": "ses_1", "coupon_id": "cpn_burst"}) for _ in range(3)]
     # when the handler runs for each

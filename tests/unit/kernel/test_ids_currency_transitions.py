@@ -16,8 +16,10 @@ def test_ids_are_prefixed_and_time_ordered():
     assert [i[:14] for i in ids] == sorted(i[:14] for i in ids)  # the millisecond part never goes back
 
 
-@pytest.mark.parametrize(("code", "ok"), [("CNY", True), ("USD", True), ("JPY", True), ("usd", False),
-                                          ("XXY", False), ("CN", False), ("RMB", False)])
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [("CNY", True), ("USD", True), ("JPY", True), ("usd", False), ("XXY", False), ("CN", False), ("RMB", False)],
+)
 def test_iso_currency_codes(code, ok):
     assert is_iso_currency(code) is ok
 

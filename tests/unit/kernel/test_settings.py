@@ -5,12 +5,15 @@ import pytest
 from server.settings import SettingsError, load_settings
 
 
-@pytest.mark.parametrize(("env", "name"), [
-    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
-    ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
-    ({"PUBLIC_BASE_URL": "example.com"}, "PUBLIC_BASE_URL"),
-    ({"DB_POOL_SIZE": "-1"}, "DB_POOL_SIZE"),
-])
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"PUBLIC_BASE_URL": "example.com"}, "PUBLIC_BASE_URL"),
+        ({"DB_POOL_SIZE": "-1"}, "DB_POOL_SIZE"),
+    ],
+)
 def test_a_bad_setting_is_one_line_naming_it(monkeypatch, env, name):
     for key, value in env.items():
         monkeypatch.setenv(key, value)

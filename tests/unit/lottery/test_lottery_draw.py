@@ -60,16 +60,25 @@ def test_changing_the_seed_changes_the_result_and_its_hash(seed, other):
 
 
 def _proof(seed: bytes, handles: list[str], winners: int = 3) -> dict[str, object]:
-    return {"lottery_id": LOTTERY, "rule": RULE, "seed": seed.hex(), "seed_sha256": seed_sha256(seed),
-            "entrants": sorted(handles), "entrants_sha256": entrants_sha256(handles), "winners_count": winners,
-            "winners": draw(seed, LOTTERY, handles, winners)}
+    return {
+        "lottery_id": LOTTERY,
+        "rule": RULE,
+        "seed": seed.hex(),
+        "seed_sha256": seed_sha256(seed),
+        "entrants": sorted(handles),
+        "entrants_sha256": entrants_sha256(handles),
+        "winners_count": winners,
+        "winners": draw(seed, LOTTERY, handles, winners),
+    }
 
 
 def test_verify_passes_an_honest_proof_and_fails_tampering():
     honest = _proof(SEED, HANDLES)
     assert verify(honest)[0] is True
-    assert verify({**honest, "seed": bytes(32).hex()}) == (False, "SHA-256(seed) does not match the hash "
-                                                                  "published at opening")
+    assert verify({**honest, "seed": bytes(32).hex()}) == (
+        False,
+        "SHA-256(seed) does not match the hash published at opening",
+    )
     assert verify({**honest, "entrants": sorted(HANDLES)[1:]})[0] is False  # fingerprint no longer matches
     # a winner quietly removed from the list, fingerprint recomputed to match: the draw no longer does
     dropped = [h for h in HANDLES if h != honest["winners"][0]]  # type: ignore[index]

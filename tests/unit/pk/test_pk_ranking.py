@@ -24,13 +24,14 @@ from distribution.competitions.ranking import (
     tier_for,
 )
 
-TIERS = [{"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "300"},
-         {"rank_from": 2, "rank_to": 3, "kind": "fixed", "amount": "500"}]
+TIERS = [
+    {"rank_from": 1, "rank_to": 1, "kind": "bonus_bps", "amount": "300"},
+    {"rank_from": 2, "rank_to": 3, "kind": "fixed", "amount": "500"},
+]
 
 
 def test_ties_go_to_the_lower_key_and_ranks_are_distinct():
-    assert rank([("ptn_b", 10), ("ptn_a", 10), ("ptn_c", 20)]) == [(1, "ptn_c", 20), (2, "ptn_a", 10),
-                                                                      (3, "ptn_b", 10)]
+    assert rank([("ptn_b", 10), ("ptn_a", 10), ("ptn_c", 20)]) == [(1, "ptn_c", 20), (2, "ptn_a", 10), (3, "ptn_b", 10)]
 
 
 def test_overlap_detection():
@@ -44,7 +45,10 @@ def test_standings_and_awards_gmv_with_a_team():
     found = standings("gmv", entrants, orders)
     award(found, TIERS)
     assert [(s.entrant.key, s.rank, s.score, s.bonus_by_partner) for s in found] == [
-        ("pkt_1", 1, 10000, {"a": 300, "b": 0}), ("c", 2, 3333, {"c": 500}), ("d", 3, 0, {"d": 0})]
+        ("pkt_1", 1, 10000, {"a": 300, "b": 0}),
+        ("c", 2, 3333, {"c": 500}),
+        ("d", 3, 0, {"d": 0}),
+    ]
 
 
 def test_fixed_prizes_stand_and_shares_are_exact():
@@ -64,27 +68,53 @@ def test_bonus_and_adjustments_are_zero_sum_and_end_at_the_recomputed_prize(amou
     orders = {f"o{i}": CountedOrder(f"o{i}", p, amounts[i], 0) for i, p in enumerate(("a", "b", "c"))}
     found = standings("gmv", entrants, orders.values())
     award(found, TIERS)
-    results = [{"rank": s.rank, "name": s.entrant.name, "partners": [
-        {"partner_id": p, "bonus_minor": s.bonus_by_partner[p]} for p in s.entrant.partner_ids]} for s in found]
-    postings = bonus_postings({"competition_id": "pk_1", "brand_id": "brd_1", "currency": "CNY",
-                               "closed_at": "2026-11-23T00:00:00+00:00", "results": results})
+    results = [
+        {
+            "rank": s.rank,
+            "name": s.entrant.name,
+            "partners": [{"partner_id": p, "bonus_minor": s.bonus_by_partner[p]} for p in s.entrant.partner_ids],
+        }
+        for s in found
+    ]
+    postings = bonus_postings(
+        {
+            "competition_id": "pk_1",
+            "brand_id": "brd_1",
+            "currency": "CNY",
+            "closed_at": "2026-11-23T00:00:00+00:00",
+            "results": results,
+        }
+    )
     current = {p: b for s in found for p, b in s.bonus_by_partner.items()}
     # when refunds arrive after the close (adjust_bonus), each posting the change of each prize
     for n, (i, amount) in enumerate(steps):
         order = orders[f"o{i}"]
-        orders[order.order_id] = CountedOrder(order.order_id, order.partner_id, order.amount_minor,
-                                              min(order.amount_minor, order.refunded_minor + amount))
+        orders[order.order_id] = CountedOrder(
+            order.order_id, order.partner_id, order.amount_minor, min(order.amount_minor, order.refunded_minor + amount)
+        )
         for s in found:
             nets = {p: sum(o.net_minor for o in orders.values() if o.partner_id == p) for p in s.entrant.partner_ids}
             after = recomputed_bonus(tier_for(TIERS, s.rank), nets) if s.score > 0 else None
             if after is None:
                 continue
-            changes = [{"partner_id": p, "delta_minor": after[p] - current[p], "bonus_after_minor": after[p]}
-                       for p in s.entrant.partner_ids if after[p] != current[p]]
+            changes = [
+                {"partner_id": p, "delta_minor": after[p] - current[p], "bonus_after_minor": after[p]}
+                for p in s.entrant.partner_ids
+                if after[p] != current[p]
+            ]
             current.update(after)
-            postings.append(adjustment_posting({"competition_id": "pk_1", "brand_id": "brd_1", "currency": "CNY",
-                                                "refund_id": f"re_{n}", "order_id": order.order_id,
-                                                "adjustments": changes}))
+            postings.append(
+                adjustment_posting(
+                    {
+                        "competition_id": "pk_1",
+                        "brand_id": "brd_1",
+                        "currency": "CNY",
+                        "refund_id": f"re_{n}",
+                        "order_id": order.order_id,
+                        "adjustments": changes,
+                    }
+                )
+            )
     # then every transaction sums to zero and each balance is the sum of its entries = the prize now
     balances: dict[tuple[str, str], int] = defaultdict(int)
     for posting in postings:

@@ -17,22 +17,33 @@ from server.kernel.problems import InvalidInput
 BODY = json.dumps({"notification_id": "ntf_1", "address": "fan@example.com"})
 
 
-@pytest.mark.parametrize(("channel", "given", "stored"), [
-    (ReminderChannel.EMAIL, " Fan@Example.COM ", "fan@example.com"),
-    (ReminderChannel.SMS, "+86 138-0013-8000", "+8613800138000"),
-    (ReminderChannel.SMS, "+1 (415) 555-0100", "+14155550100"),
-    (ReminderChannel.WECHAT, "wxid_abc123", "wxid_abc123"),
-    (ReminderChannel.APP, "push:token/123", "push:token/123"),
-])
+@pytest.mark.parametrize(
+    ("channel", "given", "stored"),
+    [
+        (ReminderChannel.EMAIL, " Fan@Example.COM ", "fan@example.com"),
+        (ReminderChannel.SMS, "+86 138-0013-8000", "+8613800138000"),
+        (ReminderChannel.SMS, "+1 (415) 555-0100", "+14155550100"),
+        (ReminderChannel.WECHAT, "wxid_abc123", "wxid_abc123"),
+        (ReminderChannel.APP, "push:token/123", "push:token/123"),
+    ],
+)
 def test_good_contacts_are_normalised(channel, given, stored):
     assert normalise(channel, given) == stored
 
 
-@pytest.mark.parametrize(("channel", "given"), [
-    (ReminderChannel.EMAIL, "fan@localhost"), (ReminderChannel.EMAIL, "two@@example.com"),
-    (ReminderChannel.SMS, "13800138000"), (ReminderChannel.SMS, "+1234"), (ReminderChannel.SMS, "+86138001380001234"),
-    (ReminderChannel.WECHAT, "ab"), (ReminderChannel.WECHAT, "has space!"), (ReminderChannel.APP, "x" * 201),
-])
+@pytest.mark.parametrize(
+    ("channel", "given"),
+    [
+        (ReminderChannel.EMAIL, "fan@localhost"),
+        (ReminderChannel.EMAIL, "two@@example.com"),
+        (ReminderChannel.SMS, "13800138000"),
+        (ReminderChannel.SMS, "+1234"),
+        (ReminderChannel.SMS, "+86138001380001234"),
+        (ReminderChannel.WECHAT, "ab"),
+        (ReminderChannel.WECHAT, "has space!"),
+        (ReminderChannel.APP, "x" * 201),
+    ],
+)
 def test_bad_contacts_name_what_the_channel_expects(channel, given):
     with pytest.raises(InvalidInput):
         normalise(channel, given)
@@ -56,11 +67,21 @@ def test_a_signature_verifies_only_with_the_secret_the_body_and_a_fresh_time():
         assert not verify_signature("s3cret", broken, BODY, now=1_700_000_000)
 
 
-@pytest.mark.parametrize(("status", "outcome"), [
-    (200, Outcome.SENT), (204, Outcome.SENT), (400, Outcome.PERMANENT), (404, Outcome.PERMANENT),
-    (410, Outcome.PERMANENT), (408, Outcome.RETRY), (429, Outcome.RETRY), (500, Outcome.RETRY),
-    (503, Outcome.RETRY), (302, Outcome.RETRY),
-])
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        (200, Outcome.SENT),
+        (204, Outcome.SENT),
+        (400, Outcome.PERMANENT),
+        (404, Outcome.PERMANENT),
+        (410, Outcome.PERMANENT),
+        (408, Outcome.RETRY),
+        (429, Outcome.RETRY),
+        (500, Outcome.RETRY),
+        (503, Outcome.RETRY),
+        (302, Outcome.RETRY),
+    ],
+)
 def test_status_decides_the_outcome(status, outcome):
     assert classify(status) is outcome
 

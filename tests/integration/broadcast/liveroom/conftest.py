@@ -21,8 +21,13 @@ def room_app(request: pytest.FixtureRequest) -> Litestar:
         empty_tables(url)
         return create_app(make_settings(url))
     url = request.getfixturevalue("postgres_db_url")
-    return create_app(make_settings(url, redis_url=request.getfixturevalue("redis_url"),
-                                    redis_namespace=request.getfixturevalue("redis_namespace")))
+    return create_app(
+        make_settings(
+            url,
+            redis_url=request.getfixturevalue("redis_url"),
+            redis_namespace=request.getfixturevalue("redis_namespace"),
+        )
+    )
 
 
 @pytest.fixture

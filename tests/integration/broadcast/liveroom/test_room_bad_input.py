@@ -59,8 +59,9 @@ async def test_unknown_session_closes_4404(room_host):
 async def test_ended_session_sends_final_state_then_closes_4410(room_app, room_host):
     live = await live_session(room_app, f"http://{room_host}")
     async with httpx.AsyncClient(base_url=live.http) as client:
-        response = await client.post(f"/api/v1/sessions/{live.session_id}/state", json={"state": "ended"},
-                                     headers=auth(live.brand_token))
+        response = await client.post(
+            f"/api/v1/sessions/{live.session_id}/state", json={"state": "ended"}, headers=auth(live.brand_token)
+        )
         assert response.status_code == 200
     async with viewer(live.ws()) as v:
         code, reason = await v.wait_closed()

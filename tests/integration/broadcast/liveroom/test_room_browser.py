@@ -44,8 +44,7 @@ async def test_two_viewers_and_the_console_in_chromium(sqlite_url):
 
         # when the brand pins the second SKU from the console page
         console_context = await browser.new_context()
-        await console_context.add_cookies([{"name": "zx_token", "value": live.brand_token,
-                                            "url": f"http://{host}"}])
+        await console_context.add_cookies([{"name": "zx_token", "value": live.brand_token, "url": f"http://{host}"}])
         console = await console_context.new_page()
         await console.goto(f"http://{host}/console?session={live.session_id}")
         await console.wait_for_selector("#console[data-connected='1']")

@@ -29,12 +29,28 @@ async def test_console_sees_the_stream_plus_cart_and_order_counts(live, room_app
         # when a viewer adds to cart (socket intent) and checkout reports an added item and a paid order
         await v.send({"type": "cart", "sku_id": live.sku_ids[0]})
         async with room_app.state.sessionmaker() as session:
-            emit(session, "CartItemAdded", live.session_id,
-                 {"session_id": live.session_id, "sku_id": live.sku_ids[1], "quantity": 2, "ref": None})
-            emit(session, "StockChanged", live.session_id,
-                 {"session_id": live.session_id, "sku_id": live.sku_ids[0], "stock": 7, "sold": 3})
-            emit(session, "OrderPaid", "ord_1", {"order_id": "ord_1", "session_id": live.session_id,
-                                                 "lines": [{"sku_id": live.sku_ids[0], "quantity": 3}]})
+            emit(
+                session,
+                "CartItemAdded",
+                live.session_id,
+                {"session_id": live.session_id, "sku_id": live.sku_ids[1], "quantity": 2, "ref": None},
+            )
+            emit(
+                session,
+                "StockChanged",
+                live.session_id,
+                {"session_id": live.session_id, "sku_id": live.sku_ids[0], "stock": 7, "sold": 3},
+            )
+            emit(
+                session,
+                "OrderPaid",
+                "ord_1",
+                {
+                    "order_id": "ord_1",
+                    "session_id": live.session_id,
+                    "lines": [{"sku_id": live.sku_ids[0], "quantity": 3}],
+                },
+            )
             await session.commit()
         await room_app.state.dispatcher.drain()
         # then viewers see cart counts per SKU and the new stock

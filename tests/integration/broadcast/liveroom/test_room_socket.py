@@ -43,8 +43,11 @@ async def test_pin_reaches_the_room_through_the_outbox(live, room_app):
         await v.wait_for(lambda e: e["type"] == "snapshot")
         # when the brand pins a SKU and the outbox is delivered
         async with httpx.AsyncClient(base_url=live.http) as client:
-            response = await client.put(f"/api/v1/sessions/{live.session_id}/pin",
-                                        json={"sku_id": live.sku_ids[1]}, headers=auth(live.brand_token))
+            response = await client.put(
+                f"/api/v1/sessions/{live.session_id}/pin",
+                json={"sku_id": live.sku_ids[1]},
+                headers=auth(live.brand_token),
+            )
             assert response.status_code == 200, response.text
         await room_app.state.dispatcher.drain()
         # then the viewer sees the pin
@@ -64,8 +67,9 @@ async def test_comments_are_broadcast_stored_and_deletable(live, room_app):
             assert [c["id"] for c in snap["comments"]] == [comment["id"]]
             # when the brand deletes it
             async with httpx.AsyncClient(base_url=live.http) as client:
-                response = await client.delete(f"/api/v1/sessions/{live.session_id}/comments/{comment['id']}",
-                                               headers=auth(live.brand_token))
+                response = await client.delete(
+                    f"/api/v1/sessions/{live.session_id}/comments/{comment['id']}", headers=auth(live.brand_token)
+                )
                 assert response.status_code == 204, response.text
             # then everyone sees it go
             for watcher in (a, b, late):

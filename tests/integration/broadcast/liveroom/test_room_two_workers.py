@@ -35,8 +35,12 @@ def assert_gap_free(v):
 
 
 async def test_two_workers_share_one_ordered_gap_free_stream(postgres_db_url, redis_url, redis_namespace, tmp_path):
-    env = {"DATABASE_URL": postgres_db_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": redis_namespace,
-           "OUTBOX_POLL_INTERVAL_MS": "100"}
+    env = {
+        "DATABASE_URL": postgres_db_url,
+        "REDIS_URL": redis_url,
+        "REDIS_NAMESPACE": redis_namespace,
+        "OUTBOX_POLL_INTERVAL_MS": "100",
+    }
     local = create_app(make_settings(postgres_db_url))  # only to issue tokens straight into the database
     with run_server(env, workers=2, tmp_dir=tmp_path) as server:
         live = await live_session(local, server.base_url)
@@ -50,8 +54,11 @@ async def test_two_workers_share_one_ordered_gap_free_stream(postgres_db_url, re
                 await on_a[0].send({"type": "comment", "text": text})
             # and the brand pins through the HTTP API (served by either worker)
             async with httpx.AsyncClient(base_url=server.base_url) as client:
-                response = await client.put(f"/api/v1/sessions/{live.session_id}/pin",
-                                            json={"sku_id": live.sku_ids[0]}, headers=auth(live.brand_token))
+                response = await client.put(
+                    f"/api/v1/sessions/{live.session_id}/pin",
+                    json={"sku_id": live.sku_ids[0]},
+                    headers=auth(live.brand_token),
+                )
                 assert response.status_code == 200, response.text
             # then every viewer on both workers sees all of it
             for v in on_a + on_b:
