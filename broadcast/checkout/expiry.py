@@ -94,10 +94,10 @@ async def forget_old_personal_data(session: AsyncSession, days: int) -> int:
         select(Order)
         .where(
             Order.paid_at <= cutoff,  # type: ignore[operator]
-            Order.personal_data_cleared_at.is_(None),
+            Order.personal_data_cleared_at.is_(None),  # type: ignore[union-attr]
         )
         .limit(BATCH)
-    )  # type: ignore[union-attr]
+    )
     orders = (await session.exec(stmt)).all()
     for order in orders:
         forget_personal_data(order)

@@ -147,8 +147,8 @@ class GroupService:
         stmt = select(GroupMember.id).where(
             GroupMember.group_id == group.id,
             GroupMember.visitor_id == buyer.visitor_id,
-            GroupMember.released_at.is_(None),
-        )  # type: ignore[union-attr]
+            GroupMember.released_at.is_(None),  # type: ignore[union-attr]
+        )
         if (await self.session.exec(stmt)).first() is not None:
             raise AlreadyInGroup("you already hold a seat in this group")
 
@@ -165,10 +165,8 @@ class GroupService:
     async def _group_of(self, order: Order) -> Group:
         stmt = (
             select(Group)
-            .join(GroupMember, GroupMember.group_id == Group.id)
-            .where(  # type: ignore[arg-type]
-                GroupMember.order_id == order.id
-            )
+            .join(GroupMember, GroupMember.group_id == Group.id)  # type: ignore[arg-type]
+            .where(GroupMember.order_id == order.id)
         )
         group = (await self.session.exec(stmt.execution_options(populate_existing=True))).first()
         if group is None:  # the key was used for a checkout, not a seat

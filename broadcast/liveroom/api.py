@@ -23,9 +23,9 @@ class RoomCommentController(Controller):
     )
     async def remove(
         self,
-        request: Request,
+        request: Request,  # type: ignore[type-arg]
         db: AsyncSession,
-        principal: Principal,  # type: ignore[type-arg]
+        principal: Principal,
         session_id: str,
         comment_id: str,
     ) -> None:

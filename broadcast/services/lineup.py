@@ -75,8 +75,8 @@ async def lineup_of(session: AsyncSession, session_id: str) -> list[LineupItemPu
         select(LineupItem, Sku)
         .join(Sku, Sku.id == LineupItem.sku_id)  # type: ignore[arg-type]
         .where(LineupItem.session_id == session_id)
-        .order_by(LineupItem.position, LineupItem.id)
-    )  # type: ignore[arg-type]
+        .order_by(LineupItem.position, LineupItem.id)  # type: ignore[arg-type]
+    )
     rows = (await session.exec(stmt)).all()
     return [to_public(item, sku) for item, sku in rows]
 

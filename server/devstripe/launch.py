@@ -47,13 +47,13 @@ def _die_with_parent() -> None:
 
 def _start_localstripe(dev: DevStripe) -> str:
     port = _free_port()
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
             "-m",
             "server.devstripe.localstripe_main",
             "--port",
-            str(port),  # noqa: S603
+            str(port),
             "--from-scratch",
         ],
         stdout=subprocess.DEVNULL,
