@@ -33,7 +33,7 @@ from server.auth.controllers import MeController, TokenController
 from server.auth.guard import provide_principal, role_guard
 from server.errors import EXCEPTION_HANDLERS
 from server.events import OutboxDispatcher
-from server.kernel.db import make_engine, make_sessionmaker, session_scope
+from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, session_scope
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
 from server.payments import routes as payment_routes
@@ -75,8 +75,18 @@ async def _core_lifespan(app: Litestar) -> AsyncIterator[None]:
         await app.state.engine.dispose()
 
 
+def database_limits(settings: Settings) -> DatabaseLimits:
+    return DatabaseLimits(
+        max_overflow=settings.db_max_overflow,
+        pool_timeout_s=settings.db_pool_timeout_s,
+        connect_timeout_s=settings.db_connect_timeout_s,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        pool_recycle_s=settings.db_pool_recycle_s,
+    )
+
+
 def _state(settings: Settings) -> dict[str, Any]:
-    engine = make_engine(settings.database_url, settings.db_pool_size)
+    engine = make_engine(settings.database_url, settings.db_pool_size, database_limits(settings))
     maker = make_sessionmaker(engine)
     redis = aioredis.from_url(settings.redis_url, decode_responses=False) if settings.redis_url else None
     dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000)
