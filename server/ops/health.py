@@ -14,7 +14,7 @@ from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
-CHECK_TIMEOUT_S = 0.7
+CHECK_TIMEOUT_S = 0.5
 
 
 async def _bounded(check: Awaitable[object]) -> str:

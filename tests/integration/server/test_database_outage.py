@@ -139,6 +139,15 @@ class Crowd:
         while not self.stop.is_set():
             self.answers.append(await self.probes.read())
 
+    async def through_recovery(self, restored_at: float) -> None:
+        """Keep the crowd on until each client has had a few 200s after the restore: the moment
+        every waiting request reconnects at once (bounded: RECOVER_WITHIN_S more at most)."""
+        deadline = time.monotonic() + RECOVER_WITHIN_S
+        while time.monotonic() < deadline:
+            if sum(1 for a in self.answers if a.started >= restored_at and a.status == 200) >= 5 * CROWD:
+                return
+            await asyncio.sleep(0.05)
+
     async def finish(self) -> list[Answer]:
         self.stop.set()
         await asyncio.gather(*self.tasks)
@@ -206,6 +215,7 @@ async def test_a_database_outage_fails_fast_and_recovers_within_budget(postgres_
         proxy.restore()
         restored_at = time.monotonic()
         figures.recovery_s[f"blackhole {OUTAGE_S:g}s"] = round(await _recovery_time(probes, restored_at), 3)
+        await crowd.through_recovery(restored_at)
         answers = await crowd.finish()
 
     _assert_crowd_failed_fast(answers, cut_at, restored_at)
