@@ -102,9 +102,9 @@ def integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> R
 
 
 def database_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """The database is away, silent or saturated: a quick, retryable 503 (the request changed
-    nothing it can half-write: its transaction never committed). Anything else the database layer
-    or a socket raised is a bug, and goes to the 500 handler with its traceback."""
+    """The database is away, silent or saturated: a quick, retryable 503 (the request's transaction
+    rolls back whole; one cut during its commit is whole or absent, and an Idempotency-Key retry
+    finds it). Anything else the database layer or a socket raised is a bug: a 500 with its traceback."""
     if not is_database_outage(exc):
         return internal_handler(request, exc)
     if isinstance(exc, PoolTimeout):
@@ -114,7 +114,7 @@ def database_handler(request: Request[Any, Any, Any], exc: Exception) -> Respons
         request,
         503,
         "Database unavailable",
-        "the database cannot be reached right now; retry shortly (a checkout with the same Idempotency-Key)",
+        "the database cannot be reached right now; retry in a few seconds (with the same Idempotency-Key, if any)",
         "database-unavailable",
         headers={"Retry-After": DATABASE_RETRY_AFTER_S},
     )
