@@ -1,7 +1,8 @@
 """A TCP proxy a fault test can cut: it stands in front of a real server (PostgreSQL) on a free
 port, forwards bytes both ways, and on `cut()` closes every connection and then either refuses
 new ones (the listener is closed: connect() fails at once) or blackholes them (accepted, never
-forwarded: the client hangs until its own timeout, which is what a dead network route looks like).
+forwarded: the client hangs until its own timeout, which is what a dead network route looks like);
+`freeze()` leaves open connections open but silent until `restore()`.
 
 It runs its own event loop in a daemon thread, so a synchronous test can drive an app process
 against it, and it counts concurrent upstream connections (what the real server sees)."""
@@ -32,6 +33,7 @@ class FaultProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, name="fault-proxy", daemon=True)
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
+        self._flowing = asyncio.Event()
 
     # -- the test's side (any thread) --------------------------------------------------------
 
@@ -43,6 +45,11 @@ class FaultProxy:
     def cut(self, mode: Literal["refuse", "blackhole"]) -> None:
         """Every open connection is closed; new ones are refused or blackholed until `restore()`."""
         self._call(self._cut(mode))
+
+    def freeze(self) -> None:
+        """Open connections stay open and go silent (a dead route: TCP retransmits, nobody answers);
+        new ones are blackholed. `restore()` delivers what was held back."""
+        self._call(self._freeze())
 
     def restore(self) -> None:
         self._call(self._restore())
@@ -64,6 +71,7 @@ class FaultProxy:
     # -- the proxy's loop --------------------------------------------------------------------
 
     async def _listen(self) -> None:
+        self._flowing.set()
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port, reuse_address=True)
         self.port = self._server.sockets[0].getsockname()[1]
 
@@ -76,8 +84,13 @@ class FaultProxy:
             writer.transport.abort()
         self._open.clear()
 
+    async def _freeze(self) -> None:
+        self.mode = "blackhole"
+        self._flowing.clear()
+
     async def _restore(self) -> None:
         self.mode = "forward"
+        self._flowing.set()
         if self._server is None:
             await self._listen()
 
@@ -116,10 +129,10 @@ class FaultProxy:
                 self._open.discard(writer)
                 writer.transport.abort()
 
-    @staticmethod
-    async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError):
             while data := await source.read(CHUNK):
+                await self._flowing.wait()  # frozen: held back, delivered once the route heals
                 sink.write(data)
                 await sink.drain()
         sink.transport.abort()  # one side is gone: so is the other (as a cut network would do)

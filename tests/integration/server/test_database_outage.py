@@ -7,6 +7,9 @@ within the configured timeouts and /healthz within 1 s; a crowd of clients keeps
 app; when the proxy is restored the app serves 200s again within 5 s, and the real server never
 sees more connections than the workers' budget (pool + overflow per worker).
 
+A second, in-process test freezes open connections instead (they stay open and go silent): the
+first request pays the client's statement timeout, then 503s like the rest, then 200s again.
+
 ZX_DB_OUTAGE_S sets how long the blackhole lasts (default 30 s, the figure of issue 22)."""
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ CONNECT_TIMEOUT_S, POOL_TIMEOUT_S = 2.0, 2.0
 # The slowest honest failure: wait for a pool slot, then for a connect that never answers.
 FAIL_WITHIN_S = POOL_TIMEOUT_S + CONNECT_TIMEOUT_S + 1.5
 HEALTHZ_WITHIN_S, RECOVER_WITHIN_S = 1.0, 5.0
+HANG_S = 20.0  # an answer later than this is a hang
+STATEMENT_TIMEOUT_MS = 2000
+# A connection gone silent: its pre-ping waits the client's statement timeout (+1 s), then the
+# reconnect waits the connect timeout (and a slot, at worst, the pool timeout).
+FREEZE_WITHIN_S = STATEMENT_TIMEOUT_MS / 1000 + 1 + CONNECT_TIMEOUT_S + POOL_TIMEOUT_S + 1.5
 CROWD = 30  # concurrent clients: more than the connection budget of both workers together
 SECRET = "whsec_outage_test"
 PROBLEM_TYPES = ("/problems/database-unavailable", "/problems/busy")
@@ -61,8 +69,9 @@ class Figures:
 async def _ask(client: httpx.AsyncClient, method: str, path: str, **kwargs: Any) -> Answer:
     started = time.monotonic()
     try:
-        response = await client.request(method, path, **kwargs)
-    except httpx.TimeoutException:
+        async with asyncio.timeout(HANG_S):  # the in-process client has no timeout of its own
+            response = await client.request(method, path, **kwargs)
+    except (TimeoutError, httpx.TimeoutException):
         return Answer(started, time.monotonic() - started, None)
     body_type = response.json().get("type", "") if "json" in response.headers.get("content-type", "") else ""
     if response.status_code == 503:
@@ -96,7 +105,8 @@ class Probes:
 
     async def healthz(self) -> tuple[Answer, dict[str, Any]]:
         started = time.monotonic()
-        response = await self.client.get("/healthz", timeout=5)
+        async with asyncio.timeout(5):
+            response = await self.client.get("/healthz")
         return Answer(started, time.monotonic() - started, response.status_code), response.json()
 
 
@@ -104,12 +114,12 @@ def _visitor() -> dict[str, str]:
     return {"Cookie": f"zx_vid={uuid.uuid4().hex}"}
 
 
-async def _assert_fails_fast(probes: Probes, mode: str, figures: Figures) -> None:
+async def _assert_fails_fast(probes: Probes, mode: str, figures: Figures, within_s: float = FAIL_WITHIN_S) -> None:
     for name, answer in (await probes.each()).items():
         assert answer.status == 503, f"{mode}: {name} answered {answer.status} after {answer.elapsed:.1f}s"
         assert answer.problem_type.endswith("/problems/database-unavailable"), answer
         assert answer.retry_after and int(answer.retry_after) > 0, answer
-        assert answer.elapsed <= FAIL_WITHIN_S, f"{mode}: {name} took {answer.elapsed:.1f}s"
+        assert answer.elapsed <= within_s, f"{mode}: {name} took {answer.elapsed:.1f}s"
         figures.first_503_s[f"{mode} {name}"] = round(answer.elapsed, 3)
     health, body = await probes.healthz()
     assert health.status == 503 and body["checks"]["database"].startswith("error"), body
@@ -198,7 +208,7 @@ def server(tmp_path, postgres_db_url, redis_url, redis_namespace, proxy) -> Iter
 async def test_a_database_outage_fails_fast_and_recovers_within_budget(postgres_db_url, proxy, server):
     shop = await _seed(postgres_db_url)
     figures = Figures()
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=FAIL_WITHIN_S + 10) as client:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=HANG_S) as client:
         probes = Probes(client, shop)
         assert all(a.status == 200 for a in (await probes.each()).values())
 
@@ -221,3 +231,27 @@ async def test_a_database_outage_fails_fast_and_recovers_within_budget(postgres_
     _assert_crowd_failed_fast(answers, cut_at, restored_at)
     assert proxy.upstream_max <= WORKERS * (POOL + OVERFLOW), f"{proxy.upstream_max} connections at once"
     print(f"\noutage figures: {figures}; max upstream connections {proxy.upstream_max}; crowd {len(answers)}")
+
+
+async def test_a_silent_database_costs_a_request_its_statement_timeout_then_a_503(postgres_db_url, proxy):
+    """Open connections that stop answering (a dead route, not a refused port): in-process app."""
+    shop = await _seed(postgres_db_url)
+    settings = make_settings(
+        proxy.url(postgres_db_url),
+        db_pool_size=POOL,
+        db_max_overflow=OVERFLOW,
+        db_connect_timeout_s=CONNECT_TIMEOUT_S,
+        db_pool_timeout_s=POOL_TIMEOUT_S,
+        db_statement_timeout_ms=STATEMENT_TIMEOUT_MS,
+        stripe_webhook_secret=SECRET,
+    )
+    figures = Figures()
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        probes = Probes(client, shop)
+        assert all(a.status == 200 for a in (await probes.each()).values())  # the pool holds open connections
+
+        proxy.freeze()
+        await _assert_fails_fast(probes, "freeze", figures, within_s=FREEZE_WITHIN_S)
+        proxy.restore()
+        figures.recovery_s["freeze"] = round(await _recovery_time(probes, time.monotonic()), 3)
+    print(f"\nsilent database figures: {figures}")
