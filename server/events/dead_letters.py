@@ -47,8 +47,10 @@ class DeadLetterService:
         match = col(F.event_id) == event_id
         if handler is not None:
             match &= col(F.handler) == handler
-            if (await self.session.exec(select(F.handler).where(match))).first() is None:
+        if (await self.session.exec(select(F.handler).where(match))).first() is None:
+            if handler is not None:
                 raise NotFound(f"handler {handler!r} has no failure recorded on event {event_id!r}")
+            return 0  # nothing failed (any more): replaying is a no-op
         return await self._reset([event_id], match)
 
     async def replay_all(self) -> int:
