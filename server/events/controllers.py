@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,7 +16,7 @@ from server.kernel.routing import roles
 ADMIN = roles(Role.ADMIN)
 
 
-def _wake(request: Request) -> None:  # type: ignore[type-arg]
+def _wake(request: Request[Any, Any, Any]) -> None:
     """A replayed consumer is due now: run the dispatcher without waiting for its next tick."""
     dispatcher = getattr(request.app.state, "dispatcher", None)
     if dispatcher is not None:
@@ -35,16 +37,16 @@ class OutboxAdminController(Controller):
     async def replay(
         self,
         db: AsyncSession,
-        request: Request,
+        request: Request[Any, Any, Any],
         event_id: str,
-        data: ReplayRequest | None = None,  # type: ignore[type-arg]
+        data: ReplayRequest | None = None,
     ) -> ReplayResult:
         replayed = await DeadLetterService(db).replay(event_id, data.handler if data else None)
         _wake(request)
         return ReplayResult(replayed=replayed)
 
     @post("/dead-letters/replay", opt=ADMIN, status_code=200, summary="Retry every dead letter now")
-    async def replay_all(self, db: AsyncSession, request: Request) -> ReplayResult:  # type: ignore[type-arg]
+    async def replay_all(self, db: AsyncSession, request: Request[Any, Any, Any]) -> ReplayResult:
         replayed = await DeadLetterService(db).replay_all()
         _wake(request)
         return ReplayResult(replayed=replayed)

@@ -21,7 +21,7 @@ class RetryPolicy:
 
     def delay_s(self, attempt: int) -> float:
         """The wait after the `attempt`-th failure (1-based), within [d, d × 1.25]."""
-        plain = min(self.base_s * 2 ** max(attempt - 1, 0), self.cap_s)
+        plain = min(self.base_s * 2.0 ** max(attempt - 1, 0), self.cap_s)
         return plain * (1 + JITTER * self.rng.random())
 
     def gives_up(self, attempts: int) -> bool:

@@ -54,6 +54,6 @@ async def _backlog_metrics(state: State) -> bytes:
 
 class MetricsController(PrometheusController):
     @get()
-    async def get(self, state: State) -> Response[bytes]:  # type: ignore[override]
+    async def get(self, state: State) -> Response[bytes]:
         body = _request_metrics() + await _backlog_metrics(state)
         return Response(body, status_code=200, headers={"Content-Type": CONTENT_TYPE_LATEST})
