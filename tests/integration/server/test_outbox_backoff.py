@@ -4,15 +4,18 @@ the other consumers of the same event and other events are never held back by it
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
 from sqlmodel import select
 
+from server.app import create_app
 from server.events.dead_letters import DeadLetterService
 from server.events.dispatcher import handler_name
 from server.kernel import clock
 from server.kernel.outbox import OutboxFailure
+from tests.conftest import make_settings
 from tests.factories_outbox import Consumers, emit_one, event_row, fail_until_dead, failure_of, until
 
 
@@ -105,3 +108,19 @@ async def test_a_replayed_dead_letter_runs_again_and_succeeds_once(app):
     assert consumers.runs == {"healthy": 1, "failing": 3, "other": 0}
     async with maker() as session:
         assert (await session.exec(select(OutboxFailure))).all() == []
+
+
+async def test_two_workers_draining_at_once_count_one_attempt_per_due_time(postgres_db_url):
+    app = create_app(make_settings(postgres_db_url))
+    maker = app.state.sessionmaker
+    consumers = Consumers()
+    workers = [consumers.dispatcher(maker), consumers.dispatcher(maker)]
+    event_ids = [await emit_one(maker) for _ in range(5)]
+    # when two workers race over the same due events, twice
+    for _ in range(2):
+        await asyncio.gather(*(w.drain() for w in workers))
+        clock.advance(13)  # past the first backoff (10 s + at most 25 %), short of the second
+    # then each consumer ran once per event per due time: one attempt, then exactly one retry
+    assert consumers.runs == {"healthy": 5, "failing": 10, "other": 0}
+    assert [(await failure_of(maker, e)).attempts for e in event_ids] == [2] * 5
+    await app.state.engine.dispose()
