@@ -16,7 +16,7 @@ already so before backoff). Handlers must tolerate seeing a later event first.
 
 Several workers may run it at once: on PostgreSQL an event row is claimed with
 `FOR UPDATE SKIP LOCKED`, so each event is handled by one worker at a time, and its failure rows
-are written only by that worker."""
+are written only by that worker (a replay first updates the event row, so it waits for the tick)."""
 
 from __future__ import annotations
 
