@@ -32,9 +32,14 @@ class Settings(BaseSettings):
     environment: str = "development"
     log_level: str = "INFO"
     outbox_poll_interval_ms: int = 200
+    # A failing outbox consumer is retried after base × 2^(n-1) seconds (capped, +0–25 % jitter),
+    # and becomes a dead letter after this many attempts (`zhixiang outbox dead` lists them).
+    outbox_max_attempts: int = Field(default=10, ge=1, le=100)
+    outbox_backoff_base_s: float = Field(default=2, gt=0, le=3600)
+    outbox_backoff_cap_s: float = Field(default=600, gt=0, le=86400)
     # Database connections: each worker holds at most pool + overflow (its budget), so
     # `workers x budget` must fit the server's max_connections with room for migrations and reports
-    # (5 + 5 x 8 workers = 80 of a stock 100). 0 = no pool (a connection per use): for external
+    # ((5 + 5) x 8 workers = 80 of a stock 100). 0 = no pool (a connection per use): for external
     # poolers such as PgBouncer, and the tests. Every wait is bounded, so a database that is away
     # costs a request at most pool timeout + connect timeout, then a 503 (never a hang).
     db_pool_size: int = Field(default=5, ge=0, le=200)
