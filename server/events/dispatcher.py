@@ -34,6 +34,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.events.retry import RetryPolicy
+from server.kernel.backoff import FailureBackoff
 from server.kernel.clock import utcnow
 from server.kernel.db import is_postgres
 from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure
@@ -186,13 +187,16 @@ class OutboxDispatcher:
         await self.drain()  # a clean shutdown hands over everything already committed
 
     async def _run(self) -> None:
+        backoff = FailureBackoff("outbox-dispatcher", self.poll_interval_s)
         while True:
+            wait_s = self.poll_interval_s
             try:
                 await self.drain()
-            except Exception as exc:  # the database may be briefly away; keep the loop alive
-                log.warning("outbox drain failed", error=repr(exc))
+                backoff.succeeded()
+            except Exception as exc:  # the database may be away: keep the loop alive, back off, log once
+                wait_s = backoff.failed(exc)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wakeup.wait(), self.poll_interval_s)
+                await asyncio.wait_for(self.wakeup.wait(), wait_s)
             self.wakeup.clear()
 
 
