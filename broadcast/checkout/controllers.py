@@ -147,7 +147,7 @@ class OrderController(Controller):
     ) -> Page[OrderPublic]:
         service = OrderService(db, gateway)
         rows, nxt = await service.list_for_brand(principal, brand_id, cursor, limit)
-        return Page(items=[await service.public(r) for r in rows], next_cursor=nxt)
+        return Page(items=await service.publics(rows), next_cursor=nxt)
 
     @post("/orders/{order_id:str}/refunds", opt=roles(A, B), summary="Refund an order fully or partly (Stripe)")
     async def refund(
