@@ -167,6 +167,6 @@ class OrderController(Controller):
     @get("/orders/{order_id:str}/refunds", opt=roles(A, B, F), summary="An order's refunds")
     async def refunds(
         self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None, order_id: str
-    ) -> list[RefundPublic]:
+    ) -> Page[RefundPublic]:
         service = RefundService(db, gateway)
-        return [await service.public(r) for r in await service.list(principal, order_id)]
+        return Page(items=[await service.public(r) for r in await service.list(principal, order_id)])
