@@ -19,7 +19,10 @@ class DeadLetterPublic(BaseModel):
 
 
 class DeadLetterList(BaseModel):
+    """The list shape every GET list answers (`server/kernel/pagination.py`), plus how many there are."""
+
     items: list[DeadLetterPublic]
+    next_cursor: str | None = Field(default=None, description="always null: the newest `limit` come in one page")
     total: int
 
 

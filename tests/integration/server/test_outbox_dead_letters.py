@@ -83,7 +83,7 @@ async def test_the_admin_api_lists_and_replays_dead_letters(app, client):
     assert await dispatcher.drain() == 0
     assert consumers.runs == {"healthy": 1, "failing": 3, "other": 0}
     empty = (await client.get("/api/v1/admin/outbox/dead-letters", headers=auth(admin))).json()
-    assert empty == {"items": [], "total": 0}
+    assert empty == {"items": [], "next_cursor": None, "total": 0}
 
 
 async def test_replay_all_from_the_api(app, client):

@@ -89,7 +89,7 @@ async def test_admin_lists_dead_letters_and_replays_one_at_phone_width(tmp_path)
             # then it is no longer dead, and the page says so after a reload
             await until_delivered(db_path, event_id)
             listed = (await api.get("/api/v1/admin/outbox/dead-letters", headers=auth(admin))).json()
-            assert listed == {"items": [], "total": 0}
+            assert listed == {"items": [], "next_cursor": None, "total": 0}
             await page.reload()
             await page.wait_for_selector("#no-dead-letters")
             assert await page.inner_text("#dead-count") == "0"
