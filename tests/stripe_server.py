@@ -75,8 +75,9 @@ def _wait_up(server: StripeTestServer, timeout_s: float = 15) -> None:
 
 
 @contextlib.contextmanager
-def run_localstripe(tmp_dir: Path | None = None) -> Iterator[StripeTestServer]:
-    port = free_port()
+def run_localstripe(tmp_dir: Path | None = None, port: int | None = None) -> Iterator[StripeTestServer]:
+    """On `port` (default: a free one); a test that stops Stripe starts it again on the same port."""
+    port = port or free_port()
     log_path = (tmp_dir or Path("/tmp")) / f"zx-localstripe-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
