@@ -4,7 +4,6 @@ checks out again once Stripe is back."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -18,36 +17,18 @@ from broadcast.models import Sku
 from tests.factories import add_to_lineup, make_sku
 from tests.factories_checkout import add_to_cart, checkout, make_shop, visitor
 from tests.integration.checkout.conftest import stripe_settings
-from tests.live_server import free_port
-from tests.stripe_server import StripeTestServer, run_localstripe
-
-
-class PrivateStripe:
-    """A localstripe of this test's own, which the test may stop and start again (same address)."""
-
-    def __init__(self, tmp_dir: Path) -> None:
-        self.tmp_dir, self.port = tmp_dir, free_port()
-        self.stack: contextlib.ExitStack = contextlib.ExitStack()
-        self.server: StripeTestServer = self.start()
-
-    def start(self) -> StripeTestServer:
-        self.server = self.stack.enter_context(run_localstripe(self.tmp_dir, self.port))
-        return self.server
-
-    def stop(self) -> None:
-        self.stack.close()
-        self.stack = contextlib.ExitStack()
+from tests.stripe_server import RestartableStripe
 
 
 @pytest.fixture
-def private_stripe(tmp_path: Path) -> Iterator[PrivateStripe]:
-    stripe = PrivateStripe(tmp_path)
+def private_stripe(tmp_path: Path) -> Iterator[RestartableStripe]:
+    stripe = RestartableStripe(tmp_path)
     yield stripe
     stripe.stop()
 
 
 @pytest.fixture
-def app(db_url: str, private_stripe: PrivateStripe) -> Litestar:
+def app(db_url: str, private_stripe: RestartableStripe) -> Litestar:
     from server.app import create_app
 
     return create_app(stripe_settings(db_url, private_stripe.server))
