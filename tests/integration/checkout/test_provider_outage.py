@@ -4,6 +4,7 @@ checks out again once Stripe is back."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -117,3 +118,30 @@ async def test_the_checkout_page_carries_the_outage_message_in_both_languages(ap
     assert "您的购物车已保留" in page.text and "Payment provider unavailable, your cart is kept" in page.text
     script = (await client.get("/static/checkout.js")).text
     assert "/payment-provider-unavailable" in script and "provider-down" in script
+
+
+async def test_racing_retries_during_an_outage_never_double_the_cart_or_lose_units(postgres_db_url, tmp_path):
+    # given (PostgreSQL, real row locks) a buyer with 2 units in the cart, and Stripe down
+    from server.app import create_app
+
+    stripe = RestartableStripe(tmp_path)
+    app = create_app(stripe_settings(postgres_db_url, stripe.server))
+    try:
+        async with AsyncTestClient(app=app) as client:
+            shop = await make_shop(app, client, stock=5)
+            headers = visitor()
+            await add_to_cart(client, shop, headers, 2)
+            stripe.stop()
+            # when six checkouts with the same key race each other
+            answers = await asyncio.gather(*(checkout(client, shop, headers, key="race-key-00001") for _ in range(6)))
+            # then none is a 500 or an order; the cart holds its 2 units once, and no unit is held
+            statuses = [a.status_code for a in answers]
+            assert set(statuses) <= {503, 422} and 503 in statuses, [a.text for a in answers]
+            cart = (await client.get(f"/api/v1/sessions/{shop.session_id}/cart", headers=headers)).json()
+            assert [(line["sku_id"], line["quantity"]) for line in cart["lines"]] == [(shop.sku_id, 2)]
+            assert await held_units(app, [shop.sku_id]) == {shop.sku_id: (5, 0)}
+            async with app.state.sessionmaker() as session:
+                states = {o.state for o in (await session.exec(select(Order))).all()}
+            assert states <= {OrderState.CANCELLED}
+    finally:
+        stripe.stop()
