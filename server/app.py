@@ -22,7 +22,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
@@ -32,16 +32,25 @@ import distribution.routes
 from server.auth.controllers import MeController, TokenController
 from server.auth.guard import provide_principal, role_guard
 from server.errors import EXCEPTION_HANDLERS
-from server.events import OutboxDispatcher
+from server.events import OutboxDispatcher, RetryPolicy
+from server.events import routes as events_routes
 from server.kernel.db import make_engine, make_sessionmaker, session_scope
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
+from server.ops.metrics import MetricsController
 from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
 
 WEB_DIR = Path(__file__).parent / "web"
-DOMAINS: list[ModuleType] = [broadcast.routes, distribution.routes, commission.routes, payment_routes, web_routes]
+DOMAINS: list[ModuleType] = [
+    broadcast.routes,
+    distribution.routes,
+    commission.routes,
+    payment_routes,
+    events_routes,
+    web_routes,
+]
 
 
 async def provide_db(state: State) -> AsyncIterator[Any]:
@@ -79,7 +88,8 @@ def _state(settings: Settings) -> dict[str, Any]:
     engine = make_engine(settings.database_url, settings.db_pool_size)
     maker = make_sessionmaker(engine)
     redis = aioredis.from_url(settings.redis_url, decode_responses=False) if settings.redis_url else None
-    dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000)
+    retry = RetryPolicy(settings.outbox_max_attempts, settings.outbox_backoff_base_s, settings.outbox_backoff_cap_s)
+    dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000, retry)
     return {"settings": settings, "engine": engine, "sessionmaker": maker, "redis": redis, "dispatcher": dispatcher}
 
 
@@ -100,7 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         healthz,
         TokenController,
         MeController,
-        PrometheusController,
+        MetricsController,
         create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
     ]
     for route_handlers in _collect("ROUTE_HANDLERS", []):

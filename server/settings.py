@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     environment: str = "development"
     log_level: str = "INFO"
     outbox_poll_interval_ms: int = 200
+    # A failing outbox consumer is retried after base × 2^(n-1) seconds (capped, +0–25 % jitter),
+    # and becomes a dead letter after this many attempts (`zhixiang outbox dead` lists them).
+    outbox_max_attempts: int = Field(default=10, ge=1, le=100)
+    outbox_backoff_base_s: float = Field(default=2, gt=0, le=3600)
+    outbox_backoff_cap_s: float = Field(default=600, gt=0, le=86400)
     # 0 = no pool (a connection per use): for external poolers such as PgBouncer, and the tests.
     db_pool_size: int = Field(default=10, ge=0, le=200)
     # Tracked links (distribution): the same visitor on the same link counts once per window;

@@ -9,6 +9,7 @@ import click
 
 from server.cli.context import settings_or_exit
 from server.cli.lottery import lottery
+from server.cli.outbox import outbox
 from server.cli.settle import commission, settle
 from server.cli.tokens import token
 from server.settings import Settings
@@ -156,6 +157,7 @@ cli.add_command(token)
 cli.add_command(settle)
 cli.add_command(commission)
 cli.add_command(lottery)
+cli.add_command(outbox)
 
 if __name__ == "__main__":
     cli()
