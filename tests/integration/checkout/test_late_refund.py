@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from broadcast.checkout.expiry import sweep
 from server.kernel import clock
-from server.kernel.outbox import OutboxEvent
+from server.kernel.outbox import OutboxEvent, OutboxFailure
 from tests.factories_checkout import buy, intent_event, make_shop, order_as_brand, post_webhook, visitor
 from tests.integration.checkout.conftest import gateway_of_this_loop, outbox
 from tests.live_server import free_port
@@ -42,6 +42,12 @@ async def refund_job(app) -> OutboxEvent:
     return rows[0]
 
 
+async def refund_failure(app) -> OutboxFailure | None:
+    job = await refund_job(app)
+    async with app.state.sessionmaker() as session:
+        return (await session.exec(select(OutboxFailure).where(OutboxFailure.event_id == job.id))).first()
+
+
 async def test_the_late_refund_is_retried_while_stripe_fails_and_made_once(app, client, localstripe):
     # given a late payment the webhook rejected: the refund is a job in the outbox, not yet done
     order, intent = await rejected_late_payment(app, client, localstripe)
@@ -57,17 +63,20 @@ async def test_the_late_refund_is_retried_while_stripe_fails_and_made_once(app, 
     # when the dispatcher runs while Stripe cannot be reached
     async with gateway_of_this_loop(app, f"http://127.0.0.1:{free_port()}"):
         await app.state.dispatcher.drain()
-    # then no refund was made and the job is still pending, its failure recorded
-    job = await refund_job(app)
-    assert job.delivered_at is None and job.attempts >= 1 and "Stripe" in (job.last_error or "")
+    # then no refund was made and the job is still pending, its failure recorded (backing off, not dead)
+    assert (await refund_job(app)).delivered_at is None
+    failure = await refund_failure(app)
+    assert failure is not None and failure.attempts >= 1 and failure.dead_at is None
+    assert "Stripe" in failure.last_error
     assert localstripe.refunds_of(intent["id"]) == []
-    # when Stripe is back and the dispatcher runs again, twice
+    # when Stripe is back, the backoff has passed and the dispatcher runs again, twice
+    clock.advance(app.state.settings.outbox_backoff_cap_s * 2)
     async with gateway_of_this_loop(app, localstripe.base_url):
         await app.state.dispatcher.drain()
         await app.state.dispatcher.drain()
     # then the buyer got the money back exactly once, and the order's history says so
     assert [r["amount"] for r in localstripe.refunds_of(intent["id"])] == [order["amount_minor"]]
-    assert (await refund_job(app)).delivered_at is not None
+    assert (await refund_job(app)).delivered_at is not None and await refund_failure(app) is None
     detail = await order_as_brand(client, order["shop"], order["id"])
     assert detail["state"] == "expired"
     assert [h["reason"] for h in detail["history"]].count("late_payment_refunded") == 1
