@@ -59,7 +59,9 @@ async def _settle(settings: Settings, request: SettleRequest) -> dict[str, Any]:
 @click.option("--brand", "brand_id", default=None, help="only this brand's partners")
 @click.option("--currency", default=None, help="only balances in this ISO 4217 currency")
 def settle(as_of: str | None, brand_id: str | None, currency: str | None) -> None:
-    """Release matured commission and pay every partner's available balance (Stripe Connect)."""
+    """Release matured commission and pay every partner's available balance (Stripe Connect).
+
+    Exits 3 when some transfers got no answer (payouts left in flight): run it again to finish them."""
     settings = settings_or_exit()
     request = SettleRequest(as_of=_as_of(as_of), brand_id=brand_id, currency=currency)
     try:
