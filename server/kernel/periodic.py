@@ -1,8 +1,8 @@
 """A worker's background jobs: run `job(app)` every few seconds for the app's lifetime.
 
 Sweepers (unpaid orders, lost payment webhooks, group-buys, lottery auto-close, competitions) and
-the reminder sender share this one loop: a failing run is logged and the next one tries again, so a database that is
-briefly away never kills the job; shutdown cancels it cleanly."""
+the reminder sender share this one loop: a failing run is logged and the next one tries again, so
+a database that is briefly away never kills the job; shutdown cancels it cleanly."""
 
 from __future__ import annotations
 
