@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)
     order_sweep_interval_s: float = Field(default=30, ge=0)
     order_personal_data_days: int = Field(default=90, ge=0, le=3650)
+    # Payments whose webhook never came: every `payment_reconcile_interval_s` (0 = off), ask Stripe about
+    # at most `payment_reconcile_batch` orders still unpaid `payment_reconcile_after_s` after checkout.
+    payment_reconcile_interval_s: float = Field(default=60, ge=0)
+    payment_reconcile_after_s: float = Field(default=300, gt=0)
+    payment_reconcile_batch: int = Field(default=20, ge=1, le=1000)
     # Group-buy: how often groups are swept (lapsed seats back, due groups filled or expired and refunded; 0 = never).
     group_sweep_interval_s: float = Field(default=15, ge=0)
     # Test mode only: lets the checkout page confirm a PaymentIntent server-side with a test card

@@ -75,8 +75,9 @@ def _wait_up(server: StripeTestServer, timeout_s: float = 15) -> None:
 
 
 @contextlib.contextmanager
-def run_localstripe(tmp_dir: Path | None = None) -> Iterator[StripeTestServer]:
-    port = free_port()
+def run_localstripe(tmp_dir: Path | None = None, port: int | None = None) -> Iterator[StripeTestServer]:
+    """On `port` (default: a free one); a test that stops Stripe starts it again on the same port."""
+    port = port or free_port()
     log_path = (tmp_dir or Path("/tmp")) / f"zx-localstripe-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -95,3 +96,25 @@ def run_localstripe(tmp_dir: Path | None = None) -> Iterator[StripeTestServer]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+class RestartableStripe:
+    """A localstripe of one test's own that it may stop (Stripe unreachable) and start again on the
+    same address (Stripe back, its state empty: a new PaymentIntent is made, as after a real outage)."""
+
+    def __init__(self, tmp_dir: Path) -> None:
+        self.tmp_dir, self.port = tmp_dir, free_port()
+        self.stack = contextlib.ExitStack()
+        self.server = self.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> StripeTestServer:
+        self.server = self.stack.enter_context(run_localstripe(self.tmp_dir, self.port))
+        return self.server
+
+    def stop(self) -> None:
+        self.stack.close()
+        self.stack = contextlib.ExitStack()

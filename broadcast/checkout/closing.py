@@ -5,6 +5,7 @@ hears the stock change — all in the caller's transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -31,7 +32,9 @@ def forget_personal_data(order: Order) -> None:
     order.personal_data_cleared_at = utcnow()
 
 
-async def close_unpaid(session: AsyncSession, order: Order, target: OrderState, reason: str) -> bool:
+async def close_unpaid(
+    session: AsyncSession, order: Order, target: OrderState, reason: str, data: dict[str, Any] | None = None
+) -> bool:
     """`order` must be locked (`lock_order`). False if it was no longer waiting for payment."""
     if order.state != OrderState.PENDING_PAYMENT:
         return False
@@ -41,6 +44,6 @@ async def close_unpaid(session: AsyncSession, order: Order, target: OrderState, 
     for line in lines:
         await stock.release(session, order.session_id, stock.Units(line.sku_id, line.quantity))
     forget_personal_data(order)
-    states.move(session, order, target, reason)
+    states.move(session, order, target, reason, data)
     await stock.announce(session, order.session_id, [line.sku_id for line in lines])
     return True

@@ -17,8 +17,25 @@ TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "c
 DISABLED = "payments disabled: set STRIPE_API_KEY (and STRIPE_API_BASE for a Stripe test server such as localstripe)"
 
 
+RETRY_AFTER_S = 5
+
+
 class PaymentProviderError(Problem):
     status_code, slug, title = 502, "payment-provider-error", "The payment provider refused or failed"
+
+
+class PaymentProviderUnavailable(PaymentProviderError):
+    """Stripe could not be reached or failed on its side (network, 5xx, rate limit): the same
+    request may succeed in a moment, so callers keep their state and answer 503 with Retry-After."""
+
+    status_code, slug, title = 503, "payment-provider-unavailable", "The payment provider is unavailable"
+
+    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(detail, extra=extra, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
+# The SDK's errors that say "not now" rather than "no": worth retrying with the same idempotency key.
+TRANSIENT = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 
 
 @dataclass(frozen=True)
@@ -28,6 +45,9 @@ class Intent:
     client_secret: str | None
     amount_minor: int
     currency: str  # upper-case, as everywhere in Zhixiang
+    amount_received_minor: int = 0
+    order_id: str | None = None  # from the intent's metadata
+    payment_error: str | None = None  # `last_payment_error.code`: the last attempt to pay failed
 
 
 @dataclass(frozen=True)
@@ -59,7 +79,16 @@ def _intent(resource: Any) -> Intent:
         client_secret=obj.get("client_secret"),
         amount_minor=int(obj["amount"]),
         currency=str(obj["currency"]).upper(),
+        amount_received_minor=int(obj.get("amount_received") or 0),
+        order_id=(obj.get("metadata") or {}).get("order_id"),
+        payment_error=_error_code(obj.get("last_payment_error")),
     )
+
+
+def _error_code(error: Any) -> str | None:
+    if not error:
+        return None
+    return str(error.get("code") or error.get("type") or "payment_error") if isinstance(error, dict) else str(error)
 
 
 class StripeGateway:
@@ -119,6 +148,10 @@ class StripeGateway:
     async def _call(pending: Any) -> Any:
         try:
             return await pending
+        except TRANSIENT as exc:
+            raise PaymentProviderUnavailable(
+                f"Stripe: {exc.user_message or type(exc).__name__}", extra={"stripe_code": getattr(exc, "code", None)}
+            ) from exc
         except stripe.StripeError as exc:
             raise PaymentProviderError(
                 f"Stripe: {exc.user_message or type(exc).__name__}", extra={"stripe_code": getattr(exc, "code", None)}

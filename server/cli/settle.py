@@ -1,4 +1,9 @@
-"""`zhixiang settle --as-of <time>` and `zhixiang commission release --as-of <time>`."""
+"""`zhixiang settle --as-of <time>` and `zhixiang commission release --as-of <time>`.
+
+Exit codes of `settle`: 0 every payout was recorded (paid or refused); 1 the run could not start
+(bad input, Stripe not configured); 3 (`EXIT_IN_FLIGHT`) some transfers got no answer from Stripe
+and their payouts are still in flight — run `zhixiang settle` again to finish them (a scheduler
+can retry on 3: the rerun resends each with its payout id as idempotency key, nothing is paid twice)."""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from server.kernel.clock import as_utc, utcnow
 from server.kernel.db import BATCH_LIMITS, make_engine, make_sessionmaker
 from server.kernel.problems import Problem
 from server.settings import Settings
+
+EXIT_IN_FLIGHT = 3  # payouts left in flight: not a failure to start, not done either
 
 
 def _as_of(value: str | None) -> datetime:
@@ -52,7 +59,9 @@ async def _settle(settings: Settings, request: SettleRequest) -> dict[str, Any]:
 @click.option("--brand", "brand_id", default=None, help="only this brand's partners")
 @click.option("--currency", default=None, help="only balances in this ISO 4217 currency")
 def settle(as_of: str | None, brand_id: str | None, currency: str | None) -> None:
-    """Release matured commission and pay every partner's available balance (Stripe Connect)."""
+    """Release matured commission and pay every partner's available balance (Stripe Connect).
+
+    Exits 3 when some transfers got no answer (payouts left in flight): run it again to finish them."""
     settings = settings_or_exit()
     request = SettleRequest(as_of=_as_of(as_of), brand_id=brand_id, currency=currency)
     try:
@@ -76,6 +85,16 @@ def settle(as_of: str | None, brand_id: str | None, currency: str | None) -> Non
     if report["skipped"]:
         click.echo("skipped:")
         echo_table(report["skipped"][:50])
+    if report["still_in_flight"]:
+        click.echo(_in_flight_line(len(report["still_in_flight"])), err=True)
+        raise SystemExit(EXIT_IN_FLIGHT)
+
+
+def _in_flight_line(count: int) -> str:
+    return (
+        f"{count} payout(s) still in flight (Stripe did not answer): run `zhixiang settle` again to finish them "
+        "(same idempotency keys, nothing is paid twice)"
+    )
 
 
 async def _release(settings: Settings, as_of: datetime) -> int:

@@ -1,9 +1,9 @@
 """A worker's background jobs: run `job(app)` every few seconds for the app's lifetime.
 
-Sweepers (unpaid orders, group-buys, lottery auto-close, competitions) and the reminder sender
-share this one loop: a failing run is logged (once per outage) and later runs try again, further
-apart while they keep failing, so a database that is away never kills the job nor floods the log;
-shutdown cancels it cleanly."""
+Sweepers (unpaid orders, lost payment webhooks, group-buys, lottery auto-close, competitions) and
+the reminder sender share this one loop: a failing run is logged (once per outage) and later runs
+try again, further apart while they keep failing, so a database that is away never kills the job
+nor floods the log; shutdown cancels it cleanly."""
 
 from __future__ import annotations
 

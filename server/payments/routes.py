@@ -1,4 +1,5 @@
-"""Routes of the payments entry: `POST /api/v1/payments/stripe/webhook` (public, signed by Stripe)."""
+"""The payments entry: `POST /api/v1/payments/stripe/webhook` (public, signed by Stripe), the
+late-payment refund job (outbox) and the sweeper that recovers payments whose webhook was lost."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from litestar import Request, post
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.kernel.routing import PUBLIC
+from server.payments import late_refund
 from server.payments.handlers import Context
+from server.payments.reconcile import reconciler
 from server.payments.webhook import process, verified_event
 
 
@@ -30,3 +33,6 @@ async def stripe_webhook(request: Request[Any, Any, Any], db: AsyncSession) -> d
 
 
 ROUTE_HANDLERS: list[Any] = [stripe_webhook]
+EVENT_HANDLERS: dict[str, list[Any]] = late_refund.EVENT_HANDLERS
+# After checkout's lifespans (the app mounts the live end first): both need its payment gateway.
+LIFESPANS: list[Any] = [late_refund.gateway_for_handlers, reconciler]

@@ -1,22 +1,21 @@
 """`payment_intent.succeeded`: the order is paid, attributed and announced (`OrderPaid`) in one
-transaction; a payment that arrives after the hold lapsed and cannot be honoured is refunded."""
+transaction; a payment that arrives after the hold lapsed and cannot be honoured is refunded by
+a job written in the same transaction (`late_refund`), retried until Stripe has done it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout import payments, states
-from broadcast.checkout.closing import lines_of, lock_order
+from broadcast.checkout import payments
+from broadcast.checkout.closing import lines_of
 from broadcast.checkout.models import Order
 from distribution.attribution import OrderFacts, attribute_order
 from server.kernel.clock import utcnow
 from server.kernel.outbox import emit
 from server.payments.handlers import Context, Handled, intent_fields
-
-log = structlog.get_logger("payments")
+from server.payments.late_refund import reject_late_payment
 
 
 async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) -> Handled:
@@ -28,7 +27,7 @@ async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) ->
     if applied.outcome in (payments.Outcome.PAID, payments.Outcome.LATE_PAID):
         await _announce_paid(session, order)
     if applied.outcome is payments.Outcome.REFUND_NEEDED:
-        return Handled(applied.outcome.value, [lambda: _refund_late(ctx, order.id, intent_id, amount_minor)])
+        await reject_late_payment(session, order.id, intent_id, amount_minor, currency)
     return Handled(applied.outcome.value)
 
 
@@ -72,26 +71,3 @@ async def _announce_paid(session: AsyncSession, order: Order) -> None:
             "attribution": attribution,
         },
     )
-
-
-async def _refund_late(ctx: Context, order_id: str, intent_id: str, amount_minor: int) -> None:
-    """The buyer paid for units that went to someone else meanwhile: give the money back in full."""
-    if ctx.gateway is None:
-        log.error("late payment needs a manual refund: payments disabled", order_id=order_id)
-        return
-    result = await ctx.gateway.refund(
-        intent_id,
-        amount_minor,
-        f"order-{order_id}-late-refund",
-        {"order_id": order_id, "reason": "late_payment_unfulfillable"},
-    )
-    async with ctx.maker() as session:
-        order = await lock_order(session, order_id)
-        if order is not None:
-            states.note(
-                session,
-                order,
-                "late_payment_refunded",
-                {"stripe_refund_id": result.id, "amount_minor": result.amount_minor},
-            )
-            await session.commit()

@@ -23,7 +23,11 @@
     const response = await fetch(url, { method, credentials: "same-origin",
       headers: { "Content-Type": "application/json", ...headers }, body: body ? JSON.stringify(body) : undefined });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
+    if (!response.ok) {
+      const error = new Error(data.detail || `${response.status} ${response.statusText}`);
+      error.type = data.type || "";
+      throw error;
+    }
     return data;
   }
 
@@ -134,7 +138,9 @@
   async function pay(event) {
     event.preventDefault();
     const button = document.getElementById("pay");
+    const providerDown = document.getElementById("provider-down");
     button.disabled = true;
+    providerDown.hidden = true;
     try {
       const placed = await call("POST", `${api}/checkout`, contactFrom(event.target), { "Idempotency-Key": idempotencyKey() });
       const order = placed.order;
@@ -152,7 +158,14 @@
       root.dataset.orderState = done.state;
       renderCart(await call("GET", `${api}/cart`));
     } catch (error) {
-      show(error.message, "error");
+      if (error.type && error.type.endsWith("/payment-provider-unavailable")) {
+        // Nothing was ordered: the cart is back as it was; the same key retries (sessionStorage keeps it).
+        result.hidden = true;
+        providerDown.hidden = false;
+        renderCart(await call("GET", `${api}/cart`).catch(() => lastCart || { lines: [] }));
+      } else {
+        show(error.message, "error");
+      }
     } finally {
       button.disabled = false;
     }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 from litestar import Litestar
 
+from broadcast.checkout.gateway import StripeGateway
 from server.kernel import clock
 from server.kernel.outbox import OutboxEvent
 from server.settings import Settings
@@ -63,3 +65,17 @@ async def outbox(app: Litestar, topic: str) -> list[dict[str, Any]]:
             await session.exec(select(OutboxEvent).where(OutboxEvent.topic == topic).order_by(OutboxEvent.id))
         ).all()
     return [row.payload for row in rows]
+
+
+@contextlib.asynccontextmanager
+async def gateway_of_this_loop(app: Litestar, base_url: str) -> AsyncIterator[StripeGateway]:
+    """A Stripe client made on the test's event loop, installed as the app's for code the test runs
+    itself (the outbox drain, a sweep): the app's own client belongs to the server's loop, and an
+    httpx pool used across loops fails mid-request — whose SDK retry would then repeat a write."""
+    gateway = StripeGateway(API_KEY, base_url, test_payments=True)
+    previous, app.state.payment_gateway = app.state.payment_gateway, gateway
+    try:
+        yield gateway
+    finally:
+        app.state.payment_gateway = previous
+        await gateway.aclose()

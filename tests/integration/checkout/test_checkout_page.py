@@ -15,7 +15,7 @@ import pytest
 
 from tests.browser import chromium
 from tests.live_server import ROOT, run_server
-from tests.stripe_server import API_KEY, WEBHOOK_SECRET
+from tests.stripe_server import API_KEY, WEBHOOK_SECRET, RestartableStripe
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +82,51 @@ async def test_viewer_buys_a_sku_on_the_checkout_page(tmp_path, localstripe):
             orders = (await http.get(f"/api/v1/brands/{brand_id}/orders")).json()["items"]
         assert lineup[0]["stock"] == 2
         assert [(o["state"], o["amount_minor"]) for o in orders] == [("paid", 5900)]
+
+
+async def test_the_page_keeps_the_cart_when_stripe_is_down_and_pays_once_it_is_back(tmp_path):
+    stripe = RestartableStripe(tmp_path)
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
+        "STRIPE_API_KEY": API_KEY,
+        "STRIPE_API_BASE": stripe.base_url,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_TEST_PAYMENTS": "1",
+        "ORDER_SWEEP_INTERVAL_S": "0",
+    }
+    try:
+        with run_server(env, tmp_dir=tmp_path) as server:
+            session_id, sku_id, token = seed(server.base_url, admin_token(env))
+            async with chromium() as browser:
+                page = await browser.new_page()
+                # given the viewer with the tea in the cart and the form filled in
+                await page.goto(f"{server.base_url}/live/{session_id}/checkout")
+                await page.click(f"button.add[data-sku='{sku_id}']")
+                await page.wait_for_selector(f"#cart-lines li[data-sku='{sku_id}']")
+                await page.fill("input[name=email]", "buyer@example.com")
+                await page.fill("input[name=shipping_address]", "8 West Lake Rd, Hangzhou")
+                # when Stripe is down and they pay
+                stripe.stop()
+                await page.click("#pay")
+                # then the page says so in both languages and the cart is still there
+                notice = await page.wait_for_selector("#provider-down:not([hidden])", timeout=20_000)
+                text = await notice.inner_text()
+                assert "购物车已保留" in text and "Payment provider unavailable, your cart is kept" in text
+                assert await page.locator(f"#cart-lines li[data-sku='{sku_id}']").count() == 1
+                # when Stripe is back and they pay again (the same Idempotency-Key, kept by the page)
+                stripe.start().register_webhook(f"{server.base_url}/api/v1/payments/stripe/webhook")
+                await page.click("#pay")
+                # then it is paid, and the notice is gone
+                await page.wait_for_selector("#checkout[data-order-state='paid']", timeout=20_000)
+                assert await page.locator("#provider-down").is_hidden()
+            async with httpx.AsyncClient(
+                base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}
+            ) as http:
+                lineup = (await http.get(f"/api/v1/sessions/{session_id}/lineup")).json()
+                brand_id = (await http.get(f"/api/v1/sessions/{session_id}")).json()["brand_id"]
+                orders = (await http.get(f"/api/v1/brands/{brand_id}/orders")).json()["items"]
+            # one unit sold; the failed attempt is kept as a cancelled order
+            assert lineup[0]["stock"] == 2
+            assert sorted(o["state"] for o in orders) == ["cancelled", "paid"]
+    finally:
+        stripe.stop()

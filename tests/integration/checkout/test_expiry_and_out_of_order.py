@@ -6,7 +6,7 @@ from broadcast.checkout.expiry import sweep
 from server.kernel import clock
 from tests.factories import auth
 from tests.factories_checkout import add_to_cart, buy, checkout, intent_event, make_shop, post_webhook, visitor
-from tests.integration.checkout.conftest import outbox
+from tests.integration.checkout.conftest import gateway_of_this_loop, outbox
 from tests.stripe_server import WEBHOOK_SECRET
 
 
@@ -107,6 +107,8 @@ async def test_success_after_a_lapsed_hold_is_refunded_when_sold_out(app, client
     response = await post_webhook(client, intent_event("payment_intent.succeeded", intent), WEBHOOK_SECRET)
     # then nothing is oversold: the order stays expired and the money goes back at Stripe
     assert response.json()["outcome"] == "refund_needed"
+    async with gateway_of_this_loop(app, localstripe.base_url):  # the refund is an outbox job (`late_refund`)
+        await app.state.dispatcher.drain()
     detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=auth(shop.token))).json()
     assert detail["state"] == "expired" and detail["history"][-1]["reason"] == "late_payment_refunded"
     refunds = localstripe.refunds_of(intent["id"])

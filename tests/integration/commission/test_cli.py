@@ -10,7 +10,7 @@ from datetime import timedelta
 from commission import ledger
 from server.kernel.clock import utcnow
 from tests.factories_commission import emit_events, make_partner, order_paid_payload
-from tests.live_server import ROOT
+from tests.live_server import ROOT, free_port
 
 
 def cli(*args: str, database_url: str, **extra: str) -> subprocess.CompletedProcess[str]:
@@ -45,3 +45,23 @@ async def test_release_cli_is_idempotent_and_settle_refuses_the_future(app, sqli
         STRIPE_API_BASE="http://127.0.0.1:9",
     )
     assert future.returncode != 0 and "in the future" in (future.stdout + future.stderr)
+
+
+async def test_settle_exits_3_while_payouts_are_in_flight_and_0_once_a_rerun_finishes_them(app, connect_server):
+    # given a partner with 10.00 available to pay out
+    partner = await make_partner(app, stripe_account_id=connect_server.add_account(), minimum_payout_minor=1)
+    paid = order_paid_payload("brd_cli", [("sku", 10000)], partner_id=partner, paid_at=utcnow() - timedelta(days=8))
+    await emit_events(app, ("OrderPaid", paid))
+    url = str(app.state.settings.database_url)
+    stripe = {"STRIPE_API_KEY": "sk_test_cli", "STRIPE_API_BASE": f"http://127.0.0.1:{free_port()}"}
+    # when settle runs while Stripe Connect cannot be reached
+    first = cli("settle", database_url=url, **stripe)
+    # then it exits 3 and says in one line how to finish
+    assert first.returncode == 3, first.stdout + first.stderr
+    hint = [line for line in first.stderr.splitlines() if "still in flight" in line]
+    assert len(hint) == 1 and "run `zhixiang settle` again" in hint[0]
+    # when it runs again with Stripe back
+    second = cli("settle", database_url=url, **{**stripe, "STRIPE_CONNECT_API_BASE": connect_server.base_url})
+    # then the payout is made once and settle exits 0
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "0 still in flight" in second.stdout and len(connect_server.state.transfers) == 1
