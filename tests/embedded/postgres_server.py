@@ -2,12 +2,12 @@
 
 Tuned for tests, not for keeping data: no fsync, no full-page writes, data in a temporary
 directory removed at the end. `pgserver`'s own server class is not used: it listens on a Unix
-socket only, and the suite (and the app processes it starts) connect over TCP."""
+socket only, and the suite (and the app processes it starts) connect over TCP. As root, initdb and
+the server run as `nobody` (PostgreSQL refuses root; `pg_install` makes the binaries reachable)."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import shutil
 import signal
 import subprocess
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.embedded import process
+from tests.embedded import pg_install, process
 from tests.embedded.ports import free_port
 
 STARTUP_TIMEOUT_S = 60
@@ -46,33 +46,26 @@ class EmbeddedPostgres:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def binaries() -> Path:
-    """pgserver's bin directory, found without importing pgserver (its import writes lock files)."""
-    spec = importlib.util.find_spec("pgserver")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the `pgserver` package is not installed (pip install -e '.[dev]')")
-    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-
-
 def start() -> EmbeddedPostgres:
-    bin_dir = binaries()
-    directory = process.make_run_dir("pg")
+    user = process.unprivileged_user()
+    bin_dir = pg_install.bin_dir_for(user)
+    directory = process.make_run_dir("pg", owner=user)
     try:
-        return _start_in(bin_dir, directory)
+        return _start_in(bin_dir, directory, user)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
 
 
-def _start_in(bin_dir: Path, directory: Path) -> EmbeddedPostgres:
+def _start_in(bin_dir: Path, directory: Path, user: tuple[int, int] | None) -> EmbeddedPostgres:
     data = directory / "data"
     initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
-    process.run_as_server_user([*initdb, "--no-sync", "--no-instructions"])
+    process.run([*initdb, "--no-sync", "--no-instructions"], user)
     port = free_port()
     options = [arg for name, value in SETTINGS.items() for arg in ("-c", f"{name}={value}")]
     command = [str(bin_dir / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(port), "-k", str(directory)]
     log = directory / "postgres.log"
-    server = process.spawn([*command, *options], log, death_signal=signal.SIGQUIT)
+    server = process.spawn([*command, *options], log, death_signal=signal.SIGQUIT, user=user)
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     process.wait_ready(server, lambda: _answers(url), log, STARTUP_TIMEOUT_S)
     version = subprocess.run([str(bin_dir / "postgres"), "--version"], capture_output=True, text=True, check=True)

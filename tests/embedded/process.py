@@ -37,12 +37,11 @@ def unprivileged_user() -> tuple[int, int] | None:
     return entry.pw_uid, entry.pw_gid
 
 
-def make_run_dir(service: str) -> Path:
+def make_run_dir(service: str, owner: tuple[int, int] | None = None) -> Path:
     """A fresh directory named after this process, owned by the user the server will run as."""
     path = Path(tempfile.mkdtemp(prefix=f"{DIR_PREFIX}{service}-{os.getpid()}-"))
-    user = unprivileged_user()
-    if user is not None:
-        os.chown(path, *user)
+    if owner is not None:
+        os.chown(path, *owner)
     return path
 
 
@@ -54,8 +53,9 @@ def sweep_stale() -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def spawn(command: list[str], log_path: Path, death_signal: int) -> subprocess.Popen[bytes]:
-    user = unprivileged_user()
+def spawn(
+    command: list[str], log_path: Path, death_signal: int, user: tuple[int, int] | None = None
+) -> subprocess.Popen[bytes]:
     ids = {} if user is None else {"user": user[0], "group": user[1], "extra_groups": []}
     with log_path.open("wb") as log:
         return subprocess.Popen(
@@ -69,9 +69,8 @@ def spawn(command: list[str], log_path: Path, death_signal: int) -> subprocess.P
         )
 
 
-def run_as_server_user(command: list[str]) -> None:
-    """A one-off command (initdb) as the same user the server will run as."""
-    user = unprivileged_user()
+def run(command: list[str], user: tuple[int, int] | None = None) -> None:
+    """A one-off command (initdb), as `user` when given."""
     ids = {} if user is None else {"user": user[0], "group": user[1], "extra_groups": []}
     subprocess.run(command, check=True, capture_output=True, stdin=subprocess.DEVNULL, **ids)  # type: ignore[arg-type]
 

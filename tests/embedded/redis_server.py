@@ -46,7 +46,7 @@ def binary() -> Path:
 
 def start() -> EmbeddedRedis:
     server_bin = binary()
-    directory = process.make_run_dir("redis")
+    directory = process.make_run_dir("redis")  # Redis runs as whoever we are, root included
     try:
         return _start_in(server_bin, directory)
     except BaseException:
