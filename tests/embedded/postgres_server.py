@@ -48,10 +48,9 @@ class EmbeddedPostgres:
 
 def start() -> EmbeddedPostgres:
     user = process.unprivileged_user()
-    bin_dir = pg_install.bin_dir_for(user)
     directory = process.make_run_dir("pg", owner=user)
     try:
-        return _start_in(bin_dir, directory, user)
+        return _start_in(pg_install.bin_dir_for(user, directory), directory, user)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise

@@ -72,7 +72,9 @@ def spawn(
 def run(command: list[str], user: tuple[int, int] | None = None) -> None:
     """A one-off command (initdb), as `user` when given."""
     ids = {} if user is None else {"user": user[0], "group": user[1], "extra_groups": []}
-    subprocess.run(command, check=True, capture_output=True, stdin=subprocess.DEVNULL, **ids)  # type: ignore[arg-type]
+    done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, **ids)  # type: ignore[arg-type]
+    if done.returncode != 0:
+        raise RuntimeError(f"{Path(command[0]).name} exited with {done.returncode}: {done.stderr.strip()[-1000:]}")
 
 
 def _die_with_parent(death_signal: int, parent_pid: int) -> Callable[[], None]:
