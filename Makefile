@@ -27,8 +27,9 @@ run: install ## serve on http://127.0.0.1:8000 with demo data (SQLite, in-proces
 # even a 2-core box well (each worker has its own PostgreSQL database and Redis key prefix).
 TEST_WORKERS ?= 2
 
+# The test session's preflight (tests/preflight.py) uses the PostgreSQL and Redis at ZX_TEST_PG_URL /
+# ZX_TEST_REDIS_URL when they answer, or starts private ones for the run and removes them after.
 test: install ## run the whole suite (SQLite and PostgreSQL, Redis, Stripe test server, Chromium); TEST_WORKERS=0 runs it in one process
-	@$(BIN)/python -m tests.preflight
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install ## ruff lint and format check, mypy on the domain packages

@@ -25,6 +25,7 @@ import redis
 from loadtests.fanout_clients import likers_process, viewers_process
 from loadtests.pg_scratch import scratch_database
 from loadtests.processes import cli, free_port, raise_fd_limit, serve_app, serve_process, tree_cpu_s
+from loadtests.service_urls import PG_ADMIN_URL, REDIS_URL
 
 DESCRIPTION = "live room fan-out: viewers × like storm vs a bare websockets broadcast server"
 READY_TIMEOUT_S = 300
@@ -38,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--likers", type=int, default=200, help="sockets the likes are sent from")
     parser.add_argument("--clients", type=int, default=2, help="client processes holding the viewer sockets")
     parser.add_argument("--workers", type=int, default=1, help="app workers (> 1 uses a temporary PostgreSQL db)")
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", REDIS_URL))
+    parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL)
 
 
 def _percentile(values: list[float], q: float) -> float:

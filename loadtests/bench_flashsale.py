@@ -30,6 +30,7 @@ import asyncpg
 import httpx
 
 from loadtests.pg_scratch import scratch_database
+from loadtests.service_urls import REDIS_URL
 
 DESCRIPTION = "checkout flash sale: N units, M concurrent purchase attempts over HTTP vs a bare conditional UPDATE"
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             "LOG_LEVEL": "WARNING",
         }
         if args.workers > 1:
-            env |= {"REDIS_URL": "redis://127.0.0.1:6379/0", "REDIS_NAMESPACE": f"zxb{uuid.uuid4().hex[:8]}"}
+            env |= {"REDIS_URL": REDIS_URL, "REDIS_NAMESPACE": f"zxb{uuid.uuid4().hex[:8]}"}
         with run_server(env, workers=args.workers) as server:
             session_id, sku_id = _seed(server.base_url, env, args.units)
             visitors = await _fill_carts(db_url, session_id, sku_id, args.attempts)

@@ -29,10 +29,10 @@ import redis
 
 from loadtests.app_processes import ROOT, asgi_app, zhixiang_app
 from loadtests.pg_scratch import scratch_database
+from loadtests.service_urls import REDIS_URL
 
 DESCRIPTION = "tracked /l/{code} redirect vs a bare Litestar 302 (wrk, 2 workers, PostgreSQL + Redis)"
 SECRET = "bench-secret-key-0123456789abcdef"
-REDIS_URL = os.environ.get("ZX_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 LUA = Path(__file__).with_name("wrk_redirect.lua")
 FIRST_SENT = 2  # wrk builds one request per thread before the run and never sends it
 

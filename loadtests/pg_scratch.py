@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
 
-ADMIN_URL = os.environ.get("ZX_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from loadtests.service_urls import PG_ADMIN_URL
+
+ADMIN_URL = PG_ADMIN_URL
 
 
 def url_for(name: str, admin_url: str = ADMIN_URL) -> str:

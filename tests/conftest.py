@@ -16,9 +16,10 @@ from server.app import create_app
 from server.metadata import metadata
 from server.migrate import upgrade
 from server.settings import Settings, load_settings
-from tests import services
+from tests import preflight, services
 
 TEST_SECRET = "test-secret-key-0123456789abcdef"
+PREFLIGHT = pytest.StashKey[preflight.Preflight]()
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +45,7 @@ def redis_url() -> str:
     error = services.redis_available()
     if error is not None:
         services.missing("redis", error)
-    return services.REDIS_TEST_URL
+    return services.redis_test_url()
 
 
 @pytest.fixture
@@ -118,3 +119,19 @@ def anyio_backend() -> str:
 
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller: once per run, before workers start
+        config.stash[PREFLIGHT] = preflight.start()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    found = config.stash.get(PREFLIGHT, None)
+    return found.lines if found else []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    found = config.stash.get(PREFLIGHT, None)
+    if found:
+        found.stop()
