@@ -132,5 +132,26 @@ async def viewer(url: str, **connect: Any) -> AsyncIterator[Viewer]:
         await watcher.close()
 
 
+async def viewers_on_each_worker(
+    live: LiveSetup, stack: contextlib.AsyncExitStack, wanted: int, workers: int = 2, within_s: float = 40
+) -> list[list[Viewer]]:
+    """Open sockets until each of `workers` app workers serves `wanted` of them (the snapshot
+    names the worker); surplus sockets are closed. Sockets are opened in concurrent batches: the
+    kernel hands a lone connection to whichever worker is awake, often the same one again."""
+    by_worker: dict[str, list[Viewer]] = {}
+    deadline = asyncio.get_running_loop().time() + within_s
+    while asyncio.get_running_loop().time() < deadline:
+        batch = await asyncio.gather(*(stack.enter_async_context(viewer(live.ws())) for _ in range(2 * workers)))
+        for v in batch:
+            worker = (await v.wait_for(lambda e: e["type"] == "snapshot"))["worker"]
+            if len(by_worker.setdefault(worker, [])) < wanted:
+                by_worker[worker].append(v)
+            else:
+                await v.close()
+        if len(by_worker) == workers and all(len(vs) == wanted for vs in by_worker.values()):
+            return list(by_worker.values())
+    raise AssertionError(f"sockets never reached {workers} workers: {sorted(map(len, by_worker.values()))}")
+
+
 def seqs(events: list[dict[str, Any]]) -> list[int]:
     return [e["seq"] for e in events if "seq" in e and e.get("type") != "snapshot"]

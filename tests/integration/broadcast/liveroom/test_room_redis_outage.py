@@ -21,32 +21,13 @@ from broadcast.liveroom.loader import load_room
 from server.app import create_app
 from tests.conftest import make_settings
 from tests.factories import auth
-from tests.factories_liveroom import LiveSetup, Viewer, live_session, viewer
+from tests.factories_liveroom import LiveSetup, Viewer, live_session, viewer, viewers_on_each_worker
 from tests.live_server import run_server
 from tests.private_redis import private_redis
 
 pytestmark = pytest.mark.integration
 RECOVERY_BOUND_S = 5.0
 OUTAGE_S = 3.0
-
-
-async def viewers_on_both_workers(
-    live: LiveSetup, stack: contextlib.AsyncExitStack, wanted: int = 2, within_s: float = 40
-) -> list[list[Viewer]]:
-    """Connect until each of the two workers serves `wanted` sockets (the second worker may still
-    be starting on a busy machine: keep trying until the deadline, closing surplus sockets)."""
-    by_worker: dict[str, list[Viewer]] = {}
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        v = await stack.enter_async_context(viewer(live.ws()))
-        worker = (await v.wait_for(lambda e: e["type"] == "snapshot"))["worker"]
-        if len(by_worker.setdefault(worker, [])) < wanted:
-            by_worker[worker].append(v)
-        else:
-            await v.close()
-        if len(by_worker) == 2 and all(len(vs) == wanted for vs in by_worker.values()):
-            return list(by_worker.values())
-    raise AssertionError(f"the sockets never reached both workers: {sorted(map(len, by_worker.values()))}")
 
 
 async def wait_after(v: Viewer, start: int, predicate: Any, deadline: float) -> tuple[int, dict[str, Any]]:
@@ -105,7 +86,7 @@ async def test_room_sockets_recover_after_redis_is_killed_and_restarted(postgres
         with run_server(env, workers=2, tmp_dir=tmp_path) as server:
             live = await live_session(local, server.base_url)
             async with contextlib.AsyncExitStack() as stack:
-                on_a, on_b = await viewers_on_both_workers(live, stack)
+                on_a, on_b = await viewers_on_each_worker(live, stack, wanted=2)
                 old = on_a + on_b
                 # when Redis dies without a word
                 redis_server.kill()
