@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +18,7 @@ import websockets
 from litestar import Litestar
 
 from tests.factories import add_to_lineup, go_live, make_brand, make_session, make_sku, make_token
-from tests.live_server import free_port
+from tests.live_server import LiveServer, free_port, run_server
 
 
 @contextlib.asynccontextmanager
@@ -132,25 +134,23 @@ async def viewer(url: str, **connect: Any) -> AsyncIterator[Viewer]:
         await watcher.close()
 
 
-async def viewers_on_each_worker(
-    live: LiveSetup, stack: contextlib.AsyncExitStack, wanted: int, workers: int = 2, within_s: float = 40
-) -> list[list[Viewer]]:
-    """Open sockets until each of `workers` app workers serves `wanted` of them (the snapshot
-    names the worker); surplus sockets are closed. Sockets are opened in concurrent batches: the
-    kernel hands a lone connection to whichever worker is awake, often the same one again."""
-    by_worker: dict[str, list[Viewer]] = {}
-    deadline = asyncio.get_running_loop().time() + within_s
-    while asyncio.get_running_loop().time() < deadline:
-        batch = await asyncio.gather(*(stack.enter_async_context(viewer(live.ws())) for _ in range(2 * workers)))
-        for v in batch:
-            worker = (await v.wait_for(lambda e: e["type"] == "snapshot"))["worker"]
-            if len(by_worker.setdefault(worker, [])) < wanted:
-                by_worker[worker].append(v)
-            else:
-                await v.close()
-        if len(by_worker) == workers and all(len(vs) == wanted for vs in by_worker.values()):
-            return list(by_worker.values())
-    raise AssertionError(f"sockets never reached {workers} workers: {sorted(map(len, by_worker.values()))}")
+@contextlib.contextmanager
+def two_workers(env: dict[str, str], tmp_dir: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two single-worker app processes sharing PostgreSQL and Redis: for the room the same as
+    `serve --workers 2`, but each socket goes to the worker the test picks. (Behind one listening
+    socket the kernel hands each connection to whichever worker is awake, which on a busy
+    machine can be the same one every time.)"""
+    with run_server(env, workers=1, tmp_dir=tmp_dir) as a, run_server(env, workers=1, tmp_dir=tmp_dir) as b:
+        yield a, b
+
+
+async def viewers_on(live: LiveSetup, server: LiveServer, count: int, stack: contextlib.AsyncExitStack) -> list[Viewer]:
+    """`count` sockets to `server`'s worker, each past its snapshot."""
+    on_server = dataclasses.replace(live, host=server.base_url.removeprefix("http://"))
+    viewers = [await stack.enter_async_context(viewer(on_server.ws())) for _ in range(count)]
+    for v in viewers:
+        await v.wait_for(lambda e: e["type"] == "snapshot")
+    return viewers
 
 
 def seqs(events: list[dict[str, Any]]) -> list[int]:

@@ -1,4 +1,4 @@
-"""Fault test: Redis is SIGKILLed under two app workers with open room sockets, then restarted
+"""Fault test: Redis is SIGKILLed under two app workers (two processes) with open room sockets, then restarted
 (empty) on the same port. Every socket hears it is degraded, a pin during the outage commits,
 and after Redis returns every socket (old ones, and one opened after) is current again: a fresh
 snapshot equal to the database, then the next pin, within 5 s of Redis answering.
@@ -21,8 +21,7 @@ from broadcast.liveroom.loader import load_room
 from server.app import create_app
 from tests.conftest import make_settings
 from tests.factories import auth
-from tests.factories_liveroom import LiveSetup, Viewer, live_session, viewer, viewers_on_each_worker
-from tests.live_server import run_server
+from tests.factories_liveroom import LiveSetup, Viewer, live_session, two_workers, viewers_on
 from tests.private_redis import private_redis
 
 pytestmark = pytest.mark.integration
@@ -83,10 +82,10 @@ async def test_room_sockets_recover_after_redis_is_killed_and_restarted(postgres
             "REDIS_NAMESPACE": redis_namespace,
             "OUTBOX_POLL_INTERVAL_MS": "100",
         }
-        with run_server(env, workers=2, tmp_dir=tmp_path) as server:
+        with two_workers(env, tmp_path) as (server, other):
             live = await live_session(local, server.base_url)
             async with contextlib.AsyncExitStack() as stack:
-                on_a, on_b = await viewers_on_each_worker(live, stack, wanted=2)
+                on_a, on_b = await viewers_on(live, server, 2, stack), await viewers_on(live, other, 2, stack)
                 old = on_a + on_b
                 # when Redis dies without a word
                 redis_server.kill()
@@ -108,11 +107,11 @@ async def test_room_sockets_recover_after_redis_is_killed_and_restarted(postgres
                     snapshot_s.append(time.monotonic() - back_at)
                     assert snapshot_view(snapshot) == db_view
                     marks[old.index(v)] = at
-                newcomer = await stack.enter_async_context(viewer(live.ws()))
+                (newcomer,) = await viewers_on(live, other, 1, stack)
                 _, joined = await wait_after(newcomer, 0, lambda e: e["type"] == "snapshot", deadline)
                 assert snapshot_view(joined) == db_view
                 # then the next pin reaches every socket, old and new
-                after = await pin(live, server.base_url, live.sku_ids[0])
+                after = await pin(live, other.base_url, live.sku_ids[0])
                 assert after.status_code == 200, after.text
                 pin_s = []
                 for v, mark in zip([*old, newcomer], [*marks, 0], strict=True):
@@ -122,5 +121,6 @@ async def test_room_sockets_recover_after_redis_is_killed_and_restarted(postgres
                     f"\nredis back -> fresh snapshot on every old socket: {max(snapshot_s):.2f}s;"
                     f" -> next pin on every socket: {max(pin_s):.2f}s"
                 )
-                async with httpx.AsyncClient(base_url=server.base_url, timeout=15) as client:
-                    assert (await client.get("/healthz")).json()["checks"]["room_fanout"] == "ok"
+                for worker in (server, other):
+                    async with httpx.AsyncClient(base_url=worker.base_url, timeout=15) as client:
+                        assert (await client.get("/healthz")).json()["checks"]["room_fanout"] == "ok"

@@ -11,8 +11,7 @@ import httpx
 from server.app import create_app
 from tests.conftest import make_settings
 from tests.factories import auth
-from tests.factories_liveroom import live_session, seqs, viewers_on_each_worker
-from tests.live_server import run_server
+from tests.factories_liveroom import live_session, seqs, two_workers, viewers_on
 
 
 def assert_gap_free(v):
@@ -29,10 +28,10 @@ async def test_two_workers_share_one_ordered_gap_free_stream(postgres_db_url, re
         "OUTBOX_POLL_INTERVAL_MS": "100",
     }
     local = create_app(make_settings(postgres_db_url))  # only to issue tokens straight into the database
-    with run_server(env, workers=2, tmp_dir=tmp_path) as server:
+    with two_workers(env, tmp_path) as (server, other):
         live = await live_session(local, server.base_url)
         async with contextlib.AsyncExitStack() as stack:
-            on_a, on_b = await viewers_on_each_worker(live, stack, wanted=3)
+            on_a, on_b = await viewers_on(live, server, 3, stack), await viewers_on(live, other, 3, stack)
             # when viewers on worker A like and comment, and viewers on B like too
             for n in range(10):
                 await on_a[n % len(on_a)].send({"type": "like", "count": 3})
@@ -64,4 +63,5 @@ async def test_two_workers_share_one_ordered_gap_free_stream(postgres_db_url, re
                         assert by_seq.setdefault(event["seq"], event) == event
             totals = [e["total"] for e in on_b[0].of_type("likes")]
             assert totals == sorted(totals)
-    assert "Traceback" not in server.log(), server.log()[-3000:]
+    for worker in (server, other):
+        assert "Traceback" not in worker.log(), worker.log()[-3000:]
