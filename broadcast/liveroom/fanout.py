@@ -32,6 +32,7 @@ from litestar.channels.backends.base import ChannelsBackend
 from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 log = structlog.get_logger("liveroom")
 
@@ -39,6 +40,8 @@ log = structlog.get_logger("liveroom")
 FANOUT_DOWN = b"\x00fanout:down"
 FANOUT_UP = b"\x00fanout:up"
 READ_TIMEOUT_S = 1.0
+PING_AFTER_S = 10.0  # quiet this long: PING
+PONG_WITHIN_S = 5.0  # and no answer this long after: the connection is lost
 CLOSE_TIMEOUT_S = 1.0
 
 
@@ -54,6 +57,8 @@ class PubSub(Protocol):
     async def get_message(self, ignore_subscribe_messages: bool = False, timeout: float | None = 0.0) -> Any: ...  # noqa: ASYNC109 (redis-py's signature)
 
     async def aclose(self) -> None: ...
+
+    def ping(self) -> Awaitable[Any]: ...
 
 
 class Backoff:
@@ -124,6 +129,7 @@ class SupervisedPubSubBackend(ChannelsBackend):
         backoff: Backoff | None = None,
         pubsub_factory: Callable[[], PubSub] | None = None,
         sleep: Callable[[float], Any] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._redis = redis
         self._subscriber: Redis | None = None
@@ -131,6 +137,7 @@ class SupervisedPubSubBackend(ChannelsBackend):
         self.status = status or FanoutStatus()
         self.backoff = backoff or Backoff()
         self._sleep = sleep
+        self._clock = clock
         self.wanted: set[str] = set()  # every channel some room of this worker listens to
         self._pubsub: PubSub | None = None  # set only while connected and subscribed
 
@@ -220,9 +227,22 @@ class SupervisedPubSubBackend(ChannelsBackend):
         return pubsub
 
     async def _read(self, pubsub: PubSub) -> AsyncGenerator[tuple[str, bytes], None]:
+        """Messages of wanted channels. A connection that goes quiet is asked for a PONG, and one
+        that does not answer counts as lost: a peer that vanished without closing the TCP
+        connection (a partition, a dead host) would otherwise leave us listening for ever."""
+        heard, pinged = self._clock(), False
         while True:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=READ_TIMEOUT_S)
-            if message is None or message.get("type") != "message":
+            now = self._clock()
+            if message is None:
+                if now - heard > PING_AFTER_S + PONG_WITHIN_S:
+                    raise RedisConnectionError(f"no answer from Redis for {now - heard:.0f}s")
+                if not pinged and now - heard > PING_AFTER_S:
+                    await pubsub.ping()
+                    pinged = True
+                continue
+            heard, pinged = now, False
+            if message.get("type") != "message":
                 continue
             channel = message["channel"]
             channel = channel.decode() if isinstance(channel, bytes) else channel

@@ -49,6 +49,38 @@ class FakePubSub:
     async def aclose(self) -> None:
         self.closed = True
 
+    async def ping(self) -> None:
+        self.reads.append({"type": "pong", "channel": None, "data": b""})
+
+
+class SilentPubSub(FakePubSub):
+    """A connection where nothing is published; each read waits one (fake) second. A peer that
+    vanished answers no PING."""
+
+    def __init__(self, clock: FakeClock, answers: bool, reads_before_blocking: int = 60) -> None:
+        super().__init__([])
+        self.clock, self.answers, self.pings, self.left = clock, answers, 0, reads_before_blocking
+
+    async def get_message(self, ignore_subscribe_messages: bool = False, timeout: float | None = 0.0) -> Any:  # noqa: ASYNC109
+        self.left -= 1
+        if self.left < 0:
+            await asyncio.Event().wait()
+        self.clock.now += 1.0
+        return self.reads.popleft() if self.reads else None
+
+    async def ping(self) -> None:
+        self.pings += 1
+        if self.answers:
+            await super().ping()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
 
 def message(channel: str, data: bytes) -> dict[str, Any]:
     return {"type": "message", "channel": channel.encode(), "data": data}
@@ -105,6 +137,23 @@ async def test_an_event_of_a_channel_no_longer_wanted_is_dropped():
     await backend.subscribe(["room:a", "room:gone"])
     await backend.unsubscribe(["room:gone"])
     assert await take(backend.stream_events(), 1) == [("room:a", b"e1")]
+
+
+async def test_a_connection_that_stops_answering_pings_counts_as_lost():
+    clock = FakeClock()
+    quiet, vanished = SilentPubSub(clock, answers=True), SilentPubSub(clock, answers=False)
+    backend = SupervisedPubSubBackend(None, pubsub_factory=lambda: vanished, sleep=Recorder(), clock=clock)  # type: ignore[arg-type]
+    await backend.on_startup()
+    await backend.subscribe(["room:a"])
+    assert await take(backend.stream_events(), 1) == [("room:a", FANOUT_DOWN)]
+    assert vanished.pings == 1 and clock.now <= 16  # asked once after 10 quiet seconds, gave up 5 later
+    # while a quiet connection that answers is kept
+    backend = SupervisedPubSubBackend(None, pubsub_factory=lambda: quiet, sleep=Recorder(), clock=clock)  # type: ignore[arg-type]
+    await backend.on_startup()
+    reader = asyncio.create_task(anext(backend.stream_events()))
+    await _until(lambda: quiet.left < 0)
+    assert not reader.done() and quiet.pings >= 5 and backend.status.describe() == "ok"
+    reader.cancel()
 
 
 def live_state(**fields: Any) -> RoomState:
