@@ -156,6 +156,14 @@ async def test_a_connection_that_stops_answering_pings_counts_as_lost():
     reader.cancel()
 
 
+class Published:
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    async def wait_published(self, data: str, channel: str) -> None:
+        self.events.append(data)
+
+
 def live_state(**fields: Any) -> RoomState:
     return RoomState(session={"id": "s1", "state": "live"}, **fields)
 
@@ -170,7 +178,7 @@ def frames(connection: Connection) -> list[dict[str, Any]]:
 
 
 async def test_room_says_degraded_then_resends_a_fresh_snapshot_when_the_fanout_is_back():
-    store = MemoryRoomStore(None, "ns")  # type: ignore[arg-type] - nothing is published here
+    store = MemoryRoomStore(Published(), "ns")  # type: ignore[arg-type]
     attempts: list[RoomState | None] = []
 
     async def reload(known: RoomState | None) -> Seed:
