@@ -43,6 +43,7 @@ READ_TIMEOUT_S = 1.0
 PING_AFTER_S = 10.0  # quiet this long: PING
 PONG_WITHIN_S = 5.0  # and no answer this long after: the connection is lost
 CLOSE_TIMEOUT_S = 1.0
+CONNECT_TIMEOUT_S = 5.0
 
 
 class PubSub(Protocol):
@@ -216,14 +217,14 @@ class SupervisedPubSubBackend(ChannelsBackend):
     async def _connect(self) -> PubSub:
         pubsub = self._new_pubsub()
         try:
-            await pubsub.connect()
-            self._pubsub = pubsub  # from here, `subscribe` sends its own SUBSCRIBE too (a repeat is harmless)
-            if self.wanted:
-                await pubsub.subscribe(*self.wanted)
+            async with asyncio.timeout(CONNECT_TIMEOUT_S):  # an unanswered SYN must not stall us
+                await pubsub.connect()
+                self._pubsub = pubsub  # from here `subscribe` sends its own SUBSCRIBE too (a repeat is harmless)
+                if self.wanted:
+                    await pubsub.subscribe(*self.wanted)
         except BaseException:
             await self._discard(pubsub)
             raise
-        self.backoff.reset()
         return pubsub
 
     async def _read(self, pubsub: PubSub) -> AsyncGenerator[tuple[str, bytes], None]:
@@ -233,6 +234,7 @@ class SupervisedPubSubBackend(ChannelsBackend):
         heard, pinged = self._clock(), False
         while True:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=READ_TIMEOUT_S)
+            self.backoff.reset()  # only once a read worked: a connection that drops at once backs off
             now = self._clock()
             if message is None:
                 if now - heard > PING_AFTER_S + PONG_WITHIN_S:
