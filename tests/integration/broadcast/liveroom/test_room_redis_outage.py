@@ -124,3 +124,4 @@ async def test_room_sockets_recover_after_redis_is_killed_and_restarted(postgres
                 for worker in (server, other):
                     async with httpx.AsyncClient(base_url=worker.base_url, timeout=15) as client:
                         assert (await client.get("/healthz")).json()["checks"]["room_fanout"] == "ok"
+                    assert "Traceback" not in worker.log(), worker.log()[-3000:]
