@@ -11,6 +11,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.connect import ConnectGateway
 from commission.models import OrderCommission
+from commission.reports.schemas import (
+    BrandStatementPublic,
+    OrderCommissionPublic,
+    PartnerStatementPublic,
+    ReconciliationPublic,
+    SettlementRunPublic,
+)
 from commission.schemas import (
     PayoutAccountPublic,
     PayoutSettingsUpdate,
@@ -26,6 +33,7 @@ from commission.services.reports_service import ReportsService, period
 from commission.services.rules_service import RulesService
 from commission.settlement import SettleRequest, settle
 from server.kernel.clock import as_utc
+from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import NotFound
 from server.kernel.routing import roles
@@ -34,6 +42,7 @@ BRAND_SIDE = roles(Role.ADMIN, Role.BRAND, Role.FINANCE)
 BRAND_WRITE = roles(Role.ADMIN, Role.BRAND)
 FINANCE = roles(Role.ADMIN, Role.FINANCE)
 PARTNER_SIDE = roles(Role.ADMIN, Role.FINANCE, Role.PARTNER)
+RUNS_PER_PAGE = 20
 
 
 class CommissionRulesController(Controller):
@@ -58,9 +67,17 @@ class CommissionRulesController(Controller):
         return RulePublic.model_validate(await RulesService(db).add_rule(brand_id, data))
 
     @get("/commission-rules", opt=BRAND_SIDE)
-    async def list_rules(self, brand_id: str, db: AsyncSession, principal: Principal) -> list[RulePublic]:
+    async def list_rules(
+        self,
+        brand_id: str,
+        db: AsyncSession,
+        principal: Principal,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[RulePublic]:
         principal.ensure_brand(brand_id)
-        return [RulePublic.model_validate(r) for r in await RulesService(db).list_rules(brand_id)]
+        rows, nxt = await RulesService(db).list_rules(brand_id, cursor, limit)
+        return Page(items=[RulePublic.model_validate(r) for r in rows], next_cursor=nxt)
 
     @delete("/commission-rules/{rule_id:str}", opt=BRAND_WRITE)
     async def delete_rule(self, brand_id: str, rule_id: str, db: AsyncSession, principal: Principal) -> None:
@@ -70,7 +87,7 @@ class CommissionRulesController(Controller):
     @get("/statement", opt=BRAND_SIDE)
     async def brand_statement(
         self, brand_id: str, db: AsyncSession, principal: Principal, since: str | None = None, until: str | None = None
-    ) -> dict[str, Any]:
+    ) -> BrandStatementPublic:
         principal.ensure_brand(brand_id)
         return await ReportsService(db).brand_statement(brand_id, *period(since, until))
 
@@ -87,7 +104,7 @@ class OrderCommissionController(Controller):
     tags = ["commission"]
 
     @get("/", opt=roles(Role.ADMIN, Role.BRAND, Role.FINANCE, Role.PARTNER))
-    async def frozen_split(self, order_id: str, db: AsyncSession, principal: Principal) -> dict[str, Any]:
+    async def frozen_split(self, order_id: str, db: AsyncSession, principal: Principal) -> OrderCommissionPublic:
         order = await db.get(OrderCommission, order_id)
         if order is None:
             raise NotFound.of("order", order_id)
@@ -96,7 +113,7 @@ class OrderCommissionController(Controller):
                 raise NotFound.of("order", order_id)
         else:
             principal.ensure_brand(order.brand_id, "order", order_id)
-        return order.model_dump(mode="json")
+        return OrderCommissionPublic.model_validate(order, from_attributes=True)
 
 
 class PartnerPayoutController(Controller):
@@ -128,7 +145,7 @@ class PartnerPayoutController(Controller):
         principal: Principal,
         since: str | None = None,
         until: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> PartnerStatementPublic:
         principal.ensure_partner(partner_id)
         return await ReportsService(db).partner_statement(partner_id, *period(since, until))
 
@@ -158,13 +175,15 @@ class FinanceController(Controller):
         return SettlementPublic(**report.as_dict())
 
     @get("/settlements", opt=FINANCE)
-    async def runs(self, db: AsyncSession) -> list[dict[str, Any]]:
-        return await ReportsService(db).recent_runs()
+    async def runs(
+        self, db: AsyncSession, cursor: str | None = None, limit: int = RUNS_PER_PAGE
+    ) -> Page[SettlementRunPublic]:
+        return await ReportsService(db).runs(cursor, limit)
 
     @get("/reconciliation", opt=FINANCE)
     async def reconciliation(
         self, db: AsyncSession, state: State, since: str | None = None, until: str | None = None
-    ) -> dict[str, Any]:
+    ) -> ReconciliationPublic:
         return await ReportsService(db).reconciliation(*period(since, until), _gateway(state))
 
     @get("/reconciliation.csv", opt=FINANCE, media_type="text/csv")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from commission.reports.schemas import PayoutLine, SkippedPayout
 from server.kernel.currency import validate_currency
+from server.kernel.decimals import DecimalNumber
 
 RateBps = Annotated[
     Decimal,
@@ -28,8 +30,8 @@ class PolicyUpdate(Request):
 
 class PolicyPublic(BaseModel):
     brand_id: str
-    platform_fee_bps: Decimal
-    parent_override_bps: Decimal
+    platform_fee_bps: DecimalNumber
+    parent_override_bps: DecimalNumber
     default_commission_bps: int
     hold_period_days: int
 
@@ -49,7 +51,7 @@ class RulePublic(BaseModel):
     partner_id: str | None
     session_id: str | None
     sku_id: str
-    rate_bps: Decimal
+    rate_bps: DecimalNumber
     updated_at: datetime
 
 
@@ -77,6 +79,6 @@ class SettlementPublic(BaseModel):
     run_id: str
     as_of: str
     released_orders: int
-    payouts: list[dict[str, Any]]
-    skipped: list[dict[str, Any]]
-    still_in_flight: list[dict[str, Any]]
+    payouts: list[PayoutLine]
+    skipped: list[SkippedPayout]
+    still_in_flight: list[PayoutLine]

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 import redis.asyncio as aioredis
+import structlog
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
@@ -22,7 +23,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
@@ -32,16 +33,27 @@ import distribution.routes
 from server.auth.controllers import MeController, TokenController
 from server.auth.guard import provide_principal, role_guard
 from server.errors import EXCEPTION_HANDLERS
-from server.events import OutboxDispatcher
-from server.kernel.db import make_engine, make_sessionmaker, session_scope
+from server.events import OutboxDispatcher, RetryPolicy
+from server.events import routes as events_routes
+from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, session_scope
+from server.kernel.db_outage import describe
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
+from server.ops.metrics import MetricsController
 from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
 
+log = structlog.get_logger("app")
 WEB_DIR = Path(__file__).parent / "web"
-DOMAINS: list[ModuleType] = [broadcast.routes, distribution.routes, commission.routes, payment_routes, web_routes]
+DOMAINS: list[ModuleType] = [
+    broadcast.routes,
+    distribution.routes,
+    commission.routes,
+    payment_routes,
+    events_routes,
+    web_routes,
+]
 
 
 async def provide_db(state: State) -> AsyncIterator[Any]:
@@ -61,6 +73,15 @@ def _event_handlers() -> dict[str, list[Any]]:
     return merged
 
 
+async def _stop_dispatcher(dispatcher: OutboxDispatcher) -> None:
+    """Stopping drains what is committed; with the database away that fails, and nothing is lost:
+    the events wait in `outbox_events` for the next start. The rest of the shutdown goes on."""
+    try:
+        await dispatcher.stop()
+    except Exception as exc:
+        log.warning("outbox not drained at shutdown; the next start delivers it", error=describe(exc))
+
+
 @asynccontextmanager
 async def _core_lifespan(app: Litestar) -> AsyncIterator[None]:
     dispatcher: OutboxDispatcher = app.state.dispatcher
@@ -69,17 +90,28 @@ async def _core_lifespan(app: Litestar) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await dispatcher.stop()
+        await _stop_dispatcher(dispatcher)
         if app.state.redis is not None:
             await app.state.redis.aclose()
         await app.state.engine.dispose()
 
 
+def database_limits(settings: Settings) -> DatabaseLimits:
+    return DatabaseLimits(
+        max_overflow=settings.db_max_overflow,
+        pool_timeout_s=settings.db_pool_timeout_s,
+        connect_timeout_s=settings.db_connect_timeout_s,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        pool_recycle_s=settings.db_pool_recycle_s,
+    )
+
+
 def _state(settings: Settings) -> dict[str, Any]:
-    engine = make_engine(settings.database_url, settings.db_pool_size)
+    engine = make_engine(settings.database_url, settings.db_pool_size, database_limits(settings))
     maker = make_sessionmaker(engine)
     redis = aioredis.from_url(settings.redis_url, decode_responses=False) if settings.redis_url else None
-    dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000)
+    retry = RetryPolicy(settings.outbox_max_attempts, settings.outbox_backoff_base_s, settings.outbox_backoff_cap_s)
+    dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000, retry)
     return {"settings": settings, "engine": engine, "sessionmaker": maker, "redis": redis, "dispatcher": dispatcher}
 
 
@@ -100,7 +132,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         healthz,
         TokenController,
         MeController,
-        PrometheusController,
+        MetricsController,
         create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
     ]
     for route_handlers in _collect("ROUTE_HANDLERS", []):

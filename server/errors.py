@@ -8,13 +8,16 @@ import stripe
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from server.kernel.db_outage import describe, is_database_outage
 from server.kernel.problems import TYPE_BASE, Problem
 
 log = structlog.get_logger("errors")
 MEDIA = "application/problem+json"
+# The app itself is back within a connect timeout of the database; clients need not hurry.
+DATABASE_RETRY_AFTER_S = "5"
 SLUGS = {
     400: "bad-request",
     401: "not-authenticated",
@@ -98,9 +101,29 @@ def integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> R
     )
 
 
-def busy_handler(request: Request[Any, Any, Any], exc: PoolTimeout) -> Response[Any]:
-    # Every database connection stayed busy for the pool timeout (a flash sale): a retryable 503,
-    # not a 500; a checkout retried with the same Idempotency-Key returns the same order.
+def database_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The database is away, silent or saturated: a quick, retryable 503 (the request's transaction
+    rolls back whole; one cut during its commit is whole or absent, and an Idempotency-Key retry
+    finds it). Anything else the database layer or a socket raised is a bug: a 500 with its traceback."""
+    if not is_database_outage(exc):
+        return internal_handler(request, exc)
+    if isinstance(exc, PoolTimeout):
+        return _busy(request)
+    log.warning("database unavailable", path=request.url.path, error=describe(exc))
+    return _problem(
+        request,
+        503,
+        "Database unavailable",
+        "the database cannot be reached right now; retry in a few seconds (with the same Idempotency-Key, if any)",
+        "database-unavailable",
+        headers={"Retry-After": DATABASE_RETRY_AFTER_S},
+    )
+
+
+def _busy(request: Request[Any, Any, Any]) -> Response[Any]:
+    # Every database connection stayed busy for the pool timeout (a flash sale, or all of them
+    # waiting on a database that does not answer): a retryable 503, not a 500; a checkout retried
+    # with the same Idempotency-Key returns the same order.
     log.warning("database pool exhausted", path=request.url.path)
     return _problem(
         request, 503, "Busy", "the server is at capacity; retry in a moment", "busy", headers={"Retry-After": "1"}
@@ -136,6 +159,9 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: http_handler,
     IntegrityError: integrity_handler,
     stripe.StripeError: stripe_handler,
-    PoolTimeout: busy_handler,
+    PoolTimeout: database_handler,
+    DBAPIError: database_handler,
+    OSError: database_handler,
+    TimeoutError: database_handler,
     Exception: internal_handler,
 }

@@ -32,8 +32,24 @@ class Settings(BaseSettings):
     environment: str = "development"
     log_level: str = "INFO"
     outbox_poll_interval_ms: int = 200
-    # 0 = no pool (a connection per use): for external poolers such as PgBouncer, and the tests.
-    db_pool_size: int = Field(default=10, ge=0, le=200)
+    # A failing outbox consumer is retried after base × 2^(n-1) seconds (capped, +0–25 % jitter),
+    # and becomes a dead letter after this many attempts (`zhixiang outbox dead` lists them).
+    outbox_max_attempts: int = Field(default=10, ge=1, le=100)
+    outbox_backoff_base_s: float = Field(default=2, gt=0, le=3600)
+    outbox_backoff_cap_s: float = Field(default=600, gt=0, le=86400)
+    # Database connections: each worker holds at most pool + overflow (its budget), so
+    # `workers x budget` must fit the server's max_connections with room for migrations and reports
+    # ((5 + 5) x 8 workers = 80 of a stock 100). 0 = no pool (a connection per use): for external
+    # poolers such as PgBouncer, and the tests. Every wait is bounded, so a database that is away
+    # costs a request at most pool timeout + connect timeout, then a 503 (never a hang).
+    db_pool_size: int = Field(default=5, ge=0, le=200)
+    db_max_overflow: int = Field(default=5, ge=0, le=200)
+    db_pool_timeout_s: float = Field(default=3.0, gt=0, le=60)
+    db_connect_timeout_s: float = Field(default=2.0, gt=0, le=60)
+    # PostgreSQL's statement_timeout (0 = none); the client gives up a second later if the server
+    # does not answer at all (a dead route), so a connection never waits forever.
+    db_statement_timeout_ms: int = Field(default=10_000, ge=0)
+    db_pool_recycle_s: int = Field(default=1800, ge=60)
     # Tracked links (distribution): the same visitor on the same link counts once per window;
     # more clicks than this per minute from one IP are marked as bots (0 = off, e.g. behind a
     # proxy that hides client addresses); clicks are queued per worker and written every flush
@@ -88,6 +104,11 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url.startswith("postgres")
+
+    @property
+    def db_connection_budget(self) -> int:
+        """The most connections one worker opens at once (pool + overflow; 0 pool = unpooled)."""
+        return self.db_pool_size + self.db_max_overflow if self.db_pool_size else 0
 
 
 def _ensure_secret(settings: Settings) -> Settings:

@@ -124,7 +124,7 @@ async def snapshot(app: Any) -> dict[str, Any]:
 
 
 async def lineup_stock(client: Any, shop: Shop) -> int:
-    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
+    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     return int(lineup[0]["stock"])
 
 

@@ -147,7 +147,7 @@ class OrderController(Controller):
     ) -> Page[OrderPublic]:
         service = OrderService(db, gateway)
         rows, nxt = await service.list_for_brand(principal, brand_id, cursor, limit)
-        return Page(items=[await service.public(r) for r in rows], next_cursor=nxt)
+        return Page(items=await service.publics(rows), next_cursor=nxt)
 
     @post("/orders/{order_id:str}/refunds", opt=roles(A, B), summary="Refund an order fully or partly (Stripe)")
     async def refund(
@@ -167,6 +167,6 @@ class OrderController(Controller):
     @get("/orders/{order_id:str}/refunds", opt=roles(A, B, F), summary="An order's refunds")
     async def refunds(
         self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None, order_id: str
-    ) -> list[RefundPublic]:
+    ) -> Page[RefundPublic]:
         service = RefundService(db, gateway)
-        return [await service.public(r) for r in await service.list(principal, order_id)]
+        return Page(items=[await service.public(r) for r in await service.list(principal, order_id)])

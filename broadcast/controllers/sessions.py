@@ -87,8 +87,8 @@ class SessionController(Controller):
         return SessionPublic.model_validate(live)
 
     @get("/sessions/{session_id:str}/lineup", opt=roles(A, B, F), summary="The session's line-up")
-    async def lineup(self, db: AsyncSession, principal: Principal, session_id: str) -> list[LineupItemPublic]:
-        return await LineupService(db).list(principal, session_id)
+    async def lineup(self, db: AsyncSession, principal: Principal, session_id: str) -> Page[LineupItemPublic]:
+        return Page(items=await LineupService(db).list(principal, session_id))  # whole: in show order
 
     @post("/sessions/{session_id:str}/lineup", opt=roles(A, B), summary="Add a SKU to the line-up")
     async def add_to_lineup(

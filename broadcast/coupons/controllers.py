@@ -80,8 +80,8 @@ class RoomCouponController(Controller):
     tags = ["coupons (viewers)"]
 
     @get("/coupons", opt=PUBLIC, summary="Coupons dropped in this session, with what this visitor claimed")
-    async def room(self, db: AsyncSession, request: AnyRequest, session_id: str) -> list[RoomCouponPublic]:
-        return await DropService(db).room(session_id, request.cookies.get(VISITOR_COOKIE))
+    async def room(self, db: AsyncSession, request: AnyRequest, session_id: str) -> Page[RoomCouponPublic]:
+        return Page(items=await DropService(db).room(session_id, request.cookies.get(VISITOR_COOKIE)))
 
     @post("/coupons/{coupon_id:str}/claims", opt=PUBLIC, summary="Claim a dropped coupon (visitor cookie)")
     async def claim(
@@ -93,6 +93,6 @@ class RoomCouponController(Controller):
         return respond(body, vid, new, status_code=201)
 
     @get("/coupon-claims", opt=PUBLIC, summary="The visitor's usable claims and their discount on the cart")
-    async def mine(self, db: AsyncSession, request: AnyRequest, session_id: str) -> Response[list[MyClaimPublic]]:
+    async def mine(self, db: AsyncSession, request: AnyRequest, session_id: str) -> Response[Page[MyClaimPublic]]:
         vid, new = visitor_id(request)
-        return respond(await WalletService(db).mine(session_id, vid), vid, new)
+        return respond(Page(items=await WalletService(db).mine(session_id, vid)), vid, new)

@@ -106,7 +106,7 @@ class DropService:
 
 
 def dropped_payload(coupon: Coupon, drop: CouponDrop) -> dict[str, Any]:
-    """The `CouponDropped` payload: the room card, JSON-ready (Decimal bps as a string)."""
+    """The `CouponDropped` payload: the room card, JSON-ready (Decimal bps as a number)."""
     return {
         "session_id": drop.session_id,
         "brand_id": coupon.brand_id,

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, model_validator
 
 from broadcast.schemas import Public, Request
+from server.kernel.decimals import OptionalDecimalNumber
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
@@ -48,7 +49,7 @@ class CouponPublic(Public):
     title: str
     amount_off_minor: int | None
     currency: str | None
-    percent_off_bps: Decimal | None
+    percent_off_bps: OptionalDecimalNumber
     min_spend_minor: int
     sku_ids: list[str]
     total_limit: int
@@ -82,7 +83,7 @@ class RoomCouponPublic(Public):
     label: str
     amount_off_minor: int | None
     currency: str | None
-    percent_off_bps: Decimal | None
+    percent_off_bps: OptionalDecimalNumber
     min_spend_minor: int
     remaining: int
     per_buyer_limit: int

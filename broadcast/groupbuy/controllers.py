@@ -22,6 +22,7 @@ from broadcast.groupbuy.ordering import Buyer
 from broadcast.groupbuy.schemas import GroupOfferCreate, GroupOfferPublic, GroupPublic, GroupSeatPublic
 from broadcast.groupbuy.seats import GroupService
 from broadcast.groupbuy.views import group_public
+from server.kernel.pagination import Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import PUBLIC, roles
 
@@ -41,14 +42,14 @@ class GroupOfferController(Controller):
         return await service.public(await service.create(principal, session_id, data))
 
     @get("/", opt=PUBLIC, summary="The session's active group offers (the viewer page shows them)")
-    async def list_active(self, db: AsyncSession, session_id: str) -> list[GroupOfferPublic]:
+    async def list_active(self, db: AsyncSession, session_id: str) -> Page[GroupOfferPublic]:
         service = GroupOfferService(db)
-        return [await service.public(o) for o in await service.listed(session_id, only_active=True)]
+        return Page(items=[await service.public(o) for o in await service.listed(session_id, only_active=True)])
 
     @get("/manage", opt=roles(A, B), summary="All of the session's group offers, with group counts")
-    async def list_all(self, db: AsyncSession, principal: Principal, session_id: str) -> list[GroupOfferPublic]:
+    async def list_all(self, db: AsyncSession, principal: Principal, session_id: str) -> Page[GroupOfferPublic]:
         service = GroupOfferService(db)
-        return [await service.public(o) for o in await service.managed(principal, session_id)]
+        return Page(items=[await service.public(o) for o in await service.managed(principal, session_id)])
 
     @post(
         "/{offer_id:str}/deactivate",

@@ -219,7 +219,7 @@ async def _payouts_section(
         "transfers": len(transfers),
         "matched": matched,
         "in_flight": len(in_flight),
-        "paid_minor": _total(paid),
+        "paid": _total(paid),
     }
 
 
@@ -275,8 +275,8 @@ def _payout_problem(payout: Payout, transfer: dict[str, Any] | None) -> str | No
     return None
 
 
-def _total(payouts: list[Payout]) -> dict[str, int]:
+def _total(payouts: list[Payout]) -> list[dict[str, Any]]:
     totals: dict[str, int] = defaultdict(int)
     for p in payouts:
         totals[p.currency] += p.amount_minor
-    return dict(totals)
+    return [{"currency": c, "amount_minor": totals[c]} for c in sorted(totals)]

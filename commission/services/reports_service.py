@@ -14,8 +14,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from commission.connect import ConnectGateway
 from commission.models import SettlementRun
 from commission.reports.reconciliation import reconcile
+from commission.reports.schemas import (
+    BrandStatementPublic,
+    PartnerStatementPublic,
+    ReconciliationPublic,
+    SettlementRunPublic,
+)
 from commission.reports.statements import brand_statement, partner_statement
 from server.kernel.clock import as_utc, utcnow
+from server.kernel.pagination import Page, fetch_page
 from server.kernel.problems import InvalidInput
 
 DEFAULT_PERIOD = timedelta(days=30)
@@ -60,8 +67,8 @@ class ReportsService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def partner_statement(self, partner_id: str, since: datetime, until: datetime) -> dict[str, Any]:
-        return await partner_statement(self.session, partner_id, since, until)
+    async def partner_statement(self, partner_id: str, since: datetime, until: datetime) -> PartnerStatementPublic:
+        return PartnerStatementPublic.model_validate(await partner_statement(self.session, partner_id, since, until))
 
     async def partner_statement_csv(self, partner_id: str, since: datetime, until: datetime) -> str:
         statement = await partner_statement(self.session, partner_id, since, until)
@@ -90,8 +97,8 @@ class ReportsService:
             ["effective_at", "transaction_id", "reason", "external_ref", "account", "currency", "amount_minor"],
         )
 
-    async def brand_statement(self, brand_id: str, since: datetime, until: datetime) -> dict[str, Any]:
-        return await brand_statement(self.session, brand_id, since, until)
+    async def brand_statement(self, brand_id: str, since: datetime, until: datetime) -> BrandStatementPublic:
+        return BrandStatementPublic.model_validate(await brand_statement(self.session, brand_id, since, until))
 
     async def brand_statement_csv(self, brand_id: str, since: datetime, until: datetime) -> str:
         statement = await brand_statement(self.session, brand_id, since, until)
@@ -100,8 +107,10 @@ class ReportsService:
             ["effective_at", "transaction_id", "reason", "external_ref", "account", "currency", "amount_minor"],
         )
 
-    async def reconciliation(self, since: datetime, until: datetime, gateway: ConnectGateway | None) -> dict[str, Any]:
-        return await reconcile(self.session, since, until, gateway)
+    async def reconciliation(
+        self, since: datetime, until: datetime, gateway: ConnectGateway | None
+    ) -> ReconciliationPublic:
+        return ReconciliationPublic.model_validate(await reconcile(self.session, since, until, gateway))
 
     async def reconciliation_csv(self, since: datetime, until: datetime, gateway: ConnectGateway | None) -> str:
         report = await reconcile(self.session, since, until, gateway)
@@ -151,6 +160,12 @@ class ReportsService:
             "detail",
         ]
         return to_csv(rows, columns)
+
+    async def runs(self, cursor: str | None, limit: int) -> Page[SettlementRunPublic]:
+        """Settlement runs, newest first."""
+        stmt = select(SettlementRun)
+        rows, nxt = await fetch_page(self.session, stmt, col(SettlementRun.id), cursor, limit, newest_first=True)
+        return Page(items=[SettlementRunPublic.model_validate(r, from_attributes=True) for r in rows], next_cursor=nxt)
 
     async def recent_runs(self, limit: int = 20) -> list[dict[str, Any]]:
         stmt = select(SettlementRun).order_by(col(SettlementRun.id).desc()).limit(limit)

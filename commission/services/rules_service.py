@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from commission.splits import FULL_BPS
 from distribution.models import Partnership
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
+from server.kernel.pagination import fetch_page
 from server.kernel.problems import InvalidInput, NotFound
 
 
@@ -71,9 +73,11 @@ class RulesService:
         await self.session.commit()
         return rule
 
-    async def list_rules(self, brand_id: str) -> list[CommissionRule]:
-        stmt = select(CommissionRule).where(CommissionRule.brand_id == brand_id).order_by(col(CommissionRule.id))
-        return list((await self.session.exec(stmt)).all())
+    async def list_rules(
+        self, brand_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[CommissionRule], str | None]:
+        stmt = select(CommissionRule).where(CommissionRule.brand_id == brand_id)
+        return await fetch_page(self.session, stmt, col(CommissionRule.id), cursor, limit)
 
     async def delete_rule(self, brand_id: str, rule_id: str) -> None:
         rule = await self.session.get(CommissionRule, rule_id)

@@ -23,6 +23,7 @@ from distribution.clicks.buffer import (
     RedisClassifier,
 )
 from distribution.models import Click
+from server.kernel.backoff import FailureBackoff
 
 log = logging.getLogger(__name__)
 BATCH = 1000  # one batch per event-loop turn: bigger ones stall the redirects sharing the worker
@@ -123,13 +124,16 @@ class ClickFlusher:
                 await asyncio.sleep(0.5)
 
     async def run(self) -> None:
+        backoff = FailureBackoff("click-flusher", self.interval_s)
         while True:
+            wait_s = self.interval_s
             try:
                 while await self.flush_once() >= BATCH:
                     pass
-            except Exception:  # a database or Redis hiccup: the clicks stay queued, try again
-                log.exception("click flush failed; will retry")
-            await asyncio.sleep(self.interval_s)
+                backoff.succeeded()
+            except Exception as exc:  # the database or Redis away: the clicks stay queued, try later
+                wait_s = backoff.failed(exc, queued=len(self.queue))
+            await asyncio.sleep(wait_s)
 
 
 def make_classifier(state: Any) -> ClickClassifier:

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from distribution.competitions.leaderboard import board_rows, leaderboard, top
 from distribution.competitions.schemas import CompetitionCreate, CompetitionPublic, FlagCreate, LeaderboardPublic
 from distribution.competitions.service import CompetitionService, FlagService
+from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import NotFound
 from server.kernel.routing import PUBLIC, roles
@@ -28,8 +29,15 @@ class CompetitionController(Controller):
         return await CompetitionService(db).create(principal, brand_id, data)
 
     @get("/brands/{brand_id:str}/competitions", opt=roles(A, B, F), summary="A brand's competitions")
-    async def of_brand(self, db: AsyncSession, principal: Principal, brand_id: str) -> list[CompetitionPublic]:
-        return await CompetitionService(db).of_brand(principal, brand_id)
+    async def of_brand(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        brand_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[CompetitionPublic]:
+        return await CompetitionService(db).of_brand(principal, brand_id, cursor, limit)
 
     @get("/brands/{brand_id:str}/competitions/{competition_id:str}", opt=roles(A, B, F), summary="One competition")
     async def get_one(
@@ -54,8 +62,15 @@ class CompetitionController(Controller):
         return await CompetitionService(db).close(principal, brand_id, competition_id)
 
     @get("/partners/{partner_id:str}/competitions", opt=roles(A, P, F), summary="Competitions a partner is in")
-    async def of_partner(self, db: AsyncSession, principal: Principal, partner_id: str) -> list[CompetitionPublic]:
-        return await CompetitionService(db).of_partner(principal, partner_id)
+    async def of_partner(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        partner_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[CompetitionPublic]:
+        return await CompetitionService(db).of_partner(principal, partner_id, cursor, limit)
 
     @get("/competitions/{competition_id:str}/leaderboard", opt=roles(A, B, P, F), summary="The leaderboard")
     async def board(self, db: AsyncSession, principal: Principal, competition_id: str) -> LeaderboardPublic:

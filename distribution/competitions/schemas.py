@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from server.kernel.decimals import DecimalNumber
 
 
 class PrizeTier(BaseModel):
@@ -16,6 +18,10 @@ class PrizeTier(BaseModel):
     amount: Decimal = Field(
         description="bonus_bps: basis points of the entrant's counted net GMV (1..10000); fixed: minor units"
     )
+
+
+class PrizeTierPublic(PrizeTier):
+    amount: DecimalNumber = Field(description="bonus_bps: basis points (a JSON number); fixed: minor units")
 
 
 class TeamIn(BaseModel):
@@ -66,7 +72,7 @@ class CompetitionPublic(BaseModel):
     metric: str
     currency: str
     entrant_kind: str
-    prize_tiers: list[dict[str, Any]]
+    prize_tiers: list[PrizeTierPublic]
     after_close_refunds: str
     state: str
     created_at: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,6 +19,7 @@ from distribution.competitions.scoring import counted
 from distribution.models import Partner
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
+from server.kernel.pagination import Page, fetch_page
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import IllegalTransition, NotFound
 
@@ -93,21 +95,27 @@ class CompetitionService:
             principal.ensure_brand(competition.brand_id, "competition", competition_id)
         return await self.fresh(competition)
 
-    async def of_brand(self, principal: Principal, brand_id: str) -> list[CompetitionPublic]:
+    async def of_brand(
+        self, principal: Principal, brand_id: str, cursor: str | None, limit: int
+    ) -> Page[CompetitionPublic]:
         principal.ensure_brand(brand_id)
-        stmt = select(Competition).where(Competition.brand_id == brand_id).order_by(col(Competition.id).desc())
-        return [await self.public(await self.fresh(c)) for c in (await self.session.exec(stmt)).all()]
+        return await self._page(select(Competition).where(Competition.brand_id == brand_id), cursor, limit)
 
-    async def of_partner(self, principal: Principal, partner_id: str) -> list[CompetitionPublic]:
+    async def of_partner(
+        self, principal: Principal, partner_id: str, cursor: str | None, limit: int
+    ) -> Page[CompetitionPublic]:
         principal.ensure_partner(partner_id)
         member = CompetitionMember
         stmt = (
             select(Competition)
             .join(member, col(member.competition_id) == col(Competition.id))
             .where(CompetitionMember.partner_id == partner_id)
-            .order_by(col(Competition.id).desc())
         )
-        return [await self.public(await self.fresh(c)) for c in (await self.session.exec(stmt)).all()]
+        return await self._page(stmt, cursor, limit)
+
+    async def _page(self, stmt: Any, cursor: str | None, limit: int) -> Page[CompetitionPublic]:
+        rows, nxt = await fetch_page(self.session, stmt, col(Competition.id), cursor, limit, newest_first=True)
+        return Page(items=[await self.public(await self.fresh(c)) for c in rows], next_cursor=nxt)
 
     async def of_session(self, session_id: str) -> Sequence[Competition]:
         stmt = select(Competition).where(Competition.session_id == session_id).order_by(col(Competition.id).desc())

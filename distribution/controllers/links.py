@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from distribution.schemas import LinkCreate, LinkPublic
 from distribution.services import LinkService
 from distribution.services.links import link_public
+from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import roles
 
@@ -36,10 +37,16 @@ class LinkController(Controller):
 
     @get("/partners/{partner_id:str}/links", opt=roles(A, P), summary="A partner's links")
     async def of_partner(
-        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, partner_id: str
-    ) -> list[LinkPublic]:
-        rows = await LinkService(db).of_partner(principal, partner_id)
-        return [link_public(r, _base(request)) for r in rows]
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        principal: Principal,
+        partner_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[LinkPublic]:
+        rows, nxt = await LinkService(db).of_partner(principal, partner_id, cursor, limit)
+        return Page(items=[link_public(r, _base(request)) for r in rows], next_cursor=nxt)
 
     @get("/links/{link_id:str}", opt=roles(A, B, P), summary="Get a link")
     async def get_link(

@@ -34,8 +34,16 @@ class PartnerController(Controller):
         return PartnerPublic.model_validate(await PartnerService(db).get(principal, partner_id))
 
     @get("/{partner_id:str}/guides", opt=roles(A, P), summary="A partner's direct sub-partners")
-    async def guides(self, db: AsyncSession, principal: Principal, partner_id: str) -> list[PartnerPublic]:
-        return [PartnerPublic.model_validate(r) for r in await PartnerService(db).children(principal, partner_id)]
+    async def guides(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        partner_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[PartnerPublic]:
+        rows, nxt = await PartnerService(db).children(principal, partner_id, cursor, limit)
+        return Page(items=[PartnerPublic.model_validate(r) for r in rows], next_cursor=nxt)
 
     @patch("/{partner_id:str}/parent", opt=roles(A), summary="Move a partner in the tree (no cycles)")
     async def move(self, db: AsyncSession, partner_id: str, data: PartnerMove) -> PartnerPublic:

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from distribution.models import PartnershipState
 from distribution.schemas import PartnershipApply, PartnershipDecision, PartnershipPublic
 from distribution.services import PartnershipService
+from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import roles
 
@@ -26,9 +27,16 @@ class PartnershipController(Controller):
         return PartnershipPublic.model_validate(row)
 
     @get("/partners/{partner_id:str}/partnerships", opt=roles(A, P, F), summary="A partner's partnerships")
-    async def of_partner(self, db: AsyncSession, principal: Principal, partner_id: str) -> list[PartnershipPublic]:
-        rows = await PartnershipService(db).of_partner(principal, partner_id)
-        return [PartnershipPublic.model_validate(r) for r in rows]
+    async def of_partner(
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        partner_id: str,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[PartnershipPublic]:
+        rows, nxt = await PartnershipService(db).of_partner(principal, partner_id, cursor, limit)
+        return Page(items=[PartnershipPublic.model_validate(r) for r in rows], next_cursor=nxt)
 
     @get(
         "/brands/{brand_id:str}/partnerships",
@@ -36,10 +44,16 @@ class PartnershipController(Controller):
         summary="A brand's partnerships (`?status=pending` …)",
     )
     async def of_brand(
-        self, db: AsyncSession, principal: Principal, brand_id: str, status: PartnershipState | None = None
-    ) -> list[PartnershipPublic]:
-        rows = await PartnershipService(db).of_brand(principal, brand_id, status)
-        return [PartnershipPublic.model_validate(r) for r in rows]
+        self,
+        db: AsyncSession,
+        principal: Principal,
+        brand_id: str,
+        status: PartnershipState | None = None,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Page[PartnershipPublic]:
+        rows, nxt = await PartnershipService(db).of_brand(principal, brand_id, status, cursor, limit)
+        return Page(items=[PartnershipPublic.model_validate(r) for r in rows], next_cursor=nxt)
 
     @post(
         "/partnerships/{partnership_id:str}/decision",

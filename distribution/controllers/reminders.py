@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.reminders.controllers import REF_RESOLVER_STATE
 from broadcast.reminders.schemas import PartnerSessionCount
 from distribution.services.reminder_counts import partner_session_counts, resolve_refs
+from server.kernel.pagination import Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import roles
 
@@ -21,8 +22,8 @@ class PartnerReminderController(Controller):
     tags = ["pre-live reminders"]
 
     @get("/", opt=roles(Role.ADMIN, Role.PARTNER), summary="Per session: subscriptions through my links")
-    async def counts(self, db: AsyncSession, principal: Principal, partner_id: str) -> list[PartnerSessionCount]:
-        return await partner_session_counts(db, principal, partner_id)
+    async def counts(self, db: AsyncSession, principal: Principal, partner_id: str) -> Page[PartnerSessionCount]:
+        return Page(items=await partner_session_counts(db, principal, partner_id))
 
 
 @asynccontextmanager

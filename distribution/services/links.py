@@ -15,6 +15,7 @@ from distribution.models import Link, LinkTarget, Partner
 from distribution.schemas import LinkCreate, LinkPublic
 from distribution.services.partnerships import PartnershipService
 from server.kernel.ids import new_id
+from server.kernel.pagination import fetch_page
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import NotFound
 
@@ -64,10 +65,12 @@ class LinkService:
             raise NotFound.of("brand", str(data.brand_id))
         return str(data.brand_id)
 
-    async def of_partner(self, principal: Principal, partner_id: str) -> Sequence[Link]:
+    async def of_partner(
+        self, principal: Principal, partner_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[Link], str | None]:
         principal.ensure_partner(partner_id)
-        stmt = select(Link).where(Link.partner_id == partner_id).order_by(Link.id.desc())  # type: ignore[attr-defined]
-        return (await self.session.exec(stmt)).all()
+        stmt = select(Link).where(Link.partner_id == partner_id)
+        return await fetch_page(self.session, stmt, Link.id, cursor, limit, newest_first=True)
 
     async def get(self, principal: Principal, link_id: str) -> Link:
         link = await self.session.get(Link, link_id)

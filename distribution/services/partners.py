@@ -52,9 +52,12 @@ class PartnerService:
     async def list(self, cursor: str | None, limit: int) -> tuple[Sequence[Partner], str | None]:
         return await fetch_page(self.session, select(Partner), Partner.id, cursor, limit)
 
-    async def children(self, principal: Principal, partner_id: str) -> Sequence[Partner]:
+    async def children(
+        self, principal: Principal, partner_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[Partner], str | None]:
         await self.get(principal, partner_id)
-        return (await self.session.exec(select(Partner).where(Partner.parent_id == partner_id))).all()
+        stmt = select(Partner).where(Partner.parent_id == partner_id)
+        return await fetch_page(self.session, stmt, Partner.id, cursor, limit)
 
     async def move(self, partner_id: str, data: PartnerMove) -> Partner:
         partner = await self.session.get(Partner, partner_id)

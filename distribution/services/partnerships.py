@@ -13,6 +13,7 @@ from distribution.problems import PartnershipRequired
 from distribution.schemas import PartnershipDecision
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
+from server.kernel.pagination import fetch_page
 from server.kernel.principal import Principal
 from server.kernel.problems import Conflict, IllegalTransition, NotFound
 
@@ -56,17 +57,21 @@ class PartnershipService:
         await self.session.commit()
         return row
 
-    async def of_brand(self, principal: Principal, brand_id: str, state: S | None) -> Sequence[Partnership]:
+    async def of_brand(
+        self, principal: Principal, brand_id: str, state: S | None, cursor: str | None, limit: int
+    ) -> tuple[Sequence[Partnership], str | None]:
         principal.ensure_brand(brand_id)
         stmt = select(Partnership).where(Partnership.brand_id == brand_id)
         if state is not None:
             stmt = stmt.where(Partnership.state == state.value)
-        return (await self.session.exec(stmt.order_by(Partnership.id))).all()
+        return await fetch_page(self.session, stmt, Partnership.id, cursor, limit)
 
-    async def of_partner(self, principal: Principal, partner_id: str) -> Sequence[Partnership]:
+    async def of_partner(
+        self, principal: Principal, partner_id: str, cursor: str | None, limit: int
+    ) -> tuple[Sequence[Partnership], str | None]:
         principal.ensure_partner(partner_id)
-        stmt = select(Partnership).where(Partnership.partner_id == partner_id).order_by(Partnership.id)
-        return (await self.session.exec(stmt)).all()
+        stmt = select(Partnership).where(Partnership.partner_id == partner_id)
+        return await fetch_page(self.session, stmt, Partnership.id, cursor, limit)
 
     async def find(self, brand_id: str, partner_id: str) -> Partnership | None:
         stmt = select(Partnership).where(Partnership.brand_id == brand_id, Partnership.partner_id == partner_id)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from server.kernel.db import make_engine, make_sessionmaker
+from server.kernel.db import BATCH_LIMITS, make_engine, make_sessionmaker
 from server.settings import Settings, SettingsError, get_settings
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ def settings_or_exit() -> Settings:
 
 def run_with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     async def _main() -> T:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
         try:
             async with make_sessionmaker(engine)() as session:
                 return await work(session)

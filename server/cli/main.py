@@ -9,9 +9,14 @@ import click
 
 from server.cli.context import settings_or_exit
 from server.cli.lottery import lottery
+from server.cli.outbox import outbox
 from server.cli.settle import commission, settle
 from server.cli.tokens import token
 from server.settings import Settings
+
+# The connections all workers together may hold: a stock max_connections=100 less room for
+# migrations, reports, a psql session and the superuser reserve.
+CONNECTION_SHARE = 80
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,6 +72,7 @@ def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None
         )
     _prometheus_dir(workers)
     _banner(settings, host, port, workers)
+    _warn_connection_budget(settings, workers)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -103,6 +109,22 @@ def _prometheus_dir(workers: int) -> None:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
+def _warn_connection_budget(settings: Settings, workers: int) -> None:
+    """Each worker opens up to pool + overflow connections; together they must leave PostgreSQL
+    room for migrations, reports and its superuser slots, or an outage's recovery ends in
+    "too many clients" (issue 22)."""
+    if not settings.uses_postgres or not settings.db_connection_budget:
+        return
+    total = workers * settings.db_connection_budget
+    if total > CONNECTION_SHARE:
+        click.echo(
+            f"  warning   {workers} workers x {settings.db_connection_budget} connections (DB_POOL_SIZE + "
+            f"DB_MAX_OVERFLOW) = {total}, more than {CONNECTION_SHARE} of a stock max_connections=100: "
+            "lower them, raise max_connections, or put PgBouncer in front (DB_POOL_SIZE=0)",
+            err=True,
+        )
+
+
 def _where(settings: Settings) -> str:
     return "PostgreSQL" if settings.uses_postgres else settings.database_url.split("///", 1)[-1]
 
@@ -111,6 +133,9 @@ def _banner(settings: Settings, host: str, port: int, workers: int) -> None:
     base = f"http://{host}:{port}"
     fanout = "Redis" if settings.redis_url else "in-process (one worker)"
     click.echo(f"Zhixiang on {base}  ·  database: {_where(settings)}  ·  fan-out: {fanout}  ·  workers: {workers}")
+    if settings.uses_postgres and settings.db_connection_budget:
+        budget = settings.db_connection_budget
+        click.echo(f"  database  at most {workers * budget} connections ({workers} workers x {budget})")
     click.echo(f"  pages     {base}/   (brand {base}/console · partner {base}/partner · finance {base}/finance)")
     click.echo(f"  API docs  {base}/api/docs     health {base}/healthz     metrics {base}/metrics")
     click.echo("  tokens    `zhixiang demo` prints the demo tokens; sign in at /signin")
@@ -156,6 +181,7 @@ cli.add_command(token)
 cli.add_command(settle)
 cli.add_command(commission)
 cli.add_command(lottery)
+cli.add_command(outbox)
 
 if __name__ == "__main__":
     cli()

@@ -15,7 +15,7 @@ from commission.settlement import SettleRequest
 from commission.settlement import settle as run_settlement
 from server.cli.context import echo_table, settings_or_exit
 from server.kernel.clock import as_utc, utcnow
-from server.kernel.db import make_engine, make_sessionmaker
+from server.kernel.db import BATCH_LIMITS, make_engine, make_sessionmaker
 from server.kernel.problems import Problem
 from server.settings import Settings
 
@@ -30,7 +30,7 @@ def _as_of(value: str | None) -> datetime:
 
 
 async def _settle(settings: Settings, request: SettleRequest) -> dict[str, Any]:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
     bar = tqdm(total=0, unit="transfer", desc="settling", disable=None)
 
     def planned(n: int) -> None:
@@ -79,7 +79,7 @@ def settle(as_of: str | None, brand_id: str | None, currency: str | None) -> Non
 
 
 async def _release(settings: Settings, as_of: datetime) -> int:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
     try:
         async with make_sessionmaker(engine)() as session:
             result = await release_matured(session, as_of)

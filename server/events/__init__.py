@@ -1,5 +1,6 @@
 """Delivering outbox events to the handlers each domain registers."""
 
 from server.events.dispatcher import EventHandler, OutboxDispatcher
+from server.events.retry import RetryPolicy
 
-__all__ = ["EventHandler", "OutboxDispatcher"]
+__all__ = ["EventHandler", "OutboxDispatcher", "RetryPolicy"]

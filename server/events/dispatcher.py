@@ -1,29 +1,59 @@
-"""The outbox dispatcher: claims undelivered events in order and runs every handler for their
-topic, each in its own transaction together with a record of the (event, handler) pair, so a
-replay is a no-op and one failing consumer delays only itself. The event is marked delivered
-once every handler has succeeded; until then it is retried on every tick.
+"""The outbox dispatcher: claims due events in id order and runs every handler for their topic,
+each in its own transaction together with a record of the (event, handler) pair, so a replay is
+a no-op and one failing consumer delays only itself.
+
+A consumer that fails gets a backoff of its own (`OutboxFailure`, `RetryPolicy`): it is not run
+again for that event before its next-attempt time, while the other consumers of the event, and
+every other event, go on. After `max_attempts` failures it is a dead letter: kept with its last
+error until an operator replays it (`zhixiang outbox replay`, the admin page). The event is marked
+delivered once every consumer has handled it or is dead, so a dead letter never keeps it in the
+backlog; `outbox_failures` lists the dead ones. The event row's `next_attempt_at` is the earliest
+time one of its backing-off consumers is due, so the pending query skips events with nothing to do.
+
+Ordering: events are attempted in id (creation) order, but no ordering is guaranteed between
+events, not even of one aggregate: a failing consumer never holds back later events (this was
+already so before backoff). Handlers must tolerate seeing a later event first.
 
 Several workers may run it at once: on PostgreSQL an event row is claimed with
-`FOR UPDATE SKIP LOCKED`, so each event is handled by one worker at a time."""
+`FOR UPDATE SKIP LOCKED`, so each event is handled by one worker at a time, and its failure rows
+are written only by that worker (a replay first updates the event row, so it waits for the tick)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import structlog
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import select, update
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.events.retry import RetryPolicy
+from server.kernel.backoff import FailureBackoff
 from server.kernel.clock import utcnow
 from server.kernel.db import is_postgres
-from server.kernel.outbox import HandledEvent, OutboxEvent
+from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure
 
 EventHandler = Callable[[AsyncSession, OutboxEvent], Awaitable[None]]
 log = structlog.get_logger("outbox")
 BATCH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One consumer after a tick: done (handled, or dead), or waiting until `due_at`."""
+
+    done: bool
+    due_at: datetime | None = None
+    error: str | None = None  # it failed in this tick
+
+
+DONE = Outcome(done=True)
 
 
 def _detached(event: OutboxEvent) -> OutboxEvent:
@@ -42,91 +72,109 @@ def handler_name(handler: EventHandler) -> str:
     return f"{handler.__module__}.{getattr(handler, '__qualname__', repr(handler))}"[:120]
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return col(OutboxEvent.delivered_at).is_(None) & or_(
+        col(OutboxEvent.next_attempt_at).is_(None), col(OutboxEvent.next_attempt_at) <= now
+    )
+
+
+def _finish_values(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """Delivered when nothing is left to try; else due again when its first consumer is."""
+    errors = [o.error for o in outcomes if o.error]
+    waiting = [o.due_at for o in outcomes if not o.done and o.due_at is not None]
+    values: dict[str, Any] = {"next_attempt_at": min(waiting)} if waiting else {"delivered_at": utcnow()}
+    if errors:
+        values.update(attempts=OutboxEvent.attempts + 1, last_error="; ".join(errors)[:500])
+    return values
+
+
 class OutboxDispatcher:
     def __init__(
         self,
         maker: async_sessionmaker[AsyncSession],
         handlers: Mapping[str, Sequence[EventHandler]],
         poll_interval_s: float = 0.2,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.maker = maker
         self.handlers = handlers
         self.poll_interval_s = poll_interval_s
+        self.retry = retry or RetryPolicy()
         self.wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def drain(self) -> int:
-        """Deliver everything pending now; returns how many events were delivered."""
+        """Deliver everything due now; returns how many events were delivered."""
         delivered = 0
         while ids := await self._pending_ids():
-            progress = [await self._deliver(event_id) for event_id in ids]
-            delivered += sum(progress)
-            if not any(progress):
-                break  # only failing or locked events remain: retry on the next tick
+            results = [await self._deliver(event_id) for event_id in ids]
+            delivered += sum(r is True for r in results)
+            if all(r is None for r in results):
+                break  # only events locked by another worker remain: try on the next tick
         return delivered
 
     async def _pending_ids(self) -> list[str]:
         async with self.maker() as session:
-            stmt = (
-                select(OutboxEvent.id)
-                .where(OutboxEvent.delivered_at.is_(None))  # type: ignore[union-attr]
-                .order_by(OutboxEvent.id)
-                .limit(BATCH)
-            )
+            stmt = select(OutboxEvent.id).where(_due(utcnow())).order_by(col(OutboxEvent.id)).limit(BATCH)
             return list((await session.exec(stmt)).all())
 
-    async def _deliver(self, event_id: str) -> bool:
+    async def _deliver(self, event_id: str) -> bool | None:
+        """True: delivered; False: some consumer backs off; None: not ours (gone or locked)."""
         async with self.maker() as claim:
             event = await self._claim(claim, event_id)
             if event is None:
-                return False
+                return None
             snapshot = _detached(event)
             if not is_postgres(claim):
                 await claim.rollback()  # SQLite: end the read so handler transactions can write
-            errors = [e for h in self.handlers.get(snapshot.topic, ()) if (e := await self._run_one(h, snapshot))]
-            if errors:
-                await claim.rollback()
-                await self._record_failure(event_id, "; ".join(errors))
-                return False
-            await claim.exec(
-                update(OutboxEvent)
-                .where(OutboxEvent.id == event_id)  # type: ignore[call-overload]
-                .values(delivered_at=utcnow())
-            )
+            outcomes = [await self._run_one(h, snapshot) for h in self.handlers.get(snapshot.topic, ())]
+            values = _finish_values(outcomes)
+            await claim.exec(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
             await claim.commit()
-            return True
+            return "delivered_at" in values
 
-    async def _run_one(self, handler: EventHandler, event: OutboxEvent) -> str | None:
+    async def _run_one(self, handler: EventHandler, event: OutboxEvent) -> Outcome:
         """Run one handler in its own transaction, so one failing consumer never blocks the others;
-        a handler that already succeeded for this event is skipped on the retry."""
+        a handler that already succeeded, is dead, or is backing off is skipped."""
         name = handler_name(handler)
         async with self.maker() as session:
             if await session.get(HandledEvent, (event.id, name)) is not None:
-                return None
+                return DONE
+            failure = await session.get(OutboxFailure, (event.id, name))
+            if failure is not None and (waiting := _waiting(failure)) is not None:
+                return waiting
             try:
                 await handler(session, event)
                 session.add(HandledEvent(event_id=event.id, handler=name))
+                if failure is not None:
+                    await session.delete(failure)  # succeeded at last: nothing is wrong any more
                 await session.commit()
             except Exception as exc:
                 await session.rollback()
                 log.warning("event handler failed", event_id=event.id, topic=event.topic, handler=name, error=repr(exc))
-                return f"{name}: {exc!r}"
-        return None
+                return await self._record_failure(session, event.id, name, repr(exc))
+        return DONE
+
+    async def _record_failure(self, session: AsyncSession, event_id: str, name: str, error: str) -> Outcome:
+        now = utcnow()
+        failure = await session.get(OutboxFailure, (event_id, name)) or OutboxFailure(event_id=event_id, handler=name)
+        failure.attempts += 1
+        failure.last_error, failure.failed_at = error[:500], now
+        if self.retry.gives_up(failure.attempts):
+            failure.dead_at = now
+            log.error("event handler dead-lettered", event_id=event_id, handler=name, attempts=failure.attempts)
+        else:
+            failure.next_attempt_at = self.retry.next_attempt_at(failure.attempts, now)
+        session.add(failure)
+        await session.commit()
+        due_at = None if failure.dead_at else failure.next_attempt_at
+        return Outcome(done=failure.dead_at is not None, due_at=due_at, error=f"{name}: {error}")
 
     async def _claim(self, session: AsyncSession, event_id: str) -> OutboxEvent | None:
-        stmt = select(OutboxEvent).where(OutboxEvent.id == event_id, OutboxEvent.delivered_at.is_(None))  # type: ignore[union-attr]
+        stmt = select(OutboxEvent).where(col(OutboxEvent.id) == event_id, _due(utcnow()))
         if is_postgres(session):
             stmt = stmt.with_for_update(skip_locked=True)
         return (await session.exec(stmt)).first()
-
-    async def _record_failure(self, event_id: str, error: str) -> None:
-        async with self.maker() as session:
-            event = await session.get(OutboxEvent, event_id)
-            if event is not None:
-                event.attempts += 1
-                event.last_error = error[:500]
-                session.add(event)
-                await session.commit()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
@@ -139,11 +187,23 @@ class OutboxDispatcher:
         await self.drain()  # a clean shutdown hands over everything already committed
 
     async def _run(self) -> None:
+        backoff = FailureBackoff("outbox-dispatcher", self.poll_interval_s)
         while True:
+            wait_s = self.poll_interval_s
             try:
                 await self.drain()
-            except Exception as exc:  # the database may be briefly away; keep the loop alive
-                log.warning("outbox drain failed", error=repr(exc))
+                backoff.succeeded()
+            except Exception as exc:  # the database may be away: keep the loop alive, back off, log once
+                wait_s = backoff.failed(exc)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wakeup.wait(), self.poll_interval_s)
+                await asyncio.wait_for(self.wakeup.wait(), wait_s)
             self.wakeup.clear()
+
+
+def _waiting(failure: OutboxFailure) -> Outcome | None:
+    """A dead consumer counts as done; one whose backoff has not run out waits."""
+    if failure.dead_at is not None:
+        return DONE
+    if failure.next_attempt_at > utcnow():
+        return Outcome(done=False, due_at=failure.next_attempt_at)
+    return None

@@ -6,6 +6,7 @@ synchronous drivers (psycopg, sqlite3) for the same URL."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,8 +46,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
+@dataclass(frozen=True)
+class DatabaseLimits:
+    """Every wait on the database is bounded (see the operator section of the README): a request
+    waits at most `pool_timeout_s` for a connection and `connect_timeout_s` to open one; the server
+    cancels a statement after `statement_timeout_ms` (0 = never) and the client stops waiting one
+    second later (a dead route answers nothing, not even the cancel)."""
+
+    max_overflow: int = 5
+    pool_timeout_s: float = 3.0
+    connect_timeout_s: float = 2.0
+    statement_timeout_ms: int = 10_000
+    pool_recycle_s: int = 1800
+
+    def asyncpg_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {"timeout": self.connect_timeout_s}
+        if self.statement_timeout_ms:
+            args["command_timeout"] = self.statement_timeout_ms / 1000 + 1
+            args["server_settings"] = {"statement_timeout": str(self.statement_timeout_ms)}
+        return args
+
+
+# Commands and reports (settlement, releases, the demo seed) may run long statements on purpose.
+BATCH_LIMITS = DatabaseLimits(statement_timeout_ms=0)
+
+
+def make_engine(url: str, pool_size: int = 5, limits: DatabaseLimits | None = None, **kwargs: Any) -> AsyncEngine:
     """pool_size=0 opens a connection per use (tests crossing event loops; external poolers)."""
+    limits = limits or DatabaseLimits()
     target = async_url(url)
     if pool_size == 0:
         kwargs["poolclass"] = NullPool
@@ -56,8 +83,11 @@ def make_engine(url: str, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
         return engine
     if pool_size:
         kwargs.setdefault("pool_size", pool_size)
-        kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("max_overflow", limits.max_overflow)
+        kwargs.setdefault("pool_timeout", limits.pool_timeout_s)
+        kwargs.setdefault("pool_recycle", limits.pool_recycle_s)
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs["connect_args"] = {**limits.asyncpg_args(), **kwargs.get("connect_args", {})}
     return create_async_engine(target, **kwargs)
 
 

@@ -24,7 +24,11 @@ class OutboxEvent(SQLModel, table=True):
     aggregate_id: str = Field(index=True, max_length=40)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     created_at: datetime = utc_field(default_now=True)
+    # Set once every consumer has handled the event or given up on it (a dead letter, see
+    # OutboxFailure): the dispatcher is done with it either way.
     delivered_at: datetime | None = utc_field(nullable=True, index=True)
+    # While consumers back off: the earliest time one of them is due again (None: due now).
+    next_attempt_at: datetime | None = utc_field(nullable=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
 
@@ -37,6 +41,22 @@ class HandledEvent(SQLModel, table=True):
     event_id: str = Field(primary_key=True, max_length=40)
     handler: str = Field(primary_key=True, max_length=120)
     handled_at: datetime = utc_field(default_now=True)
+
+
+class OutboxFailure(SQLModel, table=True):
+    """A consumer that failed on an event: its own backoff, or since when it gave up (`dead_at`:
+    a dead letter, retried only when an operator replays it). Deleted in the transaction in which
+    the consumer finally succeeds, so the table holds only what is still wrong."""
+
+    __tablename__ = "outbox_failures"
+
+    event_id: str = Field(primary_key=True, max_length=40)
+    handler: str = Field(primary_key=True, max_length=120)
+    attempts: int = 0
+    next_attempt_at: datetime = utc_field(default_now=True)
+    last_error: str = Field(default="", max_length=500)
+    failed_at: datetime = utc_field(default_now=True)
+    dead_at: datetime | None = utc_field(nullable=True, index=True)
 
 
 def emit(session: AsyncSession, topic: str, aggregate_id: str, payload: dict[str, Any]) -> OutboxEvent:

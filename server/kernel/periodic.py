@@ -1,8 +1,9 @@
 """A worker's background jobs: run `job(app)` every few seconds for the app's lifetime.
 
 Sweepers (unpaid orders, group-buys, lottery auto-close, competitions) and the reminder sender
-share this one loop: a failing run is logged and the next one tries again, so a database that is
-briefly away never kills the job; shutdown cancels it cleanly."""
+share this one loop: a failing run is logged (once per outage) and later runs try again, further
+apart while they keep failing, so a database that is away never kills the job nor floods the log;
+shutdown cancels it cleanly."""
 
 from __future__ import annotations
 
@@ -12,9 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-import structlog
-
-log = structlog.get_logger("periodic")
+from server.kernel.backoff import FailureBackoff
 
 Job = Callable[[Any], Awaitable[object]]
 Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
@@ -40,9 +39,13 @@ def periodic(name: str, interval_s: Callable[[Any], float], job: Job) -> Lifespa
 
 
 async def _every(name: str, interval: float, job: Job, app: Any) -> None:
+    backoff = FailureBackoff(name, interval)
+    wait_s = interval
     while True:
-        await asyncio.sleep(interval)
+        await asyncio.sleep(wait_s)
         try:
             await job(app)
-        except Exception as exc:  # the database or a provider may be briefly away: try again next time
-            log.warning("background job failed", job=name, error=repr(exc))
+            backoff.succeeded()
+            wait_s = interval
+        except Exception as exc:  # the database or a provider may be away: log once, try again later
+            wait_s = backoff.failed(exc)

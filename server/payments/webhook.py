@@ -2,7 +2,9 @@
 
 The event row and the event's effects commit in one transaction, so a redelivery (same id) finds
 the row and changes nothing, and a crash before the commit leaves neither — Stripe redelivers.
-Two deliveries racing each other meet at the primary key; the loser rolls back and answers 200."""
+Two deliveries racing each other meet at the primary key; the loser rolls back and answers 200.
+With the database away the endpoint answers 503 within the connect timeout (server/errors.py),
+never hangs, and Stripe redelivers the event later."""
 
 from __future__ import annotations
 

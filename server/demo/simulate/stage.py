@@ -39,7 +39,7 @@ async def open_session(brand: httpx.AsyncClient, outcome: SaleOutcome) -> list[d
             json={"sku_id": sku["id"], "position": position, "live_price_minor": sku["price_minor"] * 8 // 10},
         )
     await call(brand, "POST", f"/api/v1/sessions/{live['id']}/state", json={"state": "live"})
-    return list(await call(brand, "GET", f"/api/v1/sessions/{live['id']}/lineup"))
+    return list((await call(brand, "GET", f"/api/v1/sessions/{live['id']}/lineup"))["items"])
 
 
 async def set_policy(brand: httpx.AsyncClient, brand_id: str) -> None:

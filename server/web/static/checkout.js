@@ -93,7 +93,7 @@
 
   async function loadCoupons() {
     try {
-      claims = await call("GET", `${api}/coupon-claims`);
+      claims = (await call("GET", `${api}/coupon-claims`)).items;
     } catch (error) {
       claims = [];
     }

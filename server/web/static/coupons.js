@@ -78,6 +78,6 @@
     }
   });
 
-  fetch(api, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : [])).then((list) => list.forEach(upsert))
+  fetch(api, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : { items: [] })).then((page) => page.items.forEach(upsert))
     .catch(() => {});
 })();

@@ -207,7 +207,7 @@
   // The room's messages are the fast path; a slow poll covers a dropped socket.
   setInterval(() => { if (mine && mine.state === "open") refresh(mine.code).catch(() => {}); }, 5000);
 
-  call("GET", `/api/v1/sessions/${sessionId}/group-offers`).then((list) => { offers = list; renderOffers(); })
+  call("GET", `/api/v1/sessions/${sessionId}/group-offers`).then((page) => { offers = page.items; renderOffers(); })
     .catch((error) => notice(error.message));
   const code = new URLSearchParams(location.search).get("group");
   if (code) call("GET", `/api/v1/groups/${encodeURIComponent(code)}`).then((g) => { invite = g; renderInvite(); })

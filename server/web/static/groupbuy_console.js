@@ -46,10 +46,10 @@
     }));
   }
 
-  async function load() { render(await call("GET", `${base}/manage`)); }
+  async function load() { render((await call("GET", `${base}/manage`)).items); }
 
   async function loadLineup() {
-    lineup = await call("GET", `/api/v1/sessions/${sessionId}/lineup`);
+    lineup = (await call("GET", `/api/v1/sessions/${sessionId}/lineup`)).items;
     form.elements.sku_id.replaceChildren(...lineup.map((item) => Object.assign(document.createElement("option"),
       { value: item.sku_id, textContent: `${item.title} · ${money(item.price_minor, item.currency)}` })));
   }

@@ -81,7 +81,8 @@
   function consolePanel(panel, opts) {
     const list = panel.querySelector('[data-role="list"]');
     function render() {
-      return getJson(opts.listUrl).then(function (all) {
+      return getJson(opts.listUrl).then(function (page) {
+        const all = page.items;
         const shown = all.filter(opts.filter);
         panel.hidden = shown.length === 0;
         return Promise.all(shown.map(function (c) {
@@ -132,11 +133,11 @@
   document.querySelectorAll(".pk[data-mode]").forEach(function (panel) {
     if (panel.dataset.mode === "partner") {
       consolePanel(panel, { partner: true, listUrl: "/api/v1/partners/" + encodeURIComponent(panel.dataset.partner) +
-        "/competitions", filter: function () { return true; } });
+        "/competitions?limit=200", filter: function () { return true; } });
     } else if (panel.dataset.mode === "console") {
       const sessionId = panel.dataset.session;
       consolePanel(panel, { brand: true, listUrl: "/api/v1/brands/" + encodeURIComponent(panel.dataset.brand) +
-        "/competitions", filter: function (c) {
+        "/competitions?limit=200", filter: function (c) {
           // this session's competitions, and period ones running or closed in the last day
           return c.session_id === sessionId || (!c.session_id && (c.state === "running" ||
             (c.closed_at && Date.now() - Date.parse(c.closed_at) < 86400000)));

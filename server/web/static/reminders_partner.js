@@ -25,8 +25,8 @@
   }
 
   function refresh() {
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : []; })
-      .then(render).catch(function () {});
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : { items: [] }; })
+      .then(function (page) { render(page.items); }).catch(function () {});
   }
   refresh();
   setInterval(refresh, 10000);

@@ -8,7 +8,7 @@ from tests.integration.checkout.conftest import outbox
 
 
 async def stock_of(client, shop) -> int:
-    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
+    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     return lineup[0]["stock"]
 
 

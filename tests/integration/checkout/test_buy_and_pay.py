@@ -43,7 +43,7 @@ async def test_viewer_buys_at_the_live_price_and_pays(app, client, localstripe):
     order = body["order"]
     assert order["state"] == "pending_payment" and order["amount_minor"] == 15800 and order["currency"] == "CNY"
     assert body["client_secret"].startswith(order["payment_intent_id"]) and body["test_payments"] is True
-    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
+    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     assert lineup[0]["stock"] == 3
     at_stripe = localstripe.get(f"/v1/payment_intents/{order['payment_intent_id']}")
     assert (at_stripe["amount"], at_stripe["currency"], at_stripe["metadata"]) == (
@@ -76,7 +76,7 @@ async def test_retried_checkout_returns_the_same_order(app, client, localstripe)
     assert first.status_code == second.status_code == 201
     assert first.json()["order"]["id"] == second.json()["order"]["id"]
     assert first.json()["client_secret"] == second.json()["client_secret"]
-    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
+    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     assert lineup[0]["stock"] == 4  # held once, not twice
 
 
@@ -103,5 +103,5 @@ async def test_checkout_without_stripe_key_is_a_clear_503(app, client, localstri
     response = await checkout(client, shop, headers)
     assert response.status_code == 503
     assert "payments disabled: set STRIPE_API_KEY" in response.json()["detail"]
-    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
+    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     assert lineup[0]["stock"] == 5

@@ -77,7 +77,7 @@ async def test_viewer_buys_a_sku_on_the_checkout_page(tmp_path, localstripe):
             assert "Paid" in await page.inner_text("#result")
         # and the order is paid with one unit sold, at the server's price
         async with httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}) as http:
-            lineup = (await http.get(f"/api/v1/sessions/{session_id}/lineup")).json()
+            lineup = (await http.get(f"/api/v1/sessions/{session_id}/lineup")).json()["items"]
             brand_id = (await http.get(f"/api/v1/sessions/{session_id}")).json()["brand_id"]
             orders = (await http.get(f"/api/v1/brands/{brand_id}/orders")).json()["items"]
         assert lineup[0]["stock"] == 2

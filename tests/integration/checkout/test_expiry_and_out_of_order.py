@@ -20,7 +20,7 @@ def stripe_intent(localstripe, intent_id: str) -> dict:
 
 
 async def stock_of(client, shop) -> int:
-    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
+    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     return lineup[0]["stock"]
 
 

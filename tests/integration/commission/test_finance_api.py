@@ -190,3 +190,22 @@ async def test_partner_onboards_with_a_connect_account_link(client, app, connect
     assert connect_server.state.accounts[account_id]["metadata"] == {"partner_id": partner}
     other = await client.post(f"/api/v1/partners/{await make_partner(app)}/payout-account", headers=auth(token))
     assert other.status_code == 404
+
+
+async def test_settlement_runs_page_newest_first_and_payouts_are_money_per_currency(client, app, connect_server):
+    w = await world(client, app, connect_server)
+    h = auth(w["finance"])
+    # given two settlement runs
+    first = (await client.post("/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=h)).json()
+    second = (await client.post("/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=h)).json()
+    # when finance lists them one per page
+    page = (await client.get("/api/v1/finance/settlements?limit=1", headers=h)).json()
+    rest = (await client.get(f"/api/v1/finance/settlements?limit=1&cursor={page['next_cursor']}", headers=h)).json()
+    # then the newest comes first, with its typed summary, and the walk ends
+    assert [r["id"] for r in page["items"] + rest["items"]] == [second["run_id"], first["run_id"]]
+    assert rest["next_cursor"] is None
+    assert rest["items"][0]["summary"]["payouts"] == 2 and page["items"][0]["state"] == "finished"
+    # and the reconciliation's paid payouts are integer minor units beside their currency
+    until = (utcnow() + timedelta(minutes=1)).isoformat()
+    recon = (await client.get("/api/v1/finance/reconciliation", params={"until": until}, headers=h)).json()
+    assert recon["payouts"]["paid"] == [{"currency": "CNY", "amount_minor": 2000}]

@@ -62,10 +62,10 @@ async def test_most_specific_rule_wins_and_each_line_names_it(client, app):
         (line["sku_id"], line["rate_bps"], line["rule"]) for line in split["split_lines"] if line["party"] == "partner"
     ]
     assert partner_lines == [
-        (skus[0]["id"], "2000.0000", f"partner_sku:{ids[0]}"),
-        (skus[1]["id"], "1500.0000", f"lineup:{ids[2]}"),
-        (skus[2]["id"], "1200.0000", f"sku:{ids[4]}"),
-        (skus[3]["id"], "800.0000", split["split_lines"][6]["rule"]),
+        (skus[0]["id"], 2000, f"partner_sku:{ids[0]}"),
+        (skus[1]["id"], 1500, f"lineup:{ids[2]}"),
+        (skus[2]["id"], 1200, f"sku:{ids[4]}"),
+        (skus[3]["id"], 800, split["split_lines"][6]["rule"]),
     ]
     assert split["split_lines"][6]["rule"].startswith("partnership:")
     assert split["partner_minor"] == 2000 + 1500 + 1200 + 800

@@ -54,9 +54,9 @@ async def test_viewer_claims_and_a_late_joiner_sees_the_coupon_with_their_claims
     assert (body["coupon_id"], body["state"], body["order_id"], body["remaining"]) == (coupon["id"], "claimed", None, 4)
     # and the room's list (public) shows it, with how many this visitor claimed
     listed = (await client.get(f"/api/v1/sessions/{shop.session_id}/coupons", headers=me)).json()
-    assert [(c["coupon_id"], c["remaining"], c["claimed_by_me"]) for c in listed] == [(coupon["id"], 4, 1)]
+    assert [(c["coupon_id"], c["remaining"], c["claimed_by_me"]) for c in listed["items"]] == [(coupon["id"], 4, 1)]
     anyone = (await client.get(f"/api/v1/sessions/{shop.session_id}/coupons", headers=visitor())).json()
-    assert anyone[0]["claimed_by_me"] == 0
+    assert anyone["items"][0]["claimed_by_me"] == 0
     # and the brand sees the claimed count
     got = (await client.get(f"/api/v1/coupons/{coupon['id']}", headers=auth(shop.token))).json()
     assert (got["claimed"], got["remaining"], got["used"]) == (1, 4, 0)

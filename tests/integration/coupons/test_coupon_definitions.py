@@ -26,7 +26,7 @@ async def test_brand_creates_lists_reads_and_deactivates_coupons(app, client):
     )
     # then they read back as defined, with nothing claimed yet
     assert (amount["amount_off_minor"], amount["currency"], amount["percent_off_bps"]) == (1000, "CNY", None)
-    assert (percent["percent_off_bps"], percent["currency"], percent["sku_ids"]) == ("1250.50", None, [shop.sku_id])
+    assert (percent["percent_off_bps"], percent["currency"], percent["sku_ids"]) == (1250.5, None, [shop.sku_id])
     assert (percent["remaining"], percent["claimed"], percent["used"], percent["active"]) == (3, 0, 0, True)
     # and list in pages, oldest first
     first = (await client.get(f"/api/v1/brands/{shop.brand_id}/coupons?limit=1", headers=auth(shop.token))).json()

@@ -27,9 +27,9 @@ async def test_partner_applies_brand_approves_and_partner_links_a_session(app, c
     ships = await client.get(
         f"/api/v1/brands/{world.brand['id']}/partnerships?status=approved", headers=auth(world.brand_token)
     )
-    assert [s["partner_id"] for s in ships.json()] == [world.partner["id"]]
+    assert [s["partner_id"] for s in ships.json()["items"]] == [world.partner["id"]]
     mine = await client.get(f"/api/v1/partners/{world.partner['id']}/links", headers=auth(world.partner_token))
-    assert [x["id"] for x in mine.json()] == [link["id"]]
+    assert [x["id"] for x in mine.json()["items"]] == [link["id"]]
 
 
 async def test_links_need_an_approved_partnership_with_that_brand(app, client):
@@ -89,7 +89,7 @@ async def test_a_partner_adds_its_own_guides_and_sees_only_itself(app, client):
     is_problem(await client.get(f"/api/v1/partners/{stranger['id']}/links", headers=auth(token)), 404)
     is_problem(await client.get("/api/v1/partners", headers=auth(token)), 403)
     guides = await client.get(f"/api/v1/partners/{channel['id']}/guides", headers=auth(token))
-    assert [g["id"] for g in guides.json()] == [guide["id"]]
+    assert [g["id"] for g in guides.json()["items"]] == [guide["id"]]
 
 
 async def test_brands_see_and_decide_only_their_own_partnerships(app, client):
@@ -98,7 +98,7 @@ async def test_brands_see_and_decide_only_their_own_partnerships(app, client):
     other_token = await make_token(app, "brand", brand_id=other["id"])
     ship = (
         await client.get(f"/api/v1/partners/{world.partner['id']}/partnerships", headers=auth(world.partner_token))
-    ).json()[0]
+    ).json()["items"][0]
     is_problem(await client.get(f"/api/v1/brands/{world.brand['id']}/partnerships", headers=auth(other_token)), 404)
     is_problem(
         await client.post(

@@ -98,7 +98,7 @@ async def test_suspended_partners_link_goes_to_the_session_without_attribution(a
     world = await api_world(app, client)
     ship = (
         await client.get(f"/api/v1/partners/{world.partner['id']}/partnerships", headers=auth(world.partner_token))
-    ).json()[0]
+    ).json()["items"][0]
     await client.post(
         f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "suspended"}, headers=auth(world.brand_token)
     )

@@ -75,7 +75,7 @@ async def test_an_ended_offer_neither_opens_nor_joins(app, client, localstripe):
     problem(await join_group(client, group["code"], buyer()), 409, "group-offer-inactive")
     assert await snapshot(app) == before
     listed = (await client.get(f"/api/v1/sessions/{shop.session_id}/group-offers")).json()
-    assert listed == []
+    assert listed == {"items": [], "next_cursor": None}
 
 
 async def test_another_sessions_offer_and_unknown_groups_are_404(app, client, localstripe):

@@ -22,9 +22,9 @@ async def test_offer_is_created_and_listed_for_viewers(app, client):
     assert (offer["price_minor"], offer["group_price_minor"], offer["currency"]) == (8900, 6900, "CNY")
     assert offer["groups"] == {"open": 0, "filled": 0, "expired": 0} and offer["active"] is True
     listed = await client.get(f"/api/v1/sessions/{shop.session_id}/group-offers")  # no token: public
-    assert listed.status_code == 200 and [o["id"] for o in listed.json()] == [offer["id"]]
+    assert listed.status_code == 200 and [o["id"] for o in listed.json()["items"]] == [offer["id"]]
     managed = await client.get(f"/api/v1/sessions/{shop.session_id}/group-offers/manage", headers=auth(shop.token))
-    assert [o["id"] for o in managed.json()] == [offer["id"]]
+    assert [o["id"] for o in managed.json()["items"]] == [offer["id"]]
 
 
 async def test_bad_offers_are_refused_and_change_nothing(app, client):
@@ -72,4 +72,4 @@ async def test_another_brand_gets_404(app, client):
     assert (await client.post(f"{base}/{offer['id']}/deactivate", headers=auth(other_token))).status_code == 404
     assert (await client.post(base, json=body)).status_code == 401
     listed = await client.get(base)
-    assert [o["active"] for o in listed.json()] == [True]
+    assert [o["active"] for o in listed.json()["items"]] == [True]

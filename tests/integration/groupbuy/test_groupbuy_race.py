@@ -46,5 +46,5 @@ async def test_the_last_seat_goes_to_exactly_one_of_ten(app, client, localstripe
         orders = (await session.execute(sa.text("SELECT count(*) FROM orders"))).scalar_one()
         members = (await session.execute(sa.text("SELECT count(*) FROM group_members"))).scalar_one()
     assert (orders, members) == (3, 3)
-    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()
+    lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     assert lineup[0]["stock"] == 17

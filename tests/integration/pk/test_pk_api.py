@@ -86,7 +86,9 @@ async def test_tenancy_and_what_a_partner_sees(app, client):
     assert (await client.post(flag_url, json={"reason": "x"}, headers=auth(other_token))).status_code == 404
     closing = await client.post(f"/api/v1/brands/{world.brand_id}/competitions/{cid}/close", headers=auth(other_token))
     assert closing.status_code == 404
-    assert (await client.get(f"/api/v1/partners/{outsider}/competitions", headers=auth(outsider_token))).json() == []
+    assert (await client.get(f"/api/v1/partners/{outsider}/competitions", headers=auth(outsider_token))).json()[
+        "items"
+    ] == []
     # and an entrant partner sees the full board as names and scores, its own row marked
     mine = await board(client, world.partner_tokens[1], cid)
     top_row = mine["rows"][0]
@@ -95,4 +97,4 @@ async def test_tenancy_and_what_a_partner_sees(app, client):
     listed = await client.get(
         f"/api/v1/partners/{world.partners[1]}/competitions", headers=auth(world.partner_tokens[1])
     )
-    assert [c["id"] for c in listed.json()] == [cid]
+    assert [c["id"] for c in listed.json()["items"]] == [cid]

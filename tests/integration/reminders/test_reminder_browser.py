@@ -59,7 +59,7 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 await api.get(
                     f"/api/v1/partners/{partner_id}/links", headers={"Authorization": f"Bearer {partner_token}"}
                 )
-            ).json()
+            ).json()["items"]
             link = next(item for item in links if item["session_id"])
             code, session_id = link["code"], link["session_id"]
             hook = await api.put(

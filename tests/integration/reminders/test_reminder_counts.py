@@ -23,7 +23,7 @@ async def test_partner_and_brand_counts_through_a_ref(app, client):
     # then the partner sees two for this session
     mine = await client.get(f"/api/v1/partners/{world.partner['id']}/reminders", headers=auth(world.partner_token))
     assert mine.status_code == 200, mine.text
-    assert [(r["session_id"], r["subscribed"]) for r in mine.json()] == [(sid, 2)]
+    assert [(r["session_id"], r["subscribed"]) for r in mine.json()["items"]] == [(sid, 2)]
     # and the brand sees them by partner, the rest as direct
     stats = await client.get(f"/api/v1/sessions/{sid}/reminders/stats", headers=auth(world.brand_token))
     assert stats.status_code == 200, stats.text
@@ -52,4 +52,5 @@ async def test_other_tenants_get_404(app, client):
     assert stats.status_code == 404
     theirs = await client.get(f"/api/v1/partners/{world.partner['id']}/reminders", headers=auth(partner_token))
     assert theirs.status_code == 404
-    assert (await client.get(f"/api/v1/partners/{stranger['id']}/reminders", headers=auth(partner_token))).json() == []
+    strangers = await client.get(f"/api/v1/partners/{stranger['id']}/reminders", headers=auth(partner_token))
+    assert strangers.json()["items"] == []

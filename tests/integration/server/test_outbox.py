@@ -3,10 +3,20 @@ handler is retried without losing the event or half-applying its effects."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from sqlmodel import select
 
 from server.events import OutboxDispatcher
+from server.kernel import clock
 from server.kernel.outbox import HandledEvent, OutboxEvent, emit
+
+
+@pytest.fixture(autouse=True)
+def real_time() -> Iterator[None]:
+    yield
+    clock.reset()
 
 
 async def test_events_are_delivered_once_and_failures_retried(app):
@@ -30,6 +40,8 @@ async def test_events_are_delivered_once_and_failures_retried(app):
         await session.rollback()  # never committed: never delivered
 
     assert await dispatcher.drain() == 0  # the flaky handler failed: nothing marked delivered
+    assert await dispatcher.drain() == 0  # and backs off (2 s + jitter by default) before a retry
+    clock.advance(3)
     assert await dispatcher.drain() == 1
     assert await dispatcher.drain() == 0
     # each handler has its own transaction: `record` succeeded once and was not run again

@@ -12,6 +12,9 @@ from server.settings import SettingsError, load_settings
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"PUBLIC_BASE_URL": "example.com"}, "PUBLIC_BASE_URL"),
         ({"DB_POOL_SIZE": "-1"}, "DB_POOL_SIZE"),
+        ({"DB_CONNECT_TIMEOUT_S": "0"}, "DB_CONNECT_TIMEOUT_S"),
+        ({"DB_POOL_TIMEOUT_S": "never"}, "DB_POOL_TIMEOUT_S"),
+        ({"DB_STATEMENT_TIMEOUT_MS": "-5"}, "DB_STATEMENT_TIMEOUT_MS"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it(monkeypatch, env, name):

@@ -1,0 +1,97 @@
+"""A brand's order list costs a constant number of SQL statements per page, however many orders
+the page holds (the lines of the whole page come in one `IN` query, not one query per order)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from sqlalchemy import event
+
+from broadcast.checkout.models import Order, OrderLine
+from server.kernel.clock import utcnow
+from server.kernel.ids import new_id
+from server.settings import Settings
+from tests.conftest import make_settings
+from tests.factories import auth
+from tests.factories_checkout import Shop, make_shop
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return make_settings(db_url)  # listing orders needs no payment provider
+
+
+async def _add_orders(app: Litestar, shop: Shop, count: int) -> None:
+    async with app.state.sessionmaker() as session:
+        for n in range(count):
+            order = Order(
+                id=new_id("ord"),
+                brand_id=shop.brand_id,
+                session_id=shop.session_id,
+                visitor_id=f"v{n}",
+                idempotency_key=f"k{n}",
+                currency="USD",
+                amount_minor=9900 * 2,
+                reserved_until=utcnow() + timedelta(hours=1),
+            )
+            session.add(order)
+            await session.flush()
+            for sku_id in (shop.sku_id, shop.sku_id):
+                session.add(_line(order, sku_id))
+        await session.commit()
+
+
+def _line(order: Order, sku_id: str) -> OrderLine:
+    return OrderLine(
+        id=new_id("oli"),
+        order_id=order.id,
+        sku_id=sku_id,
+        title="Tea",
+        quantity=1,
+        unit_price_minor=9900,
+        amount_minor=9900,
+        currency="USD",
+    )
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_: Any) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def statements(app: Litestar) -> Iterator[StatementCounter]:
+    counter = StatementCounter()
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine, "before_cursor_execute", counter)
+
+
+async def _statements_for_page(client: Any, shop: Shop, statements: StatementCounter, limit: int) -> int:
+    statements.count = 0
+    response = await client.get(f"/api/v1/brands/{shop.brand_id}/orders?limit={limit}", headers=auth(shop.token))
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert len(page["items"]) == limit and all(len(o["lines"]) == 2 for o in page["items"])
+    return statements.count
+
+
+async def test_a_page_of_fifty_orders_costs_as_many_statements_as_a_page_of_one(app, client, statements):
+    # given a brand with 60 orders of two lines each
+    shop = await make_shop(app, client)
+    await _add_orders(app, shop, 60)
+
+    # when the brand lists a page of 1 and a page of 50
+    one = await _statements_for_page(client, shop, statements, 1)
+    fifty = await _statements_for_page(client, shop, statements, 50)
+
+    # then the statement count does not grow with the page size
+    assert fifty == one, f"page of 1: {one} statements, page of 50: {fifty}"
