@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +18,7 @@ import websockets
 from litestar import Litestar
 
 from tests.factories import add_to_lineup, go_live, make_brand, make_session, make_sku, make_token
-from tests.live_server import free_port
+from tests.live_server import LiveServer, free_port, run_server
 
 
 @contextlib.asynccontextmanager
@@ -130,6 +132,25 @@ async def viewer(url: str, **connect: Any) -> AsyncIterator[Viewer]:
         yield watcher
     finally:
         await watcher.close()
+
+
+@contextlib.contextmanager
+def two_workers(env: dict[str, str], tmp_dir: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two single-worker app processes sharing PostgreSQL and Redis: for the room the same as
+    `serve --workers 2`, but each socket goes to the worker the test picks. (Behind one listening
+    socket the kernel hands each connection to whichever worker is awake, which on a busy
+    machine can be the same one every time.)"""
+    with run_server(env, workers=1, tmp_dir=tmp_dir) as a, run_server(env, workers=1, tmp_dir=tmp_dir) as b:
+        yield a, b
+
+
+async def viewers_on(live: LiveSetup, server: LiveServer, count: int, stack: contextlib.AsyncExitStack) -> list[Viewer]:
+    """`count` sockets to `server`'s worker, each past its snapshot."""
+    on_server = dataclasses.replace(live, host=server.base_url.removeprefix("http://"))
+    viewers = [await stack.enter_async_context(viewer(on_server.ws())) for _ in range(count)]
+    for v in viewers:
+        await v.wait_for(lambda e: e["type"] == "snapshot")
+    return viewers
 
 
 def seqs(events: list[dict[str, Any]]) -> list[int]:

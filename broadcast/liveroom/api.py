@@ -30,4 +30,4 @@ class RoomCommentController(Controller):
         comment_id: str,
     ) -> None:
         await delete_comment(db, principal, session_id, comment_id)
-        await runtime.of(request.app).publish(session_id, {"type": "comment_deleted", "id": comment_id})
+        await runtime.of(request.app).announce(session_id, {"type": "comment_deleted", "id": comment_id})

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 
 from litestar.channels import ChannelsPlugin
 
 from broadcast.liveroom.events import channel_of
-from broadcast.liveroom.room import Loader, Room
+from broadcast.liveroom.recount import rebuilt_counters
+from broadcast.liveroom.room import RING, Loader, Room, Seed
+from broadcast.liveroom.state import RoomState
 from broadcast.liveroom.store import RoomStore
 
 LINGER_S = 10.0
@@ -53,19 +56,32 @@ class RoomHub:
     async def _open(self, session_id: str) -> Room | None:
         channel = channel_of(self.namespace, session_id)
         subscriber = await self.channels.subscribe(channel)  # before reading seq: nothing slips between
-        seq = await self.store.current_seq(session_id)
-        state = await self.loader(session_id)
-        if state is None:
+        try:
+            seed = await self.seed(session_id, None)
+        except BaseException:
+            await self.channels.unsubscribe(subscriber, channel)  # else the channel stays claimed
+            raise
+        if seed is None:
             await self.channels.unsubscribe(subscriber, channel)
             return None
-        counters = await self.store.counters(session_id)
-        state.likes, state.carts, state.viewers = counters.likes, counters.carts, counters.viewers
-        room = Room(session_id, self.store, self.worker_id)
-        room.seed(state, await self.store.history_after(session_id, max(0, seq - 512)), seq)
+        room = Room(session_id, self.store, self.worker_id, partial(self.seed, session_id))
+        room.seed(seed.state, seed.history, seed.seq)
         room.start(subscriber.iter_events())
         self.rooms[session_id] = room
         self._subscribers[session_id] = subscriber
         return room
+
+    async def seed(self, session_id: str, known: RoomState | None) -> Seed | None:
+        """The room read afresh: seq first, then the database, counters (rebuilt to their durable
+        floors, `recount`) and history. A new room and a room recovering from an outage both
+        start here. `known`: the state held before a reload."""
+        seq = await self.store.current_seq(session_id)
+        state = await self.loader(session_id)
+        if state is None:
+            return None
+        counters = await rebuilt_counters(self.store, session_id, state.carts, known)
+        state.likes, state.carts, state.viewers = counters.likes, counters.carts, counters.viewers
+        return Seed(state, await self.store.history_after(session_id, max(0, seq - RING)), seq)
 
     def release(self, room: Room) -> None:
         """A connection left; close the room after the linger if nobody else is in it."""

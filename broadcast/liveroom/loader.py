@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.liveroom.models import RoomComment
+from broadcast.liveroom.recount import durable_cart_adds
 from broadcast.liveroom.state import LAST_COMMENTS, RoomState
 from broadcast.models import Brand, LiveSession
 from broadcast.schemas import BrandSettings
@@ -64,7 +65,8 @@ async def last_comments(session: AsyncSession, session_id: str) -> list[dict[str
 
 
 async def load_room(maker: async_sessionmaker[AsyncSession], session_id: str) -> RoomState | None:
-    """The room as the database has it, or None when there is no such session."""
+    """The room as the database has it, or None when there is no such session. Its `carts` are
+    the durable floor of the cart counters (`recount`); the store's counters go on top."""
     async with maker() as session:
         live = await session.get(LiveSession, session_id)
         if live is None:
@@ -76,6 +78,7 @@ async def load_room(maker: async_sessionmaker[AsyncSession], session_id: str) ->
             pinned_sku_id=live.pinned_sku_id,
             lineup=await lineup_view(session, session_id),
             blocked_words=list(words),
+            carts=await durable_cart_adds(session, session_id),
         )
         state.comments.extend(await last_comments(session, session_id))
         return state

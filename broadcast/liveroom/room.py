@@ -1,7 +1,12 @@
 """A room as one worker serves it: one Channels subscription for the session, the room state kept
 current from the ordered stream, a short ring of recent events for resuming, and the local
 connections it fans out to. Joining is synchronous once the room is open, so a joiner's snapshot
-(or replay) and its first live event meet exactly at the room's last seq."""
+(or replay) and its first live event meet exactly at the room's last seq.
+
+When the worker loses its Redis subscription (`fanout.py`), the room tells every connection
+`{"type":"degraded"}`; when it is back, the room reloads exactly as a newly opened room does and
+sends every connection a fresh snapshot. Events published meanwhile were never delivered; the
+snapshot includes their effect, so no viewer is left with a silent gap."""
 
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ import json
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
 
 from broadcast.liveroom.connection import Connection
 from broadcast.liveroom.events import coalesce_key, encode
+from broadcast.liveroom.fanout import FANOUT_DOWN, FANOUT_UP, Backoff
 from broadcast.liveroom.state import RoomState
 from broadcast.liveroom.store import WAITING, RoomStore
 from server.kernel.clock import utcnow
@@ -25,14 +32,33 @@ log = structlog.get_logger("liveroom")
 RING = 512
 TICK_S = 0.05
 PRESENCE_EVERY_S = 1.0
+RELOAD_BACKOFF_CAP_S = 2.0
+DEGRADED = encode(
+    {"type": "degraded", "detail": "live updates are paused while the server reconnects; a fresh snapshot follows"}
+)
 Loader = Callable[[str], Awaitable[RoomState | None]]
 
 
+@dataclass
+class Seed:
+    """What a room starts from: the state at `seq` and the history for resuming."""
+
+    state: RoomState
+    history: list[str]
+    seq: int
+
+
+# Reads a room's seed again; given the state held so far (its counters are floors), None = no session.
+Reloader = Callable[[RoomState | None], Awaitable[Seed | None]]
+
+
 class Room:
-    def __init__(self, session_id: str, store: RoomStore, worker_id: str) -> None:
+    def __init__(self, session_id: str, store: RoomStore, worker_id: str, reload: Reloader | None = None) -> None:
         self.session_id = session_id
         self.store = store
         self.worker_id = worker_id
+        self.reload = reload
+        self.degraded = False  # the subscription is down: events may be missing until the reload
         self.connections: set[Connection] = set()
         self.state: RoomState | None = None
         self.ring: deque[tuple[int, str]] = deque(maxlen=RING)
@@ -72,6 +98,12 @@ class Room:
 
     async def _consume(self, events: Any) -> None:
         async for raw in events:
+            if raw == FANOUT_DOWN:
+                self._degrade()
+                continue
+            if raw == FANOUT_UP:
+                await self._recover()
+                continue
             try:
                 await self.receive(raw.decode() if isinstance(raw, bytes) else raw)
             except Exception as exc:  # one bad event must not stop the room
@@ -92,6 +124,46 @@ class Room:
         if seq > self.last_seq + 1:
             await self._fill_gap(seq)
         self.accept(event, raw)
+
+    def _degrade(self) -> None:
+        self.degraded = True
+        for connection in self.connections:
+            connection.answer(DEGRADED)
+
+    async def _recover(self) -> None:
+        """Reload until it works (the database or Redis may still be waking up), then resend.
+        This runs in the consuming task, so events arriving meanwhile wait in order behind it."""
+        backoff = Backoff(cap_s=RELOAD_BACKOFF_CAP_S)
+        while True:
+            try:
+                seed = await self._reload()
+                break
+            except Exception as exc:
+                log.warning("room reload failed", session_id=self.session_id, error=repr(exc))
+                await asyncio.sleep(backoff.next())
+        self.degraded = False
+        if seed is not None:
+            self.resend(seed)
+
+    async def _reload(self) -> Seed | None:
+        if self.reload is None:
+            return None
+        count, refs = self.viewer_refs()  # first count ourselves in: Redis may have lost presence
+        await self.store.presence(self.session_id, self.worker_id, count, refs)
+        return await self.reload(self.state)
+
+    def resend(self, seed: Seed) -> None:
+        """Start again from `seed` and send every connection the snapshot a joiner would get."""
+        self.ring.clear()
+        self.seed(seed.state, seed.history, seed.seq)
+        frame = self.snapshot_frame()
+        for connection in self.connections:
+            connection.queue.floor = self.last_seq
+            connection.answer(frame)
+
+    def snapshot_frame(self) -> str:
+        assert self.state is not None
+        return encode({**self.state.snapshot(), "worker": self.worker_id})
 
     def _is_restart(self, seq: int, raw: str) -> bool:
         """A seq we have passed, carrying a different event: the sequence began again."""
@@ -123,9 +195,11 @@ class Room:
         assert self.state is not None
         replay = self.replay_after(last_seq) if last_seq is not None else None
         if replay is None:
-            first = [encode({**self.state.snapshot(), "worker": self.worker_id})]
+            first = [self.snapshot_frame()]
         else:
             first = [encode({"type": "resumed", "after_seq": last_seq, "replayed": len(replay)}), *replay]
+        if self.degraded:
+            first.append(DEGRADED)
         connection.queue.floor = self.last_seq
         self.connections.add(connection)
         return first

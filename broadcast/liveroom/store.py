@@ -43,6 +43,9 @@ class RoomStore(Protocol):
 
     async def counters(self, session_id: str) -> Counters: ...
 
+    async def raise_counters(self, session_id: str, likes: int, carts: dict[str, int]) -> None:
+        """Raise the like total and each SKU's cart count to at least these (see `recount`)."""
+
     async def ref_counts(self, session_id: str) -> dict[str, dict[str, int]]: ...
 
     async def add_orders(self, session_id: str, quantities: dict[str, int]) -> None: ...

@@ -119,6 +119,12 @@ class MemoryRoomStore:
         room = self._rooms[session_id]
         return Counters(likes=room.likes, carts=dict(room.carts), viewers=sum(c for c, _ in room.presence.values()))
 
+    async def raise_counters(self, session_id: str, likes: int, carts: dict[str, int]) -> None:
+        room = self._rooms[session_id]
+        room.likes = max(room.likes, likes)
+        for sku_id, count in carts.items():
+            room.carts[sku_id] = max(room.carts.get(sku_id, 0), count)
+
     async def ref_counts(self, session_id: str) -> dict[str, dict[str, int]]:
         room = self._rooms[session_id]
         viewers = merge_refs([refs for _, refs in room.presence.values()])

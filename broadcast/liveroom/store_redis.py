@@ -103,6 +103,10 @@ class RedisRoomStore:
             viewers=sum(int(v) for v in viewers),
         )
 
+    async def raise_counters(self, session_id: str, likes: int, carts: dict[str, int]) -> None:
+        pairs = [value for sku_id, count in carts.items() for value in (sku_id, count)]
+        await self._run(session_id, "floor", likes, *pairs)
+
     async def ref_counts(self, session_id: str) -> dict[str, dict[str, int]]:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hvals(self.key(session_id, "presence_refs"))

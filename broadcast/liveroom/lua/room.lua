@@ -59,6 +59,16 @@ elseif op == 'cart' then
   redis.call('SET', KEYS[8], '1')
   touch(KEYS[5], KEYS[6], KEYS[8])
   return flush_carts(tonumber(ARGV[8]))
+elseif op == 'floor' then
+  -- ARGV: likes floor, then (sku, count floor) pairs: raise to at least, never lower
+  if tonumber(redis.call('GET', KEYS[3]) or '0') < tonumber(ARGV[5]) then redis.call('SET', KEYS[3], ARGV[5]) end
+  for i = 6, #ARGV, 2 do
+    if tonumber(redis.call('HGET', KEYS[5], ARGV[i]) or '0') < tonumber(ARGV[i + 1]) then
+      redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1])
+    end
+  end
+  touch(KEYS[3], KEYS[5])
+  return 0
 elseif op == 'flush' then
   local gate_ms = tonumber(ARGV[5])
   return {flush_likes(gate_ms), flush_carts(gate_ms)}

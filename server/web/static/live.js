@@ -108,6 +108,7 @@
 
   var handlers = {
     snapshot: function (e) {
+      $("conn").hidden = true;
       room.lineup = e.lineup; room.pinned = e.pinned_sku_id; room.carts = e.carts || {};
       renderState(e.session.state); setLikes(e.likes);
       $("viewer-count").textContent = e.viewers;
@@ -131,6 +132,8 @@
       if (li) li.remove();
     },
     error: function (e) { notice(e.detail); },
+    // The server lost its Redis subscription: show the connection banner until the fresh snapshot.
+    degraded: function () { $("conn").hidden = false; },
   };
 
   function onMessage(msg) {

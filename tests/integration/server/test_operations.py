@@ -13,7 +13,10 @@ async def test_healthz_reports_database_and_redis(db_url, redis_url):
     async with AsyncTestClient(app=app) as client:
         response = await client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "redis": "ok", "room_fanout": "ok"},
+    }
 
 
 async def test_healthz_is_503_when_redis_is_down(db_url):
@@ -22,6 +25,7 @@ async def test_healthz_is_503_when_redis_is_down(db_url):
         response = await client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("error")
+    assert response.json()["checks"]["room_fanout"].startswith("degraded")
 
 
 async def test_metrics_and_request_ids(client):

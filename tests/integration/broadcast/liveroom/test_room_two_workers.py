@@ -11,21 +11,7 @@ import httpx
 from server.app import create_app
 from tests.conftest import make_settings
 from tests.factories import auth
-from tests.factories_liveroom import live_session, seqs, viewer
-from tests.live_server import run_server
-
-
-async def viewers_on_both_workers(live, stack, wanted=3, attempts=24):
-    """Connect until each of the two workers serves at least `wanted` viewers."""
-    by_worker: dict[str, list] = {}
-    for _ in range(attempts):
-        v = await stack.enter_async_context(viewer(live.ws()))
-        snapshot = await v.wait_for(lambda e: e["type"] == "snapshot")
-        by_worker.setdefault(snapshot["worker"], []).append(v)
-        if len(by_worker) == 2 and all(len(vs) >= wanted for vs in by_worker.values()):
-            break
-    assert len(by_worker) == 2, "the kernel never spread the sockets over both workers"
-    return list(by_worker.values())
+from tests.factories_liveroom import live_session, seqs, two_workers, viewers_on
 
 
 def assert_gap_free(v):
@@ -42,10 +28,10 @@ async def test_two_workers_share_one_ordered_gap_free_stream(postgres_db_url, re
         "OUTBOX_POLL_INTERVAL_MS": "100",
     }
     local = create_app(make_settings(postgres_db_url))  # only to issue tokens straight into the database
-    with run_server(env, workers=2, tmp_dir=tmp_path) as server:
+    with two_workers(env, tmp_path) as (server, other):
         live = await live_session(local, server.base_url)
         async with contextlib.AsyncExitStack() as stack:
-            on_a, on_b = await viewers_on_both_workers(live, stack)
+            on_a, on_b = await viewers_on(live, server, 3, stack), await viewers_on(live, other, 3, stack)
             # when viewers on worker A like and comment, and viewers on B like too
             for n in range(10):
                 await on_a[n % len(on_a)].send({"type": "like", "count": 3})
@@ -77,4 +63,5 @@ async def test_two_workers_share_one_ordered_gap_free_stream(postgres_db_url, re
                         assert by_seq.setdefault(event["seq"], event) == event
             totals = [e["total"] for e in on_b[0].of_type("likes")]
             assert totals == sorted(totals)
-    assert "Traceback" not in server.log(), server.log()[-3000:]
+    for worker in (server, other):
+        assert "Traceback" not in worker.log(), worker.log()[-3000:]
