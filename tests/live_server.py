@@ -86,7 +86,7 @@ def run_server(env: dict[str, str], workers: int = 1, tmp_dir: Path | None = Non
         )
     server = LiveServer(f"http://127.0.0.1:{port}", port, process, log_path)
     try:
-        _wait_healthy(server, timeout_s=30)
+        _wait_healthy(server, timeout_s=90)  # a bound, not a wait: a loaded 2-core box needs ~30 s for two workers
         yield server
     finally:
         process.terminate()
