@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)
     order_sweep_interval_s: float = Field(default=30, ge=0)
     order_personal_data_days: int = Field(default=90, ge=0, le=3650)
+    # The stock gate (Redis, or memory with one worker) is compared with the database this often (0 = off).
+    stock_gate_reconcile_interval_s: float = Field(default=5, ge=0)
     # Group-buy: how often groups are swept (lapsed seats back, due groups filled or expired and refunded; 0 = never).
     group_sweep_interval_s: float = Field(default=15, ge=0)
     # Test mode only: lets the checkout page confirm a PaymentIntent server-side with a test card
