@@ -67,7 +67,8 @@ class GateKeeper:
         try:
             async with self.maker() as db:
                 stock = await counts.gate_stock(db, session_id)
-            if stock is None:
+            if stock is None:  # not (or no longer) selling: no gate to keep
+                await self.gate.drop(session_id)
                 return False
             await self.gate.load(session_id, stock)
             self._seen.pop(session_id, None)

@@ -204,3 +204,22 @@ async def test_a_winner_the_database_refuses_gives_its_units_back(sale):
     assert await keeper.gate.units_left(shop.session_id) == {shop.sku_id: 4}
     await keeper.reconcile()  # and the reconcile pass brings it down to the truth
     assert await keeper.gate.units_left(shop.session_id) == {shop.sku_id: 0}
+
+
+async def test_the_gate_is_built_at_go_live_follows_the_lineup_and_goes_when_the_session_ends(sale):
+    from tests.factories import add_to_lineup, auth, make_sku
+
+    app, client, keeper = sale
+    # given a session that went live with one SKU of 7 units: built before anyone checks out
+    shop = await make_shop(app, client, stock=7)
+    assert await keeper.gate.units_left(shop.session_id) == {shop.sku_id: 7}
+    # when a SKU joins the live line-up, it is in the gate at once
+    sku = await make_sku(client, shop.token, shop.brand_id, stock=3)
+    await add_to_lineup(client, shop.token, shop.session_id, sku["id"])
+    assert await keeper.gate.units_left(shop.session_id) == {shop.sku_id: 7, sku["id"]: 3}
+    # when the session ends, its gate goes
+    ended = await client.post(
+        f"/api/v1/sessions/{shop.session_id}/state", json={"state": "ended"}, headers=auth(shop.token)
+    )
+    assert ended.status_code == 200, ended.text
+    assert shop.session_id not in await keeper.gate.sessions()
