@@ -16,15 +16,12 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
 from broadcast.checkout.gate import GateKeeper
-from broadcast.checkout.models import CartItem
 from server.app import create_app
 from server.kernel import clock
-from server.kernel.clock import utcnow
 from tests.factories_checkout import Shop, checkout, make_shop, visitor
 from tests.integration.checkout.conftest import stripe_settings
+from tests.integration.checkout.flash import audit, fill_carts, rush
 from tests.integration.checkout.gate_adapters import corrupt, lose, open_gate
-
-IN_FLIGHT = 40
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -42,50 +39,6 @@ async def sale(request: pytest.FixtureRequest, postgres_db_url: str, localstripe
             return
         async with open_gate("redis", extra["redis_url"], extra["redis_namespace"]) as gate:
             yield app, client, GateKeeper(gate, app.state.sessionmaker)
-
-
-async def fill_carts(app: Any, shop: Shop, visitors: int) -> list[str]:
-    """Carts written straight into the table: the sale is the moment everyone presses "pay"."""
-    vids = [f"v{uuid.uuid4().hex}" for _ in range(visitors)]
-    rows = [
-        {"id": f"cit_{v[1:27]}", "session_id": shop.session_id, "visitor_id": v, "sku_id": shop.sku_id, "quantity": 1}
-        | {"created_at": utcnow(), "updated_at": utcnow()}
-        for v in vids
-    ]
-    async with app.state.engine.begin() as conn:
-        await conn.execute(sa.insert(CartItem.__table__), rows)  # type: ignore[attr-defined]
-    return vids
-
-
-async def rush(client: Any, shop: Shop, vids: list[str], attempts_each: int = 1) -> list[Any]:
-    """All attempts at once, at most IN_FLIGHT of them inside the app (the test app opens a database
-    connection per use, and the shared PostgreSQL allows 100; a server's pool would queue them too)."""
-    in_flight = asyncio.Semaphore(IN_FLIGHT)
-
-    async def attempt(headers: dict[str, str]) -> Any:
-        async with in_flight:
-            return await checkout(client, shop, headers)
-
-    return list(await asyncio.gather(*(attempt(visitor(v)) for v in vids for _ in range(attempts_each))))
-
-
-async def audit(app: Any, shop: Shop) -> dict[str, Any]:
-    async with app.state.engine.connect() as conn:
-        free = (await conn.execute(sa.text("SELECT stock FROM skus WHERE id = :s"), {"s": shop.sku_id})).scalar_one()
-        per_buyer = (
-            await conn.execute(
-                sa.text(
-                    "SELECT o.visitor_id, sum(l.quantity) FROM orders o JOIN order_lines l ON l.order_id = o.id "
-                    "WHERE o.session_id = :s GROUP BY o.visitor_id"
-                ),
-                {"s": shop.session_id},
-            )
-        ).all()
-    return {
-        "free": free,
-        "ordered": sum(int(n) for _, n in per_buyer),
-        "most_by_one": max((n for _, n in per_buyer), default=0),
-    }
 
 
 @contextmanager
