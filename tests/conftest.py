@@ -89,6 +89,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "outbox_poll_interval_ms": 0,
         "stripe_api_key": None,
         "db_pool_size": 0,
+        "stock_gate_reconcile_interval_s": 0,  # tests run the reconcile pass themselves
     }
     values.update(overrides)
     return load_settings(**values)
