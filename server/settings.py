@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     payment_reconcile_interval_s: float = Field(default=60, ge=0)
     payment_reconcile_after_s: float = Field(default=300, gt=0)
     payment_reconcile_batch: int = Field(default=20, ge=1, le=1000)
+    # The stock gate (Redis, or memory with one worker) is compared with the database this often (0 = off).
+    stock_gate_reconcile_interval_s: float = Field(default=5, ge=0)
     # Group-buy: how often groups are swept (lapsed seats back, due groups filled or expired and refunded; 0 = never).
     group_sweep_interval_s: float = Field(default=15, ge=0)
     # Test mode only: lets the checkout page confirm a PaymentIntent server-side with a test card

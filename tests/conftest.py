@@ -91,6 +91,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "stripe_api_key": None,
         "db_pool_size": 0,
         "payment_reconcile_interval_s": 0,  # tests call `server.payments.reconcile.sweep` themselves
+        "stock_gate_reconcile_interval_s": 0,  # tests run the reconcile pass themselves
     }
     values.update(overrides)
     return load_settings(**values)

@@ -3,7 +3,12 @@ PaymentIntent is made for it. A retried checkout (same `Idempotency-Key`) return
 (found before anything is computed, so a coupon is never applied twice) — unless Stripe could not
 make its PaymentIntent: then the attempt is undone, the cart kept, and the key free to try again.
 A coupon claim named in the request takes its discount off the eligible lines and is marked used
-in the same transaction."""
+in the same transaction.
+
+With a stock gate (`gate/`), a flash-sale crowd is answered before the database: a probe turns
+away a sold-out or over-limit attempt with no database round trip, and a checkout that gets in
+takes its units from the gate before its transaction does the real, guarded reservation (and
+gives them back if that transaction fails)."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout import catalog, restore, states, stock
 from broadcast.checkout.closing import close_unpaid, lock_order
+from broadcast.checkout.gate import Answer, GateKeeper, Line, Verdict
 from broadcast.checkout.gateway import (
     DISABLED,
     Intent,
@@ -32,16 +38,25 @@ from server.kernel.problems import InvalidInput, ServiceUnavailable
 
 
 class CheckoutService:
-    def __init__(self, session: AsyncSession, gateway: PaymentGateway | None, reservation_minutes: float = 10) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        gateway: PaymentGateway | None,
+        reservation_minutes: float = 10,
+        gate: GateKeeper | None = None,
+    ) -> None:
         self.session = session
         self.gateway = gateway
         self.reservation = timedelta(minutes=reservation_minutes)
+        self.gate = gate
+        self._taken: tuple[str, str, str, list[Line]] | None = None  # what to give back if the reservation fails
 
     async def place(
         self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest, attribution_token: str | None
     ) -> tuple[Order, Intent | None]:
         if self.gateway is None:
             raise ServiceUnavailable(DISABLED)
+        await self._turn_away_at_the_gate(session_id, visitor_id, key)
         order = await self.by_key(session_id, visitor_id, key)
         if order is None:
             order = await self.reserve(session_id, visitor_id, key, data, attribution_token)
@@ -55,12 +70,14 @@ class CheckoutService:
             return await self._reserve(session_id, visitor_id, key, data, attribution_token)
         except IntegrityError:  # the same key checked out concurrently: that twin's order is the answer
             await self.session.rollback()
+            await self._give_back_taken()
             twin = await self.by_key(session_id, visitor_id, key)
             if twin is None:
                 raise
             return twin
         except BaseException:
             await self.session.rollback()
+            await self._give_back_taken()
             raise
 
     async def _reserve(
@@ -75,8 +92,10 @@ class CheckoutService:
             raise InvalidInput(
                 "the cart is empty: add a SKU first", extra={"errors": [{"field": "cart", "message": "empty"}]}
             )
+        admitted = await self._take_at_the_gate(session_id, visitor_id, key, cart)
         offers = [await catalog.offer(self.session, session_id, c.sku_id) for c in cart]
-        await self._fail_fast_if_sold_out(session_id, cart)
+        if not admitted:  # no gate, or it could not answer: the database's own early answer
+            await self._fail_fast_if_sold_out(session_id, cart)
         if len({o.sku.currency for o in offers}) != 1:
             raise InvalidInput("a cart is paid in one currency")
         for c in cart:
@@ -166,6 +185,28 @@ class CheckoutService:
         states.created(self.session, order)
         return order
 
+    async def _turn_away_at_the_gate(self, session_id: str, visitor_id: str, key: str) -> None:
+        """Sold out, or this buyer at the limit for all that is left: refused from the gate alone."""
+        if self.gate is not None:
+            _refuse_if_refused(await self.gate.ask(session_id, visitor_id, key))
+
+    async def _take_at_the_gate(self, session_id: str, visitor_id: str, key: str, cart: Sequence[CartItem]) -> bool:
+        """True if the gate holds this cart's units for us (the database still guards them)."""
+        if self.gate is None:
+            return False
+        lines = [Line(c.sku_id, c.quantity) for c in cart]
+        answer = await self.gate.ask(session_id, visitor_id, key, lines)
+        _refuse_if_refused(answer)
+        if answer.verdict is not Verdict.TAKEN:  # a replay, or no answer: the database decides
+            return False
+        self._taken = (session_id, visitor_id, key, lines)
+        return True
+
+    async def _give_back_taken(self) -> None:
+        if self.gate is not None and self._taken is not None:
+            taken, self._taken = self._taken, None
+            await self.gate.give(*taken)
+
     async def _fail_fast_if_sold_out(self, session_id: str, cart: Sequence[CartItem]) -> None:
         """A cheap read so that, once a flash sale is sold out, the crowd is turned away before any
         row is written. Only an early answer: the conditional UPDATE in `stock.reserve` is the guard."""
@@ -239,3 +280,22 @@ def _cart_kept(exc: PaymentProviderError) -> PaymentProviderError:
         return PaymentProviderUnavailable(RETRY, extra={"cart_kept": True})
     extra = dict(exc.extra) if isinstance(exc.extra, dict) else {}
     return PaymentProviderError(f"{exc.detail}; your cart is kept", extra={**extra, "cart_kept": True})
+
+
+def _refuse_if_refused(answer: Answer) -> None:
+    """The gate's refusals, as the same problems the database path raises."""
+    if answer.verdict is Verdict.SOLD_OUT:
+        if not answer.sku_id:
+            raise stock.SoldOut("everything this session sells is sold out", extra={"sku_id": None})
+        raise stock.SoldOut(
+            f"only {answer.count} unit(s) of SKU {answer.sku_id} are left", extra={"sku_id": answer.sku_id}
+        )
+    if answer.verdict is Verdict.OVER_LIMIT:
+        raise catalog.BuyerLimitExceeded(
+            f"one viewer may buy at most {answer.limit} of this SKU in this session; you have {answer.count} already",
+            extra={
+                "errors": [{"field": "quantity", "message": f"at most {max(0, answer.limit - answer.count)} more"}],
+                "limit": answer.limit,
+                "sku_id": answer.sku_id,
+            },
+        )

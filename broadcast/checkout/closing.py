@@ -1,6 +1,7 @@
 """Closing an unpaid order (cancelled, expired, payment failed): its held units go back, its
 personal data goes away, its coupon claim (if any) is the buyer's to use again, and the room
-hears the stock change — all in the caller's transaction."""
+hears the stock change — all in the caller's transaction; the stock gate gets the units back
+once that transaction commits."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout import states, stock
+from broadcast.checkout.gate import GiveBack, Line, give_back_after_commit
 from broadcast.checkout.models import Order, OrderLine, OrderState
 from broadcast.coupons import redeem
 from server.kernel.clock import utcnow
@@ -43,6 +45,9 @@ async def close_unpaid(
     lines = await lines_of(session, order.id)
     for line in lines:
         await stock.release(session, order.session_id, stock.Units(line.sku_id, line.quantity))
+    # The one place units go back (expiry, cancellation, failed payment): the gate follows the commit.
+    back = [Line(line.sku_id, line.quantity) for line in lines]
+    give_back_after_commit(session, GiveBack(order.session_id, order.visitor_id, order.idempotency_key, back))
     forget_personal_data(order)
     states.move(session, order, target, reason, data)
     await stock.announce(session, order.session_id, [line.sku_id for line in lines])

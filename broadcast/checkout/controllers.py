@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.cart import CartService
 from broadcast.checkout.checkout import CheckoutService
+from broadcast.checkout.gate import runtime as gate_runtime
 from broadcast.checkout.gateway import PaymentGateway
 from broadcast.checkout.orders import OrderService
 from broadcast.checkout.refunds import RefundService
@@ -96,7 +97,7 @@ class CheckoutController(Controller):
     ) -> Response[CheckoutPublic]:
         vid, new = visitor_id(request)
         minutes = request.app.state.settings.order_reservation_minutes
-        service = CheckoutService(db, gateway, minutes)
+        service = CheckoutService(db, gateway, minutes, gate_runtime.of(request.app))
         order, intent = await service.place(session_id, vid, idempotency_key, data, attribution_token(request))
         body = CheckoutPublic(
             order=await OrderService(db, gateway).public(order),

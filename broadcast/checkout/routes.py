@@ -1,4 +1,5 @@
-"""What checkout mounts: its controllers, the payment gateway's lifetime and the expiry sweeper."""
+"""What checkout mounts: its controllers, the payment gateway's and stock gate's lifetimes, the gate's
+reconcile pass and the expiry sweeper."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from broadcast.checkout.controllers import CartController, CheckoutController, OrderController
 from broadcast.checkout.expiry import sweeper
+from broadcast.checkout.gate.runtime import reconciler, stock_gate_lifespan
 from broadcast.checkout.gateway import StripeGateway
 
 
@@ -31,4 +33,4 @@ async def payment_gateway(app: Any) -> AsyncIterator[None]:
 
 
 ROUTE_HANDLERS: list[Any] = [CartController, CheckoutController, OrderController]
-LIFESPANS: list[Any] = [payment_gateway, sweeper]
+LIFESPANS: list[Any] = [payment_gateway, stock_gate_lifespan, reconciler, sweeper]

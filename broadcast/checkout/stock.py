@@ -60,17 +60,23 @@ async def reserve(session: AsyncSession, session_id: str, units: Units, limited_
         raise SoldOut(
             f"only fewer than {units.quantity} unit(s) of SKU {units.sku_id} are left", extra={"sku_id": units.sku_id}
         )
-    await _ensure_counter(session, session_id, units.sku_id)
-    where = [CTR.c.session_id == session_id, CTR.c.sku_id == units.sku_id]
-    if limited_quantity is not None:
-        where.append(CTR.c.reserved_units + CTR.c.sold_units + units.quantity <= limited_quantity)
-    held = await _execute(
-        session, sa.update(CTR).where(*where).values(reserved_units=CTR.c.reserved_units + units.quantity)
-    )
+    held = await _hold(session, session_id, units, limited_quantity)
+    if held != 1:  # the session's first reservation of this SKU, or its live quantity is gone
+        await _ensure_counter(session, session_id, units.sku_id)
+        held = await _hold(session, session_id, units, limited_quantity)
     if held != 1:
         raise SoldOut(
             f"the live quantity of SKU {units.sku_id} ({limited_quantity}) is sold out", extra={"sku_id": units.sku_id}
         )
+
+
+async def _hold(session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None) -> int:
+    where = [CTR.c.session_id == session_id, CTR.c.sku_id == units.sku_id]
+    if limited_quantity is not None:
+        where.append(CTR.c.reserved_units + CTR.c.sold_units + units.quantity <= limited_quantity)
+    return await _execute(
+        session, sa.update(CTR).where(*where).values(reserved_units=CTR.c.reserved_units + units.quantity)
+    )
 
 
 async def release(session: AsyncSession, session_id: str, units: Units) -> None:

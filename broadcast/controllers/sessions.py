@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Controller, Request, delete, get, patch, post, put
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from broadcast.checkout.gate import runtime as gate_runtime
 from broadcast.schemas import (
     LineupItemCreate,
     LineupItemPublic,
@@ -36,6 +37,16 @@ async def _lineup_changed(request: Request[Any, Any, Any], session_id: str) -> N
     if room is not None:  # best effort: a joiner loads the line-up from the database anyway
         with contextlib.suppress(Exception):
             await room.publish_lineup(request.app.state.sessionmaker, session_id)
+    await _rebuild_stock_gate(request, session_id)
+
+
+async def _rebuild_stock_gate(request: Request[Any, Any, Any], session_id: str) -> None:
+    """Build the session's stock gate before the crowd arrives (going live, a SKU joining the line-up);
+    best effort: a checkout that finds it missing builds it too. A session that stopped selling drops it."""
+    keeper = gate_runtime.of(request.app)
+    if keeper is not None:
+        with contextlib.suppress(Exception):
+            await keeper.rebuild(session_id)
 
 
 class SessionController(Controller):
@@ -84,6 +95,7 @@ class SessionController(Controller):
     ) -> SessionPublic:
         live = await SessionService(db).transition(principal, session_id, data.state)
         _deliver_now(request)
+        await _rebuild_stock_gate(request, session_id)
         return SessionPublic.model_validate(live)
 
     @get("/sessions/{session_id:str}/lineup", opt=roles(A, B, F), summary="The session's line-up")
