@@ -8,7 +8,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.visitor import respond, visitor_id
 from broadcast.coupons.claims import ClaimService
 from broadcast.coupons.definitions import CouponService
 from broadcast.coupons.drops import DropService
@@ -22,7 +21,7 @@ from broadcast.coupons.schemas import (
     RoomCouponPublic,
 )
 from broadcast.coupons.wallet import WalletService
-from server.kernel.cookies import VISITOR_COOKIE
+from server.kernel.cookies import VISITOR_COOKIE, respond, visitor_id
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import PUBLIC, roles
