@@ -30,10 +30,11 @@ import broadcast.routes
 import commission.routes
 import distribution.routes
 from server.auth.controllers import MeController, TokenController
-from server.auth.guard import provide_principal, role_guard
+from server.auth.guard import authenticate, provide_principal, role_guard
 from server.errors import EXCEPTION_HANDLERS
 from server.events import OutboxDispatcher
 from server.kernel.db import make_engine, make_sessionmaker, session_scope
+from server.kernel.principal import AUTHENTICATOR_STATE
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
 from server.payments import routes as payment_routes
@@ -80,7 +81,14 @@ def _state(settings: Settings) -> dict[str, Any]:
     maker = make_sessionmaker(engine)
     redis = aioredis.from_url(settings.redis_url, decode_responses=False) if settings.redis_url else None
     dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000)
-    return {"settings": settings, "engine": engine, "sessionmaker": maker, "redis": redis, "dispatcher": dispatcher}
+    return {
+        "settings": settings,
+        "engine": engine,
+        "sessionmaker": maker,
+        "redis": redis,
+        "dispatcher": dispatcher,
+        AUTHENTICATOR_STATE: authenticate,
+    }
 
 
 def _plugins(settings: Settings, state: dict[str, Any]) -> list[Any]:
