@@ -9,7 +9,7 @@ import contextlib
 import httpx
 
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth
 from tests.factories_liveroom import live_session, seqs, viewer
 from tests.live_server import run_server
