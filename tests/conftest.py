@@ -21,6 +21,8 @@ from tests import services
 from tests.app_settings import make_settings
 from tests.database import empty_tables
 
+pytest_plugins = ["tests.skip_report"]
+
 
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
