@@ -6,9 +6,11 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from broadcast.checkout.cart import cart_lines
 from broadcast.checkout.controllers import CartController, CheckoutController, OrderController
 from broadcast.checkout.expiry import sweeper
 from broadcast.checkout.gateway import StripeGateway
+from broadcast.coupons.wallet import CART_LINES_STATE
 
 
 @contextlib.asynccontextmanager
@@ -30,5 +32,12 @@ async def payment_gateway(app: Any) -> AsyncIterator[None]:
             await gateway.aclose()
 
 
+@contextlib.asynccontextmanager
+async def coupon_cart_lines(app: Any) -> AsyncIterator[None]:
+    """LIFESPAN: the coupon wallet prices claims against the cart without importing checkout."""
+    setattr(app.state, CART_LINES_STATE, cart_lines)
+    yield
+
+
 ROUTE_HANDLERS: list[Any] = [CartController, CheckoutController, OrderController]
-LIFESPANS: list[Any] = [payment_gateway, sweeper]
+LIFESPANS: list[Any] = [payment_gateway, sweeper, coupon_cart_lines]

@@ -20,7 +20,7 @@ from broadcast.coupons.schemas import (
     MyClaimPublic,
     RoomCouponPublic,
 )
-from broadcast.coupons.wallet import WalletService
+from broadcast.coupons.wallet import CART_LINES_STATE, WalletService
 from server.kernel.cookies import VISITOR_COOKIE, respond, visitor_id
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
@@ -94,4 +94,5 @@ class RoomCouponController(Controller):
     @get("/coupon-claims", opt=PUBLIC, summary="The visitor's usable claims and their discount on the cart")
     async def mine(self, db: AsyncSession, request: AnyRequest, session_id: str) -> Response[list[MyClaimPublic]]:
         vid, new = visitor_id(request)
-        return respond(await WalletService(db).mine(session_id, vid), vid, new)
+        wallet = WalletService(db, getattr(request.app.state, CART_LINES_STATE))
+        return respond(await wallet.mine(session_id, vid), vid, new)

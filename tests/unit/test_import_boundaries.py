@@ -51,3 +51,23 @@ def test_the_check_sees_a_forbidden_import(tmp_path):
     # the walker itself: an import inside a function is still an import
     (tmp_path / "m.py").write_text("def f():\n    from server.settings import Settings\n")
     assert [m for _, m in imported_modules(tmp_path / "m.py")] == ["server.settings"]
+
+
+def subpackage_imports(domain: str) -> dict[str, set[str]]:
+    """{sub-package: the sibling sub-packages it imports}, e.g. {"checkout": {"coupons"}}."""
+    subpackages = {p.name for p in (ROOT / domain).iterdir() if (p / "__init__.py").exists()}
+    found: dict[str, set[str]] = {name: set() for name in subpackages}
+    for name in subpackages:
+        for path in (ROOT / domain / name).rglob("*.py"):
+            for _, module in imported_modules(path):
+                parts = module.split(".")
+                if parts[0] == domain and len(parts) > 1 and parts[1] in subpackages - {name}:
+                    found[name].add(parts[1])
+    return found
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_no_two_sub_packages_of_a_domain_import_each_other(domain):
+    # checkout applies coupons, so coupons learns the cart through app.state, not by importing checkout
+    imports = subpackage_imports(domain)
+    assert sorted((a, b) for a in imports for b in imports[a] if a < b and a in imports[b]) == []
