@@ -102,11 +102,3 @@ class PinEvent(SQLModel, table=True):
     sku_id: str | None = Field(default=None, max_length=40)
     pinned_at: datetime = utc_field(default_now=True)
     by_token_id: str | None = Field(default=None, max_length=40)
-
-
-import broadcast.checkout.models  # noqa: E402 - registers the checkout tables
-import broadcast.coupons.models  # noqa: E402 - registers the coupon tables
-import broadcast.groupbuy.models  # noqa: E402 - the group-buy tables, for metadata
-import broadcast.reminders.models  # noqa: E402, F401 - pre-live reminders' tables, for metadata
-from broadcast.liveroom.models import RoomComment  # noqa: E402, F401 - the live room's table, for metadata
-from broadcast.lottery.models import Lottery  # noqa: E402, F401 - the lottery tables, for metadata

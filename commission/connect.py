@@ -8,14 +8,24 @@ payout stays in flight and the next run retries it with the same idempotency key
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import stripe
 
 from server.kernel.problems import ServiceUnavailable
-from server.settings import Settings
 
 DEFINITIVE = (stripe.CardError, stripe.InvalidRequestError, stripe.PermissionError)
+
+
+class ConnectSettings(Protocol):
+    """What the gateway reads of the app's settings (the composition root passes its own)."""
+
+    @property
+    def stripe_api_key(self) -> str | None: ...
+    @property
+    def stripe_api_base(self) -> str | None: ...
+    @property
+    def stripe_connect_api_base(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +38,7 @@ class TransferOutcome:
 
 
 class ConnectGateway:
-    def __init__(self, settings: Settings, *, timeout_s: float = 20.0) -> None:
+    def __init__(self, settings: ConnectSettings, *, timeout_s: float = 20.0) -> None:
         if not settings.stripe_api_key:
             raise ServiceUnavailable(
                 "Stripe is not configured: set STRIPE_API_KEY (and STRIPE_CONNECT_API_BASE "

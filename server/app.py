@@ -31,12 +31,13 @@ import broadcast.routes
 import commission.routes
 import distribution.routes
 from server.auth.controllers import MeController, TokenController
-from server.auth.guard import provide_principal, role_guard
+from server.auth.guard import authenticate, provide_principal, role_guard
 from server.errors import EXCEPTION_HANDLERS
 from server.events import OutboxDispatcher, RetryPolicy
 from server.events import routes as events_routes
 from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, session_scope
 from server.kernel.db_outage import describe
+from server.kernel.principal import AUTHENTICATOR_STATE
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
 from server.ops.metrics import MetricsController
@@ -112,7 +113,14 @@ def _state(settings: Settings) -> dict[str, Any]:
     redis = aioredis.from_url(settings.redis_url, decode_responses=False) if settings.redis_url else None
     retry = RetryPolicy(settings.outbox_max_attempts, settings.outbox_backoff_base_s, settings.outbox_backoff_cap_s)
     dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000, retry)
-    return {"settings": settings, "engine": engine, "sessionmaker": maker, "redis": redis, "dispatcher": dispatcher}
+    return {
+        "settings": settings,
+        "engine": engine,
+        "sessionmaker": maker,
+        "redis": redis,
+        "dispatcher": dispatcher,
+        AUTHENTICATOR_STATE: authenticate,
+    }
 
 
 def _plugins(settings: Settings, state: dict[str, Any]) -> list[Any]:

@@ -1,10 +1,17 @@
-"""Imports every table so `SQLModel.metadata` is complete (for Alembic and test set-up)."""
+"""Imports every table so `SQLModel.metadata` is complete (for Alembic and test set-up). This is
+the one place tables are registered: a models module does not import other packages' models."""
 
 from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import broadcast.models  # noqa: F401 - registers its tables
+import broadcast.checkout.models
+import broadcast.coupons.models
+import broadcast.groupbuy.models
+import broadcast.liveroom.models
+import broadcast.lottery.models
+import broadcast.models
+import broadcast.reminders.models  # noqa: F401
 import commission.models  # noqa: F401
 import distribution.competitions.models
 import distribution.models  # noqa: F401

@@ -1,24 +1,27 @@
 """Shared fixtures. Database tests take `db_url`, which runs each test on SQLite and on
-PostgreSQL (a fresh database per test run, migrated with Alembic, emptied between tests)."""
+PostgreSQL (a fresh database per test run, migrated with Alembic, emptied between tests). Every
+test starts on real time: a test that moved the clock (`server.kernel.clock.advance`) has it
+reset afterwards. Helpers live in modules of their own (`tests.app_settings`, `tests.database`):
+no test imports a conftest."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
-from server.metadata import metadata
+from server.kernel import clock
 from server.migrate import upgrade
-from server.settings import Settings, load_settings
+from server.settings import Settings
 from tests import preflight, services
+from tests.app_settings import make_settings
+from tests.database import empty_tables
 
-TEST_SECRET = "test-secret-key-0123456789abcdef"
+pytest_plugins = ["tests.skip_report"]
 PREFLIGHT = pytest.StashKey[preflight.Preflight]()
 
 
@@ -54,20 +57,6 @@ def redis_namespace() -> str:
     return f"zxt{uuid.uuid4().hex[:10]}"
 
 
-def empty_tables(url: str) -> None:
-    from server.kernel.db import sync_url
-
-    engine = sa.create_engine(sync_url(url))
-    tables = [t.name for t in metadata.sorted_tables]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(sa.text(f'DELETE FROM "{table}"'))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest) -> str:
     url: str = request.getfixturevalue(f"{'sqlite' if request.param == 'sqlite' else 'pg'}_url")
@@ -80,21 +69,6 @@ def postgres_db_url(pg_url: str) -> str:
     """For tests that only mean something on PostgreSQL (races, row locks, triggers)."""
     empty_tables(pg_url)
     return pg_url
-
-
-def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "database_url": database_url,
-        "redis_url": None,
-        "secret_key": TEST_SECRET,
-        "outbox_poll_interval_ms": 0,
-        "stripe_api_key": None,
-        "db_pool_size": 0,
-        "payment_reconcile_interval_s": 0,  # tests call `server.payments.reconcile.sweep` themselves
-        "stock_gate_reconcile_interval_s": 0,  # tests run the reconcile pass themselves
-    }
-    values.update(overrides)
-    return load_settings(**values)
 
 
 @pytest.fixture
@@ -118,10 +92,6 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the controller: once per run, before workers start
         config.stash[PREFLIGHT] = preflight.start()
@@ -136,3 +106,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     found = config.stash.get(PREFLIGHT, None)
     if found:
         found.stop()
+
+
+@pytest.fixture(autouse=True)
+def real_time() -> Iterator[None]:
+    """Whatever a test did to the clock, the next one starts on real time."""
+    yield
+    clock.reset()

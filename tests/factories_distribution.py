@@ -14,7 +14,7 @@ from distribution.attribution import OrderFacts
 from distribution.clicks.token import AttributionClaim, sign_claim
 from distribution.models import Link, Partner, Partnership
 from server.kernel.ids import new_id
-from tests.conftest import TEST_SECRET
+from tests.app_settings import TEST_SECRET
 from tests.factories import auth, make_brand, make_session, make_token
 
 _seq = itertools.count(1)

@@ -78,7 +78,7 @@ async def join_group(client: Any, code: str, headers: dict[str, str], key: str |
 
 async def pay_seat(client: Any, localstripe: Any, order: dict[str, Any], headers: dict[str, str]) -> None:
     """Confirm with the test card, then hand localstripe's own succeeded event to the webhook."""
-    from tests.integration.checkout.conftest import stripe_events
+    from tests.stripe_server import stripe_events
 
     paid = await client.post(f"/api/v1/checkout/orders/{order['id']}/test-payment", headers=headers)
     assert paid.status_code == 202, paid.text

@@ -118,3 +118,13 @@ class RestartableStripe:
     def stop(self) -> None:
         self.stack.close()
         self.stack = contextlib.ExitStack()
+
+
+def stripe_events(stripe: StripeTestServer, intent_id: str) -> list[dict[str, Any]]:
+    """The events localstripe recorded for one PaymentIntent (its own shapes), oldest first."""
+    response = httpx.get(
+        f"{stripe.base_url}/v1/events", params={"limit": 100}, headers={"Authorization": f"Bearer {API_KEY}"}
+    )
+    response.raise_for_status()
+    events = [e for e in response.json()["data"] if e["data"]["object"].get("id") == intent_id]
+    return sorted(events, key=lambda e: e["created"])

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout import catalog, stock
 from broadcast.checkout.models import CartItem
 from broadcast.checkout.schemas import CartItemSet, CartLinePublic, CartPublic
+from broadcast.coupons import discount
 from broadcast.models import LineupItem, Sku
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
@@ -116,3 +117,9 @@ class CartService:
             CartItem.session_id == session_id, CartItem.visitor_id == visitor_id, CartItem.sku_id == sku_id
         )
         return (await self.session.exec(stmt)).first()
+
+
+async def cart_lines(session: AsyncSession, session_id: str, visitor_id: str) -> tuple[str | None, list[discount.Line]]:
+    """The cart as the coupon wallet needs it: its currency, and each line's SKU and amount as checkout prices it."""
+    cart = await CartService(session).view(session_id, visitor_id)
+    return cart.currency, [discount.Line(line.sku_id, line.amount_minor) for line in cart.lines]

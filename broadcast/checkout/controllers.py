@@ -27,7 +27,8 @@ from broadcast.checkout.schemas import (
     RefundCreate,
     RefundPublic,
 )
-from broadcast.checkout.visitor import attribution_token, respond, visitor_id
+from broadcast.checkout.visitor import attribution_token
+from server.kernel.cookies import respond, visitor_id
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import PUBLIC, roles

@@ -7,10 +7,12 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from broadcast.checkout.cart import cart_lines
 from broadcast.checkout.controllers import CartController, CheckoutController, OrderController
 from broadcast.checkout.expiry import sweeper
 from broadcast.checkout.gate.runtime import reconciler, stock_gate_lifespan
 from broadcast.checkout.gateway import StripeGateway
+from broadcast.coupons.wallet import CART_LINES_STATE
 
 
 @contextlib.asynccontextmanager
@@ -32,5 +34,12 @@ async def payment_gateway(app: Any) -> AsyncIterator[None]:
             await gateway.aclose()
 
 
+@contextlib.asynccontextmanager
+async def coupon_cart_lines(app: Any) -> AsyncIterator[None]:
+    """LIFESPAN: the coupon wallet prices claims against the cart without importing checkout."""
+    setattr(app.state, CART_LINES_STATE, cart_lines)
+    yield
+
+
 ROUTE_HANDLERS: list[Any] = [CartController, CheckoutController, OrderController]
-LIFESPANS: list[Any] = [payment_gateway, stock_gate_lifespan, reconciler, sweeper]
+LIFESPANS: list[Any] = [payment_gateway, stock_gate_lifespan, reconciler, sweeper, coupon_cart_lines]

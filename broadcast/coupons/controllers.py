@@ -8,7 +8,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.visitor import respond, visitor_id
 from broadcast.coupons.claims import ClaimService
 from broadcast.coupons.definitions import CouponService
 from broadcast.coupons.drops import DropService
@@ -21,8 +20,8 @@ from broadcast.coupons.schemas import (
     MyClaimPublic,
     RoomCouponPublic,
 )
-from broadcast.coupons.wallet import WalletService
-from server.kernel.cookies import VISITOR_COOKIE
+from broadcast.coupons.wallet import CART_LINES_STATE, WalletService
+from server.kernel.cookies import VISITOR_COOKIE, respond, visitor_id
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import PUBLIC, roles
@@ -95,4 +94,5 @@ class RoomCouponController(Controller):
     @get("/coupon-claims", opt=PUBLIC, summary="The visitor's usable claims and their discount on the cart")
     async def mine(self, db: AsyncSession, request: AnyRequest, session_id: str) -> Response[Page[MyClaimPublic]]:
         vid, new = visitor_id(request)
-        return respond(Page(items=await WalletService(db).mine(session_id, vid)), vid, new)
+        wallet = WalletService(db, getattr(request.app.state, CART_LINES_STATE))
+        return respond(Page(items=await wallet.mine(session_id, vid)), vid, new)

@@ -3,10 +3,11 @@ cart — the checkout page shows them and pre-selects the largest discount."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.cart import CartService
 from broadcast.coupons import discount, redeem
 from broadcast.coupons.drops import room_view, session_or_404
 from broadcast.coupons.models import ClaimState, Coupon, CouponClaim, CouponDrop
@@ -15,15 +16,19 @@ from broadcast.coupons.validity import ensure_usable
 from server.kernel.clock import utcnow
 from server.kernel.problems import Problem
 
+# The visitor's cart as checkout prices it, (db, session_id, visitor_id) -> (currency, lines). Checkout puts it
+# in `app.state` under this name: checkout imports coupons (to apply them), never the other way.
+CART_LINES_STATE = "coupon_cart_lines"
+CartLines = Callable[[AsyncSession, str, str], Awaitable[tuple[str | None, list[discount.Line]]]]
+
 
 class WalletService:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, session: AsyncSession, cart_lines: CartLines) -> None:
+        self.session, self.cart_lines = session, cart_lines
 
     async def mine(self, session_id: str, visitor_id: str) -> list[MyClaimPublic]:
         live = await session_or_404(self.session, session_id)
-        cart = await CartService(self.session).view(session_id, visitor_id)
-        lines = [discount.Line(line.sku_id, line.amount_minor) for line in cart.lines]
+        currency, lines = await self.cart_lines(self.session, session_id, visitor_id)
         stmt = (
             select(CouponClaim, Coupon, CouponDrop)
             .join(Coupon, col(Coupon.id) == col(CouponClaim.coupon_id))
@@ -41,7 +46,7 @@ class WalletService:
         )
         out = []
         for claim, coupon, drop in (await self.session.exec(stmt)).all():
-            amount, reason = self._preview(coupon, live.brand_id, cart.currency, lines)
+            amount, reason = self._preview(coupon, live.brand_id, currency, lines)
             out.append(
                 MyClaimPublic(claim_id=claim.id, coupon=room_view(coupon, drop), discount_minor=amount, reason=reason)
             )

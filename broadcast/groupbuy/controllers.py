@@ -15,13 +15,14 @@ from broadcast.checkout.gateway import Intent, PaymentGateway
 from broadcast.checkout.models import Order
 from broadcast.checkout.orders import OrderService
 from broadcast.checkout.schemas import CheckoutRequest
-from broadcast.checkout.visitor import attribution_token, respond, visitor_id
+from broadcast.checkout.visitor import attribution_token
 from broadcast.groupbuy.models import Group
 from broadcast.groupbuy.offers import GroupOfferService
 from broadcast.groupbuy.ordering import Buyer
 from broadcast.groupbuy.schemas import GroupOfferCreate, GroupOfferPublic, GroupPublic, GroupSeatPublic
 from broadcast.groupbuy.seats import GroupService
 from broadcast.groupbuy.views import group_public
+from server.kernel.cookies import respond, visitor_id
 from server.kernel.pagination import Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import PUBLIC, roles

@@ -14,8 +14,7 @@ from broadcast.liveroom.connection import Connection
 from broadcast.liveroom.events import encode
 from broadcast.liveroom.viewer import CLOSE_NOT_FOUND, serve
 from broadcast.models import LiveSession
-from server.auth.guard import authenticate
-from server.kernel.principal import Principal, Role
+from server.kernel.principal import Principal, Role, authenticate
 from server.kernel.problems import NotAuthenticated, Problem
 
 CLOSE_UNAUTHENTICATED = 4401

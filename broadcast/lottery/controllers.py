@@ -9,7 +9,6 @@ from litestar import Controller, Request, Response, get, post
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.visitor import respond, visitor_id
 from broadcast.liveroom.runtime import LiveRoom
 from broadcast.lottery import views
 from broadcast.lottery.closing import close_if_due, close_lottery
@@ -25,6 +24,7 @@ from broadcast.lottery.schemas import (
     MyEntryPublic,
     ProofPublic,
 )
+from server.kernel.cookies import respond, visitor_id
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import PUBLIC, roles
 

@@ -8,11 +8,11 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.visitor import respond, visitor_id
 from broadcast.reminders.brand_notifiers import BrandNotifierService
 from broadcast.reminders.schemas import NotifierPublic, NotifierSet, ReminderCreate, ReminderPublic, ReminderStats
 from broadcast.reminders.stats import session_stats
 from broadcast.reminders.subscriptions import SubscriptionService
+from server.kernel.cookies import respond, visitor_id
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import PUBLIC, roles
 

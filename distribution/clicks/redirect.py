@@ -6,7 +6,6 @@ traffic of every partner's every share."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import structlog
@@ -17,12 +16,17 @@ from distribution.clicks.buffer import ClickQueue, ClickRecord
 from distribution.clicks.resolve import CODE_SHAPE, LinkResolver, ResolvedLink
 from distribution.clicks.token import AttributionClaim, sign_claim
 from server.kernel.clock import utcnow
-from server.kernel.cookies import ATTRIBUTION_COOKIE, VISITOR_COOKIE
+from server.kernel.cookies import (
+    ATTRIBUTION_COOKIE,
+    VISITOR_COOKIE,
+    is_visitor_id,
+    new_visitor_id,
+    visitor_set_cookie_header,
+)
 from server.kernel.ids import new_id
 
 log = structlog.get_logger(__name__)
 ATTRIBUTION_MAX_AGE = 365 * 86400  # the longest window a brand may set; the window itself is checked on payment
-VISITOR_MAX_AGE = 2 * 365 * 86400
 VISITOR_KEY = VISITOR_COOKIE.encode()
 VISITOR_PREFIX = VISITOR_KEY + b"="
 
@@ -58,9 +62,9 @@ async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIRespons
     )
     headers = [(b"location", location.encode()), (b"cache-control", b"no-store")]
     agent, visitor_id = _agent_and_visitor(request.scope["headers"])
-    if not 8 <= len(visitor_id) <= 64:
-        visitor_id = secrets.token_urlsafe(16)
-        headers.append(_cookie(VISITOR_COOKIE, visitor_id, VISITOR_MAX_AGE))
+    if not is_visitor_id(visitor_id):
+        visitor_id = new_visitor_id()
+        headers.append(visitor_set_cookie_header(visitor_id))
     if resolved.attributes:
         headers.append(_record(request, state, resolved, visitor_id, agent))
     return ASGIResponse(status_code=302, encoded_headers=headers)

@@ -13,8 +13,7 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
 from distribution.funnel.snapshot import FunnelService
-from server.auth.guard import authenticate
-from server.kernel.principal import Principal, Role
+from server.kernel.principal import Principal, Role, authenticate
 from server.kernel.problems import NotAuthenticated, Problem
 
 PUSH_INTERVAL_S = 1.0

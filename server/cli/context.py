@@ -1,21 +1,27 @@
-"""Shared plumbing for CLI commands: settings with a readable failure, and a database session."""
+"""Shared plumbing for CLI commands: settings with a readable failure, and a database session.
+
+Imports of the app's heavy parts (pydantic settings, SQLAlchemy) happen inside the functions, so
+`zhixiang <command> --help` answers without loading them."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from server.kernel.db import BATCH_LIMITS, make_engine, make_sessionmaker
-from server.settings import Settings, SettingsError, get_settings
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from server.settings import Settings
 
 T = TypeVar("T")
 
 
 def settings_or_exit() -> Settings:
+    from server.settings import SettingsError, get_settings
+
     try:
         return get_settings()
     except SettingsError as exc:
@@ -23,6 +29,8 @@ def settings_or_exit() -> Settings:
 
 
 def run_with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    from server.kernel.db import BATCH_LIMITS, make_engine, make_sessionmaker
+
     async def _main() -> T:
         engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
         try:

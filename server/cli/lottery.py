@@ -6,14 +6,16 @@ from __future__ import annotations
 import sys
 
 import click
-import httpx
-
-from broadcast.lottery.draw import verify
 
 
 @click.group()
 def lottery() -> None:
-    """Live lottery draws (抽奖): check that a draw was fair."""
+    """Live lottery draws (抽奖): check that a draw was fair.
+
+    \b
+    Example:
+      zhixiang lottery verify lot_01j… --base-url https://live.example.com
+    """
 
 
 @lottery.command("verify")
@@ -21,7 +23,16 @@ def lottery() -> None:
 @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="the Zhixiang server")
 def verify_command(lottery_id: str, base_url: str) -> None:
     """Fetch the proof, check SHA-256(seed) against the hash published at opening, recompute the
-    winners, and print PASS or FAIL with the reason (exit code 1 on FAIL)."""
+    winners, and print PASS or FAIL with the reason (exit code 1 on FAIL).
+
+    \b
+    Example:
+      zhixiang lottery verify lot_01j… --base-url https://live.example.com
+    """
+    import httpx
+
+    from broadcast.lottery.draw import verify
+
     url = f"{base_url.rstrip('/')}/api/v1/lotteries/{lottery_id}/proof"
     try:
         response = httpx.get(url, timeout=10)

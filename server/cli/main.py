@@ -1,18 +1,25 @@
-"""`zhixiang`: serve the app, migrate the database, seed the demo, manage tokens."""
+"""`zhixiang`: serve the app, migrate the database, seed the demo, manage tokens.
+
+Every command imports what it runs inside its own function: `zhixiang <command> --help` loads
+click and nothing of the app (tests/unit/server/test_cli_help.py keeps it so)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from server.cli.context import settings_or_exit
 from server.cli.lottery import lottery
 from server.cli.outbox import outbox
+from server.cli.serve_checks import port_problem, redis_problem
 from server.cli.settle import commission, settle
 from server.cli.tokens import token
-from server.settings import Settings
+
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 # The connections all workers together may hold: a stock max_connections=100 less room for
 # migrations, reports, a psql session and the superuser reserve.
@@ -24,7 +31,10 @@ def cli() -> None:
     """Zhixiang — live-stream commerce distribution.
 
     \b
-    First run:   zhixiang migrate && zhixiang demo && zhixiang serve
+    Example (first run):
+      zhixiang migrate && zhixiang demo && zhixiang serve
+
+    \b
     Settings:    DATABASE_URL, REDIS_URL, STRIPE_API_KEY, STRIPE_API_BASE,
                  STRIPE_WEBHOOK_SECRET, SECRET_KEY, PUBLIC_BASE_URL (env or .env)
     """
@@ -32,15 +42,20 @@ def cli() -> None:
 
 @cli.command()
 def migrate() -> None:
-    """Bring the database schema up to date (safe to run again)."""
-    from server.migrate import upgrade
+    """Bring the database schema up to date (safe to run again); says what it applied.
+
+    \b
+    Example:
+      DATABASE_URL=postgresql://app@db/zhixiang zhixiang migrate
+    """
+    from server.migrate import upgrade_reporting
 
     settings = settings_or_exit()
     try:
-        upgrade(settings.database_url)
+        report = upgrade_reporting(settings.database_url)
     except Exception as exc:  # a missing server or wrong URL: one line, not a traceback
         raise click.ClickException(f"migration failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
-    click.echo(f"database is up to date ({_where(settings)})")
+    click.echo(f"{report.describe()} ({_where(settings)})")
 
 
 @cli.command()
@@ -59,19 +74,34 @@ def migrate() -> None:
     help="without STRIPE_API_KEY: start localstripe and the Connect test server on loopback (dev/demo)",
 )
 def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None:
-    """Serve the app with uvicorn (graceful shutdown on SIGTERM / Ctrl-C)."""
+    """Serve the app with uvicorn (graceful shutdown on SIGTERM / Ctrl-C).
+
+    \b
+    Examples:
+      zhixiang serve --stripe-test-servers          (what `make run` does)
+      REDIS_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgresql://app@db/zhixiang \\
+        zhixiang serve --host 0.0.0.0 --workers 4
+    """
     import uvicorn
 
     settings = settings_or_exit()
-    if stripe_test_servers:
-        settings = _with_dev_stripe(settings, host, port)
     if workers > 1 and (not settings.redis_url or not settings.uses_postgres):
         raise click.UsageError(
             "--workers > 1 needs REDIS_URL and a PostgreSQL DATABASE_URL: "
             "in-process fan-out and SQLite are for one worker"
         )
+    busy = port_problem(host, port)
+    if busy:
+        raise click.ClickException(busy)
+    redis_down = redis_problem(settings.redis_url) if settings.redis_url else None
+    if redis_down and workers > 1:
+        raise click.ClickException(f"{redis_down}; --workers > 1 shares the live room through it")
+    if redis_down:
+        click.echo(f"warning: {redis_down}; the live room waits for it (likes, viewers and pins pause)", err=True)
+    if stripe_test_servers:
+        settings = _with_dev_stripe(settings, host, port)
     _prometheus_dir(workers)
-    _banner(settings, host, port, workers)
+    _banner(settings, host, port, workers, redis_reachable=redis_down is None)
     _warn_connection_budget(settings, workers)
     uvicorn.run(
         "server.app:create_app",
@@ -129,9 +159,11 @@ def _where(settings: Settings) -> str:
     return "PostgreSQL" if settings.uses_postgres else settings.database_url.split("///", 1)[-1]
 
 
-def _banner(settings: Settings, host: str, port: int, workers: int) -> None:
+def _banner(settings: Settings, host: str, port: int, workers: int, redis_reachable: bool) -> None:
     base = f"http://{host}:{port}"
-    fanout = "Redis" if settings.redis_url else "in-process (one worker)"
+    fanout = "in-process (one worker)"
+    if settings.redis_url:
+        fanout = "Redis" if redis_reachable else "Redis (unreachable)"
     click.echo(f"Zhixiang on {base}  ·  database: {_where(settings)}  ·  fan-out: {fanout}  ·  workers: {workers}")
     if settings.uses_postgres and settings.db_connection_budget:
         budget = settings.db_connection_budget
@@ -161,7 +193,13 @@ def _banner(settings: Settings, host: str, port: int, workers: int) -> None:
     help="seconds over which the viewers arrive (0: as fast as possible), so a person can watch",
 )
 def demo(simulate: bool, base_url: str | None, viewers: int, concurrency: int, seed: int, arrive_over: float) -> None:
-    """Seed demo data (idempotent) and print the demo tokens and pages; --simulate plays a sale."""
+    """Seed demo data (idempotent) and print the demo tokens and pages; --simulate plays a sale.
+
+    \b
+    Examples:
+      zhixiang demo
+      zhixiang demo --simulate --viewers 300 --arrive-over 60
+    """
     from server.cli.context import run_with_session
     from server.demo.seed import print_summary, seed_demo
 

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from tqdm import tqdm
 
-from commission.connect import ConnectGateway
-from commission.release import release_matured
-from commission.settlement import SettleRequest
-from commission.settlement import settle as run_settlement
 from server.cli.context import echo_table, settings_or_exit
 from server.kernel.clock import as_utc, utcnow
-from server.kernel.db import BATCH_LIMITS, make_engine, make_sessionmaker
-from server.kernel.problems import Problem
-from server.settings import Settings
+
+if TYPE_CHECKING:
+    from commission.settlement import SettleRequest
+    from server.settings import Settings
 
 EXIT_IN_FLIGHT = 3  # payouts left in flight: not a failure to start, not done either
 
@@ -37,6 +33,12 @@ def _as_of(value: str | None) -> datetime:
 
 
 async def _settle(settings: Settings, request: SettleRequest) -> dict[str, Any]:
+    from tqdm import tqdm
+
+    from commission.connect import ConnectGateway
+    from commission.settlement import settle as run_settlement
+    from server.kernel.db import BATCH_LIMITS, make_engine, make_sessionmaker
+
     engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
     bar = tqdm(total=0, unit="transfer", desc="settling", disable=None)
 
@@ -61,7 +63,15 @@ async def _settle(settings: Settings, request: SettleRequest) -> dict[str, Any]:
 def settle(as_of: str | None, brand_id: str | None, currency: str | None) -> None:
     """Release matured commission and pay every partner's available balance (Stripe Connect).
 
-    Exits 3 when some transfers got no answer (payouts left in flight): run it again to finish them."""
+    Exits 3 when some transfers got no answer (payouts left in flight): run it again to finish them.
+
+    \b
+    Example:
+      zhixiang settle --as-of 2026-11-23T00:00:00Z --currency CNY
+    """
+    from commission.settlement import SettleRequest
+    from server.kernel.problems import Problem
+
     settings = settings_or_exit()
     request = SettleRequest(as_of=_as_of(as_of), brand_id=brand_id, currency=currency)
     try:
@@ -98,6 +108,9 @@ def _in_flight_line(count: int) -> str:
 
 
 async def _release(settings: Settings, as_of: datetime) -> int:
+    from commission.release import release_matured
+    from server.kernel.db import BATCH_LIMITS, make_engine, make_sessionmaker
+
     engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
     try:
         async with make_sessionmaker(engine)() as session:
@@ -110,13 +123,23 @@ async def _release(settings: Settings, as_of: datetime) -> int:
 
 @click.group()
 def commission() -> None:
-    """The commission ledger."""
+    """The commission ledger.
+
+    \b
+    Example:
+      zhixiang commission release --as-of 2026-11-23T00:00:00Z
+    """
 
 
 @commission.command()
 @click.option("--as-of", "as_of", default=None, help="ISO 8601 time (default: now)")
 def release(as_of: str | None) -> None:
-    """Move commission whose hold period ended from pending to available (idempotent)."""
+    """Move commission whose hold period ended from pending to available (idempotent).
+
+    \b
+    Example:
+      zhixiang commission release --as-of 2026-11-23T00:00:00Z
+    """
     moment = _as_of(as_of)
     if moment > utcnow():
         raise click.BadParameter("--as-of must not be in the future")

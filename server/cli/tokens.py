@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import click
-from pydantic import ValidationError
 
-from server.auth.schemas import TokenCreate
-from server.auth.tokens import TokenService
 from server.cli.context import echo_table, run_with_session, settings_or_exit
-from server.kernel.problems import Problem
 
 
 @click.group()
 def token() -> None:
-    """Issue, list and revoke API tokens (stored hashed; shown once)."""
+    """Issue, list and revoke API tokens (stored hashed; shown once).
+
+    \b
+    Example:
+      zhixiang token create --role admin --name ops
+    """
 
 
 @token.command("create")
@@ -29,6 +30,12 @@ def create(role: str, brand_id: str | None, partner_id: str | None, name: str) -
       zhixiang token create --role admin --name ops
       zhixiang token create --role brand --brand brd_01j…
     """
+    from pydantic import ValidationError
+
+    from server.auth.schemas import TokenCreate
+    from server.auth.tokens import TokenService
+    from server.kernel.problems import Problem
+
     try:
         data = TokenCreate(role=role, brand_id=brand_id, partner_id=partner_id, name=name)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -43,7 +50,14 @@ def create(role: str, brand_id: str | None, partner_id: str | None, name: str) -
 
 @token.command("list")
 def list_tokens() -> None:
-    """List tokens by id, role, binding and hint (never the secret)."""
+    """List tokens by id, role, binding and hint (never the secret).
+
+    \b
+    Example:
+      zhixiang token list
+    """
+    from server.auth.tokens import TokenService
+
     rows, _ = run_with_session(settings_or_exit(), lambda s: TokenService(s).list(None, 200))
     echo_table(
         [
@@ -62,7 +76,15 @@ def list_tokens() -> None:
 @token.command("revoke")
 @click.argument("token_id")
 def revoke(token_id: str) -> None:
-    """Revoke a token by its id (tok_…); it stops working at once."""
+    """Revoke a token by its id (tok_…); it stops working at once.
+
+    \b
+    Example:
+      zhixiang token revoke tok_01j…
+    """
+    from server.auth.tokens import TokenService
+    from server.kernel.problems import Problem
+
     try:
         run_with_session(settings_or_exit(), lambda s: TokenService(s).revoke(token_id))
     except Problem as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from server.kernel.problems import Forbidden, NotFound
 
@@ -45,3 +46,15 @@ class Principal:
         if self.role is Role.PARTNER and self.partner_id == partner_id:
             return
         raise NotFound.of(kind, ident or partner_id)
+
+
+# The app's token check (server.auth.guard.authenticate), put in `app.state` by the composition root
+# so a domain's websocket can ask who is calling without importing server.auth.
+AUTHENTICATOR_STATE = "authenticate"
+
+
+async def authenticate(connection: Any) -> Principal:
+    """The principal behind the token a request or websocket presents; raises NotAuthenticated."""
+    check = getattr(connection.app.state, AUTHENTICATOR_STATE)
+    principal: Principal = await check(connection)
+    return principal

@@ -6,15 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get
-from litestar.datastructures import Cookie
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.visitor import ONE_YEAR_S, visitor_id
 from broadcast.models import LiveSession
 from broadcast.services.lineup import lineup_of
 from broadcast.transitions import can_sell
-from server.kernel.cookies import REF_PARAM, VISITOR_COOKIE
+from server.kernel.cookies import REF_PARAM, visitor_cookies, visitor_id
 from server.kernel.problems import NotFound
 
 
@@ -33,8 +31,7 @@ async def checkout_page(request: Request[Any, Any, Any], db: AsyncSession, sessi
         "test_payments": bool(gateway and gateway.test_payments),
         "ref": request.query_params.get(REF_PARAM) or "",
     }
-    cookies = [Cookie(key=VISITOR_COOKIE, value=vid, max_age=ONE_YEAR_S, httponly=True, samesite="lax")] if new else []
-    return Template("checkout.html", context=context, cookies=cookies)
+    return Template("checkout.html", context=context, cookies=visitor_cookies(vid, new))
 
 
 ROUTE_HANDLERS: list[Any] = [checkout_page]

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.datastructures import Cookie
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LiveSession
-from server.kernel.cookies import REF_PARAM, VISITOR_COOKIE
-
-VISITOR_MAX_AGE_S = 365 * 86400
-
-
-def _visitor_cookie(request: Request[Any, Any, Any]) -> list[Cookie]:
-    if request.cookies.get(VISITOR_COOKIE):
-        return []
-    return [
-        Cookie(
-            key=VISITOR_COOKIE,
-            value=secrets.token_urlsafe(16),
-            max_age=VISITOR_MAX_AGE_S,
-            httponly=True,
-            samesite="lax",
-            path="/",
-        )
-    ]
+from server.kernel.cookies import REF_PARAM, visitor_cookies, visitor_id
 
 
 @get("/live/{session_id:str}", include_in_schema=False)
@@ -38,7 +19,7 @@ async def live_room(request: Request[Any, Any, Any], db: AsyncSession, session_i
         return Template("live_missing.html", status_code=404, context={"session_id": session_id})
     ref = (request.query_params.get(REF_PARAM) or "")[:64]
     context = {"live": live, "ref": ref}
-    return Template("live.html", context=context, cookies=_visitor_cookie(request))
+    return Template("live.html", context=context, cookies=visitor_cookies(*visitor_id(request)))
 
 
 ROUTE_HANDLERS: list[Any] = [live_room]

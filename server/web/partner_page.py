@@ -4,7 +4,6 @@ from /signin; the funnel itself arrives over `/ws/funnel/{session_id}`."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from litestar import Request, Response, get
@@ -13,11 +12,9 @@ from litestar.response import Redirect, Template
 from broadcast.models import Brand
 from distribution.services.console import partner_console, remember_device, sessions_of
 from server.auth.guard import authenticate
-from server.kernel.cookies import VISITOR_COOKIE
+from server.kernel.cookies import visitor_cookies, visitor_id
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import Problem
-
-VISITOR_MAX_AGE = 2 * 365 * 86400
 
 
 async def _principal(request: Request[Any, Any, Any], role: Role) -> Principal | None:
@@ -39,16 +36,14 @@ async def partner_home(request: Request[Any, Any, Any], session: str | None = No
     if principal is None or principal.partner_id is None:
         return Redirect("/signin?next=/partner", status_code=303)
     state = request.app.state
-    visitor_id = request.cookies.get(VISITOR_COOKIE) or secrets.token_urlsafe(16)
+    device, new = visitor_id(request)
     async with state.sessionmaker() as db:
         console = await partner_console(db, principal.partner_id, state.settings.public_base_url)
-        await remember_device(db, principal.partner_id, visitor_id)
+        await remember_device(db, principal.partner_id, device)
     if console is None:
         return Redirect("/signin?next=/partner", status_code=303)
-    page = Template("partner.html", context={"console": console, "current": _pick(console.sessions, session)})
-    if VISITOR_COOKIE not in request.cookies:
-        page.set_cookie(VISITOR_COOKIE, visitor_id, max_age=VISITOR_MAX_AGE, httponly=True, samesite="lax")
-    return page
+    context = {"console": console, "current": _pick(console.sessions, session)}
+    return Template("partner.html", context=context, cookies=visitor_cookies(device, new))
 
 
 @get("/console/partners", include_in_schema=False)

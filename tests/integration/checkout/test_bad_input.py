@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from tests.database import outbox
 from tests.factories import auth, make_sku
 from tests.factories_checkout import CONTACT, add_to_cart, checkout, make_shop, post_webhook, visitor
-from tests.integration.checkout.conftest import outbox
 
 
 async def stock_of(client, shop) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.database import outbox
 from tests.factories import auth
 from tests.factories_checkout import (
     add_to_cart,
@@ -12,8 +13,7 @@ from tests.factories_checkout import (
     post_webhook,
     visitor,
 )
-from tests.integration.checkout.conftest import outbox, stripe_events
-from tests.stripe_server import WEBHOOK_SECRET
+from tests.stripe_server import WEBHOOK_SECRET, stripe_events
 
 
 async def pay_and_deliver(app, client, localstripe, order: dict, headers: dict) -> dict:

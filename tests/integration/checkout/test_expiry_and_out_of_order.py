@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from broadcast.checkout.expiry import sweep
 from server.kernel import clock
+from tests.database import outbox
 from tests.factories import auth
 from tests.factories_checkout import add_to_cart, buy, checkout, intent_event, make_shop, post_webhook, visitor
-from tests.integration.checkout.conftest import gateway_of_this_loop, outbox
+from tests.stripe_gateway import gateway_of_this_loop
 from tests.stripe_server import WEBHOOK_SECRET
 
 

@@ -8,9 +8,10 @@ from sqlmodel import select
 from broadcast.checkout.expiry import sweep
 from server.kernel import clock
 from server.kernel.outbox import OutboxEvent, OutboxFailure
+from tests.database import outbox
 from tests.factories_checkout import buy, intent_event, make_shop, order_as_brand, post_webhook, visitor
-from tests.integration.checkout.conftest import gateway_of_this_loop, outbox
 from tests.live_server import free_port
+from tests.stripe_gateway import gateway_of_this_loop
 from tests.stripe_server import WEBHOOK_SECRET
 
 

@@ -11,10 +11,11 @@ from commission.models import OrderCommission
 from commission.models.ledger import JournalTransaction
 from server.kernel import clock
 from server.payments.reconcile import sweep
+from tests.database import outbox
 from tests.factories_checkout import buy, make_shop, order_as_brand, post_webhook, visitor
-from tests.integration.checkout.conftest import gateway_of_this_loop, outbox, stripe_events
 from tests.live_server import free_port
-from tests.stripe_server import API_KEY, WEBHOOK_SECRET
+from tests.stripe_gateway import gateway_of_this_loop
+from tests.stripe_server import API_KEY, WEBHOOK_SECRET, stripe_events
 
 AFTER_S = 300
 

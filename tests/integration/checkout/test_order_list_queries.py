@@ -15,7 +15,7 @@ from broadcast.checkout.models import Order, OrderLine
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.settings import Settings
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth
 from tests.factories_checkout import Shop, make_shop
 

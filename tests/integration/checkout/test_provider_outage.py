@@ -15,9 +15,9 @@ from sqlmodel import select
 
 from broadcast.checkout.models import Order, OrderState, StockCounter
 from broadcast.models import Sku
+from tests.app_settings import stripe_settings
 from tests.factories import add_to_lineup, make_sku
 from tests.factories_checkout import add_to_cart, checkout, make_shop, visitor
-from tests.integration.checkout.conftest import stripe_settings
 from tests.stripe_server import RestartableStripe
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from tests.database import outbox
 from tests.factories import auth, make_token
 from tests.factories_checkout import buy, make_shop, visitor
-from tests.integration.checkout.conftest import outbox
 from tests.integration.checkout.test_buy_and_pay import pay_and_deliver
 
 

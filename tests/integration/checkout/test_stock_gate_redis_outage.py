@@ -15,8 +15,8 @@ from redis.asyncio import Redis
 
 from broadcast.checkout.gate.redis import RedisStockGate
 from server.app import create_app
+from tests.app_settings import stripe_settings
 from tests.factories_checkout import checkout, make_shop, visitor
-from tests.integration.checkout.conftest import stripe_settings
 from tests.integration.checkout.flash import audit, fill_carts
 from tests.live_server import free_port
 

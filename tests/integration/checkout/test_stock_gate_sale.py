@@ -18,8 +18,8 @@ from sqlalchemy import event
 from broadcast.checkout.gate import GateKeeper
 from server.app import create_app
 from server.kernel import clock
+from tests.app_settings import stripe_settings
 from tests.factories_checkout import Shop, checkout, make_shop, visitor
-from tests.integration.checkout.conftest import stripe_settings
 from tests.integration.checkout.flash import audit, fill_carts, rush
 from tests.integration.checkout.gate_adapters import corrupt, lose, open_gate
 

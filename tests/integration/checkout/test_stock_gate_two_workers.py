@@ -8,7 +8,7 @@ from redis.asyncio import Redis
 
 from broadcast.checkout.gate.redis import RedisStockGate
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories_checkout import make_shop
 from tests.integration.checkout.flash import audit, fill_carts, rush
 from tests.live_server import run_server

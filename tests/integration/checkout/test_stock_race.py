@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from broadcast.checkout.expiry import sweep
 from server.kernel import clock
+from tests.app_settings import stripe_settings
 from tests.factories import auth
 from tests.factories_checkout import add_to_cart, checkout, intent_event, make_shop, post_webhook, visitor
-from tests.integration.checkout.conftest import stripe_settings
 from tests.stripe_server import WEBHOOK_SECRET
 
 STOCK, BUYERS = 5, 40

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests import services
+from tests.database import outbox
 from tests.factories_checkout import buy, make_shop, post_webhook
-from tests.integration.checkout.conftest import outbox
 from tests.live_server import ROOT
 from tests.stripe_server import WEBHOOK_SECRET
 

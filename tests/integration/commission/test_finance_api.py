@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from commission.models import LedgerEntry
 from server.app import create_app
 from server.kernel.clock import utcnow
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth, make_brand, make_token
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
 

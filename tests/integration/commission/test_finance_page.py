@@ -8,14 +8,14 @@ import pytest
 
 from server.app import create_app
 from server.kernel.clock import utcnow
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import make_token
 from tests.factories_commission import emit_events, make_partner, order_paid_payload
 
 
 @pytest.fixture
 def app(sqlite_url, connect_server):
-    from tests.conftest import empty_tables
+    from tests.database import empty_tables
 
     empty_tables(sqlite_url)
     return create_app(

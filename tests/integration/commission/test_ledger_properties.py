@@ -21,7 +21,8 @@ from commission.reports.reconciliation import reconcile
 from commission.settlement import SettleRequest, settle
 from server.app import create_app
 from server.kernel.clock import utcnow
-from tests.conftest import empty_tables, make_settings
+from tests.app_settings import make_settings
+from tests.database import empty_tables
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
 
 PARTNERS = 3

@@ -8,7 +8,7 @@ from commission import ledger
 from commission.connect import ConnectGateway
 from commission.settlement import SettleRequest, settle
 from server.kernel.clock import utcnow
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import make_brand, make_token
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
 

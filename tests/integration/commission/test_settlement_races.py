@@ -23,7 +23,7 @@ from commission.settlement import SettleRequest, settle
 from server.app import create_app
 from server.kernel.clock import utcnow
 from server.kernel.db import sync_url
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories_commission import emit_events, make_partner, order_paid_payload
 from tests.live_server import ROOT
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from broadcast.checkout.expiry import sweep
 from server.kernel import clock
 from server.kernel.money import apply_rate
+from tests.database import outbox
 from tests.factories import add_to_lineup, auth, go_live, make_sku
 from tests.factories_checkout import (
     CONTACT,
@@ -24,7 +25,6 @@ from tests.factories_checkout import (
 )
 from tests.factories_coupons import claim, coupon_rows, dropped_coupon
 from tests.factories_distribution import api_world
-from tests.integration.checkout.conftest import outbox
 from tests.integration.checkout.test_buy_and_pay import pay_and_deliver
 from tests.integration.checkout.test_expiry_and_out_of_order import SaysCancelled
 from tests.stripe_server import WEBHOOK_SECRET

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
+from tests.app_settings import stripe_settings
 from tests.factories_checkout import make_shop, visitor
 from tests.factories_coupons import claim, dropped_coupon
-from tests.integration.checkout.conftest import stripe_settings
 
 EXHAUSTED = "https://zhixiang.dev/problems/coupon-exhausted"
 LIMIT = "https://zhixiang.dev/problems/coupon-claim-limit"

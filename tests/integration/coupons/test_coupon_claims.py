@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from server.kernel import clock
+from tests.database import outbox
 from tests.factories import auth, make_brand, make_session, make_token
 from tests.factories_checkout import make_shop, visitor
 from tests.factories_coupons import claim, coupon_rows, drop, dropped_coupon, make_coupon
 from tests.factories_liveroom import live_session, serving, viewer
-from tests.integration.checkout.conftest import outbox
 
 PROBLEMS = "https://zhixiang.dev/problems/"
 

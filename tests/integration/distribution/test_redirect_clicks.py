@@ -10,7 +10,7 @@ from sqlmodel import select
 from distribution.clicks.token import verify_claim
 from distribution.models import Click
 from server.app import create_app
-from tests.conftest import TEST_SECRET, make_settings
+from tests.app_settings import TEST_SECRET, make_settings
 from tests.factories import auth
 from tests.factories_distribution import api_world
 

@@ -8,6 +8,7 @@ import json
 
 from broadcast.liveroom import runtime
 from server.kernel import clock
+from tests.database import outbox
 from tests.factories_checkout import make_shop, order_as_brand
 from tests.factories_groupbuy import (
     balance,
@@ -22,7 +23,6 @@ from tests.factories_groupbuy import (
     refunds_at_stripe,
     sweep,
 )
-from tests.integration.checkout.conftest import outbox
 
 
 async def test_group_fills_when_every_seat_is_paid(app, client, localstripe):

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth
 from tests.factories_checkout import make_shop
 from tests.factories_groupbuy import buyer, join_group, make_offer, open_group

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from server.kernel import clock
+from tests.database import outbox
 from tests.factories_checkout import make_shop, order_as_brand
 from tests.factories_groupbuy import buyer, join_group, lineup_stock, make_offer, open_group, pay_seat, sweep
-from tests.integration.checkout.conftest import outbox
 
 
 @pytest.fixture

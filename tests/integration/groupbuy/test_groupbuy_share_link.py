@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.database import outbox
 from tests.factories_checkout import make_shop
 from tests.factories_groupbuy import buyer, click, join_group, make_offer, open_group, partner_link, pay_seat
-from tests.integration.checkout.conftest import outbox
 
 
 @pytest.fixture

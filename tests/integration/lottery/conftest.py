@@ -9,8 +9,8 @@ import pytest
 from litestar import Litestar
 
 from server.app import create_app
-from server.kernel import clock
-from tests.conftest import empty_tables, make_settings
+from tests.app_settings import make_settings
+from tests.database import empty_tables
 from tests.factories_liveroom import LiveSetup, live_session, serving
 
 
@@ -35,9 +35,3 @@ def lottery_app(request: pytest.FixtureRequest) -> Litestar:
 async def live(lottery_app: Litestar) -> AsyncIterator[LiveSetup]:
     async with serving(lottery_app) as host:
         yield await live_session(lottery_app, f"http://{host}", skus=1)
-
-
-@pytest.fixture(autouse=True)
-def _real_time() -> AsyncIterator[None]:
-    yield  # type: ignore[misc]
-    clock.reset()

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from server.app import create_app
+from tests.app_settings import make_settings
 from tests.browser import chromium
-from tests.conftest import make_settings
 from tests.factories import add_to_lineup, auth, go_live, make_brand, make_session, make_sku, make_token
 from tests.live_server import run_server
 

@@ -14,7 +14,7 @@ from broadcast.lottery.draw import verify
 from broadcast.lottery.models import LotteryEntry
 from server.app import create_app
 from server.kernel.outbox import OutboxEvent
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories_liveroom import live_session, serving
 from tests.factories_lottery import Visitor, close, enter, open_lottery, paid_order
 

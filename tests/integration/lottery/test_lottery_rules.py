@@ -43,7 +43,7 @@ async def test_likers_enter_only_with_a_like_after_opening(live):
         # given a like sent before the draw opened
         await early_ws.send({"type": "like", "count": 3})
         await early_ws.wait_for(lambda e: e["type"] == "likes" and e["total"] == 3)
-        await asyncio.sleep(0.1)
+        clock.advance(1)  # the draw opens strictly after that like was recorded
         lottery = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "like"})
         # then it does not count, and nor does not liking at all
         refused = await enter(client, live.session_id, lottery["id"], early)

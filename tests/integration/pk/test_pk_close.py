@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from commission import ledger
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth
 from tests.factories_commission import emit_events
 from tests.factories_pk import (

@@ -8,7 +8,8 @@ from commission.connect import ConnectGateway
 from commission.settlement import SettleRequest, settle
 from server.app import create_app
 from server.kernel.clock import utcnow
-from tests.conftest import empty_tables, make_settings
+from tests.app_settings import make_settings
+from tests.database import empty_tables
 from tests.factories_pk import close, competition_body, create_competition, pay, pk_world
 
 

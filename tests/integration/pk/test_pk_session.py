@@ -3,11 +3,11 @@ with the top five, the public room endpoint shows it, and the session's end clos
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from broadcast.liveroom import runtime
 from distribution.competitions.sweeper import sweep
+from server.kernel import clock
 from server.kernel.clock import utcnow
 from tests.factories import auth, go_live, make_session
 from tests.factories_commission import emit_events, order_paid_payload
@@ -60,11 +60,11 @@ async def test_session_competition_scores_publishes_to_the_room_and_closes_when_
 async def test_the_sweeper_closes_a_period_that_passed(app, client):
     world = await pk_world(app, client, partners=2)
     now = utcnow()
-    scope = {"starts_at": (now - timedelta(hours=2)).isoformat(), "ends_at": (now + timedelta(seconds=1)).isoformat()}
+    scope = {"starts_at": (now - timedelta(hours=2)).isoformat(), "ends_at": (now + timedelta(minutes=10)).isoformat()}
     competition = await create_competition(client, world, competition_body(world.partners, scope=scope))
     await pay(app, world, world.partners[1], 2000, paid_at=now - timedelta(minutes=5))
     assert await sweep(app.state.sessionmaker) == 0
-    await asyncio.sleep(1.1)
+    clock.advance(601)  # past the period's end (the autouse fixture puts the clock back)
     # when the period has passed, one sweep closes it at the period's end and the bonus is paid
     assert await sweep(app.state.sessionmaker) == 1
     await app.state.dispatcher.drain()

@@ -3,7 +3,7 @@ URL must be https in production. Another brand sees 404."""
 
 from __future__ import annotations
 
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth, make_brand, make_token
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from broadcast.reminders.models import ReminderNotification
 from server.settings import Settings
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import go_live, make_brand, make_session, make_token
 from tests.factories_reminders import deliver, set_webhook, subscribe, viewer, webhook_receiver
 

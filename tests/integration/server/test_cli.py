@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 
 from server.kernel.db import sync_url
-from tests.live_server import ROOT
+from server.migrate import alembic_config, upgrade
+from tests.live_server import ROOT, free_port
 
 
 def zhixiang(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -70,3 +73,58 @@ def test_token_create_and_revoke_from_the_cli(tmp_path):
 def test_several_workers_need_redis_and_postgres(tmp_path):
     result = zhixiang("serve", "--workers", "2", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert result.returncode == 2 and "needs REDIS_URL" in result.stderr
+
+
+def test_migrate_says_what_it_applied_then_that_there_is_nothing_to_do(tmp_path):
+    # given a database at 0700 (the domains' merge), as an older deployment would be
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
+    upgrade(env["DATABASE_URL"], "0700")
+    script = ScriptDirectory.from_config(alembic_config(env["DATABASE_URL"]))
+    heads = " + ".join(sorted(script.get_heads()))
+    newer = len(list(script.walk_revisions())) - len(list(script.walk_revisions("base", "0700")))
+    # when migrate runs twice
+    first, second = zhixiang("migrate", env=env), zhixiang("migrate", env=env)
+    # then the first names the revisions it went from and to and how many it applied, the second nothing
+    assert first.returncode == 0 and first.stdout.startswith(f"0700 → {heads}: "), first.stdout
+    assert first.stdout.split(": ", 1)[1].startswith(f"{newer} revisions ("), first.stdout
+    assert second.returncode == 0 and second.stdout.startswith(f"already at {heads}, nothing to do"), second.stdout
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_before_any_banner(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = zhixiang("serve", "--port", str(port), env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"Error: port {port} is in use (on 127.0.0.1); stop the other server or pass --port"
+    ]
+
+
+def test_an_unreachable_redis_is_an_error_for_several_workers(tmp_path):
+    closed = free_port()  # nothing listens there
+    env = {"DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test", "REDIS_URL": f"redis://127.0.0.1:{closed}/0"}
+    result = zhixiang("serve", "--workers", "2", "--port", str(free_port()), env=env)
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: Redis at 127.0.0.1:{closed} is unreachable (ConnectionError); "
+        "--workers > 1 shares the live room through it"
+    ]
+
+
+def test_an_unreachable_redis_is_a_warning_for_one_worker_and_the_banner_says_so(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    assert zhixiang("migrate", env=env).returncode == 0
+    full = {**os.environ, "SECRET_KEY": "cli-secret-key-0123456789abcdef", **env}
+    command = [sys.executable, "-m", "server.cli.main", "serve", "--port", str(free_port())]
+    with subprocess.Popen(command, env=full, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
+        try:
+            banner = p.stdout.readline()  # type: ignore[union-attr]
+        finally:
+            p.terminate()
+            _, stderr = p.communicate(timeout=30)
+    assert "fan-out: Redis (unreachable)" in banner, banner
+    [warning] = [line for line in stderr.splitlines() if line.startswith("warning:")]
+    assert "is unreachable (ConnectionError)" in warning

@@ -16,7 +16,7 @@ from server.app import create_app
 from server.errors import EXCEPTION_HANDLERS
 from server.kernel.db import DatabaseLimits, make_engine
 from server.kernel.db_outage import is_database_outage
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 
 pytestmark = pytest.mark.integration
 CLOSED_PORT_URL = "postgresql://postgres@127.0.0.1:1/test"

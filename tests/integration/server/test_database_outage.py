@@ -27,7 +27,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories_checkout import Shop, make_shop, signed
 from tests.fault_proxy import FaultProxy
 from tests.live_server import LiveServer, run_server

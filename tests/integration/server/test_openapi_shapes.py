@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 
 FINANCE_REPORTS = [
     "/api/v1/partners/{partner_id}/statement",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 
 
 async def test_healthz_reports_database_and_redis(db_url, redis_url):

@@ -15,7 +15,7 @@ from server.events.dead_letters import DeadLetterService
 from server.events.dispatcher import handler_name
 from server.kernel import clock
 from server.kernel.outbox import OutboxFailure
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories_outbox import Consumers, emit_one, event_row, fail_until_dead, failure_of, until
 
 

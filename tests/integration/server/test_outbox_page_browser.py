@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from server.app import create_app
 from server.kernel.clock import utcnow
 from server.kernel.outbox import OutboxEvent, OutboxFailure
+from tests.app_settings import make_settings
 from tests.browser import chromium
-from tests.conftest import make_settings
 from tests.factories import auth, make_token
 from tests.live_server import run_server
 

@@ -201,8 +201,10 @@ async def test_a_stuck_peer_is_abandoned_by_the_room_tick(monkeypatch):
     for c in (stuck, fine):
         room.attach(c, None)
         c.pump_task = asyncio.create_task(c.pump(["hello"]))
-    await asyncio.sleep(0.1)
-    room._drop_stuck()
+    deadline = asyncio.get_running_loop().time() + 5
+    while stuck in room.connections and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)  # until its send has been stuck past the timeout and the tick drops it
+        room._drop_stuck()
     await asyncio.sleep(0)
     assert stuck not in room.connections and stuck.pump_task.cancelled()
     assert fine in room.connections and fine.socket.sent == ["hello"]

@@ -8,14 +8,14 @@ import pytest
 from litestar import Litestar
 
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories_liveroom import LiveSetup, live_session, serving
 
 
 @pytest.fixture(params=["memory-sqlite", "redis-postgres"])
 def room_app(request: pytest.FixtureRequest) -> Litestar:
     if request.param == "memory-sqlite":
-        from tests.conftest import empty_tables
+        from tests.database import empty_tables
 
         url = request.getfixturevalue("sqlite_url")
         empty_tables(url)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from server.app import create_app
+from tests.app_settings import make_settings
 from tests.browser import chromium
-from tests.conftest import empty_tables, make_settings
+from tests.database import empty_tables
 from tests.factories_liveroom import live_session, serving
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from broadcast.liveroom.comments import author_of
 from broadcast.liveroom.models import RoomComment
 from server.app import create_app
 from server.kernel.clock import utcnow
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth, make_brand, make_session, make_token
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"

@@ -19,7 +19,7 @@ import pytest
 
 from broadcast.liveroom.loader import load_room
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth
 from tests.factories_liveroom import LiveSetup, Viewer, live_session, two_workers, viewers_on
 from tests.private_redis import private_redis

@@ -9,9 +9,18 @@ import contextlib
 import httpx
 
 from server.app import create_app
-from tests.conftest import make_settings
+from tests.app_settings import make_settings
 from tests.factories import auth
 from tests.factories_liveroom import live_session, seqs, two_workers, viewers_on
+
+
+async def same_latest_seq(viewers, within_s=5.0):
+    """Poll until every socket has seen the same latest seq (bounded: the assertions say what differs)."""
+    deadline = asyncio.get_running_loop().time() + within_s
+    while len({max(seqs(v.events), default=0) for v in viewers}) > 1:
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.05)
 
 
 def assert_gap_free(v):
@@ -51,7 +60,7 @@ async def test_two_workers_share_one_ordered_gap_free_stream(postgres_db_url, re
                 await v.wait_for(lambda e: e["type"] == "likes" and e["total"] == 50, within_s=8)
                 await v.wait_for(lambda e: e["type"] == "pin" and e["sku_id"] == live.sku_ids[0], within_s=8)
                 await v.wait_for(lambda e: e["type"] == "comment" and e["text"] == "third", within_s=8)
-            await asyncio.sleep(0.5)  # let trailing viewer-count events land everywhere
+            await same_latest_seq(on_a + on_b)  # trailing viewer-count events have landed everywhere
             # in the order sent, with seq gap-free on every socket, and the same events under the same seq
             for v in on_b + on_a:
                 assert [c["text"] for c in v.of_type("comment")] == ["first", "second", "third"]

@@ -1,4 +1,5 @@
-"""Fixtures for the commission tests: a Stripe Connect test server and settings pointing at it."""
+"""Fixtures several integration packages share: localstripe (payments) for the session, and the
+Stripe Connect test server (payouts) with Stripe's reference objects."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ import pytest
 
 from tests import services
 from tests.stripe_connect_server import ConnectServer, load_fixtures
+from tests.stripe_server import StripeTestServer, run_localstripe
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StripeTestServer]:
+    with run_localstripe(tmp_path_factory.mktemp("localstripe")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
