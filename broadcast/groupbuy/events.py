@@ -1,5 +1,6 @@
-"""Outbox handlers: a paid seat may fill its group, and every group change reaches the live room
-as a `{"type": "group", ...}` message (absolute values, so a redelivery is harmless)."""
+"""Outbox handlers: a paid seat may fill its group. Every group change reaches the live room as a
+`{"type": "group", ...}` message through the room's own handlers (`broadcast.liveroom.handlers`),
+so group-buy never imports the room."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.groupbuy import lifecycle
 from broadcast.groupbuy.models import Group, GroupMember, GroupState
-from broadcast.liveroom import runtime
 from server.kernel.outbox import OutboxEvent
 
 
@@ -26,17 +26,6 @@ async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
         await lifecycle.announce(session, group, "GroupSeatsChanged")
 
 
-async def publish_group(session: AsyncSession, event: OutboxEvent) -> None:
-    room = runtime.current()
-    if room is not None and event.payload.get("session_id"):
-        body: dict[str, Any] = {"type": "group", "event": event.topic, **event.payload}
-        await room.publish(event.payload["session_id"], body)
-
-
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderPaid": [on_order_paid],
-    "GroupOpened": [publish_group],
-    "GroupSeatsChanged": [publish_group],
-    "GroupFilled": [publish_group],
-    "GroupExpired": [publish_group],
 }

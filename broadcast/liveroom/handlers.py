@@ -52,10 +52,17 @@ async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
     await room.store.add_orders(p["session_id"], quantities)
 
 
+async def on_group_changed(session: AsyncSession, event: OutboxEvent) -> None:
+    """A group-buy opened, gained or lost seats, filled or expired (absolute values)."""
+    if event.payload.get("session_id"):
+        await _publish(event.payload["session_id"], {"type": "group", "event": event.topic, **event.payload})
+
+
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "SkuPinned": [on_sku_pinned],
     "SessionStateChanged": [on_session_state_changed],
     "StockChanged": [on_stock_changed],
     "CartItemAdded": [on_cart_item_added],
     "OrderPaid": [on_order_paid],
+    **{topic: [on_group_changed] for topic in ("GroupOpened", "GroupSeatsChanged", "GroupFilled", "GroupExpired")},
 }
