@@ -13,6 +13,7 @@ from server.cli.outbox import outbox
 from server.cli.settle import commission, settle
 from server.cli.tokens import token
 from server.settings import Settings
+from server.websocket_options import WEBSOCKET_OPTIONS
 
 # The connections all workers together may hold: a stock max_connections=100 less room for
 # migrations, reports, a psql session and the superuser reserve.
@@ -81,7 +82,7 @@ def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None
         workers=workers,
         log_level="warning",
         timeout_graceful_shutdown=10,
-        ws_max_size=4096 * 4,
+        **WEBSOCKET_OPTIONS,
     )
 
 
