@@ -17,6 +17,7 @@ import uvicorn
 import websockets
 from litestar import Litestar
 
+from server.websocket_options import WEBSOCKET_OPTIONS
 from tests.factories import add_to_lineup, go_live, make_brand, make_session, make_sku, make_token
 from tests.live_server import LiveServer, free_port, run_server
 
@@ -25,7 +26,7 @@ from tests.live_server import LiveServer, free_port, run_server
 async def serving(app: Litestar) -> AsyncIterator[str]:
     """Serve `app` on a free port in this event loop; yields `127.0.0.1:PORT`."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=16 * 1024, lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **WEBSOCKET_OPTIONS)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -81,12 +82,14 @@ class Viewer:
 
     socket: Any
     events: list[dict[str, Any]] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)  # the frames as received, for byte-level checks
     closed: tuple[int | None, str] | None = None
     _task: asyncio.Task[None] | None = None
 
     async def _read(self) -> None:
         try:
             async for frame in self.socket:
+                self.raw.append(frame)
                 self.events.append(json.loads(frame))
         except websockets.ConnectionClosed:
             pass

@@ -17,6 +17,7 @@ from server.cli.outbox import outbox
 from server.cli.serve_checks import port_problem, redis_problem
 from server.cli.settle import commission, settle
 from server.cli.tokens import token
+from server.websocket_options import WEBSOCKET_OPTIONS
 
 if TYPE_CHECKING:
     from server.settings import Settings
@@ -111,7 +112,7 @@ def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None
         workers=workers,
         log_level="warning",
         timeout_graceful_shutdown=10,
-        ws_max_size=4096 * 4,
+        **WEBSOCKET_OPTIONS,
     )
 
 
