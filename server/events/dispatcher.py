@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, delete, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,7 +37,7 @@ from server.events.retry import RetryPolicy
 from server.kernel.backoff import FailureBackoff
 from server.kernel.clock import utcnow
 from server.kernel.db import is_postgres
-from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure
+from server.kernel.outbox import BatchHandler, HandledEvent, OutboxEvent, OutboxFailure, batch_of
 
 EventHandler = Callable[[AsyncSession, OutboxEvent], Awaitable[None]]
 log = structlog.get_logger("outbox")
@@ -107,10 +107,10 @@ class OutboxDispatcher:
         """Deliver everything due now; returns how many events were delivered."""
         delivered = 0
         while ids := await self._pending_ids():
-            results = [await self._deliver(event_id) for event_id in ids]
-            delivered += sum(r is True for r in results)
-            if all(r is None for r in results):
+            result = await self._deliver(ids)
+            if result is None:
                 break  # only events locked by another worker remain: try on the next tick
+            delivered += result
         return delivered
 
     async def _pending_ids(self) -> list[str]:
@@ -118,20 +118,46 @@ class OutboxDispatcher:
             stmt = select(OutboxEvent.id).where(_due(utcnow())).order_by(col(OutboxEvent.id)).limit(BATCH)
             return list((await session.exec(stmt)).all())
 
-    async def _deliver(self, event_id: str) -> bool | None:
-        """True: delivered; False: some consumer backs off; None: not ours (gone or locked)."""
+    async def _deliver(self, event_ids: list[str]) -> int | None:
+        """Run the consumers of the events we could claim; how many were delivered, None if none
+        was ours (gone or locked by another worker)."""
         async with self.maker() as claim:
-            event = await self._claim(claim, event_id)
-            if event is None:
+            events = await self._claim(claim, event_ids)
+            if not events:
                 return None
-            snapshot = _detached(event)
+            snapshots = [_detached(event) for event in events]
             if not is_postgres(claim):
                 await claim.rollback()  # SQLite: end the read so handler transactions can write
-            outcomes = [await self._run_one(h, snapshot) for h in self.handlers.get(snapshot.topic, ())]
-            values = _finish_values(outcomes)
-            await claim.exec(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
+            outcomes = await self._run_consumers(snapshots)
+            delivered = await _finish(claim, outcomes)
             await claim.commit()
-            return "delivered_at" in values
+            return delivered
+
+    async def _run_consumers(self, events: list[OutboxEvent]) -> dict[str, list[Outcome]]:
+        """Each consumer of a topic over that topic's events (in id order), one consumer after another."""
+        outcomes: dict[str, list[Outcome]] = {event.id: [] for event in events}
+        by_topic: dict[str, list[OutboxEvent]] = {}
+        for event in events:
+            by_topic.setdefault(event.topic, []).append(event)
+        for topic, group in by_topic.items():
+            for handler in self.handlers.get(topic, ()):
+                for event_id, outcome in (await self._run_handler(handler, group)).items():
+                    outcomes[event_id].append(outcome)
+        return outcomes
+
+    async def _run_handler(self, handler: EventHandler, events: list[OutboxEvent]) -> dict[str, Outcome]:
+        batch = batch_of(handler)
+        if batch is None or len(events) == 1:
+            return {event.id: await self._run_one(handler, event) for event in events}
+        name = handler_name(handler)
+        async with self.maker() as session:
+            results, ready = await _settled(session, name, events)
+            if len(ready) > 1 and await _commit_batch(session, batch, name, ready):
+                return results | {event.id: DONE for event in ready}
+        # one event left, or the batch failed: each on its own, so a bad event fails and backs off alone
+        for event in ready:
+            results[event.id] = await self._run_one(handler, event)
+        return results
 
     async def _run_one(self, handler: EventHandler, event: OutboxEvent) -> Outcome:
         """Run one handler in its own transaction, so one failing consumer never blocks the others;
@@ -170,11 +196,12 @@ class OutboxDispatcher:
         due_at = None if failure.dead_at else failure.next_attempt_at
         return Outcome(done=failure.dead_at is not None, due_at=due_at, error=f"{name}: {error}")
 
-    async def _claim(self, session: AsyncSession, event_id: str) -> OutboxEvent | None:
-        stmt = select(OutboxEvent).where(col(OutboxEvent.id) == event_id, _due(utcnow()))
+    async def _claim(self, session: AsyncSession, event_ids: list[str]) -> list[OutboxEvent]:
+        stmt = select(OutboxEvent).where(col(OutboxEvent.id).in_(event_ids), _due(utcnow()))
+        stmt = stmt.order_by(col(OutboxEvent.id))
         if is_postgres(session):
             stmt = stmt.with_for_update(skip_locked=True)
-        return (await session.exec(stmt)).first()
+        return list((await session.exec(stmt)).all())
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
@@ -207,3 +234,52 @@ def _waiting(failure: OutboxFailure) -> Outcome | None:
     if failure.next_attempt_at > utcnow():
         return Outcome(done=False, due_at=failure.next_attempt_at)
     return None
+
+
+async def _settled(
+    session: AsyncSession, name: str, events: list[OutboxEvent]
+) -> tuple[dict[str, Outcome], list[OutboxEvent]]:
+    """The events this consumer is done with or waiting on (their outcomes), and those to run now;
+    two queries for the whole batch instead of two per event."""
+    ids = [event.id for event in events]
+    handled_q = select(HandledEvent.event_id).where(HandledEvent.handler == name, col(HandledEvent.event_id).in_(ids))
+    failed_q = select(OutboxFailure).where(OutboxFailure.handler == name, col(OutboxFailure.event_id).in_(ids))
+    results = {event_id: DONE for event_id in (await session.exec(handled_q)).all()}
+    for failure in (await session.exec(failed_q)).all():
+        if failure.event_id not in results and (waiting := _waiting(failure)) is not None:
+            results[failure.event_id] = waiting
+    await session.rollback()  # SQLite: end the read before the batch writes (or another session does)
+    return results, [event for event in events if event.id not in results]
+
+
+async def _commit_batch(session: AsyncSession, batch: BatchHandler, name: str, events: list[OutboxEvent]) -> bool:
+    """The whole batch and a HandledEvent per event in one transaction; False (nothing written) on failure."""
+    ids = [event.id for event in events]
+    try:
+        await batch(session, events)
+        session.add_all([HandledEvent(event_id=event_id, handler=name) for event_id in ids])
+        # any of them that had failed before has succeeded at last: nothing is wrong any more
+        await session.execute(
+            delete(OutboxFailure).where(col(OutboxFailure.handler) == name, col(OutboxFailure.event_id).in_(ids))
+        )
+        await session.commit()
+        return True
+    except Exception as exc:
+        await session.rollback()
+        log.info("event batch failed, handling its events one by one", handler=name, events=len(ids), error=repr(exc))
+        return False
+
+
+async def _finish(claim: AsyncSession, outcomes: dict[str, list[Outcome]]) -> int:
+    """Mark the events delivered (one statement for the plain ones) or due again; how many were delivered."""
+    plain = [event_id for event_id, results in outcomes.items() if all(o.done and not o.error for o in results)]
+    if plain:
+        stmt = update(OutboxEvent).where(col(OutboxEvent.id).in_(plain)).values(delivered_at=utcnow())
+        await claim.exec(stmt)
+    delivered = len(plain)
+    for event_id, results in outcomes.items():
+        if event_id not in plain:
+            values = _finish_values(results)
+            await claim.exec(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
+            delivered += "delivered_at" in values
+    return delivered
