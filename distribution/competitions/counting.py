@@ -87,19 +87,28 @@ async def open_competitions_for(session: AsyncSession, order: PkOrder) -> list[t
     return [(c, key) for c, key in rows if in_scope(c, order)]
 
 
+async def score_deltas(
+    session: AsyncSession, order: PkOrder, before: CountedOrder | None, after: CountedOrder | None
+) -> dict[tuple[str, str], int]:
+    """How the order's change from `before` to `after` (None: not counted) moves each open board
+    it counts in: {(competition, entrant key): score delta}, zero deltas included."""
+    if order.self_referral:
+        return {}
+    return {
+        (competition.id, key): (order_score(competition.metric, after) if after else 0)
+        - (order_score(competition.metric, before) if before else 0)
+        for competition, key in await open_competitions_for(session, order)
+    }
+
+
 async def move(session: AsyncSession, order: PkOrder, before: CountedOrder | None, after: CountedOrder | None) -> None:
     """The order's contribution changed from `before` to `after` (None: not counted): move every
     open board it counts in, and announce the change."""
-    if order.self_referral:
-        return
-    for competition, key in await open_competitions_for(session, order):
-        delta = (order_score(competition.metric, after) if after else 0) - (
-            order_score(competition.metric, before) if before else 0
-        )
+    for (competition_id, key), delta in (await score_deltas(session, order, before, after)).items():
         store = board.current()
         if delta and store is not None:
-            await store.incr(competition.id, key, delta)
-        await announce(session, competition.id)
+            await store.incr(competition_id, key, delta)
+        await announce(session, competition_id)
 
 
 async def announce(session: AsyncSession, competition_id: str) -> None:
