@@ -10,12 +10,22 @@ delivered once every consumer has handled it or is dead, so a dead letter never 
 backlog; `outbox_failures` lists the dead ones. The event row's `next_attempt_at` is the earliest
 time one of its backing-off consumers is due, so the pending query skips events with nothing to do.
 
+Batches: a tick claims up to BATCH due events and runs each consumer over its topic's events. A
+consumer declared `batched` (`server.kernel.outbox.batched`) takes them all in ONE transaction,
+with a HandledEvent row per event in that same transaction, so idempotency stays per event; the
+events it already handled or is backing off on are left out. If the batch fails, nothing of it
+is committed and the consumer is run on each event alone, exactly as a plain consumer is: the bad
+event fails and backs off by itself, the others are done. (A consumer with effects outside the
+database, e.g. Redis counters, may apply those twice for the good events of a failed batch, as
+any retry may; such consumers do their outside effects last.)
+
 Ordering: events are attempted in id (creation) order, but no ordering is guaranteed between
 events, not even of one aggregate: a failing consumer never holds back later events (this was
 already so before backoff). Handlers must tolerate seeing a later event first.
 
-Several workers may run it at once: on PostgreSQL an event row is claimed with
-`FOR UPDATE SKIP LOCKED`, so each event is handled by one worker at a time, and its failure rows
+Several workers may run it at once: on PostgreSQL the event rows are claimed with
+`FOR UPDATE SKIP LOCKED`, so each event is handled by one worker at a time (another worker claims
+the next due events), and its failure rows
 are written only by that worker (a replay first updates the event row, so it waits for the tick)."""
 
 from __future__ import annotations
@@ -106,23 +116,15 @@ class OutboxDispatcher:
     async def drain(self) -> int:
         """Deliver everything due now; returns how many events were delivered."""
         delivered = 0
-        while ids := await self._pending_ids():
-            result = await self._deliver(ids)
-            if result is None:
-                break  # only events locked by another worker remain: try on the next tick
+        while (result := await self._deliver()) is not None:
             delivered += result
-        return delivered
+        return delivered  # nothing due is left, or only events other workers hold: the next tick
 
-    async def _pending_ids(self) -> list[str]:
-        async with self.maker() as session:
-            stmt = select(OutboxEvent.id).where(_due(utcnow())).order_by(col(OutboxEvent.id)).limit(BATCH)
-            return list((await session.exec(stmt)).all())
-
-    async def _deliver(self, event_ids: list[str]) -> int | None:
-        """Run the consumers of the events we could claim; how many were delivered, None if none
-        was ours (gone or locked by another worker)."""
+    async def _deliver(self) -> int | None:
+        """Claim up to BATCH due events and run their consumers; how many were delivered, None if
+        there was none to claim (none due, or all locked by other workers)."""
         async with self.maker() as claim:
-            events = await self._claim(claim, event_ids)
+            events = await self._claim(claim)
             if not events:
                 return None
             snapshots = [_detached(event) for event in events]
@@ -196,9 +198,10 @@ class OutboxDispatcher:
         due_at = None if failure.dead_at else failure.next_attempt_at
         return Outcome(done=failure.dead_at is not None, due_at=due_at, error=f"{name}: {error}")
 
-    async def _claim(self, session: AsyncSession, event_ids: list[str]) -> list[OutboxEvent]:
-        stmt = select(OutboxEvent).where(col(OutboxEvent.id).in_(event_ids), _due(utcnow()))
-        stmt = stmt.order_by(col(OutboxEvent.id))
+    async def _claim(self, session: AsyncSession) -> list[OutboxEvent]:
+        """The first due events in id order; on PostgreSQL those no other worker holds, locked
+        until this tick commits (so two workers share the backlog instead of queueing on it)."""
+        stmt = select(OutboxEvent).where(_due(utcnow())).order_by(col(OutboxEvent.id)).limit(BATCH)
         if is_postgres(session):
             stmt = stmt.with_for_update(skip_locked=True)
         return list((await session.exec(stmt)).all())
