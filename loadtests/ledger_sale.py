@@ -96,7 +96,14 @@ def _order(sale: Sale, order_id: str, i: int) -> Order:
 
 def _line(order_id: str, sku_id: str) -> OrderLine:
     return OrderLine(
-        id=new_id("oln"), order_id=order_id, sku_id=sku_id, quantity=1, unit_price_minor=PRICE, amount_minor=PRICE
+        id=new_id("oln"),
+        order_id=order_id,
+        sku_id=sku_id,
+        title="thing",
+        currency="CNY",
+        quantity=1,
+        unit_price_minor=PRICE,
+        amount_minor=PRICE,
     )
 
 
