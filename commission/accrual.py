@@ -73,7 +73,8 @@ async def accrue_orders(session: AsyncSession, payloads: Sequence[dict[str, Any]
 
 async def _accrue(session: AsyncSession, todo: Sequence[tuple[dict[str, Any], OrderContext]]) -> list[OrderCommission]:
     fresh = [(payload, context) for payload, context in todo if not context.known]
-    orders = [await _new_order(session, payload, context) for payload, context in fresh]
+    books = await _rate_books(session, [payload for payload, _ in fresh])
+    orders = [_new_order(payload, context, books) for payload, context in fresh]
     session.add_all(orders)
     await ledger.post_many(session, [accrual_posting(o) for o in orders])  # new orders ⇒ new keys (UNIQUE backs it up)
     for order, (_, context) in zip(orders, fresh, strict=True):
@@ -82,10 +83,25 @@ async def _accrue(session: AsyncSession, todo: Sequence[tuple[dict[str, Any], Or
     return orders
 
 
-async def _new_order(session: AsyncSession, payload: dict[str, Any], context: OrderContext) -> OrderCommission:
+async def _rate_books(session: AsyncSession, payloads: Sequence[dict[str, Any]]) -> dict[str, rules.RateBook]:
+    """Each brand's rate book for all these orders' partners and SKUs: one query per brand."""
+    wanted: dict[str, tuple[set[str], set[str]]] = {}
+    for payload in payloads:
+        partners, skus = wanted.setdefault(str(payload["brand_id"]), (set(), set()))
+        if partner_id := (payload.get("attribution") or {}).get("partner_id"):
+            partners.add(str(partner_id))
+        skus.update(str(line["sku_id"]) for line in payload.get("lines") or [])
+    return {
+        brand_id: await rules.rate_book(session, brand_id, sorted(partners), sorted(skus))
+        for brand_id, (partners, skus) in wanted.items()
+        if partners and skus
+    }
+
+
+def _new_order(payload: dict[str, Any], context: OrderContext, books: dict[str, rules.RateBook]) -> OrderCommission:
     order_id, brand_id = str(payload["order_id"]), str(payload["brand_id"])
     partner_id, parent_id, no_reason = earner(payload.get("attribution") or {}, context.settings)
-    split = await _split(session, payload, Parties(brand_id, partner_id, parent_id), context)
+    split = _split(payload, Parties(brand_id, partner_id, parent_id), context, books.get(brand_id))
     paid_at = _parse_time(payload["paid_at"])
     return OrderCommission(
         order_id=order_id,
@@ -106,18 +122,12 @@ async def _new_order(session: AsyncSession, payload: dict[str, Any], context: Or
     )
 
 
-async def _split(session: AsyncSession, payload: dict[str, Any], parties: Parties, context: OrderContext) -> Split:
+def _split(payload: dict[str, Any], parties: Parties, context: OrderContext, book: rules.RateBook | None) -> Split:
     lines = [(str(line["sku_id"]), int(line["amount_minor"])) for line in payload.get("lines") or []]
     rates = {}
-    if parties.partner_id is not None and lines:
-        rates = await rules.resolve_rates(
-            session,
-            parties.brand_id,
-            context.settings,
-            payload.get("session_id"),
-            parties.partner_id,
-            sorted({sku for sku, _ in lines}),
-        )
+    if parties.partner_id is not None and lines and book is not None:
+        skus = sorted({sku for sku, _ in lines})
+        rates = book.rates(context.settings, payload.get("session_id"), parties.partner_id, skus)
     priced = [(sku, amount, rates[sku]) for sku, amount in lines] if rates else []
     return compute_split(
         int(payload["amount_minor"]), parties, priced, rules.parent_rate(context.policy), rules.fee_rate(context.policy)

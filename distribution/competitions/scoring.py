@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from distribution.competitions import board
 from distribution.competitions.adjust import adjust_after_close
-from distribution.competitions.counting import announce, move, score_deltas
+from distribution.competitions.counting import announce, move, open_competitions_of, score_deltas
 from distribution.competitions.models import OrderFlag, PkOrder
 from distribution.competitions.ranking import CountedOrder
 from server.kernel.clock import as_utc, utcnow
@@ -66,11 +66,12 @@ async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -
     orders = await _new_orders(session, [event.payload for event in events])
     flag_q = select(OrderFlag.order_id).where(col(OrderFlag.order_id).in_([o.order_id for o in orders]))
     flagged = set((await session.exec(flag_q)).all()) if orders else set()
+    counting = [o for o in orders if o.order_id not in flagged and not o.self_referral]
+    found = await open_competitions_of(session, counting)
     deltas: dict[tuple[str, str], int] = {}
-    for order in orders:
-        if order.order_id not in flagged:
-            for (competition_id, key), delta in (await score_deltas(session, order, None, counted(order))).items():
-                deltas[(competition_id, key)] = deltas.get((competition_id, key), 0) + delta
+    for order in counting:
+        for (competition_id, key), delta in score_deltas(found[order.order_id], order, None, counted(order)).items():
+            deltas[(competition_id, key)] = deltas.get((competition_id, key), 0) + delta
     for competition_id in sorted({c for c, _ in deltas}):
         await announce(session, competition_id)
     await session.flush()
