@@ -38,7 +38,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import ColumnElement, delete, or_
+from sqlalchemy import ColumnElement, delete, insert, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -260,7 +260,8 @@ async def _commit_batch(session: AsyncSession, batch: BatchHandler, name: str, e
     ids = [event.id for event in events]
     try:
         await batch(session, events)
-        session.add_all([HandledEvent(event_id=event_id, handler=name) for event_id in ids])
+        now = utcnow()  # a core bulk insert: no ORM object per event on the hot path
+        await session.execute(insert(HandledEvent), [{"event_id": i, "handler": name, "handled_at": now} for i in ids])
         # any of them that had failed before has succeeded at last: nothing is wrong any more
         await session.execute(
             delete(OutboxFailure).where(col(OutboxFailure.handler) == name, col(OutboxFailure.event_id).in_(ids))
