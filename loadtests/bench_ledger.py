@@ -1,12 +1,12 @@
 """`python -m loadtests ledger [--quick]`: the whole post-payment path, paid orders per second on
 PostgreSQL, against pgbench's built-in TPC-B on the same server in the same run, as a ratio.
 
-Payers mark N orders paid, each writing the order and its `OrderPaid` in one transaction (as the
-payments webhook does), while outbox dispatchers deliver them to every registered consumer (the
-app's `EVENT_HANDLERS`: live room, funnel, group-buy, PK scoring, commission accrual with its
-journal transaction), each consumer in its own transaction per batch. A round is timed from the
-first payment until every event is delivered. pgbench runs TPC-B with as many clients as there
-are payers, alternating with the rounds so both see the same background load. Goal: ratio ≥ 0.5.
+Payers (a process of their own) mark N orders paid, each writing the order and its `OrderPaid` in
+one transaction (as the payments webhook does), while outbox dispatchers deliver them to every
+registered consumer (the app's `EVENT_HANDLERS`: live room, funnel, group-buy, PK scoring,
+commission accrual with its journal transaction), each consumer in its own transaction per batch.
+A round is timed from the first payment until every event is delivered. pgbench runs TPC-B with as
+many clients as there are payers, alternating with the rounds so both see the same background load. Goal: ratio ≥ 0.5.
 
 No live room runs in this process, so the room's consumer records its events without touching
 Redis; everything else is the production path."""
@@ -16,10 +16,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import glob
+import multiprocessing
 import re
 import shutil
 import subprocess
 import time
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from loadtests.pg_scratch import ADMIN_URL, scratch_database
@@ -80,30 +82,48 @@ async def _dispatch_until_done(maker: Any, paying: asyncio.Event) -> None:
     raise RuntimeError("events still undelivered after the deadline (a consumer failing?)")
 
 
+def _pay_in_process(url: str, clients: int, sale: Any, order_ids: list[str], offset: int) -> None:
+    """The payers, in a process of their own as the web workers are, so they and the dispatchers
+    each have a Python interpreter (the path under test is the database work, not one GIL)."""
+    from loadtests.ledger_sale import mark_paid
+    from server.kernel.db import make_engine, make_sessionmaker
+
+    async def pay_all() -> None:
+        engine = make_engine(url, pool_size=clients)
+        maker = make_sessionmaker(engine)
+
+        async def payer(w: int) -> None:
+            for i in range(w, len(order_ids), clients):
+                await mark_paid(maker, sale, order_ids[i], offset + i)
+
+        await asyncio.gather(*(payer(w) for w in range(clients)))
+        await engine.dispose()
+
+    asyncio.run(pay_all())
+
+
 async def _round(
     url: str, args: argparse.Namespace, sale: Any, order_ids: list[str], offset: int
 ) -> tuple[float, float]:
     """Pay these orders and deliver every OrderPaid: seconds from the first payment to the last
     payment, and to the last delivery."""
-    from loadtests.ledger_sale import mark_paid
     from server.kernel.db import make_engine, make_sessionmaker
 
-    engine = make_engine(url, pool_size=args.clients + args.workers * 2)
+    engine = make_engine(url, pool_size=args.workers * 2)
     maker = make_sessionmaker(engine)
     paying = asyncio.Event()
     paying.set()
-
-    async def payer(w: int) -> None:
-        for i in range(w, len(order_ids), args.clients):
-            await mark_paid(maker, sale, order_ids[i], offset + i)
-
-    start = time.perf_counter()
-    workers = [asyncio.create_task(_dispatch_until_done(maker, paying)) for _ in range(args.workers)]
-    await asyncio.gather(*(payer(w) for w in range(args.clients)))
-    paid = time.perf_counter() - start
-    paying.clear()
-    await asyncio.gather(*workers)
-    elapsed = time.perf_counter() - start
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        start = time.perf_counter()
+        payers = asyncio.get_running_loop().run_in_executor(
+            pool, _pay_in_process, url, args.clients, sale, order_ids, offset
+        )
+        workers = [asyncio.create_task(_dispatch_until_done(maker, paying)) for _ in range(args.workers)]
+        await payers
+        paid = time.perf_counter() - start
+        paying.clear()
+        await asyncio.gather(*workers)
+        elapsed = time.perf_counter() - start
     await engine.dispose()
     return paid, elapsed
 
