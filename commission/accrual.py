@@ -6,28 +6,29 @@ still carried the sale (live room, checkout, payment) — the rest is the brand'
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.models import Brand
 from broadcast.schemas import BrandSettings
 from commission import ledger, rules
+from commission.accrual_context import OrderContext, batch_contexts, order_context
 from commission.ledger import Kind, Posting, Reason
-from commission.models import CommissionPolicy, OrderCommission, RefundRecord
+from commission.models import OrderCommission
 from commission.refunds import apply_waiting_refunds
 from commission.splits import Parties, Split, compute_split
 from server.kernel.clock import as_utc
 from server.kernel.currency import validate_currency
-from server.kernel.outbox import OutboxEvent
+from server.kernel.outbox import OutboxEvent, batched
 
 
+async def on_order_paids(session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+    await accrue_orders(session, [event.payload for event in events])
+
+
+@batched(on_order_paids)
 async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
     await accrue_order(session, event.payload)
 
@@ -49,50 +50,60 @@ def earner(attribution: dict[str, Any], settings: BrandSettings) -> tuple[str | 
     return partner_id, (parent_id if parent_id and parent_id != partner_id else None), None
 
 
-@dataclass(frozen=True, slots=True)
-class OrderContext:
-    known: bool
-    settings: BrandSettings
-    policy: CommissionPolicy
-    waiting_refunds: int
-
-
-async def order_context(session: AsyncSession, order_id: str, brand_id: str) -> OrderContext:
-    """Replay check, brand policy and refunds waiting for this order, in one round trip (hot path)."""
-    oc, rr, cp = OrderCommission, RefundRecord, CommissionPolicy
-
-    def policy_col(column: Any) -> Any:
-        return sa.select(column).where(col(cp.brand_id) == brand_id).scalar_subquery()
-
-    stmt = sa.select(
-        sa.exists().where(col(oc.order_id) == order_id),
-        sa.select(col(Brand.settings)).where(col(Brand.id) == brand_id).scalar_subquery(),
-        policy_col(cp.platform_fee_bps),
-        policy_col(cp.parent_override_bps),
-        sa.select(sa.func.count())
-        .select_from(rr)
-        .where(col(rr.order_id) == order_id, col(rr.applied_at).is_(None))
-        .scalar_subquery(),
-    )
-    known, settings, fee, override, waiting = (await session.execute(stmt)).one()
-    if isinstance(settings, str):
-        settings = json.loads(settings)
-    policy = CommissionPolicy(
-        brand_id=brand_id, platform_fee_bps=Decimal(fee or 0), parent_override_bps=Decimal(override or 0)
-    )
-    return OrderContext(bool(known), BrandSettings.model_validate(settings or {}), policy, int(waiting or 0))
-
-
 async def accrue_order(session: AsyncSession, payload: dict[str, Any]) -> OrderCommission | None:
     """Freeze the split and post `commission_accrued`; a replay of the same order is a no-op."""
+    context = await order_context(session, str(payload["order_id"]), str(payload["brand_id"]))
+    accrued = await _accrue(session, [(payload, context)])
+    return accrued[0] if accrued else None
+
+
+async def accrue_orders(session: AsyncSession, payloads: Sequence[dict[str, Any]]) -> list[OrderCommission]:
+    """`accrue_order` for many orders in the caller's transaction: their context in four queries
+    and every journal transaction in one statement; each keeps its per-order idempotency key."""
+    contexts = await batch_contexts(session, [(str(p["order_id"]), str(p["brand_id"])) for p in payloads])
+    seen: set[str] = set()
+    todo = []
+    for payload in payloads:
+        order_id = str(payload["order_id"])
+        if order_id not in seen:  # the same order twice in a batch accrues once
+            seen.add(order_id)
+            todo.append((payload, contexts[order_id]))
+    return await _accrue(session, todo)
+
+
+async def _accrue(session: AsyncSession, todo: Sequence[tuple[dict[str, Any], OrderContext]]) -> list[OrderCommission]:
+    fresh = [(payload, context) for payload, context in todo if not context.known]
+    books = await _rate_books(session, [payload for payload, _ in fresh])
+    orders = [_new_order(payload, context, books) for payload, context in fresh]
+    session.add_all(orders)
+    await ledger.post_many(session, [accrual_posting(o) for o in orders])  # new orders ⇒ new keys (UNIQUE backs it up)
+    for order, (_, context) in zip(orders, fresh, strict=True):
+        if context.waiting_refunds:
+            await apply_waiting_refunds(session, order)
+    return orders
+
+
+async def _rate_books(session: AsyncSession, payloads: Sequence[dict[str, Any]]) -> dict[str, rules.RateBook]:
+    """Each brand's rate book for all these orders' partners and SKUs: one query per brand."""
+    wanted: dict[str, tuple[set[str], set[str]]] = {}
+    for payload in payloads:
+        partners, skus = wanted.setdefault(str(payload["brand_id"]), (set(), set()))
+        if partner_id := (payload.get("attribution") or {}).get("partner_id"):
+            partners.add(str(partner_id))
+        skus.update(str(line["sku_id"]) for line in payload.get("lines") or [])
+    return {
+        brand_id: await rules.rate_book(session, brand_id, sorted(partners), sorted(skus))
+        for brand_id, (partners, skus) in wanted.items()
+        if partners and skus
+    }
+
+
+def _new_order(payload: dict[str, Any], context: OrderContext, books: dict[str, rules.RateBook]) -> OrderCommission:
     order_id, brand_id = str(payload["order_id"]), str(payload["brand_id"])
-    context = await order_context(session, order_id, brand_id)
-    if context.known:
-        return None
     partner_id, parent_id, no_reason = earner(payload.get("attribution") or {}, context.settings)
-    split = await _split(session, payload, Parties(brand_id, partner_id, parent_id), context)
+    split = _split(payload, Parties(brand_id, partner_id, parent_id), context, books.get(brand_id))
     paid_at = _parse_time(payload["paid_at"])
-    order = OrderCommission(
+    return OrderCommission(
         order_id=order_id,
         brand_id=brand_id,
         session_id=payload.get("session_id"),
@@ -109,25 +120,14 @@ async def accrue_order(session: AsyncSession, payload: dict[str, Any]) -> OrderC
         paid_at=paid_at,
         hold_until=paid_at + timedelta(days=context.settings.hold_period_days),
     )
-    session.add(order)
-    await ledger.post_many(session, [accrual_posting(order)])  # a new order ⇒ a new key (UNIQUE backs it up)
-    if context.waiting_refunds:
-        await apply_waiting_refunds(session, order)
-    return order
 
 
-async def _split(session: AsyncSession, payload: dict[str, Any], parties: Parties, context: OrderContext) -> Split:
+def _split(payload: dict[str, Any], parties: Parties, context: OrderContext, book: rules.RateBook | None) -> Split:
     lines = [(str(line["sku_id"]), int(line["amount_minor"])) for line in payload.get("lines") or []]
     rates = {}
-    if parties.partner_id is not None and lines:
-        rates = await rules.resolve_rates(
-            session,
-            parties.brand_id,
-            context.settings,
-            payload.get("session_id"),
-            parties.partner_id,
-            sorted({sku for sku, _ in lines}),
-        )
+    if parties.partner_id is not None and lines and book is not None:
+        skus = sorted({sku for sku, _ in lines})
+        rates = book.rates(context.settings, payload.get("session_id"), parties.partner_id, skus)
     priced = [(sku, amount, rates[sku]) for sku, amount in lines] if rates else []
     return compute_split(
         int(payload["amount_minor"]), parties, priced, rules.parent_rate(context.policy), rules.fee_rate(context.policy)

@@ -6,6 +6,7 @@ partnership's rate, the brand's default (`BrandSettings.default_commission_bps`)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +38,41 @@ async def policy_of(session: AsyncSession, brand_id: str) -> CommissionPolicy:
     return policy if policy is not None else CommissionPolicy(brand_id=brand_id)
 
 
+@dataclass(frozen=True, slots=True)
+class RateBook:
+    """One brand's rules for some SKUs and its partnerships' rates for some partners, read at once
+    (one round trip for a whole batch of orders), to resolve any of those orders' rates."""
+
+    brand_id: str
+    rules: list[Any]
+    partnerships: dict[str, tuple[str, Any]]  # partner → (partnership id, rate)
+
+    def rates(
+        self, settings: BrandSettings, session_id: str | None, partner_id: str, sku_ids: list[str]
+    ) -> dict[str, Rate]:
+        ship = self.partnerships.get(partner_id)
+        fallback = (
+            Rate(Decimal(ship[1]), f"partnership:{ship[0]}")
+            if ship is not None
+            else Rate(Decimal(settings.default_commission_bps), f"brand_default:{self.brand_id}")
+        )
+        wanted: dict[RuleKind, Callable[[Any], bool]] = {
+            RuleKind.PARTNER_SKU: lambda r: r.partner_id == partner_id,
+            RuleKind.LINEUP: lambda r: session_id is not None and r.session_id == session_id,
+            RuleKind.SKU: lambda r: True,
+        }
+        rates: dict[str, Rate] = {}
+        for sku_id in sku_ids:
+            candidates = [r for r in self.rules if r.sku_id == sku_id]
+            rates[sku_id] = fallback
+            for kind in SPECIFICITY:
+                match = next((r for r in candidates if r.kind == kind and wanted[kind](r)), None)
+                if match is not None:
+                    rates[sku_id] = Rate(Decimal(match.rate_bps), f"{kind.value}:{match.id}")
+                    break
+        return rates
+
+
 async def resolve_rates(
     session: AsyncSession,
     brand_id: str,
@@ -45,33 +81,12 @@ async def resolve_rates(
     partner_id: str,
     sku_ids: list[str],
 ) -> dict[str, Rate]:
-    rules, partnership = await _candidates(session, brand_id, partner_id, sku_ids)
-    fallback = (
-        Rate(Decimal(partnership[1]), f"partnership:{partnership[0]}")
-        if partnership is not None
-        else Rate(Decimal(settings.default_commission_bps), f"brand_default:{brand_id}")
-    )
-    wanted: dict[RuleKind, Callable[[Any], bool]] = {
-        RuleKind.PARTNER_SKU: lambda r: r.partner_id == partner_id,
-        RuleKind.LINEUP: lambda r: session_id is not None and r.session_id == session_id,
-        RuleKind.SKU: lambda r: True,
-    }
-    rates: dict[str, Rate] = {}
-    for sku_id in sku_ids:
-        candidates = [r for r in rules if r.sku_id == sku_id]
-        rates[sku_id] = fallback
-        for kind in SPECIFICITY:
-            match = next((r for r in candidates if r.kind == kind and wanted[kind](r)), None)
-            if match is not None:
-                rates[sku_id] = Rate(Decimal(match.rate_bps), f"{kind.value}:{match.id}")
-                break
-    return rates
+    book = await rate_book(session, brand_id, [partner_id], sku_ids)
+    return book.rates(settings, session_id, partner_id, sku_ids)
 
 
-async def _candidates(
-    session: AsyncSession, brand_id: str, partner_id: str, sku_ids: list[str]
-) -> tuple[list[Any], tuple[str, Any] | None]:
-    """The SKUs' rules and the partnership's rate, in one round trip (this is the hot path)."""
+async def rate_book(session: AsyncSession, brand_id: str, partner_ids: list[str], sku_ids: list[str]) -> RateBook:
+    """The SKUs' rules and the partnerships' rates, in one round trip (this is the hot path)."""
     r, p = CommissionRule, Partnership
     rules_q = sa.select(  # type: ignore[call-overload]
         sa.literal("rule").label("source"), r.id, r.kind, r.partner_id, r.session_id, r.sku_id, r.rate_bps
@@ -84,10 +99,10 @@ async def _candidates(
         sa.null(),
         sa.literal(""),
         sa.cast(p.commission_bps, RATE_TYPE),
-    ).where(p.brand_id == brand_id, p.partner_id == partner_id, col(p.commission_bps).is_not(None))
+    ).where(p.brand_id == brand_id, col(p.partner_id).in_(partner_ids), col(p.commission_bps).is_not(None))
     rows = (await session.execute(sa.union_all(rules_q, ship_q))).all()
-    ship = next(((row.id, row.rate_bps) for row in rows if row.source == "partnership"), None)
-    return [row for row in rows if row.source == "rule"], ship
+    ships = {row.partner_id: (row.id, row.rate_bps) for row in rows if row.source == "partnership"}
+    return RateBook(brand_id, [row for row in rows if row.source == "rule"], ships)
 
 
 def parent_rate(policy: CommissionPolicy) -> Rate:

@@ -4,12 +4,13 @@ a redelivery after a crash publishes again with a new seq, which clients apply i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.liveroom import runtime
-from server.kernel.outbox import OutboxEvent
+from server.kernel.outbox import OutboxEvent, batched
 
 
 async def _publish(session_id: str, body: dict[str, Any]) -> None:
@@ -42,14 +43,28 @@ async def on_cart_item_added(session: AsyncSession, event: OutboxEvent) -> None:
         await room.store.cart(p["session_id"], p["sku_id"], int(p.get("quantity") or 1), p.get("ref"))
 
 
+def _sold(payloads: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Quantities sold per session and SKU, summed over the orders."""
+    sold: dict[str, dict[str, int]] = {}
+    for p in payloads:
+        if p.get("session_id"):
+            quantities = sold.setdefault(p["session_id"], {})
+            for line in p.get("lines") or []:
+                quantities[line["sku_id"]] = quantities.get(line["sku_id"], 0) + int(line.get("quantity") or 0)
+    return sold
+
+
+async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+    """A batch: one counter update per room, whatever the number of orders."""
+    room = runtime.current()
+    if room is not None:
+        for session_id, quantities in _sold([event.payload for event in events]).items():
+            await room.store.add_orders(session_id, quantities)
+
+
+@batched(on_orders_paid)
 async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
-    p, room = event.payload, runtime.current()
-    if room is None or not p.get("session_id"):
-        return
-    quantities: dict[str, int] = {}
-    for line in p.get("lines") or []:
-        quantities[line["sku_id"]] = quantities.get(line["sku_id"], 0) + int(line.get("quantity") or 0)
-    await room.store.add_orders(p["session_id"], quantities)
+    await on_orders_paid(session, [event])
 
 
 async def on_group_changed(session: AsyncSession, event: OutboxEvent) -> None:

@@ -74,32 +74,52 @@ async def rebuild(session: AsyncSession, competition: Competition) -> dict[str, 
 
 async def open_competitions_for(session: AsyncSession, order: PkOrder) -> list[tuple[Competition, str]]:
     """Competitions not yet closed that this order counts in, each with the order's entrant key."""
+    return (await open_competitions_of(session, [order]))[order.order_id]
+
+
+async def open_competitions_of(
+    session: AsyncSession, orders: Sequence[PkOrder]
+) -> dict[str, list[tuple[Competition, str]]]:
+    """`open_competitions_for` of many orders in one query: {order id: [(competition, entrant key)]}."""
     stmt = (
-        select(Competition, CompetitionMember.entrant_key)
+        select(Competition, CompetitionMember.entrant_key, CompetitionMember.partner_id)
         .join(CompetitionMember, col(CompetitionMember.competition_id) == col(Competition.id))
         .where(
-            Competition.brand_id == order.brand_id,
+            col(Competition.brand_id).in_(sorted({o.brand_id for o in orders})),
             Competition.state != CompetitionState.CLOSED,
-            CompetitionMember.partner_id == order.partner_id,
+            col(CompetitionMember.partner_id).in_(sorted({o.partner_id for o in orders})),
         )
     )
-    rows = (await session.exec(stmt)).all()
-    return [(c, key) for c, key in rows if in_scope(c, order)]
+    rows = (await session.exec(stmt)).all() if orders else []
+    return {
+        o.order_id: [(c, key) for c, key, partner_id in rows if partner_id == o.partner_id and in_scope(c, o)]
+        for o in orders
+    }
+
+
+def score_deltas(
+    found: Sequence[tuple[Competition, str]], order: PkOrder, before: CountedOrder | None, after: CountedOrder | None
+) -> dict[tuple[str, str], int]:
+    """How the order's change from `before` to `after` (None: not counted) moves each open board
+    it counts in (`found`): {(competition, entrant key): score delta}, zero deltas included."""
+    if order.self_referral:
+        return {}
+    return {
+        (competition.id, key): (order_score(competition.metric, after) if after else 0)
+        - (order_score(competition.metric, before) if before else 0)
+        for competition, key in found
+    }
 
 
 async def move(session: AsyncSession, order: PkOrder, before: CountedOrder | None, after: CountedOrder | None) -> None:
     """The order's contribution changed from `before` to `after` (None: not counted): move every
     open board it counts in, and announce the change."""
-    if order.self_referral:
-        return
-    for competition, key in await open_competitions_for(session, order):
-        delta = (order_score(competition.metric, after) if after else 0) - (
-            order_score(competition.metric, before) if before else 0
-        )
+    found = [] if order.self_referral else await open_competitions_for(session, order)
+    for (competition_id, key), delta in score_deltas(found, order, before, after).items():
         store = board.current()
         if delta and store is not None:
-            await store.incr(competition.id, key, delta)
-        await announce(session, competition.id)
+            await store.incr(competition_id, key, delta)
+        await announce(session, competition_id)
 
 
 async def announce(session: AsyncSession, competition_id: str) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from distribution.models import FunnelOrder
 from server.kernel.clock import as_utc, utcnow
-from server.kernel.outbox import OutboxEvent
+from server.kernel.outbox import OutboxEvent, batched
 
 
 def buyer_tag(visitor_id: str | None, order_id: str) -> str:
@@ -35,24 +38,34 @@ async def on_order_refunded(session: AsyncSession, event: OutboxEvent) -> None:
     session.add(order)
 
 
-async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
-    payload = event.payload
+def _funnel_order(payload: dict[str, Any]) -> FunnelOrder:
     attribution = payload.get("attribution") or {}
-    partner_id = attribution.get("partner_id")
-    if not partner_id or await session.get(FunnelOrder, payload["order_id"]) is not None:
-        return
-    earns = bool(attribution.get("earns", not attribution.get("self_referral", False)))
-    session.add(
-        FunnelOrder(
-            order_id=payload["order_id"],
-            brand_id=payload["brand_id"],
-            session_id=payload.get("session_id"),
-            partner_id=partner_id,
-            link_id=attribution.get("link_id"),
-            amount_minor=int(payload["amount_minor"]),
-            currency=payload["currency"],
-            earns=earns,
-            buyer_tag=buyer_tag(payload.get("visitor_id"), payload["order_id"]),
-            paid_at=_paid_at(payload.get("paid_at")),
-        )
+    return FunnelOrder(
+        order_id=payload["order_id"],
+        brand_id=payload["brand_id"],
+        session_id=payload.get("session_id"),
+        partner_id=attribution["partner_id"],
+        link_id=attribution.get("link_id"),
+        amount_minor=int(payload["amount_minor"]),
+        currency=payload["currency"],
+        earns=bool(attribution.get("earns", not attribution.get("self_referral", False))),
+        buyer_tag=buyer_tag(payload.get("visitor_id"), payload["order_id"]),
+        paid_at=_paid_at(payload.get("paid_at")),
     )
+
+
+async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+    """The attributed orders not seen yet become funnel rows: one read, one insert, per batch."""
+    attributed = {
+        e.payload["order_id"]: e.payload for e in events if (e.payload.get("attribution") or {}).get("partner_id")
+    }
+    if not attributed:
+        return
+    seen_q = select(FunnelOrder.order_id).where(col(FunnelOrder.order_id).in_(list(attributed)))
+    seen = set((await session.exec(seen_q)).all())
+    session.add_all([_funnel_order(payload) for order_id, payload in attributed.items() if order_id not in seen])
+
+
+@batched(on_orders_paid)
+async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
+    await on_orders_paid(session, [event])

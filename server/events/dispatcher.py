@@ -10,12 +10,22 @@ delivered once every consumer has handled it or is dead, so a dead letter never 
 backlog; `outbox_failures` lists the dead ones. The event row's `next_attempt_at` is the earliest
 time one of its backing-off consumers is due, so the pending query skips events with nothing to do.
 
+Batches: a tick claims up to BATCH due events and runs each consumer over its topic's events. A
+consumer declared `batched` (`server.kernel.outbox.batched`) takes them all in ONE transaction,
+with a HandledEvent row per event in that same transaction, so idempotency stays per event; the
+events it already handled or is backing off on are left out. If the batch fails, nothing of it
+is committed and the consumer is run on each event alone, exactly as a plain consumer is: the bad
+event fails and backs off by itself, the others are done. (A consumer with effects outside the
+database, e.g. Redis counters, may apply those twice for the good events of a failed batch, as
+any retry may; such consumers do their outside effects last.)
+
 Ordering: events are attempted in id (creation) order, but no ordering is guaranteed between
 events, not even of one aggregate: a failing consumer never holds back later events (this was
 already so before backoff). Handlers must tolerate seeing a later event first.
 
-Several workers may run it at once: on PostgreSQL an event row is claimed with
-`FOR UPDATE SKIP LOCKED`, so each event is handled by one worker at a time, and its failure rows
+Several workers may run it at once: on PostgreSQL the event rows are claimed with
+`FOR UPDATE SKIP LOCKED`, so each event is handled by one worker at a time (another worker claims
+the next due events), and its failure rows
 are written only by that worker (a replay first updates the event row, so it waits for the tick)."""
 
 from __future__ import annotations
@@ -28,7 +38,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, delete, insert, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,7 +47,7 @@ from server.events.retry import RetryPolicy
 from server.kernel.backoff import FailureBackoff
 from server.kernel.clock import utcnow
 from server.kernel.db import is_postgres
-from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure
+from server.kernel.outbox import BatchHandler, HandledEvent, OutboxEvent, OutboxFailure, batch_of
 
 EventHandler = Callable[[AsyncSession, OutboxEvent], Awaitable[None]]
 log = structlog.get_logger("outbox")
@@ -106,32 +116,50 @@ class OutboxDispatcher:
     async def drain(self) -> int:
         """Deliver everything due now; returns how many events were delivered."""
         delivered = 0
-        while ids := await self._pending_ids():
-            results = [await self._deliver(event_id) for event_id in ids]
-            delivered += sum(r is True for r in results)
-            if all(r is None for r in results):
-                break  # only events locked by another worker remain: try on the next tick
-        return delivered
+        while (result := await self._deliver()) is not None:
+            delivered += result
+        return delivered  # nothing due is left, or only events other workers hold: the next tick
 
-    async def _pending_ids(self) -> list[str]:
-        async with self.maker() as session:
-            stmt = select(OutboxEvent.id).where(_due(utcnow())).order_by(col(OutboxEvent.id)).limit(BATCH)
-            return list((await session.exec(stmt)).all())
-
-    async def _deliver(self, event_id: str) -> bool | None:
-        """True: delivered; False: some consumer backs off; None: not ours (gone or locked)."""
+    async def _deliver(self) -> int | None:
+        """Claim up to BATCH due events and run their consumers; how many were delivered, None if
+        there was none to claim (none due, or all locked by other workers)."""
         async with self.maker() as claim:
-            event = await self._claim(claim, event_id)
-            if event is None:
+            events = await self._claim(claim)
+            if not events:
                 return None
-            snapshot = _detached(event)
+            snapshots = [_detached(event) for event in events]
             if not is_postgres(claim):
                 await claim.rollback()  # SQLite: end the read so handler transactions can write
-            outcomes = [await self._run_one(h, snapshot) for h in self.handlers.get(snapshot.topic, ())]
-            values = _finish_values(outcomes)
-            await claim.exec(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
+            outcomes = await self._run_consumers(snapshots)
+            delivered = await _finish(claim, outcomes)
             await claim.commit()
-            return "delivered_at" in values
+            return delivered
+
+    async def _run_consumers(self, events: list[OutboxEvent]) -> dict[str, list[Outcome]]:
+        """Each consumer of a topic over that topic's events (in id order), one consumer after another."""
+        outcomes: dict[str, list[Outcome]] = {event.id: [] for event in events}
+        by_topic: dict[str, list[OutboxEvent]] = {}
+        for event in events:
+            by_topic.setdefault(event.topic, []).append(event)
+        for topic, group in by_topic.items():
+            for handler in self.handlers.get(topic, ()):
+                for event_id, outcome in (await self._run_handler(handler, group)).items():
+                    outcomes[event_id].append(outcome)
+        return outcomes
+
+    async def _run_handler(self, handler: EventHandler, events: list[OutboxEvent]) -> dict[str, Outcome]:
+        batch = batch_of(handler)
+        if batch is None or len(events) == 1:
+            return {event.id: await self._run_one(handler, event) for event in events}
+        name = handler_name(handler)
+        async with self.maker() as session:
+            results, ready = await _settled(session, name, events)
+            if len(ready) > 1 and await _commit_batch(session, batch, name, ready):
+                return results | {event.id: DONE for event in ready}
+        # one event left, or the batch failed: each on its own, so a bad event fails and backs off alone
+        for event in ready:
+            results[event.id] = await self._run_one(handler, event)
+        return results
 
     async def _run_one(self, handler: EventHandler, event: OutboxEvent) -> Outcome:
         """Run one handler in its own transaction, so one failing consumer never blocks the others;
@@ -170,11 +198,13 @@ class OutboxDispatcher:
         due_at = None if failure.dead_at else failure.next_attempt_at
         return Outcome(done=failure.dead_at is not None, due_at=due_at, error=f"{name}: {error}")
 
-    async def _claim(self, session: AsyncSession, event_id: str) -> OutboxEvent | None:
-        stmt = select(OutboxEvent).where(col(OutboxEvent.id) == event_id, _due(utcnow()))
+    async def _claim(self, session: AsyncSession) -> list[OutboxEvent]:
+        """The first due events in id order; on PostgreSQL those no other worker holds, locked
+        until this tick commits (so two workers share the backlog instead of queueing on it)."""
+        stmt = select(OutboxEvent).where(_due(utcnow())).order_by(col(OutboxEvent.id)).limit(BATCH)
         if is_postgres(session):
             stmt = stmt.with_for_update(skip_locked=True)
-        return (await session.exec(stmt)).first()
+        return list((await session.exec(stmt)).all())
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
@@ -207,3 +237,53 @@ def _waiting(failure: OutboxFailure) -> Outcome | None:
     if failure.next_attempt_at > utcnow():
         return Outcome(done=False, due_at=failure.next_attempt_at)
     return None
+
+
+async def _settled(
+    session: AsyncSession, name: str, events: list[OutboxEvent]
+) -> tuple[dict[str, Outcome], list[OutboxEvent]]:
+    """The events this consumer is done with or waiting on (their outcomes), and those to run now;
+    two queries for the whole batch instead of two per event."""
+    ids = [event.id for event in events]
+    handled_q = select(HandledEvent.event_id).where(HandledEvent.handler == name, col(HandledEvent.event_id).in_(ids))
+    failed_q = select(OutboxFailure).where(OutboxFailure.handler == name, col(OutboxFailure.event_id).in_(ids))
+    results = {event_id: DONE for event_id in (await session.exec(handled_q)).all()}
+    for failure in (await session.exec(failed_q)).all():
+        if failure.event_id not in results and (waiting := _waiting(failure)) is not None:
+            results[failure.event_id] = waiting
+    await session.rollback()  # SQLite: end the read before the batch writes (or another session does)
+    return results, [event for event in events if event.id not in results]
+
+
+async def _commit_batch(session: AsyncSession, batch: BatchHandler, name: str, events: list[OutboxEvent]) -> bool:
+    """The whole batch and a HandledEvent per event in one transaction; False (nothing written) on failure."""
+    ids = [event.id for event in events]
+    try:
+        await batch(session, events)
+        now = utcnow()  # a core bulk insert: no ORM object per event on the hot path
+        await session.execute(insert(HandledEvent), [{"event_id": i, "handler": name, "handled_at": now} for i in ids])
+        # any of them that had failed before has succeeded at last: nothing is wrong any more
+        await session.execute(
+            delete(OutboxFailure).where(col(OutboxFailure.handler) == name, col(OutboxFailure.event_id).in_(ids))
+        )
+        await session.commit()
+        return True
+    except Exception as exc:
+        await session.rollback()
+        log.info("event batch failed, handling its events one by one", handler=name, events=len(ids), error=repr(exc))
+        return False
+
+
+async def _finish(claim: AsyncSession, outcomes: dict[str, list[Outcome]]) -> int:
+    """Mark the events delivered (one statement for the plain ones) or due again; how many were delivered."""
+    plain = [event_id for event_id, results in outcomes.items() if all(o.done and not o.error for o in results)]
+    if plain:
+        stmt = update(OutboxEvent).where(col(OutboxEvent.id).in_(plain)).values(delivered_at=utcnow())
+        await claim.exec(stmt)
+    delivered = len(plain)
+    for event_id, results in outcomes.items():
+        if event_id not in plain:
+            values = _finish_values(results)
+            await claim.exec(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
+            delivered += "delivered_at" in values
+    return delivered

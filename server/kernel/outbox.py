@@ -4,8 +4,9 @@ an event; it never loses one."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -64,3 +65,27 @@ def emit(session: AsyncSession, topic: str, aggregate_id: str, payload: dict[str
     event = OutboxEvent(id=new_id("evt"), topic=topic, aggregate_id=aggregate_id, payload=payload, created_at=utcnow())
     session.add(event)
     return event
+
+
+BatchHandler = Callable[[AsyncSession, Sequence["OutboxEvent"]], Awaitable[None]]
+H = TypeVar("H")
+
+
+def batched(batch: BatchHandler) -> Callable[[H], H]:
+    """Declare that a handler can also take many events in ONE transaction: `batch(session, events)`
+    must have the effect of the handler run on each event in turn (each event is new to it). The
+    dispatcher records every event as handled in that transaction, and when the batch fails it runs
+    the handler on each event alone, so one bad event fails and backs off by itself. The handler
+    itself (its name, its registration) is unchanged."""
+
+    def mark(handler: H) -> H:
+        setattr(handler, "handle_batch", batch)  # noqa: B010 - an attribute on a function
+        return handler
+
+    return mark
+
+
+def batch_of(handler: object) -> BatchHandler | None:
+    """The handler's batch form (`batched`, or any object with a `handle_batch` method), if any."""
+    batch = getattr(handler, "handle_batch", None)
+    return batch if callable(batch) else None
