@@ -4,9 +4,11 @@ lost on a clean shutdown (in-process buffer and Redis)."""
 from __future__ import annotations
 
 import pytest
+import redis
 from litestar.testing import AsyncTestClient
 from sqlmodel import select
 
+from distribution.clicks.stream import RedisClickBuffer
 from distribution.clicks.token import verify_claim
 from distribution.models import Click
 from server.app import create_app
@@ -23,7 +25,11 @@ async def clicks(app):
 
 
 async def pending(app):
-    return len(app.state.click_queue)
+    buffer = app.state.click_buffer
+    if isinstance(buffer, RedisClickBuffer):  # the app's Redis client belongs to the app's event loop
+        with redis.Redis.from_url(app.state.settings.redis_url) as client:
+            return int(client.xlen(buffer.key)) + await buffer.fallback.pending()
+    return await buffer.pending()
 
 
 def set_cookies(response):
