@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Send
 
 from distribution.clicks.redirect import redirect_headers
 
@@ -27,7 +27,7 @@ BODY = {"type": "http.response.body", "body": b"", "more_body": False}
 def redirect_front_door(app: Any, inner: ASGIApp) -> ASGIApp:
     state = app.state
 
-    async def front_door(scope: Scope, receive: Receive, send: Send) -> None:
+    async def front_door(scope: Any, receive: Receive, send: Send) -> None:  # an http or websocket scope
         if scope["type"] == "http" and scope["path"].startswith(PREFIX) and scope["method"] == "GET":
             try:
                 headers = await redirect_headers(state, scope, scope["path"][len(PREFIX) :])
