@@ -10,6 +10,7 @@ import click
 from server.cli.context import settings_or_exit
 from server.cli.lottery import lottery
 from server.cli.outbox import outbox
+from server.cli.serving import SERVERS
 from server.cli.settle import commission, settle
 from server.cli.tokens import token
 from server.settings import Settings
@@ -17,6 +18,7 @@ from server.settings import Settings
 # The connections all workers together may hold: a stock max_connections=100 less room for
 # migrations, reports, a psql session and the superuser reserve.
 CONNECTION_SHARE = 80
+DEFAULT_SERVER = "uvicorn"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,9 +60,18 @@ def migrate() -> None:
     is_flag=True,
     help="without STRIPE_API_KEY: start localstripe and the Connect test server on loopback (dev/demo)",
 )
-def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None:
-    """Serve the app with uvicorn (graceful shutdown on SIGTERM / Ctrl-C)."""
-    import uvicorn
+@click.option(
+    "--server",
+    "server_name",
+    type=click.Choice(SERVERS),
+    default=DEFAULT_SERVER,
+    show_default=True,
+    envvar="ZX_SERVER",
+    help="the ASGI server (chosen by `python -m loadtests redirect`; see BENCHMARKS.md)",
+)
+def serve(host: str, port: int, workers: int, stripe_test_servers: bool, server_name: str) -> None:
+    """Serve the app (graceful shutdown on SIGTERM / Ctrl-C)."""
+    from server.cli.serving import run
 
     settings = settings_or_exit()
     if stripe_test_servers:
@@ -73,16 +84,7 @@ def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None
     _prometheus_dir(workers)
     _banner(settings, host, port, workers)
     _warn_connection_budget(settings, workers)
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        timeout_graceful_shutdown=10,
-        ws_max_size=4096 * 4,
-    )
+    run(server_name, host, port, workers)
 
 
 def _with_dev_stripe(settings: Settings, host: str, port: int) -> Settings:
