@@ -58,7 +58,7 @@ def encode(click: ClickRecord) -> bytes:
 
 
 def decode(raw: bytes) -> ClickRecord:
-    return ClickRecord(*json.loads(raw))
+    return ClickRecord(*json.loads(raw.decode()))  # str, not bytes: skips json's encoding sniffing
 
 
 class FlusherLease:
@@ -122,8 +122,7 @@ class RedisClickBuffer:
             return batch
         await self._ensure_group()
         for read in (self._own_pending, self._reclaim, self._new):
-            entries = [(eid, fields) for eid, fields in await read(limit) if fields]
-            batch = self._hold([e for e in entries if decode(e[1][FIELD]).id not in self.held])
+            batch = self._hold(await read(limit))
             if batch:
                 return batch
         return []
@@ -151,11 +150,15 @@ class RedisClickBuffer:
         return reply[0][1] if reply else []
 
     def _hold(self, entries: list[Any]) -> list[ClickRecord]:
+        """The entries no other flush of this process holds, now held by this one."""
         batch = []
         for entry_id, fields in entries:
+            if not fields:  # deleted after it was read: already written
+                continue
             click = decode(fields[FIELD])
-            self.held[click.id] = entry_id
-            batch.append(click)
+            if click.id not in self.held:
+                self.held[click.id] = entry_id
+                batch.append(click)
         return batch
 
     async def ack(self, batch: list[ClickRecord]) -> None:

@@ -18,7 +18,7 @@ from server.settings import Settings
 # The connections all workers together may hold: a stock max_connections=100 less room for
 # migrations, reports, a psql session and the superuser reserve.
 CONNECTION_SHARE = 80
-DEFAULT_SERVER = "uvicorn"
+DEFAULT_SERVER = "granian"  # measured by `python -m loadtests redirect` (BENCHMARKS.md)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -98,10 +98,9 @@ async def buffer(request):
         return
     namespace = request.getfixturevalue("redis_namespace")
     client = aioredis.from_url(request.getfixturevalue("redis_url"))
-    yield RedisClickBuffer(client, namespace, consumer="worker-1", reclaim_ms=60_000)
-    keys = [k async for k in client.scan_iter(match=f"{namespace}:*")]
-    if keys:
-        await client.delete(*keys)
+    buffer = RedisClickBuffer(client, namespace, consumer="worker-1", reclaim_ms=60_000)
+    yield buffer
+    await client.delete(buffer.key)
     await client.aclose()
 
 
@@ -177,15 +176,15 @@ async def test_a_dead_flushers_claimed_batch_is_claimed_again_by_another_worker(
     """Worker 1 claimed a batch and died before acknowledging it: once the batch has been idle for
     the re-claim time, worker 2 gets it (and nothing twice)."""
     client = aioredis.from_url(redis_url)
+    dead = RedisClickBuffer(client, redis_namespace, consumer="worker-1", reclaim_ms=50)
+    alive = RedisClickBuffer(client, redis_namespace, consumer="worker-2", reclaim_ms=50)
     try:
-        dead = RedisClickBuffer(client, redis_namespace, consumer="worker-1", reclaim_ms=50)
-        alive = RedisClickBuffer(client, redis_namespace, consumer="worker-2", reclaim_ms=50)
         for n in range(3):
             await dead.add(click(n, visitor=f"v{n}"))
         orphaned = await dead.claim(10)
         await alive.add(click(7, visitor="v7"))
         got: list[ClickRecord] = []
-        deadline = asyncio.get_running_loop().time() + 5
+        deadline = asyncio.get_running_loop().time() + 30
         while len(got) < 4 and asyncio.get_running_loop().time() < deadline:
             batch = await alive.claim(10)
             got += batch
@@ -195,9 +194,7 @@ async def test_a_dead_flushers_claimed_batch_is_claimed_again_by_another_worker(
         assert sorted(c.id for c in got) == sorted([c.id for c in orphaned] + ["clk_7"])
         assert await alive.pending() == 0
     finally:
-        keys = [k async for k in client.scan_iter(match=f"{redis_namespace}:*")]
-        if keys:
-            await client.delete(*keys)
+        await client.delete(alive.key)
         await client.aclose()
 
 
