@@ -27,6 +27,7 @@ USER zhixiang
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
-# WORKERS > 1 needs REDIS_URL and a PostgreSQL DATABASE_URL (see compose.yaml).
+# WORKERS > 1 needs REDIS_URL and a PostgreSQL DATABASE_URL (see compose.yaml). The server is
+# Granian (ZX_SERVER=uvicorn for uvicorn): the same command as the README.
 ENV WORKERS=1
 CMD ["sh", "-c", "zhixiang migrate && exec zhixiang serve --host 0.0.0.0 --port 8000 --workers ${WORKERS}"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from distribution.attribution import configure
 from distribution.clicks.flusher import click_flusher_lifespan
+from distribution.clicks.front_door import redirect_front_door
 from distribution.clicks.redirect import follow_link
 from distribution.competitions.board import leaderboard_lifespan
 from distribution.competitions.controllers import CompetitionController, OrderFlagController
@@ -45,6 +46,7 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
     "LeaderboardChanged": [on_leaderboard_changed],
 }
+ASGI_FRONT_DOORS: list[Any] = [redirect_front_door]
 LIFESPANS: list[Any] = [
     attribution_key_lifespan,
     click_flusher_lifespan,

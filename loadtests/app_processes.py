@@ -1,5 +1,6 @@
 """Runs HTTP servers as separate processes for benchmarks: the real app (`zhixiang serve`) and
-any ASGI app module (uvicorn), on free loopback ports, stopped with SIGTERM (a clean shutdown)."""
+any ASGI app module, on uvicorn or Granian with the flags `zhixiang serve` uses, on free loopback
+ports, stopped with SIGTERM (a clean shutdown)."""
 
 from __future__ import annotations
 
@@ -74,12 +75,15 @@ def _start(name: str, argv: list[str], env: dict[str, str], port: int, log_dir: 
 
 
 @contextlib.contextmanager
-def zhixiang_app(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[ServerProcess]:
-    """`zhixiang migrate`, then `zhixiang serve --workers N` with `env`."""
+def zhixiang_app(
+    env: dict[str, str], workers: int, log_dir: Path, server_name: str = "uvicorn"
+) -> Iterator[ServerProcess]:
+    """`zhixiang migrate`, then `zhixiang serve --workers N --server NAME` with `env`."""
     port = free_port()
     cli = [sys.executable, "-m", "server.cli.main"]
     subprocess.run([*cli, "migrate"], env={**os.environ, **env}, cwd=ROOT, check=True, capture_output=True)
-    server = _start("zhixiang", [*cli, "serve", "--port", str(port), "--workers", str(workers)], env, port, log_dir)
+    argv = [*cli, "serve", "--port", str(port), "--workers", str(workers), "--server", server_name]
+    server = _start(f"zhixiang-{server_name}", argv, env, port, log_dir)
     try:
         yield server
     finally:
@@ -87,24 +91,15 @@ def zhixiang_app(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[S
 
 
 @contextlib.contextmanager
-def asgi_app(module_app: str, workers: int, log_dir: Path) -> Iterator[ServerProcess]:
-    """Any `module:app` under uvicorn with the same flags `zhixiang serve` uses."""
+def asgi_app(module_app: str, workers: int, log_dir: Path, server_name: str = "uvicorn") -> Iterator[ServerProcess]:
+    """Any `module:app` on `server_name` with the same flags `zhixiang serve` uses (server/cli/serving.py)."""
     port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        module_app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    server = _start(module_app, argv, {}, port, log_dir)
+    start = (
+        "import sys; from server.cli.serving import run_granian, run_uvicorn; "
+        f"run_{server_name}(sys.argv[1], '127.0.0.1', int(sys.argv[2]), int(sys.argv[3]), factory=False)"
+    )
+    argv = [sys.executable, "-c", start, module_app, str(port), str(workers)]
+    server = _start(f"{module_app}-{server_name}", argv, {}, port, log_dir)
     try:
         yield server
     finally:

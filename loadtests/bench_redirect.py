@@ -1,12 +1,15 @@
 """`python -m loadtests redirect [--quick]`: the tracked redirect `GET /l/{code}` (signed cookie,
-click buffered in Redis, de-duplication and bot checks, batched writes to PostgreSQL) against a
-bare Litestar route that only answers a 302 — both on uvicorn with the same worker count, in the
-same run, loaded by `wrk` on loopback. Afterwards the tracked app is stopped cleanly and the
-clicks in PostgreSQL are compared with the requests wrk sent (each request is a new visitor).
+click appended to the Redis stream before the 302, de-duplication and bot checks, batched writes
+to PostgreSQL by the leased flusher) against a bare Litestar route that only answers a 302 — on
+each ASGI server (uvicorn with uvloop/httptools, and Granian), each serving both apps with the same
+worker count in the same run, loaded by `wrk` on loopback. Afterwards each tracked app is stopped
+cleanly and the clicks in PostgreSQL are compared with the requests wrk sent (each request is a
+new visitor). The server with the most clicks/s is the one `zhixiang serve` should default to.
 
-Needs: `wrk` (`apt-get install -y wrk`), PostgreSQL (ZX_BENCH_PG_URL, default
-postgresql://postgres@127.0.0.1:5432/postgres) and Redis (ZX_BENCH_REDIS_URL, default
-redis://127.0.0.1:6379/0). It creates and drops its own database and Redis namespace."""
+Needs: `wrk` (installed with apt-get when missing and run as root; otherwise it says how),
+PostgreSQL (ZX_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres) and Redis
+(ZX_BENCH_REDIS_URL, default redis://127.0.0.1:6379/0). It creates and drops its own database
+and Redis namespace."""
 
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from loadtests.app_processes import ROOT, asgi_app, zhixiang_app
 from loadtests.pg_scratch import scratch_database
 from loadtests.service_urls import REDIS_URL
 
-DESCRIPTION = "tracked /l/{code} redirect vs a bare Litestar 302 (wrk, 2 workers, PostgreSQL + Redis)"
+DESCRIPTION = "tracked /l/{code} redirect vs a bare Litestar 302 on uvicorn and Granian (wrk, 2 workers)"
 SECRET = "bench-secret-key-0123456789abcdef"
 LUA = Path(__file__).with_name("wrk_redirect.lua")
 FIRST_SENT = 2  # wrk builds one request per thread before the run and never sends it
@@ -45,6 +48,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (each takes CPU from the servers)")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite the redirect section of BENCHMARKS.md")
+    parser.add_argument(
+        "--servers", default="uvicorn,granian", help="comma-separated ASGI servers to measure (uvicorn, granian)"
+    )
+
+
+def ensure_wrk() -> str | None:
+    """wrk on PATH, installing Debian's package when missing (as root); an error message otherwise."""
+    if shutil.which("wrk"):
+        return None
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("wrk missing: apt-get install -y wrk", file=sys.stderr)
+        for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]):
+            subprocess.run(
+                step, check=False, capture_output=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            )
+        if shutil.which("wrk"):
+            return None
+    return "wrk is not installed and could not be installed: `sudo apt-get install -y wrk`"
 
 
 def wrk(url: str, seconds: int, args: argparse.Namespace, nonce: str) -> dict[str, Any]:
@@ -96,18 +117,20 @@ def demo_link(env: dict[str, str], base_url: str) -> str:
     return str(links["items"][0]["code"])
 
 
-def count_clicks(db_url: str, connections: int) -> dict[str, int]:
-    """Counted clicks, bots and duplicates, and the request numbers missing: visitor ids are
-    `bench-<run>-t<thread>-<n>` with n = 2, 3, … per wrk thread (wrk calls `request()` once per
-    thread before it connects for real; number 1 is never sent). A number missing among the last
-    `connections` of a run is a request in flight when wrk closed its sockets (never answered);
-    one missing further back would be a click lost."""
+def count_clicks(db_url: str, connections: int, server_name: str) -> dict[str, int]:
+    """Counted clicks, bots and duplicates of one server's runs, and the request numbers missing:
+    visitor ids are `bench-<run>-t<thread>-<n>` (the run names the server) with n = 2, 3, … per
+    wrk thread (wrk calls `request()` once per thread before it connects for real; number 1 is
+    never sent). A number missing among the last `connections` of a run is a request in flight
+    when wrk closed its sockets (never answered); one missing further back would be a click lost."""
+    pattern = f"bench-{server_name}%"
     with psycopg.connect(db_url) as conn:
         counted, bots, duplicates = conn.execute(
             "SELECT count(*) FILTER (WHERE NOT is_bot AND NOT is_duplicate), count(*) FILTER (WHERE is_bot), "
-            "count(*) FILTER (WHERE is_duplicate) FROM clicks"
+            "count(*) FILTER (WHERE is_duplicate) FROM clicks WHERE visitor_id LIKE %s",
+            (pattern,),
         ).fetchone()  # type: ignore[misc]
-        rows = conn.execute("SELECT visitor_id FROM clicks WHERE visitor_id LIKE 'bench-%'").fetchall()
+        rows = conn.execute("SELECT visitor_id FROM clicks WHERE visitor_id LIKE %s", (pattern,)).fetchall()
     numbers: dict[str, set[int]] = {}
     for (visitor,) in rows:
         _, run_id, thread, n = visitor.split("-")
@@ -128,9 +151,11 @@ def count_clicks(db_url: str, connections: int) -> dict[str, int]:
     }
 
 
-def measure(args: argparse.Namespace, seconds: int, log_dir: Path, db_url: str, namespace: str) -> dict[str, Any]:
-    """Both servers up at once; short bare/tracked runs alternate so that noise from anything else
-    on the machine falls on both alike."""
+def measure(
+    args: argparse.Namespace, seconds: int, log_dir: Path, db_url: str, namespace: str, server_name: str
+) -> dict[str, Any]:
+    """One server with both apps up at once; short bare/tracked runs alternate so that noise from
+    anything else on the machine falls on both alike."""
     env = {
         "DATABASE_URL": db_url,
         "REDIS_URL": REDIS_URL,
@@ -142,40 +167,44 @@ def measure(args: argparse.Namespace, seconds: int, log_dir: Path, db_url: str, 
     }
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "tracked": []}
     with (
-        asgi_app("loadtests.bare_redirect_app:app", args.workers, log_dir) as bare,
-        zhixiang_app(env, args.workers, log_dir) as app,
+        asgi_app("loadtests.bare_redirect_app:app", args.workers, log_dir, server_name) as bare,
+        zhixiang_app(env, args.workers, log_dir, server_name) as app,
     ):
         urls = {"bare": f"{bare.base_url}/l/abcdefghijk", "tracked": f"{app.base_url}/l/{demo_link(env, app.base_url)}"}
         for name, url in urls.items():
-            runs[name].append(wrk(url, 3, args, f"warm{name}{namespace}"))
+            runs[name].append(wrk(url, 3, args, f"{server_name}warm{name}{namespace}"))
         for round_no in range(args.rounds):
             for name, url in urls.items():
-                runs[name].append(wrk(url, seconds, args, f"r{round_no}{name}{namespace}"))
+                runs[name].append(wrk(url, seconds, args, f"{server_name}r{round_no}{name}{namespace}"))
         started = time.monotonic()
         app.stop()
         shutdown_s = round(time.monotonic() - started, 2)
-    return {"runs": runs, "shutdown_s": shutdown_s, "clicks": count_clicks(db_url, args.connections)}
+    return {"runs": runs, "shutdown_s": shutdown_s, "clicks": count_clicks(db_url, args.connections, server_name)}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    if shutil.which("wrk") is None:
-        message = "wrk is not installed: `apt-get install -y wrk` (the benchmark needs a real load generator)"
-        print(message, file=sys.stderr)
-        return {"error": message}
+    error = ensure_wrk()
+    if error:
+        print(error, file=sys.stderr)
+        return {"error": error}
     seconds = args.duration or 5
     args.rounds = args.rounds or (2 if args.quick else 6)
     namespace = f"zxbench{uuid.uuid4().hex[:8]}"
+    servers = [name.strip() for name in args.servers.split(",") if name.strip()]
+    raw: dict[str, Any] = {}
     try:
         with scratch_database("redirect") as db_url, tempfile.TemporaryDirectory() as tmp:
-            raw = measure(args, seconds, Path(tmp), db_url, namespace)
+            for server_name in servers:
+                raw[server_name] = measure(args, seconds, Path(tmp), db_url, f"{namespace}{server_name}", server_name)
     finally:
         with redis.Redis.from_url(REDIS_URL) as client:
-            keys = list(client.scan_iter(match=f"{namespace}:*"))
+            keys = list(client.scan_iter(match=f"{namespace}*"))
             if keys:
                 client.delete(*keys)
-    figures = summarise(raw, seconds, args)
+    figures = {name: summarise(raw[name], seconds, args) for name in servers}
+    figures["fastest_server"] = max(servers, key=lambda name: figures[name]["clicks_per_s"])
     if not args.no_write:
-        write_section(figures, args)
+        write_section(figures, args, servers)
     return figures
 
 
@@ -220,22 +249,8 @@ def summarise(raw: dict[str, Any], seconds: int, args: argparse.Namespace) -> di
     }
 
 
-def write_section(f: dict[str, Any], args: argparse.Namespace) -> None:
-    command = "python -m loadtests redirect" + (" --quick" if args.quick else "")
-    body = f"""## redirect
-
-Tracked `GET /l/{{code}}` (the full app: middleware, link lookup cached per worker, signed
-`zx_attr` cookie, click queued in the worker; a background flusher classifies each batch —
-duplicate / bot — with one Redis script call and writes it to PostgreSQL with asyncpg) vs a bare
-Litestar app whose one route only answers a 302 (`loadtests/bare_redirect_app.py`). Both on
-uvicorn with {f["workers"]} workers, both up at once; {f["rounds"]} rounds of {f["seconds_per_run"]} s runs
-alternate bare / tracked, loaded by `wrk` ({f["wrk_threads"]} thread, {f["connections"]} connections) on
-loopback. Every request is a new visitor (its own `zx_vid`), so every one must become a click; the
-per-IP bot rate is off for the run (all load comes from 127.0.0.1).
-
-- machine: 2 cores shared by wrk, both servers, PostgreSQL, Redis and whatever else runs (1-minute
-  load average after the run: {f["load_average_1min_after"]}); {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
-- command: `{command}`
+def _server_block(name: str, f: dict[str, Any]) -> str:
+    return f"""### {name}
 
 | | bare 302 | tracked redirect |
 |---|---:|---:|
@@ -254,15 +269,34 @@ per-IP bot rate is off for the run (all load comes from 127.0.0.1).
   {f["duplicates_recorded"]}). Request numbers missing: {f["in_flight_at_stop"]} among the last
   {f["connections"]} of a run (in flight when wrk closed its sockets, never answered), {f["clicks_lost"]}
   further back. None lost: **{f["none_lost"]}**.
-
-Where the time goes (a one-off in-process profile, 2026-11-23, calling the ASGI apps directly, no
-sockets; not re-measured by this command): bare route 21 µs a request; the full app answering its
-own 404 page 62–69 µs; the tracked redirect 70 µs (was 361 µs when each click awaited Redis and
-the app's cookie helpers); classifying and writing a click in the flusher 45 µs. So the redirect
-itself now costs about what any route of the full app costs (middleware: request id, metrics,
-guard); the rest of the gap is that extra per-request work plus the flusher, PostgreSQL and Redis
-sharing the same 2 cores as uvicorn and wrk.
 """
+
+
+def write_section(figures: dict[str, Any], args: argparse.Namespace, servers: list[str]) -> None:
+    command = "python -m loadtests redirect" + (" --quick" if args.quick else "")
+    f = figures[servers[0]]
+    blocks = "\n".join(_server_block(name, figures[name]) for name in servers)
+    body = f"""## redirect
+
+Tracked `GET /l/{{code}}` (the full app; the redirect is answered by its front door before the
+framework — `distribution/clicks/front_door.py` — with the link lookup cached per worker, the
+signed `zx_attr` cookie, and the click appended to a Redis stream before the 302 leaves, the
+clicks of one event-loop turn sharing one pipelined round trip; the one worker holding the flusher
+lease classifies each batch — duplicate / bot — with one Redis script call and writes it to
+PostgreSQL with asyncpg) vs a bare Litestar app whose one route only answers a 302
+(`loadtests/bare_redirect_app.py`). Each ASGI server ({", ".join(servers)}) serves both apps with
+{f["workers"]} workers, both up at once, with the flags `zhixiang serve` uses; {f["rounds"]} rounds of
+{f["seconds_per_run"]} s runs alternate bare / tracked, loaded by `wrk` ({f["wrk_threads"]} thread,
+{f["connections"]} connections) on loopback. Every request is a new visitor (its own `zx_vid`), so
+every one must become a click; the per-IP bot rate is off for the run (all load comes from
+127.0.0.1).
+
+- machine: 2 cores shared by wrk, both servers, PostgreSQL, Redis and whatever else runs (1-minute
+  load average after the run: {f["load_average_1min_after"]}); {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
+- command: `{command}`
+- most clicks/s: **{figures["fastest_server"]}** (the server `zhixiang serve` should default to)
+
+{blocks}"""
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text()
     pattern = re.compile(r"## redirect\n.*?(?=\n## |\Z)", re.DOTALL)

@@ -4,7 +4,9 @@ Each domain's `routes` module may export:
 - `ROUTE_HANDLERS`: controllers and handlers to mount;
 - `EVENT_HANDLERS`: `{topic: [async handler(session, event)]}` for outbox delivery;
 - `LIFESPANS`: async context managers `(app) -> …` for background work (flushers, tickers);
-- `plugins(settings, redis) -> list`: Litestar plugins (e.g. Channels)."""
+- `plugins(settings, redis) -> list`: Litestar plugins (e.g. Channels);
+- `ASGI_FRONT_DOORS`: `(app, inner) -> asgi app` answering a route too hot for the framework's
+  per-request work before Litestar sees it (the tracked redirect), handing the rest to `inner`."""
 
 from __future__ import annotations
 
@@ -146,7 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     for route_handlers in _collect("ROUTE_HANDLERS", []):
         handlers.extend(route_handlers)
     lifespans = [_core_lifespan] + [ls for group in _collect("LIFESPANS", []) for ls in group]
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
         guards=[role_guard],
@@ -171,3 +173,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=1024 * 1024,
         debug=False,
     )
+    for front_door in [door for doors in _collect("ASGI_FRONT_DOORS", []) for door in doors]:
+        app.asgi_handler = front_door(app, app.asgi_handler)
+    return app

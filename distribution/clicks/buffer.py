@@ -1,12 +1,15 @@
 """Clicks between the redirect and the database.
 
-The redirect only appends to this worker's in-process queue (no I/O on the request path). The
-flusher takes a batch, classifies it — bot (user agent, or more than N clicks a minute from one
-IP), duplicate (same visitor, same link within the de-duplication window) or counted — in one
-batched round trip to Redis (shared by every worker) or in memory (one worker), writes it, and
-only then drops it from the queue. Every visit is stored; bots and duplicates carry a flag and
-are never counted, so the cookie's click id always names a stored row. A clean shutdown flushes
-the queue; a crash (SIGKILL, power loss) can lose at most one flush interval of clicks."""
+The redirect hands each click to a `ClickBuffer` before it answers; one flusher takes a batch,
+classifies it — bot (user agent, or more than N clicks a minute from one IP), duplicate (same
+visitor, same link within the de-duplication window) or counted — in one batched round trip to
+Redis (shared by every worker) or in memory (one worker), writes it, and only then acknowledges
+it. Every visit is stored; bots and duplicates carry a flag and are never counted, so the
+cookie's click id always names a stored row.
+
+Two buffers: `MemoryClickBuffer` (one process, no Redis: a clean shutdown flushes it, a crash
+loses what it held) and `RedisClickBuffer` in `stream.py` (a Redis stream written before the 302:
+a worker's `kill -9` loses nothing)."""
 
 from __future__ import annotations
 
@@ -60,6 +63,26 @@ class ClickRecord:
     clicked_at: float  # unix seconds
 
 
+class ClickBuffer(Protocol):
+    """Where a click waits between the redirect and the database. A claimed batch belongs to one
+    flush until it is acknowledged (written) or released (not written: claimed again later)."""
+
+    async def add(self, click: ClickRecord) -> None:
+        """Keep the click; when this returns, the click survives what the buffer promises."""
+
+    async def claim(self, limit: int) -> list[ClickRecord]:
+        """Up to `limit` clicks that no other flush holds, oldest first."""
+
+    async def ack(self, batch: list[ClickRecord]) -> None:
+        """The batch is in the database: forget it."""
+
+    async def release(self, batch: list[ClickRecord]) -> None:
+        """The batch could not be written: it goes back, first in line."""
+
+    async def pending(self) -> int:
+        """Clicks kept and not yet acknowledged (claimed ones included)."""
+
+
 class ClickQueue:
     """This worker's clicks not yet written, oldest first.
 
@@ -84,6 +107,32 @@ class ClickQueue:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+class MemoryClickBuffer:
+    """One process without Redis: the clicks wait in this worker's memory (no I/O on the request)."""
+
+    def __init__(self) -> None:
+        self.queue = ClickQueue()
+        self.claimed = 0
+
+    async def add(self, click: ClickRecord) -> None:
+        self.queue.append(click)
+
+    async def claim(self, limit: int) -> list[ClickRecord]:
+        batch = self.queue.take(limit)
+        self.claimed += len(batch)
+        return batch
+
+    async def ack(self, batch: list[ClickRecord]) -> None:
+        self.claimed -= len(batch)
+
+    async def release(self, batch: list[ClickRecord]) -> None:
+        self.claimed -= len(batch)
+        self.queue.give_back(batch)
+
+    async def pending(self) -> int:
+        return len(self.queue) + self.claimed
 
 
 class ClickClassifier(Protocol):

@@ -1,10 +1,17 @@
-"""Writes buffered clicks to the database in batches, in the background and on shutdown."""
+"""Writes buffered clicks to the database in batches, in the background and on shutdown.
+
+Every worker runs this loop; with Redis only the holder of the flusher lease drains the shared
+stream (see stream.py), the others only their own memory fallback. With no Redis the one worker
+drains its memory buffer."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import os
+import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -16,16 +23,19 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from distribution.clicks.buffer import (
     BOT,
     DUPLICATE,
+    ClickBuffer,
     ClickClassifier,
-    ClickQueue,
     ClickRecord,
     MemoryClassifier,
+    MemoryClickBuffer,
     RedisClassifier,
 )
+from distribution.clicks.stream import FlusherLease, RedisClickBuffer
 from distribution.models import Click
 from server.kernel.backoff import FailureBackoff
 
 log = logging.getLogger(__name__)
+LEASE_MS = 3000
 BATCH = 1000  # one batch per event-loop turn: bigger ones stall the redirects sharing the worker
 INSERT_PG = (
     "INSERT INTO clicks (id, link_id, partner_id, brand_id, session_id, visitor_id, is_bot, is_duplicate, "
@@ -62,28 +72,58 @@ def _row(click: ClickRecord, code: int) -> tuple[Any, ...]:
     )
 
 
+class AlwaysHeld:
+    """The lease of a buffer that only this process can see."""
+
+    async def hold(self) -> bool:
+        return True
+
+    async def let_go(self) -> None:
+        return None
+
+
 class ClickFlusher:
     def __init__(
-        self, queue: ClickQueue, classifier: ClickClassifier, sessionmaker: async_sessionmaker[Any], interval_s: float
+        self,
+        buffer: ClickBuffer,
+        classifier: ClickClassifier,
+        sessionmaker: async_sessionmaker[Any],
+        interval_s: float,
+        lease: FlusherLease | AlwaysHeld | None = None,
     ) -> None:
-        self.queue, self.classifier, self.sessionmaker, self.interval_s = queue, classifier, sessionmaker, interval_s
+        self.buffer, self.classifier, self.sessionmaker, self.interval_s = buffer, classifier, sessionmaker, interval_s
+        self.lease = lease or AlwaysHeld()
         self.fallback = MemoryClassifier(
             getattr(classifier, "dedupe_seconds", 3600), getattr(classifier, "ip_per_minute", 0)
         )
         self.written = 0
 
     async def flush_once(self) -> int:
-        """Classify and write one batch; a batch that fails (or is cancelled) goes back to the queue."""
-        batch = self.queue.take(BATCH)
+        """Classify and write one batch, then acknowledge it; a batch that fails (or is cancelled)
+        goes back to the buffer. Without the lease, only this worker's memory fallback is ours."""
+        buffer: Any = self.buffer
+        if not await self._leased():
+            buffer = getattr(self.buffer, "fallback", None)
+            if buffer is None:
+                return 0
+        batch = await buffer.claim(BATCH)
         if batch:
             try:
                 codes = await self._classify(batch)
                 await self._insert([_row(click, code) for click, code in zip(batch, codes, strict=True)])
             except BaseException:
-                self.queue.give_back(batch)
+                await buffer.release(batch)
                 raise
+            await buffer.ack(batch)
             self.written += len(batch)
         return len(batch)
+
+    async def _leased(self) -> bool:
+        try:
+            return await self.lease.hold()
+        except Exception:  # Redis away: the stream is out of reach too
+            log.warning("click flusher lease unreachable")
+            return False
 
     async def _classify(self, batch: list[ClickRecord]) -> list[int]:
         """Redis down must not hold clicks back: this worker's own memory decides meanwhile (so a
@@ -112,16 +152,25 @@ class ClickFlusher:
         raw = (await connection.get_raw_connection()).driver_connection
         await raw.executemany(INSERT_PG, rows)
 
-    async def drain(self, attempts: int = 5) -> None:
-        """Flush until the queue is empty; a failing database gets a few tries before giving up."""
-        for _ in range(attempts):
+    async def drain(self, attempts: int = 5, wait_s: float = 10.0) -> None:
+        """Flush until the buffer is empty. While another worker holds the lease, wait for it to
+        write or let go (at most `wait_s`: the stream keeps what is left for whoever flushes next);
+        a failing database gets a few tries before giving up."""
+        deadline, failures = time.monotonic() + wait_s, 0
+        while True:
             try:
-                while await self.flush_once() > 0:
-                    pass
-                return
+                if await self.flush_once() > 0:
+                    continue
+                if await self.buffer.pending() == 0 or time.monotonic() > deadline:
+                    return
             except Exception:
+                failures += 1
                 log.exception("click flush failed while draining; retrying")
+                if failures >= attempts:
+                    return
                 await asyncio.sleep(0.5)
+                continue
+            await asyncio.sleep(0.05)
 
     async def run(self) -> None:
         backoff = FailureBackoff("click-flusher", self.interval_s)
@@ -132,8 +181,13 @@ class ClickFlusher:
                     pass
                 backoff.succeeded()
             except Exception as exc:  # the database or Redis away: the clicks stay queued, try later
-                wait_s = backoff.failed(exc, queued=len(self.queue))
+                wait_s = backoff.failed(exc, queued=await self._pending())
             await asyncio.sleep(wait_s)
+
+    async def _pending(self) -> int:
+        with contextlib.suppress(Exception):
+            return await self.buffer.pending()
+        return -1
 
 
 def make_classifier(state: Any) -> ClickClassifier:
@@ -145,14 +199,23 @@ def make_classifier(state: Any) -> ClickClassifier:
     return MemoryClassifier(settings.click_dedupe_seconds, settings.click_bot_ip_per_minute)
 
 
+def make_buffer(state: Any) -> tuple[ClickBuffer, FlusherLease | AlwaysHeld]:
+    """With Redis, the shared stream and the lease; `LEASE_MS` also bounds how long a dead
+    flusher's claimed batch waits before another worker re-claims it."""
+    if state.redis is None:
+        return MemoryClickBuffer(), AlwaysHeld()
+    namespace, owner = state.settings.redis_namespace, f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    buffer = RedisClickBuffer(state.redis, namespace, owner, reclaim_ms=LEASE_MS)
+    return buffer, FlusherLease(state.redis, namespace, owner, LEASE_MS)
+
+
 @asynccontextmanager
 async def click_flusher_lifespan(app: Any) -> AsyncIterator[None]:
-    """Start the background flusher; on a clean shutdown write every queued click first."""
-    queue = ClickQueue()
-    flusher = ClickFlusher(
-        queue, make_classifier(app.state), app.state.sessionmaker, app.state.settings.click_flush_interval_ms / 1000
-    )
-    app.state.click_queue, app.state.click_flusher = queue, flusher
+    """Start the background flusher; on a clean shutdown write every buffered click first."""
+    buffer, lease = make_buffer(app.state)
+    interval_s = app.state.settings.click_flush_interval_ms / 1000
+    flusher = ClickFlusher(buffer, make_classifier(app.state), app.state.sessionmaker, interval_s, lease)
+    app.state.click_buffer, app.state.click_flusher = buffer, flusher
     task = asyncio.create_task(flusher.run(), name="click-flusher")
     try:
         yield
@@ -161,8 +224,15 @@ async def click_flusher_lifespan(app: Any) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await flusher.drain()
-        if len(queue):
-            log.error("%s clicks could not be written at shutdown", len(queue))
+        await _let_go(lease)
+        left = await flusher._pending()
+        if left:
+            log.warning("%s clicks left in the buffer at shutdown (another worker or the next start writes them)", left)
+
+
+async def _let_go(lease: FlusherLease | AlwaysHeld) -> None:
+    with contextlib.suppress(Exception):
+        await lease.let_go()
 
 
 __all__ = ["ClickFlusher", "click_flusher_lifespan", "make_classifier"]

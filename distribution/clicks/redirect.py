@@ -1,18 +1,20 @@
 """`GET /l/{code}`: note the click and send the visitor on with a signed attribution cookie.
 
-The hot path does no I/O once the code is cached: it appends the click to this worker's queue
-(see buffer.py) and writes its headers directly, because this route is the one that sees the
-traffic of every partner's every share."""
+Once the code is cached, the only I/O on the hot path is handing the click to the buffer (with
+Redis: one pipelined `XADD` shared by the clicks of the same loop turn, so the click is safe before
+the 302 leaves; see stream.py). It writes its headers directly, because this route is the one that
+sees the traffic of every partner's every share."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 import structlog
 from litestar import Request, get
 from litestar.response.base import ASGIResponse
 
-from distribution.clicks.buffer import ClickQueue, ClickRecord
+from distribution.clicks.buffer import ClickBuffer, ClickRecord
 from distribution.clicks.resolve import CODE_SHAPE, LinkResolver, ResolvedLink
 from distribution.clicks.token import AttributionClaim, sign_claim
 from server.kernel.clock import utcnow
@@ -45,29 +47,44 @@ def _cookie(name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
 
 @get("/l/{code:str}", include_in_schema=False, summary="Follow a partner's tracked link")
 async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIResponse:
+    """The route behind the front door (front_door.py): what it does not answer itself lands
+    here — unknown codes, an unreachable database, HEAD requests."""
     state = request.app.state
     try:
-        resolved = await _resolver(state).resolve(state, code)
+        headers = await redirect_headers(state, request.scope, code)
     except Exception:  # the database is unreachable: a person is waiting, tell them plainly
         log.exception("link lookup failed", code=code[:24])
         return _not_found(request, code, status_code=503)
-    if resolved is None:
+    if headers is None:
         return _not_found(request, code)
-    # A group-buy share link (`?group=CODE`): the live page shows that group. Parsed only when present.
-    group = request.query_params.get("group", "") if b"group=" in request.scope["query_string"] else ""
-    location = resolved.location + (
-        ("&" if "?" in resolved.location else "?") + f"group={group}"
-        if CODE_SHAPE.match(group) and resolved.session_id
-        else ""
-    )
-    headers = [(b"location", location.encode()), (b"cache-control", b"no-store")]
-    agent, visitor_id = _agent_and_visitor(request.scope["headers"])
+    return ASGIResponse(status_code=302, encoded_headers=headers)
+
+
+async def redirect_headers(state: Any, scope: Any, code: str) -> list[tuple[bytes, bytes]] | None:
+    """The 302's headers for `code`, the click already buffered; None for a code that leads nowhere.
+    Raises when the link cannot be looked up."""
+    resolved = await _resolver(state).resolve(state, code)
+    if resolved is None:
+        return None
+    headers = [(b"location", _location(resolved, scope["query_string"]).encode()), (b"cache-control", b"no-store")]
+    agent, visitor_id = _agent_and_visitor(scope["headers"])
     if not is_visitor_id(visitor_id):
         visitor_id = new_visitor_id()
         headers.append(visitor_set_cookie_header(visitor_id))
     if resolved.attributes:
-        headers.append(_record(request, state, resolved, visitor_id, agent))
-    return ASGIResponse(status_code=302, encoded_headers=headers)
+        client = scope.get("client")
+        headers.append(await _record(state, resolved, visitor_id, agent, client[0] if client else "unknown"))
+    return headers
+
+
+def _location(resolved: ResolvedLink, query_string: bytes) -> str:
+    """A group-buy share link (`?group=CODE`): the live page shows that group. Parsed only when present."""
+    if b"group=" not in query_string or not resolved.session_id:
+        return resolved.location
+    group = parse_qs(query_string.decode("latin-1")).get("group", [""])[0]
+    if not CODE_SHAPE.match(group):
+        return resolved.location
+    return resolved.location + ("&" if "?" in resolved.location else "?") + f"group={group}"
 
 
 def _agent_and_visitor(raw_headers: Any) -> tuple[str | None, str]:
@@ -92,8 +109,8 @@ def _not_found(request: Request[Any, Any, Any], code: str, status_code: int = 40
     return ASGIResponse(body=page, status_code=status_code, media_type="text/html; charset=utf-8")
 
 
-def _record(
-    request: Request[Any, Any, Any], state: Any, resolved: ResolvedLink, visitor_id: str, agent: str | None
+async def _record(
+    state: Any, resolved: ResolvedLink, visitor_id: str, agent: str | None, ip: str
 ) -> tuple[bytes, bytes]:
     now = utcnow()
     click = ClickRecord(
@@ -104,11 +121,11 @@ def _record(
         session_id=resolved.session_id,
         visitor_id=visitor_id,
         user_agent=agent or None,
-        ip=request.client.host if request.client else "unknown",
+        ip=ip,
         clicked_at=now.timestamp(),
     )
-    queue: ClickQueue = state.click_queue
-    queue.append(click)
+    buffer: ClickBuffer = state.click_buffer
+    await buffer.add(click)
     claim = AttributionClaim(
         link_id=resolved.link_id, partner_id=resolved.partner_id, click_id=click.id, clicked_at=now
     )

@@ -15,9 +15,9 @@ from server.cli.context import settings_or_exit
 from server.cli.lottery import lottery
 from server.cli.outbox import outbox
 from server.cli.serve_checks import port_problem, redis_problem
+from server.cli.serving import SERVERS
 from server.cli.settle import commission, settle
 from server.cli.tokens import token
-from server.websocket_options import WEBSOCKET_OPTIONS
 
 if TYPE_CHECKING:
     from server.settings import Settings
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # The connections all workers together may hold: a stock max_connections=100 less room for
 # migrations, reports, a psql session and the superuser reserve.
 CONNECTION_SHARE = 80
+DEFAULT_SERVER = "granian"  # measured by `python -m loadtests redirect` (BENCHMARKS.md)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,16 +75,26 @@ def migrate() -> None:
     is_flag=True,
     help="without STRIPE_API_KEY: start localstripe and the Connect test server on loopback (dev/demo)",
 )
-def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None:
-    """Serve the app with uvicorn (graceful shutdown on SIGTERM / Ctrl-C).
+@click.option(
+    "--server",
+    "server_name",
+    type=click.Choice(SERVERS),
+    default=DEFAULT_SERVER,
+    show_default=True,
+    envvar="ZX_SERVER",
+    help="the ASGI server (chosen by `python -m loadtests redirect`; see BENCHMARKS.md)",
+)
+def serve(host: str, port: int, workers: int, stripe_test_servers: bool, server_name: str) -> None:
+    """Serve the app with Granian or uvicorn (graceful shutdown on SIGTERM / Ctrl-C).
 
     \b
     Examples:
       zhixiang serve --stripe-test-servers          (what `make run` does)
       REDIS_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgresql://app@db/zhixiang \\
         zhixiang serve --host 0.0.0.0 --workers 4
+      zhixiang serve --server uvicorn
     """
-    import uvicorn
+    from server.cli.serving import run
 
     settings = settings_or_exit()
     if workers > 1 and (not settings.redis_url or not settings.uses_postgres):
@@ -104,16 +115,7 @@ def serve(host: str, port: int, workers: int, stripe_test_servers: bool) -> None
     _prometheus_dir(workers)
     _banner(settings, host, port, workers, redis_reachable=redis_down is None)
     _warn_connection_budget(settings, workers)
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        timeout_graceful_shutdown=10,
-        **WEBSOCKET_OPTIONS,
-    )
+    run(server_name, host, port, workers)
 
 
 def _with_dev_stripe(settings: Settings, host: str, port: int) -> Settings:

@@ -1,7 +1,11 @@
-"""One suite over both click classifiers (in-process and Redis): duplicates, bots by agent and by
-rate, and replays of the same batch (after a failed insert) that must not turn clicks into duplicates."""
+"""One suite over both click classifiers and both click buffers (in-process and Redis):
+duplicates, bots by agent and by rate, replays of the same batch (after a failed insert) that must
+not turn clicks into duplicates; buffers that give a failed batch back in order and never hand the
+same click to two flushes."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 import redis.asyncio as aioredis
@@ -10,11 +14,13 @@ from distribution.clicks.buffer import (
     BOT,
     COUNTED,
     DUPLICATE,
-    ClickQueue,
     ClickRecord,
     MemoryClassifier,
+    MemoryClickBuffer,
     RedisClassifier,
 )
+from distribution.clicks.flusher import ClickFlusher
+from distribution.clicks.stream import RedisClickBuffer
 
 MOZILLA = "Mozilla/5.0 (iPhone) MicroMessenger"
 
@@ -85,23 +91,50 @@ async def test_bots_by_agent_and_by_rate(classifier):
     assert codes == [BOT, COUNTED, COUNTED, BOT, COUNTED, BOT]
 
 
-def test_queue_gives_a_failed_batch_back_in_order():
-    queue = ClickQueue()
+@pytest.fixture(params=["memory", "redis"])
+async def buffer(request):
+    if request.param == "memory":
+        yield MemoryClickBuffer()
+        return
+    namespace = request.getfixturevalue("redis_namespace")
+    client = aioredis.from_url(request.getfixturevalue("redis_url"))
+    buffer = RedisClickBuffer(client, namespace, consumer="worker-1", reclaim_ms=60_000)
+    yield buffer
+    await client.delete(buffer.key)
+    await client.aclose()
+
+
+async def test_buffer_gives_a_failed_batch_back_in_order(buffer):
     for n in range(5):
-        queue.append(click(n))
-    batch = queue.take(3)
-    queue.append(click(9))
-    assert [c.id for c in queue.take(10)] == ["clk_3", "clk_4", "clk_9"]
-    queue.give_back(batch)  # the write failed: these go first next time
-    assert [c.id for c in queue.take(10)] == ["clk_0", "clk_1", "clk_2"]
+        await buffer.add(click(n))
+    batch = await buffer.claim(3)
+    await buffer.add(click(9))
+    rest = await buffer.claim(10)
+    assert [c.id for c in rest] == ["clk_3", "clk_4", "clk_9"]
+    await buffer.ack(rest)
+    await buffer.release(batch)  # the write failed: these go first next time
+    assert await buffer.pending() == 3
+    again = await buffer.claim(10)
+    assert again == batch
+    await buffer.ack(again)
+    assert await buffer.pending() == 0 and await buffer.claim(10) == []
 
 
-async def test_concurrent_flushes_write_each_click_once_and_classify_it_once():
+async def test_buffer_keeps_every_field_of_a_click(buffer):
+    original = ClickRecord("clk_x", "lnk", "ptn", "brd", None, "v" * 64, None, "2001:db8::1", 1_800_000_000.25)
+    await buffer.add(original)
+    assert await buffer.claim(1) == [original]
+
+
+async def test_buffer_never_hands_one_click_to_two_flushes(buffer):
+    await asyncio.gather(*(buffer.add(click(n, visitor=f"v{n}")) for n in range(6)))
+    first, second = await buffer.claim(4), await buffer.claim(4)
+    assert sorted(c.id for c in first + second) == [f"clk_{n}" for n in range(6)]
+
+
+async def test_concurrent_flushes_write_each_click_once_and_classify_it_once(buffer):
     """The background loop and a drain flushing at the same moment: each batch is taken once, so no
     click is classified twice (a rate limit would count it twice) or dropped before it is written."""
-    import asyncio
-
-    from distribution.clicks.flusher import ClickFlusher
 
     class SlowClassifier(MemoryClassifier):
         seen: list[str] = []
@@ -111,27 +144,24 @@ async def test_concurrent_flushes_write_each_click_once_and_classify_it_once():
             await asyncio.sleep(0.01)  # the other flush gets the loop while this batch is in flight
             return await super().classify(batch)
 
-    queue, written = ClickQueue(), []
+    written = []
     for n in range(5):
-        queue.append(click(n, visitor=f"v{n}"))
-    flusher = ClickFlusher(queue, SlowClassifier(3600, 0), None, 1.0)  # type: ignore[arg-type]
+        await buffer.add(click(n, visitor=f"v{n}"))
+    flusher = ClickFlusher(buffer, SlowClassifier(3600, 0), None, 1.0)  # type: ignore[arg-type]
 
     async def insert(rows):
         written.extend(row[0] for row in rows)
 
     flusher._insert = insert  # type: ignore[method-assign]  # the database is not what this test is about
     await asyncio.gather(flusher.flush_once(), flusher.flush_once(), flusher.drain())
-    assert sorted(written) == [f"clk_{n}" for n in range(5)] and len(queue) == 0
+    assert sorted(written) == [f"clk_{n}" for n in range(5)] and await buffer.pending() == 0
     assert sorted(SlowClassifier.seen) == sorted(written)
 
 
-async def test_a_batch_that_cannot_be_written_stays_queued_in_order():
-    from distribution.clicks.flusher import ClickFlusher
-
-    queue = ClickQueue()
+async def test_a_batch_that_cannot_be_written_stays_buffered_in_order(buffer):
     for n in range(3):
-        queue.append(click(n, visitor=f"v{n}"))
-    flusher = ClickFlusher(queue, MemoryClassifier(3600, 0), None, 1.0)  # type: ignore[arg-type]
+        await buffer.add(click(n, visitor=f"v{n}"))
+    flusher = ClickFlusher(buffer, MemoryClassifier(3600, 0), None, 1.0)  # type: ignore[arg-type]
 
     async def database_down(rows):
         raise ConnectionError("database away")
@@ -139,4 +169,41 @@ async def test_a_batch_that_cannot_be_written_stays_queued_in_order():
     flusher._insert = database_down  # type: ignore[method-assign]
     with pytest.raises(ConnectionError):
         await flusher.flush_once()
-    assert [c.id for c in queue.take(10)] == ["clk_0", "clk_1", "clk_2"] and flusher.written == 0
+    assert [c.id for c in await buffer.claim(10)] == ["clk_0", "clk_1", "clk_2"] and flusher.written == 0
+
+
+async def test_a_dead_flushers_claimed_batch_is_claimed_again_by_another_worker(redis_url, redis_namespace):
+    """Worker 1 claimed a batch and died before acknowledging it: once the batch has been idle for
+    the re-claim time, worker 2 gets it (and nothing twice)."""
+    client = aioredis.from_url(redis_url)
+    dead = RedisClickBuffer(client, redis_namespace, consumer="worker-1", reclaim_ms=50)
+    alive = RedisClickBuffer(client, redis_namespace, consumer="worker-2", reclaim_ms=50)
+    try:
+        for n in range(3):
+            await dead.add(click(n, visitor=f"v{n}"))
+        orphaned = await dead.claim(10)
+        await alive.add(click(7, visitor="v7"))
+        got: list[ClickRecord] = []
+        deadline = asyncio.get_running_loop().time() + 30
+        while len(got) < 4 and asyncio.get_running_loop().time() < deadline:
+            batch = await alive.claim(10)
+            got += batch
+            await alive.ack(batch)
+            if not batch:
+                await asyncio.sleep(0.01)  # polling until the re-claim time has passed
+        assert sorted(c.id for c in got) == sorted([c.id for c in orphaned] + ["clk_7"])
+        assert await alive.pending() == 0
+    finally:
+        await client.delete(alive.key)
+        await client.aclose()
+
+
+async def test_clicks_go_to_memory_when_the_stream_is_unreachable():
+    """Redis refusing the write must not refuse the visitor: the click waits in this worker."""
+    client = aioredis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    buffer = RedisClickBuffer(client, "zxdown", consumer="worker-1", reclaim_ms=1000)
+    try:
+        await buffer.add(click(1))
+        assert [c.id for c in await buffer.claim(10)] == ["clk_1"]
+    finally:
+        await client.aclose()

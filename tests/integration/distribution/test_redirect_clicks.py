@@ -4,9 +4,11 @@ lost on a clean shutdown (in-process buffer and Redis)."""
 from __future__ import annotations
 
 import pytest
+import redis
 from litestar.testing import AsyncTestClient
 from sqlmodel import select
 
+from distribution.clicks.stream import RedisClickBuffer
 from distribution.clicks.token import verify_claim
 from distribution.models import Click
 from server.app import create_app
@@ -23,7 +25,11 @@ async def clicks(app):
 
 
 async def pending(app):
-    return len(app.state.click_queue)
+    buffer = app.state.click_buffer
+    if isinstance(buffer, RedisClickBuffer):  # the app's Redis client belongs to the app's event loop
+        with redis.Redis.from_url(app.state.settings.redis_url) as client:
+            return int(client.xlen(buffer.key)) + await buffer.fallback.pending()
+    return await buffer.pending()
 
 
 def set_cookies(response):
@@ -167,3 +173,18 @@ async def test_clicks_are_still_written_while_redis_classification_fails(app, cl
     await client.get(f"/l/{world.link['code']}", headers=BROWSER, follow_redirects=False)
     await app.state.click_flusher.drain()
     assert len(await clicks(app)) == 1 and await pending(app) == 0
+
+
+async def test_only_a_get_is_a_click_other_methods_reach_the_framework(app, client):
+    """The front door answers GET 302s itself; any other method goes to the framework (405) and
+    records nothing."""
+    world = await api_world(app, client)
+    client.cookies.clear()
+    for method in ("HEAD", "POST", "PUT"):
+        response = await client.request(method, f"/l/{world.link['code']}", headers=BROWSER)
+        assert response.status_code == 405, method
+    assert await pending(app) == 0
+    response = await client.get(f"/l/{world.link['code']}?group=ABCDEFGH", headers=BROWSER, follow_redirects=False)
+    assert response.status_code == 302 and response.headers["content-length"] == "0"
+    assert response.headers["location"] == f"/live/{world.session['id']}?ref={world.link['code']}&group=ABCDEFGH"
+    assert await pending(app) == 1
