@@ -116,7 +116,7 @@ class StripeGateway:
         self.automatic_methods = api_base is None
 
     async def create_intent(self, order_id: str, amount_minor: int, currency: str) -> Intent:
-        params = intent_params(order_id, amount_minor, currency, automatic_methods=self.automatic_methods)
+        params: Any = intent_params(order_id, amount_minor, currency, automatic_methods=self.automatic_methods)
         return _intent(
             await self._call(
                 self.client.v1.payment_intents.create_async(
