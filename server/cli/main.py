@@ -26,7 +26,8 @@ def cli() -> None:
     \b
     First run:   zhixiang migrate && zhixiang demo && zhixiang serve
     Settings:    DATABASE_URL, REDIS_URL, STRIPE_API_KEY, STRIPE_API_BASE,
-                 STRIPE_WEBHOOK_SECRET, SECRET_KEY, PUBLIC_BASE_URL (env or .env)
+                 STRIPE_WEBHOOK_SECRET, STRIPE_PUBLISHABLE_KEY, SECRET_KEY,
+                 PUBLIC_BASE_URL (env or .env)
     """
 
 
