@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None
     stripe_connect_api_base: str | None = None
     stripe_webhook_secret: str | None = None
+    # The buyer's pages load Stripe.js with it (the Payment Element); its mode must match the secret key's.
+    stripe_publishable_key: str | None = None
     secret_key: str = Field(default="", min_length=0)
     public_base_url: str = "http://127.0.0.1:8000"
     environment: str = "development"
@@ -133,6 +135,31 @@ def _ensure_secret(settings: Settings) -> Settings:
     return settings.model_copy(update={"secret_key": key_file.read_text().strip()})
 
 
+def _stripe_mode(key: str, *prefixes: str) -> str | None:
+    """'live' or 'test' from a Stripe key's prefix (e.g. `sk_live_…` with prefixes "sk", "rk")."""
+    for mode in ("live", "test"):
+        if key.startswith(tuple(f"{prefix}_{mode}_" for prefix in prefixes)):
+            return mode
+    return None
+
+
+def _check_stripe_keys(settings: Settings) -> Settings:
+    """A live secret key with a test publishable key (or none) would take orders no buyer can pay,
+    and the reverse would show a test form against live charges: refuse to start either way."""
+    secret, public = settings.stripe_api_key or "", settings.stripe_publishable_key or ""
+    secret_mode = _stripe_mode(secret, "sk", "rk")  # restricted keys count as secret ones
+    public_mode = _stripe_mode(public, "pk")
+    if public and public_mode is None:
+        raise SettingsError("STRIPE_PUBLISHABLE_KEY must start with pk_live_ or pk_test_")
+    if secret_mode == "live" and public_mode != "live":
+        raise SettingsError("STRIPE_PUBLISHABLE_KEY: a live STRIPE_API_KEY needs a live publishable key (pk_live_)")
+    if public_mode and secret_mode and public_mode != secret_mode:
+        raise SettingsError(
+            f"STRIPE_PUBLISHABLE_KEY is a {public_mode} key but STRIPE_API_KEY is a {secret_mode} one: use one mode"
+        )
+    return settings
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read and validate settings; raise SettingsError with one readable line on failure."""
     try:
@@ -141,7 +168,7 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "setting"
         raise SettingsError(f"{name}: {first['msg']}") from None
-    return _ensure_secret(settings)
+    return _check_stripe_keys(_ensure_secret(settings))
 
 
 @lru_cache(maxsize=1)

@@ -38,7 +38,7 @@ async def close_unpaid(
     session: AsyncSession, order: Order, target: OrderState, reason: str, data: dict[str, Any] | None = None
 ) -> bool:
     """`order` must be locked (`lock_order`). False if it was no longer waiting for payment."""
-    if order.state != OrderState.PENDING_PAYMENT:
+    if order.state not in states.UNPAID:
         return False
     if order.coupon_claim_id:  # before the SKUs, the order checkout takes them in
         await redeem.give_back(session, order.coupon_claim_id, order.id)

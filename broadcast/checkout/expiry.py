@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout.closing import close_unpaid, forget_personal_data, lock_order
 from broadcast.checkout.gateway import PaymentGateway, PaymentProviderError
 from broadcast.checkout.models import Order, OrderState
+from broadcast.checkout.states import UNPAID
 from server.kernel.clock import utcnow
 from server.kernel.periodic import periodic
 
@@ -28,7 +29,7 @@ BATCH = 100
 
 
 def is_due(order: Order) -> bool:
-    return order.state == OrderState.PENDING_PAYMENT and order.reserved_until <= utcnow()
+    return order.state in UNPAID and order.reserved_until <= utcnow()
 
 
 async def _stripe_let_go(gateway: PaymentGateway | None, intent_id: str | None) -> bool:
@@ -63,7 +64,7 @@ async def expire_if_due(session: AsyncSession, order_id: str, gateway: PaymentGa
 async def due_order_ids(session: AsyncSession, limit: int = BATCH) -> list[str]:
     stmt = (
         select(Order.id)
-        .where(Order.state == OrderState.PENDING_PAYMENT, Order.reserved_until <= utcnow())
+        .where(col(Order.state).in_([s.value for s in UNPAID]), Order.reserved_until <= utcnow())
         .order_by(col(Order.reserved_until))
         .limit(limit)
     )

@@ -71,6 +71,13 @@ class PaymentGateway(Protocol):
     async def confirm_with_test_card(self, intent_id: str) -> Intent: ...
 
 
+def intent_params(order_id: str, amount_minor: int, currency: str, *, automatic_methods: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {"amount": amount_minor, "currency": currency.lower(), "metadata": {"order_id": order_id}}
+    if automatic_methods:
+        params["automatic_payment_methods"] = {"enabled": True}
+    return params
+
+
 def _intent(resource: Any) -> Intent:
     obj = resource.to_dict()
     return Intent(
@@ -103,9 +110,13 @@ class StripeGateway:
         )
         # Confirming with a raw test card is for Stripe test servers only: never with a live key.
         self.test_payments = test_payments and api_key.startswith("sk_test_")
+        # Stripe itself (no API base override) lets the Payment Element offer what the shop enabled in
+        # its Dashboard; a loopback test server (localstripe) refuses the parameter, and its intents
+        # are confirmed server-side with a card anyway.
+        self.automatic_methods = api_base is None
 
     async def create_intent(self, order_id: str, amount_minor: int, currency: str) -> Intent:
-        params: Any = {"amount": amount_minor, "currency": currency.lower(), "metadata": {"order_id": order_id}}
+        params: Any = intent_params(order_id, amount_minor, currency, automatic_methods=self.automatic_methods)
         return _intent(
             await self._call(
                 self.client.v1.payment_intents.create_async(

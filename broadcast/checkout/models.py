@@ -20,6 +20,9 @@ BIGINT: Any = sa.BigInteger
 
 class OrderState(StrEnum):
     PENDING_PAYMENT = "pending_payment"
+    # An asynchronous method (a bank debit, some wallets) is confirming: still unpaid, stock still
+    # held (longer), paid or cancelled only by Stripe's later webhook.
+    PROCESSING = "processing"
     PAID = "paid"
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"

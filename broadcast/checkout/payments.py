@@ -53,7 +53,7 @@ async def apply_success(
         states.note(session, order, "payment_amount_mismatch", {"amount_minor": amount_minor, "currency": currency})
         return Applied(Outcome.MISMATCH, order)
     state = OrderState(order.state)
-    if state is OrderState.PENDING_PAYMENT:
+    if state in states.UNPAID:
         await _settle(session, order)
         states.move(session, order, OrderState.PAID, "payment_succeeded")
         return Applied(Outcome.PAID, order)

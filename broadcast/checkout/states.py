@@ -13,7 +13,8 @@ from server.kernel.problems import IllegalTransition
 
 S = OrderState
 ALLOWED: dict[OrderState, frozenset[OrderState]] = {
-    S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED, S.EXPIRED}),
+    S.PENDING_PAYMENT: frozenset({S.PROCESSING, S.PAID, S.CANCELLED, S.EXPIRED}),
+    S.PROCESSING: frozenset({S.PAID, S.CANCELLED, S.EXPIRED}),
     S.PAID: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.REFUNDED: frozenset(),
@@ -22,7 +23,8 @@ ALLOWED: dict[OrderState, frozenset[OrderState]] = {
     S.CANCELLED: frozenset({S.PAID}),
     S.EXPIRED: frozenset({S.PAID}),
 }
-OPEN_STATES = (S.PENDING_PAYMENT, S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED)  # count toward buyer limits
+UNPAID = (S.PENDING_PAYMENT, S.PROCESSING)  # stock held, waiting for Stripe
+OPEN_STATES = (S.PENDING_PAYMENT, S.PROCESSING, S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED)  # count toward buyer limits
 
 
 def check(current: OrderState, target: OrderState) -> None:

@@ -38,7 +38,8 @@ def cli() -> None:
 
     \b
     Settings:    DATABASE_URL, REDIS_URL, STRIPE_API_KEY, STRIPE_API_BASE,
-                 STRIPE_WEBHOOK_SECRET, SECRET_KEY, PUBLIC_BASE_URL (env or .env)
+                 STRIPE_WEBHOOK_SECRET, STRIPE_PUBLISHABLE_KEY, SECRET_KEY,
+                 PUBLIC_BASE_URL (env or .env)
     """
 
 

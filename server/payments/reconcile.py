@@ -23,7 +23,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.gateway import Intent, PaymentGateway, PaymentProviderError
-from broadcast.checkout.models import Order, OrderState
+from broadcast.checkout.models import Order
+from broadcast.checkout.states import UNPAID
 from server.kernel.clock import utcnow
 from server.kernel.periodic import periodic
 from server.payments.handlers import Context
@@ -39,6 +40,8 @@ def event_type(intent: Intent) -> str | None:
         return "payment_intent.succeeded"
     if intent.status == "canceled":
         return "payment_intent.canceled"
+    if intent.status == "processing":
+        return "payment_intent.processing"
     if intent.status == "requires_payment_method" and intent.payment_error:
         return "payment_intent.payment_failed"
     return None
@@ -69,7 +72,7 @@ async def due(session: AsyncSession, after_s: float, limit: int, cursor: str) ->
     stmt = (
         select(Order.id, Order.payment_intent_id)
         .where(
-            Order.state == OrderState.PENDING_PAYMENT,
+            col(Order.state).in_([s.value for s in UNPAID]),
             col(Order.payment_intent_id).is_not(None),
             Order.created_at <= utcnow() - timedelta(seconds=after_s),
             Order.id > cursor,

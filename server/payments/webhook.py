@@ -24,6 +24,8 @@ from server.payments.handlers import (
     Handled,
     payment_intent_canceled,
     payment_intent_payment_failed,
+    payment_intent_processing,
+    payment_intent_requires_action,
     payment_intent_succeeded,
 )
 from server.payments.models import StripeEvent
@@ -34,6 +36,8 @@ HANDLERS: dict[str, ModuleType] = {
     "payment_intent.succeeded": payment_intent_succeeded,
     "payment_intent.payment_failed": payment_intent_payment_failed,
     "payment_intent.canceled": payment_intent_canceled,
+    "payment_intent.processing": payment_intent_processing,
+    "payment_intent.requires_action": payment_intent_requires_action,
 }
 
 

@@ -1,7 +1,8 @@
 // The viewer's checkout: cart → order (stock held) → pay → result. Talks to the public API only.
-// Pay: in TEST MODE (a Stripe test server such as localstripe, which has no Stripe.js) the server
-// confirms the PaymentIntent with a test card; in production Stripe.js would confirm it with the
-// client secret (stripe.confirmCardPayment) — the webhook marks the order paid either way.
+// Pay: with the shop's publishable key, Stripe's Payment Element is mounted with the order's
+// PaymentIntent client secret and `stripe.confirmPayment` sends the buyer to our return page
+// (`/live/{session}/checkout/return`); in TEST MODE (a Stripe test server such as localstripe, which
+// has no Stripe.js) the server confirms with a test card. The signed webhook marks the order paid either way.
 (() => {
   "use strict";
   const root = document.getElementById("checkout");
@@ -9,6 +10,8 @@
   const sessionId = root.dataset.session;
   const ref = root.dataset.ref;
   const testPayments = root.dataset.testPayments === "true";
+  const publishableKey = root.dataset.publishableKey;
+  const payingKey = `zx-checkout-paying-${sessionId}`;  // the placed order awaiting payment: survives "try again"
   const api = `/api/v1/sessions/${sessionId}`;
   const result = document.getElementById("result");
   const FINAL = { paid: "Paid — thank you! Your order is confirmed.", cancelled: "The payment failed; the order was cancelled.",
@@ -147,10 +150,16 @@
       const saved = order.discount_minor ? ` (coupon − ${money(order.discount_minor, order.currency)})` : "";
       show(`Order ${order.id}: ${money(order.amount_minor, order.currency)}${saved} reserved — paying…`);
       root.dataset.orderAmount = String(order.amount_minor);
+      if (publishableKey) {
+        sessionStorage.setItem(payingKey, JSON.stringify({ id: order.id, clientSecret: placed.client_secret }));
+        mountPayment(order.id, placed.client_secret);
+        renderCart(await call("GET", `${api}/cart`));
+        return;  // the buyer pays in the Payment Element; Stripe then sends them to the return page
+      }
       if (testPayments) {
         await call("POST", `/api/v1/checkout/orders/${order.id}/test-payment`);
       } else {
-        throw new Error("Card payment needs Stripe.js with the shop's publishable key (not configured here).");
+        throw new Error("Online payment is not set up on this server (no STRIPE_PUBLISHABLE_KEY).");
       }
       const done = await waitForOutcome(order.id);
       sessionStorage.removeItem(`zx-checkout-${sessionId}`);
@@ -171,6 +180,47 @@
     }
   }
 
+  // The Payment Element: the methods the shop enabled at Stripe, for this order's PaymentIntent.
+  let stripe = null;
+  let elements = null;
+  let payingOrder = null;
+
+  function mountPayment(orderId, clientSecret) {
+    if (!clientSecret || typeof Stripe !== "function") throw new Error("Stripe.js could not be loaded; refresh the page.");
+    stripe = stripe || Stripe(publishableKey);
+    elements = stripe.elements({ clientSecret });
+    elements.create("payment").mount("#payment-element");
+    payingOrder = orderId;
+    result.hidden = true;
+    document.getElementById("checkout-form").hidden = true;
+    document.getElementById("payment-panel").hidden = false;
+  }
+
+  async function confirmPayment() {
+    const button = document.getElementById("confirm-pay");
+    const failure = document.getElementById("payment-error");
+    button.disabled = true;
+    failure.hidden = true;
+    const returnUrl = `${location.origin}/live/${sessionId}/checkout/return?order=${encodeURIComponent(payingOrder)}`;
+    try {
+      // Resolves only if the buyer stays here (a declined card, missing details): the hold remains; try again.
+      const { error } = await stripe.confirmPayment({ elements, confirmParams: { return_url: returnUrl } });
+      if (error) { failure.textContent = `支付失败，请重试 · ${error.message}`; failure.hidden = false; }
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function resumePayment() {  // back from a failed attempt: the same order, while it still holds its stock
+    const saved = JSON.parse(sessionStorage.getItem(payingKey) || "null");
+    if (!saved || !publishableKey) return;
+    const order = await call("GET", `/api/v1/checkout/orders/${saved.id}`).catch(() => null);
+    if (order && order.state === "pending_payment") mountPayment(saved.id, saved.clientSecret);
+    else sessionStorage.removeItem(payingKey);
+  }
+
+  document.getElementById("confirm-pay").addEventListener("click", () => confirmPayment().catch((e) => show(e.message, "error")));
+  resumePayment().catch((error) => show(error.message, "error"));
   document.querySelectorAll("button.add").forEach((b) => b.addEventListener("click", () => add(b.dataset.sku)));
   document.getElementById("checkout-form").addEventListener("submit", pay);
   document.querySelectorAll("td[data-minor]").forEach((td) => { td.textContent = money(+td.dataset.minor, td.dataset.currency); });

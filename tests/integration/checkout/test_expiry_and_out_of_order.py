@@ -54,10 +54,33 @@ async def test_the_sweeper_expires_holds_nobody_reads(app, client, localstripe):
     assert await sweep(app.state.sessionmaker, app.state.payment_gateway, 90) == 0
 
 
-async def test_a_failed_payment_releases_the_stock(app, client, localstripe):
+async def test_a_failed_attempt_keeps_the_hold_until_it_lapses(app, client, localstripe):
+    # given an order whose first attempt to pay failed (a declined card in the Payment Element)
     shop = await make_shop(app, client, stock=2)
     order = (await buy(client, shop, 2))["order"]
     intent = stripe_intent(localstripe, order["payment_intent_id"])
+    declined = {**intent, "last_payment_error": {"code": "card_declined", "type": "card_error"}}
+    response = await post_webhook(client, intent_event("payment_intent.payment_failed", declined), WEBHOOK_SECRET)
+    # then the buyer may try again: the units stay held and the PaymentIntent stays usable
+    assert response.json()["outcome"] == "attempt_failed"
+    assert await stock_of(client, shop) == 0
+    assert stripe_intent(localstripe, order["payment_intent_id"])["status"] != "canceled"
+    detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=auth(shop.token))).json()
+    assert detail["state"] == "pending_payment" and detail["history"][-1]["reason"] == "payment_attempt_failed"
+    # and when the hold lapses, the units return and the intent is cancelled
+    clock.advance(11 * 60)
+    assert await sweep(app.state.sessionmaker, app.state.payment_gateway, 90) == 1
+    assert await stock_of(client, shop) == 2
+    assert stripe_intent(localstripe, order["payment_intent_id"])["status"] == "canceled"
+
+
+async def test_a_processing_payment_that_fails_releases_the_stock(app, client, localstripe):
+    shop = await make_shop(app, client, stock=2)
+    order = (await buy(client, shop, 2))["order"]
+    intent = stripe_intent(localstripe, order["payment_intent_id"])
+    await post_webhook(
+        client, intent_event("payment_intent.processing", {**intent, "status": "processing"}), WEBHOOK_SECRET
+    )
     response = await post_webhook(client, intent_event("payment_intent.payment_failed", intent), WEBHOOK_SECRET)
     assert response.json()["outcome"] == "released"
     assert await stock_of(client, shop) == 2

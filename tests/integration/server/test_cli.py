@@ -31,6 +31,19 @@ def test_a_bad_setting_stops_with_one_line(tmp_path):
     ]
 
 
+def test_stripe_keys_of_two_modes_stop_the_server_with_one_line(tmp_path):
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'keys.db'}",
+        "STRIPE_API_KEY": "sk_live_abc",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_abc",
+    }
+    result = zhixiang("serve", "--port", "0", env=env)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "Error: configuration error: STRIPE_PUBLISHABLE_KEY: a live STRIPE_API_KEY needs a live publishable key (pk_live_)"
+    ]
+
+
 def test_an_unreachable_database_is_one_line(tmp_path):
     result = zhixiang("migrate", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
     assert result.returncode != 0 and "Traceback" not in result.stderr

@@ -46,3 +46,14 @@ def test_forbidden_moves_are_409(current, target):
 
 def test_every_state_has_rules_and_refunded_is_final():
     assert set(ALLOWED) == set(S) and ALLOWED[S.REFUNDED] == frozenset()
+
+
+@pytest.mark.parametrize("target", [S.PAID, S.CANCELLED, S.EXPIRED])
+def test_a_processing_payment_ends_paid_or_closed(target):
+    check(S.PENDING_PAYMENT, S.PROCESSING)
+    check(S.PROCESSING, target)
+
+
+def test_a_processing_order_cannot_go_back_to_waiting():
+    with pytest.raises(IllegalTransition):
+        check(S.PROCESSING, S.PENDING_PAYMENT)

@@ -36,3 +36,34 @@ def test_production_requires_a_secret_key(monkeypatch):
 def test_short_secret_key_is_refused():
     with pytest.raises(SettingsError, match="too short"):
         load_settings(secret_key="short")
+
+
+@pytest.mark.parametrize(
+    ("secret", "publishable"),
+    [
+        ("sk_live_abc", "pk_test_abc"),
+        ("sk_live_abc", None),
+        ("rk_live_abc", "pk_test_abc"),
+        ("sk_test_abc", "pk_live_abc"),
+        ("sk_test_abc", "publishable"),
+    ],
+)
+def test_stripe_keys_of_different_modes_are_one_line_at_start_up(secret, publishable):
+    with pytest.raises(SettingsError) as info:
+        load_settings(secret_key="x" * 32, stripe_api_key=secret, stripe_publishable_key=publishable)
+    message = str(info.value)
+    assert message.startswith("STRIPE_PUBLISHABLE_KEY") and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("secret", "publishable"),
+    [
+        ("sk_live_abc", "pk_live_abc"),
+        ("rk_live_abc", "pk_live_abc"),
+        ("sk_test_abc", "pk_test_abc"),
+        ("sk_test_abc", None),
+    ],
+)
+def test_stripe_keys_of_one_mode_are_accepted(secret, publishable):
+    settings = load_settings(secret_key="x" * 32, stripe_api_key=secret, stripe_publishable_key=publishable)
+    assert settings.stripe_publishable_key == publishable

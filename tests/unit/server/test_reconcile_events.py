@@ -21,7 +21,7 @@ def intent(status: str, payment_error: str | None = None, order_id: str | None =
         ("requires_payment_method", "card_declined", "payment_intent.payment_failed"),
         ("requires_payment_method", None, None),  # the buyer has not paid yet: the hold's expiry decides
         ("requires_action", None, None),
-        ("processing", None, None),
+        ("processing", None, "payment_intent.processing"),  # the webhook was lost: extend the hold
     ],
 )
 def test_the_event_replayed_follows_stripe_state(status, error, expected):

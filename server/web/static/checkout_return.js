@@ -1,0 +1,57 @@
+// Where Stripe sends the buyer after paying. It shows what Stripe's redirect says and then what the
+// order says; it never marks anything paid (only the signed webhook does), it only polls the order.
+(() => {
+  "use strict";
+  const root = document.getElementById("checkout-return");
+  if (!root) return;
+  const sessionId = root.dataset.session;
+  const params = new URLSearchParams(location.search);
+  const orderId = params.get("order");
+  const redirectStatus = params.get("redirect_status");  // succeeded | processing | failed (Stripe's)
+  const TEXT = {
+    paid: ["ok", "已支付，谢谢！订单已确认。 · Paid — thank you! Your order is confirmed."],
+    processing: ["", "处理中：付款确认后此页自动更新。 · Processing — this page updates once the payment is confirmed."],
+    failed: ["error", "支付失败，请重试（商品在保留期内仍为您保留）。 · Payment failed — try again; your items stay reserved until the hold ends."],
+    closed: ["error", "订单已关闭（保留已过期或付款已取消）。 · The order is closed: the hold lapsed or the payment was cancelled."],
+  };
+  const PAID = ["paid", "partially_refunded", "refunded"];
+  const CLOSED = ["cancelled", "expired"];
+  const POLL_MS = 1000;
+  const POLL_LIMIT = 300;  // five minutes, then the buyer refreshes
+
+  function render(outcome) {
+    const [kind, text] = TEXT[outcome];
+    root.dataset.outcome = outcome;
+    const box = document.getElementById("outcome");
+    box.className = `panel result ${kind}`;
+    box.textContent = text;
+    document.getElementById("retry").hidden = outcome !== "failed";
+    if (outcome === "paid" || outcome === "closed") {  // this order is done: the next checkout is a new one
+      sessionStorage.removeItem(`zx-checkout-${sessionId}`);
+      sessionStorage.removeItem(`zx-checkout-paying-${sessionId}`);
+    }
+  }
+
+  async function orderState() {
+    const response = await fetch(`/api/v1/checkout/orders/${encodeURIComponent(orderId)}`, { credentials: "same-origin" });
+    return response.ok ? (await response.json()).state : null;
+  }
+
+  async function follow() {
+    for (let i = 0; i < POLL_LIMIT; i += 1) {
+      const state = await orderState().catch(() => null);
+      if (PAID.includes(state)) return render("paid");
+      if (CLOSED.includes(state)) return render("closed");
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    return undefined;
+  }
+
+  document.getElementById("order-ref").textContent = orderId ? `订单 · Order ${orderId}` : "";
+  if (!orderId || redirectStatus === "failed") {
+    render("failed");
+  } else {
+    render("processing");  // "succeeded" from Stripe still waits for the webhook before it says paid
+    follow();
+  }
+})();
