@@ -122,7 +122,7 @@ async def test_the_page_keeps_the_cart_when_stripe_is_down_and_pays_once_it_is_b
             async with httpx.AsyncClient(
                 base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}
             ) as http:
-                lineup = (await http.get(f"/api/v1/sessions/{session_id}/lineup")).json()
+                lineup = (await http.get(f"/api/v1/sessions/{session_id}/lineup")).json()["items"]
                 brand_id = (await http.get(f"/api/v1/sessions/{session_id}")).json()["brand_id"]
                 orders = (await http.get(f"/api/v1/brands/{brand_id}/orders")).json()["items"]
             # one unit sold; the failed attempt is kept as a cancelled order

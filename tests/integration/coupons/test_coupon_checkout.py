@@ -27,6 +27,7 @@ from tests.factories_coupons import claim, coupon_rows, dropped_coupon
 from tests.factories_distribution import api_world
 from tests.integration.checkout.test_buy_and_pay import pay_and_deliver
 from tests.integration.checkout.test_expiry_and_out_of_order import SaysCancelled
+from tests.stripe_gateway import gateway_of_this_loop
 from tests.stripe_server import WEBHOOK_SECRET
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) AppleWebKit/605.1.15 MicroMessenger/8.0"}
@@ -128,6 +129,8 @@ async def test_an_expired_unpaid_order_gives_the_claim_back_and_a_late_payment_c
     intent = localstripe.get(f"/v1/payment_intents/{order['payment_intent_id']}")
     late = await post_webhook(client, intent_event("payment_intent.succeeded", intent), WEBHOOK_SECRET)
     assert late.json()["outcome"] == "refund_needed"
+    async with gateway_of_this_loop(app, localstripe.base_url):  # the refund is an outbox job (`late_refund`)
+        await app.state.dispatcher.drain()
     assert [r["amount"] for r in localstripe.refunds_of(intent["id"])] == [8900]
     assert ("used", again["id"]) in {(state, oid) for _, state, oid in (await coupon_rows(app))["claims"]}
 
