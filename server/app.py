@@ -39,6 +39,7 @@ from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, ses
 from server.kernel.db_outage import describe
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
+from server.web.security_headers import security_headers
 from server.ops.metrics import MetricsController
 from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
         guards=[role_guard],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers(settings.is_production)],
         middleware=[
             request_id_middleware,
             PrometheusConfig(
