@@ -39,11 +39,11 @@ from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, ses
 from server.kernel.db_outage import describe
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
-from server.web.security_headers import security_headers
 from server.ops.metrics import MetricsController
 from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
+from server.web.security_headers import security_headers
 
 log = structlog.get_logger("app")
 WEB_DIR = Path(__file__).parent / "web"

@@ -7,6 +7,7 @@ ends up in access logs, browser history and Referer headers, so an HTTP route ne
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Scope
 
@@ -23,7 +24,7 @@ def presented_token(connection: ASGIConnection) -> str | None:  # type: ignore[t
     if header:
         scheme, _, value = header.partition(" ")
         return value.strip() if scheme.lower() == "bearer" else ""
-    websocket = connection.scope["type"] == "websocket"
+    websocket = connection.scope["type"] == ScopeType.WEBSOCKET
     return connection.cookies.get(TOKEN_COOKIE) or (connection.query_params.get("token") if websocket else None)
 
 
