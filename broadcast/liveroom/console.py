@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from typing import Any
 
+import structlog
 from litestar import WebSocket, websocket
 
 from broadcast.liveroom import runtime
@@ -21,6 +22,7 @@ from server.auth.guard import authenticate
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import NotAuthenticated, Problem
 
+log = structlog.get_logger("liveroom.console")
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 SALES_EVERY_S = 1.0
@@ -75,8 +77,8 @@ async def _watch_token(socket: WebSocket[Any, Any, Any], connection: Connection)
             await authenticate(socket)
         except NotAuthenticated:
             await connection.close(CLOSE_UNAUTHENTICATED, "this token was revoked")
-        except Exception:  # an outage is not a revocation: the next check decides
-            pass
+        except Exception as exc:  # an outage is not a revocation: the next check decides
+            log.warning("console token re-check failed", error=type(exc).__name__)
 
 
 async def _sales(app: Any, connection: Connection, session_id: str) -> None:
