@@ -43,6 +43,7 @@ from server.ops.metrics import MetricsController
 from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
+from server.web.input_guard import input_guard_middleware
 from server.web.security_headers import security_headers
 
 log = structlog.get_logger("app")
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers(settings.is_production)],
         middleware=[
             request_id_middleware,
+            input_guard_middleware,
             PrometheusConfig(
                 app_name="zhixiang", prefix="zhixiang", exclude=["/metrics", "/static", "/ws/", "/l/"]
             ).middleware,
