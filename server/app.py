@@ -43,7 +43,7 @@ from server.ops.metrics import MetricsController
 from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
-from server.web.input_guard import input_guard_middleware
+from server.web.input_guard import input_guard_middleware, path_guard
 from server.web.security_headers import security_headers
 
 log = structlog.get_logger("app")
@@ -143,7 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=handlers,
         dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
-        guards=[role_guard],
+        guards=[role_guard, path_guard],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings.is_production)],
         middleware=[
