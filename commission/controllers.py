@@ -42,6 +42,7 @@ BRAND_SIDE = roles(Role.ADMIN, Role.BRAND, Role.FINANCE)
 BRAND_WRITE = roles(Role.ADMIN, Role.BRAND)
 FINANCE = roles(Role.ADMIN, Role.FINANCE)
 PARTNER_SIDE = roles(Role.ADMIN, Role.FINANCE, Role.PARTNER)
+PAYEE = roles(Role.ADMIN, Role.PARTNER)
 RUNS_PER_PAGE = 20
 
 
@@ -125,7 +126,8 @@ class PartnerPayoutController(Controller):
         principal.ensure_partner(partner_id)
         return await PayoutAccountService(db).get(partner_id)
 
-    @post("/payout-account", opt=PARTNER_SIDE)
+    # Not finance: the answer is a URL where bank details are entered, for the partner alone.
+    @post("/payout-account", opt=PAYEE)
     async def onboard(
         self, partner_id: str, db: AsyncSession, principal: Principal, state: State
     ) -> PayoutAccountPublic:

@@ -46,6 +46,8 @@ from server.ops.metrics import MetricsController
 from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
+from server.web.input_guard import input_guard_middleware, path_guard
+from server.web.security_headers import security_headers
 
 log = structlog.get_logger("app")
 WEB_DIR = Path(__file__).parent / "web"
@@ -151,10 +153,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=handlers,
         dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
-        guards=[role_guard],
+        guards=[role_guard, path_guard],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers(settings.is_production)],
         middleware=[
             request_id_middleware,
+            input_guard_middleware,
             PrometheusConfig(
                 app_name="zhixiang", prefix="zhixiang", exclude=["/metrics", "/static", "/ws/", "/l/"]
             ).middleware,

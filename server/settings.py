@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.kernel.egress import LOOPBACK_ALLOW, EgressPolicy
+
 DEFAULT_SQLITE = "sqlite:///./var/zhixiang.db"
+ENVIRONMENTS = ("development", "test", "production")
+# A production SECRET_KEY signs tokens and cookies: at least this long, and at least this many bits
+# by a per-character (Shannon) estimate; `openssl rand -hex 32` gives 64 characters, ~250 bits.
+PRODUCTION_SECRET_MIN_LENGTH = 32
+PRODUCTION_SECRET_MIN_BITS = 96
 
 
 class SettingsError(Exception):
@@ -82,6 +91,20 @@ class Settings(BaseSettings):
     reminder_delivery_interval_s: float = Field(default=5, ge=0)
     reminder_max_attempts: int = Field(default=8, ge=1, le=30)
     reminder_personal_data_days: int = Field(default=7, ge=0, le=365)
+    # Outbound requests to customer-given URLs (brand webhooks) never reach loopback, private,
+    # link-local, multicast, reserved or metadata addresses, except the CIDRs and host names listed
+    # here (comma-separated). Unset: none in production; loopback in development and test.
+    egress_allow: str | None = None
+
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _known_environment(cls, value: object) -> str:
+        """' Production' is production (case and spaces normalised); a typo is refused, never
+        taken silently for development."""
+        name = str(value).strip().lower()
+        if name not in ENVIRONMENTS:
+            raise ValueError(f"must be one of {', '.join(ENVIRONMENTS)} (got {str(value)[:40]!r})")
+        return name
 
     @field_validator("database_url")
     @classmethod
@@ -111,6 +134,12 @@ class Settings(BaseSettings):
         return self.environment == "production"
 
     @property
+    def egress_policy(self) -> EgressPolicy:
+        if self.egress_allow is None:
+            return EgressPolicy() if self.is_production else EgressPolicy.parse(LOOPBACK_ALLOW)
+        return EgressPolicy.parse(self.egress_allow.split(","))
+
+    @property
     def uses_postgres(self) -> bool:
         return self.database_url.startswith("postgres")
 
@@ -120,11 +149,30 @@ class Settings(BaseSettings):
         return self.db_pool_size + self.db_max_overflow if self.db_pool_size else 0
 
 
+def estimated_bits(secret: str) -> float:
+    """Length × the Shannon entropy of its characters: low for 'changeme…' or one repeated letter."""
+    counts = Counter(secret)
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return per_char * len(secret)
+
+
+def _check_production_secret(secret: str) -> None:
+    if len(secret) < PRODUCTION_SECRET_MIN_LENGTH:
+        raise SettingsError(
+            f"SECRET_KEY is too short for production: use at least {PRODUCTION_SECRET_MIN_LENGTH} random"
+            " characters (e.g. `openssl rand -hex 32`)"
+        )
+    if estimated_bits(secret) < PRODUCTION_SECRET_MIN_BITS:
+        raise SettingsError("SECRET_KEY looks guessable (too few distinct characters): use `openssl rand -hex 32`")
+
+
 def _ensure_secret(settings: Settings) -> Settings:
     """A production deployment must bring its own secret; development gets a stable local one."""
     if settings.secret_key:
         if len(settings.secret_key) < 16:
             raise SettingsError("SECRET_KEY is too short: use at least 16 random characters")
+        if settings.is_production:
+            _check_production_secret(settings.secret_key)
         return settings
     if settings.is_production:
         raise SettingsError("SECRET_KEY is required when ENVIRONMENT=production (e.g. `openssl rand -hex 32`)")

@@ -42,6 +42,7 @@ async def set_webhook(client: Any, token: str, brand_id: str, url: str) -> dict[
 
 
 async def deliver(app: Any, **config: Any) -> DeliveryReport:
+    config.setdefault("egress", app.state.settings.egress_policy)  # loopback allowed outside production
     return await deliver_due(app.state.sessionmaker, DeliveryConfig(base_url="http://zx.test", **config))
 
 

@@ -1,5 +1,8 @@
 """The brand's console socket `/ws/console/sessions/{session_id}`: the room's stream plus, once a
-second when they change, per-SKU cart and order counts. Brand (own sessions) and admin only."""
+second when they change, per-SKU cart and order counts. Brand (own sessions) and admin only.
+
+The token is checked again every `TOKEN_RECHECK_S` (one indexed read): a token an admin
+revoked closes its open consoles within that long, not whenever the browser tab is closed."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import asyncio
 import contextlib
 from typing import Any
 
+import structlog
 from litestar import WebSocket, websocket
 
 from broadcast.liveroom import runtime
@@ -17,9 +21,11 @@ from broadcast.models import LiveSession
 from server.kernel.principal import Principal, Role, authenticate
 from server.kernel.problems import NotAuthenticated, Problem
 
+log = structlog.get_logger("liveroom.console")
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 SALES_EVERY_S = 1.0
+TOKEN_RECHECK_S = 2.0
 
 
 async def _principal(socket: WebSocket[Any, Any, Any], session_id: str) -> tuple[Principal | None, int, str]:
@@ -48,13 +54,30 @@ async def console_socket(socket: WebSocket[Any, Any, Any], session_id: str) -> N
     if principal is None:
         await connection.close(code, reason)
         return
-    sales = asyncio.create_task(_sales(socket.app, connection, session_id))
+    tasks = [
+        asyncio.create_task(_sales(socket.app, connection, session_id)),
+        asyncio.create_task(_watch_token(socket, connection)),
+    ]
     try:
         await serve(socket, connection, session_id)
     finally:
-        sales.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sales
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+async def _watch_token(socket: WebSocket[Any, Any, Any], connection: Connection) -> None:
+    """The token the socket presented, resolved again: revoked closes the console; a database
+    hiccup keeps it (the next check decides)."""
+    while not connection.closed.is_set():
+        await asyncio.sleep(TOKEN_RECHECK_S)
+        try:
+            await authenticate(socket)
+        except NotAuthenticated:
+            await connection.close(CLOSE_UNAUTHENTICATED, "this token was revoked")
+        except Exception as exc:  # an outage is not a revocation: the next check decides
+            log.warning("console token re-check failed", error=type(exc).__name__)
 
 
 async def _sales(app: Any, connection: Connection, session_id: str) -> None:

@@ -51,7 +51,7 @@ def parse(frame: str | bytes | None) -> Message | Rejected:
         return Rejected("too-large", f"frames are limited to {MAX_FRAME_BYTES} bytes")
     try:
         data = json.loads(frame)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: `[` nested too deep
         return Rejected("malformed", "the frame is not valid JSON")
     if not isinstance(data, dict):
         return Rejected("malformed", 'send a JSON object such as {"type": "like", "count": 1}')

@@ -3,7 +3,6 @@ The secret is generated here and shown once, in the response that creates or rot
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from urllib.parse import urlsplit
 
@@ -14,32 +13,33 @@ from broadcast.models import Brand
 from broadcast.reminders.models import BrandNotifier
 from broadcast.reminders.schemas import NotifierPublic, NotifierSet
 from server.kernel.clock import utcnow
+from server.kernel.egress import EgressPolicy, EgressRefused
 from server.kernel.ids import new_id
 from server.kernel.principal import Principal
 from server.kernel.problems import InvalidInput, NotFound
 
 SECRET_PREFIX = "zxwhsec_"
-LOOPBACK_NAMES = {"localhost"}
 
 
-def _is_loopback(host: str) -> bool:
-    try:
-        return host in LOOPBACK_NAMES or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url(url: str, production: bool) -> str:
-    """https anywhere; http only outside production or to this machine (a local relay)."""
+def check_url(url: str, production: bool, egress: EgressPolicy) -> str:
+    """https anywhere; http only outside production or to a host the operator allow-listed (a
+    local relay). Never inside (loopback, private, metadata…) unless the allow-list says so."""
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
-    secure = parts.scheme == "https" or (parts.scheme == "http" and (not production or _is_loopback(host)))
+    secure = parts.scheme == "https" or (parts.scheme == "http" and (not production or egress.names_host(host)))
     if not host or not secure or parts.username or parts.password:
         rule = "https://" if production else "http:// or https://"
         raise InvalidInput(
             f"url must be an absolute {rule} URL without credentials",
             extra={"errors": [{"field": "url", "message": f"needs {rule} and a host"}]},
         )
+    try:
+        egress.check_host(host)
+    except EgressRefused as exc:
+        raise InvalidInput(
+            f"url must not point inside the network: {exc}",
+            extra={"errors": [{"field": "url", "message": str(exc)}]},
+        ) from None
     return url.strip()
 
 
@@ -63,11 +63,11 @@ class BrandNotifierService:
         return public(brand_id, await self._find(principal, brand_id))
 
     async def put(
-        self, principal: Principal, brand_id: str, data: NotifierSet, production: bool
+        self, principal: Principal, brand_id: str, data: NotifierSet, production: bool, egress: EgressPolicy
     ) -> tuple[NotifierPublic, bool]:
         """(the settings, whether they were created). The secret shows only when it is new."""
         row = await self._find(principal, brand_id)
-        url = check_url(data.url, production)
+        url = check_url(data.url, production, egress)
         created, shown = row is None, None
         if row is None:
             row = BrandNotifier(id=new_id("ntr"), brand_id=brand_id, url=url, secret="")

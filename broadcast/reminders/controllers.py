@@ -69,8 +69,9 @@ class BrandNotifierController(Controller):
     async def put_notifier(
         self, db: AsyncSession, request: AnyRequest, principal: Principal, brand_id: str, data: NotifierSet
     ) -> Response[NotifierPublic]:
-        production = request.app.state.settings.is_production
-        body, created = await BrandNotifierService(db).put(principal, brand_id, data, production)
+        settings = request.app.state.settings
+        service = BrandNotifierService(db)
+        body, created = await service.put(principal, brand_id, data, settings.is_production, settings.egress_policy)
         return Response(body, status_code=201 if created else 200)
 
     @delete("/", opt=roles(A, B), summary="Remove the webhook: reminders go to the log again")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -25,6 +25,7 @@ from broadcast.models import LiveSession, SessionState
 from broadcast.reminders.models import BrandNotifier, NotificationState, ReminderNotification, ReminderSubscription
 from broadcast.reminders.notifiers import LogNotifier, Notifier, Outcome, ReminderMessage, SendResult, WebhookNotifier
 from server.kernel.clock import utcnow
+from server.kernel.egress import EgressPolicy, Resolver, system_resolver
 
 log = structlog.get_logger("reminders.delivery")
 N = ReminderNotification
@@ -34,11 +35,14 @@ N = ReminderNotification
 class DeliveryConfig:
     base_url: str
     max_attempts: int = 8
-    timeout_s: float = 10
+    timeout_s: float = 5
     backoff_base_s: float = 30
     backoff_cap_s: float = 3600
     lease_s: float = 120
     concurrency: int = 8
+    # Where webhooks may go (server/kernel/egress.py); strict unless the caller passes the settings'.
+    egress: EgressPolicy = field(default_factory=EgressPolicy)
+    resolver: Resolver = system_resolver
 
 
 @dataclass
@@ -107,8 +111,10 @@ async def _prepare(
     return message, hook, None
 
 
-def notifier_for(hook: BrandNotifier | None, client: httpx.AsyncClient, timeout_s: float) -> Notifier:
-    return WebhookNotifier(hook.url, hook.secret, client, timeout_s) if hook else LogNotifier()
+def notifier_for(hook: BrandNotifier | None, client: httpx.AsyncClient, config: DeliveryConfig) -> Notifier:
+    if hook is None:
+        return LogNotifier()
+    return WebhookNotifier(hook.url, hook.secret, client, config.timeout_s, config.egress, config.resolver)
 
 
 async def record(
@@ -150,7 +156,7 @@ async def deliver_one(
     if message is None:
         result = SendResult(Outcome.PERMANENT, blocked)
     else:
-        notifier = notifier_for(hook, client, config.timeout_s)
+        notifier = notifier_for(hook, client, config)
         result = await notifier.send(message)
     if result.outcome is not Outcome.SENT:
         log.warning(
@@ -169,7 +175,7 @@ async def deliver_due(
     """One pass over what is due now; safe to run from several workers at once. Up to
     `config.concurrency` sends are in flight, so one slow brand endpoint does not hold up the rest."""
     report = DeliveryReport()
-    http = client or httpx.AsyncClient()
+    http = client or httpx.AsyncClient(trust_env=False)
     gate = asyncio.Semaphore(config.concurrency)
 
     async def one(notification_id: str) -> None:

@@ -16,12 +16,15 @@ log = structlog.get_logger("reminders.worker")
 
 
 def config_from(settings: Any) -> DeliveryConfig:
-    return DeliveryConfig(base_url=settings.public_base_url, max_attempts=settings.reminder_max_attempts)
+    return DeliveryConfig(
+        base_url=settings.public_base_url, max_attempts=settings.reminder_max_attempts, egress=settings.egress_policy
+    )
 
 
 async def _pass(app: Any) -> None:
     settings, maker = app.state.settings, app.state.sessionmaker
-    async with httpx.AsyncClient() as client:
+    # trust_env off: a proxy from the environment would connect by name, past the checked address.
+    async with httpx.AsyncClient(trust_env=False) as client:
         await deliver_due(maker, config_from(settings), client)
     async with maker() as session:
         await forget_addresses_after(session, settings.reminder_personal_data_days)

@@ -20,6 +20,8 @@ from server.kernel.money import apply_rate
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import NotFound
 
+# Standings that see their own funnel rows: approved, and suspended (its past orders still count).
+SEES_FUNNEL = (PartnershipState.APPROVED.value, PartnershipState.SUSPENDED.value)
 COUNTS = ("clicks", "viewers", "likes", "cart_adds", "orders", "gmv_minor", "commission_estimate_minor")
 
 
@@ -63,8 +65,11 @@ class FunnelService:
     async def _scope(self, principal: Principal, live: LiveSession) -> str | None:
         """The one partner whose rows the caller may see, or None for all of them."""
         if principal.role is Role.PARTNER:
+            # A pending or rejected applicant has no standing with the brand: it sees nothing.
             stmt = select(Partnership).where(
-                Partnership.brand_id == live.brand_id, Partnership.partner_id == principal.partner_id
+                Partnership.brand_id == live.brand_id,
+                Partnership.partner_id == principal.partner_id,
+                col(Partnership.state).in_(SEES_FUNNEL),
             )
             if (await self.session.exec(stmt)).first() is None:
                 raise NotFound.of("session", live.id)

@@ -1,11 +1,13 @@
 """The one guard: a route that declares `opt=roles(...)` needs a valid token of one of them.
 
 Tokens come as `Authorization: Bearer zx_…`, or — for pages and websockets, where a browser
-cannot set headers — the `zx_token` cookie or a `token` query parameter."""
+cannot set headers — the `zx_token` cookie; a `token` query parameter only on a websocket (a URL
+ends up in access logs, browser history and Referer headers, so an HTTP route never reads one)."""
 
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Scope
 
@@ -22,7 +24,8 @@ def presented_token(connection: ASGIConnection) -> str | None:  # type: ignore[t
     if header:
         scheme, _, value = header.partition(" ")
         return value.strip() if scheme.lower() == "bearer" else ""
-    return connection.cookies.get(TOKEN_COOKIE) or connection.query_params.get("token")
+    websocket = connection.scope["type"] == ScopeType.WEBSOCKET
+    return connection.cookies.get(TOKEN_COOKIE) or (connection.query_params.get("token") if websocket else None)
 
 
 async def authenticate(connection: ASGIConnection) -> Principal:  # type: ignore[type-arg]

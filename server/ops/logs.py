@@ -13,7 +13,10 @@ REQUEST_ID_HEADER = b"x-request-id"
 
 
 def configure_logging(level: str, json_logs: bool) -> None:
-    renderer = structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
+    # A plain traceback: structlog's default (rich, with every frame's locals) takes seconds per
+    # error under load and writes request data (tokens, addresses) into the log.
+    console = structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    renderer = structlog.processors.JSONRenderer() if json_logs else console
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

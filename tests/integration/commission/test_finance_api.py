@@ -192,6 +192,16 @@ async def test_partner_onboards_with_a_connect_account_link(client, app, connect
     assert other.status_code == 404
 
 
+async def test_finance_cannot_create_a_partners_onboarding_link(client, app, connect_server):
+    partner = await make_partner(app)
+    finance = await make_token(app, "finance")
+    accounts = dict(connect_server.state.accounts)
+    response = await client.post(f"/api/v1/partners/{partner}/payout-account", headers=auth(finance))
+    assert response.status_code == 403, response.text
+    assert connect_server.state.accounts == accounts  # no Connect account was made
+    assert (await client.get(f"/api/v1/partners/{partner}/payout-account", headers=auth(finance))).status_code == 200
+
+
 async def test_settlement_runs_page_newest_first_and_payouts_are_money_per_currency(client, app, connect_server):
     w = await world(client, app, connect_server)
     h = auth(w["finance"])

@@ -125,6 +125,24 @@ async def test_funnel_of_another_brands_session_is_not_found(app, client):
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+@pytest.mark.parametrize("standing", ["pending", "rejected"])
+async def test_a_pending_or_rejected_partner_does_not_see_the_brands_funnel(app, client, standing):
+    world = await api_world(app, client)
+    applicant = await make_partner(client, world.admin)
+    token = await make_token(app, "partner", partner_id=applicant["id"])
+    if standing == "pending":
+        applied = await client.post(
+            f"/api/v1/partners/{applicant['id']}/partnerships",
+            json={"brand_id": world.brand["id"]},
+            headers=auth(token),
+        )
+        assert applied.status_code == 201
+    else:
+        await approve(client, token, applicant["id"], world.brand_token, world.brand["id"], state="rejected")
+    response = await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(token))
+    assert response.status_code == 404, response.text
+
+
 async def test_funnel_socket_pushes_the_snapshot_and_refuses_strangers_with_a_reason(app, client):
     from litestar.exceptions import WebSocketDisconnect
 

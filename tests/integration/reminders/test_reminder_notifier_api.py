@@ -1,5 +1,5 @@
 """A brand points reminders at its own system: the secret is shown once, can be rotated, and the
-URL must be https in production. Another brand sees 404."""
+URL must be https in production (http only to a relay the operator allow-listed). Another brand sees 404."""
 
 from __future__ import annotations
 
@@ -45,12 +45,15 @@ async def test_set_read_rotate_and_remove_the_webhook(app, client):
     }
 
 
-async def test_production_needs_https_except_to_this_machine(sqlite_url):
+async def test_production_needs_https_except_to_an_allow_listed_relay(sqlite_url):
     from litestar.testing import AsyncTestClient
 
     from server.app import create_app
 
-    app = create_app(make_settings(sqlite_url, environment="production", reminder_delivery_interval_s=0))
+    settings = make_settings(
+        sqlite_url, environment="production", egress_allow="127.0.0.1", reminder_delivery_interval_s=0
+    )
+    app = create_app(settings)
     async with AsyncTestClient(app=app) as client:
         brand_id, token = await brand_and_token(app, client)
         url = f"/api/v1/brands/{brand_id}/notifier"

@@ -16,6 +16,7 @@ from server.app import create_app
 from server.errors import EXCEPTION_HANDLERS
 from server.kernel.db import DatabaseLimits, make_engine
 from server.kernel.db_outage import is_database_outage
+from server.kernel.ids import new_id
 from tests.app_settings import make_settings
 
 pytestmark = pytest.mark.integration
@@ -71,7 +72,7 @@ def test_an_os_error_outside_the_driver_stays_a_500(tmp_path: Path):
 async def test_the_app_answers_503_problem_json_when_its_database_is_unreachable():
     app = create_app(make_settings(CLOSED_PORT_URL, db_pool_size=5))
     async with AsyncTestClient(app=app) as client:
-        response = await client.get("/api/v1/sessions/ses_x/cart")
+        response = await client.get(f"/api/v1/sessions/{new_id('ses')}/cart")
         health = await client.get("/healthz")
     assert response.status_code == 503, response.text
     assert response.headers["content-type"].startswith("application/problem+json")

@@ -19,6 +19,7 @@ BAD_FRAMES = [
     ('{"type": "cart", "sku_id": "sku_nope"}', "invalid"),
     ('{"type": "comment", "text": "' + "y" * 5000 + '"}', "too-large"),
     (b"\x00\xff binary", "malformed"),
+    ("[" * 2000, "malformed"),  # nested past the parser's recursion limit
 ]
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import httpx
+
+from broadcast.liveroom.console import TOKEN_RECHECK_S
 from broadcast.liveroom.funnel import ref_counts
+from server.auth.tokens import TokenService
 from server.kernel.outbox import emit
-from tests.factories import make_token
+from tests.factories import auth, make_token
 from tests.factories_liveroom import live_session, viewer
 
 
@@ -20,6 +24,20 @@ async def test_console_needs_a_brand_token_of_its_own_tenant(live, room_app):
         async with viewer(console_url(live, token)) as console:
             closed, _ = await console.wait_closed()
         assert closed == code
+
+
+async def test_a_revoked_token_closes_its_open_console_within_seconds(live, room_app):
+    brand = await make_token(room_app, "brand", brand_id=live.brand_id)
+    admin = await make_token(room_app, "admin")
+    async with viewer(console_url(live, brand)) as console:
+        await console.wait_for(lambda e: e["type"] == "snapshot")
+        async with room_app.state.sessionmaker() as session:
+            token_id = (await TokenService(session).resolve(brand)).token_id
+        async with httpx.AsyncClient(base_url=live.http) as http:
+            revoked = await http.delete(f"/api/v1/admin/tokens/{token_id}", headers=auth(admin))
+        assert revoked.status_code == 200, revoked.text
+        closed, reason = await console.wait_closed(within_s=3 * TOKEN_RECHECK_S)
+    assert closed == 4401 and "revoked" in reason
 
 
 async def test_console_sees_the_stream_plus_cart_and_order_counts(live, room_app):
