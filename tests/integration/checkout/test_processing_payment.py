@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from broadcast.checkout.expiry import sweep
 from broadcast.checkout.gateway import Intent, PaymentProviderError
 from server.kernel import clock
+from tests.database import outbox
 from tests.factories import auth
 from tests.factories_checkout import buy, make_shop, post_webhook
-from tests.integration.checkout.conftest import outbox
 from tests.integration.checkout.test_stripe_shapes import stripe_event
 from tests.stripe_server import WEBHOOK_SECRET
 
