@@ -62,7 +62,7 @@ def partner_link(env: dict[str, str], base_url: str) -> str:
     headers = {"Authorization": f"Bearer {demo_token(SECRET, 'partner: Campus Deals', 'partner')}"}
     me = httpx.get(f"{base_url}/api/v1/me", headers=headers).json()
     links = httpx.get(f"{base_url}/api/v1/partners/{me['partner_id']}/links", headers=headers).json()
-    return str(links[0]["code"])
+    return str(links["items"][0]["code"])
 
 
 async def burst(url: str, kill) -> tuple[list[str], int]:
