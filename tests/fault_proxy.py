@@ -60,6 +60,12 @@ class FaultProxy:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
 
+    @classmethod
+    def in_front_of(cls, database_url: str) -> FaultProxy:
+        """A proxy whose upstream is the server `database_url` names (the machine's or an embedded one)."""
+        target = make_url(database_url)
+        return cls(target.host or "127.0.0.1", target.port or 5432)
+
     def url(self, database_url: str) -> str:
         """`database_url` pointed at the proxy instead of the real server."""
         target = make_url(database_url).set(host="127.0.0.1", port=self.port)

@@ -182,8 +182,8 @@ async def _seed(database_url: str) -> Shop:
 
 
 @pytest.fixture
-def proxy() -> Iterator[FaultProxy]:
-    fault = FaultProxy()
+def proxy(pg_url: str) -> Iterator[FaultProxy]:
+    fault = FaultProxy.in_front_of(pg_url)
     fault.start()
     yield fault
     fault.close()
