@@ -14,7 +14,13 @@ from typing import Any
 
 import structlog
 
-log = structlog.get_logger("backoff")
+
+def _log() -> structlog.typing.FilteringBoundLogger:
+    # A logger per message (there is one per outage, not per request): the app caches loggers on
+    # first use, and a module-level one would keep whatever processors were configured first.
+    return structlog.get_logger("backoff")  # type: ignore[no-any-return]
+
+
 REPEAT_LOG_S = 60.0
 
 
@@ -30,7 +36,7 @@ class FailureBackoff:
         now = time.monotonic()
         if self.failures == 1 or now - self._logged_at >= REPEAT_LOG_S:
             self._logged_at = now
-            log.warning(
+            _log().warning(
                 "background work failing", job=self.name, failures=self.failures, error=repr(exc)[:300], **context
             )
         delay = min(self.cap_s, self.base_s * 2 ** min(self.failures, 16))
@@ -38,5 +44,5 @@ class FailureBackoff:
 
     def succeeded(self) -> None:
         if self.failures:
-            log.info("background work recovered", job=self.name, failures=self.failures)
+            _log().info("background work recovered", job=self.name, failures=self.failures)
         self.failures = 0

@@ -3,19 +3,9 @@ and says when it is back."""
 
 from __future__ import annotations
 
-import pytest
-import structlog
 from structlog.testing import capture_logs
 
-from server.kernel import backoff as backoff_module
 from server.kernel.backoff import FailureBackoff
-
-
-@pytest.fixture(autouse=True)
-def fresh_logger(monkeypatch):
-    """An app built earlier in this process configured structlog to cache its loggers on first use,
-    which would bypass `capture_logs`: give the module a logger that has not been used yet."""
-    monkeypatch.setattr(backoff_module, "log", structlog.get_logger("backoff"))
 
 
 def test_waits_double_up_to_the_cap_and_the_outage_is_logged_once():
