@@ -36,6 +36,8 @@ from server.kernel.backoff import FailureBackoff
 
 log = logging.getLogger(__name__)
 LEASE_MS = 3000
+SHUTDOWN_DRAIN_S = 12.0  # drain() itself waits at most 10 s for another lease holder
+SHUTDOWN_REDIS_S = 2.0
 BATCH = 1000  # one batch per event-loop turn: bigger ones stall the redirects sharing the worker
 INSERT_PG = (
     "INSERT INTO clicks (id, link_id, partner_id, brand_id, session_id, visitor_id, is_bot, is_duplicate, "
@@ -223,9 +225,15 @@ async def click_flusher_lifespan(app: Any) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        await flusher.drain()
-        await _let_go(lease)
-        left = await flusher._pending()
+        # Bounded: a Redis that stops answering must not hold the worker's shutdown (what is not
+        # written stays in the stream for the next flusher; memory-only clicks are drained first).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(flusher.drain(), SHUTDOWN_DRAIN_S)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_let_go(lease), SHUTDOWN_REDIS_S)
+        left = -1
+        with contextlib.suppress(TimeoutError):
+            left = await asyncio.wait_for(flusher._pending(), SHUTDOWN_REDIS_S)
         if left:
             log.warning("%s clicks left in the buffer at shutdown (another worker or the next start writes them)", left)
 
