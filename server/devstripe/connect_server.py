@@ -1,7 +1,7 @@
 """A Stripe-shaped Connect test server (loopback, aiohttp, in a background thread): accounts,
 account links, transfers and transfer reversals, with Stripe's idempotency-key behaviour and error
-shapes. Objects are shaped like Stripe's published fixtures (`../shared/stripe/fixtures3.json`,
-read at runtime). The real `stripe` SDK talks to it over HTTP.
+shapes (`server.devstripe.stripe_http`), objects shaped like Stripe's published fixtures; the
+real `stripe` SDK talks to it over HTTP.
 
 Test controls: `refuse_destination(acct, code, message)` makes transfers to an account fail with a
 Stripe 400; `die_after_transfers(n)` lets n more transfers be created, loses the response of the
@@ -12,62 +12,27 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import json
-import os
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-# `../shared/stripe/fixtures3.json` from the clone; in a sibling worktree the shared folder sits one level higher.
-CANDIDATES = [ROOT.parent / "shared/stripe/fixtures3.json", ROOT.parent.parent / "shared/stripe/fixtures3.json"]
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def fixtures_path() -> Path | None:
-    if os.environ.get("ZX_STRIPE_FIXTURES"):
-        return Path(os.environ["ZX_STRIPE_FIXTURES"])
-    return next((p for p in CANDIDATES if p.exists()), None)
-
-
-def load_fixtures(path: Path | None = None) -> dict[str, Any]:
-    path = path or fixtures_path()
-    if path is None or not path.exists():
-        raise FileNotFoundError(
-            "Stripe fixtures3.json not found (../shared/stripe/fixtures3.json or ZX_STRIPE_FIXTURES)"
-        )
-    return json.loads(path.read_text())["resources"]  # type: ignore[no-any-return]
-
-
-def stripe_error(
-    status: int, type_: str, message: str, code: str | None = None, param: str | None = None
-) -> web.Response:
-    body = {
-        "error": {
-            "type": type_,
-            "message": message,
-            "code": code,
-            "param": param,
-            "doc_url": f"https://stripe.com/docs/error-codes/{code}" if code else None,
-            "request_log_url": None,
-        }
-    }
-    return web.json_response(
-        {"error": {k: v for k, v in body["error"].items() if v is not None}},
-        status=status,
-        headers={"Request-Id": _id("req")},
-    )
-
-
-def _id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(12)}"
+from server.devstripe.stripe_http import (  # noqa: F401  (fixtures_path, load_fixtures: re-exported)
+    Handler,
+    drop,
+    fixtures_path,
+    idempotent,
+    load_fixtures,
+    missing,
+    new_id,
+    require_secret_key,
+    stripe_error,
+)
 
 
 @dataclass
@@ -136,7 +101,7 @@ class ConnectServer:
         self._loop.run_forever()
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[self._dead_middleware, self._auth_middleware])
+        app = web.Application(middlewares=[self._dead_middleware, require_secret_key])
         app.router.add_post("/v1/accounts", self._idempotent(self.create_account))
         app.router.add_get("/v1/accounts/{id}", self.get_account)
         app.router.add_post("/v1/account_links", self._idempotent(self.create_account_link))
@@ -151,46 +116,19 @@ class ConnectServer:
     @web.middleware
     async def _dead_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if self.state.dead:
-            return _drop(request)
+            return drop(request)
         response = await handler(request)
         if self.state.dead:  # the work was done, the answer never leaves
-            return _drop(request)
+            return drop(request)
         return response
 
-    @web.middleware
-    async def _auth_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-        if scheme != "Bearer" or not key.startswith("sk_"):
-            return stripe_error(401, "invalid_request_error", "Invalid API Key provided.")
-        return await handler(request)
-
     def _idempotent(self, handler: Handler) -> Handler:
-        async def wrapped(request: web.Request) -> web.StreamResponse:
-            key = request.headers.get("Idempotency-Key")
-            body = sorted((await request.post()).items())
-            signature = f"{request.method} {request.path} {body}"
-            if key and key in self.state.idempotency:
-                seen, status, payload = self.state.idempotency[key]
-                if seen != signature:
-                    return stripe_error(
-                        400,
-                        "idempotency_error",
-                        "Keys for idempotent requests can only be used with the same parameters "
-                        f"they were first used with. Try using a key other than '{key}' if you "
-                        "meant to execute a different request.",
-                    )
-                return web.json_response(payload, status=status, headers={"Idempotent-Replayed": "true"})
-            response = await handler(request)
-            if key and isinstance(response, web.Response) and response.status < 500:
-                self.state.idempotency[key] = (signature, response.status, json.loads(response.body))  # type: ignore[arg-type]
-            return response
-
-        return wrapped
+        return idempotent(self.state.idempotency, handler)
 
     # ---- resources -------------------------------------------------------------------------
     def _new_account(self, fields: dict[str, Any]) -> dict[str, Any]:
         account = copy.deepcopy(self.state.fixtures["account"])
-        account_id = _id("acct")
+        account_id = new_id("acct")
         account.update(
             id=account_id,
             created=int(time.time()),
@@ -219,14 +157,14 @@ class ConnectServer:
     async def get_account(self, request: web.Request) -> web.Response:
         account = self.state.accounts.get(request.match_info["id"])
         if account is None:
-            return _missing("account", request.match_info["id"])
+            return missing("account", request.match_info["id"])
         return web.json_response(account)
 
     async def create_account_link(self, request: web.Request) -> web.Response:
         form = await request.post()
         account_id = str(form.get("account", ""))
         if account_id not in self.state.accounts:
-            return _missing("account", account_id, param="account")
+            return missing("account", account_id, param="account")
         link = copy.deepcopy(self.state.fixtures["account_link"])
         now = int(time.time())
         link.update(
@@ -237,13 +175,13 @@ class ConnectServer:
     async def create_transfer(self, request: web.Request) -> web.Response:
         form = await request.post()
         if self.state.dead:  # died while this request was being read
-            return _drop(request)
+            return drop(request)
         self.state.transfer_requests += 1
         problem = self._transfer_problem(form)
         if problem is not None:
             return problem
         transfer = copy.deepcopy(self.state.fixtures["transfer"])
-        transfer_id = _id("tr")
+        transfer_id = new_id("tr")
         transfer.update(
             id=transfer_id,
             amount=int(str(form["amount"])),
@@ -252,8 +190,8 @@ class ConnectServer:
             created=int(time.time()),
             transfer_group=form.get("transfer_group"),
             description=form.get("description"),
-            balance_transaction=_id("txn"),
-            destination_payment=_id("py"),
+            balance_transaction=new_id("txn"),
+            destination_payment=new_id("py"),
             metadata={k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")},
         )
         transfer["reversals"] = {
@@ -315,12 +253,12 @@ class ConnectServer:
 
     async def get_transfer(self, request: web.Request) -> web.Response:
         transfer = self.state.transfers.get(request.match_info["id"])
-        return web.json_response(transfer) if transfer else _missing("transfer", request.match_info["id"])
+        return web.json_response(transfer) if transfer else missing("transfer", request.match_info["id"])
 
     async def create_reversal(self, request: web.Request) -> web.Response:
         transfer = self.state.transfers.get(request.match_info["id"])
         if transfer is None:
-            return _missing("transfer", request.match_info["id"])
+            return missing("transfer", request.match_info["id"])
         form = await request.post()
         remaining = transfer["amount"] - transfer["amount_reversed"]
         amount = int(str(form.get("amount", remaining)))
@@ -334,12 +272,12 @@ class ConnectServer:
             )
         reversal = copy.deepcopy(self.state.fixtures["transfer_reversal"])
         reversal.update(
-            id=_id("trr"),
+            id=new_id("trr"),
             amount=amount,
             currency=transfer["currency"],
             created=int(time.time()),
             transfer=transfer["id"],
-            balance_transaction=_id("txn"),
+            balance_transaction=new_id("txn"),
         )
         transfer["amount_reversed"] += amount
         transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
@@ -349,19 +287,8 @@ class ConnectServer:
     async def list_reversals(self, request: web.Request) -> web.Response:
         transfer = self.state.transfers.get(request.match_info["id"])
         if transfer is None:
-            return _missing("transfer", request.match_info["id"])
+            return missing("transfer", request.match_info["id"])
         return web.json_response(transfer["reversals"])
-
-
-def _missing(kind: str, ident: str, param: str = "id") -> web.Response:
-    return stripe_error(404, "invalid_request_error", f"No such {kind}: '{ident}'", "resource_missing", param)
-
-
-def _drop(request: web.Request) -> web.Response:
-    """Close the connection without an answer (the client sees a network error)."""
-    if request.transport is not None:
-        request.transport.abort()
-    return web.Response(status=503)
 
 
 @contextmanager
