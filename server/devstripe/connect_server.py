@@ -1,7 +1,5 @@
-"""A Stripe-shaped Connect test server (loopback, aiohttp, in a background thread): accounts,
-account links, transfers and transfer reversals, with Stripe's idempotency-key behaviour and error
-shapes (`server.devstripe.stripe_http`), objects shaped like Stripe's published fixtures; the
-real `stripe` SDK talks to it over HTTP.
+"""A Stripe-shaped Connect test server (loopback, aiohttp, a background thread) for the real `stripe`
+SDK: accounts, account links, transfers and reversals, shaped like Stripe's fixtures (`stripe_http`).
 
 Test controls: `refuse_destination(acct, code, message)` makes transfers to an account fail with a
 Stripe 400; `die_after_transfers(n)` lets n more transfers be created, loses the response of the
