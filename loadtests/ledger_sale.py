@@ -17,6 +17,7 @@ from broadcast.models import Brand, LiveSession, Sku
 from commission.models import CommissionPolicy, CommissionRule
 from distribution.models import Partner, Partnership
 from server.kernel.clock import utcnow
+from server.kernel.contracts import OrderPaid
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit
 
@@ -113,7 +114,7 @@ async def mark_paid(maker: async_sessionmaker[AsyncSession], sale: Sale, order_i
     async with maker() as s:
         stmt = update(Order).where(col(Order.id) == order_id, col(Order.state) == OrderState.PENDING_PAYMENT)
         await s.exec(stmt.values(state=OrderState.PAID, paid_at=now, updated_at=now))
-        emit(s, "OrderPaid", order_id, _payload(sale, order_id, i, now.isoformat()))
+        emit(s, OrderPaid.model_validate(_payload(sale, order_id, i, now.isoformat())), order_id)
         await s.commit()
 
 
@@ -132,5 +133,16 @@ def _payload(sale: Sale, order_id: str, i: int, paid_at: str) -> dict[str, Any]:
         "amount_minor": 2 * PRICE,
         "lines": lines,
         "paid_at": paid_at,
-        "attribution": {"partner_id": partner, "parent_partner_id": parent, "self_referral": False, "earns": True},
+        "attribution": {
+            "partner_id": partner,
+            "parent_partner_id": parent,
+            "link_id": None,
+            "click_id": None,
+            "rule": "last_click",
+            "clicked_at": None,
+            "bound_since": None,
+            "self_referral": False,
+            "earns": True,
+            "policy": {},
+        },
     }

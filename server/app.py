@@ -37,6 +37,7 @@ from server.auth.guard import authenticate, provide_principal, role_guard
 from server.errors import EXCEPTION_HANDLERS
 from server.events import OutboxDispatcher, RetryPolicy
 from server.events import routes as events_routes
+from server.kernel.contracts import contract_for
 from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, session_scope
 from server.kernel.db_outage import describe
 from server.kernel.principal import AUTHENTICATOR_STATE
@@ -71,9 +72,11 @@ def _collect(name: str, default: Any) -> list[Any]:
 
 
 def _event_handlers() -> dict[str, list[Any]]:
+    """Every domain's consumers by topic; a topic with no contract fails here, at start-up."""
     merged: dict[str, list[Any]] = {}
     for handlers in _collect("EVENT_HANDLERS", {}):
         for topic, fns in handlers.items():
+            contract_for(topic)
             merged.setdefault(topic, []).extend(fns)
     return merged
 

@@ -13,7 +13,7 @@ from commission.models import PartnerPayoutAccount
 from distribution.models import Partner, Partnership
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
-from server.kernel.outbox import emit
+from tests.event_contracts import emit_payload
 
 _seq = itertools.count(1)
 
@@ -64,12 +64,15 @@ def order_paid_payload(
     order_id: str | None = None,
     paid_at: datetime | None = None,
     self_referral: bool = False,
+    earns: bool | None = None,
 ) -> dict[str, Any]:
+    """An `OrderPaid` payload as the webhook writes it (`session_id` defaults to a session no test
+    looks at; `earns` to whether there is a partner: the brand's self-referral rule still applies)."""
     amount = sum(a for _, a in lines)
     return {
         "order_id": order_id or f"ord_{new_id('evt')[4:]}",
         "brand_id": brand_id,
-        "session_id": session_id,
+        "session_id": session_id or "ses_factory",
         "visitor_id": "v1",
         "currency": currency,
         "amount_minor": amount,
@@ -84,6 +87,7 @@ def order_paid_payload(
             "clicked_at": None,
             "bound_since": None,
             "self_referral": self_referral,
+            "earns": partner_id is not None if earns is None else earns,
             "policy": {},
         },
     }
@@ -115,6 +119,6 @@ async def emit_events(app: Litestar, *events: tuple[str, dict[str, Any]]) -> Non
     """Write events to the outbox (as checkout would) and deliver them now."""
     async with app.state.sessionmaker() as session:
         for topic, payload in events:
-            emit(session, topic, payload["order_id"], payload)
+            emit_payload(session, topic, payload["order_id"], payload)
         await session.commit()
     await app.state.dispatcher.drain()

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from sqlmodel import select
 
+import tests.event_contracts  # noqa: F401  (registers Thing and Other)
 from server.events import OutboxDispatcher, RetryPolicy
 from server.kernel import clock
 from server.kernel.clock import utcnow
+from server.kernel.contracts import contract_for
 from server.kernel.outbox import OutboxEvent, OutboxFailure, emit
 
 
@@ -40,7 +42,7 @@ class Consumers:
 
 async def emit_one(maker, topic: str = "Thing") -> str:
     async with maker() as session:
-        event = emit(session, topic, "agg_1", {"n": 1})
+        event = emit(session, contract_for(topic).model_validate({"n": 1}), "agg_1")
         await session.commit()
         return event.id
 

@@ -11,6 +11,7 @@ from broadcast.checkout.schemas import CartItemSet, CartLinePublic, CartPublic
 from broadcast.coupons import discount
 from broadcast.models import LineupItem, Sku
 from server.kernel.clock import utcnow
+from server.kernel.contracts import CartItemAdded
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit
 from server.kernel.problems import InvalidInput, NotFound
@@ -60,12 +61,8 @@ class CartService:
         line = await self._line(session_id, visitor_id, data.sku_id)
         total = data.quantity + (line.quantity if line else 0)
         await self._save(session_id, visitor_id, data.sku_id, total, line)
-        emit(
-            self.session,
-            "CartItemAdded",
-            session_id,
-            {"session_id": session_id, "sku_id": data.sku_id, "quantity": data.quantity, "ref": ref},
-        )
+        added = CartItemAdded(session_id=session_id, sku_id=data.sku_id, quantity=data.quantity, ref=ref)
+        emit(self.session, added, session_id)
         await self.session.commit()
         return await self.view(session_id, visitor_id)
 

@@ -21,6 +21,7 @@ from broadcast.checkout.gateway import DISABLED, PaymentGateway, PaymentProvider
 from broadcast.checkout.models import Order, OrderState, Refund, RefundState
 from broadcast.checkout.schemas import RefundPublic
 from server.kernel.clock import utcnow
+from server.kernel.contracts import OrderRefunded
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit
 from server.kernel.principal import Principal
@@ -128,19 +129,18 @@ class RefundService:
         states.move(self.session, order, target, "refund", {"refund_id": refund.id, "amount_minor": amount})
         emit(
             self.session,
-            "OrderRefunded",
+            OrderRefunded(
+                order_id=order.id,
+                refund_id=refund.id,
+                brand_id=order.brand_id,
+                session_id=order.session_id,
+                currency=order.currency,
+                amount_minor=amount,
+                refunded_total_minor=order.refunded_minor,
+                order_amount_minor=order.amount_minor,
+                refunded_at=refund.completed_at or utcnow(),
+            ),
             order.id,
-            {
-                "order_id": order.id,
-                "refund_id": refund.id,
-                "brand_id": order.brand_id,
-                "session_id": order.session_id,
-                "currency": order.currency,
-                "amount_minor": amount,
-                "refunded_total_minor": order.refunded_minor,
-                "order_amount_minor": order.amount_minor,
-                "refunded_at": (refund.completed_at or utcnow()).isoformat(),
-            },
         )
 
     async def _fail(self, refund_id: str, why: str) -> None:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.models import StockCounter
 from broadcast.models import LineupItem, Sku
+from server.kernel.contracts import StockChanged
 from server.kernel.db import is_postgres
 from server.kernel.outbox import emit
 from server.kernel.problems import Conflict
@@ -135,9 +136,4 @@ async def announce(session: AsyncSession, session_id: str, sku_ids: list[str]) -
     """StockChanged for each SKU, in the caller's transaction (the live room shows it)."""
     for sku_id in sorted(set(sku_ids)):
         stock, sold = await snapshot(session, session_id, sku_id)
-        emit(
-            session,
-            "StockChanged",
-            session_id,
-            {"session_id": session_id, "sku_id": sku_id, "stock": stock, "sold": sold},
-        )
+        emit(session, StockChanged(session_id=session_id, sku_id=sku_id, stock=stock, sold=sold), session_id)

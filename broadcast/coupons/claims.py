@@ -20,6 +20,7 @@ from broadcast.coupons.validity import ensure_usable
 from broadcast.models import SessionState
 from broadcast.transitions import SessionNotLive
 from server.kernel.clock import utcnow
+from server.kernel.contracts import CouponClaimed
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit
 
@@ -65,9 +66,8 @@ class ClaimService:
         self.session.add(claim)
         emit(
             self.session,
-            "CouponClaimed",
+            CouponClaimed(session_id=session_id, coupon_id=coupon_id, claim_id=claim.id, remaining=int(remaining)),
             session_id,
-            {"session_id": session_id, "coupon_id": coupon_id, "claim_id": claim.id, "remaining": int(remaining)},
         )
         await self.session.commit()
         return claim, int(remaining)

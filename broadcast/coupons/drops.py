@@ -15,6 +15,7 @@ from broadcast.coupons.schemas import RoomCouponPublic
 from broadcast.models import LiveSession, SessionState
 from broadcast.transitions import SessionNotLive
 from server.kernel.clock import utcnow
+from server.kernel.contracts import CouponDropped
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit
 from server.kernel.principal import Principal
@@ -74,7 +75,7 @@ class DropService:
             id=new_id("cpd"), coupon_id=coupon_id, session_id=session_id
         )
         self.session.add(drop)
-        emit(self.session, "CouponDropped", session_id, dropped_payload(coupon, drop))
+        emit(self.session, CouponDropped.model_validate(dropped_payload(coupon, drop)), session_id)
         await self.session.commit()
         return drop
 

@@ -15,6 +15,7 @@ from broadcast.checkout.models import Order, OrderState
 from broadcast.groupbuy.models import Group, GroupMember, GroupState
 from broadcast.groupbuy.views import paid_seats, room_payload, seats_paid
 from server.kernel.clock import as_utc, utcnow
+from server.kernel.contracts import contract_for
 from server.kernel.outbox import emit
 
 GROUPS: Any = Group.__table__  # type: ignore[attr-defined]
@@ -29,7 +30,8 @@ async def lock_group(session: AsyncSession, group_id: str) -> Group | None:
 
 
 async def announce(session: AsyncSession, group: Group, topic: str) -> None:
-    emit(session, topic, group.id, room_payload(group, await seats_paid(session, group.id)))
+    payload = room_payload(group, await seats_paid(session, group.id))
+    emit(session, contract_for(topic).model_validate(payload), group.id)
 
 
 async def release_lapsed_seats(session: AsyncSession, group: Group) -> int:

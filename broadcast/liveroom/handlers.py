@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.liveroom import runtime
+from server.kernel.contracts import CartItemAdded, OrderPaid, SessionStateChanged, SkuPinned, StockChanged
 from server.kernel.outbox import OutboxEvent, batched
 
 
@@ -20,37 +21,34 @@ async def _publish(session_id: str, body: dict[str, Any]) -> None:
 
 
 async def on_sku_pinned(session: AsyncSession, event: OutboxEvent) -> None:
-    p = event.payload
-    await _publish(p["session_id"], {"type": "pin", "sku_id": p.get("sku_id")})
+    pinned = SkuPinned.read(event.payload, event.version)
+    await _publish(pinned.session_id, {"type": "pin", "sku_id": pinned.sku_id})
 
 
 async def on_session_state_changed(session: AsyncSession, event: OutboxEvent) -> None:
-    p = event.payload
-    await _publish(p["session_id"], {"type": "state", "state": p["state"]})
+    changed = SessionStateChanged.read(event.payload, event.version)
+    await _publish(changed.session_id, {"type": "state", "state": changed.state})
 
 
 async def on_stock_changed(session: AsyncSession, event: OutboxEvent) -> None:
-    p = event.payload
-    await _publish(
-        p["session_id"],
-        {"type": "stock", "sku_id": p["sku_id"], "stock": int(p["stock"]), "sold": int(p.get("sold") or 0)},
-    )
+    stock = StockChanged.read(event.payload, event.version)
+    body = {"type": "stock", "sku_id": stock.sku_id, "stock": stock.stock, "sold": stock.sold}
+    await _publish(stock.session_id, body)
 
 
 async def on_cart_item_added(session: AsyncSession, event: OutboxEvent) -> None:
-    p, room = event.payload, runtime.current()
+    added, room = CartItemAdded.read(event.payload, event.version), runtime.current()
     if room is not None:
-        await room.store.cart(p["session_id"], p["sku_id"], int(p.get("quantity") or 1), p.get("ref"))
+        await room.store.cart(added.session_id, added.sku_id, added.quantity, added.ref)
 
 
-def _sold(payloads: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
+def _sold(orders: Sequence[OrderPaid]) -> dict[str, dict[str, int]]:
     """Quantities sold per session and SKU, summed over the orders."""
     sold: dict[str, dict[str, int]] = {}
-    for p in payloads:
-        if p.get("session_id"):
-            quantities = sold.setdefault(p["session_id"], {})
-            for line in p.get("lines") or []:
-                quantities[line["sku_id"]] = quantities.get(line["sku_id"], 0) + int(line.get("quantity") or 0)
+    for order in orders:
+        quantities = sold.setdefault(order.session_id, {})
+        for line in order.lines:
+            quantities[line.sku_id] = quantities.get(line.sku_id, 0) + line.quantity
     return sold
 
 
@@ -58,7 +56,7 @@ async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -
     """A batch: one counter update per room, whatever the number of orders."""
     room = runtime.current()
     if room is not None:
-        for session_id, quantities in _sold([event.payload for event in events]).items():
+        for session_id, quantities in _sold([OrderPaid.read(e.payload, e.version) for e in events]).items():
             await room.store.add_orders(session_id, quantities)
 
 

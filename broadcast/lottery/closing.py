@@ -15,6 +15,7 @@ from broadcast.lottery.lookup import locked
 from broadcast.lottery.models import Lottery, LotteryEntry, LotteryState
 from broadcast.lottery.views import room_message_closed, winners_of
 from server.kernel.clock import utcnow
+from server.kernel.contracts import LotteryDrawn
 from server.kernel.outbox import emit
 from server.kernel.periodic import periodic
 
@@ -40,9 +41,7 @@ async def close_lottery(db: AsyncSession, lottery_id: str) -> Lottery:
     db.add(lottery)
     await db.flush()
     message = room_message_closed(lottery, await winners_of(db, lottery.id))
-    emit(
-        db, "LotteryDrawn", lottery.id, {"session_id": lottery.session_id, "lottery_id": lottery.id, "message": message}
-    )
+    emit(db, LotteryDrawn(session_id=lottery.session_id, lottery_id=lottery.id, message=message), lottery.id)
     await db.commit()
     return lottery
 

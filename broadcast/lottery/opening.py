@@ -17,6 +17,7 @@ from broadcast.lottery.views import room_message_open
 from broadcast.models import LiveSession, SessionState
 from broadcast.transitions import SessionNotLive
 from server.kernel.clock import as_utc, utcnow
+from server.kernel.contracts import LotteryOpened
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit
 from server.kernel.principal import Principal
@@ -64,10 +65,7 @@ async def open_lottery(db: AsyncSession, principal: Principal, session_id: str, 
     lottery = _new_lottery(live, data)
     db.add(lottery)
     emit(
-        db,
-        "LotteryOpened",
-        lottery.id,
-        {"session_id": session_id, "lottery_id": lottery.id, "message": room_message_open(lottery)},
+        db, LotteryOpened(session_id=session_id, lottery_id=lottery.id, message=room_message_open(lottery)), lottery.id
     )
     try:
         await db.commit()

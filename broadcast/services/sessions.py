@@ -12,6 +12,7 @@ from broadcast.models import Brand, LineupItem, LiveSession, PinEvent, SessionSt
 from broadcast.schemas import SessionCreate, SessionUpdate
 from broadcast.transitions import check_transition
 from server.kernel.clock import utcnow
+from server.kernel.contracts import SessionStateChanged, SkuPinned
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit
 from server.kernel.pagination import fetch_page
@@ -80,9 +81,8 @@ class SessionService:
         self.session.add(live)
         emit(
             self.session,
-            "SessionStateChanged",
+            SessionStateChanged(session_id=live.id, brand_id=live.brand_id, state=target.value, at=now),
             live.id,
-            {"session_id": live.id, "brand_id": live.brand_id, "state": target.value, "at": now.isoformat()},
         )
         await self.session.commit()
         return live
@@ -102,12 +102,7 @@ class SessionService:
             id=new_id("pin"), session_id=session_id, sku_id=sku_id, pinned_at=now, by_token_id=principal.token_id
         )
         self.session.add_all([live, pin])
-        emit(
-            self.session,
-            "SkuPinned",
-            live.id,
-            {"session_id": live.id, "brand_id": live.brand_id, "sku_id": sku_id, "at": now.isoformat()},
-        )
+        emit(self.session, SkuPinned(session_id=live.id, brand_id=live.brand_id, sku_id=sku_id, at=now), live.id)
         await self.session.commit()
         return pin
 

@@ -17,6 +17,7 @@ from commission.connect import TransferOutcome
 from commission.ledger import Kind, Posting, Reason
 from commission.models import Payout, PayoutState
 from server.kernel.clock import utcnow
+from server.kernel.contracts import PayoutFailed, PayoutSent
 from server.kernel.outbox import emit
 
 
@@ -83,19 +84,15 @@ def _posting(payout: Payout, outcome: TransferOutcome) -> Posting:
 
 
 def _announce(session: AsyncSession, payout: Payout, outcome: TransferOutcome) -> None:
-    topic = "PayoutSent" if outcome.transfer_id else "PayoutFailed"
-    emit(
-        session,
-        topic,
-        payout.partner_id,
-        {
-            "payout_id": payout.id,
-            "partner_id": payout.partner_id,
-            "run_id": payout.run_id,
-            "currency": payout.currency,
-            "amount_minor": payout.amount_minor,
-            "transfer_id": outcome.transfer_id,
-            "failure_reason": outcome.refused,
-            "at": utcnow().isoformat(),
-        },
+    contract = PayoutSent if outcome.transfer_id else PayoutFailed
+    event = contract(
+        payout_id=payout.id,
+        partner_id=payout.partner_id,
+        run_id=payout.run_id,
+        currency=payout.currency,
+        amount_minor=payout.amount_minor,
+        transfer_id=outcome.transfer_id,
+        failure_reason=outcome.refused,
+        at=utcnow(),
     )
+    emit(session, event, payout.partner_id)

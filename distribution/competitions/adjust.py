@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from distribution.competitions.models import BonusAdjustment, Competition, CompetitionResult, PkOrder
 from distribution.competitions.ranking import recomputed_bonus, tier_for
+from server.kernel.contracts import CompetitionBonusAdjusted
 from server.kernel.outbox import emit
 
 
@@ -66,7 +67,8 @@ async def _adjust(
             )
     if changes:
         session.add_all(changes)
-        emit(session, "CompetitionBonusAdjusted", competition.id, _payload(competition, refund_id, order, changes))
+        adjusted = CompetitionBonusAdjusted.model_validate(_payload(competition, refund_id, order, changes))
+        emit(session, adjusted, competition.id)
 
 
 async def _net_now(session: AsyncSession, order_ids: list[str]) -> int:

@@ -16,6 +16,7 @@ from distribution.competitions.counting import announce, compute_standings
 from distribution.competitions.models import Competition, CompetitionResult, CompetitionState
 from distribution.competitions.ranking import Standing, award
 from server.kernel.clock import utcnow
+from server.kernel.contracts import CompetitionClosed
 from server.kernel.ids import new_id
 from server.kernel.outbox import emit
 
@@ -30,7 +31,7 @@ async def close(session: AsyncSession, competition: Competition, at: datetime) -
         session.add_all(_results(competition, standing, at))
     competition.state, competition.closed_at = S.CLOSED, at
     session.add(competition)
-    emit(session, "CompetitionClosed", competition.id, closed_payload(competition, standings))
+    emit(session, CompetitionClosed.model_validate(closed_payload(competition, standings)), competition.id)
     await announce(session, competition.id)
     store = board.current()
     if store is not None:

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from distribution.competitions import board
 from distribution.competitions.models import Competition, CompetitionMember, CompetitionState, OrderFlag, PkOrder
 from distribution.competitions.ranking import CountedOrder, Entrant, Standing, group_members, order_score, standings
+from server.kernel.contracts import LeaderboardChanged
 from server.kernel.outbox import OutboxEvent, emit
 
 
@@ -135,4 +136,4 @@ async def announce(session: AsyncSession, competition_id: str) -> None:
         .limit(1)
     )
     if (await session.exec(stmt)).first() is None:
-        emit(session, "LeaderboardChanged", competition_id, {"competition_id": competition_id})
+        emit(session, LeaderboardChanged(competition_id=competition_id), competition_id)

@@ -46,6 +46,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from server.events.retry import RetryPolicy
 from server.kernel.backoff import FailureBackoff
 from server.kernel.clock import utcnow
+from server.kernel.contracts import contract_for
 from server.kernel.db import is_postgres
 from server.kernel.outbox import BatchHandler, HandledEvent, OutboxEvent, OutboxFailure, batch_of
 
@@ -73,9 +74,16 @@ def _detached(event: OutboxEvent) -> OutboxEvent:
         topic=event.topic,
         aggregate_id=event.aggregate_id,
         payload=dict(event.payload),
+        version=event.version,
         created_at=event.created_at,
         attempts=event.attempts,
     )
+
+
+def check_contract(event: OutboxEvent) -> None:
+    """Consumers read what the contract promises: a payload that does not match (written by an
+    older emitter, or by hand) fails each consumer with the reason, as any handler error would."""
+    contract_for(event.topic).read(event.payload, event.version)
 
 
 def handler_name(handler: EventHandler) -> str:
@@ -172,6 +180,7 @@ class OutboxDispatcher:
             if failure is not None and (waiting := _waiting(failure)) is not None:
                 return waiting
             try:
+                check_contract(event)
                 await handler(session, event)
                 session.add(HandledEvent(event_id=event.id, handler=name))
                 if failure is not None:
@@ -259,6 +268,8 @@ async def _commit_batch(session: AsyncSession, batch: BatchHandler, name: str, e
     """The whole batch and a HandledEvent per event in one transaction; False (nothing written) on failure."""
     ids = [event.id for event in events]
     try:
+        for event in events:
+            check_contract(event)
         await batch(session, events)
         now = utcnow()  # a core bulk insert: no ORM object per event on the hot path
         await session.execute(insert(HandledEvent), [{"event_id": i, "handler": name, "handled_at": now} for i in ids])

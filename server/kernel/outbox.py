@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.kernel.clock import utcnow
+from server.kernel.contracts import Event, checked_payload
 from server.kernel.db import utc_field
 from server.kernel.ids import new_id
 
@@ -24,6 +25,8 @@ class OutboxEvent(SQLModel, table=True):
     topic: str = Field(index=True, max_length=80)
     aggregate_id: str = Field(index=True, max_length=40)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    # The version of the topic's contract the payload was written with (server.kernel.contracts).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = utc_field(default_now=True)
     # Set once every consumer has handled the event or given up on it (a dead letter, see
     # OutboxFailure): the dispatcher is done with it either way.
@@ -60,11 +63,18 @@ class OutboxFailure(SQLModel, table=True):
     dead_at: datetime | None = utc_field(nullable=True, index=True)
 
 
-def emit(session: AsyncSession, topic: str, aggregate_id: str, payload: dict[str, Any]) -> OutboxEvent:
+def emit(session: AsyncSession, event: Event, aggregate_id: str) -> OutboxEvent:
     """Add an event to the caller's transaction; it is delivered only if that transaction commits."""
-    event = OutboxEvent(id=new_id("evt"), topic=topic, aggregate_id=aggregate_id, payload=payload, created_at=utcnow())
-    session.add(event)
-    return event
+    row = OutboxEvent(
+        id=new_id("evt"),
+        topic=event.TOPIC,
+        aggregate_id=aggregate_id,
+        payload=checked_payload(event.TOPIC, event),
+        version=event.VERSION,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    return row
 
 
 BatchHandler = Callable[[AsyncSession, Sequence["OutboxEvent"]], Awaitable[None]]

@@ -19,10 +19,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout import states
 from broadcast.checkout.closing import lock_order
 from broadcast.checkout.gateway import PaymentGateway
+from server.kernel.contracts import LatePaymentRejected
 from server.kernel.outbox import OutboxEvent, emit
 from server.kernel.problems import ServiceUnavailable
 
-TOPIC = "LatePaymentRejected"
+TOPIC = LatePaymentRejected.TOPIC
 _state: Any = None  # the app's state, for the gateway (outbox handlers get a session and the event only)
 
 
@@ -34,12 +35,10 @@ async def reject_late_payment(
     stmt = select(OutboxEvent.id).where(OutboxEvent.topic == TOPIC, OutboxEvent.aggregate_id == order_id)
     if (await session.exec(stmt)).first() is not None:
         return False
-    emit(
-        session,
-        TOPIC,
-        order_id,
-        {"order_id": order_id, "payment_intent_id": intent_id, "amount_minor": amount_minor, "currency": currency},
+    event = LatePaymentRejected(
+        order_id=order_id, payment_intent_id=intent_id, amount_minor=amount_minor, currency=currency
     )
+    emit(session, event, order_id)
     return True
 
 

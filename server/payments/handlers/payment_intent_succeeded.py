@@ -13,6 +13,7 @@ from broadcast.checkout.closing import lines_of
 from broadcast.checkout.models import Order
 from distribution.attribution import OrderFacts, attribute_order
 from server.kernel.clock import utcnow
+from server.kernel.contracts.orders import Attribution, OrderLine, OrderPaid
 from server.kernel.outbox import emit
 from server.payments.handlers import Context, Handled, intent_fields
 from server.payments.late_refund import reject_late_payment
@@ -47,27 +48,26 @@ async def _announce_paid(session: AsyncSession, order: Order) -> None:
     )
     attribution = await attribute_order(session, facts)
     lines = [
-        {
-            "sku_id": line.sku_id,
-            "quantity": line.quantity,
-            "unit_price_minor": line.unit_price_minor,
-            "amount_minor": line.amount_minor,
-        }
+        OrderLine(
+            sku_id=line.sku_id,
+            quantity=line.quantity,
+            unit_price_minor=line.unit_price_minor,
+            amount_minor=line.amount_minor,
+        )
         for line in await lines_of(session, order.id)
     ]
     emit(
         session,
-        "OrderPaid",
+        OrderPaid(
+            order_id=order.id,
+            brand_id=order.brand_id,
+            session_id=order.session_id,
+            visitor_id=order.visitor_id,
+            currency=order.currency,
+            amount_minor=order.amount_minor,
+            lines=lines,
+            paid_at=paid_at,
+            attribution=Attribution.model_validate(attribution),
+        ),
         order.id,
-        {
-            "order_id": order.id,
-            "brand_id": order.brand_id,
-            "session_id": order.session_id,
-            "visitor_id": order.visitor_id,
-            "currency": order.currency,
-            "amount_minor": order.amount_minor,
-            "lines": lines,
-            "paid_at": paid_at.isoformat(),
-            "attribution": attribution,
-        },
     )

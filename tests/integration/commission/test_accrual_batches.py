@@ -15,7 +15,8 @@ from commission.accrual import on_order_paid
 from commission.models import JournalTransaction
 from server.events.dispatcher import handler_name
 from server.kernel import clock
-from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure, emit
+from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure
+from tests.event_contracts import emit_payload
 from tests.factories import make_brand, make_token
 from tests.factories_commission import make_partner, order_paid_payload
 from tests.factories_outbox import until
@@ -39,7 +40,7 @@ async def paid_orders(client, app, n: int) -> tuple[str, list[dict]]:
 
 async def emit_paid(app, payloads: list[dict]) -> list[str]:
     async with app.state.sessionmaker() as session:
-        ids = [emit(session, "OrderPaid", p["order_id"], p).id for p in payloads]
+        ids = [emit_payload(session, "OrderPaid", p["order_id"], p).id for p in payloads]
         await session.commit()
     return ids
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.kernel.outbox import emit
+from tests.event_contracts import emit_payload
 from tests.factories import auth, make_token
 from tests.factories_distribution import api_world, approve, make_link, make_partner
 
@@ -38,7 +38,7 @@ async def order_paid(app, world, order_id, amount_minor, partner_id, link_id, *,
         },
     }
     async with app.state.sessionmaker() as session:
-        emit(session, "OrderPaid", order_id, payload)
+        emit_payload(session, "OrderPaid", order_id, payload)
         await session.commit()
 
 
@@ -92,7 +92,7 @@ async def test_funnel_counts_clicks_room_activity_orders_gmv_and_commission(app,
     assert len(brand["recent_orders"]) == 3
     # and a partial refund lowers the partner's GMV and estimate
     async with app.state.sessionmaker() as session:
-        emit(
+        emit_payload(
             session,
             "OrderRefunded",
             "ord_1",

@@ -16,6 +16,7 @@ from broadcast.reminders.handlers import queue_notifications
 from broadcast.reminders.models import ReminderNotification, ReminderSubscription
 from broadcast.reminders.retention import forget_addresses_after
 from server.kernel import clock
+from server.kernel.contracts import SessionStateChanged
 from server.kernel.outbox import emit
 from tests.factories import go_live, make_brand, make_session, make_token
 from tests.factories_reminders import deliver, set_webhook, subscribe, viewer, webhook_receiver
@@ -57,12 +58,10 @@ async def test_going_live_notifies_each_subscriber_once_even_when_replayed(app, 
         report = await deliver(app)
         # and the 'live' event is replayed (a new outbox row, so only our own check stands guard)
         async with app.state.sessionmaker() as db:
-            emit(
-                db,
-                "SessionStateChanged",
-                world.session["id"],
-                {"session_id": world.session["id"], "brand_id": world.brand_id, "state": "live"},
+            live = SessionStateChanged(
+                session_id=world.session["id"], brand_id=world.brand_id, state="live", at=clock.utcnow()
             )
+            emit(db, live, world.session["id"])
             await db.commit()
         assert await app.state.dispatcher.drain() == 1
         async with app.state.sessionmaker() as db:

@@ -13,6 +13,7 @@ from server.events import OutboxDispatcher, RetryPolicy
 from server.events.dispatcher import handler_name
 from server.kernel import clock
 from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure, batched, emit
+from tests.event_contracts import Counted
 from tests.factories_outbox import event_row, until
 
 
@@ -53,7 +54,7 @@ class Counter:
 
 async def emit_many(maker, payloads: list[dict]) -> list[str]:
     async with maker() as session:
-        ids = [emit(session, "Counted", f"agg_{i}", p).id for i, p in enumerate(payloads)]
+        ids = [emit(session, Counted.model_validate(p), f"agg_{i}").id for i, p in enumerate(payloads)]
         await session.commit()
     return ids
 

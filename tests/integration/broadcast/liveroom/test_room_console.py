@@ -7,8 +7,9 @@ import httpx
 from broadcast.liveroom.console import TOKEN_RECHECK_S
 from broadcast.liveroom.funnel import ref_counts
 from server.auth.tokens import TokenService
-from server.kernel.outbox import emit
+from tests.event_contracts import emit_payload
 from tests.factories import auth, make_token
+from tests.factories_commission import order_paid_payload
 from tests.factories_liveroom import live_session, viewer
 
 
@@ -47,27 +48,26 @@ async def test_console_sees_the_stream_plus_cart_and_order_counts(live, room_app
         # when a viewer adds to cart (socket intent) and checkout reports an added item and a paid order
         await v.send({"type": "cart", "sku_id": live.sku_ids[0]})
         async with room_app.state.sessionmaker() as session:
-            emit(
+            emit_payload(
                 session,
                 "CartItemAdded",
                 live.session_id,
                 {"session_id": live.session_id, "sku_id": live.sku_ids[1], "quantity": 2, "ref": None},
             )
-            emit(
+            emit_payload(
                 session,
                 "StockChanged",
                 live.session_id,
                 {"session_id": live.session_id, "sku_id": live.sku_ids[0], "stock": 7, "sold": 3},
             )
-            emit(
+            emit_payload(
                 session,
                 "OrderPaid",
                 "ord_1",
-                {
-                    "order_id": "ord_1",
-                    "session_id": live.session_id,
-                    "lines": [{"sku_id": live.sku_ids[0], "quantity": 3}],
-                },
+                order_paid_payload(
+                    live.brand_id, [(live.sku_ids[0], 300)], session_id=live.session_id, order_id="ord_1"
+                )
+                | {"lines": [{"sku_id": live.sku_ids[0], "quantity": 3, "unit_price_minor": 100, "amount_minor": 300}]},
             )
             await session.commit()
         await room_app.state.dispatcher.drain()

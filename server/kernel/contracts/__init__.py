@@ -1,0 +1,78 @@
+"""Every outbox event's contract, registered by topic (see `base` for the rules). Emitters build
+these models; consumers read them with `Contract.read(event.payload, event.version)`; the
+dispatcher checks each payload before a consumer runs; `docs/events.md` is generated from them
+(`python -m server.kernel.contracts`)."""
+
+from server.kernel.contracts.base import CONTRACTS, ContractError, Event, checked_payload, contract_for, register
+from server.kernel.contracts.competitions import CompetitionBonusAdjusted, CompetitionClosed, LeaderboardChanged
+from server.kernel.contracts.orders import (
+    CartItemAdded,
+    LatePaymentRejected,
+    OrderPaid,
+    OrderRefunded,
+    StockChanged,
+)
+from server.kernel.contracts.payouts import PayoutFailed, PayoutSent
+from server.kernel.contracts.promotions import (
+    CouponClaimed,
+    CouponDropped,
+    GroupExpired,
+    GroupFilled,
+    GroupOpened,
+    GroupSeatsChanged,
+    LotteryDrawn,
+    LotteryOpened,
+)
+from server.kernel.contracts.sessions import SessionStateChanged, SkuPinned
+
+register(
+    SessionStateChanged,
+    SkuPinned,
+    CartItemAdded,
+    StockChanged,
+    OrderPaid,
+    OrderRefunded,
+    LatePaymentRejected,
+    CouponDropped,
+    CouponClaimed,
+    LotteryOpened,
+    LotteryDrawn,
+    GroupOpened,
+    GroupSeatsChanged,
+    GroupFilled,
+    GroupExpired,
+    LeaderboardChanged,
+    CompetitionClosed,
+    CompetitionBonusAdjusted,
+    PayoutSent,
+    PayoutFailed,
+)
+
+__all__ = [
+    "CONTRACTS",
+    "CartItemAdded",
+    "CompetitionBonusAdjusted",
+    "CompetitionClosed",
+    "ContractError",
+    "CouponClaimed",
+    "CouponDropped",
+    "Event",
+    "GroupExpired",
+    "GroupFilled",
+    "GroupOpened",
+    "GroupSeatsChanged",
+    "LatePaymentRejected",
+    "LeaderboardChanged",
+    "LotteryDrawn",
+    "LotteryOpened",
+    "OrderPaid",
+    "OrderRefunded",
+    "PayoutFailed",
+    "PayoutSent",
+    "SessionStateChanged",
+    "SkuPinned",
+    "StockChanged",
+    "checked_payload",
+    "contract_for",
+    "register",
+]
