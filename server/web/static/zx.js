@@ -1,0 +1,161 @@
+// zx.js: what every page shares, loaded before the page's own script. One way to call the API
+// (problem+json errors become one Error with the reason), to show money by the currency's own
+// exponent and the reader's language, to show a time, to translate the page (Chinese or
+// English, chosen once and remembered), and to hold the room socket with resume.
+// Plain script (no build step, no module loader) so it works in WeChat's browser as is.
+(function () {
+  "use strict";
+  var LANGS = ["zh", "en"];
+  var dictionaries = { zh: {}, en: {} };
+
+  // ---- language ----------------------------------------------------------------------------
+  function pickLang() {
+    var asked = new URLSearchParams(location.search).get("lang");
+    var stored = null;
+    try { stored = localStorage.getItem("zx_lang"); } catch (e) { /* private mode: no storage */ }
+    var browser = (navigator.language || "en").slice(0, 2).toLowerCase();
+    return [asked, stored, browser].filter(function (l) { return LANGS.indexOf(l) >= 0; })[0] || "en";
+  }
+  var lang = pickLang();
+
+  function setLang(next) {
+    if (LANGS.indexOf(next) < 0) return;
+    lang = next;
+    try { localStorage.setItem("zx_lang", next); } catch (e) { /* not remembered, still applied */ }
+    translate(document);
+    document.dispatchEvent(new CustomEvent("zx:lang", { detail: next }));
+  }
+
+  // Pages register their strings once: zx.strings({en: {key: "…"}, zh: {key: "…"}}).
+  function strings(table) {
+    LANGS.forEach(function (l) { Object.assign(dictionaries[l], table[l] || {}); });
+    translate(document);
+  }
+
+  // t("orders_n", {n: 3}) → the text in the current language, {name} filled in; the key itself
+  // when no dictionary has it (visible in review, never an empty label).
+  function t(key, values) {
+    var text = dictionaries[lang][key] || dictionaries.en[key] || key;
+    return text.replace(/\{(\w+)\}/g, function (_, name) { return values && name in values ? values[name] : ""; });
+  }
+
+  // Elements with data-i18n="key" get their text; data-i18n-attr="placeholder:key;title:key2"
+  // their attributes. Text goes in with textContent, never as HTML.
+  function translate(root) {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    (root || document).querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.dataset.i18n); });
+    (root || document).querySelectorAll("[data-i18n-attr]").forEach(function (el) {
+      el.dataset.i18nAttr.split(";").forEach(function (pair) {
+        var parts = pair.split(":");
+        if (parts.length === 2) el.setAttribute(parts[0].trim(), t(parts[1].trim()));
+      });
+    });
+    (root || document).querySelectorAll("[data-lang-switch]").forEach(function (el) {
+      el.setAttribute("aria-pressed", String(el.dataset.langSwitch === lang));
+    });
+  }
+
+  // ---- formatting --------------------------------------------------------------------------
+  function locale() { return lang === "zh" ? "zh-CN" : "en"; }
+
+  // Integer minor units → "¥12.30" / "$12.30" / "¥1,230" (JPY has no minor unit): the exponent is
+  // the currency's, as Intl knows it, so no page hard-codes "/ 100".
+  function money(minor, currency) {
+    if (minor === null || minor === undefined || !currency) return "—";
+    var fmt = new Intl.NumberFormat(locale(), { style: "currency", currency: currency });
+    var exponent = fmt.resolvedOptions().maximumFractionDigits;
+    return fmt.format(Number(minor) / Math.pow(10, exponent));
+  }
+
+  function when(iso, options) {
+    if (!iso) return "—";
+    var opts = options || { dateStyle: "medium", timeStyle: "short" };
+    return new Intl.DateTimeFormat(locale(), opts).format(new Date(iso));
+  }
+
+  function number(value) { return new Intl.NumberFormat(locale()).format(value); }
+
+  // ---- the API -----------------------------------------------------------------------------
+  // zx.api("POST", "/api/v1/...", body) → the JSON answer (null for 204). A 4xx/5xx rejects with
+  // an Error whose message is the problem's detail, plus .status, .problem (the whole
+  // problem+json: its reason/code and field errors) and .retryAfter (seconds, from 429/409).
+  function api(method, url, body, options) {
+    var init = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    if (body !== undefined && body !== null) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    if (options && options.token) init.headers.Authorization = "Bearer " + options.token;
+    return fetch(url, init).then(function (response) {
+      if (response.status === 204) return null;
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
+        if (response.ok) return data;
+        throw problem(response, data || {});
+      });
+    });
+  }
+
+  function problem(response, data) {
+    var error = new Error(data.detail || data.title || t("request_failed", { status: response.status }));
+    error.status = response.status;
+    error.problem = data;
+    var retry = response.headers.get("Retry-After");
+    error.retryAfter = retry ? Number(retry) : (data.retry_after || null);
+    return error;
+  }
+
+  // ---- the room socket ---------------------------------------------------------------------
+  // zx.roomSocket(url, {onEvent, onState}) keeps a socket open: on a drop it reconnects with
+  // backoff and ?last_seq= so the server replays what was missed; a 44xx close is final (not
+  // allowed, not found) and is reported, not retried.
+  function roomSocket(url, handlers) {
+    var lastSeq = null, retryMs = 500, socket = null, stopped = false;
+    function connect() {
+      var full = url + (lastSeq === null ? "" : (url.indexOf("?") >= 0 ? "&" : "?") + "last_seq=" + lastSeq);
+      socket = new WebSocket(full);
+      socket.onopen = function () { retryMs = 500; if (handlers.onState) handlers.onState("open"); };
+      socket.onmessage = function (message) {
+        var event = JSON.parse(message.data);
+        if (typeof event.seq === "number") lastSeq = event.seq;
+        handlers.onEvent(event);
+      };
+      socket.onclose = function (close) {
+        if (stopped) return;
+        if (close.code >= 4400 && close.code < 4500) {
+          if (handlers.onState) handlers.onState("refused", close.reason);
+          return;
+        }
+        if (handlers.onState) handlers.onState("reconnecting");
+        setTimeout(connect, retryMs + Math.random() * 300);
+        retryMs = Math.min(retryMs * 2, 8000);
+      };
+    }
+    connect();
+    return {
+      send: function (obj) {
+        if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(obj)); return true; }
+        return false;
+      },
+      close: function () { stopped = true; if (socket) socket.close(); },
+    };
+  }
+
+  strings({
+    en: { request_failed: "Request failed ({status})", lang_zh: "中文", lang_en: "English" },
+    zh: { request_failed: "请求失败（{status}）", lang_zh: "中文", lang_en: "English" },
+  });
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("[data-lang-switch]");
+    if (target) setLang(target.dataset.langSwitch);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { translate(document); });
+  }
+
+  window.zx = {
+    api: api, money: money, when: when, number: number, t: t, strings: strings, translate: translate,
+    roomSocket: roomSocket, setLang: setLang, lang: function () { return lang; },
+  };
+})();
