@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from broadcast.models import SessionState, SkuStatus
 from server.kernel.currency import validate_currency
@@ -81,7 +82,24 @@ class SkuUpdate(Request):
     title: Title | None = None
     image_url: Url | None = None
     price_minor: MinorUnits | None = None
-    stock: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    stock: Annotated[int, Field(ge=0, le=10**9)] | None = Field(
+        default=None, description="set the stock outright (a sale made meanwhile is overwritten: prefer stock_delta)"
+    )
+    stock_delta: Annotated[int, Field(ge=-(10**9), le=10**9)] | None = Field(
+        default=None, description="add (or, negative, take) units, counted on what is there now: no sale is lost"
+    )
+    status: SkuStatus | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_set_stock(self) -> SkuUpdate:
+        if self.stock is not None and self.stock_delta is not None:
+            raise ValueError("give stock or stock_delta, not both")
+        return self
+
+
+@dataclass(frozen=True)
+class SkuSearch:
+    q: str | None = None  # in the title or the code, any case
     status: SkuStatus | None = None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LineupItem, LiveSession, SessionState, Sku
@@ -98,3 +98,13 @@ def to_public(item: LineupItem, sku: Sku) -> LineupItemPublic:
         limited_quantity=item.limited_quantity,
         stock=sku.stock,
     )
+
+
+async def live_sessions_selling(session: AsyncSession, sku_id: str) -> list[str]:
+    """The live sessions whose line-up has this SKU (their stock gates count it)."""
+    stmt = (
+        select(LineupItem.session_id)
+        .join(LiveSession, col(LiveSession.id) == col(LineupItem.session_id))
+        .where(LineupItem.sku_id == sku_id, LiveSession.state == SessionState.LIVE)
+    )
+    return list((await session.exec(stmt)).all())

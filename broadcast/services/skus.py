@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand, Sku
-from broadcast.schemas import SkuCreate, SkuUpdate
+from broadcast.schemas import SkuCreate, SkuSearch, SkuUpdate
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.pagination import fetch_page
@@ -53,15 +54,23 @@ class SkuService:
         return sku
 
     async def list(
-        self, principal: Principal, brand_id: str, cursor: str | None, limit: int
+        self, principal: Principal, brand_id: str, cursor: str | None, limit: int, search: SkuSearch | None = None
     ) -> tuple[Sequence[Sku], str | None]:
         principal.ensure_brand(brand_id)
         stmt = select(Sku).where(Sku.brand_id == brand_id)
+        if search is not None and search.q:
+            pattern = f"%{_escape_like(search.q.lower())}%"
+            matches = sa.or_(sa.func.lower(Sku.title).like(pattern, "\\"), sa.func.lower(Sku.code).like(pattern, "\\"))
+            stmt = stmt.where(matches)
+        if search is not None and search.status is not None:
+            stmt = stmt.where(Sku.status == search.status)
         return await fetch_page(self.session, stmt, Sku.id, cursor, limit)
 
     async def update(self, principal: Principal, sku_id: str, data: SkuUpdate) -> Sku:
         sku = await self.get(principal, sku_id)
         changes = data.model_dump(exclude_unset=True, exclude_none=True)
+        if "stock_delta" in changes:
+            await self._add_stock(sku, changes.pop("stock_delta"))
         if "image_url" in changes:
             changes["image_url"] = str(changes["image_url"])
         for field, value in changes.items():
@@ -71,6 +80,32 @@ class SkuService:
         await self.session.commit()
         return sku
 
+    async def _add_stock(self, sku: Sku, delta: int) -> None:
+        """Counted on the row as it is when the UPDATE runs, as checkout's own decrement is: a sale
+        made while the brand typed is kept, and stock never goes below zero."""
+        stmt = (
+            sa.update(Sku)
+            .where(col(Sku.id) == sku.id, col(Sku.stock) + delta >= 0)
+            .values(stock=col(Sku.stock) + delta)
+            .returning(col(Sku.stock))
+        )
+        stock = (await self.session.execute(stmt)).scalar_one_or_none()
+        if stock is None:
+            await self.session.rollback()
+            raise StockBelowZero(
+                f"taking {-delta} units would leave less than none in stock",
+                extra={"errors": [{"field": "stock_delta", "message": "more than in stock"}]},
+            )
+        sku.stock = stock
+
     async def _by_code(self, brand_id: str, code: str) -> Sku | None:
         stmt = select(Sku).where(Sku.brand_id == brand_id, Sku.code == code)
         return (await self.session.exec(stmt)).first()
+
+
+class StockBelowZero(Conflict):
+    slug, title = "stock-below-zero", "Stock cannot go below zero"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
