@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
 from server.auth.guard import TOKEN_COOKIE
-from server.web import catalogue_page, checkout_page, console_page, finance_page, live_page, outbox_page, partner_page
+from server.web import checkout_page, console_page, finance_page, live_page, outbox_page, partner_page, setup_pages
 
 
 class SignIn(BaseModel):
@@ -52,7 +52,7 @@ ROUTE_HANDLERS: list[Any] = [
     signout,
     *live_page.ROUTE_HANDLERS,
     *console_page.ROUTE_HANDLERS,
-    *catalogue_page.ROUTE_HANDLERS,
+    *setup_pages.ROUTE_HANDLERS,
     *partner_page.ROUTE_HANDLERS,
     *finance_page.ROUTE_HANDLERS,
     *checkout_page.ROUTE_HANDLERS,

@@ -11,7 +11,7 @@
 
   zx.strings({
     en: {
-      nav_sessions: "Sessions", nav_catalogue: "Catalogue", nav_partners: "Partners", catalogue: "Catalogue",
+      catalogue: "Catalogue",
       forbidden: "The catalogue is for brand and admin tokens.", pick_brand: "Open it as /console/catalogue?brand=brd_… (admin).",
       new_sku: "New SKU", edit_sku: "Edit SKU", search_placeholder: "Search title or code", status: "Status",
       all_statuses: "All statuses", status_active: "Active", status_draft: "Draft", status_archived: "Archived",
@@ -23,7 +23,7 @@
       archived_ok: "Archived: it can no longer be added to a line-up.", restored_ok: "Restored.",
     },
     zh: {
-      nav_sessions: "直播场次", nav_catalogue: "商品库", nav_partners: "分销伙伴", catalogue: "商品库",
+      catalogue: "商品库",
       forbidden: "商品库仅供品牌和管理员令牌使用。", pick_brand: "管理员请以 /console/catalogue?brand=brd_… 打开。",
       new_sku: "新建商品", edit_sku: "编辑商品", search_placeholder: "搜索名称或编码", status: "状态",
       all_statuses: "全部状态", status_active: "在售", status_draft: "草稿", status_archived: "已归档",

@@ -143,8 +143,14 @@
   }
 
   strings({
-    en: { request_failed: "Request failed ({status})", lang_zh: "中文", lang_en: "English" },
-    zh: { request_failed: "请求失败（{status}）", lang_zh: "中文", lang_en: "English" },
+    en: {
+      request_failed: "Request failed ({status})", nav_live: "Live", nav_schedule: "Schedule",
+      nav_catalogue: "Catalogue", nav_partners: "Partners",
+    },
+    zh: {
+      request_failed: "请求失败（{status}）", nav_live: "直播中控", nav_schedule: "场次排期",
+      nav_catalogue: "商品库", nav_partners: "分销伙伴",
+    },
   });
   document.addEventListener("click", function (event) {
     var target = event.target.closest && event.target.closest("[data-lang-switch]");

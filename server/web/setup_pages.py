@@ -1,0 +1,48 @@
+"""Pages of the brand's set-up, each a shell its script fills through the same API a script would
+use: the catalogue `/console/catalogue` (find, create and edit SKUs, stock by a delta, archive)
+and the schedule `/console/schedule` (schedule and edit sessions, build the line-up, go live, end
+or cancel)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.response import Redirect, Template
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.models import Brand
+from server.auth.guard import authenticate
+from server.kernel.principal import Principal, Role
+from server.kernel.problems import NotAuthenticated
+
+
+async def _brand_of(db: AsyncSession, principal: Principal, asked: str | None) -> Brand | None:
+    """A brand token works on its own brand; an admin names one with ?brand=."""
+    brand_id = principal.brand_id if principal.role is Role.BRAND else asked
+    return await db.get(Brand, brand_id) if brand_id else None
+
+
+async def _setup_page(
+    request: Request[Any, Any, Any], db: AsyncSession, template: str, brand: str | None
+) -> Response[Any]:
+    try:
+        principal = await authenticate(request)
+    except NotAuthenticated:
+        return Redirect(f"/signin?next={request.url.path}", status_code=303)
+    if principal.role not in (Role.BRAND, Role.ADMIN):
+        return Template(template, status_code=403, context={"forbidden": True, "brand": None})
+    return Template(template, context={"forbidden": False, "brand": await _brand_of(db, principal, brand)})
+
+
+@get("/console/catalogue", include_in_schema=False)
+async def catalogue(request: Request[Any, Any, Any], db: AsyncSession, brand: str | None = None) -> Response[Any]:
+    return await _setup_page(request, db, "console_catalogue.html", brand)
+
+
+@get("/console/schedule", include_in_schema=False)
+async def schedule(request: Request[Any, Any, Any], db: AsyncSession, brand: str | None = None) -> Response[Any]:
+    return await _setup_page(request, db, "console_schedule.html", brand)
+
+
+ROUTE_HANDLERS: list[Any] = [catalogue, schedule]
