@@ -24,7 +24,7 @@ they never move to another partner).
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -78,7 +78,11 @@ def _end(connection: sa.Connection, ids: list[str], now: datetime) -> None:
 
 
 def upgrade() -> None:
-    connection, now = op.get_bind(), datetime.now(UTC)
+    rekey(op.get_bind(), _secret_key, datetime.now(UTC))
+
+
+def rekey(connection: sa.Connection, secret_key: Callable[[], str], now: datetime) -> None:
+    """Re-key what the paying browser proved, end the rest (see the module docstring)."""
     old = sa.or_(*(bindings.c.buyer_key.like(kind) for kind in OLD_KINDS))
     stmt = (
         sa.select(bindings.c.id, bindings.c.buyer_key, orders.c.visitor_id)
@@ -88,10 +92,10 @@ def upgrade() -> None:
     rows = connection.execute(stmt).all()
     if not rows:
         return
-    secret_key, ended = _secret_key(), []
-    for binding_id, key, visitor_id in rows:
-        if secret_key and visitor_id and key == _old_key("visitor", visitor_id):
-            new = _new_key(secret_key, "visitor", visitor_id)
+    key, ended = secret_key(), []  # asked only when there is something to re-key
+    for binding_id, buyer_key, visitor_id in rows:
+        if key and visitor_id and buyer_key == _old_key("visitor", visitor_id):
+            new = _new_key(key, "visitor", visitor_id)
             connection.execute(bindings.update().where(bindings.c.id == binding_id).values(buyer_key=new))
         else:
             ended.append(binding_id)
