@@ -10,6 +10,7 @@ from distribution.attribution import configure
 from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.front_door import redirect_front_door
 from distribution.clicks.redirect import follow_link
+from distribution.clicks.vouch import ref_voucher
 from distribution.competitions.board import leaderboard_lifespan
 from distribution.competitions.controllers import CompetitionController, OrderFlagController
 from distribution.competitions.room import on_leaderboard_changed
@@ -21,12 +22,22 @@ from distribution.controllers.funnel import FunnelController
 from distribution.controllers.reminders import PartnerReminderController, reminder_ref_resolver
 from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
+from server.kernel.referrals import REF_VOUCHER_STATE
 
 
 @asynccontextmanager
 async def attribution_key_lifespan(app: Any) -> AsyncIterator[None]:
-    """attribute_order is called with only a DB session; it verifies cookies with this app's key."""
-    configure(app.state.settings.secret_key)
+    """attribute_order is called with only a DB session; it verifies cookies and keys binding
+    contacts with this app's key."""
+    settings = app.state.settings
+    configure(settings.secret_key, settings.phone_default_region)
+    yield
+
+
+@asynccontextmanager
+async def ref_voucher_lifespan(app: Any) -> AsyncIterator[None]:
+    """The live end counts a socket's or cart's `?ref=` for a funnel only if this vouches for it."""
+    setattr(app.state, REF_VOUCHER_STATE, ref_voucher(app.state))
     yield
 
 
@@ -49,6 +60,7 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
 ASGI_FRONT_DOORS: list[Any] = [redirect_front_door]
 LIFESPANS: list[Any] = [
     attribution_key_lifespan,
+    ref_voucher_lifespan,
     click_flusher_lifespan,
     reminder_ref_resolver,
     leaderboard_lifespan,

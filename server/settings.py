@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     click_bot_ip_per_minute: int = Field(default=120, ge=0)
     click_flush_interval_ms: int = Field(default=100, ge=10)
     link_cache_seconds: float = Field(default=10.0, ge=0)
+    # Self-referral checks read a phone number typed without a country code as a number of this
+    # region (ISO 3166 alpha-2), so "138 0013 8000" and "+86 13800138000" are the same person.
+    phone_default_region: str = Field(default="CN", pattern=r"^[A-Z]{2}$")
     # Checkout: how long an unpaid order holds its stock, how often lapsed holds are swept (0 = never;
     # reads still expire them), and how long a paid order keeps the buyer's contact and address.
     order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)

@@ -137,6 +137,7 @@ def facts(
     visitor_id: Any = NEW,
     email: Any = NEW,
     phone: str | None = None,
+    verified_email: str | None = None,
     amount_minor: int = 10000,
 ) -> OrderFacts:
     """An order by a new buyer unless `visitor_id` / `email` / `phone` name a returning one."""
@@ -154,6 +155,7 @@ def facts(
         amount_minor=amount_minor,
         currency="CNY",
         paid_at=paid_at,
+        verified_email=verified_email,
     )
 
 

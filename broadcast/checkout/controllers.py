@@ -31,6 +31,7 @@ from broadcast.checkout.visitor import attribution_token
 from server.kernel.cookies import respond, visitor_id
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
+from server.kernel.referrals import vouched_ref
 from server.kernel.routing import PUBLIC, roles
 
 A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
@@ -66,6 +67,8 @@ class CartController(Controller):
         ref: str | None = Parameter(default=None, max_length=64),
     ) -> Response[CartPublic]:
         vid, new = visitor_id(request)
+        # the funnel counts the add for a link only if this browser came through it
+        ref = await vouched_ref(request.app.state, ref, None if new else vid, attribution_token(request))
         return respond(await CartService(db).add(session_id, vid, data, ref), vid, new)
 
     @put("/items", opt=PUBLIC, summary="Set a line's quantity")

@@ -246,8 +246,11 @@ class Room:
         self.counters_pending = self.counters_pending or status == WAITING
 
     def viewer_refs(self) -> tuple[int, dict[str, int]]:
+        """(sockets watching, distinct visitors per link code): a visitor with many tabs open on
+        a partner's link is one viewer for that partner's funnel."""
         viewers = [c for c in self.connections if not c.console]
-        return len(viewers), dict(Counter(c.ref for c in viewers if c.ref))
+        backed = {(c.ref, c.visitor_id) for c in viewers if c.ref}
+        return len(viewers), dict(Counter(ref for ref, _ in backed))
 
     async def _tick(self) -> None:
         """Flush coalesced counters while some are pending; report presence once a second."""

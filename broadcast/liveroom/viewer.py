@@ -19,7 +19,8 @@ from broadcast.liveroom.flood import CLOSE_FLOOD, FloodGuard
 from broadcast.liveroom.hub import RoomHub
 from broadcast.liveroom.messages import Rejected, parse
 from broadcast.liveroom.room import Room
-from server.kernel.cookies import REF_PARAM, VISITOR_COOKIE
+from server.kernel.cookies import ATTRIBUTION_COOKIE, REF_PARAM, VISITOR_COOKIE
+from server.kernel.referrals import vouched_ref
 
 log = structlog.get_logger("liveroom")
 CLOSE_NOT_FOUND = 4404
@@ -37,11 +38,18 @@ def visitor_of(socket: WebSocket[Any, Any, Any]) -> str:
     return value[:64] if value else "anon-" + secrets.token_urlsafe(12)
 
 
+async def ref_of(socket: WebSocket[Any, Any, Any]) -> str | None:
+    """The link code this socket counts for: only one this browser's own click backs (see
+    server/kernel/referrals.py); a code merely written on the URL counts for nobody."""
+    ref = (socket.query_params.get(REF_PARAM) or "")[:64] or None
+    visitor = (socket.cookies.get(VISITOR_COOKIE) or "")[:64] or None
+    return await vouched_ref(socket.app.state, ref, visitor, socket.cookies.get(ATTRIBUTION_COOKIE))
+
+
 @websocket("/ws/sessions/{session_id:str}")
 async def viewer_socket(socket: WebSocket[Any, Any, Any], session_id: str) -> None:
     await socket.accept()
-    ref = (socket.query_params.get(REF_PARAM) or "")[:64] or None
-    connection = Connection(socket, visitor_of(socket), ref=ref)
+    connection = Connection(socket, visitor_of(socket), ref=await ref_of(socket))
     await serve(socket, connection, session_id)
 
 

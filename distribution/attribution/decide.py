@@ -1,6 +1,8 @@
 """Which partner (if any) earns on a paid order, and why. Rules, in order:
 
-1. customer binding — a buyer bound to an approved partner stays with it (rule `binding`);
+1. customer binding — a buyer bound to an approved partner stays with it (rule `binding`); a
+   buyer is recognised only by what they proved (the paying browser, the payment's billing
+   email: see buyer.py), never by a contact typed at checkout;
 2. last click — the visitor's last click through this brand's link, within the brand's
    attribution window, inclusive at the edge (rule `last_click`);
 3. self-referral — if the chosen partner is the buyer, the order says so (`self_referral`) and
@@ -18,7 +20,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from distribution.attribution.binding import active_binding, bind
-from distribution.attribution.buyer import buyer_keys, is_partner_buying
+from distribution.attribution.buyer import binding_keys, is_partner_buying
+from distribution.attribution.contacts import DEFAULT_PHONE_REGION
 from distribution.attribution.facts import OrderFacts
 from distribution.attribution.policy import AttributionPolicy, load_policy
 from distribution.clicks.token import AttributionClaim, verify_claim
@@ -26,12 +29,13 @@ from distribution.models import Attribution, Click, Link, Partner, Partnership, 
 from server.kernel.clock import as_utc
 from server.kernel.ids import new_id
 
-_secret: dict[str, str] = {}
+_secret: dict[str, str] = {"phone_region": DEFAULT_PHONE_REGION}
 
 
-def configure(secret_key: str) -> None:
-    """Set by the app at start-up: the key that signed the `zx_attr` cookies."""
-    _secret["key"] = secret_key
+def configure(secret_key: str, phone_region: str = DEFAULT_PHONE_REGION) -> None:
+    """Set by the app at start-up: the key that signed the `zx_attr` cookies and keys binding
+    contacts, and the region a phone number without a country code is read in."""
+    _secret["key"], _secret["phone_region"] = secret_key, phone_region
 
 
 @dataclass
@@ -51,8 +55,9 @@ async def attribute_order(session: AsyncSession, facts: OrderFacts, *, secret_ke
         return as_payload(stored)
     paid_at = as_utc(facts.paid_at)
     policy = await load_policy(session, facts.brand_id)
-    keys = buyer_keys(facts)
-    claim = await _last_click(session, facts, policy, secret_key or _secret.get("key", ""), paid_at)
+    secret_key = secret_key or _secret.get("key", "")
+    keys = binding_keys(secret_key, facts)
+    claim = await _last_click(session, facts, policy, secret_key, paid_at)
     choice = await _by_binding(session, facts, keys, paid_at, claim) or await _by_click(session, facts, claim)
     row = await _record(session, facts, policy, choice, paid_at)
     if choice is not None and not row.self_referral and policy.binds and choice.rule == "last_click":
@@ -134,7 +139,7 @@ async def _record(
         paid_at=paid_at,
     )
     if choice is not None:
-        self_referral = await is_partner_buying(session, choice.partner, facts)
+        self_referral = await is_partner_buying(session, choice.partner, facts, _secret["phone_region"])
         earns = not self_referral or policy.self_referral_earns
         row.partner_id, row.parent_partner_id = choice.partner.id, choice.partner.parent_id
         row.rule = "self_referral" if self_referral and not earns else choice.rule

@@ -15,7 +15,7 @@ from litestar import Request, get
 from litestar.response.base import ASGIResponse
 
 from distribution.clicks.buffer import ClickBuffer, ClickRecord
-from distribution.clicks.resolve import CODE_SHAPE, LinkResolver, ResolvedLink
+from distribution.clicks.resolve import CODE_SHAPE, LinkResolver, ResolvedLink, shared_resolver
 from distribution.clicks.token import AttributionClaim, sign_claim
 from server.kernel.clock import utcnow
 from server.kernel.cookies import (
@@ -34,10 +34,7 @@ VISITOR_PREFIX = VISITOR_KEY + b"="
 
 
 def _resolver(state: Any) -> LinkResolver:
-    resolver = getattr(state, "link_resolver", None)
-    if resolver is None:
-        resolver = state.link_resolver = LinkResolver(state.settings.link_cache_seconds)
-    return resolver
+    return shared_resolver(state)
 
 
 def _cookie(name: str, value: str, max_age: int) -> tuple[bytes, bytes]:

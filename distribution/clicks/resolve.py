@@ -52,6 +52,14 @@ class LinkResolver:
         return resolved
 
 
+def shared_resolver(state: Any) -> LinkResolver:
+    """The app's one resolver (one cache for the redirect and the room's ref check)."""
+    resolver = getattr(state, "link_resolver", None)
+    if resolver is None:
+        resolver = state.link_resolver = LinkResolver(state.settings.link_cache_seconds)
+    return resolver
+
+
 async def resolve_code(session: AsyncSession, code: str) -> ResolvedLink | None:
     link = (await session.exec(select(Link).where(Link.code == code))).first()
     if link is None:

@@ -15,6 +15,7 @@ from distribution.attribution import OrderFacts, attribute_order
 from server.kernel.clock import utcnow
 from server.kernel.contracts.orders import Attribution, OrderLine, OrderPaid
 from server.kernel.outbox import emit
+from server.payments.billing_email import billing_email
 from server.payments.handlers import Context, Handled, intent_fields
 from server.payments.late_refund import reject_late_payment
 
@@ -26,13 +27,13 @@ async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) ->
         return Handled(payments.Outcome.UNKNOWN_ORDER.value)
     applied = await payments.apply_success(session, order, intent_id, amount_minor, currency)
     if applied.outcome in (payments.Outcome.PAID, payments.Outcome.LATE_PAID):
-        await _announce_paid(session, order)
+        await _announce_paid(session, order, billing_email(intent))
     if applied.outcome is payments.Outcome.REFUND_NEEDED:
         await reject_late_payment(session, order.id, intent_id, amount_minor, currency)
     return Handled(applied.outcome.value)
 
 
-async def _announce_paid(session: AsyncSession, order: Order) -> None:
+async def _announce_paid(session: AsyncSession, order: Order, verified_email: str | None) -> None:
     paid_at = order.paid_at or utcnow()
     facts = OrderFacts(
         order_id=order.id,
@@ -45,6 +46,7 @@ async def _announce_paid(session: AsyncSession, order: Order) -> None:
         amount_minor=order.amount_minor,
         currency=order.currency,
         paid_at=paid_at,
+        verified_email=verified_email,
     )
     attribution = await attribute_order(session, facts)
     lines = [

@@ -85,33 +85,6 @@ async def test_binding_beats_a_newer_click_from_another_partner(db):
     assert second["bound_since"] == PAID_AT.isoformat() and second["link_id"] is None
 
 
-async def test_binding_recognises_the_buyer_by_phone_across_devices(db):
-    world = await row_world(db)
-    await pay(
-        db,
-        facts(
-            world,
-            token=cookie_for(world.links[0], PAID_AT),
-            visitor_id="phone-a",
-            email=None,
-            phone="+86 138 0013 8000",
-        ),
-    )
-    later = PAID_AT + DAY
-    result = await pay(
-        db,
-        facts(
-            world,
-            paid_at=later,
-            token=cookie_for(world.links[1], later),
-            visitor_id="laptop",
-            email=None,
-            phone="13800138000",
-        ),
-    )
-    assert result["rule"] == "binding" and result["partner_id"] == world.partners[0].id
-
-
 async def test_binding_expires_exactly_at_the_end_of_the_protection_period(db):
     world = await row_world(db, protection_period_days=30)
     await pay(db, facts(world, token=cookie_for(world.links[0], PAID_AT), **BUYER))

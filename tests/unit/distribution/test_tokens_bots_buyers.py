@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from distribution.attribution.buyer import normal_email, normal_phone
+from distribution.attribution.contacts import normal_email, normal_phone
 from distribution.attribution.policy import AttributionPolicy
 from distribution.clicks.bots import is_bot_agent
 from distribution.clicks.token import AttributionClaim, sign_claim, verify_claim
@@ -54,7 +54,7 @@ def test_bot_agents(agent, bot):
 
 def test_buyer_contacts_are_normalised():
     assert normal_email("wechat: Lin.Chen@Example.COM ") == "lin.chen@example.com"
-    assert normal_phone("+86 138-0013-8000") == normal_phone("13800138000") == "13800138000"
+    assert normal_phone("+86 138-0013-8000") == normal_phone("13800138000") == "+8613800138000"
     assert normal_phone("store 12") is None and normal_email("no email here") is None
 
 

@@ -7,6 +7,7 @@ import httpx
 from broadcast.liveroom.console import TOKEN_RECHECK_S
 from broadcast.liveroom.funnel import ref_counts
 from server.auth.tokens import TokenService
+from server.kernel.referrals import REF_VOUCHER_STATE
 from tests.event_contracts import emit_payload
 from tests.factories import auth, make_token
 from tests.factories_commission import order_paid_payload
@@ -80,8 +81,19 @@ async def test_console_sees_the_stream_plus_cart_and_order_counts(live, room_app
         await console.wait_for(lambda e: e["type"] == "carts")
 
 
+def back_only(*codes):
+    """A stand-in for distribution's voucher (server/kernel/referrals.py): these codes are backed."""
+
+    async def vouch(ref, visitor_id, attribution_token):
+        return ref in codes
+
+    return vouch
+
+
 async def test_ref_counts_per_link(live, room_app):
-    async with viewer(live.ws(ref="LINKA")) as a, viewer(live.ws(ref="LINKA")) as b, viewer(live.ws()) as c:
+    # given a voucher that backs LINKA only (the real one, a click or cookie: tests/integration/distribution)
+    setattr(room_app.state, REF_VOUCHER_STATE, back_only("LINKA"))
+    async with viewer(live.ws(ref="LINKA")) as a, viewer(live.ws(ref="LINKA")) as b, viewer(live.ws(ref="LINKZ")) as c:
         for watcher in (a, b, c):
             await watcher.wait_for(lambda e: e["type"] == "snapshot")
         await a.send({"type": "like", "count": 7})
@@ -90,4 +102,5 @@ async def test_ref_counts_per_link(live, room_app):
         await c.wait_for(lambda e: e["type"] == "viewers" and e["count"] == 3)
         await c.wait_for(lambda e: e["type"] == "likes" and e["total"] == 8)
         counts = await ref_counts(room_app.state, live.session_id)
+    # then the backed code counts; the unbacked LINKZ counts for nobody (its like is in the total only)
     assert counts == {"LINKA": {"viewers": 2, "likes": 7, "cart_adds": 1}}
