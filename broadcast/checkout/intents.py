@@ -77,9 +77,15 @@ class IntentService:
             if order is None:
                 raise NotFound.of("order", order_id)
             raise OrderNotPayable.of(order)
-        if order.payment_intent_id is None:  # a twin request stored the same intent (same idempotency key)
-            order.payment_intent_id, order.updated_at = intent.id, utcnow()
-            self.session.add(order)
+        if order.payment_intent_id not in (None, intent.id):
+            # A twin request stored another one first (Stripe de-duplicates by idempotency key only for
+            # 24 hours; a test server not at all): the stored one is the order's, ours must not take money.
+            stored = order.payment_intent_id
+            await self.session.rollback()
+            await self._let_go(intent.id)
+            return await self._gateway().retrieve_intent(stored)
+        order.payment_intent_id, order.updated_at = intent.id, utcnow()
+        self.session.add(order)
         await self.session.commit()
         return intent
 
