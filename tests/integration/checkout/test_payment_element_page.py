@@ -95,7 +95,7 @@ async def confirm(page, status: str, button: str = "#confirm-pay") -> list:
     the stand-in's calls as they were at that moment."""
     await page.evaluate("window.__stripe.finish = null")
     await page.click(button)
-    await page.wait_for_function("window.__stripe.finish !== null")
+    await page.wait_for_function("() => window.__stripe.finish !== null")
     assert await page.is_disabled(button)
     calls = await page.evaluate("window.__stripe.calls")
     # after this evaluate returns: Stripe's redirect navigates away
