@@ -72,11 +72,10 @@ class IntentService:
     async def _store(self, order_id: str, intent: Intent) -> Intent:
         order = await lock_order(self.session, order_id)
         if order is None or order.state != OrderState.PENDING_PAYMENT:
-            await self.session.rollback()
+            refused = NotFound.of("order", order_id) if order is None else OrderNotPayable.of(order)
+            await self.session.rollback()  # (after reading the state: a rollback expires the row)
             await self._let_go(intent.id)
-            if order is None:
-                raise NotFound.of("order", order_id)
-            raise OrderNotPayable.of(order)
+            raise refused
         if order.payment_intent_id not in (None, intent.id):
             # A twin request stored another one first (Stripe de-duplicates by idempotency key only for
             # 24 hours; a test server not at all): the stored one is the order's, ours must not take money.
