@@ -2,8 +2,9 @@
 
 Path measured: HTTP `POST /api/v1/sessions/{id}/checkout` against a real server (uvicorn,
 `zhixiang serve`, 2 worker processes sharing the stock gate in Redis by default) on a fresh
-PostgreSQL database, with localstripe on loopback for the
-PaymentIntents of the winners. Every attempt is a different viewer whose cart already holds one
+PostgreSQL database, with localstripe on loopback (checkout itself no longer calls it: the
+PaymentIntent is made when the buyer presses Pay, `POST /api/v1/checkout/orders/{id}/payment-intent`,
+which is not part of this path). Every attempt is a different viewer whose cart already holds one
 unit (the carts are written straight into the database before the clock starts: the sale is the
 moment everyone presses "pay"). Checked after the run: exactly `units` orders, 0 oversold, and
 free + held + sold = units.
@@ -12,7 +13,7 @@ Baseline, same run: the same conditional update (`UPDATE skus SET stock = stock 
 AND stock >= 1`, one transaction per attempt) fired straight at PostgreSQL through asyncpg with
 the same number of attempts in flight. The ratio says what the app's checkout costs on top of
 the bare statement (HTTP, validation, the stock gate, and for the winners the cart lock, the order
-rows, the outbox event, Stripe)."""
+rows, the outbox event)."""
 
 from __future__ import annotations
 
@@ -262,7 +263,7 @@ def _write_section(args: argparse.Namespace, f: dict[str, Any]) -> None:
 One SKU with {f["units"]:,} units; {f["attempts"]:,} viewers, each with one unit in the cart, press
 "pay" at once ({f["concurrency"]} attempts in flight) — HTTP `POST /api/v1/sessions/{{id}}/checkout` to a
 real server ({f["workers"]} uvicorn worker(s), the stock gate in Redis when more than one) on a fresh
-PostgreSQL database, localstripe for the winners' PaymentIntents. Baseline: the bare conditional
+PostgreSQL database (checkout makes no PaymentIntent: the buyer's Pay does). Baseline: the bare conditional
 `UPDATE … WHERE stock >= 1` through asyncpg, same attempts and concurrency, same run.
 
 - machine: {f["cores"]} cores (shared with other work), date {f["date"]}, command `{command}`

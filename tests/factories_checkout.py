@@ -67,12 +67,23 @@ async def checkout(
 
 
 async def buy(client: Any, shop: Shop, quantity: int = 1, vid: str | None = None) -> dict[str, Any]:
+    """Cart, checkout, and Pay pressed: the checkout's answer with the PaymentIntent it then got
+    (`order.payment_intent_id`, `client_secret`), as a buyer's page has it before confirming."""
     headers = visitor(vid)
     response = await add_to_cart(client, shop, headers, quantity)
     assert response.status_code == 200, response.text
     response = await checkout(client, shop, headers)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return await start_paying(client, response.json(), headers)
+
+
+async def start_paying(client: Any, placed: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """What the Pay button does first: POST the order's `payment.intent_url` (deferred intent)."""
+    response = await client.post(placed["payment"]["intent_url"], headers=headers)
+    assert response.status_code == 200, response.text
+    intent = response.json()
+    order = {**placed["order"], "payment_intent_id": intent["payment_intent_id"]}
+    return {**placed, "order": order, "client_secret": intent["client_secret"]}
 
 
 async def order_as_brand(client: Any, shop: Shop, order_id: str) -> dict[str, Any]:

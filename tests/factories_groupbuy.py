@@ -77,11 +77,13 @@ async def join_group(client: Any, code: str, headers: dict[str, str], key: str |
 
 
 async def pay_seat(client: Any, localstripe: Any, order: dict[str, Any], headers: dict[str, str]) -> None:
-    """Confirm with the test card, then hand localstripe's own succeeded event to the webhook."""
+    """Confirm with the test card (the seat's PaymentIntent is made then, as Pay would), then hand
+    localstripe's own succeeded event to the webhook. `order` gets its `payment_intent_id`."""
     from tests.stripe_server import stripe_events
 
     paid = await client.post(f"/api/v1/checkout/orders/{order['id']}/test-payment", headers=headers)
     assert paid.status_code == 202, paid.text
+    order["payment_intent_id"] = paid.json()["payment_intent_id"]
     succeeded = [
         e for e in stripe_events(localstripe, order["payment_intent_id"]) if e["type"] == "payment_intent.succeeded"
     ]

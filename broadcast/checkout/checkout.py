@@ -1,9 +1,9 @@
-"""Checkout: the cart becomes an order at the server's prices, its units are held, and a Stripe
-PaymentIntent is made for it. A retried checkout (same `Idempotency-Key`) returns the same order
-(found before anything is computed, so a coupon is never applied twice) — unless Stripe could not
-make its PaymentIntent: then the attempt is undone, the cart kept, and the key free to try again.
-A coupon claim named in the request takes its discount off the eligible lines and is marked used
-in the same transaction.
+"""Checkout: the cart becomes an order at the server's prices and its units are held — with no
+call to Stripe: the PaymentIntent is made when the buyer presses Pay (`intents`, Stripe's
+deferred-intent flow), so a flash-sale winner's request never waits on the payment provider.
+A retried checkout (same `Idempotency-Key`) returns the same order (found before anything is
+computed, so a coupon is never applied twice). A coupon claim named in the request takes its
+discount off the eligible lines and is marked used in the same transaction.
 
 With a stock gate (`gate/`), a flash-sale crowd is answered before the database: a probe turns
 away a sold-out or over-limit attempt with no database round trip, and a checkout that gets in
@@ -19,17 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout import catalog, restore, states, stock
-from broadcast.checkout.closing import close_unpaid, lock_order
+from broadcast.checkout import catalog, states, stock
 from broadcast.checkout.gate import Answer, GateKeeper, Line, Verdict
-from broadcast.checkout.gateway import (
-    DISABLED,
-    Intent,
-    PaymentGateway,
-    PaymentProviderError,
-    PaymentProviderUnavailable,
-)
-from broadcast.checkout.models import CartItem, Order, OrderLine, OrderState
+from broadcast.checkout.gateway import DISABLED, PaymentGateway
+from broadcast.checkout.models import CartItem, Order, OrderLine
 from broadcast.checkout.schemas import CheckoutRequest
 from broadcast.coupons import discount, redeem
 from server.kernel.clock import utcnow
@@ -53,14 +46,15 @@ class CheckoutService:
 
     async def place(
         self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest, attribution_token: str | None
-    ) -> tuple[Order, Intent | None]:
+    ) -> Order:
+        """Reserve and create the order; Stripe is not called (the intent comes at Pay, `intents`)."""
         if self.gateway is None:
             raise ServiceUnavailable(DISABLED)
         await self._turn_away_at_the_gate(session_id, visitor_id, key)
         order = await self.by_key(session_id, visitor_id, key)
         if order is None:
             order = await self.reserve(session_id, visitor_id, key, data, attribution_token)
-        return order, await self.intent(order, keep_cart=True)
+        return order
 
     async def reserve(
         self, session_id: str, visitor_id: str, key: str, data: CheckoutRequest, attribution_token: str | None
@@ -231,55 +225,6 @@ class CheckoutService:
             Order.session_id == session_id, Order.visitor_id == visitor_id, Order.idempotency_key == key
         )
         return (await self.session.exec(stmt)).first()
-
-    async def intent(self, order: Order, *, keep_cart: bool = False) -> Intent | None:
-        """The order's PaymentIntent, made once (Stripe's idempotency key is derived from the order);
-        a cart order's and a group-buy seat's alike. If Stripe fails, a cart order goes back into the
-        cart (`restore`), a seat is closed (its group sweeps it)."""
-        assert self.gateway is not None
-        if order.state != OrderState.PENDING_PAYMENT:
-            return None
-        if order.payment_intent_id:
-            return await self.gateway.retrieve_intent(order.payment_intent_id)
-        try:
-            intent = await self.gateway.create_intent(order.id, order.amount_minor, order.currency)
-        except PaymentProviderError as exc:
-            if not keep_cart:
-                await self._give_up(order.id)
-                raise
-            await restore.put_back(self.session, order.id)
-            raise _cart_kept(exc) from exc
-        return await self._store(order.id, intent)
-
-    async def _store(self, order_id: str, intent: Intent) -> Intent:
-        """Under the order's lock: a concurrent twin whose own call failed may have put it back."""
-        order = await lock_order(self.session, order_id)
-        if order is None or order.state != OrderState.PENDING_PAYMENT:
-            await self.session.rollback()
-            raise PaymentProviderUnavailable(RETRY, extra={"cart_kept": True})
-        order.payment_intent_id, order.updated_at = intent.id, utcnow()
-        self.session.add(order)
-        await self.session.commit()
-        return intent
-
-    async def _give_up(self, order_id: str) -> None:
-        order = await lock_order(self.session, order_id)
-        if order is not None and await close_unpaid(self.session, order, OrderState.CANCELLED, "payment_intent_failed"):
-            await self.session.commit()
-
-
-RETRY = (
-    "the payment provider could not be reached: your cart is kept and its units are released; "
-    "retry in a moment with the same Idempotency-Key"
-)
-
-
-def _cart_kept(exc: PaymentProviderError) -> PaymentProviderError:
-    """A provider outage is a 503 worth retrying; a refusal keeps its own status (the cart is kept either way)."""
-    if isinstance(exc, PaymentProviderUnavailable):
-        return PaymentProviderUnavailable(RETRY, extra={"cart_kept": True})
-    extra = dict(exc.extra) if isinstance(exc.extra, dict) else {}
-    return PaymentProviderError(f"{exc.detail}; your cart is kept", extra={**extra, "cart_kept": True})
 
 
 def _refuse_if_refused(answer: Answer) -> None:

@@ -15,6 +15,7 @@ from broadcast.checkout.cart import CartService
 from broadcast.checkout.checkout import CheckoutService
 from broadcast.checkout.gate import runtime as gate_runtime
 from broadcast.checkout.gateway import PaymentGateway
+from broadcast.checkout.intents import IntentService
 from broadcast.checkout.orders import OrderService
 from broadcast.checkout.refunds import RefundService
 from broadcast.checkout.schemas import (
@@ -24,6 +25,7 @@ from broadcast.checkout.schemas import (
     CheckoutRequest,
     OrderDetailPublic,
     OrderPublic,
+    PaymentIntentPublic,
     RefundCreate,
     RefundPublic,
 )
@@ -102,13 +104,27 @@ class CheckoutController(Controller):
         vid, new = visitor_id(request)
         minutes = request.app.state.settings.order_reservation_minutes
         service = CheckoutService(db, gateway, minutes, gate_runtime.of(request.app))
-        order, intent = await service.place(session_id, vid, idempotency_key, data, attribution_token(request))
-        body = CheckoutPublic(
-            order=await OrderService(db, gateway).public(order),
-            client_secret=intent.client_secret if intent else None,
-            test_payments=bool(gateway and gateway.test_payments),
+        order = await service.place(session_id, vid, idempotency_key, data, attribution_token(request))
+        return respond(await OrderService(db, gateway).checkout_public(order), vid, new, status_code=201)
+
+    @post(
+        "/checkout/orders/{order_id:str}/payment-intent",
+        opt=PUBLIC,
+        status_code=200,
+        summary="The order's PaymentIntent (made on first call, the same after): when the buyer presses Pay",
+    )
+    async def payment_intent(
+        self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None, order_id: str
+    ) -> PaymentIntentPublic:
+        intent = await IntentService(db, gateway).for_buyer(order_id, visitor_id(request)[0])
+        return PaymentIntentPublic(
+            order_id=order_id,
+            payment_intent_id=intent.id,
+            client_secret=intent.client_secret,
+            status=intent.status,
+            amount_minor=intent.amount_minor,
+            currency=intent.currency,
         )
-        return respond(body, vid, new, status_code=201)
 
     @get("/checkout/orders/{order_id:str}", opt=PUBLIC, summary="The viewer's own order")
     async def buyer_order(
@@ -120,7 +136,7 @@ class CheckoutController(Controller):
         "/checkout/orders/{order_id:str}/test-payment",
         opt=PUBLIC,
         status_code=202,
-        summary="TEST MODE ONLY: confirm the PaymentIntent with a test card (no Stripe.js on a test server)",
+        summary="TEST MODE ONLY: make and confirm the PaymentIntent with a test card (no Stripe.js on a test server)",
     )
     async def test_payment(
         self, db: AsyncSession, request: AnyRequest, gateway: PaymentGateway | None, order_id: str

@@ -12,11 +12,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout.closing import lines_of
 from broadcast.checkout.expiry import expire_if_due
 from broadcast.checkout.gateway import DISABLED, Intent, PaymentGateway
+from broadcast.checkout.intents import IntentService
 from broadcast.checkout.models import Order, OrderEvent, OrderLine, OrderState
-from broadcast.checkout.schemas import OrderDetailPublic, OrderEventPublic, OrderLinePublic, OrderPublic
+from broadcast.checkout.schemas import (
+    CheckoutPublic,
+    OrderDetailPublic,
+    OrderEventPublic,
+    OrderLinePublic,
+    OrderPublic,
+    PaymentPublic,
+)
 from server.kernel.pagination import fetch_page
 from server.kernel.principal import Principal
-from server.kernel.problems import IllegalTransition, NotFound, ServiceUnavailable
+from server.kernel.problems import NotFound, ServiceUnavailable
 
 
 class OrderService:
@@ -31,13 +39,23 @@ class OrderService:
         return await self.public(order)
 
     async def pay_with_test_card(self, order_id: str, visitor_id: str | None) -> Intent:
-        """TEST MODE ONLY (see `StripeGateway.confirm_with_test_card`)."""
+        """TEST MODE ONLY (see `StripeGateway.confirm_with_test_card`): the intent is made on demand,
+        as the Pay button would."""
         if self.gateway is None:
             raise ServiceUnavailable(DISABLED)
-        order = await self._buyers(order_id, visitor_id)
-        if order.state != OrderState.PENDING_PAYMENT or order.payment_intent_id is None:
-            raise IllegalTransition(f"this order is {order.state}; it is not waiting for payment")
-        return await self.gateway.confirm_with_test_card(order.payment_intent_id)
+        if not self.gateway.test_payments:  # before any intent is made: this path is for test servers only
+            raise ServiceUnavailable("test payments are off: they need an sk_test_ key and STRIPE_TEST_PAYMENTS=1")
+        intent = await IntentService(self.session, self.gateway).for_buyer(order_id, visitor_id)
+        return await self.gateway.confirm_with_test_card(intent.id)
+
+    async def checkout_public(self, order: Order) -> CheckoutPublic:
+        """What checkout (and a group-buy seat) answers: the order and how to pay it."""
+        test_payments = bool(self.gateway and self.gateway.test_payments)
+        return CheckoutPublic(
+            order=await self.public(order),
+            payment=payment_of(order, test_payments),
+            test_payments=test_payments,
+        )
 
     async def for_brand(self, principal: Principal, order_id: str) -> OrderDetailPublic:
         order = await self.session.get(Order, order_id)
@@ -82,6 +100,18 @@ class OrderService:
         if order is None or visitor_id is None or order.visitor_id != visitor_id:
             raise NotFound.of("order", order_id)
         return order
+
+
+def payment_of(order: Order, test_payments: bool) -> PaymentPublic | None:
+    if order.state != OrderState.PENDING_PAYMENT:
+        return None
+    base = f"/api/v1/checkout/orders/{order.id}"
+    return PaymentPublic(
+        intent_url=f"{base}/payment-intent",
+        amount_minor=order.amount_minor,
+        currency=order.currency,
+        test_payment_url=f"{base}/test-payment" if test_payments else None,
+    )
 
 
 def _public(order: Order, lines: Sequence[OrderLine]) -> OrderPublic:

@@ -93,10 +93,29 @@ class OrderPublic(Public):
     lines: list[OrderLinePublic]
 
 
+class PaymentPublic(Public):
+    """How to pay an order: render Stripe's Payment Element from `amount_minor`/`currency`
+    (deferred mode), and when the buyer presses Pay, POST `intent_url` for the client secret."""
+
+    intent_url: str = Field(description="POST (visitor cookie): the order's PaymentIntent and its client secret")
+    amount_minor: int
+    currency: str
+    test_payment_url: str | None = Field(description="TEST MODE ONLY: POST to pay server-side with a test card")
+
+
 class CheckoutPublic(Public):
     order: OrderPublic
-    client_secret: str | None = Field(description="for Stripe.js confirmCardPayment on the buyer's page")
+    payment: PaymentPublic | None = Field(description="how to pay; null once the order no longer waits for payment")
     test_payments: bool = Field(description="the server can confirm with a test card (Stripe test mode only)")
+
+
+class PaymentIntentPublic(Public):
+    order_id: str
+    payment_intent_id: str
+    client_secret: str | None = Field(description="for Stripe.js `confirmPayment({elements, clientSecret})`")
+    status: str
+    amount_minor: int
+    currency: str
 
 
 class OrderEventPublic(Public):

@@ -11,7 +11,7 @@ from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.controllers import IdempotencyKey, provide_gateway
-from broadcast.checkout.gateway import Intent, PaymentGateway
+from broadcast.checkout.gateway import PaymentGateway
 from broadcast.checkout.models import Order
 from broadcast.checkout.orders import OrderService
 from broadcast.checkout.schemas import CheckoutRequest
@@ -73,7 +73,7 @@ class GroupController(Controller):
     @post(
         "/sessions/{session_id:str}/group-offers/{offer_id:str}/groups",
         opt=PUBLIC,
-        summary="Open a group: seat 1 and its order (stock held, PaymentIntent made)",
+        summary="Open a group: seat 1 and its order (stock held; pay through `payment.intent_url`)",
     )
     async def open_group(
         self,
@@ -89,8 +89,8 @@ class GroupController(Controller):
         vid, new = visitor_id(request)
         buyer = Buyer(vid, idempotency_key, data, attribution_token(request))
         service = GroupService(db, gateway, request.app.state.settings.order_reservation_minutes)
-        group, order, intent = await service.open(session_id, offer_id, buyer, ref)
-        return respond(await _seat(db, request, gateway, group, order, intent), vid, new, status_code=201)
+        group, order = await service.open(session_id, offer_id, buyer, ref)
+        return respond(await _seat(db, request, gateway, group, order), vid, new, status_code=201)
 
     @post("/groups/{code:str}/members", opt=PUBLIC, summary="Join a group: the next seat and its order")
     async def join_group(
@@ -105,8 +105,8 @@ class GroupController(Controller):
         vid, new = visitor_id(request)
         buyer = Buyer(vid, idempotency_key, data, attribution_token(request))
         service = GroupService(db, gateway, request.app.state.settings.order_reservation_minutes)
-        group, order, intent = await service.join(code, buyer)
-        return respond(await _seat(db, request, gateway, group, order, intent), vid, new, status_code=201)
+        group, order = await service.join(code, buyer)
+        return respond(await _seat(db, request, gateway, group, order), vid, new, status_code=201)
 
     @get("/groups/{code:str}", opt=PUBLIC, summary="A group: offer, seats taken and paid, time left, share link")
     async def view(
@@ -122,11 +122,8 @@ async def _seat(
     gateway: PaymentGateway | None,
     group: Group,
     order: Order,
-    intent: Intent | None,
 ) -> GroupSeatPublic:
+    seat = await OrderService(db, gateway).checkout_public(order)
     return GroupSeatPublic(
-        group=await group_public(db, group, request.app.state.settings.public_base_url),
-        order=await OrderService(db, gateway).public(order),
-        client_secret=intent.client_secret if intent else None,
-        test_payments=bool(gateway and gateway.test_payments),
+        group=await group_public(db, group, request.app.state.settings.public_base_url), **dict(seat)
     )

@@ -1,5 +1,6 @@
-"""A seat's order: one unit of the offer's SKU at the group price, its stock held, and its
-Stripe PaymentIntent — the same rows, states and gateway as checkout, without a cart."""
+"""A seat's order: one unit of the offer's SKU at the group price, its stock held — the same rows
+and states as checkout, without a cart. Its PaymentIntent is made when the buyer presses Pay,
+by checkout's own route (`POST /api/v1/checkout/orders/{id}/payment-intent`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout import catalog, states, stock
 from broadcast.checkout.checkout import CheckoutService
-from broadcast.checkout.gateway import Intent, PaymentGateway
 from broadcast.checkout.models import Order, OrderLine
 from broadcast.checkout.schemas import CheckoutRequest
 from broadcast.groupbuy.models import GroupOffer
@@ -80,9 +80,3 @@ async def seat_order(
 
 async def by_key(session: AsyncSession, session_id: str, buyer: Buyer) -> Order | None:
     return await CheckoutService(session, None).by_key(session_id, buyer.visitor_id, buyer.order_key)
-
-
-async def intent_for(session: AsyncSession, gateway: PaymentGateway, order: Order) -> Intent | None:
-    """Checkout's own: made once, and a provider failure closes the order (its seat goes back with
-    the next sweep)."""
-    return await CheckoutService(session, gateway).intent(order)

@@ -15,7 +15,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout import catalog
-from broadcast.checkout.gateway import DISABLED, Intent, PaymentGateway
+from broadcast.checkout.gateway import DISABLED, PaymentGateway
 from broadcast.checkout.models import Order
 from broadcast.groupbuy import lifecycle, ordering
 from broadcast.groupbuy.models import Group, GroupMember, GroupOffer, GroupState
@@ -35,24 +35,21 @@ class GroupService:
         self.gateway = gateway
         self.reservation_minutes = reservation_minutes
 
-    async def open(
-        self, session_id: str, offer_id: str, buyer: Buyer, ref: str | None
-    ) -> tuple[Group, Order, Intent | None]:
-        gateway = self._gateway()
+    async def open(self, session_id: str, offer_id: str, buyer: Buyer, ref: str | None) -> tuple[Group, Order]:
+        """The seat and its order (unit held); the PaymentIntent comes when the buyer presses Pay."""
+        self._gateway()
         order = await ordering.by_key(self.session, session_id, buyer)
         if order is None:
             order = await self._atomically(self._open(session_id, offer_id, buyer, ref), session_id, buyer)
-        group = await self._group_of(order)
-        return group, order, await ordering.intent_for(self.session, gateway, order)
+        return await self._group_of(order), order
 
-    async def join(self, code: str, buyer: Buyer) -> tuple[Group, Order, Intent | None]:
-        gateway = self._gateway()
+    async def join(self, code: str, buyer: Buyer) -> tuple[Group, Order]:
+        self._gateway()
         group = await self.by_code(code)
         order = await ordering.by_key(self.session, group.session_id, buyer)
         if order is None:
             order = await self._atomically(self._join(group, buyer), group.session_id, buyer)
-        group = await self._group_of(order)
-        return group, order, await ordering.intent_for(self.session, gateway, order)
+        return await self._group_of(order), order
 
     async def by_code(self, code: str) -> Group:
         group = (await self.session.exec(select(Group).where(Group.code == code[:24]))).first()

@@ -21,6 +21,7 @@ from broadcast.checkout.expiry import expire_if_due
 from broadcast.checkout.gateway import PaymentGateway, PaymentProviderError
 from broadcast.checkout.models import Order, OrderState
 from broadcast.checkout.refunds import REFUNDABLE, RefundService
+from broadcast.checkout.states import UNPAID
 from broadcast.groupbuy import lifecycle
 from broadcast.groupbuy.models import Group, GroupMember, GroupState
 from broadcast.groupbuy.restock import restock_refunded_seat
@@ -91,7 +92,7 @@ def _groups_to_settle() -> Any:
 def _money_to_return() -> Any:
     """Seats of expired groups still unpaid or paid, and released seats that were paid late."""
     expired = (col(Group.state) == GroupState.EXPIRED) & col(Order.state).in_(
-        [OrderState.PENDING_PAYMENT.value, *(s.value for s in REFUNDABLE)]
+        [*(s.value for s in UNPAID), *(s.value for s in REFUNDABLE)]
     )
     released_paid = col(GroupMember.released_at).is_not(None) & col(Order.state).in_([s.value for s in REFUNDABLE])
     return (
@@ -120,14 +121,17 @@ def _units_to_return() -> Any:
 
 
 async def _lapse_unpaid_seats(maker: Maker, gateway: PaymentGateway | None) -> None:
-    """Unpaid seat orders of open groups past their hold expire (as checkout's sweeper would)."""
+    """Unpaid seat orders of open groups past their hold expire (as checkout's sweeper would). A
+    processing one (a bank debit on its way) keeps its seat until its longer hold — at most 30
+    minutes after the seat was taken, set by the `payment_intent.processing` webhook — and even then
+    only if Stripe agrees to cancel it; otherwise the webhook decides."""
     stmt = (
         select(Order.id, GroupMember.id)
         .join(GroupMember, col(GroupMember.order_id) == col(Order.id))
         .join(Group, col(Group.id) == col(GroupMember.group_id))
         .where(
             Group.state == GroupState.OPEN,
-            Order.state == OrderState.PENDING_PAYMENT,
+            col(Order.state).in_([s.value for s in UNPAID]),
             col(Order.reserved_until) <= utcnow(),
         )
         .limit(BATCH)
@@ -146,7 +150,7 @@ async def _return_money(
     async with maker() as session:
         order = await session.get(Order, order_id)
         try:
-            if order is not None and order.state == OrderState.PENDING_PAYMENT:
+            if order is not None and order.state in UNPAID:
                 if await _close_unpaid(session, gateway, order):
                     report.closed.append(order_id)
             elif order is not None and gateway is not None:
@@ -159,8 +163,9 @@ async def _return_money(
 
 
 async def _close_unpaid(session: AsyncSession, gateway: PaymentGateway | None, order: Order) -> bool:
-    """Cancel its PaymentIntent first; if Stripe already took the money, the webhook marks it paid
-    and the next pass refunds it."""
+    """Cancel its PaymentIntent first, if it has one (the buyer may never have pressed Pay); if
+    Stripe already took the money, or is still taking it (processing), the webhook marks it paid or
+    failed and the next pass refunds or closes it."""
     if order.payment_intent_id is not None:
         if gateway is None:
             return False

@@ -1,4 +1,5 @@
-"""Page: the viewer's live room `/live/{session_id}` (the socket does the rest)."""
+"""Page: the viewer's live room `/live/{session_id}` (the socket does the rest). With a publishable
+key it loads Stripe.js for the group-buy card's Payment Element, under the checkout pages' CSP."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LiveSession
 from server.kernel.cookies import REF_PARAM, visitor_cookies, visitor_id
+from server.web.checkout_page import PAYMENT_PAGE_HEADERS, STRIPE_JS
 
 
 @get("/live/{session_id:str}", include_in_schema=False)
@@ -18,8 +20,11 @@ async def live_room(request: Request[Any, Any, Any], db: AsyncSession, session_i
     if live is None:
         return Template("live_missing.html", status_code=404, context={"session_id": session_id})
     ref = (request.query_params.get(REF_PARAM) or "")[:64]
-    context = {"live": live, "ref": ref}
-    return Template("live.html", context=context, cookies=visitor_cookies(*visitor_id(request)))
+    gateway = getattr(request.app.state, "payment_gateway", None)
+    publishable_key = (request.app.state.settings.stripe_publishable_key or "") if gateway else ""
+    context = {"live": live, "ref": ref, "publishable_key": publishable_key, "stripe_js": STRIPE_JS}
+    headers = PAYMENT_PAGE_HEADERS if publishable_key else None  # Stripe.js is the one third-party script
+    return Template("live.html", context=context, cookies=visitor_cookies(*visitor_id(request)), headers=headers)
 
 
 ROUTE_HANDLERS: list[Any] = [live_room]

@@ -1,8 +1,10 @@
-// The viewer's checkout: cart → order (stock held) → pay → result. Talks to the public API only.
-// Pay: with the shop's publishable key, Stripe's Payment Element is mounted with the order's
-// PaymentIntent client secret and `stripe.confirmPayment` sends the buyer to our return page
-// (`/live/{session}/checkout/return`); in TEST MODE (a Stripe test server such as localstripe, which
-// has no Stripe.js) the server confirms with a test card. The signed webhook marks the order paid either way.
+// The viewer's checkout: cart → order (stock held, no call to Stripe) → pay → result. Public API only.
+// Pay: with the shop's publishable key, Stripe's Payment Element is mounted in deferred mode from the
+// order's amount and currency (`payment_element.js`, shared with the group-buy card); pressing Pay makes
+// the order's PaymentIntent and `stripe.confirmPayment` sends the buyer to our return page
+// (`/live/{session}/checkout/return`). In TEST MODE (a Stripe test server such as localstripe, which has
+// no Stripe.js) the server makes the intent and confirms it with a test card. Only the signed webhook
+// marks the order paid.
 (() => {
   "use strict";
   const root = document.getElementById("checkout");
@@ -150,14 +152,14 @@
       const saved = order.discount_minor ? ` (coupon − ${money(order.discount_minor, order.currency)})` : "";
       show(`Order ${order.id}: ${money(order.amount_minor, order.currency)}${saved} reserved — paying…`);
       root.dataset.orderAmount = String(order.amount_minor);
-      if (publishableKey) {
-        sessionStorage.setItem(payingKey, JSON.stringify({ id: order.id, clientSecret: placed.client_secret }));
-        mountPayment(order.id, placed.client_secret);
+      if (publishableKey && placed.payment) {
+        sessionStorage.setItem(payingKey, JSON.stringify({ id: order.id, payment: placed.payment }));
+        mountPayment(order.id, placed.payment);
         renderCart(await call("GET", `${api}/cart`));
         return;  // the buyer pays in the Payment Element; Stripe then sends them to the return page
       }
-      if (testPayments) {
-        await call("POST", `/api/v1/checkout/orders/${order.id}/test-payment`);
+      if (testPayments && placed.payment) {
+        await call("POST", placed.payment.test_payment_url);
       } else {
         throw new Error("Online payment is not set up on this server (no STRIPE_PUBLISHABLE_KEY).");
       }
@@ -167,11 +169,10 @@
       root.dataset.orderState = done.state;
       renderCart(await call("GET", `${api}/cart`));
     } catch (error) {
-      if (error.type && error.type.endsWith("/payment-provider-unavailable")) {
-        // Nothing was ordered: the cart is back as it was; the same key retries (sessionStorage keeps it).
+      if (providerIsDown(error)) {
+        // The order holds its units; the same key (sessionStorage keeps it) retries the same order.
         result.hidden = true;
         providerDown.hidden = false;
-        renderCart(await call("GET", `${api}/cart`).catch(() => lastCart || { lines: [] }));
       } else {
         show(error.message, "error");
       }
@@ -180,16 +181,13 @@
     }
   }
 
-  // The Payment Element: the methods the shop enabled at Stripe, for this order's PaymentIntent.
-  let stripe = null;
-  let elements = null;
+  // The Payment Element: the methods the shop enabled at Stripe, for this order's amount and currency.
+  let payment = null;
   let payingOrder = null;
+  const providerIsDown = (error) => Boolean(error.type && error.type.endsWith("/payment-provider-unavailable"));
 
-  function mountPayment(orderId, clientSecret) {
-    if (!clientSecret || typeof Stripe !== "function") throw new Error("Stripe.js could not be loaded; refresh the page.");
-    stripe = stripe || Stripe(publishableKey);
-    elements = stripe.elements({ clientSecret });
-    elements.create("payment").mount("#payment-element");
+  function mountPayment(orderId, orderPayment) {
+    payment = window.zxPayment.mount(publishableKey, "#payment-element", orderPayment);
     payingOrder = orderId;
     result.hidden = true;
     document.getElementById("checkout-form").hidden = true;
@@ -197,25 +195,22 @@
   }
 
   async function confirmPayment() {
-    const button = document.getElementById("confirm-pay");
     const failure = document.getElementById("payment-error");
-    button.disabled = true;
     failure.hidden = true;
     const returnUrl = `${location.origin}/live/${sessionId}/checkout/return?order=${encodeURIComponent(payingOrder)}`;
-    try {
-      // Resolves only if the buyer stays here (a declined card, missing details): the hold remains; try again.
-      const { error } = await stripe.confirmPayment({ elements, confirmParams: { return_url: returnUrl } });
-      if (error) { failure.textContent = `支付失败，请重试 · ${error.message}`; failure.hidden = false; }
-    } finally {
-      button.disabled = false;
-    }
+    // Resolves only if the buyer stays here (a declined card, missing details, Stripe unreachable): the hold remains.
+    const { error } = await payment.confirm(document.getElementById("confirm-pay"), returnUrl);
+    if (!error) return;
+    failure.textContent = providerIsDown(error) ? document.getElementById("provider-down").textContent
+      : `支付失败，请重试 · ${error.message}`;
+    failure.hidden = false;
   }
 
   async function resumePayment() {  // back from a failed attempt: the same order, while it still holds its stock
     const saved = JSON.parse(sessionStorage.getItem(payingKey) || "null");
     if (!saved || !publishableKey) return;
     const order = await call("GET", `/api/v1/checkout/orders/${saved.id}`).catch(() => null);
-    if (order && order.state === "pending_payment") mountPayment(saved.id, saved.clientSecret);
+    if (order && order.state === "pending_payment" && saved.payment) mountPayment(saved.id, saved.payment);
     else sessionStorage.removeItem(payingKey);
   }
 

@@ -1,16 +1,21 @@
 // Group-buy (拼团) in the viewer room. Offers → "Start a group"; with ?group=CODE in the URL, a
-// "Join this group" card. Opening or joining makes a real order (unit held, PaymentIntent); it is
-// paid exactly as on the checkout page (TEST MODE: the server confirms with a test card), then the
-// viewer's group card follows the room's `group` messages (zx:room) until it fills or expires.
+// "Join this group" card. Opening or joining makes a real order (unit held, no call to Stripe); it is
+// paid exactly as on the checkout page — Stripe's Payment Element in deferred mode through the shared
+// `payment_element.js`, Stripe returning the buyer here with ?gb_order=… (TEST MODE: the server pays
+// with a test card) — then the viewer's group card follows the room's `group` messages (zx:room)
+// until it fills or expires. Only Stripe's signed webhook makes a seat paid.
 (() => {
   "use strict";
   const root = document.getElementById("groupbuy");
   if (!root) return;
   const sessionId = root.dataset.session;
   const ref = root.dataset.ref || "";
+  const publishableKey = root.dataset.publishableKey || "";
+  const payingKey = `zx-group-paying-${sessionId}`;  // {id, payment} of the seat being paid: survives Stripe's redirect
   const $ = (id) => document.getElementById(id);
   const mineKey = `zx-group-${sessionId}`;
   let offers = [], invite = null, pending = null, mine = null, timer = null;
+  let payment = null, payingOrder = null, note = "";
 
   const money = (minor, currency) => {
     if (window.zxRoom && window.zxRoom.money) return window.zxRoom.money(minor, currency);
@@ -95,7 +100,7 @@
     box.dataset.code = mine.code;
     $("gb-mine-title").textContent = `Your group · ${mine.offer.title} at ${money(mine.offer.group_price_minor, mine.offer.currency)}`;
     seats($("gb-mine-seats"), mine);
-    $("gb-mine-status").textContent = mine.paying ? "Paying…" : STATUS[mine.state](mine);
+    $("gb-mine-status").textContent = note || (mine.paying ? "支付中… · Paying…" : STATUS[mine.state](mine));
     $("gb-share-link").value = location.origin + mine.share_path;
     renderInvite();
     show();
@@ -162,9 +167,14 @@
       localStorage.setItem(mineKey, JSON.stringify({ code: mine.code, order: seat.order.id }));
       $("gb-form").hidden = true;
       renderMine();
-      if (seat.order.state === "pending_payment") {
+      if (seat.order.state === "pending_payment" && seat.payment) {
+        if (publishableKey) {
+          sessionStorage.setItem(payingKey, JSON.stringify({ id: seat.order.id, payment: seat.payment }));
+          openPayment(seat.order.id, seat.payment);
+          return;  // the buyer pays in the Payment Element; Stripe then sends them back to this room
+        }
         if (!seat.test_payments) throw new Error("Card payment needs Stripe.js with the shop's publishable key (not configured here).");
-        await call("POST", `/api/v1/checkout/orders/${seat.order.id}/test-payment`);
+        await call("POST", seat.payment.test_payment_url);
       }
       const order = await waitForPayment(seat.order.id);
       sessionStorage.removeItem(keyName);
@@ -175,6 +185,61 @@
       if (mine) { mine.paying = false; renderMine(); }
     } finally {
       button.disabled = false;
+    }
+  }
+
+  function openPayment(orderId, seatPayment) {
+    payment = window.zxPayment.mount(publishableKey, "#gb-payment-element", seatPayment);
+    payingOrder = orderId;
+    $("gb-payment").hidden = false;
+    $("gb-payment").scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  async function confirmPayment() {
+    const failure = $("gb-payment-error");
+    failure.hidden = true;
+    const back = new URLSearchParams({ gb_order: payingOrder, ...(ref ? { ref } : {}) });
+    const { error } = await payment.confirm($("gb-confirm-pay"), `${location.origin}/live/${sessionId}?${back}`);
+    if (!error) return;  // Stripe is taking the buyer away (and back to this room)
+    failure.textContent = error.type && error.type.endsWith("/payment-provider-unavailable")
+      ? "支付服务暂时不可用，座位仍为您保留，请稍后再试 · Payment provider unavailable, your seat is held — try again in a moment."
+      : `支付失败，请重试 · ${error.message}`;
+    failure.hidden = false;
+  }
+
+  // Back from Stripe (?gb_order=…&redirect_status=…): say what Stripe said, then what the order says.
+  const RETURN = {
+    processing: "处理中：付款确认后自动更新 · Processing — this updates once the payment is confirmed.",
+    failed: "支付失败，请重试（座位仍为您保留） · Payment failed — try again; your seat is held until the hold ends.",
+    closed: "订单已关闭（保留已过期或付款已取消） · The order is closed: the hold lapsed or the payment was cancelled.",
+  };
+
+  function showReturn(outcome) {
+    root.dataset.payment = outcome;
+    note = RETURN[outcome] || "";
+    renderMine();
+  }
+
+  async function followReturn(orderId, redirectStatus) {
+    const saved = JSON.parse(sessionStorage.getItem(payingKey) || "null");
+    if (redirectStatus === "failed") {
+      showReturn("failed");
+      if (saved && saved.id === orderId && publishableKey) openPayment(orderId, saved.payment);
+      return;
+    }
+    showReturn("processing");  // "succeeded" from Stripe still waits for the webhook
+    for (let i = 0; i < 300; i += 1) {
+      const order = await call("GET", `/api/v1/checkout/orders/${encodeURIComponent(orderId)}`).catch(() => null);
+      if (order && ["paid", "partially_refunded", "refunded"].includes(order.state)) {
+        sessionStorage.removeItem(payingKey);
+        note = "";
+        if (mine) await refresh(mine.code).catch(() => {});
+        showReturn("paid");
+        root.dataset.orderState = order.state;
+        return;
+      }
+      if (order && ["cancelled", "expired"].includes(order.state)) { sessionStorage.removeItem(payingKey); showReturn("closed"); return; }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 
@@ -195,6 +260,7 @@
   }
 
   $("gb-form").addEventListener("submit", pay);
+  $("gb-confirm-pay").addEventListener("click", () => confirmPayment().catch((error) => notice(error.message)));
   $("gb-cancel").addEventListener("click", () => { $("gb-form").hidden = true; pending = null; });
   $("gb-join").addEventListener("click", () => invite && ask({ kind: "join" }));
   $("gb-copy").addEventListener("click", async () => {
@@ -213,6 +279,10 @@
   if (code) call("GET", `/api/v1/groups/${encodeURIComponent(code)}`).then((g) => { invite = g; renderInvite(); })
     .catch(() => notice("That group link is not valid any more."));
   const saved = JSON.parse(localStorage.getItem(mineKey) || "null");
-  if (saved && saved.code) call("GET", `/api/v1/groups/${encodeURIComponent(saved.code)}`)
-    .then((g) => { mine = { ...g, paying: false }; renderMine(); }).catch(() => localStorage.removeItem(mineKey));
+  const mineLoaded = saved && saved.code ? call("GET", `/api/v1/groups/${encodeURIComponent(saved.code)}`)
+    .then((g) => { mine = { ...g, paying: false }; renderMine(); }).catch(() => localStorage.removeItem(mineKey)) : Promise.resolve();
+  const returned = new URLSearchParams(location.search);
+  if (returned.get("gb_order") && returned.get("redirect_status")) {
+    mineLoaded.then(() => followReturn(returned.get("gb_order"), returned.get("redirect_status"))).catch((e) => notice(e.message));
+  }
 })();

@@ -11,6 +11,7 @@ from tests.factories_checkout import (
     make_shop,
     order_as_brand,
     post_webhook,
+    start_paying,
     visitor,
 )
 from tests.stripe_server import WEBHOOK_SECRET, stripe_events
@@ -37,14 +38,29 @@ async def test_viewer_buys_at_the_live_price_and_pays(app, client, localstripe):
     cart = await add_to_cart(client, shop, headers, 2, price_minor=1, currency="usd")
     assert cart.status_code == 200 and cart.json()["amount_minor"] == 15800
     response = await checkout(client, shop, headers, key="key-happy-0001")
-    # then the order is at the server's price, the units are held, and a PaymentIntent exists
+    # then the order is at the server's price and the units are held, with no PaymentIntent yet:
+    # the answer says how to pay (the Payment Element renders from amount and currency)
     assert response.status_code == 201, response.text
-    body = response.json()
-    order = body["order"]
+    placed = response.json()
+    order = placed["order"]
     assert order["state"] == "pending_payment" and order["amount_minor"] == 15800 and order["currency"] == "CNY"
-    assert body["client_secret"].startswith(order["payment_intent_id"]) and body["test_payments"] is True
+    assert order["payment_intent_id"] is None and "client_secret" not in placed and placed["test_payments"] is True
+    assert placed["payment"] == {
+        "intent_url": f"/api/v1/checkout/orders/{order['id']}/payment-intent",
+        "amount_minor": 15800,
+        "currency": "CNY",
+        "test_payment_url": f"/api/v1/checkout/orders/{order['id']}/test-payment",
+    }
+    made = localstripe.get("/v1/payment_intents", limit="100")["data"]
+    assert all(i["metadata"].get("order_id") != order["id"] for i in made)  # Stripe was not called
     lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     assert lineup[0]["stock"] == 3
+    # when the buyer presses Pay: the PaymentIntent is made now, once, for the order's amount
+    body = await start_paying(client, placed, headers)
+    order = body["order"]
+    assert body["client_secret"].startswith(f"{order['payment_intent_id']}_secret_")
+    again = (await client.post(placed["payment"]["intent_url"], headers=headers)).json()
+    assert (again["payment_intent_id"], again["client_secret"]) == (order["payment_intent_id"], body["client_secret"])
     at_stripe = localstripe.get(f"/v1/payment_intents/{order['payment_intent_id']}")
     assert (at_stripe["amount"], at_stripe["currency"], at_stripe["metadata"]) == (
         15800,
@@ -75,7 +91,7 @@ async def test_retried_checkout_returns_the_same_order(app, client, localstripe)
     second = await checkout(client, shop, headers, key="retry-key-0001")
     assert first.status_code == second.status_code == 201
     assert first.json()["order"]["id"] == second.json()["order"]["id"]
-    assert first.json()["client_secret"] == second.json()["client_secret"]
+    assert first.json()["payment"] == second.json()["payment"]
     lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     assert lineup[0]["stock"] == 4  # held once, not twice
 

@@ -1,7 +1,9 @@
-"""The checkout page with Stripe's Payment Element, in Chromium with no network: Stripe.js is a
-stand-in served through Playwright's routing (`stripe_js_standin.js`) that records what the page
-asks of it and then leaves for the return URL the way Stripe does. The order turns paid only when
-the signed webhook arrives."""
+"""The checkout page with Stripe's Payment Element in deferred-intent mode, in Chromium with no
+network: Stripe.js is a stand-in served through Playwright's routing (`stripe_js_standin.js`) that
+records what the page asks of it and then leaves for the return URL the way Stripe does. The element
+renders from the order's amount and currency; the client secret is fetched only once the buyer
+presses Pay (after `elements.submit()`). The order turns paid only when the signed webhook arrives.
+At 390×844, in a Chinese and an English browser, nothing is off-screen."""
 
 from __future__ import annotations
 
@@ -42,9 +44,14 @@ def shop_server(tmp_path_factory, localstripe):
         yield server, admin_token(env)
 
 
-async def offline_page(browser):
+async def offline_page(browser, locale: str = "en-US"):
     """A page whose only way out is the Stripe.js stand-in: anything else off the machine fails."""
-    page = await browser.new_page(viewport={"width": 390, "height": 844})
+    page = await browser.new_page(viewport={"width": 390, "height": 844}, locale=locale)
+    page.csp_errors = []  # type: ignore[attr-defined]
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message.text),  # type: ignore[attr-defined]
+    )
 
     async def route(request_route):
         url = request_route.request.url
@@ -83,40 +90,74 @@ async def webhook(base: str, kind: str, order: dict, status: str) -> None:
     assert response.status_code == 200, response.text
 
 
-async def confirm(page, status: str) -> None:
-    """Press Pay in the payment panel; while Stripe.js confirms the button stays disabled."""
-    await page.click("#confirm-pay")
-    await page.wait_for_function("window.__stripe.finish !== null")
-    assert await page.is_disabled("#confirm-pay")
+async def confirm(page, status: str, button: str = "#confirm-pay") -> list:
+    """Press Pay in the payment panel; while Stripe.js confirms the button stays disabled. Returns
+    the stand-in's calls as they were at that moment."""
+    await page.evaluate("window.__stripe.finish = null")
+    await page.click(button)
+    await page.wait_for_function("() => window.__stripe.finish !== null")
+    assert await page.is_disabled(button)
+    calls = await page.evaluate("window.__stripe.calls")
     # after this evaluate returns: Stripe's redirect navigates away
     await page.evaluate("status => { setTimeout(() => window.__stripe.finish(status), 0); }", status)
+    return calls  # type: ignore[no-any-return]
 
 
-async def test_the_buyer_pays_in_the_payment_element_and_the_webhook_makes_it_paid(shop_server):
+async def nothing_off_screen(page, selector: str) -> None:
+    """At the phone's width: no sideways scrolling, and the panel inside the viewport's width."""
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    box = await page.locator(selector).bounding_box()
+    assert width <= 390, f"the page scrolls sideways: {width}px"
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+
+def deferred_calls(calls: list, key: str, amount_minor: int, selector: str) -> None:
+    """Stripe.js built with the shop's key and the Payment Element from the order's amount, no secret."""
+    assert calls[:4] == [
+        ["Stripe", key],
+        ["elements", {"mode": "payment", "amount": amount_minor, "currency": "cny"}],
+        ["create", "payment"],
+        ["mount", selector],
+    ]
+
+
+def paid_with(calls: list, return_url: str) -> str:
+    """`submit()` before any client secret was fetched, then confirmPayment with the secret: that secret."""
+    submit, confirmed = calls[-2], calls[-1]
+    assert submit[0] == "submit" and confirmed[0] == "confirmPayment" and confirmed[2] == return_url
+    return str(confirmed[1])
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+async def test_the_buyer_pays_in_the_payment_element_and_the_webhook_makes_it_paid(shop_server, locale):
     server, admin = shop_server
     session_id, sku_id, token = seed(server.base_url, admin)
     async with chromium() as browser:
-        page = await offline_page(browser)
+        page = await offline_page(browser, locale)
         await place_order(page, server.base_url, session_id, sku_id)
         order = await the_order(server.base_url, token, session_id)
-        calls = await page.evaluate("window.__stripe.calls")
-        secret = calls[1][1]
-        assert calls[:4] == [
-            ["Stripe", PUBLISHABLE_KEY],
-            ["elements", secret],
-            ["create", "payment"],
-            ["mount", "#payment-element"],
-        ]
+        # the element is up with the shop's key and the order's 59.00 CNY, and no intent exists yet
+        deferred_calls(await page.evaluate("window.__stripe.calls"), PUBLISHABLE_KEY, 5900, "#payment-element")
+        assert order["payment_intent_id"] is None
+        panel = await page.inner_text("#payment-panel")
+        assert "支付" in panel and "Payment" in panel and "Your items are reserved" in panel
+        await nothing_off_screen(page, "#payment-panel")
+        calls = await confirm(page, "succeeded")
+        # Pay: submit() came before the client secret was fetched; confirmPayment got that secret
+        return_url = f"{server.base_url}/live/{session_id}/checkout/return?order={order['id']}"
+        assert calls[-2] == ["submit", 0]
+        secret = paid_with(calls, return_url)
+        order = await the_order(server.base_url, token, session_id)
         assert secret.startswith(f"{order['payment_intent_id']}_secret_")
-        await confirm(page, "succeeded")
         # Stripe said "succeeded", but nothing is paid until the signed webhook arrives
         await page.wait_for_selector("#checkout-return[data-outcome='processing']")
-        return_url = f"{server.base_url}/live/{session_id}/checkout/return?order={order['id']}"
         assert page.url.startswith(f"{return_url}&payment_intent={order['payment_intent_id']}&")
         assert (await the_order(server.base_url, token, session_id))["state"] == "pending_payment"
+        await nothing_off_screen(page, "#outcome")
         await webhook(server.base_url, "payment_intent.succeeded", order, "succeeded")
         await page.wait_for_selector("#checkout-return[data-outcome='paid']", timeout=10_000)
-        assert "Paid" in await page.inner_text("#outcome")
+        assert "Paid" in await page.inner_text("#outcome") and "已支付" in await page.inner_text("#outcome")
+        assert page.csp_errors == []
     assert (await the_order(server.base_url, token, session_id))["state"] == "paid"
 
 
@@ -126,9 +167,9 @@ async def test_a_processing_method_shows_processing_until_stripe_confirms(shop_s
     async with chromium() as browser:
         page = await offline_page(browser)
         await place_order(page, server.base_url, session_id, sku_id)
-        order = await the_order(server.base_url, token, session_id)
         await confirm(page, "processing")
         await page.wait_for_selector("#checkout-return[data-outcome='processing']")
+        order = await the_order(server.base_url, token, session_id)
         await webhook(server.base_url, "payment_intent.processing", order, "processing")
         assert (await the_order(server.base_url, token, session_id))["state"] == "processing"
         assert await page.get_attribute("#checkout-return", "data-outcome") == "processing"
@@ -142,18 +183,20 @@ async def test_a_failed_attempt_keeps_the_hold_and_the_buyer_tries_again(shop_se
     async with chromium() as browser:
         page = await offline_page(browser)
         await place_order(page, server.base_url, session_id, sku_id)
+        order = await the_order(server.base_url, token, session_id)
+        return_url = f"{server.base_url}/live/{session_id}/checkout/return?order={order['id']}"
         # a card declined on the spot: the panel says so and Pay works again
-        await confirm(page, "error")
+        first = paid_with(await confirm(page, "error"), return_url)
         await page.wait_for_selector("#payment-error:has-text('Your card was declined.')")
         assert not await page.is_disabled("#confirm-pay")
-        # a redirect method that failed: the return page says so; the order still holds its stock
-        await confirm(page, "failed")
+        # a redirect method that failed: the same PaymentIntent; the return page says so; the hold stays
+        assert paid_with(await confirm(page, "failed"), return_url) == first
         await page.wait_for_selector("#checkout-return[data-outcome='failed']")
         assert "try again" in await page.inner_text("#outcome")
         order = await the_order(server.base_url, token, session_id)
-        assert order["state"] == "pending_payment"
-        # and "try again" brings back the Payment Element for the same order
+        assert order["state"] == "pending_payment" and first.startswith(f"{order['payment_intent_id']}_secret_")
+        # and "try again" brings back the Payment Element for the same order, still in deferred mode
         await page.click("#retry")
         await page.wait_for_selector("#payment-element:has-text('[Payment Element]')")
-        calls = await page.evaluate("window.__stripe.calls")
-        assert calls[1][1].startswith(f"{order['payment_intent_id']}_secret_")
+        deferred_calls(await page.evaluate("window.__stripe.calls"), PUBLISHABLE_KEY, 5900, "#payment-element")
+        assert paid_with(await confirm(page, "error"), return_url) == first

@@ -1,6 +1,7 @@
-"""Stripe goes away in the middle of a checkout (a private localstripe, stopped and started again on
-the same port): the buyer keeps the cart, the held units go back, and the same Idempotency-Key
-checks out again once Stripe is back."""
+"""Stripe goes away during a flash sale (a private localstripe, stopped and started again on the
+same port). Checkout does not call Stripe (deferred intent), so the buyer still gets the order and
+its units; pressing Pay answers 503 with Retry-After while Stripe is down, the order keeps its hold,
+and Pay works once Stripe is back — one PaymentIntent however many retries raced."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from broadcast.checkout.models import Order, OrderState, StockCounter
 from broadcast.models import Sku
 from tests.app_settings import stripe_settings
 from tests.factories import add_to_lineup, make_sku
-from tests.factories_checkout import add_to_cart, checkout, make_shop, visitor
+from tests.factories_checkout import add_to_cart, checkout, make_shop, start_paying, visitor
 from tests.stripe_server import RestartableStripe
 
 
@@ -50,8 +51,10 @@ async def held_units(app: Litestar, sku_ids: list[str]) -> dict[str, tuple[int, 
     return {sku: (stocks[sku], reserved.get(sku, 0)) for sku in sku_ids}
 
 
-async def test_checkout_while_stripe_is_down_keeps_the_cart_and_retries_with_the_same_key(app, client, private_stripe):
-    # given a buyer with two SKUs in the cart (2 + 1 units)
+async def test_checkout_while_stripe_is_down_still_holds_the_units_and_pay_waits_for_stripe(
+    app, client, private_stripe
+):
+    # given a buyer with two SKUs in the cart (2 + 1 units), and Stripe down
     shop = await make_shop(app, client, stock=5)
     other = await make_sku(client, shop.token, shop.brand_id, stock=4, price_minor=1500)
     await add_to_lineup(client, shop.token, shop.session_id, other["id"])
@@ -61,53 +64,48 @@ async def test_checkout_while_stripe_is_down_keeps_the_cart_and_retries_with_the
         f"/api/v1/sessions/{shop.session_id}/cart/items", json={"sku_id": other["id"], "quantity": 1}, headers=headers
     )
     assert response.status_code == 200, response.text
-    cart_before = (await client.get(f"/api/v1/sessions/{shop.session_id}/cart", headers=headers)).json()
-    units_before = await held_units(app, [shop.sku_id, other["id"]])
-    # when Stripe is stopped and the buyer checks out
     private_stripe.stop()
-    failed = await checkout(client, shop, headers, key="outage-key-0001")
-    # then a 503 problem with Retry-After, the cart exactly as before, the units back in stock
+    # when the buyer checks out: the order and its units, Stripe not needed
+    placed = await checkout(client, shop, headers, key="outage-key-0001")
+    assert placed.status_code == 201, placed.text
+    order = placed.json()["order"]
+    assert order["state"] == "pending_payment" and order["amount_minor"] == 2 * 9900 + 1500
+    assert await held_units(app, [shop.sku_id, other["id"]]) == {shop.sku_id: (3, 2), other["id"]: (3, 1)}
+    # when they press Pay while Stripe is still down
+    failed = await client.post(placed.json()["payment"]["intent_url"], headers=headers)
+    # then a 503 problem with Retry-After; the order still holds its units
     assert failed.status_code == 503, failed.text
     assert failed.headers["content-type"].startswith("application/problem+json")
-    assert failed.json()["type"].endswith("/payment-provider-unavailable") and failed.json()["cart_kept"] is True
+    assert failed.json()["type"].endswith("/payment-provider-unavailable")
     assert int(failed.headers["retry-after"]) > 0
-    cart_after = (await client.get(f"/api/v1/sessions/{shop.session_id}/cart", headers=headers)).json()
-    by_sku = lambda cart: sorted(cart["lines"], key=lambda line: line["sku_id"])  # noqa: E731
-    assert by_sku(cart_after) == by_sku(cart_before) and cart_after["amount_minor"] == cart_before["amount_minor"]
-    assert await held_units(app, [shop.sku_id, other["id"]]) == units_before
-    # when Stripe is back and the buyer retries with the same key
-    private_stripe.start()
-    retried = await checkout(client, shop, headers, key="outage-key-0001")
-    # then the checkout goes through: a pending order with a live PaymentIntent, units held once
-    assert retried.status_code == 201, retried.text
-    order = retried.json()["order"]
-    assert order["state"] == "pending_payment" and order["amount_minor"] == 2 * 9900 + 1500
-    intent = private_stripe.server.get(f"/v1/payment_intents/{order['payment_intent_id']}")
-    assert intent["status"] == "requires_payment_method" and intent["metadata"] == {"order_id": order["id"]}
-    assert retried.json()["client_secret"].startswith(intent["id"])
     assert await held_units(app, [shop.sku_id, other["id"]]) == {shop.sku_id: (3, 2), other["id"]: (3, 1)}
-    cart_now = (await client.get(f"/api/v1/sessions/{shop.session_id}/cart", headers=headers)).json()
-    assert cart_now["lines"] == []
-    # and the failed attempt is kept as history, cancelled, under a key of its own
+    # when Stripe is back and they press Pay again
+    private_stripe.start()
+    paying = await start_paying(client, placed.json(), headers)
+    # then the order has a live PaymentIntent for its amount, and is still the one order
+    intent = private_stripe.server.get(f"/v1/payment_intents/{paying['order']['payment_intent_id']}")
+    assert intent["status"] == "requires_payment_method" and intent["metadata"] == {"order_id": order["id"]}
+    assert intent["amount"] == order["amount_minor"] and paying["client_secret"].startswith(intent["id"])
     async with app.state.sessionmaker() as session:
-        orders = (await session.exec(select(Order).order_by(Order.created_at))).all()
-    assert [o.state for o in orders] == [OrderState.CANCELLED, OrderState.PENDING_PAYMENT]
-    assert orders[0].idempotency_key != "outage-key-0001" and orders[1].idempotency_key == "outage-key-0001"
+        orders = (await session.exec(select(Order))).all()
+    assert [(o.id, o.state) for o in orders] == [(order["id"], OrderState.PENDING_PAYMENT)]
 
 
 async def test_a_retry_while_stripe_is_still_down_changes_nothing(app, client, private_stripe):
-    # given a cart of 3 units and Stripe down
+    # given an order of 3 units, and Stripe down
     shop = await make_shop(app, client, stock=5)
     headers = visitor()
     await add_to_cart(client, shop, headers, 3)
+    placed = (await checkout(client, shop, headers, key="outage-key-0002")).json()
     private_stripe.stop()
-    # when the buyer retries the same key three times
-    answers = [await checkout(client, shop, headers, key="outage-key-0002") for _ in range(3)]
-    # then every answer is the same 503, the cart still holds its 3 units and the stock is whole
+    # when the buyer presses Pay three times
+    answers = [await client.post(placed["payment"]["intent_url"], headers=headers) for _ in range(3)]
+    # then every answer is the same 503 and the order still holds its 3 units, with no intent
     assert [a.status_code for a in answers] == [503, 503, 503]
-    cart = (await client.get(f"/api/v1/sessions/{shop.session_id}/cart", headers=headers)).json()
-    assert [(line["sku_id"], line["quantity"]) for line in cart["lines"]] == [(shop.sku_id, 3)]
-    assert await held_units(app, [shop.sku_id]) == {shop.sku_id: (5, 0)}
+    assert await held_units(app, [shop.sku_id]) == {shop.sku_id: (2, 3)}
+    async with app.state.sessionmaker() as session:
+        [stored] = (await session.exec(select(Order))).all()
+    assert stored.state == OrderState.PENDING_PAYMENT and stored.payment_intent_id is None
 
 
 async def test_the_checkout_page_carries_the_outage_message_in_both_languages(app, client):
@@ -115,13 +113,13 @@ async def test_the_checkout_page_carries_the_outage_message_in_both_languages(ap
     page = await client.get(f"/live/{shop.session_id}/checkout")
     assert page.status_code == 200
     assert 'id="provider-down"' in page.text
-    assert "您的购物车已保留" in page.text and "Payment provider unavailable, your cart is kept" in page.text
+    assert "商品仍为您保留" in page.text and "Payment provider unavailable, your items stay reserved" in page.text
     script = (await client.get("/static/checkout.js")).text
     assert "/payment-provider-unavailable" in script and "provider-down" in script
 
 
-async def test_racing_retries_during_an_outage_never_double_the_cart_or_lose_units(postgres_db_url, tmp_path):
-    # given (PostgreSQL, real row locks) a buyer with 2 units in the cart, and Stripe down
+async def test_racing_pay_presses_make_one_intent(postgres_db_url, tmp_path):
+    # given (PostgreSQL, real row locks) an order, and Stripe down while the buyer hammers Pay
     from server.app import create_app
 
     stripe = RestartableStripe(tmp_path)
@@ -131,17 +129,20 @@ async def test_racing_retries_during_an_outage_never_double_the_cart_or_lose_uni
             shop = await make_shop(app, client, stock=5)
             headers = visitor()
             await add_to_cart(client, shop, headers, 2)
+            placed = (await checkout(client, shop, headers, key="race-key-00001")).json()
+            url = placed["payment"]["intent_url"]
             stripe.stop()
-            # when six checkouts with the same key race each other
-            answers = await asyncio.gather(*(checkout(client, shop, headers, key="race-key-00001") for _ in range(6)))
-            # then none is a 500 or an order; the cart holds its 2 units once, and no unit is held
-            statuses = [a.status_code for a in answers]
-            assert set(statuses) <= {503, 422} and 503 in statuses, [a.text for a in answers]
-            cart = (await client.get(f"/api/v1/sessions/{shop.session_id}/cart", headers=headers)).json()
-            assert [(line["sku_id"], line["quantity"]) for line in cart["lines"]] == [(shop.sku_id, 2)]
-            assert await held_units(app, [shop.sku_id]) == {shop.sku_id: (5, 0)}
+            down = await asyncio.gather(*(client.post(url, headers=headers) for _ in range(6)))
+            assert {a.status_code for a in down} == {503}, [a.text for a in down]
+            # when Stripe is back and six presses race
+            stripe.start()
+            answers = await asyncio.gather(*(client.post(url, headers=headers) for _ in range(6)))
+            # then all six name the same PaymentIntent, the one the order stores; the units are held once
+            assert {a.status_code for a in answers} == {200}, [a.text for a in answers]
+            assert len({a.json()["payment_intent_id"] for a in answers}) == 1
             async with app.state.sessionmaker() as session:
-                states = {o.state for o in (await session.exec(select(Order))).all()}
-            assert states <= {OrderState.CANCELLED}
+                [stored] = (await session.exec(select(Order))).all()
+            assert stored.payment_intent_id == answers[0].json()["payment_intent_id"]
+            assert await held_units(app, [shop.sku_id]) == {shop.sku_id: (3, 2)}
     finally:
         stripe.stop()

@@ -11,7 +11,7 @@ from broadcast.checkout.expiry import sweep
 from server.kernel import clock
 from tests.app_settings import stripe_settings
 from tests.factories import auth
-from tests.factories_checkout import add_to_cart, checkout, intent_event, make_shop, post_webhook, visitor
+from tests.factories_checkout import add_to_cart, checkout, intent_event, make_shop, post_webhook, start_paying, visitor
 from tests.stripe_server import WEBHOOK_SECRET
 
 STOCK, BUYERS = 5, 40
@@ -72,10 +72,12 @@ async def test_concurrent_checkouts_never_oversell_and_lose_no_units(postgres_db
         # when all 40 check out at once
         first = await checkouts(client, shop, viewers)
         # then exactly 5 orders hold the 5 units; the rest are told it is sold out
-        won = [r.json()["order"] for r in first if r.status_code == 201]
-        assert len(won) == STOCK and {r.status_code for r in first} == {201, 409}
+        winners = [(r.json(), h) for h, r in zip(viewers, first, strict=True) if r.status_code == 201]
+        assert len(winners) == STOCK and {r.status_code for r in first} == {201, 409}
         assert await units(app, shop) == (0, STOCK, 0)
-        # when 2 are paid, 1 is cancelled by Stripe and 2 lapse
+        # when 3 press Pay (their PaymentIntents are made then): 2 are paid, 1 is cancelled by Stripe;
+        # the 2 others never press Pay and lapse (no intent to cancel)
+        won = [(await start_paying(client, placed, h))["order"] for placed, h in winners[:3]]
         for order in won[:2]:
             await pay_by_webhook(client, localstripe, order)
         await cancel_by_webhook(client, won[2])
@@ -124,7 +126,7 @@ async def test_concurrent_refunds_never_exceed_the_order(postgres_db_url, locals
         shop = await make_shop(app, client, stock=2, price_minor=10000)
         headers = visitor()
         await add_to_cart(client, shop, headers, 1)
-        order = (await checkout(client, shop, headers)).json()["order"]
+        order = (await start_paying(client, (await checkout(client, shop, headers)).json(), headers))["order"]
         paid = await client.post(f"/api/v1/checkout/orders/{order['id']}/test-payment", headers=headers)
         assert paid.json()["status"] == "succeeded"
         await pay_by_webhook(client, localstripe, order)

@@ -21,6 +21,7 @@ from tests.factories_checkout import (
     intent_event,
     make_shop,
     post_webhook,
+    start_paying,
     visitor,
 )
 from tests.factories_coupons import claim, coupon_rows, dropped_coupon
@@ -77,7 +78,7 @@ async def test_discounted_order_is_paid_and_commission_is_on_the_paid_amount(app
     placed = await checkout(client, shop, headers, body=with_coupon(claim_id))
     # then 20 % of A's 200.00 is off A's line only; the order is 190.00 and Stripe is asked for that
     assert placed.status_code == 201, placed.text
-    order = placed.json()["order"]
+    order = (await start_paying(client, placed.json(), headers))["order"]
     assert (order["amount_minor"], order["discount_minor"], order["coupon_claim_id"]) == (19000, 4000, claim_id)
     lines = {line["sku_id"]: line for line in order["lines"]}
     assert (
@@ -109,7 +110,8 @@ async def test_an_expired_unpaid_order_gives_the_claim_back_and_a_late_payment_c
     headers = visitor()
     claim_id = await _claimed(client, shop, headers)
     await add_to_cart(client, shop, headers, 1)
-    order = (await checkout(client, shop, headers, body=with_coupon(claim_id))).json()["order"]
+    placed = (await checkout(client, shop, headers, body=with_coupon(claim_id))).json()
+    order = (await start_paying(client, placed, headers))["order"]
     assert (order["amount_minor"], order["discount_minor"]) == (8900, 1000)
     assert (await client.get(f"/api/v1/sessions/{shop.session_id}/coupon-claims", headers=headers)).json()[
         "items"

@@ -38,7 +38,10 @@ async def test_group_fills_when_every_seat_is_paid(app, client, localstripe):
     assert (group["state"], group["seats_taken"], group["seats_paid"], group["group_size"]) == ("open", 1, 0, 2)
     assert group["share_path"] == f"/live/{shop.session_id}?group={group['code']}"
     assert seat_a["order"]["amount_minor"] == 5000 and seat_a["order"]["lines"][0]["unit_price_minor"] == 5000
-    assert seat_a["client_secret"].startswith(seat_a["order"]["payment_intent_id"]) and seat_a["test_payments"]
+    # the seat says how to pay; its PaymentIntent is made when A presses Pay, not while the seat is taken
+    assert seat_a["order"]["payment_intent_id"] is None and seat_a["test_payments"]
+    assert seat_a["payment"]["intent_url"] == f"/api/v1/checkout/orders/{seat_a['order']['id']}/payment-intent"
+    assert (seat_a["payment"]["amount_minor"], seat_a["payment"]["currency"]) == (5000, "CNY")
     joined = await join_group(client, group["code"], b)
     assert joined.status_code == 201, joined.text
     seat_b = joined.json()
