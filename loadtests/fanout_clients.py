@@ -31,9 +31,11 @@ class Tally:
         self.latency_ms = array("d")  # publish (server ts) -> receipt
         self.totals = array("q")  # like total received ...
         self.received_at = array("d")  # ... and when
+        self.pinned_at = array("d")  # when a "pin" event arrived (the rush benchmark pins a SKU)
         self.connected = 0
         self.failed = 0
         self.closed_early = 0
+        self.snapshots = 0
 
 
 class CpuMeter:
@@ -62,11 +64,15 @@ class Viewer(WSListener):  # type: ignore[misc]
         now = time.time()
         tally.messages += 1
         payload = frame.get_payload_as_bytes()
-        if b'"likes"' in payload:
+        if b'"type":"likes"' in payload:
             event = json.loads(payload)
             tally.latency_ms.append(now * 1000 - event["ts"])
             tally.totals.append(event["total"])
             tally.received_at.append(now)
+        elif b'"type":"pin"' in payload:
+            tally.pinned_at.append(now)
+        elif b'"type":"snapshot"' in payload:
+            tally.snapshots += 1  # the room started again (e.g. it lost events) and re-sent its state
 
     def on_ws_disconnected(self, transport: WSTransport) -> None:
         if not self.tally.stopping:
@@ -113,6 +119,8 @@ async def _viewers_main(url: str, count: int, control: Any, report: Any) -> None
             tally.received_at.tobytes(),
             tally.closed_early,
             cpu,
+            tally.pinned_at.tobytes(),
+            tally.snapshots,
         )
     )
 

@@ -38,6 +38,7 @@ __all__ = [
     "serve_command",
     "serve_localstripe",
     "tree_cpu_s",
+    "tree_rss_mb",
 ]
 
 SECRET_KEY = "bench-secret-key-0123456789abcdef"
@@ -62,6 +63,22 @@ def tree_cpu_s(pid: int) -> float:
             times = proc.cpu_times()
             total += times.user + times.system
     return total
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of a process and its children now (needs psutil)."""
+    try:
+        import psutil
+
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except (ImportError, Exception):
+        return float("nan")
+    total = 0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            total += proc.memory_info().rss
+    return total / 2**20
 
 
 def cli(env: dict[str, str], *args: str) -> str:
