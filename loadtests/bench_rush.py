@@ -168,7 +168,7 @@ def _app_env(args: argparse.Namespace, db_url: str, stripe_url: str, namespace: 
         "STRIPE_WEBHOOK_SECRET": "whsec_zhixiang_bench_0123456789",
         "CLICK_BOT_IP_PER_MINUTE": "0",  # every visitor comes from 127.0.0.1 here
         "ORDER_SWEEP_INTERVAL_S": "0",
-        "DB_POOL_SIZE": "10",
+        "DB_POOL_SIZE": "20",  # as the flash sale: the reservations queue for a connection
     }
 
 

@@ -17,13 +17,15 @@ import uvloop
 
 REQUEST_TIMEOUT_S = 60.0
 PHASE_BOUND_S = 180.0  # every buyer is done (or given up on) by then, whatever the server does
+RETRIES = 4  # a viewer told "busy, retry in a moment" taps again, a few times
 CHECKOUT_BODY = {"contact": {"email": "buyer@example.com"}, "shipping_address": "1 Rush St"}
 
 
 async def _post(http: aiohttp.ClientSession, url: str, body: dict[str, Any], headers: dict[str, str]) -> int | str:
-    """POST like a client would: a 503 "busy" or a transport error is retried (twice) with the same
-    headers, so an Idempotency-Key makes the retry the same request. The status or the error name."""
-    for tries_left in (2, 1, 0):
+    """POST like a client would: a 503 "busy" or a transport error is retried (up to RETRIES times,
+    after the Retry-After it names) with the same headers, so an Idempotency-Key makes the retry the
+    same request. The status or the error name."""
+    for tries_left in range(RETRIES, -1, -1):
         try:
             async with http.post(url, json=body, headers=headers) as response:
                 await response.read()
