@@ -64,14 +64,18 @@ class Viewer(WSListener):  # type: ignore[misc]
         now = time.time()
         tally.messages += 1
         payload = frame.get_payload_as_bytes()
-        if b'"type":"likes"' in payload:
-            event = json.loads(payload)
+        if b'"likes"' in payload or b'"pin"' in payload or b'"snapshot"' in payload:  # skip parsing the rest
+            self._record(json.loads(payload), now)
+
+    def _record(self, event: dict[str, Any], now: float) -> None:
+        tally, kind = self.tally, event.get("type")
+        if kind == "likes":
             tally.latency_ms.append(now * 1000 - event["ts"])
             tally.totals.append(event["total"])
             tally.received_at.append(now)
-        elif b'"type":"pin"' in payload:
+        elif kind == "pin":
             tally.pinned_at.append(now)
-        elif b'"type":"snapshot"' in payload:
+        elif kind == "snapshot":
             tally.snapshots += 1  # the room started again (e.g. it lost events) and re-sent its state
 
     def on_ws_disconnected(self, transport: WSTransport) -> None:
