@@ -28,7 +28,7 @@ def smallest(redis_url: str) -> argparse.Namespace:
     )
 
 
-@pytest.mark.timeout(150)  # a bound for a loaded box; about 20 s on a quiet one
+@pytest.mark.timeout(200)  # a bound for a loaded box (~150 s at load average 16); expected ~20 s on a quiet one
 def test_the_smallest_rush_sells_exactly_the_units_and_loses_no_click(redis_url):
     if (error := services.postgres_available()) is not None:
         services.missing("postgres", error)  # the benchmark makes and drops its own database
