@@ -157,13 +157,13 @@ def write_section(args: argparse.Namespace, f: dict[str, Any]) -> None:
     body = f"""## rush
 
 One live session at full tilt on PostgreSQL + Redis with {f["workers"]} app workers (`zhixiang serve`,
-localstripe for payments): {f["viewers"]:,} viewer sockets in the room (picows client processes)
-and a like storm ({f["likes_per_s_target"]:,.0f} likes/s from {args.likers} sockets); `wrk` opens
-{f["partners"]} partners' links in turn at {f["clicks_per_s_target"]:,.0f}/s for {f["seconds"]:g} s, each
-request a new visitor; one second in, the brand pins a SKU of {f["units"]:,} units (one a buyer) and
-{f["buyers"]:,} buyers (aiohttp, their own process) add it
-to the cart and check out, spread over {f["seconds"]:g} s. Clicks are counted in PostgreSQL after a
-graceful stop; sold units from the order lines.
+localstripe for payments): {f["viewers"]:,} viewer sockets in the room (picows client processes) and a
+like storm ({f["likes_per_s_target"]:,.0f} likes/s from {args.likers} sockets); `wrk` opens {f["partners"]:,}
+partners' links in turn at {f["clicks_per_s_target"]:,.0f}/s for {f["seconds"]:g} s, each request a new visitor;
+one second in, the brand pins a SKU of {f["units"]:,} units (one a buyer) and {f["buyers"]:,} buyers (aiohttp,
+their own process) add it to the cart and check out, spread over {f["seconds"]:g} s. Clicks are counted
+in PostgreSQL after a graceful stop; units sold from the order lines; checkout is timed on the
+reservation request alone.
 
 - machine: {f["machine"]}, shared with other work (1-minute load average after the run:
   {f["load_average_1m_after"]}); {f["date"]}
@@ -172,8 +172,8 @@ graceful stop; sold units from the order lines.
 {table(f)}
 
 - goal: {f["goal"]}; stock conserved (free + held + sold = units): {f["stock_conserved"]}
-- checkout answers {f["checkout_answers"]}; cart answers {f["cart_answers"]}; buyers not done
-  within the bound: {f["buyers_unfinished"]}
+- checkout answers {f["checkout_answers"]}; cart answers {f["cart_answers"]};
+  buyers not done within the bound: {f["buyers_unfinished"]}
 - app ({f["workers"]} workers): {f["app_cpu_cores"]} cores busy from the go to the end of the buying;
   resident memory {f["app_rss_mb_in_room"]:,} MB with the room full, {f["app_rss_kb_per_viewer"]} KB more per socket
 - room: {f["room_snapshots_resent"]} snapshots re-sent, {f["viewers_closed_early"]} sockets closed early
