@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import multiprocessing as mp
 import os
-import sys
 import tempfile
 import time
 import uuid
@@ -27,7 +26,7 @@ import redis
 
 from loadtests.fanout_clients import likers_process, viewers_process
 from loadtests.pg_scratch import scratch_database
-from loadtests.processes import cli, free_port, raise_fd_limit, serve_app, serve_process, tree_cpu_s
+from loadtests.processes import cli, raise_fd_limit, serve_app, serve_command, tree_cpu_s
 from loadtests.service_urls import PG_ADMIN_URL, REDIS_URL
 
 DESCRIPTION = "live room fan-out: viewers × like storm vs a bare websockets broadcast server"
@@ -175,7 +174,7 @@ def _run_app(args: argparse.Namespace) -> dict[str, Any]:
             env["REDIS_URL"] = args.redis_url
         try:
             with serve_app(env, workers=args.workers) as app:
-                session_id = _live_session(app.base_url, {**env, "SECRET_KEY": "bench-secret-key-0123456789abcdef"})
+                session_id = _live_session(app.base_url, env)
                 figures = measure("zhixiang", f"{app.ws_url}/ws/sessions/{session_id}", args, app.process.pid)
         finally:
             if use_redis:
@@ -184,9 +183,7 @@ def _run_app(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_baseline(args: argparse.Namespace) -> dict[str, Any]:
-    port = free_port()
-    command = [sys.executable, "-m", "loadtests.fanout_baseline", "--port", str(port)]
-    with serve_process(command, {}, port, health_path=None) as served:
+    with serve_command("fanout-baseline", "loadtests.fanout_baseline") as served:
         return measure("baseline", served.ws_url + "/", args, served.process.pid)
 
 

@@ -21,8 +21,6 @@ import argparse
 import asyncio
 import os
 import re
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -33,8 +31,10 @@ import asyncpg
 import httpx
 
 from loadtests.pg_scratch import scratch_database
+from loadtests.processes import LOCALSTRIPE_KEY, cli, serve_app, serve_localstripe
 from loadtests.service_urls import REDIS_URL
 
+WEBHOOK_SECRET = "whsec_zhixiang_bench_0123456789"  # no webhook is registered: the sale ends at the reservation
 DESCRIPTION = "checkout flash sale: N units, M concurrent purchase attempts over HTTP vs a bare conditional UPDATE"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,13 +56,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def _run(args: argparse.Namespace) -> dict[str, Any]:
-    from tests.live_server import run_server
-    from tests.stripe_server import API_KEY, WEBHOOK_SECRET, run_localstripe
-
-    with scratch_database("flashsale") as db_url, run_localstripe() as stripe:
+    with scratch_database("flashsale") as db_url, serve_localstripe() as stripe:
         env = {
             "DATABASE_URL": db_url,
-            "STRIPE_API_KEY": API_KEY,
+            "STRIPE_API_KEY": LOCALSTRIPE_KEY,
             "STRIPE_API_BASE": stripe.base_url,
             "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "ORDER_SWEEP_INTERVAL_S": "0",
@@ -71,7 +68,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         }
         if args.workers > 1:  # one stock gate for all workers: Redis (one worker alone keeps it in memory)
             env |= {"REDIS_URL": args.redis_url, "REDIS_NAMESPACE": f"zxb{uuid.uuid4().hex[:8]}"}
-        with run_server(env, workers=args.workers) as server:
+        with serve_app(env, workers=args.workers) as server:
             session_id, sku_id = _seed(server.base_url, env, args.units)
             visitors = await _fill_carts(db_url, session_id, sku_id, args.attempts)
             app = await _sale(server.base_url, session_id, visitors, args.concurrency)
@@ -84,15 +81,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _admin_token(env: dict[str, str]) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "server.cli.main", "token", "create", "--role", "admin"],
-        env={**os.environ, "SECRET_KEY": "test-secret-key-0123456789abcdef", **env},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return out.split()[-1]
+    return cli(env, "token", "create", "--role", "admin").split()[-1]
 
 
 def _seed(base: str, env: dict[str, str], units: int) -> tuple[str, str]:

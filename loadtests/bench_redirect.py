@@ -30,8 +30,8 @@ import httpx
 import psycopg
 import redis
 
-from loadtests.app_processes import ROOT, asgi_app, zhixiang_app
 from loadtests.pg_scratch import scratch_database
+from loadtests.processes import ROOT, serve_app, serve_asgi
 from loadtests.service_urls import REDIS_URL
 
 DESCRIPTION = "tracked /l/{code} redirect vs a bare Litestar 302 on uvicorn and Granian (wrk, 2 workers)"
@@ -167,8 +167,8 @@ def measure(
     }
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "tracked": []}
     with (
-        asgi_app("loadtests.bare_redirect_app:app", args.workers, log_dir, server_name) as bare,
-        zhixiang_app(env, args.workers, log_dir, server_name) as app,
+        serve_asgi("loadtests.bare_redirect_app:app", args.workers, server_name=server_name, log_dir=log_dir) as bare,
+        serve_app(env, args.workers, server_name, log_dir) as app,
     ):
         urls = {"bare": f"{bare.base_url}/l/abcdefghijk", "tracked": f"{app.base_url}/l/{demo_link(env, app.base_url)}"}
         for name, url in urls.items():

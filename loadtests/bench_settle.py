@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
-import subprocess
-import sys
 import time
 from typing import Any
 
@@ -23,6 +20,7 @@ import httpx
 import psycopg
 
 from loadtests.pg_scratch import scratch_database
+from loadtests.processes import serve_command
 
 DESCRIPTION = "settle 1,000,000 accrued commissions across 10,000 partners (goal ≤ 60 s)"
 BRAND = "brd_bench_settle"
@@ -79,26 +77,6 @@ def bulk_load(url: str, accruals: int, partners: int) -> float:
     return time.perf_counter() - start
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _standin() -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "loadtests.connect_standin", "--port", str(port)])
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(f"{base}/_count", timeout=0.5)
-            return process, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the Connect stand-in did not start")
-
-
 async def _settle(url: str, base: str) -> tuple[float, dict[str, Any]]:
     from commission.connect import ConnectGateway
     from commission.settlement import SettleRequest, settle
@@ -132,13 +110,9 @@ def _one(accruals: int, partners: int) -> dict[str, Any]:
     with scratch_database("settle") as url:
         upgrade(url)
         load_s = bulk_load(url, accruals, partners)
-        process, base = _standin()
-        try:
-            elapsed, figures = asyncio.run(_settle(url, base))
-            transfers = httpx.get(f"{base}/_count").json()["transfers"]
-        finally:
-            process.terminate()
-            process.wait(10)
+        with serve_command("connect-standin", "loadtests.connect_standin", health_path="/_count") as standin:
+            elapsed, figures = asyncio.run(_settle(url, standin.base_url))
+            transfers = httpx.get(f"{standin.base_url}/_count").json()["transfers"]
     expected = sum(1000 + (i % 7) * 10 for i in range(1, accruals + 1))
     assert figures["paid_minor"] == expected and transfers == partners, (figures, transfers, expected)
     return {

@@ -31,9 +31,11 @@ class Tally:
         self.latency_ms = array("d")  # publish (server ts) -> receipt
         self.totals = array("q")  # like total received ...
         self.received_at = array("d")  # ... and when
+        self.pinned_at = array("d")  # when a "pin" event arrived (the rush benchmark pins a SKU)
         self.connected = 0
         self.failed = 0
         self.closed_early = 0
+        self.snapshots = 0
 
 
 class CpuMeter:
@@ -62,11 +64,19 @@ class Viewer(WSListener):  # type: ignore[misc]
         now = time.time()
         tally.messages += 1
         payload = frame.get_payload_as_bytes()
-        if b'"likes"' in payload:
-            event = json.loads(payload)
+        if b'"likes"' in payload or b'"pin"' in payload or b'"snapshot"' in payload:  # skip parsing the rest
+            self._record(json.loads(payload), now)
+
+    def _record(self, event: dict[str, Any], now: float) -> None:
+        tally, kind = self.tally, event.get("type")
+        if kind == "likes":
             tally.latency_ms.append(now * 1000 - event["ts"])
             tally.totals.append(event["total"])
             tally.received_at.append(now)
+        elif kind == "pin":
+            tally.pinned_at.append(now)
+        elif kind == "snapshot":
+            tally.snapshots += 1  # the room started again (e.g. it lost events) and re-sent its state
 
     def on_ws_disconnected(self, transport: WSTransport) -> None:
         if not self.tally.stopping:
@@ -113,6 +123,8 @@ async def _viewers_main(url: str, count: int, control: Any, report: Any) -> None
             tally.received_at.tobytes(),
             tally.closed_early,
             cpu,
+            tally.pinned_at.tobytes(),
+            tally.snapshots,
         )
     )
 

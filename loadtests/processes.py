@@ -1,30 +1,49 @@
-"""Starting what a benchmark measures as real processes on 127.0.0.1: the app (migrated first) and
-any other server, each on a free port, stopped cleanly afterwards. Reusable by every benchmark."""
+"""What a benchmark measures, as real processes on 127.0.0.1: the app (migrated first), any ASGI
+app module or other server, each on a free port and stopped gracefully afterwards. The launching
+itself is `server/ops/launcher.py`, shared with the tests; this adds the benchmarks' secret and
+what only benchmarks need (CPU of a process tree)."""
 
 from __future__ import annotations
 
 import contextlib
-import os
-import resource
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from server.ops.launcher import (
+    LOCALSTRIPE_KEY,
+    ROOT,
+    ServerProcess,
+    free_port,
+    http_ok,
+    port_open,
+    raise_fd_limit,
+    serve_asgi,
+    serve_localstripe,
+    serve_process,
+    zhixiang,
+)
+from server.ops.launcher import serve_app as launch_app
 
-ROOT = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-m", "server.cli.main"]
+__all__ = [
+    "LOCALSTRIPE_KEY",
+    "ROOT",
+    "SECRET_KEY",
+    "ServerProcess",
+    "cli",
+    "free_port",
+    "raise_fd_limit",
+    "serve_app",
+    "serve_asgi",
+    "serve_command",
+    "serve_localstripe",
+    "tree_cpu_s",
+    "tree_rss_mb",
+]
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+SECRET_KEY = "bench-secret-key-0123456789abcdef"
+# The redirect benchmark counts clicks after the stop: the final flush must finish, not be killed.
+STOP_TIMEOUT_S = 60.0
 
 
 def tree_cpu_s(pid: int) -> float:
@@ -46,87 +65,43 @@ def tree_cpu_s(pid: int) -> float:
     return total
 
 
-def raise_fd_limit(wanted: int = 65_536) -> int:
-    """Lift this process's open-file limit towards `wanted` (within the hard limit); returns it."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = min(wanted, hard) if hard != resource.RLIM_INFINITY else wanted
-    if soft < target:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-
-
-@dataclass
-class Served:
-    base_url: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    @property
-    def ws_url(self) -> str:
-        return self.base_url.replace("http://", "ws://")
-
-    def log_tail(self, chars: int = 3000) -> str:
-        return self.log_path.read_text(errors="replace")[-chars:]
-
-
-def _wait_ready(served: Served, health_path: str | None, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if served.process.poll() is not None:
-            raise RuntimeError(f"process exited early:\n{served.log_tail()}")
-        with contextlib.suppress(OSError, httpx.HTTPError):
-            if health_path is None:
-                socket.create_connection(("127.0.0.1", served.port), timeout=1).close()
-                return
-            if httpx.get(served.base_url + health_path, timeout=1).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"not ready after {timeout_s}s:\n{served.log_tail()}")
-
-
-@contextlib.contextmanager
-def serve_process(
-    command: list[str], env: dict[str, str], port: int, health_path: str | None = "/healthz", timeout_s: float = 60
-) -> Iterator[Served]:
-    """Run `command` (which listens on `port`) until the block ends; SIGTERM, then SIGKILL."""
-    log_path = Path(tempfile.gettempdir()) / f"zx-bench-{port}.log"
-    preexec = lambda: raise_fd_limit()  # noqa: E731 - the child inherits nothing else from us
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec
-        )
-    served = Served(f"http://127.0.0.1:{port}", port, process, log_path)
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of a process and its children now (needs psutil)."""
     try:
-        _wait_ready(served, health_path, timeout_s)
-        yield served
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        import psutil
+
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except (ImportError, Exception):
+        return float("nan")
+    total = 0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            total += proc.memory_info().rss
+    return total / 2**20
 
 
 def cli(env: dict[str, str], *args: str) -> str:
-    """Run a `zhixiang` command with `env`; returns its stdout."""
-    done = subprocess.run(
-        [*CLI, *args], env={**os.environ, **env}, cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    return done.stdout
+    """Run a `zhixiang` command with the benchmarks' secret and `env`; returns its stdout."""
+    return zhixiang({"SECRET_KEY": SECRET_KEY, **env}, *args)
 
 
 @contextlib.contextmanager
-def serve_app(env: dict[str, str], workers: int = 1) -> Iterator[Served]:
-    """Migrate, then serve Zhixiang with `workers` uvicorn workers on a free port."""
+def serve_app(
+    env: dict[str, str], workers: int = 1, server_name: str | None = None, log_dir: Path | None = None
+) -> Iterator[ServerProcess]:
+    """Migrate, then serve Zhixiang with `workers` workers on a free port (the benchmarks' secret)."""
+    full = {"SECRET_KEY": SECRET_KEY, **env}
+    with launch_app(full, workers, server_name=server_name, log_dir=log_dir, stop_timeout_s=STOP_TIMEOUT_S) as app:
+        yield app
+
+
+@contextlib.contextmanager
+def serve_command(name: str, module: str, *args: str, health_path: str | None = None) -> Iterator[ServerProcess]:
+    """`python -m module --port N *args` on a free port: ready on `health_path` answering 200, or
+    on the port accepting connections when there is none."""
     port = free_port()
-    full = {
-        "SECRET_KEY": "bench-secret-key-0123456789abcdef",
-        "LOG_LEVEL": "WARNING",
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        **env,
-    }
-    cli(full, "migrate")
-    with serve_process([*CLI, "serve", "--port", str(port), "--workers", str(workers)], full, port) as served:
+    argv = [sys.executable, "-m", module, "--port", str(port), *args]
+    ready = http_ok(f"http://127.0.0.1:{port}{health_path}") if health_path else port_open(port)
+    with serve_process(name, argv, port, ready=ready, stop_timeout_s=STOP_TIMEOUT_S) as served:
         yield served

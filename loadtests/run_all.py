@@ -18,7 +18,7 @@ from typing import Any
 
 BEGIN, END = "<!-- all:begin -->", "<!-- all:end -->"
 BENCHMARKS_MD = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
-ORDER = ["fanout", "redirect", "flashsale", "ledger", "settle"]
+ORDER = ["fanout", "redirect", "flashsale", "rush", "ledger", "settle"]
 
 
 def machine() -> str:

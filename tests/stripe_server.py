@@ -8,14 +8,13 @@ Its gaps, which the project's own guards must cover (and the tests check they do
 - `confirm` with a `payment_method` argument is not implemented (set it with an update first);
 - it posts a webhook about one second after the change, signed with the secret as given.
 `python -m localstripe` pickles its whole store to /tmp/localstripe.pickle on every write (shared
-with anyone else running it); `tests.localstripe_main` runs it with that turned off."""
+with anyone else running it); `server.devstripe.localstripe_main` runs it with that turned off,
+started by the launcher tests and benchmarks share (`server/ops/launcher.py`)."""
 
 from __future__ import annotations
 
 import contextlib
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +22,9 @@ from typing import Any
 
 import httpx
 
-from tests.live_server import ROOT, free_port
+from server.ops.launcher import LOCALSTRIPE_KEY, free_port, serve_localstripe
 
-API_KEY = "sk_test_zhixiang_localstripe"
+API_KEY = LOCALSTRIPE_KEY
 WEBHOOK_SECRET = "whsec_zhixiang_test_0123456789"
 
 
@@ -57,45 +56,11 @@ class StripeTestServer:
         return self.log_path.read_text(errors="replace")
 
 
-def _wait_up(server: StripeTestServer, timeout_s: float = 15) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"localstripe exited early:\n{server.log()[-2000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if (
-                httpx.get(
-                    f"{server.base_url}/v1/customers", headers={"Authorization": f"Bearer {API_KEY}"}, timeout=1
-                ).status_code
-                == 200
-            ):
-                return
-        time.sleep(0.1)
-    raise RuntimeError("localstripe did not start")
-
-
 @contextlib.contextmanager
 def run_localstripe(tmp_dir: Path | None = None, port: int | None = None) -> Iterator[StripeTestServer]:
     """On `port` (default: a free one); a test that stops Stripe starts it again on the same port."""
-    port = port or free_port()
-    log_path = (tmp_dir or Path("/tmp")) / f"zx-localstripe-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.localstripe_main", "--port", str(port), "--from-scratch"],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = StripeTestServer(f"http://127.0.0.1:{port}", process, log_path)
-    try:
-        _wait_up(server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with serve_localstripe(tmp_dir or Path("/tmp"), port) as served:
+        yield StripeTestServer(served.base_url, served.process, served.log_path)
 
 
 class RestartableStripe:

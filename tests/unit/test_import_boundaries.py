@@ -71,3 +71,11 @@ def test_no_two_sub_packages_of_a_domain_import_each_other(domain):
     # checkout applies coupons, so coupons learns the cart through app.state, not by importing checkout
     imports = subpackage_imports(domain)
     assert sorted((a, b) for a in imports for b in imports[a] if a < b and a in imports[b]) == []
+
+
+def test_no_benchmark_imports_the_tests():
+    # benchmarks and tests start the app through one launcher (server/ops/launcher.py) instead
+    def from_tests(module: str) -> bool:
+        return module == "tests" or module.startswith("tests.")
+
+    assert offending(ROOT / "loadtests", from_tests) == []
