@@ -73,6 +73,11 @@ def reconciliation(config: SaleConfig, outcome: SaleOutcome) -> None:
             f"pending {row['pending_minor']} + available {row['available_minor']} + "
             f"in flight {row['in_flight_minor']} + paid {row['paid_minor']}"
         )
+    for row in rec.get("disputes", []):
+        say(
+            f"  disputes {row['currency']}: lost {row['disputes_lost_minor']} (ledger {row['ledger_disputes_lost_minor']}), "
+            f"fees {row['dispute_fees_minor']}, frozen now {row['frozen_minor']} (ledger {row['ledger_disputed_minor']})"
+        )
     payouts = rec.get("payouts", {})
     say(f"  payouts: {payouts.get('payouts')} in the ledger, {payouts.get('matched')} matched to Stripe transfers")
     for mismatch in rec.get("mismatches", []):
