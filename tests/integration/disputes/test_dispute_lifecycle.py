@@ -54,6 +54,14 @@ async def test_dispute_lost_after_payout_claws_back_and_the_brand_bears_amount_a
     assert report["mismatches"] == [] and report["ok"]
     assert report["orders"][0]["disputes_lost_minor"] == 10000
     assert report["disputes"][0]["dispute_fees_minor"] == 1500
+    # and both statements show it: the partner's reversal, the brand's lost dispute and fee
+    finance = auth(await make_token(app, "finance"))
+    partner_statement = (await client.get(f"/api/v1/partners/{partner}/statement", headers=finance)).json()
+    [row] = partner_statement["currencies"]
+    assert row["ties_out"] and row["reversed_minor"] == 1000 and row["closing_owed_minor"] == -1000
+    brand_statement = (await client.get(f"/api/v1/brands/{brand}/statement", headers=finance)).json()
+    [row] = brand_statement["currencies"]
+    assert (row["disputes_lost_minor"], row["dispute_fees_minor"], row["net_minor"]) == (10000, 1500, 0)
 
 
 async def test_dispute_inside_the_hold_is_not_released_until_won_then_paid(app, client, connect_server):
