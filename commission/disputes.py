@@ -61,6 +61,8 @@ async def record_dispute(session: AsyncSession, facts: DisputeFacts) -> str:
     outcome = "dispute_updated"
     if dispute is None:
         dispute, outcome = await _open(session, facts)
+    elif dispute.phase == DisputePhase.UNMATCHED and dispute.closed_at is None and dispute.order_id:
+        outcome = await _match_late(session, dispute)  # its OrderPaid was accrued since
     _refresh(dispute, facts)
     if facts.status in WON | LOST and dispute.closed_at is None:
         outcome = await _close(session, dispute, facts.status in LOST)
@@ -98,11 +100,25 @@ async def _open(session: AsyncSession, facts: DisputeFacts) -> tuple[CommissionD
         dispute.phase, dispute.problem = DisputePhase.UNMATCHED, problem
         session.add(dispute)
         return dispute, "dispute_unmatched"
-    left = order.amount_minor - order.refunded_minor
-    if dispute.amount_minor > left:
-        dispute.problem = f"dispute of {dispute.amount_minor} exceeds the {left} left of order {order.order_id}"
+    dispute.problem = _too_large(dispute, order)
     await _hold(session, dispute, order)
     return dispute, "dispute_held"
+
+
+async def _match_late(session: AsyncSession, dispute: CommissionDispute) -> str:
+    order = await session.get(OrderCommission, dispute.order_id, with_for_update=True)
+    if order is None or _unmatched(dispute, order):
+        return "dispute_updated"
+    dispute.brand_id, dispute.problem = order.brand_id, _too_large(dispute, order)
+    await _hold(session, dispute, order)
+    return "dispute_held"
+
+
+def _too_large(dispute: CommissionDispute, order: OrderCommission) -> str | None:
+    left = order.amount_minor - order.refunded_minor
+    if dispute.amount_minor > left:
+        return f"dispute of {dispute.amount_minor} exceeds the {left} left of order {order.order_id}"
+    return None
 
 
 def _unmatched(dispute: CommissionDispute, order: OrderCommission | None) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from commission.models import OrderCommission
 from server.kernel.clock import utcnow
 from server.payments.models import StripeEvent
 from tests.factories import auth, make_token
@@ -96,3 +97,24 @@ async def test_a_malformed_dispute_or_currency_is_recorded_without_effect(app, c
         "/api/v1/payments/stripe/webhook", content=b"{}", headers={"Stripe-Signature": "t=1,v1=00"}
     )
     assert unsigned.status_code == 400 and unsigned.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_dispute_before_its_commission_accrued_holds_at_its_next_event(app, client):
+    # given a paid order whose OrderPaid has not reached the ledger yet (the checkout row only)
+    sale = await disputable_order(app, client, paid_days_ago=1)
+    async with app.state.sessionmaker() as session:
+        order = await session.get(OrderCommission, sale["order"]["order_id"])
+        stale = OrderCommission.model_validate(order.model_dump())
+        await session.delete(order)
+        await session.commit()
+    dispute = dispute_object(sale["intent_id"], 10000)
+    assert (await send(client, "charge.dispute.created", dispute))["outcome"] == "dispute_unmatched"
+    assert "no commission accrued yet" in ((await dispute_row(app, dispute["id"])).problem or "")
+    # when the commission is there and Stripe's next word on the dispute arrives
+    async with app.state.sessionmaker() as session:
+        session.add(stale)
+        await session.commit()
+    assert (await send(client, "charge.dispute.updated", dispute))["outcome"] == "dispute_held"
+    # then the share is frozen as if the dispute had come after it
+    row = await dispute_row(app, dispute["id"])
+    assert (row.phase, row.problem, row.partner_held_minor) == ("held", None, 1000)
