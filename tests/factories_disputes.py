@@ -5,6 +5,7 @@ a paid order with a partner's commission accrued whose PaymentIntent those dispu
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +20,13 @@ from tests.factories_checkout import post_webhook
 from tests.factories_commission import emit_events, make_partner, order_paid_payload
 from tests.stripe_server import WEBHOOK_SECRET
 
-_FIXTURES = load_fixtures()
+
+@functools.cache
+def _fixtures() -> dict[str, Any]:
+    """Read when a test first builds a dispute (a missing file fails that test, not the collection)."""
+    return load_fixtures()
+
+
 DUE_BY = 1893456000  # 2030-01-01T00:00:00Z
 
 
@@ -33,7 +40,7 @@ def dispute_object(
     fee_minor: int = 0,
     due_by: int = DUE_BY,
 ) -> dict[str, Any]:
-    dispute = copy.deepcopy(_FIXTURES["dispute"])
+    dispute = copy.deepcopy(_fixtures()["dispute"])
     dispute_id = dispute_id or f"dp_{uuid.uuid4().hex[:24]}"
     dispute.update(
         id=dispute_id,
@@ -52,7 +59,7 @@ def dispute_object(
 
 def _withdrawal(dispute_id: str, amount_minor: int, currency: str, fee_minor: int) -> dict[str, Any]:
     """The balance transaction Stripe attaches when a dispute takes the money and charges its fee."""
-    txn = copy.deepcopy(_FIXTURES["balance_transaction"])
+    txn = copy.deepcopy(_fixtures()["balance_transaction"])
     txn.update(
         id=f"txn_{uuid.uuid4().hex[:24]}",
         amount=-amount_minor,
@@ -70,7 +77,7 @@ def _withdrawal(dispute_id: str, amount_minor: int, currency: str, fee_minor: in
 
 
 def dispute_event(event_type: str, dispute: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
-    event = copy.deepcopy(_FIXTURES["event"])
+    event = copy.deepcopy(_fixtures()["event"])
     event.update(id=event_id or f"evt_{uuid.uuid4().hex[:24]}", type=event_type, data={"object": dispute})
     return event
 
