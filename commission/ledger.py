@@ -38,6 +38,11 @@ class Reason(StrEnum):
     PAYOUT_FAILED = "payout_failed"
     PK_BONUS = "pk_bonus"  # a PK competition's prize: brand net → partner available
     PK_BONUS_REVERSED = "pk_bonus_reversed"  # adjust_bonus: a refund after the close lowered the prize
+    # disputes (commission/disputes.py): pending/available ⇄ disputed, then a lost one is reversed
+    DISPUTE_HELD = "dispute_held"
+    DISPUTE_RELEASED = "dispute_released"  # won (or an inquiry closed): back where it was held from
+    DISPUTE_LOST = "dispute_lost"  # reversed like a refund; the brand's net bears the disputed amount
+    DISPUTE_FEE = "dispute_fee"  # Stripe's dispute fee, out of the brand's net
 
 
 class Kind(StrEnum):
@@ -48,6 +53,8 @@ class Kind(StrEnum):
     SALES = "sales"  # brand: minus the gross paid less refunded (where the money came from)
     NET = "net"  # brand: what the brand keeps
     FEE = "fee"  # platform: its fee
+    DISPUTED = "disputed"  # partner: frozen by an open dispute, never settled or paid out
+    DISPUTE_FEE = "dispute_fee"  # provider (Stripe): dispute fees it charged, borne by brands
 
 
 class LedgerImbalance(ValueError):
@@ -262,3 +269,7 @@ def brand_key(brand_id: str, kind: Kind, currency: str) -> AccountKey:
 
 def platform_fee_key(currency: str) -> AccountKey:
     return AccountKey("platform", PLATFORM_OWNER, Kind.FEE, currency)
+
+
+def dispute_fee_key(currency: str) -> AccountKey:
+    return AccountKey("provider", "stripe", Kind.DISPUTE_FEE, currency)

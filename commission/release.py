@@ -56,7 +56,9 @@ def _matured(as_of: datetime, batch: str) -> Any:
     oc = OrderCommission
     return (
         sa.update(oc)
-        .where(col(oc.released_at).is_(None), col(oc.hold_until) <= as_of)
+        # an order held by an open dispute stays put (its share sits in *disputed*); a column on the
+        # row, not a join, so a concurrent dispute's row lock makes this UPDATE re-check it
+        .where(col(oc.released_at).is_(None), col(oc.hold_until) <= as_of, col(oc.held_by_dispute).is_(None))
         .values(released_at=as_of, release_batch=batch)
         .execution_options(synchronize_session=False)
     )

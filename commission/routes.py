@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from commission import controllers
+from commission import controllers, dispute_controllers
 from commission.accrual import on_order_paid
 from commission.pk_bonus import on_competition_bonus_adjusted, on_competition_closed
 from commission.refunds import on_order_refunded
 
-ROUTE_HANDLERS: list[Any] = controllers.ROUTE_HANDLERS
+ROUTE_HANDLERS: list[Any] = [*controllers.ROUTE_HANDLERS, *dispute_controllers.ROUTE_HANDLERS]
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderPaid": [on_order_paid],
     "OrderRefunded": [on_order_refunded],

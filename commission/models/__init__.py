@@ -3,14 +3,17 @@ settlement runs and payouts. Imported here so `server.metadata` sees every table
 
 from __future__ import annotations
 
+from commission.models.disputes import CommissionDispute, DisputePhase
 from commission.models.ledger import JournalTransaction, LedgerAccount, LedgerEntry
 from commission.models.orders import OrderCommission, RefundRecord
 from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
 
 __all__ = [
+    "CommissionDispute",
     "CommissionPolicy",
     "CommissionRule",
+    "DisputePhase",
     "JournalTransaction",
     "LedgerAccount",
     "LedgerEntry",

@@ -42,6 +42,8 @@ class OrderCommission(SQLModel, table=True):
     partner_reversed_minor: int = Field(default=0, sa_type=MINOR)
     parent_reversed_minor: int = Field(default=0, sa_type=MINOR)
     fee_reversed_minor: int = Field(default=0, sa_type=MINOR)
+    # the open dispute holding this order's commission (commission/disputes.py); release skips it
+    held_by_dispute: str | None = Field(default=None, max_length=40)
     created_at: datetime = utc_field(default_now=True)
 
 

@@ -7,6 +7,8 @@
    ledger's accruals less reversals, and the frozen competition prizes less their adjustments
    agree with the ledger's PK bonuses less their reversals. (PK bonuses come out of the brand's
    net after the sale, so check 1 is about orders only.)
+   A lost dispute counts as a refund in checks 1 and 2, and *disputed* as a partner account;
+   the disputes' own check (`commission/reports/disputes.py`) adds a section.
 3. Payouts: every paid payout settled in the period matches one Stripe transfer by id, amount,
    currency and destination; every Stripe transfer created in the period matches one payout."""
 
@@ -23,6 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from commission.connect import ConnectGateway
 from commission.ledger import Kind, Reason
 from commission.models import OrderCommission, Payout, PayoutState, RefundRecord
+from commission.reports.disputes import disputes_lost, disputes_section
 from commission.reports.flows import flows
 from distribution.competitions.models import BonusAdjustment, CompetitionResult
 
@@ -36,12 +39,14 @@ async def reconcile(
     orders = await _orders_section(session, since, until, mismatches)
     commission = await _commission_section(session, until, mismatches)
     payouts = await _payouts_section(session, since, until, gateway, mismatches)
+    disputes = await disputes_section(session, since, until, mismatches)
     return {
         "since": since.isoformat(),
         "until": until.isoformat(),
         "orders": orders,
         "commission": commission,
         "payouts": payouts,
+        "disputes": disputes,
         "mismatches": mismatches,
         "ok": not mismatches,
     }
@@ -63,6 +68,7 @@ async def _orders_section(
         .where(col(rr.effective_at) >= since, col(rr.effective_at) < until)
         .group_by(rr.currency),
     )
+    lost = await disputes_lost(session, since, until)
     moved: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for owner_type, kinds in (
         ("brand", {Kind.NET: "brand_net"}),
@@ -70,27 +76,29 @@ async def _orders_section(
         ("partner", {k: "commissions" for k in Kind}),
     ):
         for (_, kind, currency, reason), amount in (await flows(session, owner_type, None, since, until)).items():
-            if reason in (Reason.ACCRUED, Reason.REVERSED) and kind in kinds:
+            if reason in (Reason.ACCRUED, Reason.REVERSED, Reason.DISPUTE_LOST) and kind in kinds:
                 moved[currency][kinds[Kind(kind)]] += amount
     rows = []
-    for currency in sorted(set(paid) | set(refunded) | set(moved)):
+    for currency in sorted(set(paid) | set(refunded) | set(moved) | set(lost)):
         m = moved.get(currency, {})
         row: dict[str, Any] = {
             "currency": currency,
             "paid_orders_minor": paid.get(currency, 0),
             "refunds_minor": refunded.get(currency, 0),
+            "disputes_lost_minor": lost.get(currency, 0),
             "brand_net_minor": m.get("brand_net", 0),
             "commissions_minor": m.get("commissions", 0),
             "platform_fee_minor": m.get("platform_fee", 0),
         }
-        left = row["paid_orders_minor"] - row["refunds_minor"]
+        left = row["paid_orders_minor"] - row["refunds_minor"] - row["disputes_lost_minor"]
         right = row["brand_net_minor"] + row["commissions_minor"] + row["platform_fee_minor"]
         if left != right:
             mismatches.append(
                 {
                     "section": "orders",
                     "currency": currency,
-                    "reason": f"paid orders less refunds {left} ≠ brand net + commissions + fee {right}",
+                    "reason": f"paid orders less refunds and lost disputes {left} ≠ brand net + commissions + fee"
+                    f" {right}",
                 }
             )
         rows.append(row)
@@ -105,7 +113,7 @@ async def _commission_section(
     for (_, kind, currency, reason), amount in found.items():
         if reason == Reason.ACCRUED:
             by_currency[currency]["accrued_minor"] += amount
-        elif reason == Reason.REVERSED:
+        elif reason in (Reason.REVERSED, Reason.DISPUTE_LOST):
             by_currency[currency]["reversed_minor"] -= amount
         elif reason == Reason.PK_BONUS:
             by_currency[currency]["pk_bonus_minor"] += amount
@@ -129,6 +137,7 @@ async def _commission_section(
                     "available_minor",
                     "in_flight_minor",
                     "paid_minor",
+                    "disputed_minor",
                 )
             },
         }
@@ -136,14 +145,14 @@ async def _commission_section(
         row["frozen_pk_prizes_minor"] = prizes.get(currency, 0)
         earned = row["accrued_minor"] - row["reversed_minor"]
         bonuses = row["pk_bonus_minor"] - row["pk_bonus_reversed_minor"]
-        held = sum(row[f"{k}_minor"] for k in ("pending", "available", "in_flight", "paid"))
+        held = sum(row[f"{k}_minor"] for k in ("pending", "available", "in_flight", "paid", "disputed"))
         if earned + bonuses != held:
             mismatches.append(
                 {
                     "section": "commission",
                     "currency": currency,
                     "reason": f"accrued less reversed plus PK bonuses {earned + bonuses} ≠ pending + available"
-                    f" + in flight + paid {held}",
+                    f" + in flight + paid + disputed {held}",
                 }
             )
         if bonuses != row["frozen_pk_prizes_minor"]:

@@ -23,6 +23,7 @@ class Balances(BaseModel):
     available: int
     in_flight: int
     paid: int
+    disputed: int = 0  # frozen by open disputes: owed, but never paid out while they last
 
 
 class StatementLinePublic(BaseModel):
@@ -39,11 +40,12 @@ class StatementLinePublic(BaseModel):
 
 class PartnerStatementCurrency(BaseModel):
     currency: str
-    opening_owed_minor: int = Field(description="pending + available + in_flight at `since`")
+    opening_owed_minor: int = Field(description="pending + available + in_flight + disputed at `since`")
     opening: Balances
     accrued_minor: int
     released_minor: int
     reversed_minor: int
+    disputed_minor: int = Field(default=0, description="frozen by disputes opened in the period (shown, not added)")
     pk_bonus_minor: int
     pk_bonus_reversed_minor: int
     payouts_initiated_minor: int
@@ -66,8 +68,10 @@ class BrandStatementCurrency(BaseModel):
     currency: str
     gross_sales_minor: int
     refunds_minor: int
+    disputes_lost_minor: int = Field(default=0, description="lost disputes (chargebacks), like refunds")
     commissions_and_fees_minor: int
     net_minor: int
+    dispute_fees_minor: int = Field(default=0, description="Stripe's dispute fees, out of the brand's net")
     pk_bonuses_minor: int = Field(description="prizes the brand paid to partners")
     net_after_pk_bonuses_minor: int
 
@@ -86,6 +90,7 @@ class OrdersCheck(BaseModel):
     currency: str
     paid_orders_minor: int
     refunds_minor: int
+    disputes_lost_minor: int = Field(default=0, description="lost disputes: reversed like refunds")
     brand_net_minor: int
     commissions_minor: int
     platform_fee_minor: int
@@ -104,6 +109,7 @@ class CommissionCheck(BaseModel):
     available_minor: int
     in_flight_minor: int
     paid_minor: int
+    disputed_minor: int = Field(default=0, description="frozen by open disputes")
     frozen_splits_minor: int
     frozen_pk_prizes_minor: int
 
@@ -124,6 +130,21 @@ class Mismatch(BaseModel):
     currency: str | None = None
     payout_id: str | None = None
     transfer_id: str | None = None
+    dispute_id: str | None = None
+
+
+class DisputesCheck(BaseModel):
+    """Dispute records against the ledger, per currency: amounts lost and Stripe's fees in the period,
+    and the commission frozen by open disputes at `until` against the partners' *disputed* balance."""
+
+    currency: str
+    disputes_lost_minor: int
+    ledger_disputes_lost_minor: int
+    dispute_fees_minor: int
+    ledger_dispute_fees_minor: int
+    frozen_minor: int
+    ledger_disputed_minor: int
+    open_disputes: int
 
 
 class ReconciliationPublic(BaseModel):
@@ -132,6 +153,7 @@ class ReconciliationPublic(BaseModel):
     orders: list[OrdersCheck]
     commission: list[CommissionCheck]
     payouts: PayoutsCheck
+    disputes: list[DisputesCheck] = Field(default_factory=list)
     mismatches: list[Mismatch]
     ok: bool
 

@@ -17,7 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from commission.ledger import Kind, Reason
 from commission.reports.flows import flows, transactions_of
 
-OWED = (Kind.PENDING, Kind.AVAILABLE, Kind.IN_FLIGHT)
+OWED = (Kind.PENDING, Kind.AVAILABLE, Kind.IN_FLIGHT, Kind.DISPUTED)  # disputed: frozen, still owed
+REVERSALS = (Reason.REVERSED, Reason.DISPUTE_LOST)  # a lost dispute is reversed like a refund
 
 
 def _by_currency(found: dict[tuple[str, str, str, str], int]) -> dict[str, dict[tuple[str, str], int]]:
@@ -40,7 +41,8 @@ async def partner_statement(session: AsyncSession, partner_id: str, since: datet
             "opening": opening,
             "accrued_minor": d.get((Kind.PENDING, Reason.ACCRUED), 0),
             "released_minor": d.get((Kind.AVAILABLE, Reason.RELEASED), 0),
-            "reversed_minor": -sum(v for (_, r), v in d.items() if r == Reason.REVERSED),
+            "reversed_minor": -sum(v for (_, r), v in d.items() if r in REVERSALS),
+            "disputed_minor": d.get((Kind.DISPUTED, Reason.DISPUTE_HELD), 0),  # frozen in the period (shown)
             "pk_bonus_minor": sum(v for (_, r), v in d.items() if r == Reason.PK_BONUS),
             "pk_bonus_reversed_minor": -sum(v for (_, r), v in d.items() if r == Reason.PK_BONUS_REVERSED),
             "payouts_initiated_minor": d.get((Kind.IN_FLIGHT, Reason.PAYOUT_INITIATED), 0),
@@ -74,15 +76,19 @@ async def brand_statement(session: AsyncSession, brand_id: str, since: datetime,
     for currency, d in sorted(during.items()):
         gross = -d.get((Kind.SALES, Reason.ACCRUED), 0)
         refunds = d.get((Kind.SALES, Reason.REVERSED), 0)
-        net = d.get((Kind.NET, Reason.ACCRUED), 0) + d.get((Kind.NET, Reason.REVERSED), 0)
+        disputes_lost = d.get((Kind.SALES, Reason.DISPUTE_LOST), 0)
+        net = sum(d.get((Kind.NET, r), 0) for r in (Reason.ACCRUED, Reason.REVERSED, Reason.DISPUTE_LOST))
+        dispute_fees = -d.get((Kind.NET, Reason.DISPUTE_FEE), 0)
         pk_bonuses = -(d.get((Kind.NET, Reason.PK_BONUS), 0) + d.get((Kind.NET, Reason.PK_BONUS_REVERSED), 0))
         currencies.append(
             {
                 "currency": currency,
                 "gross_sales_minor": gross,
                 "refunds_minor": refunds,
-                "commissions_and_fees_minor": gross - refunds - net,
+                "disputes_lost_minor": disputes_lost,  # chargebacks the brand lost (like refunds)
+                "commissions_and_fees_minor": gross - refunds - disputes_lost - net,
                 "net_minor": net,
+                "dispute_fees_minor": dispute_fees,  # Stripe's dispute fees, borne by the brand
                 "pk_bonuses_minor": pk_bonuses,  # prizes the brand paid to partners (its own line)
                 "net_after_pk_bonuses_minor": net - pk_bonuses,
             }

@@ -122,11 +122,11 @@ def serve(host: str, port: int, workers: int, stripe_test_servers: bool, server_
 def _with_dev_stripe(settings: Settings, host: str, port: int) -> Settings:
     if settings.stripe_api_key or settings.is_production:
         return settings
-    from server.devstripe.launch import apply, start_dev_stripe
+    from server.devstripe.launch import apply, dev_webhook_secret, start_dev_stripe
     from server.settings import get_settings
 
     webhook_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (where localstripe posts)
-    dev = start_dev_stripe(f"http://{webhook_host}:{port}")
+    dev = start_dev_stripe(f"http://{webhook_host}:{port}", dev_webhook_secret(settings.secret_key))
     apply(dev)
     for note in dev.notes:
         click.echo(f"  stripe    {note}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import hashlib
+import hmac
 import os
 import secrets
 import signal
@@ -95,14 +97,21 @@ def _start_connect(dev: DevStripe) -> tuple[str | None, str]:
     return server.base_url, f"Stripe Connect test server on {server.base_url}"
 
 
-def start_dev_stripe(public_base_url: str) -> DevStripe:
+def dev_webhook_secret(secret_key: str) -> str:
+    """The dev servers' webhook secret, derived from SECRET_KEY (as the demo tokens are), so
+    `zhixiang demo --simulate` can sign the Stripe events localstripe cannot make (disputes)."""
+    digest = hmac.new(secret_key.encode(), b"dev stripe webhook", hashlib.sha256).hexdigest()[:24]
+    return f"whsec_dev_{digest}"
+
+
+def start_dev_stripe(public_base_url: str, webhook_secret: str | None = None) -> DevStripe:
     """localstripe + the Connect test server on loopback; returns the env the app should read."""
     try:
         import localstripe  # noqa: F401
     except ImportError:
         return DevStripe(notes=["localstripe is not installed (pip install -e '.[dev]'): payments stay disabled"])
     dev = DevStripe()
-    stripe_base, secret = _start_localstripe(dev), f"whsec_dev_{secrets.token_hex(12)}"
+    stripe_base, secret = _start_localstripe(dev), webhook_secret or f"whsec_dev_{secrets.token_hex(12)}"
     _register_webhook(stripe_base, f"{public_base_url}/api/v1/payments/stripe/webhook", secret)
     connect_base, connect_note = _start_connect(dev)
     dev.env = {

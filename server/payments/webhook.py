@@ -22,6 +22,9 @@ from server.kernel.problems import Problem, ServiceUnavailable
 from server.payments.handlers import (
     Context,
     Handled,
+    charge_dispute_closed,
+    charge_dispute_created,
+    charge_dispute_updated,
     payment_intent_canceled,
     payment_intent_payment_failed,
     payment_intent_processing,
@@ -38,6 +41,10 @@ HANDLERS: dict[str, ModuleType] = {
     "payment_intent.canceled": payment_intent_canceled,
     "payment_intent.processing": payment_intent_processing,
     "payment_intent.requires_action": payment_intent_requires_action,
+    # disputes: server/payments/disputes.py → commission/disputes.py
+    "charge.dispute.created": charge_dispute_created,
+    "charge.dispute.updated": charge_dispute_updated,
+    "charge.dispute.closed": charge_dispute_closed,
 }
 
 

@@ -34,7 +34,22 @@ async def console(request: Request[Any, Any, Any], db: AsyncSession, session: st
         return Template("console.html", status_code=403, context={"forbidden": True, "sessions": [], "selected": None})
     sessions = await _sessions(db, principal)
     selected = next((s for s in sessions if s.id == session), None)
-    return Template("console.html", context={"forbidden": False, "sessions": sessions, "selected": selected})
+    return Template(
+        "console.html",
+        context={
+            "forbidden": False,
+            "sessions": sessions,
+            "selected": selected,
+            "disputes_api": _disputes_api(principal),
+        },
+    )
+
+
+def _disputes_api(principal: Principal) -> str:
+    """A brand lists its own disputes; an admin every brand's (the finance list)."""
+    if principal.role is Role.BRAND:
+        return f"/api/v1/brands/{principal.brand_id}/disputes"
+    return "/api/v1/finance/disputes"
 
 
 ROUTE_HANDLERS: list[Any] = [console]

@@ -60,6 +60,7 @@ async def finance_page(
             "since": start.isoformat(),
             "until": end.isoformat(),
             "money": format_minor,
+            "disputes_api": "/api/v1/finance/disputes",
         },
     )
 

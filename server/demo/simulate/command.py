@@ -11,6 +11,7 @@ from server.demo.simulate.config import SaleConfig, Tokens
 from server.demo.simulate.outcome import SaleOutcome
 from server.demo.simulate.play import play_sale
 from server.demo.simulate.report import reconciliation
+from server.devstripe.launch import dev_webhook_secret
 from server.settings import Settings
 
 
@@ -24,6 +25,7 @@ def simulate_sale(
         concurrency=concurrency,
         seed=seed,
         arrive_over_s=arrive_over_s,
+        webhook_secret=settings.stripe_webhook_secret or dev_webhook_secret(settings.secret_key),
         lead_s=5.0 if arrive_over_s else 0.0,
         say=click.echo,
     )

@@ -45,6 +45,8 @@ class SaleConfig:
     # (`SaleOutcome.funnel_full_room`); needs concurrency >= viewers. For the end-to-end test.
     hold_room: bool = False
     seed: int = 7
+    # the server's STRIPE_WEBHOOK_SECRET: the sale signs two disputes with it (None: no disputes played)
+    webhook_secret: str | None = None
     progress: bool = True
     say: Callable[[str], None] = field(default=print)
 

@@ -23,6 +23,7 @@ class OrderMade:
     currency: str
     state: str = "pending"
     refunded_minor: int = 0
+    disputed_lost_minor: int = 0  # a dispute the brand lost took this much back (server/demo/simulate/disputes.py)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class SaleOutcome:
     orders: list[OrderMade] = field(default_factory=list)
     pins: int = 0
     clawed_back: OrderMade | None = None  # refunded after the payout
+    disputes: list[tuple[str, str]] = field(default_factory=list)  # (order id, webhook outcome): one lost, one won
     errors: list[str] = field(default_factory=list)
     settlement: dict[str, Any] = field(default_factory=dict)
     reconciliation: dict[str, Any] = field(default_factory=dict)

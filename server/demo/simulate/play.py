@@ -8,7 +8,7 @@ import contextlib
 
 import httpx
 
-from server.demo.simulate import finale, report, stage
+from server.demo.simulate import disputes, finale, report, stage
 from server.demo.simulate.api import SaleApiError, call, staff_client
 from server.demo.simulate.config import SaleConfig
 from server.demo.simulate.crowd import run_crowd
@@ -91,4 +91,14 @@ async def _after_the_live(
     clawed = outcome.clawed_back = await finale.clawback(brand, finance, outcome)
     if clawed is not None:
         say(f"one more refund after the payout ({clawed.order_id}): the partner's balance carries it forward")
+    await _disputes(config, outcome, brand)
     outcome.reconciliation = await finale.reconcile(finance)
+
+
+async def _disputes(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient) -> None:
+    try:
+        async with httpx.AsyncClient(base_url=config.base_url, timeout=30.0) as public:
+            for order_id, result in await disputes.dispute_two(config, brand, public, outcome):
+                config.say(f"a buyer disputed {order_id} with their bank: {result}")
+    except (SaleApiError, RuntimeError) as exc:
+        outcome.errors.append(f"disputes: {exc}")

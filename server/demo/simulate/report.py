@@ -73,6 +73,12 @@ def reconciliation(config: SaleConfig, outcome: SaleOutcome) -> None:
             f"pending {row['pending_minor']} + available {row['available_minor']} + "
             f"in flight {row['in_flight_minor']} + paid {row['paid_minor']}"
         )
+    for row in rec.get("disputes", []):
+        lost, fees, frozen = row["disputes_lost_minor"], row["dispute_fees_minor"], row["frozen_minor"]
+        say(
+            f"  disputes {row['currency']}: lost {lost} (ledger {row['ledger_disputes_lost_minor']}), "
+            f"fees {fees}, frozen now {frozen} (ledger {row['ledger_disputed_minor']})"
+        )
     payouts = rec.get("payouts", {})
     say(f"  payouts: {payouts.get('payouts')} in the ledger, {payouts.get('matched')} matched to Stripe transfers")
     for mismatch in rec.get("mismatches", []):

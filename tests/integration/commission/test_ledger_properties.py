@@ -1,5 +1,6 @@
 """Property test over random sequences of paid orders, partial and full refunds, duplicate and
-out-of-order events, hold expiries and settlement runs (some transfers refused). After every step:
+out-of-order events, hold expiries, settlement runs (some transfers refused) and disputes (opened,
+won, lost — before or after the payout, through the webhook handler's `record_dispute`). After every step:
 every transaction sums to zero, balances equal a replay of the entries, nobody is paid twice, and
 the reconciliation report has no mismatches. SQLite for breadth, a smaller run on PostgreSQL."""
 
@@ -11,11 +12,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from commission import ledger
 from commission.connect import ConnectGateway
+from commission.disputes import DisputeFacts, record_dispute
 from commission.models import LedgerAccount, LedgerEntry, Payout
 from commission.reports.reconciliation import reconcile
 from commission.settlement import SettleRequest, settle
@@ -33,7 +35,30 @@ refund = st.tuples(st.just("refund"), st.integers(0, 30), st.sampled_from([1, 3,
 duplicate = st.tuples(st.just("duplicate"), st.integers(0, 60))
 flush = st.tuples(st.just("flush"))
 settle_op = st.tuples(st.just("settle"), st.sampled_from([5, 2, 0]))
-steps = st.lists(st.one_of(pay, pay, refund, refund, duplicate, flush, settle_op), min_size=3, max_size=18)
+dispute = st.tuples(st.just("dispute"), st.integers(0, 30), st.sampled_from([10, 50, 100]))
+decide = st.tuples(st.just("decide"), st.integers(0, 30), st.booleans())  # True: the brand loses
+steps = st.lists(
+    st.one_of(pay, pay, refund, refund, duplicate, flush, settle_op, settle_op, dispute, dispute, decide, decide),
+    min_size=3,
+    max_size=20,
+)
+# every history ends with disputes after a settlement (so some are lost after their payout), one
+# decided before and one after another settlement
+endings = st.tuples(st.integers(0, 30), st.integers(0, 30), st.booleans(), st.booleans())
+
+
+def ending(draw: tuple[int, int, bool, bool]) -> list[tuple]:
+    first, second, lost_first, lost_second = draw
+    return [
+        ("flush",),
+        ("settle", 0),
+        ("dispute", first, 100),
+        ("dispute", second, 50),
+        ("decide", 0, lost_first),
+        ("settle", 0),
+        ("decide", 0, lost_second),
+        ("settle", 0),
+    ]
 
 
 class World:
@@ -44,6 +69,9 @@ class World:
         self.refunded: dict[str, int] = defaultdict(int)
         self.sent: list[tuple[str, dict]] = []
         self.held: list[dict] = []
+        self.accrued: list[dict] = []  # orders whose OrderPaid was sent (a dispute needs its commission)
+        self.disputes: dict[str, tuple[str, int]] = {}  # order id → (Stripe dispute id, amount)
+        self.open_disputes: list[str] = []
 
     async def setup(self):
         parent = await make_partner(self.app, stripe_account_id=self.server.add_account(), minimum_payout_minor=1)
@@ -59,6 +87,8 @@ class World:
         self.parent = parent
 
     async def emit(self, topic, payload):
+        if topic == "OrderPaid" and payload not in self.accrued:
+            self.accrued.append(payload)
         self.sent.append((topic, payload))
         await emit_events(self.app, (topic, payload))
 
@@ -94,9 +124,40 @@ class World:
             for order in self.held:
                 await self.emit("OrderPaid", order)
             self.held = []
+        elif kind == "dispute" and self.accrued:
+            await self.open_dispute(self.accrued[step[1] % len(self.accrued)], step[2])
+        elif kind == "decide" and self.open_disputes:
+            await self.decide(self.open_disputes[step[1] % len(self.open_disputes)], lost=step[2])
         elif kind == "settle":
             gateway = ConnectGateway(self.app.state.settings)
             await settle(self.app.state.sessionmaker, gateway, SettleRequest(as_of=utcnow() - timedelta(days=step[1])))
+
+    async def open_dispute(self, order, percent):
+        left = order["amount_minor"] - self.refunded[order["order_id"]]
+        amount = left * percent // 100
+        if order["order_id"] in self.disputes or amount <= 0:
+            return  # one dispute per charge, as at Stripe
+        self.disputes[order["order_id"]] = (f"dp_prop_{len(self.disputes)}_{order['order_id']}", amount)
+        self.open_disputes.append(order["order_id"])
+        event("dispute opened")
+        await self.dispute(order["order_id"], "needs_response")
+
+    async def decide(self, order_id, lost):
+        self.open_disputes.remove(order_id)
+        event(f"dispute {'lost' if lost else 'won'}{' after a payout' if self.server.state.transfers else ''}")
+        if lost:
+            left = next(o["amount_minor"] for o in self.orders if o["order_id"] == order_id) - self.refunded[order_id]
+            self.refunded[order_id] += min(left, self.disputes[order_id][1])
+        await self.dispute(order_id, "lost" if lost else "won", fee_minor=1500 if lost else 0)
+
+    async def dispute(self, order_id, status, fee_minor=0):
+        dispute_id, amount = self.disputes[order_id]
+        facts = DisputeFacts(
+            dispute_id, None, f"pi_{order_id}", order_id, "CNY", amount, status, "fraudulent", None, fee_minor, "CNY"
+        )
+        async with self.app.state.sessionmaker() as session:
+            await record_dispute(session, facts)
+            await session.commit()
 
     async def check(self):
         async with self.app.state.sessionmaker() as session:
@@ -151,8 +212,8 @@ def run_property(url: str, connect_server, max_examples: int) -> None:
         derandomize=False,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
-    @given(steps)
-    def prop(sequence):
+    @given(steps, endings)
+    def prop(sequence, end):
         empty_tables(url)
         connect_server.state.transfers.clear()
         connect_server.state.idempotency.clear()
@@ -160,7 +221,7 @@ def run_property(url: str, connect_server, max_examples: int) -> None:
         async def scenario():
             world = World(app, connect_server)
             await world.setup()
-            for step in [*sequence, ("flush",), ("settle", 0)]:
+            for step in [*sequence, *ending(end)]:
                 await world.apply(step)
                 await world.check()
 

@@ -1,0 +1,14 @@
+"""`charge.dispute.updated`: the dispute's status and evidence deadline follow Stripe; nothing moves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.payments.disputes import handle_dispute
+from server.payments.handlers import Context, Handled
+
+
+async def handle(session: AsyncSession, ctx: Context, dispute: dict[str, Any]) -> Handled:
+    return await handle_dispute(session, dispute)
