@@ -18,6 +18,7 @@ of the document. The Stripe webhook IS fuzzed: without a valid signature it must
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +38,8 @@ from tests.app_settings import stripe_settings
 from tests.fuzz_world import ROLES, FuzzWorld, build_world
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
-EXAMPLES_PER_OPERATION = 8
+# A bounded run in the suite; `ZX_FUZZ_EXAMPLES=200` searches deeper by hand (the same examples each run).
+EXAMPLES_PER_OPERATION = int(os.environ.get("ZX_FUZZ_EXAMPLES", "8"))
 CALLERS = [*ROLES, None]  # None: no token at all
 FUZZ = settings(
     max_examples=EXAMPLES_PER_OPERATION,
