@@ -23,8 +23,6 @@ from litestar.config.compression import CompressionConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -41,6 +39,7 @@ from server.kernel.contracts import contract_for
 from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, session_scope
 from server.kernel.db_outage import describe
 from server.kernel.principal import AUTHENTICATOR_STATE
+from server.openapi import declare_problem_responses, openapi_config
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
 from server.ops.metrics import MetricsController
@@ -170,16 +169,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=lifespans,
         state=State(state),
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(
-            title="Zhixiang API",
-            version="1",
-            path="/api/docs",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
-        ),
+        openapi_config=openapi_config(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws", "/l/"]),
         request_max_body_size=1024 * 1024,
         debug=False,
     )
+    declare_problem_responses(app)
     for front_door in [door for doors in _collect("ASGI_FRONT_DOORS", []) for door in doors]:
         app.asgi_handler = front_door(app, app.asgi_handler)
     return app

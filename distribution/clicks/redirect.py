@@ -12,6 +12,8 @@ from urllib.parse import parse_qs
 
 import structlog
 from litestar import Request, get
+from litestar.datastructures import ResponseHeader
+from litestar.openapi import ResponseSpec
 from litestar.response.base import ASGIResponse
 
 from distribution.clicks.buffer import ClickBuffer, ClickRecord
@@ -42,7 +44,25 @@ def _cookie(name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
     return b"set-cookie", f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax".encode()
 
 
-@get("/l/{code:str}", include_in_schema=False, summary="Follow a partner's tracked link")
+PAGE = "text/html"
+# The friendly pages a person with a phone sees instead of an API error.
+PAGES = {
+    404: ResponseSpec(str, False, "A friendly page: the code leads nowhere", PAGE),
+    503: ResponseSpec(str, False, "A friendly page: the link cannot be looked up now", PAGE),
+}
+LOCATION = ResponseHeader(name="Location", documentation_only=True, description="the live room (or the brand's page)")
+
+
+@get(
+    "/l/{code:str}",
+    summary="Follow a partner's tracked link",
+    tags=["links"],
+    status_code=302,
+    response_description="To the live room, with the signed attribution cookie",
+    response_headers=[LOCATION],
+    responses=PAGES,
+    opt={"friendly_not_found": True},  # the code's shape is checked before any lookup (resolve.py)
+)
 async def follow_link(request: Request[Any, Any, Any], code: str) -> ASGIResponse:
     """The route behind the front door (front_door.py): what it does not answer itself lands
     here — unknown codes, an unreachable database, HEAD requests."""

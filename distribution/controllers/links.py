@@ -54,14 +54,19 @@ class LinkController(Controller):
     ) -> LinkPublic:
         return link_public(await LinkService(db).get(principal, link_id), _base(request))
 
-    @get("/links/{link_id:str}/qr.png", opt=roles(A, B, P), summary="The link's QR code (PNG)")
+    @get("/links/{link_id:str}/qr.png", opt=roles(A, B, P), media_type="image/png", summary="The link's QR code (PNG)")
     async def qr_png(
         self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, link_id: str
     ) -> Response[bytes]:
         image = await LinkService(db).qr(principal, link_id, "png", _base(request))
         return Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
-    @get("/links/{link_id:str}/qr.svg", opt=roles(A, B, P), summary="The link's QR code (SVG)")
+    @get(
+        "/links/{link_id:str}/qr.svg",
+        opt=roles(A, B, P),
+        media_type="image/svg+xml",
+        summary="The link's QR code (SVG)",
+    )
     async def qr_svg(
         self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, link_id: str
     ) -> Response[bytes]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
 from sqlalchemy import text
 
 CHECK_TIMEOUT_S = 0.5
@@ -46,7 +47,10 @@ def _registered(state: State) -> dict[str, str]:
     return {name: str(check()) for name, check in checks.items()}
 
 
-@get("/healthz", include_in_schema=True, tags=["operations"], summary="Liveness and dependencies")
+DOWN = ResponseSpec(dict[str, Any], False, "A dependency is down: the same body says which", "application/json")
+
+
+@get("/healthz", tags=["operations"], summary="Liveness and dependencies", responses={503: DOWN})
 async def healthz(state: State) -> Response[dict[str, Any]]:
     database, redis = await asyncio.gather(_bounded(_ping_database(state)), _redis_ok(state))
     checks = {"database": database, "redis": redis, **_registered(state)}

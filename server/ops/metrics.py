@@ -53,7 +53,7 @@ async def _backlog_metrics(state: State) -> bytes:
 
 
 class MetricsController(PrometheusController):
-    @get()
+    @get(media_type="text/plain", tags=["operations"], summary="Prometheus metrics")
     async def get(self, state: State) -> Response[bytes]:
         body = _request_metrics() + await _backlog_metrics(state)
         return Response(body, status_code=200, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -55,8 +55,12 @@ def body_has_control(body: bytes, content_type: str) -> bool:
         return False  # not JSON: the handler says so
 
 
-async def path_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
-    """An app guard (after the role guard, so a caller without a token still hears 401 first)."""
+async def path_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """An app guard (after the role guard, so a caller without a token still hears 401 first).
+    A route with `opt={"friendly_not_found": True}` (the tracked link, which a person follows from a
+    phone) checks its own path and answers its own page instead."""
+    if handler.opt.get("friendly_not_found"):
+        return
     why = bad_path(connection.scope)
     if why is not None:
         raise NotFound(why)
