@@ -8,7 +8,9 @@
    agree with the ledger's PK bonuses less their reversals. (PK bonuses come out of the brand's
    net after the sale, so check 1 is about orders only.)
 3. Payouts: every paid payout settled in the period matches one Stripe transfer by id, amount,
-   currency and destination; every Stripe transfer created in the period matches one payout."""
+   currency and destination; every Stripe transfer created in the period matches one payout.
+4. Refunds: a refund Stripe reported with another amount or currency than ours is listed
+   (`refund_mismatches`), never silently overwritten."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from commission.connect import ConnectGateway
 from commission.ledger import Kind, Reason
 from commission.models import OrderCommission, Payout, PayoutState, RefundRecord
 from commission.reports.flows import flows
+from commission.reports.refund_mismatches import refund_mismatches
 from distribution.competitions.models import BonusAdjustment, CompetitionResult
 
 SLACK = timedelta(hours=1)
@@ -36,6 +39,7 @@ async def reconcile(
     orders = await _orders_section(session, since, until, mismatches)
     commission = await _commission_section(session, until, mismatches)
     payouts = await _payouts_section(session, since, until, gateway, mismatches)
+    mismatches += await refund_mismatches(session, since, until)  # 4. refunds Stripe reports differently
     return {
         "since": since.isoformat(),
         "until": until.isoformat(),

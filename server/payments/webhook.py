@@ -22,11 +22,14 @@ from server.kernel.problems import Problem, ServiceUnavailable
 from server.payments.handlers import (
     Context,
     Handled,
+    charge_refunded,
     payment_intent_canceled,
     payment_intent_payment_failed,
     payment_intent_processing,
     payment_intent_requires_action,
     payment_intent_succeeded,
+    refund_created,
+    refund_updated,
 )
 from server.payments.models import StripeEvent
 
@@ -38,6 +41,13 @@ HANDLERS: dict[str, ModuleType] = {
     "payment_intent.canceled": payment_intent_canceled,
     "payment_intent.processing": payment_intent_processing,
     "payment_intent.requires_action": payment_intent_requires_action,
+}
+# Refunds made anywhere (our API, the Stripe Dashboard), keyed by the Stripe refund id.
+HANDLERS |= {
+    "charge.refunded": charge_refunded,
+    "refund.created": refund_created,
+    "refund.updated": refund_updated,
+    "refund.failed": refund_updated,
 }
 
 
