@@ -68,6 +68,11 @@ async def apply_stripe_refund(session: AsyncSession, facts: StripeRefund) -> Out
     return await _taken(session, order, refund, facts)
 
 
+async def knows_intent(session: AsyncSession, intent_id: str) -> bool:
+    """A plain read (no lock): whether any order of ours was paid through this PaymentIntent."""
+    return (await session.exec(select(Order.id).where(Order.payment_intent_id == intent_id))).first() is not None
+
+
 async def _order_of(session: AsyncSession, facts: StripeRefund) -> Order | None:
     if facts.order_id:
         order = await lock_order(session, facts.order_id)

@@ -1,8 +1,9 @@
 """`charge.refunded`: some or all of a charge was refunded. Each of its refunds is applied by its
 Stripe id (`refund_object`), so one already reported — by our call or a `refund.*` event — changes
 nothing. Stripe's charge no longer embeds its refunds (API versions since 2022-11-15), so they are
-listed at Stripe — before any row is locked, no lock is held across the network. With Stripe
-unreachable the webhook answers 503 and records nothing, so Stripe delivers the event again."""
+listed at Stripe — only for a PaymentIntent of ours, and before any row is locked, so no lock is
+held across the network. With Stripe unreachable the webhook answers 503 and records nothing, so
+Stripe delivers the event again; a charge of no order of ours is recorded as `unknown_order`."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.gateway import PaymentProviderError
-from broadcast.checkout.stripe_refunds import Outcome
+from broadcast.checkout.gateway import PaymentProviderError, PaymentProviderUnavailable
+from broadcast.checkout.stripe_refunds import Outcome, knows_intent
 from server.kernel.problems import ServiceUnavailable
 from server.payments.handlers import Context, Handled
 from server.payments.handlers.refund_object import apply_refund_object
@@ -33,23 +34,23 @@ PRIORITY = [
 async def handle(session: AsyncSession, ctx: Context, charge: dict[str, Any]) -> Handled:
     intent = charge.get("payment_intent")
     intent_id = intent.get("id") if isinstance(intent, dict) else intent
-    refunds = await _refunds(ctx, charge, intent_id)
+    embedded = (charge.get("refunds") or {}).get("data")
+    if not embedded and not (intent_id and await knows_intent(session, intent_id)):
+        return Handled(Outcome.UNKNOWN_ORDER.value)
+    try:
+        refunds = list(embedded) if embedded else await _listed(ctx, str(intent_id))
+    except PaymentProviderUnavailable as exc:
+        raise ServiceUnavailable(f"charge.refunded: the refunds could not be listed ({exc.detail})") from None
+    except PaymentProviderError as exc:  # Stripe refuses the question: keep the event with why
+        return Handled(f"refunds_not_listed: {exc.detail}"[:60])
     outcomes = [await apply_refund_object(session, obj, intent_id) for obj in refunds]
     return Handled(summary(outcomes))
 
 
-async def _refunds(ctx: Context, charge: dict[str, Any], intent_id: str | None) -> list[dict[str, Any]]:
-    embedded = (charge.get("refunds") or {}).get("data")
-    if embedded:
-        return list(embedded)
-    if not intent_id:
-        return []  # a charge without a PaymentIntent is not one of our orders'
+async def _listed(ctx: Context, intent_id: str) -> list[dict[str, Any]]:
     if ctx.gateway is None:
         raise ServiceUnavailable("charge.refunded needs Stripe to list the refunds: payments are off")
-    try:
-        return await ctx.gateway.list_refunds(intent_id)
-    except PaymentProviderError as exc:
-        raise ServiceUnavailable(f"charge.refunded: the refunds could not be listed ({exc.detail})") from None
+    return await ctx.gateway.list_refunds(intent_id)
 
 
 def summary(outcomes: list[Outcome]) -> str:
