@@ -29,6 +29,7 @@ from tests.factories_refunds import (
     reversal_sums,
 )
 from tests.integration.checkout.test_refunds import paid_order, refund_url
+from tests.stripe_gateway import gateway_of_this_loop
 from tests.stripe_server import WEBHOOK_SECRET
 
 
@@ -79,20 +80,21 @@ async def test_a_dashboard_refund_reverses_the_order_and_its_commission_once(app
 async def test_our_refund_and_its_event_credit_once_when_the_event_comes_first(app, client, localstripe):
     # given a paid order, and Stripe delivering refund.created while our refund call is still in flight
     _, order = await paid_order(app, client, localstripe)
-    real, outcomes = app.state.payment_gateway, []
+    outcomes: list[str] = []
 
     class EventBeforeAnswer:
-        test_payments = real.test_payments
+        def __init__(self, real):
+            self.real, self.test_payments = real, real.test_payments
 
         async def refund(self, intent_id, amount_minor, key, metadata):
-            result = await real.refund(intent_id, amount_minor, key, metadata)
+            result = await self.real.refund(intent_id, amount_minor, key, metadata)
             held = localstripe.get(f"/v1/refunds/{result.id}")
             outcomes.append(await deliver(client, "refund.created", refund_object(held, intent_id)))
             return result
 
     # when the brand's refund of 25.00 is made (the service the refund endpoint calls)
-    async with app.state.sessionmaker() as session:
-        service = RefundService(session, EventBeforeAnswer())
+    async with gateway_of_this_loop(app, localstripe.base_url) as real, app.state.sessionmaker() as session:
+        service = RefundService(session, EventBeforeAnswer(real))
         refund = await service.public(await service.refund(order["id"], 2500, "key-race-0001", None, None))
     # then the event credited it, our call's answer found it done: one refund, one reversal
     assert outcomes == ["refund_credited"]
