@@ -28,6 +28,7 @@ from server.kernel.ids import new_id
 
 TAKEN = ("succeeded", "pending")  # Stripe counts both in the charge's `amount_refunded`
 CREDITABLE = (OrderState.PAID, OrderState.PARTIALLY_REFUNDED)
+UNPAID = (OrderState.PENDING_PAYMENT, OrderState.PROCESSING)
 DASHBOARD_REASON = "refunded at Stripe (Dashboard or Stripe API)"
 
 
@@ -52,6 +53,7 @@ class Outcome(StrEnum):
     MISMATCH = "refund_mismatch"
     UNKNOWN_ORDER = "unknown_order"
     NOT_PAID = "order_not_paid"  # e.g. the refund of a late payment we could not honour
+    NOT_YET = "order_not_paid_yet"  # the payment's own webhook has not arrived: ask Stripe to redeliver
 
 
 async def apply_stripe_refund(session: AsyncSession, facts: StripeRefund) -> Outcome:
@@ -117,6 +119,8 @@ async def _taken(session: AsyncSession, order: Order, refund: Refund, facts: Str
 
 
 async def _dashboard(session: AsyncSession, order: Order, facts: StripeRefund) -> Outcome:
+    if order.state in UNPAID:
+        return Outcome.NOT_YET
     if order.state not in CREDITABLE and order.state != OrderState.REFUNDED:
         return Outcome.NOT_PAID  # no sale reached the ledger: nothing to reverse
     left = order.amount_minor - order.refunded_minor
@@ -145,6 +149,8 @@ async def _dashboard(session: AsyncSession, order: Order, facts: StripeRefund) -
 async def _failed(session: AsyncSession, order: Order, refund: Refund | None, facts: StripeRefund) -> Outcome:
     why = f"Stripe refund {facts.status}"
     if refund is None:
+        if order.state in UNPAID:
+            return Outcome.NOT_YET
         if order.state not in (*CREDITABLE, OrderState.REFUNDED) or facts.amount_minor <= 0:
             return Outcome.NOT_PAID
         # Remembered by its Stripe id, so a success reported late for it changes nothing.

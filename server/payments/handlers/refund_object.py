@@ -1,6 +1,8 @@
 """A Stripe refund object (in `refund.*` events, or listed for a `charge.refunded`) applied to its
 order through `broadcast.checkout.stripe_refunds` — the path our own refund call's answer takes, so
-a refund is credited once, keyed by its Stripe id, whichever report arrives first."""
+a refund is credited once, keyed by its Stripe id, whichever report arrives first. A refund of an
+order whose payment webhook has not arrived yet (events come in any order) answers 503 and records
+nothing: Stripe redelivers it, by when the order is paid."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.stripe_refunds import Outcome, StripeRefund, apply_stripe_refund
+from server.kernel.problems import ServiceUnavailable
 
 
 def refund_facts(obj: dict[str, Any], payment_intent_id: str | None = None) -> StripeRefund:
@@ -28,4 +31,7 @@ def refund_facts(obj: dict[str, Any], payment_intent_id: str | None = None) -> S
 async def apply_refund_object(
     session: AsyncSession, obj: dict[str, Any], payment_intent_id: str | None = None
 ) -> Outcome:
-    return await apply_stripe_refund(session, refund_facts(obj, payment_intent_id))
+    outcome = await apply_stripe_refund(session, refund_facts(obj, payment_intent_id))
+    if outcome is Outcome.NOT_YET:
+        raise ServiceUnavailable(f"refund {obj['id']}: its order's payment has not reached us yet; redeliver later")
+    return outcome

@@ -19,7 +19,7 @@ from server.kernel.clock import utcnow
 from server.payments.models import StripeEvent
 from tests.database import outbox
 from tests.factories import auth
-from tests.factories_checkout import order_as_brand, post_webhook
+from tests.factories_checkout import buy, make_shop, order_as_brand, post_webhook, visitor
 from tests.factories_refunds import (
     applied_refunds,
     charge_object,
@@ -30,7 +30,7 @@ from tests.factories_refunds import (
 )
 from tests.integration.checkout.test_refunds import paid_order, refund_url
 from tests.stripe_gateway import gateway_of_this_loop
-from tests.stripe_server import WEBHOOK_SECRET
+from tests.stripe_server import WEBHOOK_SECRET, stripe_events
 
 
 async def deliver(client: Any, kind: str, obj: dict[str, Any], event_id: str | None = None) -> str:
@@ -235,3 +235,26 @@ async def test_charge_refunded_while_stripe_cannot_list_the_refunds_is_redeliver
     assert response.status_code == 503 and response.headers["content-type"].startswith("application/problem+json")
     assert await deliver(client, "charge.refunded", charge, "evt_charge_later_1") == "dashboard_refund_credited"
     assert (await order_as_brand(client, shop, order["id"]))["refunded_minor"] == 1000
+
+
+async def test_a_refund_reported_before_its_payment_is_redelivered_until_the_order_is_paid(app, client, localstripe):
+    # given an order paid at Stripe and refunded in the Dashboard, whose payment webhook is late
+    shop = await make_shop(app, client, stock=2)
+    vid = "buyer-refund-first1"
+    order = (await buy(client, shop, 1, vid))["order"]
+    await client.post(f"/api/v1/checkout/orders/{order['id']}/test-payment", headers=visitor(vid))
+    held = dashboard_refund(localstripe, order["payment_intent_id"], 500)
+    created = event("refund.created", refund_object(held, order["payment_intent_id"]), "evt_refund_first_1")
+    # when the refund's event comes first
+    early = await post_webhook(client, created, WEBHOOK_SECRET)
+    # then it is refused with a 503 and nothing is kept, so Stripe delivers it again
+    assert early.status_code == 503
+    assert (await order_as_brand(client, shop, order["id"]))["state"] == "pending_payment"
+    # when the payment's webhook arrives and then Stripe redelivers the refund's
+    succeeded = [e for e in stripe_events(localstripe, order["payment_intent_id"]) if e["type"].endswith("succeeded")]
+    assert (await post_webhook(client, succeeded[0], WEBHOOK_SECRET)).json()["outcome"] == "paid"
+    again = await post_webhook(client, created, WEBHOOK_SECRET)
+    # then the refund is credited to the now paid order
+    assert again.json()["outcome"] == "dashboard_refund_credited"
+    detail = await order_as_brand(client, shop, order["id"])
+    assert detail["state"] == "partially_refunded" and detail["refunded_minor"] == 500
