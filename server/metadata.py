@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 import broadcast.checkout.models
+import broadcast.checkout.refund_mismatches
 import broadcast.coupons.models
 import broadcast.groupbuy.models
 import broadcast.liveroom.models

@@ -68,6 +68,7 @@ class PaymentGateway(Protocol):
     async def refund(
         self, intent_id: str, amount_minor: int, idempotency_key: str, metadata: dict[str, str]
     ) -> RefundResult: ...
+    async def list_refunds(self, intent_id: str) -> list[dict[str, Any]]: ...
     async def confirm_with_test_card(self, intent_id: str) -> Intent: ...
 
 
@@ -141,6 +142,11 @@ class StripeGateway:
         return RefundResult(
             id=obj["id"], status=obj["status"], amount_minor=int(obj["amount"]), currency=str(obj["currency"]).upper()
         )
+
+    async def list_refunds(self, intent_id: str) -> list[dict[str, Any]]:
+        """The intent's refunds as Stripe's objects (a `charge.refunded` event no longer carries them)."""
+        page = await self._call(self.client.v1.refunds.list_async(params={"payment_intent": intent_id, "limit": 100}))
+        return [obj.to_dict() if hasattr(obj, "to_dict") else dict(obj) for obj in page["data"]]
 
     async def confirm_with_test_card(self, intent_id: str) -> Intent:
         """TEST MODE ONLY: what Stripe.js does in a browser, done server-side with a test card, for a

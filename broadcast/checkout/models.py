@@ -139,6 +139,8 @@ class Refund(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("order_id", "idempotency_key", name="uq_refunds_idempotency"),
         sa.CheckConstraint("amount_minor > 0", name="ck_refunds_amount_positive"),
+        # The key of a refund wherever it was made (our API, the Stripe Dashboard): applied once.
+        sa.Index("uq_refunds_stripe_refund_id", "stripe_refund_id", unique=True),
     )
 
     id: str = Field(primary_key=True, max_length=40)

@@ -4,8 +4,9 @@
    still in flight) and write the refund as `pending` — so two concurrent refunds cannot together
    exceed the order, whatever the provider accepts (localstripe accepts over-refunds);
 2. ask Stripe, with an idempotency key derived from our refund id;
-3. apply Stripe's answer: the order's refunded amount grows by the amount Stripe refunded, its
-   state follows, and `OrderRefunded` is emitted in the same transaction.
+3. apply Stripe's answer (`stripe_refunds`, the path Stripe's refund webhooks take too, so the
+   refund is credited once whichever arrives first): the order's refunded amount grows by the
+   amount Stripe refunded, its state follows, and `OrderRefunded` is emitted in the same transaction.
 A crash between 2 and 3 leaves a `pending` refund; repeating the request with the same
 `Idempotency-Key` finishes it (Stripe answers the same refund for the same key)."""
 
@@ -15,15 +16,13 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout import states
 from broadcast.checkout.closing import lock_order
 from broadcast.checkout.gateway import DISABLED, PaymentGateway, PaymentProviderError, RefundResult
 from broadcast.checkout.models import Order, OrderState, Refund, RefundState
 from broadcast.checkout.schemas import RefundPublic
+from broadcast.checkout.stripe_refunds import StripeRefund, apply_stripe_refund
 from server.kernel.clock import utcnow
-from server.kernel.contracts import OrderRefunded
 from server.kernel.ids import new_id
-from server.kernel.outbox import emit
 from server.kernel.principal import Principal
 from server.kernel.problems import IllegalTransition, InvalidInput, NotFound, ServiceUnavailable
 
@@ -105,43 +104,24 @@ class RefundService:
         return refund
 
     async def apply(self, refund_id: str, result: RefundResult) -> Refund:
+        """Stripe's answer, applied as its webhook would be (`stripe_refunds`): whichever of the two
+        comes first credits the refund, the other finds it done."""
         refund = await self.session.get(Refund, refund_id)
         assert refund is not None
-        order = await lock_order(self.session, refund.order_id)
-        await self.session.refresh(refund)
-        if order is None or refund.state != RefundState.PENDING:
-            return refund
-        refund.stripe_refund_id, refund.completed_at = result.id, utcnow()
-        if result.status in ("failed", "canceled"):
-            refund.state, refund.failure = RefundState.FAILED, f"Stripe refund {result.status}"
-        else:
-            self._credit(order, refund, result.amount_minor)
-        self.session.add(refund)
-        await self.session.commit()
-        return refund
-
-    def _credit(self, order: Order, refund: Refund, amount_minor: int) -> None:
-        """Stripe's answer is the truth, bounded by what was paid (the check constraint agrees)."""
-        amount = min(amount_minor, order.amount_minor - order.refunded_minor)
-        refund.state, refund.amount_minor = RefundState.SUCCEEDED, amount
-        order.refunded_minor += amount
-        target = OrderState.REFUNDED if order.refunded_minor == order.amount_minor else OrderState.PARTIALLY_REFUNDED
-        states.move(self.session, order, target, "refund", {"refund_id": refund.id, "amount_minor": amount})
-        emit(
-            self.session,
-            OrderRefunded(
-                order_id=order.id,
-                refund_id=refund.id,
-                brand_id=order.brand_id,
-                session_id=order.session_id,
-                currency=order.currency,
-                amount_minor=amount,
-                refunded_total_minor=order.refunded_minor,
-                order_amount_minor=order.amount_minor,
-                refunded_at=refund.completed_at or utcnow(),
-            ),
-            order.id,
+        order = await self.session.get(Order, refund.order_id)
+        facts = StripeRefund(
+            id=result.id,
+            status=result.status,
+            amount_minor=result.amount_minor,
+            currency=result.currency.upper(),
+            payment_intent_id=order.payment_intent_id if order else None,
+            order_id=refund.order_id,
+            refund_id=refund.id,
         )
+        await apply_stripe_refund(self.session, facts)
+        await self.session.commit()
+        await self.session.refresh(refund)
+        return refund
 
     async def _fail(self, refund_id: str, why: str) -> None:
         await self.session.rollback()

@@ -8,7 +8,7 @@ server's price always applies."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -123,6 +123,8 @@ class OrderEventPublic(Public):
     to_state: str
     reason: str
     at: datetime
+    # what support needs to follow the money: refund and Stripe refund ids, amounts, intent ids
+    data: dict[str, Any] = Field(default_factory=dict)
 
 
 class OrderDetailPublic(OrderPublic):

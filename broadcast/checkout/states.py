@@ -36,12 +36,26 @@ def check(current: OrderState, target: OrderState) -> None:
         )
 
 
+# Only a refund that fails at Stripe after it was credited (`refund_effects.undo`) walks back: kept
+# out of ALLOWED so no ordinary path can reopen a refunded order.
+REFUND_UNDONE: dict[OrderState, frozenset[OrderState]] = {
+    S.PARTIALLY_REFUNDED: frozenset({S.PAID, S.PARTIALLY_REFUNDED}),
+    S.REFUNDED: frozenset({S.PAID, S.PARTIALLY_REFUNDED}),
+}
+
+
 def move(
-    session: AsyncSession, order: Order, target: OrderState, reason: str, data: dict[str, Any] | None = None
+    session: AsyncSession,
+    order: Order,
+    target: OrderState,
+    reason: str,
+    data: dict[str, Any] | None = None,
+    refund_undone: bool = False,
 ) -> OrderEvent:
     """Change the order's state in the caller's transaction and append the history row."""
     current = OrderState(order.state)
-    check(current, target)
+    if not (refund_undone and target in REFUND_UNDONE.get(current, frozenset())):
+        check(current, target)
     now = utcnow()
     order.state, order.updated_at = target, now
     if target is S.PAID:

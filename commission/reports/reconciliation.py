@@ -10,7 +10,9 @@
    A lost dispute counts as a refund in checks 1 and 2, and *disputed* as a partner account;
    the disputes' own check (`commission/reports/disputes.py`) adds a section.
 3. Payouts: every paid payout settled in the period matches one Stripe transfer by id, amount,
-   currency and destination; every Stripe transfer created in the period matches one payout."""
+   currency and destination; every Stripe transfer created in the period matches one payout.
+4. Refunds: a refund Stripe reported with another amount or currency than ours is listed
+   (`refund_mismatches`), never silently overwritten."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from commission.ledger import Kind, Reason
 from commission.models import OrderCommission, Payout, PayoutState, RefundRecord
 from commission.reports.disputes import disputes_lost, disputes_section
 from commission.reports.flows import flows
+from commission.reports.refund_mismatches import refund_mismatches
 from distribution.competitions.models import BonusAdjustment, CompetitionResult
 
 SLACK = timedelta(hours=1)
@@ -39,6 +42,7 @@ async def reconcile(
     orders = await _orders_section(session, since, until, mismatches)
     commission = await _commission_section(session, until, mismatches)
     payouts = await _payouts_section(session, since, until, gateway, mismatches)
+    mismatches += await refund_mismatches(session, since, until)  # 4. refunds Stripe reports differently
     disputes = await disputes_section(session, since, until, mismatches)
     return {
         "since": since.isoformat(),

@@ -130,6 +130,10 @@ class Mismatch(BaseModel):
     currency: str | None = None
     payout_id: str | None = None
     transfer_id: str | None = None
+    # section "refunds": the order and refund Stripe reported differently
+    order_id: str | None = None
+    refund_id: str | None = None
+    stripe_refund_id: str | None = None
     dispute_id: str | None = None
 
 

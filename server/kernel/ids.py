@@ -24,6 +24,7 @@ PREFIXES = {
     "order_line": "orl",
     "order_event": "ore",
     "refund": "rfd",
+    "refund_mismatch": "rfm",
     "commission_rule": "cmr",
     "ledger_account": "lac",
     "journal_transaction": "jtx",

@@ -25,11 +25,14 @@ from server.payments.handlers import (
     charge_dispute_closed,
     charge_dispute_created,
     charge_dispute_updated,
+    charge_refunded,
     payment_intent_canceled,
     payment_intent_payment_failed,
     payment_intent_processing,
     payment_intent_requires_action,
     payment_intent_succeeded,
+    refund_created,
+    refund_updated,
 )
 from server.payments.models import StripeEvent
 
@@ -45,6 +48,13 @@ HANDLERS: dict[str, ModuleType] = {
     "charge.dispute.created": charge_dispute_created,
     "charge.dispute.updated": charge_dispute_updated,
     "charge.dispute.closed": charge_dispute_closed,
+}
+# Refunds made anywhere (our API, the Stripe Dashboard), keyed by the Stripe refund id.
+HANDLERS |= {
+    "charge.refunded": charge_refunded,
+    "refund.created": refund_created,
+    "refund.updated": refund_updated,
+    "refund.failed": refund_updated,
 }
 
 

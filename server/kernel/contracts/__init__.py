@@ -10,6 +10,7 @@ from server.kernel.contracts.orders import (
     LatePaymentRejected,
     OrderPaid,
     OrderRefunded,
+    OrderRefundFailed,
     StockChanged,
 )
 from server.kernel.contracts.payouts import PayoutFailed, PayoutSent
@@ -32,6 +33,7 @@ register(
     StockChanged,
     OrderPaid,
     OrderRefunded,
+    OrderRefundFailed,
     LatePaymentRejected,
     CouponDropped,
     CouponClaimed,
@@ -66,6 +68,7 @@ __all__ = [
     "LotteryDrawn",
     "LotteryOpened",
     "OrderPaid",
+    "OrderRefundFailed",
     "OrderRefunded",
     "PayoutFailed",
     "PayoutSent",

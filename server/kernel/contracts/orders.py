@@ -86,6 +86,23 @@ class OrderRefunded(Event):
     refunded_at: Instant
 
 
+class OrderRefundFailed(Event):
+    """A refund already credited failed at Stripe (the buyer's bank refused it): the money is the
+    brand's again and the commission the refund reversed is added back (one event per failure)."""
+
+    TOPIC = "OrderRefundFailed"
+    EMITTED_BY = "server (payments webhook)"
+    order_id: str
+    refund_id: str
+    brand_id: str
+    session_id: str
+    currency: str
+    amount_minor: int = Field(description="the refund that failed")
+    refunded_total_minor: int = Field(description="what stays refunded after the failure")
+    order_amount_minor: int
+    failed_at: Instant
+
+
 class LatePaymentRejected(Event):
     """A payment arrived after the order's hold lapsed and its units were sold: refund it (a job
     retried until Stripe has done it)."""

@@ -1,8 +1,13 @@
 """Property test over random sequences of paid orders, partial and full refunds, duplicate and
-out-of-order events, hold expiries, settlement runs (some transfers refused) and disputes (opened,
-won, lost — before or after the payout, through the webhook handler's `record_dispute`). After every step:
-every transaction sums to zero, balances equal a replay of the entries, nobody is paid twice, and
-the reconciliation report has no mismatches. SQLite for breadth, a smaller run on PostgreSQL."""
+out-of-order events, hold expiries, settlement runs (some transfers refused), disputes (opened, won, lost — before
+or after the payout, through the webhook handler's `record_dispute`) — and refunds that
+reach us through Stripe: made through our API with Stripe's webhook arriving before or after our
+call's answer (or never), made in the Dashboard and reported by `refund.created`, `charge.refunded`
+or both in either order, redelivered, failed later, or reported with a disagreeing amount. After
+every step: every transaction sums to zero, balances equal a replay of the entries, nobody is paid
+twice, nobody is refunded twice (each order's refunds equal Stripe's successful refunds, each
+Stripe refund credited once), and the reconciliation report has no mismatches except one listed
+for each deliberately disagreeing refund event. SQLite for breadth, a smaller run on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ from server.kernel.clock import utcnow
 from tests.app_settings import make_settings
 from tests.database import empty_tables
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
+from tests.fake_stripe_refunds import add_paid_order, add_shop
+from tests.stripe_refund_steps import API_ARRIVALS, DASHBOARD_ROUTES, STRIPE_STEPS, StripeRefundSteps
 
 PARTNERS = 3
 pay = st.tuples(
@@ -35,10 +42,21 @@ refund = st.tuples(st.just("refund"), st.integers(0, 30), st.sampled_from([1, 3,
 duplicate = st.tuples(st.just("duplicate"), st.integers(0, 60))
 flush = st.tuples(st.just("flush"))
 settle_op = st.tuples(st.just("settle"), st.sampled_from([5, 2, 0]))
+# Refunds through Stripe (orders paid by `pay` have a checkout order and a PaymentIntent too)
+api_refund = st.tuples(
+    st.just("api_refund"), st.integers(0, 30), st.sampled_from([10, 50, 100]), st.sampled_from(API_ARRIVALS)
+)
+dashboard = st.tuples(
+    st.just("dashboard"), st.integers(0, 30), st.sampled_from([5, 40, 100]), st.sampled_from(DASHBOARD_ROUTES)
+)
+fail_refund = st.tuples(st.just("fail_refund"), st.integers(0, 30))
+redeliver = st.tuples(st.just("redeliver"), st.integers(0, 60), st.booleans())
+disagree = st.tuples(st.just("disagree"), st.integers(0, 30))
+stripe_steps = st.one_of(api_refund, api_refund, dashboard, dashboard, fail_refund, redeliver, disagree)
 dispute = st.tuples(st.just("dispute"), st.integers(0, 30), st.sampled_from([10, 50, 100]))
 decide = st.tuples(st.just("decide"), st.integers(0, 30), st.booleans())  # True: the brand loses
 steps = st.lists(
-    st.one_of(pay, pay, refund, refund, duplicate, flush, settle_op, settle_op, dispute, dispute, decide, decide),
+    st.one_of(pay, pay, refund, duplicate, flush, settle_op, dispute, decide, stripe_steps, stripe_steps),
     min_size=3,
     max_size=20,
 )
@@ -61,7 +79,7 @@ def ending(draw: tuple[int, int, bool, bool]) -> list[tuple]:
     ]
 
 
-class World:
+class World(StripeRefundSteps):
     def __init__(self, app, connect_server):
         self.app, self.server = app, connect_server
         self.partners: list[str] = []
@@ -72,8 +90,10 @@ class World:
         self.accrued: list[dict] = []  # orders whose OrderPaid was sent (a dispute needs its commission)
         self.disputes: dict[str, tuple[str, int]] = {}  # order id → (Stripe dispute id, amount)
         self.open_disputes: list[str] = []
+        self.stripe_world()
 
     async def setup(self):
+        self.session_id = await add_shop(self.app, "brd_prop")
         parent = await make_partner(self.app, stripe_account_id=self.server.add_account(), minimum_payout_minor=1)
         for i in range(PARTNERS):
             account = self.server.add_account()
@@ -105,6 +125,9 @@ class World:
                 paid_at=utcnow() - timedelta(days=days_ago),
             )
             self.orders.append(order)
+            self.intents.append(
+                (order["order_id"], await add_paid_order(self.app, self.stripe, order, self.session_id))
+            )
             if late:
                 self.held.append(order)  # its OrderPaid arrives after later refunds
             else:
@@ -131,6 +154,8 @@ class World:
         elif kind == "settle":
             gateway = ConnectGateway(self.app.state.settings)
             await settle(self.app.state.sessionmaker, gateway, SettleRequest(as_of=utcnow() - timedelta(days=step[1])))
+        elif kind in STRIPE_STEPS and self.intents:
+            await getattr(self, kind)(*step[1:])
 
     async def open_dispute(self, order, percent):
         left = order["amount_minor"] - self.refunded[order["order_id"]]
@@ -185,6 +210,7 @@ class World:
             for owner_type, owner, kind, currency, amount in rows:
                 replay[ledger.AccountKey(owner_type, owner, kind, currency)] += amount
             assert derived == dict(replay)
+            await self.check_refunds(session)
             payouts = (await session.execute(sa.select(Payout.id, Payout.state, Payout.transfer_id))).all()
             report = await reconcile(
                 session,
@@ -200,7 +226,9 @@ class World:
         for t in self.server.state.transfers.values():
             by_destination[t["metadata"]["partner_id"]] += t["amount"]
         assert paid == dict(by_destination)
-        assert report["mismatches"] == [], report["mismatches"]
+        listed = [m for m in report["mismatches"] if m["section"] == "refunds"]
+        assert {m["stripe_refund_id"] for m in listed} == self.disagreed and len(listed) == len(self.disagreed)
+        assert [m for m in report["mismatches"] if m["section"] != "refunds"] == [], report["mismatches"]
 
 
 def run_property(url: str, connect_server, max_examples: int) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from broadcast.checkout.models import Order
 from broadcast.checkout.models import OrderState as S
-from broadcast.checkout.states import ALLOWED, check
+from broadcast.checkout.states import ALLOWED, check, move
 from server.kernel.problems import IllegalTransition
 
 
@@ -57,3 +58,29 @@ def test_a_processing_payment_ends_paid_or_closed(target):
 def test_a_processing_order_cannot_go_back_to_waiting():
     with pytest.raises(IllegalTransition):
         check(S.PROCESSING, S.PENDING_PAYMENT)
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [(S.REFUNDED, S.PAID), (S.REFUNDED, S.PARTIALLY_REFUNDED), (S.PARTIALLY_REFUNDED, S.PAID)],
+)
+def test_only_a_refund_failing_at_stripe_walks_a_refunded_order_back(current, target):
+    # given an order refunded (fully or partly) whose refund Stripe later reports as failed
+    order = Order(id="ord_x", state=current, refunded_minor=0, amount_minor=100)
+    # when the ordinary path tries the move, then it is refused; the refund-undone path may make it
+    with pytest.raises(IllegalTransition):
+        move(FakeSession(), order, target, "refund")
+    event = move(FakeSession(), order, target, "refund_failed", refund_undone=True)
+    assert (event.from_state, event.to_state, order.state) == (current.value, target.value, target)
+
+
+def test_a_refund_undone_cannot_reopen_an_order_that_was_never_paid():
+    with pytest.raises(IllegalTransition):
+        move(
+            FakeSession(), Order(id="ord_y", state=S.EXPIRED), S.PARTIALLY_REFUNDED, "refund_failed", refund_undone=True
+        )
+
+
+class FakeSession:
+    def add_all(self, rows):
+        self.rows = rows
