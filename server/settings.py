@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)
     order_sweep_interval_s: float = Field(default=30, ge=0)
     order_personal_data_days: int = Field(default=90, ge=0, le=3650)
+    # Open unpaid orders (stock holds, group-buy seats included) one client address — and one
+    # visitor — may keep per session; past it checkout answers 409 holds-exhausted (0 = no cap).
+    # Buyers behind one NAT share an address: raise it where many pay from one network.
+    unpaid_holds_per_client: int = Field(default=3, ge=0, le=10_000)
     # Payments whose webhook never came: every `payment_reconcile_interval_s` (0 = off), ask Stripe about
     # at most `payment_reconcile_batch` orders still unpaid `payment_reconcile_after_s` after checkout.
     payment_reconcile_interval_s: float = Field(default=60, ge=0)
