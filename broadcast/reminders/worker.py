@@ -17,7 +17,10 @@ log = structlog.get_logger("reminders.worker")
 
 def config_from(settings: Any) -> DeliveryConfig:
     return DeliveryConfig(
-        base_url=settings.public_base_url, max_attempts=settings.reminder_max_attempts, egress=settings.egress_policy
+        base_url=settings.public_base_url,
+        max_attempts=settings.reminder_max_attempts,
+        egress=settings.egress_policy,
+        secret_key=settings.secret_key,
     )
 
 
