@@ -94,7 +94,7 @@ class CheckoutService:
             raise InvalidInput(
                 "the cart is empty: add a SKU first", extra={"errors": [{"field": "cart", "message": "empty"}]}
             )
-        await self.hold_guard.before_write(self.session, session_id, visitor_id)
+        await self.hold_guard.before_write(self.session, session_id, visitor_id, [c.sku_id for c in cart])
         admitted = await self._take_at_the_gate(session_id, visitor_id, key, cart)
         offers = [await catalog.offer(self.session, session_id, c.sku_id) for c in cart]
         if not admitted:  # no gate, or it could not answer: the database's own early answer
@@ -117,7 +117,9 @@ class CheckoutService:
         # Units last: the SKU row locks are held only from here to the commit.
         for c, o in zip(cart, offers, strict=True):
             await stock.reserve(self.session, session_id, stock.Units(c.sku_id, c.quantity), o.item.limited_quantity)
-            await holds.check_share(self.session, session_id, c.sku_id, policy.unpaid_hold_share_bps, c.quantity)
+            await self.hold_guard.check_share(
+                self.session, session_id, c.sku_id, policy.unpaid_hold_share_bps, c.quantity
+            )
             await self.session.delete(c)
         await stock.announce(self.session, session_id, [c.sku_id for c in cart])
         await self.session.commit()

@@ -8,8 +8,11 @@ from typing import Any
 from litestar import Request
 
 from broadcast.checkout.holds import HoldGuard
+from broadcast.checkout.holds.hints import ShareHints
 from server.kernel.client_address import client_address
 from server.kernel.cookies import ATTRIBUTION_COOKIE
+
+HINTS_STATE = "hold_share_hints"
 
 
 def attribution_token(request: Request[Any, Any, Any]) -> str | None:
@@ -18,5 +21,11 @@ def attribution_token(request: Request[Any, Any, Any]) -> str | None:
 
 
 def hold_guard(request: Request[Any, Any, Any]) -> HoldGuard:
-    """This request's holder: its client address and the operator's cap on open unpaid orders."""
-    return HoldGuard(client_address(request), request.app.state.settings.unpaid_holds_per_client)
+    """This request's holder: its client address, the operator's cap on open unpaid orders, and the
+    worker's memory of SKUs whose unpaid share is full."""
+    state = request.app.state
+    hints = getattr(state, HINTS_STATE, None)
+    if hints is None:
+        hints = ShareHints()
+        setattr(state, HINTS_STATE, hints)
+    return HoldGuard(client_address(request), state.settings.unpaid_holds_per_client, hints)

@@ -39,7 +39,7 @@ async def seat_order(
 ) -> Order:
     """Add the order and hold its unit in the caller's transaction (SoldOut: roll it back)."""
     live, policy = await catalog.selling_session(session, offer.session_id)
-    await buyer.hold_guard.before_write(session, offer.session_id, buyer.visitor_id)
+    await buyer.hold_guard.before_write(session, offer.session_id, buyer.visitor_id, [offer.sku_id])
     await catalog.check_buyer_limit(
         session, offer.session_id, buyer.visitor_id, offer.sku_id, 1, policy.per_buyer_limit_per_sku
     )
@@ -79,7 +79,7 @@ async def seat_order(
     await session.flush()  # the idempotency key's unique index answers a concurrent twin here
     await buyer.hold_guard.after_insert(session, order)
     await stock.reserve(session, offer.session_id, stock.Units(offer.sku_id, 1), found.item.limited_quantity)
-    await holds.check_share(session, offer.session_id, offer.sku_id, policy.unpaid_hold_share_bps, 1)
+    await buyer.hold_guard.check_share(session, offer.session_id, offer.sku_id, policy.unpaid_hold_share_bps, 1)
     await stock.announce(session, offer.session_id, [offer.sku_id])
     return order
 

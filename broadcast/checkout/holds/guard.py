@@ -9,14 +9,17 @@ unlocked count before anything is written turns most of a flood away without a w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.holds.problems import exhausted
+from broadcast.checkout.holds.hints import ShareHints
+from broadcast.checkout.holds.problems import HoldsExhausted, exhausted
+from broadcast.checkout.holds.share import check_share
 from broadcast.checkout.models import Order
 from broadcast.checkout.states import UNPAID
 from server.kernel.clock import utcnow
@@ -27,10 +30,33 @@ from server.kernel.xact_lock import lock_names
 class HoldGuard:
     client_address: str | None = None
     per_holder: int = 0  # open unpaid orders per session per address and per visitor; 0 = no cap
+    hints: ShareHints = field(default_factory=ShareHints)  # the worker's, shared by its requests
 
-    async def before_write(self, session: AsyncSession, session_id: str, visitor_id: str) -> None:
-        """The early answer (unlocked): refuse before the gate or the database is touched."""
+    async def before_write(
+        self, session: AsyncSession, session_id: str, visitor_id: str, sku_ids: Sequence[str] = ()
+    ) -> None:
+        """The early answers (unlocked): refuse before the gate takes units or a row is written."""
+        for sku_id in sku_ids:
+            hint = self.hints.full(session_id, sku_id)
+            if hint is not None:
+                raise exhausted(
+                    f"unpaid orders already hold the most of SKU {sku_id} they may (at most {hint.limit} units "
+                    "at once): retry when the oldest hold lapses",
+                    hint.retry_at,
+                    scope="sku-share",
+                    sku_id=sku_id,
+                    limit=hint.limit,
+                )
         await self._check(session, session_id, visitor_id, own_order_id=None)
+
+    async def check_share(self, session: AsyncSession, session_id: str, sku_id: str, bps: int, quantity: int) -> None:
+        """`share.check_share`, remembering a full share for the next requests of this worker."""
+        try:
+            await check_share(session, session_id, sku_id, bps, quantity)
+        except HoldsExhausted as refused:
+            extra = refused.extra if isinstance(refused.extra, dict) else {}
+            self.hints.note(session_id, sku_id, datetime.fromisoformat(extra["retry_after"]), int(extra["limit"]))
+            raise
 
     def stamp(self, order: Order) -> None:
         order.client_address = self.client_address
