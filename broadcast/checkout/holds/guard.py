@@ -61,14 +61,19 @@ class HoldGuard:
     def stamp(self, order: Order) -> None:
         order.client_address = self.client_address
 
-    async def after_insert(self, session: AsyncSession, order: Order) -> None:
-        """The guard: `order` is flushed; lock the holders' names, count the others' open holds."""
+    async def lock_holders(self, session: AsyncSession, session_id: str, visitor_id: str) -> None:
+        """Lock the holders' names to the end of the transaction (PostgreSQL; again is a no-op). A
+        caller that takes other row locks first (a group's seat row) takes these before them."""
         if not self.per_holder:
             return
-        names = [f"holds:{order.session_id}:visitor:{order.visitor_id}"]
+        names = [f"holds:{session_id}:visitor:{visitor_id}"]
         if self.client_address:
-            names.append(f"holds:{order.session_id}:client:{self.client_address}")
+            names.append(f"holds:{session_id}:client:{self.client_address}")
         await lock_names(session, *names)
+
+    async def after_insert(self, session: AsyncSession, order: Order) -> None:
+        """The guard: `order` is flushed; lock the holders' names, count the others' open holds."""
+        await self.lock_holders(session, order.session_id, order.visitor_id)
         await self._check(session, order.session_id, order.visitor_id, own_order_id=order.id)
 
     async def _check(self, session: AsyncSession, session_id: str, visitor_id: str, own_order_id: str | None) -> None:
