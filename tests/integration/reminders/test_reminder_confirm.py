@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from litestar.testing import AsyncTestClient
 
+from broadcast.reminders.retention import forget_confirmation_addresses
 from server.app import create_app
 from server.kernel import clock
 from tests.app_settings import make_settings
@@ -125,8 +126,10 @@ async def test_a_subscription_flood_from_one_address_is_refused(limited_app):
             # while another address still subscribes
             await other.delete(f"/api/v1/sessions/{sid}/reminders", headers=quitter)
         assert (await subscribe(client, sid, viewer(), "sms", "+8613900000002", confirmed=False)).status_code == 429
-        # an hour later the address may ask again
+        # an hour later the address may ask again, and the old requests' addresses are forgotten
         clock.advance(3601)
+        async with app.state.sessionmaker() as db:
+            assert await forget_confirmation_addresses(db) == 5 + 1  # refused requests left no row
         assert (await subscribe(client, sid, viewer(), "sms", "+8613900000003", confirmed=False)).status_code == 201
         report = await deliver(app)
         assert (report.sent, report.failed) == (5 + 1, 1)  # the quitter's confirmation is not sent
