@@ -44,6 +44,12 @@ class BrandSettings(Request):
     per_buyer_limit_per_sku: int = Field(
         default=5, ge=1, le=10_000, description="units of one SKU one viewer may buy per session"
     )
+    unpaid_hold_share_bps: int = Field(
+        default=3000,
+        ge=1,
+        le=10_000,
+        description="the share (basis points) of a SKU's unsold units in a session that unpaid orders may hold at once",
+    )
 
 
 class BrandCreate(Request):

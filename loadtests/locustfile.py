@@ -148,6 +148,12 @@ class Buyer(SaleUser):
     weight = 1
     wait_time = between(1.0, 3.0)
 
+    def on_start(self) -> None:
+        super().on_start()
+        # Each buyer is its own phone (the server trusts X-Forwarded-For from loopback): open unpaid
+        # holds are capped per client address (UNPAID_HOLDS_PER_CLIENT), not per load generator.
+        self.client.headers["X-Forwarded-For"] = f"10.88.{random.randrange(256)}.{random.randrange(1, 255)}"
+
     @task
     def buy(self) -> None:
         code, session_id = self.arrive(), sale().session_id

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)
     order_sweep_interval_s: float = Field(default=30, ge=0)
     order_personal_data_days: int = Field(default=90, ge=0, le=3650)
+    # Open unpaid orders (stock holds, group-buy seats included) one client address — and one
+    # visitor — may keep per session; past it checkout answers 409 holds-exhausted (0 = no cap).
+    # Buyers behind one NAT share an address: raise it where many pay from one network.
+    unpaid_holds_per_client: int = Field(default=3, ge=0, le=10_000)
     # Payments whose webhook never came: every `payment_reconcile_interval_s` (0 = off), ask Stripe about
     # at most `payment_reconcile_batch` orders still unpaid `payment_reconcile_after_s` after checkout.
     payment_reconcile_interval_s: float = Field(default=60, ge=0)
@@ -94,6 +98,11 @@ class Settings(BaseSettings):
     reminder_delivery_interval_s: float = Field(default=5, ge=0)
     reminder_max_attempts: int = Field(default=8, ge=1, le=30)
     reminder_personal_data_days: int = Field(default=7, ge=0, le=365)
+    # Double opt-in: a new contact is sent a confirmation link (HMAC-signed with SECRET_KEY, single
+    # use) valid this long; one client address may ask for at most this many an hour (0 = no cap;
+    # past it: 429 with Retry-After) — each is a message the brand's system sends.
+    reminder_confirm_hours: float = Field(default=24, gt=0, le=24 * 30)
+    reminder_subscriptions_per_client_per_hour: int = Field(default=5, ge=0, le=10_000)
     # Outbound requests to customer-given URLs (brand webhooks) never reach loopback, private,
     # link-local, multicast, reserved or metadata addresses, except the CIDRs and host names listed
     # here (comma-separated). Unset: none in production; loopback in development and test.

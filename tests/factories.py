@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from litestar import Litestar
 
 from server.auth.schemas import TokenCreate
@@ -28,8 +31,14 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+# Tests that race many unpaid checkouts at a small stock predate the unpaid-hold share cap (30 % by
+# default); a test of the cap names its own share.
+NO_HOLD_SHARE_CAP = {"unpaid_hold_share_bps": 10_000}
+
+
 async def make_brand(client: Any, admin_token: str, **fields: Any) -> dict[str, Any]:
     n = next(_seq)
+    fields["settings"] = {**NO_HOLD_SHARE_CAP, **fields.get("settings", {})}
     body = {"name": f"Brand {n}", "slug": f"brand-{n}", "default_currency": "CNY", **fields}
     response = await client.post("/api/v1/brands", json=body, headers=auth(admin_token))
     assert response.status_code == 201, response.text
@@ -69,3 +78,11 @@ async def go_live(client: Any, token: str, session_id: str) -> dict[str, Any]:
     response = await client.post(f"/api/v1/sessions/{session_id}/state", json={"state": "live"}, headers=auth(token))
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+@asynccontextmanager
+async def from_address(app: Litestar, host: str) -> AsyncIterator[httpx.AsyncClient]:
+    """Requests to a running app (its lifespan run by a test client) from another client address."""
+    transport = httpx.ASGITransport(app=app, client=(host, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client

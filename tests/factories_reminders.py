@@ -12,8 +12,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from sqlmodel import select
+
+from broadcast.reminders.confirm_tokens import make_token
 from broadcast.reminders.delivery import DeliveryConfig, DeliveryReport, deliver_due
+from broadcast.reminders.models import ReminderSubscription
 from broadcast.reminders.notifiers import SIGNATURE_HEADER, verify_signature
+from server.kernel.clock import as_utc
 from tests.factories import auth
 
 _seq = itertools.count(1)
@@ -29,10 +34,37 @@ async def subscribe(
     headers: dict[str, str],
     channel: str = "email",
     address: str | None = None,
+    *,
+    confirmed: bool = True,
     **extra: Any,
 ) -> Any:
+    """Subscribe, and (unless `confirmed=False`) confirm through the confirmation endpoint with the
+    link's token, as the contact would after receiving it (double opt-in)."""
     body = {"channel": channel, "address": address or f"fan{next(_seq)}@example.com", **extra}
-    return await client.post(f"/api/v1/sessions/{session_id}/reminders", json=body, headers=headers)
+    response = await client.post(f"/api/v1/sessions/{session_id}/reminders", json=body, headers=headers)
+    if confirmed and response.status_code in (200, 201):
+        token = await confirmation_token(client.app, session_id, headers)
+        if token is not None:
+            answer = await confirm(client, token)
+            assert answer.status_code == 200, answer.text
+    return response
+
+
+async def confirmation_token(app: Any, session_id: str, headers: dict[str, str]) -> str | None:
+    """The token the latest confirmation link carries (None once confirmed), made as the sender makes it."""
+    vid = headers["Cookie"].split("zx_vid=", 1)[1].split(";", 1)[0]
+    async with app.state.sessionmaker() as db:
+        stmt = select(ReminderSubscription).where(
+            ReminderSubscription.session_id == session_id, ReminderSubscription.visitor_id == vid
+        )
+        sub = (await db.exec(stmt)).one()
+    if sub.confirm_nonce is None or sub.confirm_expires_at is None:
+        return None
+    return make_token(app.state.settings.secret_key, sub.id, sub.confirm_nonce, as_utc(sub.confirm_expires_at))
+
+
+async def confirm(client: Any, token: str) -> Any:
+    return await client.post("/api/v1/reminders/confirmations", json={"token": token})
 
 
 async def set_webhook(client: Any, token: str, brand_id: str, url: str) -> dict[str, Any]:
@@ -43,6 +75,7 @@ async def set_webhook(client: Any, token: str, brand_id: str, url: str) -> dict[
 
 async def deliver(app: Any, **config: Any) -> DeliveryReport:
     config.setdefault("egress", app.state.settings.egress_policy)  # loopback allowed outside production
+    config.setdefault("secret_key", app.state.settings.secret_key)
     return await deliver_due(app.state.sessionmaker, DeliveryConfig(base_url="http://zx.test", **config))
 
 

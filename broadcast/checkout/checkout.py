@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout import catalog, states, stock
+from broadcast.checkout import catalog, holds, states, stock
 from broadcast.checkout.gate import Answer, GateKeeper, Line, Verdict
 from broadcast.checkout.gateway import DISABLED, PaymentGateway
 from broadcast.checkout.models import CartItem, Order, OrderLine
@@ -37,11 +37,13 @@ class CheckoutService:
         gateway: PaymentGateway | None,
         reservation_minutes: float = 10,
         gate: GateKeeper | None = None,
+        hold_guard: holds.HoldGuard | None = None,
     ) -> None:
         self.session = session
         self.gateway = gateway
         self.reservation = timedelta(minutes=reservation_minutes)
         self.gate = gate
+        self.hold_guard = hold_guard or holds.HoldGuard()
         self._taken: tuple[str, str, str, list[Line]] | None = None  # what to give back if the reservation fails
 
     async def place(
@@ -86,6 +88,7 @@ class CheckoutService:
             raise InvalidInput(
                 "the cart is empty: add a SKU first", extra={"errors": [{"field": "cart", "message": "empty"}]}
             )
+        await self.hold_guard.before_write(self.session, session_id, visitor_id, [c.sku_id for c in cart])
         admitted = await self._take_at_the_gate(session_id, visitor_id, key, cart)
         offers = [await catalog.offer(self.session, session_id, c.sku_id) for c in cart]
         if not admitted:  # no gate, or it could not answer: the database's own early answer
@@ -100,12 +103,17 @@ class CheckoutService:
             raise InvalidInput("nothing to pay: free items cannot be checked out")
         applied = await self._coupon(live.brand_id, visitor_id, data, cart, offers)
         order = self._order(live.brand_id, session_id, visitor_id, key, data, attribution_token, cart, offers, applied)
+        self.hold_guard.stamp(order)
         await self.session.flush()  # the idempotency key's unique index answers a concurrent twin here
+        await self.hold_guard.after_insert(self.session, order)
         if applied is not None:  # the claim before the SKUs: closing an order touches them in this order too
             await redeem.use(self.session, applied.claim_id, visitor_id, order.id)
         # Units last: the SKU row locks are held only from here to the commit.
         for c, o in zip(cart, offers, strict=True):
             await stock.reserve(self.session, session_id, stock.Units(c.sku_id, c.quantity), o.item.limited_quantity)
+            await self.hold_guard.check_share(
+                self.session, session_id, c.sku_id, policy.unpaid_hold_share_bps, c.quantity
+            )
             await self.session.delete(c)
         await stock.announce(self.session, session_id, [c.sku_id for c in cart])
         await self.session.commit()

@@ -31,6 +31,7 @@ async def lines_of(session: AsyncSession, order_id: str) -> Sequence[OrderLine]:
 
 def forget_personal_data(order: Order) -> None:
     order.contact_name = order.contact_email = order.contact_phone = order.shipping_address = None
+    order.client_address = None
     order.personal_data_cleared_at = utcnow()
 
 

@@ -29,7 +29,7 @@ from broadcast.checkout.schemas import (
     RefundCreate,
     RefundPublic,
 )
-from broadcast.checkout.visitor import attribution_token
+from broadcast.checkout.visitor import attribution_token, hold_guard
 from server.kernel.cookies import respond, visitor_id
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
@@ -103,7 +103,7 @@ class CheckoutController(Controller):
     ) -> Response[CheckoutPublic]:
         vid, new = visitor_id(request)
         minutes = request.app.state.settings.order_reservation_minutes
-        service = CheckoutService(db, gateway, minutes, gate_runtime.of(request.app))
+        service = CheckoutService(db, gateway, minutes, gate_runtime.of(request.app), hold_guard(request))
         order = await service.place(session_id, vid, idempotency_key, data, attribution_token(request))
         return respond(await OrderService(db, gateway).checkout_public(order), vid, new, status_code=201)
 

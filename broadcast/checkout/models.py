@@ -59,6 +59,7 @@ class Order(SQLModel, table=True):
         sa.CheckConstraint("amount_minor > 0", name="ck_orders_amount_positive"),
         sa.CheckConstraint("refunded_minor >= 0 AND refunded_minor <= amount_minor", name="ck_orders_refunded"),
         sa.Index("ix_orders_state_reserved_until", "state", "reserved_until"),
+        sa.Index("ix_orders_session_client", "session_id", "client_address"),
     )
 
     id: str = Field(primary_key=True, max_length=40)
@@ -79,6 +80,9 @@ class Order(SQLModel, table=True):
     contact_email: str | None = Field(default=None, max_length=254)
     contact_phone: str | None = Field(default=None, max_length=32)
     shipping_address: str | None = Field(default=None, max_length=300)
+    # Where the checkout came from: counts the client's open unpaid holds (`holds/guard.py`);
+    # personal data, forgotten with the contact.
+    client_address: str | None = Field(default=None, max_length=64)
     personal_data_cleared_at: datetime | None = utc_field(nullable=True)
     paid_at: datetime | None = utc_field(nullable=True)
     closed_at: datetime | None = utc_field(nullable=True)

@@ -15,7 +15,7 @@ from broadcast.checkout.gateway import PaymentGateway
 from broadcast.checkout.models import Order
 from broadcast.checkout.orders import OrderService
 from broadcast.checkout.schemas import CheckoutRequest
-from broadcast.checkout.visitor import attribution_token
+from broadcast.checkout.visitor import attribution_token, hold_guard
 from broadcast.groupbuy.models import Group
 from broadcast.groupbuy.offers import GroupOfferService
 from broadcast.groupbuy.ordering import Buyer
@@ -87,7 +87,7 @@ class GroupController(Controller):
         ref: str | None = Parameter(default=None, max_length=64),
     ) -> Response[GroupSeatPublic]:
         vid, new = visitor_id(request)
-        buyer = Buyer(vid, idempotency_key, data, attribution_token(request))
+        buyer = Buyer(vid, idempotency_key, data, attribution_token(request), hold_guard(request))
         service = GroupService(db, gateway, request.app.state.settings.order_reservation_minutes)
         group, order = await service.open(session_id, offer_id, buyer, ref)
         return respond(await _seat(db, request, gateway, group, order), vid, new, status_code=201)
@@ -103,7 +103,7 @@ class GroupController(Controller):
         idempotency_key: str = IdempotencyKey,
     ) -> Response[GroupSeatPublic]:
         vid, new = visitor_id(request)
-        buyer = Buyer(vid, idempotency_key, data, attribution_token(request))
+        buyer = Buyer(vid, idempotency_key, data, attribution_token(request), hold_guard(request))
         service = GroupService(db, gateway, request.app.state.settings.order_reservation_minutes)
         group, order = await service.join(code, buyer)
         return respond(await _seat(db, request, gateway, group, order), vid, new, status_code=201)

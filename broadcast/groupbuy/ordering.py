@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout import catalog, states, stock
+from broadcast.checkout import catalog, holds, states, stock
 from broadcast.checkout.checkout import CheckoutService
 from broadcast.checkout.models import Order, OrderLine
 from broadcast.checkout.schemas import CheckoutRequest
@@ -17,6 +17,7 @@ from broadcast.groupbuy.models import GroupOffer
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 
+NO_HOLD_CAP = holds.HoldGuard()
 KEY_PREFIX = "grp-"  # keeps a seat's idempotency key apart from the same visitor's checkout keys
 
 
@@ -26,6 +27,7 @@ class Buyer:
     key: str  # the client's Idempotency-Key
     data: CheckoutRequest
     attribution_token: str | None
+    hold_guard: holds.HoldGuard = NO_HOLD_CAP  # a seat is an unpaid hold like a checkout
 
     @property
     def order_key(self) -> str:
@@ -37,6 +39,7 @@ async def seat_order(
 ) -> Order:
     """Add the order and hold its unit in the caller's transaction (SoldOut: roll it back)."""
     live, policy = await catalog.selling_session(session, offer.session_id)
+    await buyer.hold_guard.before_write(session, offer.session_id, buyer.visitor_id, [offer.sku_id])
     await catalog.check_buyer_limit(
         session, offer.session_id, buyer.visitor_id, offer.sku_id, 1, policy.per_buyer_limit_per_sku
     )
@@ -72,8 +75,11 @@ async def seat_order(
         )
     )
     states.created(session, order)
+    buyer.hold_guard.stamp(order)
     await session.flush()  # the idempotency key's unique index answers a concurrent twin here
+    await buyer.hold_guard.after_insert(session, order)
     await stock.reserve(session, offer.session_id, stock.Units(offer.sku_id, 1), found.item.limited_quantity)
+    await buyer.hold_guard.check_share(session, offer.session_id, offer.sku_id, policy.unpaid_hold_share_bps, 1)
     await stock.announce(session, offer.session_id, [offer.sku_id])
     return order
 

@@ -58,6 +58,8 @@ class GroupService:
         return group
 
     async def _open(self, session_id: str, offer_id: str, buyer: Buyer, ref: str | None) -> Order:
+        # the holders' locks before any row lock: closing a lapsed seat takes SKU rows without them
+        await buyer.hold_guard.lock_holders(self.session, session_id, buyer.visitor_id)
         offer = await self._active_offer(session_id, offer_id)
         found = await catalog.offer(self.session, session_id, offer.sku_id)
         now = utcnow()
@@ -81,6 +83,7 @@ class GroupService:
         return order
 
     async def _join(self, group: Group, buyer: Buyer) -> Order:
+        await buyer.hold_guard.lock_holders(self.session, group.session_id, buyer.visitor_id)
         offer = await self._active_offer(group.session_id, group.offer_id)
         found = await catalog.offer(self.session, group.session_id, offer.sku_id)
         await self._not_seated(group, buyer)

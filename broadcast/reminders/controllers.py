@@ -9,9 +9,19 @@ from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.reminders.brand_notifiers import BrandNotifierService
-from broadcast.reminders.schemas import NotifierPublic, NotifierSet, ReminderCreate, ReminderPublic, ReminderStats
+from broadcast.reminders.confirmations import AskPolicy
+from broadcast.reminders.confirming import confirm
+from broadcast.reminders.schemas import (
+    NotifierPublic,
+    NotifierSet,
+    ReminderConfirm,
+    ReminderCreate,
+    ReminderPublic,
+    ReminderStats,
+)
 from broadcast.reminders.stats import session_stats
 from broadcast.reminders.subscriptions import SubscriptionService
+from server.kernel.client_address import client_address
 from server.kernel.cookies import respond, visitor_id
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import PUBLIC, roles
@@ -36,7 +46,7 @@ class ReminderController(Controller):
         ref: str | None = Parameter(default=None, max_length=64),
     ) -> Response[ReminderPublic]:
         vid, new = visitor_id(request)
-        body, created = await SubscriptionService(db).subscribe(session_id, vid, data, ref)
+        body, created = await SubscriptionService(db).subscribe(session_id, vid, data, ref, ask_policy(request))
         return respond(body, vid, new, status_code=201 if created else 200)
 
     @delete("/", opt=PUBLIC, status_code=200, summary="Do not remind me (only before it goes live)")
@@ -55,6 +65,27 @@ class ReminderController(Controller):
     ) -> ReminderStats:
         resolver = getattr(request.app.state, REF_RESOLVER_STATE, None)
         return await session_stats(db, principal, session_id, resolver)
+
+
+class ReminderConfirmController(Controller):
+    path = "/api/v1/reminders/confirmations"
+    tags = ["pre-live reminders"]
+
+    @post(
+        "/",
+        opt=PUBLIC,
+        status_code=200,
+        summary="Confirm a reminder contact with the token from its confirmation link (single use; expires)",
+    )
+    async def confirm(self, db: AsyncSession, request: AnyRequest, data: ReminderConfirm) -> ReminderPublic:
+        return await confirm(db, data.token, request.app.state.settings.secret_key)
+
+
+def ask_policy(request: AnyRequest) -> AskPolicy:
+    settings = request.app.state.settings
+    return AskPolicy(
+        client_address(request), settings.reminder_subscriptions_per_client_per_hour, settings.reminder_confirm_hours
+    )
 
 
 class BrandNotifierController(Controller):

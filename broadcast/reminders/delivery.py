@@ -22,13 +22,22 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LiveSession, SessionState
-from broadcast.reminders.models import BrandNotifier, NotificationState, ReminderNotification, ReminderSubscription
+from broadcast.reminders.confirm_messages import prepare_confirmation
+from broadcast.reminders.models import (
+    BrandNotifier,
+    NotificationState,
+    ReminderConfirmation,
+    ReminderNotification,
+    ReminderSubscription,
+)
 from broadcast.reminders.notifiers import LogNotifier, Notifier, Outcome, ReminderMessage, SendResult, WebhookNotifier
 from server.kernel.clock import utcnow
 from server.kernel.egress import EgressPolicy, Resolver, system_resolver
 
 log = structlog.get_logger("reminders.delivery")
 N = ReminderNotification
+# Both are delivered alike: live reminders, and confirmation requests (double opt-in).
+Row = type[ReminderNotification] | type[ReminderConfirmation]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,8 @@ class DeliveryConfig:
     # Where webhooks may go (server/kernel/egress.py); strict unless the caller passes the settings'.
     egress: EgressPolicy = field(default_factory=EgressPolicy)
     resolver: Resolver = system_resolver
+    secret_key: str = ""  # signs confirmation links (`confirm_tokens.py`)
+    confirm_link_base: str = ""  # defaults to base_url
 
 
 @dataclass
@@ -58,26 +69,28 @@ def retry_delay_s(attempt: int, base_s: float, cap_s: float, jitter: float | Non
     return float(min(base_s * 2 ** max(attempt - 1, 0), cap_s) * (1 + 0.25 * spread))
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: datetime, model: Row = N) -> ColumnElement[bool]:
     """Pending and due, or claimed by a worker whose lease ran out (it may have died mid-send)."""
     return or_(
-        and_(col(N.state) == NotificationState.PENDING, col(N.next_attempt_at) <= now),
-        and_(col(N.state) == NotificationState.SENDING, col(N.claimed_until) <= now),
+        and_(col(model.state) == NotificationState.PENDING, col(model.next_attempt_at) <= now),
+        and_(col(model.state) == NotificationState.SENDING, col(model.claimed_until) <= now),
     )
 
 
-async def due_ids(session: AsyncSession, limit: int) -> list[str]:
-    stmt = select(N.id).where(_due(utcnow())).order_by(col(N.next_attempt_at)).limit(limit)
+async def due_ids(session: AsyncSession, limit: int, model: Row = N) -> list[str]:
+    stmt = select(model.id).where(_due(utcnow(), model)).order_by(col(model.next_attempt_at)).limit(limit)
     return list((await session.exec(stmt)).all())
 
 
-async def claim(session: AsyncSession, notification_id: str, lease_s: float) -> bool:
+async def claim(session: AsyncSession, notification_id: str, lease_s: float, model: Row = N) -> bool:
     now = utcnow()
     stmt = (
-        update(N)
-        .where(col(N.id) == notification_id, _due(now))
+        update(model)
+        .where(col(model.id) == notification_id, _due(now, model))
         .values(
-            state=NotificationState.SENDING, claimed_until=now + timedelta(seconds=lease_s), attempts=N.attempts + 1
+            state=NotificationState.SENDING,
+            claimed_until=now + timedelta(seconds=lease_s),
+            attempts=col(model.attempts) + 1,
         )
     )
     result = await session.exec(stmt)
@@ -107,8 +120,15 @@ async def _prepare(
         brand_id=live.brand_id,
         sent_at=utcnow().isoformat(),
     )
-    hook = (await session.exec(select(BrandNotifier).where(BrandNotifier.brand_id == live.brand_id))).first()
-    return message, hook, None
+    return message, await _hook(session, live.brand_id), None
+
+
+async def _hook(session: AsyncSession, brand_id: str) -> BrandNotifier | None:
+    return (await session.exec(select(BrandNotifier).where(BrandNotifier.brand_id == brand_id))).first()
+
+
+def _link_base(config: DeliveryConfig) -> str:
+    return config.confirm_link_base or config.base_url
 
 
 def notifier_for(hook: BrandNotifier | None, client: httpx.AsyncClient, config: DeliveryConfig) -> Notifier:
@@ -118,16 +138,22 @@ def notifier_for(hook: BrandNotifier | None, client: httpx.AsyncClient, config: 
 
 
 async def record(
-    session: AsyncSession, notification_id: str, result: SendResult, notifier: str | None, config: DeliveryConfig
+    session: AsyncSession,
+    notification_id: str,
+    result: SendResult,
+    notifier: str | None,
+    config: DeliveryConfig,
+    model: Row = N,
 ) -> NotificationState:
-    note = await session.get(N, notification_id)
+    note: ReminderNotification | ReminderConfirmation | None = await session.get(model, notification_id)
     if note is None:
         return NotificationState.FAILED
     now = utcnow()
     note.claimed_until, note.notifier, note.last_error = None, notifier, result.error
     if result.outcome is Outcome.SENT:
         note.state, note.sent_at = NotificationState.SENT, now
-        await _forget_address(session, note.subscription_id)
+        if model is N:  # a confirmation's contact is still needed for the reminder itself
+            await _forget_address(session, note.subscription_id)
     elif result.outcome is Outcome.PERMANENT or note.attempts >= config.max_attempts:
         note.state = NotificationState.FAILED
     else:
@@ -148,10 +174,20 @@ async def _forget_address(session: AsyncSession, subscription_id: str) -> None:
 
 
 async def deliver_one(
-    maker: async_sessionmaker[AsyncSession], notification_id: str, config: DeliveryConfig, client: httpx.AsyncClient
+    maker: async_sessionmaker[AsyncSession],
+    notification_id: str,
+    config: DeliveryConfig,
+    client: httpx.AsyncClient,
+    model: Row = N,
 ) -> NotificationState:
     async with maker() as session:
-        message, hook, blocked = await _prepare(session, notification_id, config)
+        if model is N:
+            message, hook, blocked = await _prepare(session, notification_id, config)
+        else:
+            message, blocked = await prepare_confirmation(
+                session, notification_id, config.secret_key, _link_base(config)
+            )
+            hook = await _hook(session, message.brand_id) if message else None
     notifier = None
     if message is None:
         result = SendResult(Outcome.PERMANENT, blocked)
@@ -163,7 +199,7 @@ async def deliver_one(
             "reminder not delivered", notification_id=notification_id, outcome=result.outcome.value, error=result.error
         )
     async with maker() as session:
-        return await record(session, notification_id, result, notifier.name if notifier else None, config)
+        return await record(session, notification_id, result, notifier.name if notifier else None, config, model)
 
 
 async def deliver_due(
@@ -178,17 +214,17 @@ async def deliver_due(
     http = client or httpx.AsyncClient(trust_env=False)
     gate = asyncio.Semaphore(config.concurrency)
 
-    async def one(notification_id: str) -> None:
+    async def one(notification_id: str, model: Row) -> None:
         async with gate:
             async with maker() as session:
-                if not await claim(session, notification_id, config.lease_s):
+                if not await claim(session, notification_id, config.lease_s, model):
                     return  # another worker has it
-            _count(report, await deliver_one(maker, notification_id, config, http))
+            _count(report, await deliver_one(maker, notification_id, config, http, model))
 
     try:
         async with maker() as session:
-            ids = await due_ids(session, limit)
-        await asyncio.gather(*(one(i) for i in ids))
+            due = [(i, m) for m in (ReminderConfirmation, N) for i in await due_ids(session, limit, m)]
+        await asyncio.gather(*(one(i, m) for i, m in due))
     finally:
         if client is None:
             await http.aclose()

@@ -1,4 +1,4 @@
-"""When a session goes live, every subscriber gets one pending notification. Idempotent on its
+"""When a session goes live, every confirmed subscriber gets one pending notification. Idempotent on its
 own (a replayed event finds every subscription already covered), and the unique key on
 `subscription_id` stops two workers racing on the same event from creating a second row."""
 
@@ -19,7 +19,9 @@ from server.kernel.outbox import OutboxEvent
 async def queue_notifications(session: AsyncSession, session_id: str) -> int:
     covered = select(ReminderNotification.subscription_id).where(ReminderNotification.session_id == session_id)
     stmt = select(ReminderSubscription).where(
-        ReminderSubscription.session_id == session_id, col(ReminderSubscription.id).not_in(covered)
+        ReminderSubscription.session_id == session_id,
+        col(ReminderSubscription.id).not_in(covered),
+        col(ReminderSubscription.confirmed_at).is_not(None),  # double opt-in: never an unconfirmed contact
     )
     now = utcnow()
     subs = (await session.exec(stmt)).all()

@@ -44,6 +44,12 @@ class ReminderSubscription(SQLModel, table=True):
     created_at: datetime = utc_field(default_now=True)
     updated_at: datetime = utc_field(default_now=True)
     address_cleared_at: datetime | None = utc_field(nullable=True)
+    # Double opt-in: only a confirmed contact gets the live reminder. The nonce is the current
+    # confirmation link's secret part (the link is HMAC-signed over it, see `confirm_tokens.py`);
+    # it is cleared when used and replaced when the contact changes, so a link works once.
+    confirmed_at: datetime | None = utc_field(nullable=True)
+    confirm_nonce: str | None = Field(default=None, max_length=32)
+    confirm_expires_at: datetime | None = utc_field(nullable=True)
 
 
 class ReminderNotification(SQLModel, table=True):
@@ -55,6 +61,30 @@ class ReminderNotification(SQLModel, table=True):
     subscription_id: str = Field(foreign_key="reminder_subscriptions.id", unique=True, max_length=40)
     session_id: str = Field(index=True, max_length=40)
     brand_id: str = Field(max_length=40)
+    state: str = Field(default=NotificationState.PENDING, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = utc_field(default_now=True, index=True)
+    claimed_until: datetime | None = utc_field(nullable=True)
+    last_error: str | None = Field(default=None, max_length=500)
+    notifier: str | None = Field(default=None, max_length=16)
+    sent_at: datetime | None = utc_field(nullable=True)
+    created_at: datetime = utc_field(default_now=True)
+
+
+class ReminderConfirmation(SQLModel, table=True):
+    """One per confirmation asked for ("check your messages"), delivered like a notification. Kept
+    after an unsubscribe (no foreign key): the rows of one client address in the last hour are what
+    `reminder_subscriptions_per_client_per_hour` counts, so subscribe-unsubscribe cannot reset it."""
+
+    __tablename__ = "reminder_confirmations"
+    __table_args__ = (sa.Index("ix_reminder_confirmations_client", "client_address", "created_at"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    subscription_id: str = Field(index=True, max_length=40)
+    session_id: str = Field(max_length=40)
+    brand_id: str = Field(max_length=40)
+    nonce: str = Field(max_length=32)  # the subscription's nonce when asked; another one = superseded
+    client_address: str | None = Field(default=None, max_length=64)
     state: str = Field(default=NotificationState.PENDING, max_length=16)
     attempts: int = 0
     next_attempt_at: datetime = utc_field(default_now=True, index=True)

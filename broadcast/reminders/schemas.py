@@ -23,6 +23,13 @@ class ReminderPublic(Public):
     address_masked: str | None = None
     ref: str | None = None
     scheduled_start_at: datetime | None = None
+    confirmed: bool = Field(
+        default=False, description="only a confirmed contact is reminded; until then: check your messages to confirm"
+    )
+
+
+class ReminderConfirm(Request):
+    token: str = Field(min_length=10, max_length=120, description="from the confirmation link (`?confirm=`)")
 
 
 class NotifierSet(Request):
@@ -47,8 +54,11 @@ class PartnerCount(Public):
 class ReminderStats(Public):
     session_id: str
     subscribed: int
+    confirmed: int = Field(description="contacts confirmed (double opt-in): only these are reminded")
+    pending_confirmation: int = Field(description="subscribed, confirmation not (yet) given")
     by_partner: list[PartnerCount]
     notifications: dict[str, int]
+    confirmations: dict[str, int] = Field(description="confirmation messages by delivery state")
 
 
 class PartnerSessionCount(Public):

@@ -7,17 +7,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.reminders.models import NotificationState, ReminderNotification, ReminderSubscription
+from broadcast.reminders.models import (
+    NotificationState,
+    ReminderConfirmation,
+    ReminderNotification,
+    ReminderSubscription,
+)
 from broadcast.reminders.schemas import PartnerCount, ReminderStats
 from broadcast.services.sessions import SessionService
 from server.kernel.principal import Principal
 
 # (db, brand_id, codes) → {code: (partner_id, partner name)} for the codes that are this brand's links.
 RefResolver = Callable[[AsyncSession, str, list[str]], Awaitable[dict[str, tuple[str, str]]]]
-S, N = ReminderSubscription, ReminderNotification
+S, N, C = ReminderSubscription, ReminderNotification, ReminderConfirmation
 
 
 async def _by_ref(session: AsyncSession, session_id: str) -> dict[str | None, int]:
@@ -25,11 +30,18 @@ async def _by_ref(session: AsyncSession, session_id: str) -> dict[str | None, in
     return {ref: int(n) for ref, n in (await session.exec(stmt)).all()}
 
 
-async def _by_state(session: AsyncSession, session_id: str) -> dict[str, int]:
-    stmt = select(N.state, func.count()).where(N.session_id == session_id).group_by(N.state)
+async def _by_state(
+    session: AsyncSession, session_id: str, model: type[ReminderNotification] | type[ReminderConfirmation] = N
+) -> dict[str, int]:
+    stmt = select(model.state, func.count()).where(model.session_id == session_id).group_by(model.state)
     counts = {state.value: 0 for state in NotificationState}
     counts.update({state: int(n) for state, n in (await session.exec(stmt)).all()})
     return counts
+
+
+async def _confirmed(session: AsyncSession, session_id: str) -> int:
+    stmt = select(func.count()).where(S.session_id == session_id, col(S.confirmed_at).is_not(None))
+    return int((await session.exec(stmt)).one())
 
 
 def _group(by_ref: dict[str | None, int], partners: dict[str, tuple[str, str]]) -> list[PartnerCount]:
@@ -51,9 +63,13 @@ async def session_stats(
     by_ref = await _by_ref(session, session_id)
     codes = [ref for ref in by_ref if ref]
     partners = await resolver(session, live.brand_id, codes) if resolver and codes else {}
+    confirmed = await _confirmed(session, session_id)
     return ReminderStats(
         session_id=session_id,
         subscribed=sum(by_ref.values()),
+        confirmed=confirmed,
+        pending_confirmation=sum(by_ref.values()) - confirmed,
         by_partner=_group(by_ref, partners),
         notifications=await _by_state(session, session_id),
+        confirmations=await _by_state(session, session_id, C),
     )

@@ -7,6 +7,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LiveSession, SessionState
+from broadcast.reminders import confirmations
+from broadcast.reminders.confirmations import AskPolicy
 from broadcast.reminders.contacts import mask, normalise
 from broadcast.reminders.models import ReminderSubscription
 from broadcast.reminders.problems import SessionNotScheduled
@@ -26,6 +28,7 @@ def public(live: LiveSession, sub: ReminderSubscription | None) -> ReminderPubli
         address_masked=mask(sub.channel, sub.address),
         ref=sub.ref,
         scheduled_start_at=live.scheduled_start_at,
+        confirmed=sub.confirmed_at is not None,
     )
 
 
@@ -34,13 +37,15 @@ class SubscriptionService:
         self.session = session
 
     async def subscribe(
-        self, session_id: str, visitor_id: str, data: ReminderCreate, ref: str | None
+        self, session_id: str, visitor_id: str, data: ReminderCreate, ref: str | None, asking: AskPolicy | None = None
     ) -> tuple[ReminderPublic, bool]:
-        """(the subscription, whether it is new). A second call updates the contact in place."""
+        """(the subscription, whether it is new). A second call updates the contact in place; a new
+        or changed contact is sent a confirmation (double opt-in) and is reminded only once confirmed."""
         live = await self._scheduled(session_id)
         address = normalise(data.channel, data.address)
         sub = await self._find(session_id, visitor_id)
         created = sub is None
+        changed = sub is None or (sub.channel, sub.address) != (data.channel.value, address)
         if sub is None:
             sub = ReminderSubscription(
                 id=new_id("rms"),
@@ -54,10 +59,12 @@ class SubscriptionService:
         sub.ref = data.ref or ref or sub.ref or None
         self.session.add(sub)
         try:
+            if confirmations.needs_asking(sub, changed):
+                await confirmations.ask(self.session, sub, asking or AskPolicy())
             await self.session.commit()
         except IntegrityError:  # the same visitor's twin request won the insert: update that one
             await self.session.rollback()
-            return await self.subscribe(session_id, visitor_id, data, ref)
+            return await self.subscribe(session_id, visitor_id, data, ref, asking)
         return public(live, sub), created
 
     async def unsubscribe(self, session_id: str, visitor_id: str) -> ReminderPublic:

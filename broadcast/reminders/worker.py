@@ -9,7 +9,7 @@ import httpx
 import structlog
 
 from broadcast.reminders.delivery import DeliveryConfig, deliver_due
-from broadcast.reminders.retention import forget_addresses_after
+from broadcast.reminders.retention import forget_addresses_after, forget_confirmation_addresses
 from server.kernel.periodic import periodic
 
 log = structlog.get_logger("reminders.worker")
@@ -17,7 +17,10 @@ log = structlog.get_logger("reminders.worker")
 
 def config_from(settings: Any) -> DeliveryConfig:
     return DeliveryConfig(
-        base_url=settings.public_base_url, max_attempts=settings.reminder_max_attempts, egress=settings.egress_policy
+        base_url=settings.public_base_url,
+        max_attempts=settings.reminder_max_attempts,
+        egress=settings.egress_policy,
+        secret_key=settings.secret_key,
     )
 
 
@@ -28,6 +31,7 @@ async def _pass(app: Any) -> None:
         await deliver_due(maker, config_from(settings), client)
     async with maker() as session:
         await forget_addresses_after(session, settings.reminder_personal_data_days)
+        await forget_confirmation_addresses(session)
 
 
 reminder_worker = periodic("reminder-worker", lambda app: app.state.settings.reminder_delivery_interval_s, _pass)

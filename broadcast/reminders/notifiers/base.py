@@ -10,7 +10,8 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True, slots=True)
 class ReminderMessage:
-    """What the brand's system receives; `notification_id` is stable across retries (de-dup on it)."""
+    """What the brand's system receives; `notification_id` is stable across retries (de-dup on it).
+    Two kinds (`kind`): the live reminder, and the confirmation request that comes first."""
 
     notification_id: str
     session_id: str
@@ -20,6 +21,11 @@ class ReminderMessage:
     address: str | None
     brand_id: str
     sent_at: str
+    # "reminder": the session is live now. "confirmation": ask the contact to confirm (double
+    # opt-in) by opening `confirm_url` before `confirm_expires_at`; send nothing else to it until then.
+    kind: str = "reminder"
+    confirm_url: str | None = None
+    confirm_expires_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -17,7 +17,9 @@ class LogNotifier:
     async def send(self, message: ReminderMessage) -> SendResult:
         # The address is masked: logs are kept longer than the personal data promise allows.
         log.info(
-            "reminder due",
+            "reminder due" if message.kind == "reminder" else "reminder confirmation due",
+            kind=message.kind,
+            confirm_url=message.confirm_url,
             notification_id=message.notification_id,
             session_id=message.session_id,
             session_title=message.session_title,

@@ -29,6 +29,7 @@ from server.kernel.egress import EgressPolicy, EgressRefused, Resolver, system_r
 
 log = structlog.get_logger("reminders.webhook")  # the operator's detail; never stored with the row
 SIGNATURE_HEADER = "Zhixiang-Signature"
+EVENT_HEADER = "Zhixiang-Event"  # reminder.reminder (live now) or reminder.confirmation (double opt-in)
 RETRYABLE_4XX = {408, 429}
 FAILED = "delivery failed"
 REFUSED = "delivery refused: the URL points inside the network"
@@ -113,6 +114,7 @@ class WebhookNotifier:
             "Content-Type": "application/json",
             "User-Agent": "Zhixiang-Reminders/1",
             "Idempotency-Key": message.notification_id,
+            EVENT_HEADER: f"reminder.{message.kind}",
             SIGNATURE_HEADER: sign(self.secret, body, int(utcnow().timestamp())),
         }
         try:

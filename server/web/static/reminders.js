@@ -1,5 +1,7 @@
 // Pre-live reminders on the viewer page: subscribe with a contact while the session is scheduled,
-// show "We'll remind you" with an unsubscribe link, hide the card once the session goes live.
+// then "check your messages to confirm" (double opt-in) until the contact opens the link we sent,
+// which brings it back here with ?confirm=TOKEN and a Confirm button (a button, not the bare visit:
+// mail scanners open links); then "We'll remind you" with an unsubscribe link. Hidden once live.
 (function () {
   "use strict";
   var card = document.getElementById("reminders");
@@ -25,10 +27,29 @@
   function showError(text) { var box = $("reminder-error"); box.textContent = text; box.hidden = !text; }
 
   function render(state) {
+    var where = state.subscribed ? "by " + state.channel + " (" + state.address_masked + ")" : "";
     $("reminder-form").hidden = !!state.subscribed;
-    $("reminder-done").hidden = !state.subscribed;
-    $("reminder-where").textContent = state.subscribed ? "by " + state.channel + " (" + state.address_masked + ")" : "";
+    $("reminder-pending").hidden = !state.subscribed || !!state.confirmed;
+    $("reminder-done").hidden = !state.subscribed || !state.confirmed;
+    $("reminder-where").textContent = $("reminder-pending-where").textContent = where;
   }
+
+  // Arrived through the confirmation link: confirm only when the viewer presses the button.
+  var confirmToken = new URLSearchParams(location.search).get("confirm");
+  if (confirmToken) $("reminder-confirm").hidden = false;
+  $("reminder-confirm-button").addEventListener("click", function () {
+    showError("");
+    fetch("/api/v1/reminders/confirmations", { method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: confirmToken }) })
+      .then(function (r) { return r.json().then(function (data) { if (!r.ok) throw new Error(data.detail); return data; }); })
+      .then(function (state) { render(state); })
+      .catch(function (err) { showError(err.message || "Something went wrong"); })
+      .finally(function () {
+        $("reminder-confirm").hidden = true;
+        var url = new URL(location.href); url.searchParams.delete("confirm");
+        history.replaceState(null, "", url.pathname + url.search);
+      });
+  });
 
   function call(method, body) {
     var url = api + (ref() ? "?ref=" + encodeURIComponent(ref()) : "");
@@ -57,9 +78,11 @@
       .finally(function () { $("reminder-submit").disabled = false; });
   });
 
-  $("reminder-cancel").addEventListener("click", function (ev) {
-    ev.preventDefault();
-    call("DELETE").then(render).catch(function (err) { showError(err.message); });
+  card.querySelectorAll("[data-unsubscribe]").forEach(function (link) {
+    link.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      call("DELETE").then(render).catch(function (err) { showError(err.message); });
+    });
   });
 
   function hideUnlessScheduled(state) { if (state && state !== "scheduled") card.hidden = true; }

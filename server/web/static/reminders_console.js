@@ -21,6 +21,8 @@
 
   function renderStats(s) {
     field("subscribed", s.subscribed);
+    field("confirmed", s.confirmed);  // double opt-in: only these are reminded
+    field("pending_confirmation", s.pending_confirmation);
     ["sent", "pending", "failed"].forEach(function (k) { field(k, s.notifications[k] + (k === "pending" ? s.notifications.sending : 0)); });
     var body = $("reminder-partners");
     body.textContent = "";

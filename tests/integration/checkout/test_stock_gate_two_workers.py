@@ -29,6 +29,7 @@ async def test_two_workers_share_one_gate_and_sell_exactly_the_stock(
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "ORDER_SWEEP_INTERVAL_S": "0",
         "DB_POOL_SIZE": "5",
+        "UNPAID_HOLDS_PER_CLIENT": "0",  # the whole crowd comes from loopback
     }
     local = create_app(make_settings(postgres_db_url))  # tokens and carts straight into the database
     with run_server(env, workers=2, tmp_dir=tmp_path) as server:

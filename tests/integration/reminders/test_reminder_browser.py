@@ -1,6 +1,7 @@
 """Pre-live reminders in Chromium against the real server: a viewer who came through a partner's
-link subscribes on the scheduled session's page; the brand goes live; the brand's webhook gets the
-signed reminder; the partner's console counts the subscriber."""
+link subscribes on the scheduled session's page and is told to check their messages; the brand's
+webhook gets a signed confirmation link; the viewer confirms on the page; the brand goes live; the
+webhook gets the signed reminder; the partner's and the brand's consoles count the subscriber."""
 
 from __future__ import annotations
 
@@ -81,11 +82,26 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 await page.goto(f"{server.base_url}/live/{session_id}?ref={code}")
                 card = page.locator("#reminders")
                 await card.wait_for(state="visible", timeout=10_000)
-                # when they ask to be reminded by email
+                # when they ask to be reminded by email (on a 390 px phone)
+                await page.set_viewport_size({"width": 390, "height": 844})
                 await page.select_option("#reminder-channel", "email")
                 await page.fill("#reminder-address", "fan@example.com")
                 await page.click("#reminder-submit")
+                # then they are told to confirm (zh and en), nothing off-screen
+                pending = page.locator("#reminder-pending")
+                await pending.filter(has_text="Check your messages to confirm").wait_for(timeout=10_000)
+                assert "请查收消息" in await pending.inner_text()
+                assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+                # and the brand's system is asked to send them a confirmation link, not a reminder
+                await wait_until(lambda: len(receiver.calls) >= 1)
+                [ask] = receiver.calls
+                assert ask["signed"] and ask["body"]["kind"] == "confirmation"
+                link = httpx.URL(ask["body"]["confirm_url"])
+                # when the viewer opens the link and presses Confirm
+                await page.goto(f"{server.base_url}{link.raw_path.decode()}")
+                await page.click("#reminder-confirm-button")
                 await page.locator("#reminder-done").filter(has_text="We'll remind you").wait_for(timeout=10_000)
+                assert "confirm=" not in page.url
                 # and the brand goes live
                 live = await api.post(
                     f"/api/v1/sessions/{session_id}/state",
@@ -94,8 +110,9 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 )
                 assert live.status_code == 200, live.text
                 # then the brand's system receives one signed reminder for this viewer, through the partner
-                await wait_until(lambda: len(receiver.calls) >= 1)
-                [call] = receiver.calls
+                await wait_until(lambda: len(receiver.calls) >= 2)
+                call = receiver.calls[1]
+                assert call["signed"] and call["body"]["kind"] == "reminder"
                 assert call["signed"] and call["body"]["address"] == "fan@example.com"
                 assert call["body"]["live_url"].endswith(f"/live/{session_id}?ref={code}")
                 await card.wait_for(state="hidden", timeout=10_000)  # the card goes once live
@@ -116,9 +133,11 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 panel = brand.locator("#console-reminders")
                 await panel.locator('[data-field="sent"]').filter(has_text="1").wait_for(timeout=10_000)
                 assert await panel.locator('[data-field="subscribed"]').inner_text() == "1"
+                assert await panel.locator('[data-field="confirmed"]').inner_text() == "1"
+                assert await panel.locator('[data-field="pending_confirmation"]').inner_text() == "0"
                 assert "Campus Deals" in await brand.locator("#reminder-partners").inner_text()
                 assert receiver.url in await brand.locator("#notifier-current").inner_text()
             # and never a second time: it is recorded as sent after one attempt, and the worker only
             # picks up pending rows (or a dead worker's expired claim)
             await wait_until(lambda: notification_states(tmp_path / "reminders.db") == [("sent", 1)])
-        assert len(receiver.calls) == 1
+        assert len(receiver.calls) == 2  # the confirmation, then the reminder
