@@ -157,8 +157,14 @@ class World(StripeRefundSteps):
         elif kind in STRIPE_STEPS and self.intents:
             await getattr(self, kind)(*step[1:])
 
+    def left(self, order_id: str) -> int:
+        """What the buyer paid less every refund so far, through the commission events or at Stripe."""
+        amount = next(o["amount_minor"] for o in self.orders if o["order_id"] == order_id)
+        intent = dict(self.intents).get(order_id)
+        return amount - self.refunded[order_id] - (self.stripe.refunded(intent) if intent else 0)
+
     async def open_dispute(self, order, percent):
-        left = order["amount_minor"] - self.refunded[order["order_id"]]
+        left = self.left(order["order_id"])
         amount = left * percent // 100
         if order["order_id"] in self.disputes or amount <= 0:
             return  # one dispute per charge, as at Stripe
@@ -171,8 +177,7 @@ class World(StripeRefundSteps):
         self.open_disputes.remove(order_id)
         event(f"dispute {'lost' if lost else 'won'}{' after a payout' if self.server.state.transfers else ''}")
         if lost:
-            left = next(o["amount_minor"] for o in self.orders if o["order_id"] == order_id) - self.refunded[order_id]
-            self.refunded[order_id] += min(left, self.disputes[order_id][1])
+            self.refunded[order_id] += min(self.left(order_id), self.disputes[order_id][1])
         await self.dispute(order_id, "lost" if lost else "won", fee_minor=1500 if lost else 0)
 
     async def dispute(self, order_id, status, fee_minor=0):
