@@ -32,13 +32,15 @@ async def test_a_late_paid_seat_whose_unit_was_sold_is_refunded_once(app, client
     seat = (await open_group(client, shop.session_id, offer["id"], a)).json()["order"]
     paid = await client.post(f"/api/v1/checkout/orders/{seat['id']}/test-payment", headers=a)
     assert paid.status_code == 202, paid.text
+    intent_id = (await order_as_brand(client, shop, seat["id"]))["payment_intent_id"]  # made at Pay (deferred)
+    assert intent_id
     # and its hold lapsed meanwhile, and the unit was bought by someone else
     clock.advance(11 * 60)
     await expire_due_groups(app.state.sessionmaker, SaysCancelled())
     assert (await order_as_brand(client, shop, seat["id"]))["state"] == "expired"
     await buy(client, shop, 1)
     # when Stripe's payment_intent.succeeded arrives, twice (a second event id)
-    succeeded = [e for e in stripe_events(localstripe, seat["payment_intent_id"]) if e["type"].endswith("succeeded")]
+    succeeded = [e for e in stripe_events(localstripe, intent_id) if e["type"].endswith("succeeded")]
     first = await post_webhook(client, succeeded[0], WEBHOOK_SECRET)
     again = await post_webhook(client, {**succeeded[0], "id": "evt_seat_late_again"}, WEBHOOK_SECRET)
     async with gateway_of_this_loop(app, localstripe.base_url):
@@ -46,7 +48,7 @@ async def test_a_late_paid_seat_whose_unit_was_sold_is_refunded_once(app, client
         await app.state.dispatcher.drain()
     # then the money went back exactly once, the order stayed expired and its history says so
     assert first.json()["outcome"] == again.json()["outcome"] == "refund_needed"
-    refunds = localstripe.refunds_of(seat["payment_intent_id"])
+    refunds = localstripe.refunds_of(intent_id)
     assert [r["amount"] for r in refunds] == [seat["amount_minor"]]
     detail = await order_as_brand(client, shop, seat["id"])
     assert detail["state"] == "expired"
@@ -54,7 +56,7 @@ async def test_a_late_paid_seat_whose_unit_was_sold_is_refunded_once(app, client
     assert len(notes) == 1 and notes[0]["data"]["stripe_refund_id"] == refunds[0]["id"]
     assert await outbox(app, "OrderPaid") == []
     # and Stripe's events about that refund neither credit nor reverse anything (no sale was booked)
-    obj = refund_object(refunds[0], seat["payment_intent_id"])
+    obj = refund_object(refunds[0], intent_id)
     response = await post_webhook(client, event("refund.created", obj), WEBHOOK_SECRET)
     assert response.json()["outcome"] == "order_not_paid"
     assert await outbox(app, "OrderRefunded") == []
