@@ -3,6 +3,7 @@ the page holds (the lines of the whole page come in one `IN` query, not one quer
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -59,11 +60,16 @@ def _line(order: Order, sku_id: str) -> OrderLine:
 
 
 class StatementCounter:
+    """Statements run by one task only: the app's background loops (outbox, sweepers) share the
+    engine and would otherwise be counted whenever they tick during the request."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.task: asyncio.Task[Any] | None = None
 
     def __call__(self, *_: Any) -> None:
-        self.count += 1
+        if self.task is None or asyncio.current_task() is self.task:
+            self.count += 1
 
 
 @pytest.fixture
@@ -76,7 +82,7 @@ def statements(app: Litestar) -> Iterator[StatementCounter]:
 
 
 async def _statements_for_page(client: Any, shop: Shop, statements: StatementCounter, limit: int) -> int:
-    statements.count = 0
+    statements.count, statements.task = 0, asyncio.current_task()
     response = await client.get(f"/api/v1/brands/{shop.brand_id}/orders?limit={limit}", headers=auth(shop.token))
     assert response.status_code == 200, response.text
     page = response.json()
@@ -93,5 +99,5 @@ async def test_a_page_of_fifty_orders_costs_as_many_statements_as_a_page_of_one(
     one = await _statements_for_page(client, shop, statements, 1)
     fifty = await _statements_for_page(client, shop, statements, 50)
 
-    # then the statement count does not grow with the page size
-    assert fifty == one, f"page of 1: {one} statements, page of 50: {fifty}"
+    # then the statement count does not grow with the page size (and the request's own were counted)
+    assert fifty == one >= 2, f"page of 1: {one} statements, page of 50: {fifty}"
