@@ -9,7 +9,7 @@
   var orderId = root.dataset.order, $ = function (id) { return document.getElementById(id); };
   var api = "/api/v1/orders/" + encodeURIComponent(orderId);
   var adminBrand = new URLSearchParams(location.search).get("brand");
-  var current = { order: null, pending: null, done: "" };
+  var current = { order: null, pending: null, done: "", names: {} };
   if (adminBrand) $("back").href = "/console/orders?brand=" + encodeURIComponent(adminBrand);
 
   function el(tag, cls, text) {
@@ -72,6 +72,7 @@
   function showAttribution(a) {
     $("attr-none").hidden = !!a; $("attr-facts").hidden = !a;
     if (!a) return;
+    current.names[a.partner_id] = a.partner_name; current.names[a.parent_partner_id] = a.parent_partner_name;
     var name = function (n, id) { return id ? (n ? n + " (" + id + ")" : id) : "—"; };
     $("attr-rule").textContent = zx.t("rule_" + a.rule);
     $("attr-partner").textContent = name(a.partner_name, a.partner_id);
@@ -81,6 +82,7 @@
     $("attr-earns").textContent = zx.t(a.earns ? "yes" : "no");
   }
 
+  function party(key, id) { return zx.t(key, { id: current.names[id] || id }); }
   function splitRow(label, share, reversed) {
     var tr = el("tr");
     tr.appendChild(el("td", "", label));
@@ -92,8 +94,8 @@
     $("split-none").hidden = !!c; $("split-table").hidden = !c;
     if (!c) { $("entries").textContent = ""; return; }
     var rows = [];
-    if (c.partner_id) rows.push(splitRow(zx.t("party_partner", { id: c.partner_id }), c.partner_minor, c.partner_reversed_minor));
-    if (c.parent_partner_id) rows.push(splitRow(zx.t("party_parent", { id: c.parent_partner_id }), c.parent_minor, c.parent_reversed_minor));
+    if (c.partner_id) rows.push(splitRow(party("party_partner", c.partner_id), c.partner_minor, c.partner_reversed_minor));
+    if (c.parent_partner_id) rows.push(splitRow(party("party_parent", c.parent_partner_id), c.parent_minor, c.parent_reversed_minor));
     rows.push(splitRow(zx.t("party_fee"), c.platform_fee_minor, c.fee_reversed_minor));
     rows.push(splitRow(zx.t("party_brand"), c.brand_net_minor, null));
     fill("split-rows", rows, function (r) { return r; });
@@ -142,8 +144,8 @@
       $("preview-summary").textContent = zx.t("preview_summary", { amount: money(amount) }) +
         (p && p.applies_minor < p.refund_minor ? " " + zx.t("preview_partial", { applies: money(p.applies_minor) }) : "");
       var rows = [];
-      if (p && p.partner_id) rows.push(splitRow(zx.t("party_partner", { id: p.partner_id }), -p.partner_minor, null));
-      if (p && p.parent_partner_id) rows.push(splitRow(zx.t("party_parent", { id: p.parent_partner_id }), -p.parent_minor, null));
+      if (p && p.partner_id) rows.push(splitRow(party("party_partner", p.partner_id), -p.partner_minor, null));
+      if (p && p.parent_partner_id) rows.push(splitRow(party("party_parent", p.parent_partner_id), -p.parent_minor, null));
       if (p) rows.push(splitRow(zx.t("party_fee"), -p.platform_fee_minor, null));
       if (p) rows.push(splitRow(zx.t("party_brand"), -p.brand_net_minor, null));
       fill("preview-rows", rows, function (r) { return r; });
