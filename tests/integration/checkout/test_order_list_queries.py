@@ -95,3 +95,27 @@ async def test_a_page_of_fifty_orders_costs_as_many_statements_as_a_page_of_one(
 
     # then the statement count does not grow with the page size
     assert fifty == one, f"page of 1: {one} statements, page of 50: {fifty}"
+
+
+async def test_a_filtered_page_costs_as_many_statements_as_an_unfiltered_one(app, client, statements):
+    # given a brand with 30 orders
+    shop = await make_shop(app, client)
+    await _add_orders(app, shop, 30)
+    plain = await _statements_for_page(client, shop, statements, 20)
+    # when the page is filtered by session, state, dates and partner (a sub-query, not a second round trip)
+    statements.count = 0
+    filters = {
+        "session_id": shop.session_id,
+        "state": "pending_payment",
+        "created_from": (utcnow() - timedelta(days=1)).isoformat(),
+        "limit": 20,
+    }
+    response = await client.get(f"/api/v1/brands/{shop.brand_id}/orders", params=filters, headers=auth(shop.token))
+    assert response.status_code == 200 and len(response.json()["items"]) == 20
+    assert statements.count == plain
+    statements.count = 0
+    by_partner = await client.get(
+        f"/api/v1/brands/{shop.brand_id}/orders", params={**filters, "partner_id": "ptn_none"}, headers=auth(shop.token)
+    )
+    # then no extra statement is spent (a page with no order skips the lines query)
+    assert by_partner.json()["items"] == [] and statements.count <= plain
