@@ -6,7 +6,7 @@
   if (!root) return;
   var brandId = root.dataset.brand, $ = function (id) { return document.getElementById(id); };
   var adminBrand = new URLSearchParams(location.search).get("brand");
-  var state = { cursor: null, query: null };
+  var state = { cursor: null, query: null, titles: {} };
   var base = "/api/v1/brands/" + encodeURIComponent(brandId);
 
   function el(tag, cls, text) {
@@ -34,12 +34,16 @@
     });
   }
   function loadChoices() {
-    zx.api("GET", base + "/sessions?limit=100").then(function (page) {
-      options($("f-session"), page.items, function (s) { s.value = s.id; return s.title + " · " + zx.when(s.scheduled_start_at, { dateStyle: "short" }); });
-    }).catch(function () { /* the filter still works by the other fields */ });
+    var sessions = zx.api("GET", base + "/sessions?limit=100").then(function (page) {
+      options($("f-session"), page.items, function (s) {
+        s.value = s.id; state.titles[s.id] = s.title;
+        return s.title + " · " + zx.when(s.scheduled_start_at, { dateStyle: "short" });
+      });
+    }).catch(function () { /* rows show the session's id, the filter works by the other fields */ });
     zx.api("GET", base + "/partnerships?limit=100").then(function (page) {
       options($("f-partner"), page.items, function (p) { p.value = p.partner_id; return p.partner_id; });
     }).catch(function () { /* idem */ });
+    return sessions;
   }
 
   function query() {
@@ -55,7 +59,7 @@
     var tr = el("tr"), link = el("a", "", o.id);
     link.href = orderHref(o.id);
     var cells = [
-      ["order", link], ["created", zx.when(o.created_at)], ["session", o.session_id],
+      ["order", link], ["created", zx.when(o.created_at)], ["session", state.titles[o.session_id] || o.session_id],
       ["state", el("span", "state state-" + o.state, zx.t("state_" + o.state))],
       ["amount", zx.money(o.amount_minor, o.currency)], ["refunded", zx.money(o.refunded_minor, o.currency)],
     ];
@@ -91,6 +95,5 @@
   $("order-filters").addEventListener("reset", function () { setTimeout(function () { load(true); }, 0); });
   $("more").addEventListener("click", function () { load(false); });
   document.addEventListener("zx:lang", function () { load(true); });
-  loadChoices();
-  load(true);
+  loadChoices().then(function () { load(true); });
 })();
