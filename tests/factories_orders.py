@@ -52,6 +52,7 @@ async def pay(app: Any, client: Any, stripe: StripeTestServer, order: dict[str, 
     """Confirm with the test card, hand localstripe's succeeded event to the webhook, deliver the events."""
     paid = await client.post(f"/api/v1/checkout/orders/{order['id']}/test-payment", headers=headers)
     assert paid.status_code == 202, paid.text
+    order["payment_intent_id"] = paid.json()["payment_intent_id"]  # made on demand, as the Pay button does
     [succeeded] = [
         e for e in stripe_events(stripe, order["payment_intent_id"]) if e["type"] == "payment_intent.succeeded"
     ]
