@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from commission import ledger
 from commission.ledger import Kind, Posting, Reason
 from commission.models import OrderCommission, RefundRecord
-from commission.splits import proportional
+from commission.reversal_shares import reversal_shares
 from server.kernel.clock import as_utc, utcnow
 from server.kernel.outbox import OutboxEvent
 
@@ -63,17 +63,11 @@ def _reject(record: RefundRecord, reason: str) -> None:
 async def apply_refund(session: AsyncSession, order: OrderCommission, record: RefundRecord) -> None:
     if record.currency != order.currency:
         return _reject(record, f"currency mismatch: refund in {record.currency}, order in {order.currency}")
-    amount = min(record.amount_minor, order.amount_minor - order.refunded_minor)
+    shares = reversal_shares(order, record.amount_minor)
+    amount, deltas = shares.amount_minor, shares.as_deltas()
     if amount <= 0:
         return _reject(record, "refund exceeds the order amount")
     cumulative = order.refunded_minor + amount
-    deltas = {
-        name: proportional(
-            getattr(order, f"{name}_minor" if name != "fee" else "platform_fee_minor"), cumulative, order.amount_minor
-        )
-        - getattr(order, f"{name}_reversed_minor")
-        for name in ("partner", "parent", "fee")
-    }
     effective_at = max(record.refunded_at, order.paid_at)
     await ledger.post(session, _reversal(order, record.refund_id, amount, deltas, effective_at))
     order.refunded_minor = cumulative

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from distribution.attribution import configure
+from distribution.attribution.order_reading import partner_orders_lifespan
 from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.front_door import redirect_front_door
 from distribution.clicks.redirect import follow_link
@@ -19,6 +20,7 @@ from distribution.competitions.scoring import on_order_refunded as pk_on_order_r
 from distribution.competitions.sweeper import sweeper_lifespan
 from distribution.controllers import LinkController, PartnerController, PartnershipController
 from distribution.controllers.funnel import FunnelController
+from distribution.controllers.order_attribution import OrderAttributionController
 from distribution.controllers.reminders import PartnerReminderController, reminder_ref_resolver
 from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
@@ -51,6 +53,7 @@ ROUTE_HANDLERS: list[Any] = [
     PartnerReminderController,
     CompetitionController,
     OrderFlagController,
+    OrderAttributionController,
 ]
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderPaid": [on_order_paid, pk_on_order_paid],
@@ -65,4 +68,5 @@ LIFESPANS: list[Any] = [
     reminder_ref_resolver,
     leaderboard_lifespan,
     sweeper_lifespan,
+    partner_orders_lifespan,
 ]

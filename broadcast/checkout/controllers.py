@@ -4,6 +4,7 @@ orders and refunds (tokens, tenant-checked). Thin: one service call each."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -16,6 +17,7 @@ from broadcast.checkout.checkout import CheckoutService
 from broadcast.checkout.gate import runtime as gate_runtime
 from broadcast.checkout.gateway import PaymentGateway
 from broadcast.checkout.intents import IntentService
+from broadcast.checkout.order_filters import PARTNER_ORDERS_STATE, OrderFilters
 from broadcast.checkout.orders import OrderService
 from broadcast.checkout.refunds import RefundService
 from broadcast.checkout.schemas import (
@@ -156,18 +158,26 @@ class OrderController(Controller):
     ) -> OrderDetailPublic:
         return await OrderService(db, gateway).for_brand(principal, order_id)
 
-    @get("/brands/{brand_id:str}/orders", opt=roles(A, B, F), summary="A brand's orders")
+    @get("/brands/{brand_id:str}/orders", opt=roles(A, B, F), summary="A brand's orders, newest first, filtered")
     async def list_orders(
         self,
         db: AsyncSession,
+        request: AnyRequest,
         principal: Principal,
         gateway: PaymentGateway | None,
         brand_id: str,
         cursor: str | None = None,
         limit: int = DEFAULT_LIMIT,
+        session_id: str | None = Parameter(default=None, max_length=40),
+        order_state: str | None = Parameter(query="state", default=None, max_length=24),
+        partner_id: str | None = Parameter(default=None, max_length=40, description="the partner who earned it"),
+        created_from: datetime | None = Parameter(default=None, description="created at or after (ISO 8601)"),
+        created_until: datetime | None = Parameter(default=None, description="created before (ISO 8601)"),
     ) -> Page[OrderPublic]:
         service = OrderService(db, gateway)
-        rows, nxt = await service.list_for_brand(principal, brand_id, cursor, limit)
+        filters = OrderFilters(session_id, order_state, partner_id, created_from, created_until).check()
+        partner_orders = getattr(request.app.state, PARTNER_ORDERS_STATE, None)
+        rows, nxt = await service.list_for_brand(principal, brand_id, cursor, limit, filters, partner_orders)
         return Page(items=await service.publics(rows), next_cursor=nxt)
 
     @post("/orders/{order_id:str}/refunds", opt=roles(A, B), summary="Refund an order fully or partly (Stripe)")

@@ -14,6 +14,7 @@ from broadcast.checkout.expiry import expire_if_due
 from broadcast.checkout.gateway import DISABLED, Intent, PaymentGateway
 from broadcast.checkout.intents import IntentService
 from broadcast.checkout.models import Order, OrderEvent, OrderLine, OrderState
+from broadcast.checkout.order_filters import OrderFilters, PartnerOrders, filtered
 from broadcast.checkout.schemas import (
     CheckoutPublic,
     OrderDetailPublic,
@@ -78,10 +79,20 @@ class OrderService:
         )
 
     async def list_for_brand(
-        self, principal: Principal, brand_id: str, cursor: str | None, limit: int
+        self,
+        principal: Principal,
+        brand_id: str,
+        cursor: str | None,
+        limit: int,
+        filters: OrderFilters | None = None,
+        partner_orders: PartnerOrders | None = None,
     ) -> tuple[Sequence[Order], str | None]:
+        """Newest first (ids are time-ordered), narrowed by `filters`: one statement per page."""
         principal.ensure_brand(brand_id)
-        return await fetch_page(self.session, select(Order).where(Order.brand_id == brand_id), Order.id, cursor, limit)
+        stmt = filtered(
+            select(Order).where(Order.brand_id == brand_id), brand_id, filters or OrderFilters(), partner_orders
+        )
+        return await fetch_page(self.session, stmt, Order.id, cursor, limit, newest_first=True)
 
     async def public(self, order: Order) -> OrderPublic:
         return _public(order, await lines_of(self.session, order.id))

@@ -12,7 +12,16 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
 from server.auth.guard import TOKEN_COOKIE
-from server.web import checkout_page, console_page, finance_page, live_page, outbox_page, partner_page, setup_pages
+from server.web import (
+    checkout_page,
+    console_page,
+    finance_page,
+    live_page,
+    orders_pages,
+    outbox_page,
+    partner_page,
+    setup_pages,
+)
 
 
 class SignIn(BaseModel):
@@ -53,6 +62,7 @@ ROUTE_HANDLERS: list[Any] = [
     *live_page.ROUTE_HANDLERS,
     *console_page.ROUTE_HANDLERS,
     *setup_pages.ROUTE_HANDLERS,
+    *orders_pages.ROUTE_HANDLERS,
     *partner_page.ROUTE_HANDLERS,
     *finance_page.ROUTE_HANDLERS,
     *checkout_page.ROUTE_HANDLERS,

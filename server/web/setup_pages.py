@@ -23,26 +23,32 @@ async def _brand_of(db: AsyncSession, principal: Principal, asked: str | None) -
     return await db.get(Brand, brand_id) if brand_id else None
 
 
-async def _setup_page(
-    request: Request[Any, Any, Any], db: AsyncSession, template: str, brand: str | None
+async def setup_page(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    template: str,
+    brand: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> Response[Any]:
+    """A console shell for a brand (or an admin naming one); anyone else gets the page's refusal."""
     try:
         principal = await authenticate(request)
     except NotAuthenticated:
         return Redirect(f"/signin?next={request.url.path}", status_code=303)
     if principal.role not in (Role.BRAND, Role.ADMIN):
-        return Template(template, status_code=403, context={"forbidden": True, "brand": None})
-    return Template(template, context={"forbidden": False, "brand": await _brand_of(db, principal, brand)})
+        return Template(template, status_code=403, context={"forbidden": True, "brand": None, **(extra or {})})
+    context = {"forbidden": False, "brand": await _brand_of(db, principal, brand), **(extra or {})}
+    return Template(template, context=context)
 
 
 @get("/console/catalogue", include_in_schema=False)
 async def catalogue(request: Request[Any, Any, Any], db: AsyncSession, brand: str | None = None) -> Response[Any]:
-    return await _setup_page(request, db, "console_catalogue.html", brand)
+    return await setup_page(request, db, "console_catalogue.html", brand)
 
 
 @get("/console/schedule", include_in_schema=False)
 async def schedule(request: Request[Any, Any, Any], db: AsyncSession, brand: str | None = None) -> Response[Any]:
-    return await _setup_page(request, db, "console_schedule.html", brand)
+    return await setup_page(request, db, "console_schedule.html", brand)
 
 
 ROUTE_HANDLERS: list[Any] = [catalogue, schedule]

@@ -145,11 +145,11 @@
   strings({
     en: {
       request_failed: "Request failed ({status})", nav_live: "Live", nav_schedule: "Schedule",
-      nav_catalogue: "Catalogue", nav_partners: "Partners",
+      nav_catalogue: "Catalogue", nav_partners: "Partners", nav_orders: "Orders",
     },
     zh: {
       request_failed: "请求失败（{status}）", nav_live: "直播中控", nav_schedule: "场次排期",
-      nav_catalogue: "商品库", nav_partners: "分销伙伴",
+      nav_catalogue: "商品库", nav_partners: "分销伙伴", nav_orders: "订单",
     },
   });
   document.addEventListener("click", function (event) {

@@ -3,8 +3,8 @@ the page holds (the lines of the whole page come in one `IN` query, not one quer
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -59,30 +59,35 @@ def _line(order: Order, sku_id: str) -> OrderLine:
     )
 
 
+COUNTING: ContextVar[bool] = ContextVar("counting_statements", default=False)
+
+
 class StatementCounter:
-    """Statements run by one task only: the app's background loops (outbox, sweepers) share the
-    engine and would otherwise be counted whenever they tick during the request."""
+    """Statements run on behalf of the test's requests only: the context variable is set by the
+    test, so the tasks serving its requests inherit it while the app's background loops (outbox,
+    sweepers), started earlier, do not — they share the engine and ticked into the count."""
 
     def __init__(self) -> None:
         self.count = 0
-        self.task: asyncio.Task[Any] | None = None
 
     def __call__(self, *_: Any) -> None:
-        if self.task is None or asyncio.current_task() is self.task:
+        if COUNTING.get():
             self.count += 1
 
 
 @pytest.fixture
 def statements(app: Litestar) -> Iterator[StatementCounter]:
     counter = StatementCounter()
+    token = COUNTING.set(True)
     engine = app.state.engine.sync_engine
     event.listen(engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine, "before_cursor_execute", counter)
+    COUNTING.reset(token)
 
 
 async def _statements_for_page(client: Any, shop: Shop, statements: StatementCounter, limit: int) -> int:
-    statements.count, statements.task = 0, asyncio.current_task()
+    statements.count = 0
     response = await client.get(f"/api/v1/brands/{shop.brand_id}/orders?limit={limit}", headers=auth(shop.token))
     assert response.status_code == 200, response.text
     page = response.json()
@@ -99,5 +104,29 @@ async def test_a_page_of_fifty_orders_costs_as_many_statements_as_a_page_of_one(
     one = await _statements_for_page(client, shop, statements, 1)
     fifty = await _statements_for_page(client, shop, statements, 50)
 
-    # then the statement count does not grow with the page size (and the request's own were counted)
-    assert fifty == one >= 2, f"page of 1: {one} statements, page of 50: {fifty}"
+    # then the statement count does not grow with the page size
+    assert fifty == one >= 1, f"page of 1: {one} statements, page of 50: {fifty}"
+
+
+async def test_a_filtered_page_costs_as_many_statements_as_an_unfiltered_one(app, client, statements):
+    # given a brand with 30 orders
+    shop = await make_shop(app, client)
+    await _add_orders(app, shop, 30)
+    plain = await _statements_for_page(client, shop, statements, 20)
+    # when the page is filtered by session, state, dates and partner (a sub-query, not a second round trip)
+    statements.count = 0
+    filters = {
+        "session_id": shop.session_id,
+        "state": "pending_payment",
+        "created_from": (utcnow() - timedelta(days=1)).isoformat(),
+        "limit": 20,
+    }
+    response = await client.get(f"/api/v1/brands/{shop.brand_id}/orders", params=filters, headers=auth(shop.token))
+    assert response.status_code == 200 and len(response.json()["items"]) == 20
+    assert statements.count == plain
+    statements.count = 0
+    by_partner = await client.get(
+        f"/api/v1/brands/{shop.brand_id}/orders", params={**filters, "partner_id": "ptn_none"}, headers=auth(shop.token)
+    )
+    # then no extra statement is spent (a page with no order skips the lines query)
+    assert by_partner.json()["items"] == [] and statements.count <= plain
