@@ -27,22 +27,22 @@ from server.kernel.rate_limit import (
 from server.settings import Settings
 
 ROUTE_ACTIONS: dict[tuple[str, str], str] = {
-    ("POST", "/api/v1/sessions/{session_id:str}/checkout"): "checkout",
-    ("POST", "/api/v1/sessions/{session_id:str}/group-offers/{offer_id:str}/groups"): "checkout",
-    ("POST", "/api/v1/groups/{code:str}/members"): "checkout",
-    ("POST", "/api/v1/sessions/{session_id:str}/cart/items"): "cart",
-    ("PUT", "/api/v1/sessions/{session_id:str}/cart/items"): "cart",
-    ("DELETE", "/api/v1/sessions/{session_id:str}/cart/items/{sku_id:str}"): "cart",
-    ("POST", "/api/v1/sessions/{session_id:str}/coupons/{coupon_id:str}/claims"): "coupon_claim",
-    ("POST", "/api/v1/sessions/{session_id:str}/lotteries/{lottery_id:str}/entries"): "lottery_entry",
-    ("POST", "/api/v1/sessions/{session_id:str}/reminders"): "reminder",
-    ("DELETE", "/api/v1/sessions/{session_id:str}/reminders"): "reminder",
+    ("POST", "/api/v1/sessions/{session_id}/checkout"): "checkout",
+    ("POST", "/api/v1/sessions/{session_id}/group-offers/{offer_id}/groups"): "checkout",
+    ("POST", "/api/v1/groups/{code}/members"): "checkout",
+    ("POST", "/api/v1/sessions/{session_id}/cart/items"): "cart",
+    ("PUT", "/api/v1/sessions/{session_id}/cart/items"): "cart",
+    ("DELETE", "/api/v1/sessions/{session_id}/cart/items/{sku_id}"): "cart",
+    ("POST", "/api/v1/sessions/{session_id}/coupons/{coupon_id}/claims"): "coupon_claim",
+    ("POST", "/api/v1/sessions/{session_id}/lotteries/{lottery_id}/entries"): "lottery_entry",
+    ("POST", "/api/v1/sessions/{session_id}/reminders"): "reminder",
+    ("DELETE", "/api/v1/sessions/{session_id}/reminders"): "reminder",
     ("POST", "/signin"): "signin",
 }
 # Public writes left out on purpose, and why.
 UNLIMITED_PUBLIC_WRITES = {
     ("POST", "/api/v1/payments/stripe/webhook"): "signed by Stripe; a bad signature is refused first",
-    ("POST", "/api/v1/checkout/orders/{order_id:str}/test-payment"): "test mode only, the buyer's own order",
+    ("POST", "/api/v1/checkout/orders/{order_id}/test-payment"): "test mode only, the buyer's own order",
 }
 WHAT = {
     "checkout": "orders",

@@ -40,9 +40,11 @@ def address_key(address: str) -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address) + "/64"
-    return str(ip.ipv4_mapped or ip)
+    return str(ip)
 
 
 def is_in(address: str, networks: tuple[Network, ...]) -> bool:
@@ -71,12 +73,14 @@ class RateLimits:
         rate = self.rate(action)
         if rate.unlimited or is_in(address, self.limits.exempt):
             return 0
-        now = self.now_s()
+        now, per_address = self.now_s(), rate.times(self.limits.address_factor)
+        by_address, by_visitor = f"{action}:a:{address_key(address)}", f"{action}:v:{visitor[:64]}" if visitor else ""
         try:
-            per_address = rate.times(self.limits.address_factor)
-            wait = await self.limiter.hit(f"{action}:a:{address_key(address)}", per_address, now)
-            if not wait and visitor:
-                wait = await self.limiter.hit(f"{action}:v:{visitor[:64]}", rate, now)
+            # The visitor first: a browser refused on its own count does not use up its address's
+            # allowance, which other buyers behind the same NAT share.
+            wait = await self.limiter.hit(by_visitor, rate, now) if by_visitor else 0.0
+            if not wait:
+                wait = await self.limiter.hit(by_address, per_address, now)
         except Exception as exc:  # the store is away: serve, and say so once per hit in the log
             log.warning("rate limit not checked (store away?)", action=action, error=repr(exc))
             return 0
@@ -86,16 +90,18 @@ class RateLimits:
         """A lease for one more room socket from `address` ('' when not counted), None past the cap."""
         if not self.limits.sockets_per_address or is_in(address, self.limits.exempt):
             return ""
+        key = f"sockets:{address_key(address)}"
         try:
-            return await self.leases.acquire(f"sockets:{address_key(address)}", self.limits.sockets_per_address)
+            return await self.leases.acquire(key, self.limits.sockets_per_address)
         except Exception as exc:
             log.warning("socket cap not checked (store away?)", error=repr(exc))
             return ""
 
     async def close_socket(self, address: str, lease: str) -> None:
         if lease:
+            key = f"sockets:{address_key(address)}"
             try:
-                await self.leases.release(f"sockets:{address_key(address)}", lease)
+                await self.leases.release(key, lease)
             except Exception as exc:  # the lease lapses by itself
                 log.warning("socket lease not released", error=repr(exc))
 
