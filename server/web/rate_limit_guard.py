@@ -74,7 +74,7 @@ def refusal(limits: RateLimits, action: str, wait_s: int) -> RateLimited:
 async def rate_limit_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
     """An app guard: runs before the body is read, so a refused request costs one store round trip."""
     scope = connection.scope
-    action = ROUTE_ACTIONS.get((scope.get("method", ""), scope.get("path_template", "")))
+    action = ROUTE_ACTIONS.get((str(scope.get("method", "")), scope.get("path_template", "")))
     if action is None:
         return
     limits = rate_limits_of(connection.app)

@@ -31,7 +31,7 @@ def test_rates_are_written_per_second_minute_or_hour():
     assert parse_rate("10/minute") == Rate(10, 60) and str(parse_rate(" 3 / Hour ")) == "3/hour"
     assert parse_rate("0/second").unlimited
     for bad in ("10", "ten/minute", "10/fortnight", "-1/minute"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="a rate looks like 10/minute"):
             parse_rate(bad)
 
 
