@@ -1,5 +1,11 @@
 """Abuse limits: a rate limiter and a connection cap, each a port with a memory adapter (one
-process) and a Redis adapter (every worker shares the counts), and the app's policy over them."""
+process) and a Redis adapter (every worker shares the counts), and the app's policy over them.
+
+Not Litestar's `RateLimitMiddleware`: it has one rate per app (ours differ per action), keys only
+by client address (ours by the `zx_vid` cookie too), sees HTTP only (the room's comments and
+sockets are websocket), and keeps each key's history as a get-then-set on its store, which two
+workers on one Redis can interleave and so both let a request through. Here each hit is one
+atomic script on Redis."""
 
 from server.kernel.rate_limit.leases import ConnectionLeases, MemoryConnectionLeases
 from server.kernel.rate_limit.leases_redis import RedisConnectionLeases
