@@ -6,7 +6,7 @@ The peer of the TCP connection is the client, unless that peer is a trusted prox
 proxies' own hops, and the first hop that is not one of them is the client. Everything to its left
 was written by the client and is ignored, so a client cannot choose its own address by sending the
 header. A trusted proxy's `X-Forwarded-Proto` sets the scheme too. The wrapper rewrites the ASGI
-scope's `client` before anything reads it (the tracked redirect, the rate limits, the access log)."""
+scope's `client` before anything reads it (the tracked redirect, the rate limits, the socket cap)."""
 
 from __future__ import annotations
 

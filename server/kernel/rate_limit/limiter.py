@@ -43,12 +43,15 @@ class MemoryRateLimiter:
 
     def __init__(self) -> None:
         self.arrivals: dict[str, float] = {}
+        self.sweep_at = MEMORY_SWEEP_AT
 
     async def hit(self, key: str, rate: Rate, now_s: float) -> float:
         if rate.unlimited:
             return 0.0
-        if len(self.arrivals) >= MEMORY_SWEEP_AT:
+        if len(self.arrivals) >= self.sweep_at:
             self._sweep(now_s)
+            # amortised: if most keys are still live, the next sweep waits until the dict doubles
+            self.sweep_at = max(MEMORY_SWEEP_AT, 2 * len(self.arrivals))
         tat, wait = gcra(self.arrivals.get(key), rate, now_s)
         self.arrivals[key] = tat
         return wait

@@ -78,3 +78,14 @@ class BrokenLimiter:
 async def test_a_store_that_is_away_lets_the_sale_go_on():
     limits = RateLimits(Limits({"checkout": Rate(1, 60)}, 1), BrokenLimiter(), MemoryConnectionLeases())
     assert [await limits.check("checkout", "1.2.3.4", None) for _ in range(3)] == [0, 0, 0]
+
+
+async def test_the_memory_limiter_forgets_full_buckets_when_it_grows(monkeypatch):
+    monkeypatch.setattr("server.kernel.rate_limit.limiter.MEMORY_SWEEP_AT", 10)
+    limiter = MemoryRateLimiter()
+    limiter.sweep_at = 10
+    for n in range(10):
+        await limiter.hit(f"1.2.3.{n}", Rate(1, 60), 1000.0)
+    # an hour later the old buckets are full again: the next hit sweeps them away
+    await limiter.hit("5.6.7.8", Rate(1, 60), 4600.0)
+    assert list(limiter.arrivals) == ["5.6.7.8"]
