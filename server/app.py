@@ -100,6 +100,7 @@ async def _core_lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await _stop_dispatcher(dispatcher)
+        await app.state[RATE_LIMITS_STATE].close()
         if app.state.redis is not None:
             await app.state.redis.aclose()
         await app.state.engine.dispose()

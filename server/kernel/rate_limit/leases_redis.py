@@ -60,6 +60,13 @@ class RedisConnectionLeases:
             with contextlib.suppress(Exception):  # Redis away: the next round tries again
                 await self.renew()
 
+    async def close(self) -> None:
+        """Stop renewing (the app is stopping: its sockets are gone, their leases lapse)."""
+        if self._renewer is not None and not self._renewer.done():
+            self._renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError):  # RuntimeError: another loop's task
+                await self._renewer
+
     async def renew(self) -> None:
         lapse = time.time() + self.ttl_s
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -105,6 +105,11 @@ class RateLimits:
             except Exception as exc:  # the lease lapses by itself
                 log.warning("socket lease not released", error=repr(exc))
 
+    async def close(self) -> None:
+        close = getattr(self.leases, "close", None)
+        if close is not None:
+            await close()
+
 
 def rate_limits_of(app: Any) -> RateLimits:
     limits: RateLimits = app.state[STATE_KEY]
