@@ -109,11 +109,12 @@ async def test_redis_leases_of_a_worker_that_stopped_renewing_lapse(redis_client
 
 
 async def test_redis_leases_held_by_a_live_worker_are_renewed(redis_client, redis_namespace):
-    worker = RedisConnectionLeases(redis_client, redis_namespace, ttl_s=0.3)
+    # lease time 1.5 s, renewed every 0.5 s: a busy machine may be late by a second and still pass
+    worker = RedisConnectionLeases(redis_client, redis_namespace, ttl_s=1.5)
     assert await worker.acquire("1.2.3.4", 1)
-    other = RedisConnectionLeases(redis_client, redis_namespace, ttl_s=0.3)
+    other = RedisConnectionLeases(redis_client, redis_namespace, ttl_s=1.5)
     for _ in range(6):  # twice the lease time: still held, because the worker renews it
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
         assert await other.acquire("1.2.3.4", 1) is None
     await worker.close()  # the app stopping: no renewal left running
     assert worker._renewer is not None and worker._renewer.done()
