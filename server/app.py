@@ -35,10 +35,12 @@ from server.auth.guard import authenticate, provide_principal, role_guard
 from server.errors import EXCEPTION_HANDLERS
 from server.events import OutboxDispatcher, RetryPolicy
 from server.events import routes as events_routes
+from server.kernel.client_address import trusted_client_address
 from server.kernel.contracts import contract_for
 from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, session_scope
 from server.kernel.db_outage import describe
 from server.kernel.principal import AUTHENTICATOR_STATE
+from server.kernel.rate_limit import STATE_KEY as RATE_LIMITS_STATE
 from server.openapi import declare_problem_responses, openapi_config
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
@@ -47,7 +49,9 @@ from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
 from server.web.input_guard import input_guard_middleware, path_guard
+from server.web.rate_limit_guard import build_rate_limits, rate_limit_guard
 from server.web.security_headers import security_headers
+from server.web.socket_cap import room_socket_cap
 
 log = structlog.get_logger("app")
 WEB_DIR = Path(__file__).parent / "web"
@@ -98,6 +102,7 @@ async def _core_lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await _stop_dispatcher(dispatcher)
+        await app.state[RATE_LIMITS_STATE].close()
         if app.state.redis is not None:
             await app.state.redis.aclose()
         await app.state.engine.dispose()
@@ -126,6 +131,7 @@ def _state(settings: Settings) -> dict[str, Any]:
         "redis": redis,
         "dispatcher": dispatcher,
         AUTHENTICATOR_STATE: authenticate,
+        RATE_LIMITS_STATE: build_rate_limits(settings, redis),
     }
 
 
@@ -155,14 +161,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=handlers,
         dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
-        guards=[role_guard, path_guard],
+        guards=[rate_limit_guard, role_guard, path_guard],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings.is_production)],
         middleware=[
             request_id_middleware,
             input_guard_middleware,
             PrometheusConfig(
-                app_name="zhixiang", prefix="zhixiang", exclude=["/metrics", "/static", "/ws/", "/l/"]
+                app_name="zhixiang",
+                prefix="zhixiang",
+                exclude=["/metrics", "/static", "/ws/", "/l/"],
+                group_path=True,  # label by route template: one series per route, not per URL
             ).middleware,
         ],
         plugins=_plugins(settings, state),
@@ -177,4 +186,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     declare_problem_responses(app)
     for front_door in [door for doors in _collect("ASGI_FRONT_DOORS", []) for door in doors]:
         app.asgi_handler = front_door(app, app.asgi_handler)
+    app.asgi_handler = room_socket_cap(app, app.asgi_handler)
+    # Outermost: every layer below (the redirect's click guard, the limits, the logs) sees the client.
+    app.asgi_handler = trusted_client_address(app.asgi_handler, settings.proxies)
     return app

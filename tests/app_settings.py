@@ -1,11 +1,11 @@
-"""Settings for an app under test: no Redis, no Stripe, no background pollers unless a test asks
+"""Settings for an app under test: no Redis, no Stripe, no rate limits, no background pollers unless a test asks
 (`make_settings(url, redis_url=..., outbox_poll_interval_ms=50)`), or wired to localstripe."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from server.settings import Settings, load_settings
+from server.settings import LIMITED_ACTIONS, Settings, load_settings
 from tests.stripe_server import API_KEY, WEBHOOK_SECRET, StripeTestServer
 
 TEST_SECRET = "test-secret-key-0123456789abcdef"
@@ -24,6 +24,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         # every in-process request comes from one address ("testclient"): tests of the cap set it
         "unpaid_holds_per_client": 0,
         "reminder_subscriptions_per_client_per_hour": 0,
+        # The abuse limits are off: a flash-sale test is 2,000 checkouts from one test client. The
+        # limits' own tests set the rates they exercise (tests/integration/server/test_rate_limits_http.py).
+        **{f"rate_limit_{action}": "0/minute" for action in LIMITED_ACTIONS},
     }
     values.update(overrides)
     return load_settings(**values)

@@ -26,7 +26,9 @@ from tests.live_server import LiveServer, free_port, run_server
 async def serving(app: Litestar) -> AsyncIterator[str]:
     """Serve `app` on a free port in this event loop; yields `127.0.0.1:PORT`."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **WEBSOCKET_OPTIONS)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", proxy_headers=False, **WEBSOCKET_OPTIONS
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -12,6 +12,8 @@ from broadcast.liveroom.events import encode, error
 from broadcast.liveroom.messages import Cart, Comment, Like, Message, Ping
 from broadcast.liveroom.room import Room
 from broadcast.liveroom.store import WAITING
+from server.kernel.client_address import client_address
+from server.kernel.rate_limit import rate_limits_of
 
 
 async def handle(app: Any, room: Room, connection: Connection, message: Message) -> None:
@@ -48,6 +50,14 @@ async def _cart(room: Room, connection: Connection, message: Cart, store: Any) -
 
 async def _comment(app: Any, room: Room, connection: Connection, message: Comment) -> None:
     assert room.state is not None
+    # Per address too: a fresh socket is a fresh anonymous viewer, so the per-viewer limit alone
+    # would not stop one machine opening sockets to flood the room.
+    address = client_address(getattr(connection.socket, "scope", {}))
+    wait_s = await rate_limits_of(app).check("comment", address, connection.visitor_id)
+    if wait_s:
+        detail = f"too many comments from this address; retry in {wait_s} s"
+        connection.answer(encode({"type": "error", "code": "rate-limited", "detail": detail, "retry_after": wait_s}))
+        return
     try:
         await post_comment(
             app.state.sessionmaker,

@@ -1,6 +1,7 @@
 """The ASGI servers `zhixiang serve` can run the app on, with the same behaviour on each: N worker
 processes respawned if one dies, a graceful stop on SIGTERM (in-flight requests finish, then each
-worker's lifespan shutdown flushes its clicks), `X-Forwarded-For` trusted from loopback only.
+worker's lifespan shutdown flushes its clicks). Neither server reads `X-Forwarded-For`: the app
+applies its own rule (`TRUSTED_PROXIES`, `server/kernel/client_address.py`), identically on both.
 
 `python -m loadtests redirect` measures both, each serving the bare 302 and the full app."""
 
@@ -12,7 +13,6 @@ from server.websocket_options import WEBSOCKET_OPTIONS
 
 SERVERS = ("uvicorn", "granian")
 GRACEFUL_S = 10
-TRUSTED_PROXIES = "127.0.0.1"
 
 
 def run_uvicorn(target: str, host: str, port: int, workers: int, factory: bool = True) -> None:
@@ -29,7 +29,7 @@ def run_uvicorn(target: str, host: str, port: int, workers: int, factory: bool =
         **WEBSOCKET_OPTIONS,
         loop="uvloop",
         http="httptools",
-        forwarded_allow_ips=TRUSTED_PROXIES,
+        proxy_headers=False,  # the app decides whom to believe (TRUSTED_PROXIES)
     )
 
 
@@ -52,18 +52,8 @@ def run_granian(target: str, host: str, port: int, workers: int, factory: bool =
     server.serve()
 
 
-def create_proxied_app() -> Any:
-    """The app for Granian, which does not read `X-Forwarded-For` itself (uvicorn does, from
-    loopback): the per-IP click guard must see the visitor behind a local proxy, not the proxy."""
-    from granian.utils.proxies import wrap_asgi_with_proxy_headers
-
-    from server.app import create_app
-
-    return wrap_asgi_with_proxy_headers(create_app(), trusted_hosts=TRUSTED_PROXIES)
-
-
 def run(server: str, host: str, port: int, workers: int) -> None:
     if server == "granian":
-        run_granian("server.cli.serving:create_proxied_app", host, port, workers)
+        run_granian("server.app:create_app", host, port, workers)
     else:
         run_uvicorn("server.app:create_app", host, port, workers)

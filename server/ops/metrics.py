@@ -3,19 +3,28 @@
 The backlog gauges are read from the database on each scrape (one query, `read_backlog`) into a
 registry of their own, so every worker answers with the same current numbers and no stale value
 survives in a multi-process gauge file. If the database is away, the scrape still answers with the
-request metrics and without the backlog series (their absence is the alert)."""
+request metrics and without the backlog series (their absence is the alert).
+
+Who may scrape: a client presenting `Authorization: Bearer METRICS_TOKEN`, or one whose address
+is in `METRICS_ALLOW` (loopback outside production unless set; nobody in production). The request
+series are labelled by route template, so their number is bounded by the app's routes."""
 
 from __future__ import annotations
 
+import hmac
 import os
 
 import structlog
 from litestar import Response, get
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
+from litestar.handlers.base import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusController
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Gauge, generate_latest, multiprocess
 
 from server.events.backlog import read_backlog
+from server.kernel.client_address import client_address
+from server.kernel.problems import Forbidden
 
 log = structlog.get_logger("metrics")
 
@@ -52,7 +61,23 @@ async def _backlog_metrics(state: State) -> bytes:
     return generate_latest(registry)
 
 
+def _presents_token(connection: ASGIConnection, token: str | None) -> bool:  # type: ignore[type-arg]
+    scheme, _, value = connection.headers.get("authorization", "").partition(" ")
+    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(value.strip(), token or "")
+
+
+async def metrics_access_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    settings = connection.app.state.settings
+    if _presents_token(connection, settings.metrics_token):
+        return
+    if settings.metrics_allowed.contains(client_address(connection.scope)):
+        return
+    raise Forbidden("metrics are served to METRICS_TOKEN (Authorization: Bearer …) or to METRICS_ALLOW addresses")
+
+
 class MetricsController(PrometheusController):
+    guards = [metrics_access_guard]
+
     @get(media_type="text/plain", tags=["operations"], summary="Prometheus metrics")
     async def get(self, state: State) -> Response[bytes]:
         body = _request_metrics() + await _backlog_metrics(state)

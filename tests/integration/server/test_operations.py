@@ -28,12 +28,14 @@ async def test_healthz_is_503_when_redis_is_down(db_url):
     assert response.json()["checks"]["room_fanout"].startswith("degraded")
 
 
-async def test_metrics_and_request_ids(client):
-    await client.get("/api/v1/brands")
-    metrics = await client.get("/metrics")
-    assert metrics.status_code == 200 and "zhixiang_requests_total" in metrics.text
-    echoed = await client.get("/healthz", headers={"X-Request-ID": "trace-me-123"})
-    assert echoed.headers["x-request-id"] == "trace-me-123"
+async def test_metrics_and_request_ids(db_url):
+    app = create_app(make_settings(db_url, metrics_token="metrics-scraper-token"))
+    async with AsyncTestClient(app=app) as client:
+        await client.get("/api/v1/brands")
+        metrics = await client.get("/metrics", headers={"Authorization": "Bearer metrics-scraper-token"})
+        assert metrics.status_code == 200 and "zhixiang_requests_total" in metrics.text
+        echoed = await client.get("/healthz", headers={"X-Request-ID": "trace-me-123"})
+        assert echoed.headers["x-request-id"] == "trace-me-123"
 
 
 async def test_docs_and_pages_render(client):

@@ -12,9 +12,18 @@ from sqlmodel import select
 from server.events.dispatcher import handler_name
 from server.kernel import clock
 from server.kernel.outbox import OutboxFailure
+from server.settings import Settings
+from tests.app_settings import make_settings
 from tests.factories import auth, make_token
 from tests.factories_outbox import Consumers, emit_one, event_row, fail_until_dead
 from tests.integration.server.test_cli import zhixiang
+
+METRICS = {"Authorization": "Bearer metrics-scraper-token"}
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return make_settings(db_url, metrics_token="metrics-scraper-token")
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +114,7 @@ def gauge(text: str, name: str) -> float:
 
 async def test_metrics_show_the_backlog(app, client):
     maker = app.state.sessionmaker
-    empty = (await client.get("/metrics")).text
+    empty = (await client.get("/metrics", headers=METRICS)).text
     assert gauge(empty, "zhixiang_outbox_undelivered_events") == 0
     assert gauge(empty, "zhixiang_outbox_oldest_undelivered_age_seconds") == 0
     # given one dead letter and one event whose consumer is backing off, both emitted 2 h ago
@@ -114,10 +123,10 @@ async def test_metrics_show_the_backlog(app, client):
     backing_off = await emit_one(maker)
     await consumers.dispatcher(maker).drain()
     clock.advance(7200)
-    text = (await client.get("/metrics")).text
+    text = (await client.get("/metrics", headers=METRICS)).text
     assert gauge(text, "zhixiang_outbox_undelivered_events") == 1
     assert gauge(text, "zhixiang_outbox_dead_letters") == 1
     assert 7200 <= gauge(text, "zhixiang_outbox_oldest_undelivered_age_seconds") < 7200 + 120
     assert (await event_row(maker, backing_off)).delivered_at is None
     await client.get("/healthz")
-    assert "zhixiang_requests_total" in (await client.get("/metrics")).text  # the request metrics stay
+    assert "zhixiang_requests_total" in (await client.get("/metrics", headers=METRICS)).text  # the request metrics stay
