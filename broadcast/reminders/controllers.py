@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.reminders.brand_notifiers import BrandNotifierService
 from broadcast.reminders.confirmations import AskPolicy
 from broadcast.reminders.confirming import confirm
+from broadcast.reminders.problems import ConfirmationExpired, ConfirmationInvalid, ConfirmationUsed
 from broadcast.reminders.schemas import (
     NotifierPublic,
     NotifierSet,
@@ -76,6 +77,7 @@ class ReminderConfirmController(Controller):
         opt=PUBLIC,
         status_code=200,
         summary="Confirm a reminder contact with the token from its confirmation link (single use; expires)",
+        raises=[ConfirmationInvalid, ConfirmationUsed, ConfirmationExpired],
     )
     async def confirm(self, db: AsyncSession, request: AnyRequest, data: ReminderConfirm) -> ReminderPublic:
         return await confirm(db, data.token, request.app.state.settings.secret_key)

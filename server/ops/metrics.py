@@ -78,7 +78,7 @@ async def metrics_access_guard(connection: ASGIConnection, _: BaseRouteHandler) 
 class MetricsController(PrometheusController):
     guards = [metrics_access_guard]
 
-    @get(media_type="text/plain", tags=["operations"], summary="Prometheus metrics")
+    @get(media_type="text/plain", tags=["operations"], summary="Prometheus metrics", raises=[Forbidden])
     async def get(self, state: State) -> Response[bytes]:
         body = _request_metrics() + await _backlog_metrics(state)
         return Response(body, status_code=200, headers={"Content-Type": CONTENT_TYPE_LATEST})

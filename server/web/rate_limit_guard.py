@@ -37,6 +37,9 @@ ROUTE_ACTIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/sessions/{session_id}/lotteries/{lottery_id}/entries"): "lottery_entry",
     ("POST", "/api/v1/sessions/{session_id}/reminders"): "reminder",
     ("DELETE", "/api/v1/sessions/{session_id}/reminders"): "reminder",
+    ("POST", "/api/v1/reminders/confirmations"): "reminder",
+    # Pay: the same intent again for the same order, but a new order's first press calls Stripe
+    ("POST", "/api/v1/checkout/orders/{order_id}/payment-intent"): "cart",
     ("POST", "/signin"): "signin",
 }
 # Public writes left out on purpose, and why.
