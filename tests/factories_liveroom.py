@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 import websockets
 from litestar import Litestar
@@ -41,7 +42,10 @@ async def serving(app: Litestar) -> AsyncIterator[str]:
         server.should_exit = True
         # A bound, not a wait: shutdown drains the click stream (up to 10 s while another holder may
         # write) and the outbox, which on a loaded 2-core box took more than 15 s in a full run.
-        await asyncio.wait_for(task, 45)
+        try:
+            await asyncio.wait_for(task, 45)
+        except TimeoutError:
+            pytest.fail("the served app did not stop within 45 s: a lifespan shutdown step hung", pytrace=False)
 
 
 @dataclass

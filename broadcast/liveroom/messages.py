@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_FRAME_BYTES = 4096
+# A room message is an object of scalars. Deeper frames are refused before parsing: json.loads
+# recurses per level, and a RecursionError, even caught, upsets CPython 3.11's own recursion
+# accounting in that thread (a later `ast.parse` there fails with SystemError).
+MAX_NESTING = 16
 MAX_LIKES_PER_MESSAGE = 50
 MAX_COMMENT_CHARS = 200
 
@@ -49,9 +53,12 @@ def parse(frame: str | bytes | None) -> Message | Rejected:
     size = len(frame) if isinstance(frame, bytes) else len(frame.encode())
     if size > MAX_FRAME_BYTES:
         return Rejected("too-large", f"frames are limited to {MAX_FRAME_BYTES} bytes")
+    text = frame.decode(errors="replace") if isinstance(frame, bytes) else frame
+    if _nested_deeper_than(text, MAX_NESTING):
+        return Rejected("malformed", f"the frame is nested deeper than {MAX_NESTING} levels")
     try:
         data = json.loads(frame)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: `[` nested too deep
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return Rejected("malformed", "the frame is not valid JSON")
     if not isinstance(data, dict):
         return Rejected("malformed", 'send a JSON object such as {"type": "like", "count": 1}')
@@ -101,3 +108,20 @@ READERS: dict[str, Callable[[dict[str, Any]], Message | Rejected]] = {
     "cart": _cart,
     "ping": _ping,
 }
+
+
+def _nested_deeper_than(text: str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than `limit` (a frame is at most 4 KB)."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
