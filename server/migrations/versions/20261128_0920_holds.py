@@ -1,7 +1,7 @@
 """holds: the client address on orders (open unpaid holds per client); reminder confirmations (double opt-in)
 
 Revision ID: 0920_holds
-Revises: 0910
+Revises: 0910, 0840
 Create Date: 2026-11-28 08:00:00
 """
 
@@ -14,9 +14,9 @@ from alembic import op
 import server.kernel.db
 
 revision: str = "0920_holds"
-down_revision: str | Sequence[str] | None = "0910"
+down_revision: str | Sequence[str] | None = ("0910", "0840")
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "0840"  # reminder_subscriptions (a separate head)
+depends_on: str | Sequence[str] | None = None  # 0840 (reminder_subscriptions) is a parent
 
 
 def upgrade() -> None:

@@ -1,7 +1,7 @@
 """customer bindings: keys become HMAC-SHA256 under SECRET_KEY; typed-contact bindings end
 
 Revision ID: 0930_attrib_binding_keys
-Revises: 0910
+Revises: 0920_holds
 Create Date: 2026-11-28 08:00:00
 
 Before this revision a binding's `buyer_key` was a bare SHA-256 of `email:<address>`,
@@ -33,7 +33,7 @@ from alembic import context, op
 import server.kernel.db
 
 revision: str = "0930_attrib_binding_keys"
-down_revision: str | Sequence[str] | None = "0910"
+down_revision: str | Sequence[str] | None = "0920_holds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """refunds: Stripe refund ids are unique keys; refund mismatches kept for reconciliation
 
 Revision ID: 0940_refunds_stripe_refunds
-Revises: 0910
+Revises: 0930_attrib_binding_keys
 Create Date: 2026-11-28 08:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import server.kernel.db
 
 revision: str = "0940_refunds_stripe_refunds"
-down_revision: str | Sequence[str] | None = "0910"
+down_revision: str | Sequence[str] | None = "0930_attrib_binding_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """disputes: commission_disputes, and the dispute holding an order's commission
 
 Revision ID: 0950_disputes_ledger
-Revises: 0910
+Revises: 0940_refunds_stripe_refunds
 Create Date: 2026-11-28 07:40:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import server.kernel.db
 
 revision: str = "0950_disputes_ledger"
-down_revision: str | Sequence[str] | None = "0910"
+down_revision: str | Sequence[str] | None = "0940_refunds_stripe_refunds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """outbox: the contract version each event's payload was written with
 
 Revision ID: 0960
-Revises: 0910
+Revises: 0950_disputes_ledger
 Create Date: 2026-11-28 07:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0960"
-down_revision: str | Sequence[str] | None = "0910"
+down_revision: str | Sequence[str] | None = "0950_disputes_ledger"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

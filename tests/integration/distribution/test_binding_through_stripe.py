@@ -88,6 +88,9 @@ async def pay(client: Any, shop: Shop, headers: dict[str, str], typed: str, bill
     response = await checkout(client, shop, headers, body=body)
     assert response.status_code == 201, response.text
     order = response.json()["order"]
+    pressed = await client.post(response.json()["payment"]["intent_url"], headers=headers)  # Pay: the intent
+    assert pressed.status_code == 200, pressed.text
+    order["payment_intent_id"] = pressed.json()["payment_intent_id"]
     paid = await post_webhook(client, succeeded(order, billing), WEBHOOK_SECRET)
     assert paid.status_code == 200 and paid.json()["outcome"] == "paid", paid.text
     [event] = [e for e in await outbox(client.app, "OrderPaid") if e["order_id"] == order["id"]]
