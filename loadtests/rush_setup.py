@@ -43,7 +43,7 @@ def _session(http: httpx.Client, units: int) -> tuple[str, str, str]:
                 "name": "Rush",
                 "slug": f"rush-{uuid.uuid4().hex[:8]}",
                 "default_currency": "CNY",
-                "settings": {"per_buyer_limit_per_sku": 1},
+                "settings": {"per_buyer_limit_per_sku": 1, "unpaid_hold_share_bps": 10_000},
             },
         )
     )

@@ -25,7 +25,8 @@ FIVE_A_MINUTE = Rate(5, 60)
 
 @pytest.fixture
 async def redis_client(redis_url: str) -> AsyncIterator[Any]:
-    client = aioredis.from_url(redis_url)
+    # a socket timeout: a Redis call that never answers fails the test instead of hanging it
+    client = aioredis.from_url(redis_url, socket_timeout=5)
     yield client
     await client.aclose()
 
@@ -35,7 +36,7 @@ async def limiter(request: pytest.FixtureRequest) -> AsyncIterator[RateLimiter]:
     if request.param == "memory":
         yield MemoryRateLimiter()
         return
-    client = aioredis.from_url(request.getfixturevalue("redis_url"))
+    client = aioredis.from_url(request.getfixturevalue("redis_url"), socket_timeout=5)
     yield RedisRateLimiter(client, request.getfixturevalue("redis_namespace"))
     await client.aclose()
 
@@ -45,7 +46,7 @@ async def leases(request: pytest.FixtureRequest) -> AsyncIterator[ConnectionLeas
     if request.param == "memory":
         yield MemoryConnectionLeases()
         return
-    client = aioredis.from_url(request.getfixturevalue("redis_url"))
+    client = aioredis.from_url(request.getfixturevalue("redis_url"), socket_timeout=5)
     yield RedisConnectionLeases(client, request.getfixturevalue("redis_namespace"), ttl_s=0.6)
     await client.aclose()
 
@@ -108,6 +109,7 @@ async def test_redis_leases_of_a_worker_that_stopped_renewing_lapse(redis_client
         raise AssertionError("the dead worker's leases never lapsed")
 
 
+@pytest.mark.timeout(60)
 async def test_redis_leases_held_by_a_live_worker_are_renewed(redis_client, redis_namespace):
     # lease time 1.5 s, renewed every 0.5 s: a busy machine may be late by a second and still pass
     worker = RedisConnectionLeases(redis_client, redis_namespace, ttl_s=1.5)
