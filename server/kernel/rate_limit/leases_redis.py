@@ -26,6 +26,9 @@ return 1
 """
 
 
+CLOSE_WAIT_S = 2.0
+
+
 class RedisConnectionLeases:
     def __init__(self, redis: Any, namespace: str, ttl_s: float = DEFAULT_TTL_S) -> None:
         self.redis, self.namespace, self.ttl_s = redis, namespace, ttl_s
@@ -64,8 +67,10 @@ class RedisConnectionLeases:
         """Stop renewing (the app is stopping: its sockets are gone, their leases lapse)."""
         if self._renewer is not None and not self._renewer.done():
             self._renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, RuntimeError):  # RuntimeError: another loop's task
-                await self._renewer
+            # RuntimeError: another loop's task; TimeoutError: a Redis call that ignores the cancel
+            # must not hold the app's shutdown (its leases lapse by themselves anyway)
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._renewer), CLOSE_WAIT_S)
 
     async def renew(self) -> None:
         lapse = time.time() + self.ttl_s

@@ -36,22 +36,6 @@
     },
   });
 
-  // Minor units from what the brand typed, by the currency's exponent ("12.5" CNY → 1250; JPY → 12).
-  function exponent() {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits;
-  }
-  function toMinor(text) {
-    var clean = String(text).trim().replace(/[,\s]/g, "");
-    var digits = exponent();
-    var pattern = digits ? new RegExp("^\\d+(\\.\\d{1," + digits + "})?$") : /^\d+$/;
-    if (!pattern.test(clean)) return null;
-    var parts = clean.split(".");
-    return Number(parts[0]) * Math.pow(10, digits) + Number(((parts[1] || "") + "000000").slice(0, digits) || 0);
-  }
-  function fromMinor(minor) {
-    var digits = exponent();
-    return digits ? (minor / Math.pow(10, digits)).toFixed(digits) : String(minor);
-  }
 
   function notice(text, ok) {
     var box = $("notice");
@@ -150,7 +134,7 @@
     form.querySelector(".create-only").hidden = !!sku;
     if (sku) {
       form.code.value = sku.code; form.title.value = sku.title;
-      form.price.value = fromMinor(sku.price_minor); form.image_url.value = sku.image_url || "";
+      form.price.value = zx.fromMinor(sku.price_minor, currency); form.image_url.value = sku.image_url || "";
     }
     dialog.showModal();
     (sku ? form.title : form.code).focus();
@@ -162,7 +146,7 @@
   }
 
   function formBody() {
-    var price = toMinor(form.price.value);
+    var price = zx.toMinor(form.price.value, currency);
     if (price === null) { showError("price_minor", zx.t("bad_price")); return null; }
     var body = { title: form.title.value.trim(), price_minor: price };
     if (form.image_url.value.trim()) body.image_url = form.image_url.value.trim();

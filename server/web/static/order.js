@@ -28,16 +28,6 @@
     $(list).textContent = "";
     items.forEach(function (item) { $(list).appendChild(render(item)); });
   }
-  function exponent() {
-    return new Intl.NumberFormat("en", { style: "currency", currency: current.order.currency }).resolvedOptions().maximumFractionDigits;
-  }
-  function toMinor(text) {
-    var digits = exponent(), clean = String(text).trim().replace(/[,\s]/g, "");
-    var pattern = digits ? new RegExp("^\\d+(\\.\\d{1," + digits + "})?$") : /^\d+$/;
-    if (!pattern.test(clean)) return null;
-    var parts = clean.split(".");
-    return Number(parts[0]) * Math.pow(10, digits) + Number(((parts[1] || "") + "000000").slice(0, digits) || 0);
-  }
 
   // ---- the order -----------------------------------------------------------------------------
   function paymentState(o) {
@@ -155,7 +145,7 @@
 
   $("refund-form").addEventListener("submit", function (e) {
     e.preventDefault();
-    var minor = toMinor($("refund-amount").value);
+    var minor = zx.toMinor($("refund-amount").value, current.order.currency);
     if (!minor) { document.querySelector('#refund-form [data-for="amount_minor"]').textContent = zx.t("bad_amount"); return; }
     preview(minor);
   });

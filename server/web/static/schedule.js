@@ -45,16 +45,6 @@
   });
 
   // ---- small helpers -------------------------------------------------------------------------
-  function exponent() {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits;
-  }
-  function toMinor(text) {
-    var digits = exponent(), clean = String(text).trim().replace(/[,\s]/g, "");
-    var pattern = digits ? new RegExp("^\\d+(\\.\\d{1," + digits + "})?$") : /^\d+$/;
-    if (!pattern.test(clean)) return null;
-    var parts = clean.split(".");
-    return Number(parts[0]) * Math.pow(10, digits) + Number(((parts[1] || "") + "000000").slice(0, digits) || 0);
-  }
   // datetime-local ⇄ ISO with the browser's offset (the API wants a time zone)
   function toLocalInput(iso) {
     var d = new Date(iso), pad = function (n) { return String(n).padStart(2, "0"); };
@@ -202,7 +192,7 @@
     var form = e.target, body = { sku_id: form.sku_id.value, position: $("lineup").children.length };
     clearErrors(form);
     if (form.live_price.value.trim()) {
-      body.live_price_minor = toMinor(form.live_price.value);
+      body.live_price_minor = zx.toMinor(form.live_price.value, currency);
       if (body.live_price_minor === null) { form.querySelector('[data-for="live_price_minor"]').textContent = zx.t("bad_price"); return; }
     }
     if (form.limited_quantity.value.trim()) {

@@ -75,6 +75,26 @@
 
   function number(value) { return new Intl.NumberFormat(locale()).format(value); }
 
+  function exponent(currency) {
+    return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits;
+  }
+
+  // What a person typed ("12.5", "1,299.90") → integer minor units by the currency's exponent
+  // (CNY "12.5" → 1250, JPY "12" → 12); null when it is not a plain amount. No floats involved.
+  function toMinor(text, currency) {
+    var digits = exponent(currency), clean = String(text).trim().replace(/[,\s]/g, "");
+    var pattern = digits ? new RegExp("^\\d+(\\.\\d{1," + digits + "})?$") : /^\d+$/;
+    if (!pattern.test(clean)) return null;
+    var parts = clean.split(".");
+    return Number(parts[0]) * Math.pow(10, digits) + Number(((parts[1] || "") + "000000").slice(0, digits) || 0);
+  }
+
+  // Minor units → the plain figure a form field shows ("12.50"), no currency sign or grouping.
+  function fromMinor(minor, currency) {
+    var digits = exponent(currency);
+    return digits ? (minor / Math.pow(10, digits)).toFixed(digits) : String(minor);
+  }
+
   // ---- the API -----------------------------------------------------------------------------
   // zx.api("POST", "/api/v1/...", body) → the JSON answer (null for 204). A 4xx/5xx rejects with
   // an Error whose message is the problem's detail, plus .status, .problem (the whole
@@ -161,7 +181,8 @@
   }
 
   window.zx = {
-    api: api, money: money, when: when, number: number, t: t, strings: strings, translate: translate,
+    api: api, money: money, when: when, number: number, toMinor: toMinor, fromMinor: fromMinor,
+    t: t, strings: strings, translate: translate,
     roomSocket: roomSocket, setLang: setLang, lang: function () { return lang; },
   };
 })();

@@ -42,6 +42,15 @@ async def test_money_errors_and_language_switch():
         assert await page.evaluate("zx.money(123456, 'CNY')") == "CN¥1,234.56"
         assert await page.evaluate("zx.money(1234, 'JPY')") == "¥1,234"
         assert await page.evaluate("zx.money(null, 'CNY')") == "—"
+        # what a person types → minor units by the exponent, and back; anything else is refused
+        assert await page.evaluate(
+            "[zx.toMinor('12.5', 'CNY'), zx.toMinor('1,299.90', 'CNY'), zx.toMinor('12', 'JPY')]"
+        ) == [1250, 129990, 12]
+        assert (
+            await page.evaluate("[zx.toMinor('12.345', 'CNY'), zx.toMinor('-1', 'CNY'), zx.toMinor('1.5', 'JPY')]")
+            == [None] * 3
+        )
+        assert await page.evaluate("[zx.fromMinor(1250, 'CNY'), zx.fromMinor(12, 'JPY')]") == ["12.50", "12"]
         # the API: JSON on success, a problem's detail, reason and Retry-After on failure
         assert await page.evaluate("zx.api('GET', '/api/ok')") == {"items": [1, 2]}
         failure = await page.evaluate(
