@@ -95,6 +95,9 @@ class ClickFlusher:
     ) -> None:
         self.buffer, self.classifier, self.sessionmaker, self.interval_s = buffer, classifier, sessionmaker, interval_s
         self.lease = lease or AlwaysHeld()
+        # Set at shutdown: `run` leaves its loop even if a cancellation was swallowed on the way
+        # (a Redis client that catches CancelledError mid-command left the task running forever).
+        self.stopping = asyncio.Event()
         self.fallback = MemoryClassifier(
             getattr(classifier, "dedupe_seconds", 3600), getattr(classifier, "ip_per_minute", 0)
         )
@@ -176,15 +179,16 @@ class ClickFlusher:
 
     async def run(self) -> None:
         backoff = FailureBackoff("click-flusher", self.interval_s)
-        while True:
+        while not self.stopping.is_set():
             wait_s = self.interval_s
             try:
-                while await self.flush_once() >= BATCH:
+                while await self.flush_once() >= BATCH and not self.stopping.is_set():
                     pass
                 backoff.succeeded()
             except Exception as exc:  # the database or Redis away: the clicks stay queued, try later
                 wait_s = backoff.failed(exc, queued=await self._pending())
-            await asyncio.sleep(wait_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), wait_s)
 
     async def _pending(self) -> int:
         with contextlib.suppress(Exception):
@@ -222,9 +226,10 @@ async def click_flusher_lifespan(app: Any) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        flusher.stopping.set()
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(task, SHUTDOWN_REDIS_S)
         # Bounded: a Redis that stops answering must not hold the worker's shutdown (what is not
         # written stays in the stream for the next flusher; memory-only clicks are drained first).
         with contextlib.suppress(TimeoutError):
