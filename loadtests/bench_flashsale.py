@@ -138,7 +138,7 @@ async def _sale(base: str, session_id: str, visitors: list[str], concurrency: in
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=300)) as http:
 
-        async def attempt(vid: str) -> tuple[int | str, float]:
+        async def attempt(vid: str) -> tuple[int | str, float]:  # (answer, when it started)
             headers = {"Cookie": f"zx_vid={vid}", "Idempotency-Key": f"k-{vid}"}
             async with gate:
                 started = time.perf_counter()
@@ -147,23 +147,42 @@ async def _sale(base: str, session_id: str, visitors: list[str], concurrency: in
                         async with http.post(url, json=body, headers=headers) as response:
                             await response.read()
                         if response.status != 503 or not tries_left:
-                            return response.status, time.perf_counter() - started
+                            return response.status, started
                         retried.append("503")  # at capacity: retry like a client would, same key
                         await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
                     except aiohttp.ClientError as exc:
                         retried.append(type(exc).__name__)
                         if not tries_left:
-                            return type(exc).__name__, time.perf_counter() - started
+                            return type(exc).__name__, started
                 raise AssertionError("unreachable")
 
+        async def timed(vid: str) -> tuple[int | str, float, float]:  # (answer, seconds taken, ended at)
+            code, began = await attempt(vid)
+            ended = time.perf_counter()
+            return code, ended - began, ended - started
+
         started = time.perf_counter()
-        results = await asyncio.gather(*(attempt(v) for v in visitors))
+        results = await asyncio.gather(*(timed(v) for v in visitors))
         elapsed = time.perf_counter() - started
+    return _sale_figures(results, elapsed, len(retried))
+
+
+def _sale_figures(results: list[tuple[int | str, float, float]], elapsed: float, retries: int) -> dict[str, Any]:
+    """Answers by status, latency for all, for winners (201) and for those turned away, and when the
+    last winner was answered (the sell-out, seen from the crowd)."""
     codes: dict[int | str, int] = {}
-    for code, _ in results:
+    for code, _, _ in results:
         codes[code] = codes.get(code, 0) + 1
-    latencies = sorted(seconds * 1000 for _, seconds in results)
-    return {"elapsed_s": elapsed, "codes": codes, "latencies_ms": latencies, "retries": len(retried)}
+    won = [r for r in results if r[0] == 201]
+    return {
+        "elapsed_s": elapsed,
+        "codes": codes,
+        "latencies_ms": sorted(seconds * 1000 for _, seconds, _ in results),
+        "winners_ms": sorted(seconds * 1000 for _, seconds, _ in won),
+        "losers_ms": sorted(seconds * 1000 for code, seconds, _ in results if code != 201),
+        "sold_out_after_s": max((ended for _, _, ended in won), default=0.0),
+        "retries": retries,
+    }
 
 
 async def _audit(db_url: str, sku_id: str, units: int) -> dict[str, Any]:
@@ -235,6 +254,9 @@ def _figures(args: argparse.Namespace, app: dict[str, Any], baseline: dict[str, 
         "held_after": app["held"],
         "checkout_p50_ms": _pct(app["latencies_ms"], 0.50),
         "checkout_p99_ms": _pct(app["latencies_ms"], 0.99),
+        "winners_p99_ms": _pct(app["winners_ms"], 0.99),
+        "turned_away_p99_ms": _pct(app["losers_ms"], 0.99),
+        "sold_out_after_s": round(app["sold_out_after_s"], 2),
         "attempts_per_s": round(app_rate, 1),
         "elapsed_s": round(app["elapsed_s"], 2),
         "baseline_sold": baseline["sold"],
@@ -262,8 +284,9 @@ PostgreSQL database (checkout makes no PaymentIntent: the buyer's Pay does). Bas
 - sold **{f["sold"]:,}**, oversold **{f["oversold"]}**, stock conserved (free + held + sold = units):
   {f["stock_conserved"]}; answers {f["status_codes"]} ({f["transport_retries"]} transport errors or
   503 "busy" answers retried with the same Idempotency-Key)
-- checkout latency p50 **{f["checkout_p50_ms"]} ms**, p99 **{f["checkout_p99_ms"]} ms**;
-  **{f["attempts_per_s"]:,} attempts/s** ({f["elapsed_s"]} s)
+- checkout latency p50 **{f["checkout_p50_ms"]} ms**, p99 **{f["checkout_p99_ms"]} ms** (winners' p99
+  {f["winners_p99_ms"]} ms, turned away p99 {f["turned_away_p99_ms"]} ms); **{f["attempts_per_s"]:,}
+  attempts/s** ({f["elapsed_s"]} s); the last unit sold {f["sold_out_after_s"]} s after the first attempt
 - baseline: sold {f["baseline_sold"]:,}, {f["baseline_attempts_per_s"]:,} attempts/s,
   p50 {f["baseline_p50_ms"]} ms, p99 {f["baseline_p99_ms"]} ms
 - ratio app / baseline (attempts/s): **{f["ratio_app_to_baseline"]}**

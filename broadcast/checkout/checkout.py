@@ -104,20 +104,31 @@ class CheckoutService:
         applied = await self._coupon(live.brand_id, visitor_id, data, cart, offers)
         order = self._order(live.brand_id, session_id, visitor_id, key, data, attribution_token, cart, offers, applied)
         self.hold_guard.stamp(order)
+        for c in cart:  # emptied now, so the commit writes nothing but the event after the units are taken
+            await self.session.delete(c)
         await self.session.flush()  # the idempotency key's unique index answers a concurrent twin here
         await self.hold_guard.after_insert(self.session, order)
         if applied is not None:  # the claim before the SKUs: closing an order touches them in this order too
             await redeem.use(self.session, applied.claim_id, visitor_id, order.id)
-        # Units last: the SKU row locks are held only from here to the commit.
-        for c, o in zip(cart, offers, strict=True):
-            await stock.reserve(self.session, session_id, stock.Units(c.sku_id, c.quantity), o.item.limited_quantity)
-            await self.hold_guard.check_share(
-                self.session, session_id, c.sku_id, policy.unpaid_hold_share_bps, c.quantity
-            )
-            await self.session.delete(c)
-        await stock.announce(self.session, session_id, [c.sku_id for c in cart])
+        await self.session.flush()
+        await self._take_units(session_id, cart, offers, policy.unpaid_hold_share_bps)
         await self.session.commit()
         return order
+
+    async def _take_units(
+        self, session_id: str, cart: Sequence[CartItem], offers: list[catalog.Offer], share_bps: int
+    ) -> None:
+        """Units last: the SKU row locks are held only from here to the commit, so nothing in here
+        reads again what the UPDATEs returned (two statements a SKU, then the event and the commit)."""
+        await stock.commit_without_waiting_for_disk(self.session)
+        levels: dict[str, stock.Level] = {}
+        for c, o in zip(cart, offers, strict=True):
+            units = stock.Units(c.sku_id, c.quantity)
+            levels[c.sku_id] = await stock.reserve(self.session, session_id, units, o.item.limited_quantity)
+            await self.hold_guard.check_share(
+                self.session, session_id, c.sku_id, share_bps, c.quantity, levels[c.sku_id]
+            )
+        await stock.announce(self.session, session_id, list(levels), levels)
 
     async def _coupon(
         self,

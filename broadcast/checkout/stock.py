@@ -38,6 +38,22 @@ class Units:
     quantity: int
 
 
+@dataclass(frozen=True)
+class Level:
+    """A SKU's units in a session as a change left them: available to buy (the live quantity
+    applied), held by unpaid orders, sold."""
+
+    available: int
+    held: int
+    sold: int
+
+    @classmethod
+    def of(cls, stock: int, held: int, sold: int, limited_quantity: int | None) -> Level:
+        if limited_quantity is not None:
+            stock = min(stock, max(0, limited_quantity - held - sold))
+        return cls(stock, held, sold)
+
+
 async def _execute(session: AsyncSession, stmt: sa.Executable) -> int:
     result: Any = await session.execute(stmt, execution_options=NO_SYNC)
     return int(result.rowcount)
@@ -49,35 +65,93 @@ async def _ensure_counter(session: AsyncSession, session_id: str, sku_id: str) -
     await session.execute(stmt.on_conflict_do_nothing())
 
 
-async def reserve(session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None) -> None:
-    """Hold `units` for an unpaid order; raises SoldOut (roll back the transaction) if they are not there."""
-    taken = await _execute(
-        session,
-        sa.update(SKU)
-        .where(SKU.c.id == units.sku_id, SKU.c.stock >= units.quantity)
-        .values(stock=SKU.c.stock - units.quantity),
-    )
-    if taken != 1:
+async def reserve(session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None) -> Level:
+    """Hold `units` for an unpaid order; raises SoldOut (roll back the transaction) if they are not there.
+
+    Returns the level the reservation left, read back by the two UPDATEs themselves (RETURNING): the
+    SKU's row lock is held from the first of them to the commit, so whatever the caller still checks
+    or announces must cost no further round trip while every other buyer of the SKU waits."""
+    if is_postgres(session):  # both UPDATEs in one statement: one round trip fewer under the lock
+        left, counted = await _take_in_one(session, session_id, units, limited_quantity)
+    else:
+        left, counted = await _take_sku(session, units), None
+    if left is None:
         raise SoldOut(
             f"only fewer than {units.quantity} unit(s) of SKU {units.sku_id} are left", extra={"sku_id": units.sku_id}
         )
-    held = await _hold(session, session_id, units, limited_quantity)
-    if held != 1:  # the session's first reservation of this SKU, or its live quantity is gone
+    if counted is None:
+        counted = await _hold(session, session_id, units, limited_quantity)
+    if counted is None:  # the session's first reservation of this SKU, or its live quantity is gone
         await _ensure_counter(session, session_id, units.sku_id)
-        held = await _hold(session, session_id, units, limited_quantity)
-    if held != 1:
+        counted = await _hold(session, session_id, units, limited_quantity)
+    if counted is None:
         raise SoldOut(
             f"the live quantity of SKU {units.sku_id} ({limited_quantity}) is sold out", extra={"sku_id": units.sku_id}
         )
+    return Level.of(int(left), int(counted[0]), int(counted[1]), limited_quantity)
 
 
-async def _hold(session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None) -> int:
-    where = [CTR.c.session_id == session_id, CTR.c.sku_id == units.sku_id]
+async def commit_without_waiting_for_disk(session: AsyncSession) -> None:
+    """PostgreSQL: this transaction's COMMIT returns (and frees the SKU's row lock for the next buyer)
+    without waiting for its WAL to reach the disk — the disk flush was most of a winner's time under
+    the lock. For an unpaid reservation only: a database crash in the next fraction of a second can
+    lose it whole (the order, its held units and its event together, never one without the other),
+    and the buyer has paid nothing yet. Payments, refunds and the ledger keep synchronous commits."""
+    if is_postgres(session):
+        await session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+
+
+def _take_sku_stmt(units: Units) -> Any:
+    return (
+        sa.update(SKU)
+        .where(SKU.c.id == units.sku_id, SKU.c.stock >= units.quantity)
+        .values(stock=SKU.c.stock - units.quantity)
+        .returning(SKU.c.stock)
+    )
+
+
+async def _take_sku(session: AsyncSession, units: Units) -> int | None:
+    row = await _returning(session, _take_sku_stmt(units))
+    return None if row is None else int(row[0])
+
+
+def _hold_stmt(session_id: str, units: Units, limited_quantity: int | None, *also: Any) -> Any:
+    where = [CTR.c.session_id == session_id, CTR.c.sku_id == units.sku_id, *also]
     if limited_quantity is not None:
         where.append(CTR.c.reserved_units + CTR.c.sold_units + units.quantity <= limited_quantity)
-    return await _execute(
-        session, sa.update(CTR).where(*where).values(reserved_units=CTR.c.reserved_units + units.quantity)
+    return (
+        sa.update(CTR)
+        .where(*where)
+        .values(reserved_units=CTR.c.reserved_units + units.quantity)
+        .returning(CTR.c.reserved_units, CTR.c.sold_units)
     )
+
+
+async def _take_in_one(
+    session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None
+) -> tuple[int | None, Any]:
+    """PostgreSQL: the SKU's UPDATE and, only if it took the units, the counter's, as one statement
+    (data-modifying CTEs; the counter's WHERE reads the SKU's result, so the SKU row is locked first,
+    as everywhere). Returns (stock left or None, (held, sold) or None when the counter did not move)."""
+    taken = _take_sku_stmt(units).cte("taken")
+    held = _hold_stmt(session_id, units, limited_quantity, sa.exists(sa.select(taken.c.stock))).cte("held")
+    stmt = sa.select(
+        sa.select(taken.c.stock).scalar_subquery(),
+        sa.select(held.c.reserved_units).scalar_subquery(),
+        sa.select(held.c.sold_units).scalar_subquery(),
+    )
+    left, reserved, sold = (await session.execute(stmt)).one()
+    return left, None if reserved is None else (reserved, sold)
+
+
+async def _returning(session: AsyncSession, stmt: sa.Executable) -> Any:
+    """The one row an UPDATE … RETURNING changed, or None."""
+    result: Any = await session.execute(stmt, execution_options=NO_SYNC)
+    return result.first()
+
+
+async def _hold(session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None) -> Any:
+    return await _returning(session, _hold_stmt(session_id, units, limited_quantity))
 
 
 async def release(session: AsyncSession, session_id: str, units: Units) -> None:
@@ -116,8 +190,8 @@ def _conserved(moved: int, units: Units) -> None:
         raise RuntimeError(f"stock counters disagree with the order for SKU {units.sku_id}")
 
 
-async def snapshot(session: AsyncSession, session_id: str, sku_id: str) -> tuple[int, int]:
-    """(units still available to buy in this session, units sold in this session)."""
+async def level(session: AsyncSession, session_id: str, sku_id: str) -> Level:
+    """The SKU's level in this session, read."""
     stmt = (
         sa.select(SKU.c.stock, CTR.c.reserved_units, CTR.c.sold_units, col(LineupItem.limited_quantity))
         .select_from(SKU)
@@ -125,15 +199,25 @@ async def snapshot(session: AsyncSession, session_id: str, sku_id: str) -> tuple
         .outerjoin(LineupItem, sa.and_(col(LineupItem.sku_id) == SKU.c.id, col(LineupItem.session_id) == session_id))
         .where(SKU.c.id == sku_id)
     )
-    row = (await session.execute(stmt)).one()
-    stock, reserved, sold, limit = row[0], row[1] or 0, row[2] or 0, row[3]
-    if limit is not None:
-        stock = min(stock, max(0, limit - reserved - sold))
-    return stock, sold
+    stock, held, sold, limit = (await session.execute(stmt)).one()
+    return Level.of(int(stock), int(held or 0), int(sold or 0), limit)
 
 
-async def announce(session: AsyncSession, session_id: str, sku_ids: list[str]) -> None:
-    """StockChanged for each SKU, in the caller's transaction (the live room shows it)."""
+async def snapshot(session: AsyncSession, session_id: str, sku_id: str) -> tuple[int, int]:
+    """(units still available to buy in this session, units sold in this session)."""
+    found = await level(session, session_id, sku_id)
+    return found.available, found.sold
+
+
+async def announce(
+    session: AsyncSession, session_id: str, sku_ids: list[str], known: dict[str, Level] | None = None
+) -> None:
+    """StockChanged for each SKU, in the caller's transaction (the live room shows it); `known`
+    levels (what `reserve` returned) are announced as they are, without reading them again."""
     for sku_id in sorted(set(sku_ids)):
-        stock, sold = await snapshot(session, session_id, sku_id)
-        emit(session, StockChanged(session_id=session_id, sku_id=sku_id, stock=stock, sold=sold), session_id)
+        found = (known or {}).get(sku_id) or await level(session, session_id, sku_id)
+        emit(
+            session,
+            StockChanged(session_id=session_id, sku_id=sku_id, stock=found.available, sold=found.sold),
+            session_id,
+        )

@@ -78,9 +78,10 @@ async def seat_order(
     buyer.hold_guard.stamp(order)
     await session.flush()  # the idempotency key's unique index answers a concurrent twin here
     await buyer.hold_guard.after_insert(session, order)
-    await stock.reserve(session, offer.session_id, stock.Units(offer.sku_id, 1), found.item.limited_quantity)
-    await buyer.hold_guard.check_share(session, offer.session_id, offer.sku_id, policy.unpaid_hold_share_bps, 1)
-    await stock.announce(session, offer.session_id, [offer.sku_id])
+    units = stock.Units(offer.sku_id, 1)
+    level = await stock.reserve(session, offer.session_id, units, found.item.limited_quantity)
+    await buyer.hold_guard.check_share(session, offer.session_id, offer.sku_id, policy.unpaid_hold_share_bps, 1, level)
+    await stock.announce(session, offer.session_id, [offer.sku_id], {offer.sku_id: level})
     return order
 
 

@@ -22,6 +22,7 @@ from broadcast.checkout.holds.problems import HoldsExhausted, exhausted
 from broadcast.checkout.holds.share import check_share
 from broadcast.checkout.models import Order
 from broadcast.checkout.states import UNPAID
+from broadcast.checkout.stock import Level
 from server.kernel.clock import utcnow
 from server.kernel.xact_lock import lock_names
 
@@ -49,10 +50,12 @@ class HoldGuard:
                 )
         await self._check(session, session_id, visitor_id, own_order_id=None)
 
-    async def check_share(self, session: AsyncSession, session_id: str, sku_id: str, bps: int, quantity: int) -> None:
+    async def check_share(
+        self, session: AsyncSession, session_id: str, sku_id: str, bps: int, quantity: int, level: Level | None = None
+    ) -> None:
         """`share.check_share`, remembering a full share for the next requests of this worker."""
         try:
-            await check_share(session, session_id, sku_id, bps, quantity)
+            await check_share(session, session_id, sku_id, bps, quantity, level)
         except HoldsExhausted as refused:
             extra = refused.extra if isinstance(refused.extra, dict) else {}
             self.hints.note(session_id, sku_id, datetime.fromisoformat(extra["retry_after"]), int(extra["limit"]))

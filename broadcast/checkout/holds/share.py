@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout.holds.problems import exhausted
 from broadcast.checkout.models import Order, OrderLine, StockCounter
 from broadcast.checkout.states import UNPAID
+from broadcast.checkout.stock import Level
 from broadcast.models import LineupItem, Sku
 from server.kernel.clock import utcnow
 from server.kernel.problems import InvalidInput
@@ -34,9 +35,19 @@ def share_cap(unsold_units: int, share_bps: int) -> int:
     return max(1, -(-unsold_units * share_bps // BPS))
 
 
-async def check_share(session: AsyncSession, session_id: str, sku_id: str, share_bps: int, quantity: int) -> None:
-    """Call after `stock.reserve` took `quantity` units of `sku_id` in this transaction."""
-    held, unsold = await _held_and_unsold(session, session_id, sku_id)
+async def check_share(
+    session: AsyncSession,
+    session_id: str,
+    sku_id: str,
+    share_bps: int,
+    quantity: int,
+    level: Level | None = None,
+) -> None:
+    """Call after `stock.reserve` took `quantity` units of `sku_id` in this transaction; pass the
+    level it returned to spare a read while the SKU's row lock is held."""
+    held, unsold = (
+        (level.held, level.available + level.held) if level else await _held_and_unsold(session, session_id, sku_id)
+    )
     cap = share_cap(unsold, share_bps)
     if held <= cap:
         return

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from broadcast.checkout import stock
 from tests.database import outbox
 from tests.factories import auth
 from tests.factories_checkout import (
@@ -121,3 +124,19 @@ async def test_checkout_without_stripe_key_is_a_clear_503(app, client, localstri
     assert "payments disabled: set STRIPE_API_KEY" in response.json()["detail"]
     lineup = (await client.get(f"/api/v1/sessions/{shop.session_id}/lineup", headers=auth(shop.token))).json()["items"]
     assert lineup[0]["stock"] == 5
+
+
+async def test_the_stock_announced_at_checkout_is_what_the_tables_then_say(app, client, localstripe):
+    """The level a reservation announces comes back from its own UPDATEs (no read under the SKU's
+    lock): with a live quantity below the stock, after each checkout it must equal a fresh read."""
+    shop = await make_shop(app, client, stock=10, limited_quantity=4)
+    for quantity, expected in ((1, (3, 1)), (2, (1, 3))):
+        buyer = visitor()
+        assert (await add_to_cart(client, shop, buyer, quantity=quantity)).status_code in (200, 201)
+        assert (await checkout(client, shop, buyer)).status_code == 201
+        announced = (await outbox(app, "StockChanged"))[-1]
+        async with AsyncSession(app.state.engine) as session:
+            read = await stock.level(session, shop.session_id, shop.sku_id)
+        assert (announced["stock"], read.held) == (read.available, expected[1])
+        assert (announced["stock"], read.held) == expected
+        assert announced["sold"] == read.sold == 0
