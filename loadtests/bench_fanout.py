@@ -24,6 +24,8 @@ from typing import Any
 import httpx
 import redis
 
+from loadtests import fanout_report
+from loadtests.benchmarks_md import write_section
 from loadtests.fanout_clients import likers_process, viewers_process
 from loadtests.pg_scratch import scratch_database
 from loadtests.processes import cli, raise_fd_limit, serve_app, serve_command, tree_cpu_s
@@ -43,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="app workers (> 1 uses a temporary PostgreSQL db)")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", REDIS_URL))
     parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL)
+    parser.add_argument("--no-write", action="store_true", help="do not rewrite the fanout section of BENCHMARKS.md")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -203,7 +206,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # Compare like updates delivered (the baseline sends nothing else; the app also sends viewer counts).
     ours_rate, base_rate = ours["like_updates_per_viewer_per_s"], base["like_updates_per_viewer_per_s"]
     ratio = round(ours_rate / base_rate, 3) if base_rate else None
-    return {
+    figures = {
         "benchmark": "fanout",
         "viewers": args.viewers,
         "seconds": args.seconds,
@@ -217,6 +220,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "client_max_cpu_pct": max(_client_peaks(ours), _client_peaks(base)),
         "goal_met": bool(ratio and ratio >= 1.0 and ours["publish_to_receipt_ms_p99"] <= 250),
     }
+    if not args.no_write:
+        write_section("fanout", fanout_report.section(args, figures))
+    return figures
 
 
 def _client_peaks(figures: dict[str, Any]) -> float:

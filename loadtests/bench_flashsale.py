@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -30,6 +29,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from loadtests.benchmarks_md import write_section
 from loadtests.pg_scratch import scratch_database
 from loadtests.processes import LOCALSTRIPE_KEY, cli, serve_app, serve_localstripe
 from loadtests.service_urls import REDIS_URL
@@ -298,8 +298,4 @@ PostgreSQL database (checkout makes no PaymentIntent: the buyer's Pay does). Bas
   409 by the stock gate (one Lua call in Redis) without a database round trip; only winners open a
   transaction, so the gap to the baseline is per-request HTTP work plus the winners' transactions.
 """
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text()
-    pattern = re.compile(r"## flashsale\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text if text.endswith("\n") else text + "\n")
+    write_section("flashsale", section)

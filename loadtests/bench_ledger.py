@@ -24,6 +24,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from loadtests.benchmarks_md import machine_line, write_section
 from loadtests.pg_scratch import ADMIN_URL, scratch_database
 
 DESCRIPTION = "paid orders through every OrderPaid consumer (outbox → ledger) per second vs pgbench TPC-B"
@@ -36,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--orders", type=int, default=None, help="paid orders in all (default 6000)")
     parser.add_argument("--clients", type=int, default=4, help="payers, and pgbench clients")
     parser.add_argument("--workers", type=int, default=2, help="outbox dispatchers")
+    parser.add_argument("--no-write", action="store_true", help="do not rewrite the ledger section of BENCHMARKS.md")
 
 
 def pgbench_binary() -> str:
@@ -171,7 +173,31 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             paid, spent = asyncio.run(_round(url, args, sale, chunk, r * per_round))
             paying, elapsed = paying + paid, elapsed + spent
             tps.append(_pgbench(bench_url, args.clients, max(2, round(spent))))
-    return _figures(args, rounds, total, (paying, elapsed), tps)
+    figures = _figures(args, rounds, total, (paying, elapsed), tps)
+    if not args.no_write:
+        write_section("ledger", _section(args, figures))
+    return figures
+
+
+def _section(args: argparse.Namespace, f: dict[str, Any]) -> str:
+    command = "python -m loadtests ledger" + (" --quick" if args.quick else "")
+    met = "met" if f["ratio"] >= f["goal_ratio"] else "**not met**"
+    return f"""## ledger
+Paid orders through the whole post-payment path on PostgreSQL — each order marked paid with its
+`OrderPaid` in the outbox, then delivered by {f["workers"]} outbox dispatchers to every consumer
+(commission accrual and the others) until none is left — against pgbench's built-in TPC-B on the
+same server in the same run ({f["rounds"]} alternating rounds, {f["clients"]} clients each).
+
+- machine: {machine_line()}
+- command: `{command}`; {f["orders"]:,} orders, {f["seconds"]} s from the first payment to the last
+  delivery ({f["seconds_paying"]} s of it paying)
+
+| | per second |
+|---|---|
+| paid orders, every consumer done | {f["orders_per_s"]:,} |
+| pgbench TPC-B, rounds {" / ".join(str(t) for t in f["pgbench_rounds_tps"])} | {f["pgbench_tpcb_tps"]:,} |
+| **ratio** | **{f["ratio"]}** (goal ≥ {f["goal_ratio"]}: {met}) |
+"""
 
 
 def _figures(

@@ -9,12 +9,11 @@ import platform
 import re
 from array import array
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
-BENCHMARKS_MD = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+from loadtests import benchmarks_md
 
 
 def audit(db_url: str, sku_id: str, units: int) -> dict[str, Any]:
@@ -179,12 +178,4 @@ reservation request alone.
 - room: {f["room_snapshots_resent"]} snapshots re-sent, {f["viewers_closed_early"]} sockets closed early
 - clicks: wrk p99 {f["clicks_p99"]}, non-3xx {f["clicks_non_3xx"]}, socket errors {f["clicks_socket_errors"]}
 """
-    text = BENCHMARKS_MD.read_text()
-    pattern = re.compile(r"## rush\n.*?(?=\n## |\n<!-- all:begin -->|\Z)", re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(body.rstrip("\n"), text)
-    elif "<!-- all:begin -->" in text:
-        text = text.replace("<!-- all:begin -->", body + "\n<!-- all:begin -->")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    BENCHMARKS_MD.write_text(text)
+    benchmarks_md.write_section("rush", body)

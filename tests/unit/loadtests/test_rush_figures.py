@@ -7,7 +7,7 @@ import argparse
 import json
 from array import array
 
-from loadtests import bench_rush, rush_report
+from loadtests import bench_rush, benchmarks_md, rush_report
 from loadtests.fanout_clients import Tally, Viewer
 
 PIN_AT = 1_000.0
@@ -90,7 +90,7 @@ def test_a_sale_short_of_its_units_or_a_lost_click_is_reported_as_not_met():
 def test_the_rush_section_goes_before_the_all_table_and_is_replaced_on_the_next_run(tmp_path, monkeypatch):
     markdown = tmp_path / "BENCHMARKS.md"
     markdown.write_text("# Benchmarks\n\n## settle\nold\n\n<!-- all:begin -->\ntable\n<!-- all:end -->\n")
-    monkeypatch.setattr(rush_report, "BENCHMARKS_MD", markdown)
+    monkeypatch.setattr(benchmarks_md, "BENCHMARKS_MD", markdown)
     results = [(200, 201, 0.1, PIN_AT + 3.0), (200, 201, 0.3, PIN_AT + 4.0)]
     for _ in range(2):
         rush_report.write_section(args(), rush_report.figures(args(), raw(results), audit(ordered=2)))
