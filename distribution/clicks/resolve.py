@@ -1,12 +1,20 @@
 """From a public code to where the visitor goes and whom the click belongs to, cached briefly
 per process so the redirect rarely touches the database. A brand's decision (suspending a
 partner) reaches the redirect within `link_cache_seconds`; attribution itself always re-checks
-the partnership when the order is paid."""
+the partnership when the order is paid.
+
+Made for the moment a partner posts its link and thousands open it at once: a code missing from
+the cache is looked up once, however many requests ask for it meanwhile (they all wait on the one
+lookup, which finishes even if the request that started it goes away), and when the lookup fails
+(the database away or its pool exhausted by a flash sale) an expired entry is still served rather
+than a 503 — the visitor gets where the link went a moment ago, and the click is kept."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -32,24 +40,49 @@ class ResolvedLink:
     attributes: bool  # False: the partnership is not approved; send the visitor on, record nothing
 
 
+Entry = tuple[float, "ResolvedLink | None"]  # (fresh until, what the code leads to)
+LookUp = Callable[[Any, str], Awaitable["ResolvedLink | None"]]
+
+
+async def look_up(state: Any, code: str) -> ResolvedLink | None:
+    async with state.sessionmaker() as session:
+        return await resolve_code(session, code)
+
+
 class LinkResolver:
-    def __init__(self, ttl_s: float) -> None:
+    def __init__(self, ttl_s: float, lookup: LookUp = look_up) -> None:
         self.ttl_s = ttl_s
-        self.cache: dict[str, tuple[float, ResolvedLink | None]] = {}
+        self.lookup = lookup
+        self.cache: dict[str, Entry] = {}
+        self._pending: dict[str, asyncio.Task[ResolvedLink | None]] = {}
 
     async def resolve(self, state: Any, code: str) -> ResolvedLink | None:
         if not CODE_SHAPE.match(code):
             return None
-        now = time.monotonic()
         hit = self.cache.get(code)
-        if hit is not None and hit[0] > now:
+        if hit is not None and hit[0] > time.monotonic():
             return hit[1]
-        async with state.sessionmaker() as session:
-            resolved = await resolve_code(session, code)
+        try:
+            return await asyncio.shield(self._lookup_once(state, code))
+        except Exception:
+            if hit is None:
+                raise
+            return hit[1]  # stale beats a 503 while the database cannot answer
+
+    def _lookup_once(self, state: Any, code: str) -> asyncio.Task[ResolvedLink | None]:
+        task = self._pending.get(code)
+        if task is None:
+            task = self._pending[code] = asyncio.ensure_future(self.lookup(state, code))
+            task.add_done_callback(lambda done: self._settle(code, done))
+        return task
+
+    def _settle(self, code: str, done: asyncio.Task[ResolvedLink | None]) -> None:
+        self._pending.pop(code, None)
+        if done.cancelled() or done.exception() is not None:  # retrieved: no "never retrieved" noise
+            return
         if len(self.cache) >= MAX_ENTRIES:  # random codes must not grow memory without bound
             self.cache.clear()
-        self.cache[code] = (now + self.ttl_s, resolved)
-        return resolved
+        self.cache[code] = (time.monotonic() + self.ttl_s, done.result())
 
 
 def shared_resolver(state: Any) -> LinkResolver:
