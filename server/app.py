@@ -39,6 +39,7 @@ from server.kernel.client_address import trusted_client_address
 from server.kernel.contracts import contract_for
 from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, session_scope
 from server.kernel.db_outage import describe
+from server.kernel.frame_send import SCOPE_KEY as FRAME_SEND_KEY
 from server.kernel.principal import AUTHENTICATOR_STATE
 from server.kernel.rate_limit import STATE_KEY as RATE_LIMITS_STATE
 from server.openapi import declare_problem_responses, openapi_config
@@ -154,6 +155,13 @@ def _plugins(settings: Settings, state: dict[str, Any]) -> list[Any]:
     return plugins
 
 
+class ZhixiangApp(Litestar):
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":  # the rooms' frames skip the send wrappers (kernel/frame_send.py)
+            scope[FRAME_SEND_KEY] = send
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level, json_logs=settings.is_production)
@@ -168,7 +176,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     for route_handlers in _collect("ROUTE_HANDLERS", []):
         handlers.extend(route_handlers)
     lifespans = [_core_lifespan] + [ls for group in _collect("LIFESPANS", []) for ls in group]
-    app = Litestar(
+    app = ZhixiangApp(
         route_handlers=handlers,
         dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
         guards=[rate_limit_guard, role_guard, path_guard],

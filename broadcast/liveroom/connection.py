@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from broadcast.liveroom.sendqueue import SendQueue
+from server.kernel.frame_send import Send, frame_sender
 
 SEND_TIMEOUT_S = 10.0
 CLOSE_TOO_SLOW = 4408
@@ -26,6 +27,7 @@ class Connection:
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     sending_since: float | None = None
     pump_task: asyncio.Task[None] | None = None
+    send_frame: Send | None = None  # the server's own send (frame_send.py); set on first use
 
     def deliver(self, seq: int, key: str | None, data: str) -> None:
         self.queue.put(seq, key, data)
@@ -37,8 +39,9 @@ class Connection:
         # No timer per send (that costs more than the send): the room's tick closes a connection
         # whose send has been stuck for SEND_TIMEOUT_S (see `is_stuck`).
         self.sending_since = time.monotonic()
+        send = self.send_frame = self.send_frame or frame_sender(self.socket)
         for data in frames:
-            await self.socket.send({"type": "websocket.send", "text": data})
+            await send({"type": "websocket.send", "text": data})
         self.sending_since = None
 
     def abandon(self) -> None:
