@@ -49,6 +49,7 @@ from server.ops.metrics import MetricsController
 from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
+from server.web.checkout_front_door import checkout_front_door
 from server.web.input_guard import input_guard_middleware, path_guard
 from server.web.rate_limit_guard import build_rate_limits, rate_limit_guard
 from server.web.security_headers import security_headers
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     declare_problem_responses(app)
     for front_door in [door for doors in _collect("ASGI_FRONT_DOORS", []) for door in doors]:
         app.asgi_handler = front_door(app, app.asgi_handler)
+    app.asgi_handler = checkout_front_door(app, app.asgi_handler)
     app.asgi_handler = room_socket_cap(app, app.asgi_handler)
     # Outermost: every layer below (the redirect's click guard, the limits, the logs) sees the client.
     app.asgi_handler = trusted_client_address(app.asgi_handler, settings.proxies)

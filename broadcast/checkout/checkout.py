@@ -27,7 +27,7 @@ from broadcast.checkout.schemas import CheckoutRequest
 from broadcast.coupons import discount, redeem
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
-from server.kernel.problems import InvalidInput, ServiceUnavailable
+from server.kernel.problems import InvalidInput, Problem, ServiceUnavailable
 
 
 class CheckoutService:
@@ -247,15 +247,21 @@ class CheckoutService:
 
 
 def _refuse_if_refused(answer: Answer) -> None:
-    """The gate's refusals, as the same problems the database path raises."""
+    problem = refusal(answer)
+    if problem is not None:
+        raise problem
+
+
+def refusal(answer: Answer) -> Problem | None:
+    """The gate's refusals, as the same problems the database path raises; None if it did not refuse."""
     if answer.verdict is Verdict.SOLD_OUT:
         if not answer.sku_id:
-            raise stock.SoldOut("everything this session sells is sold out", extra={"sku_id": None})
-        raise stock.SoldOut(
+            return stock.SoldOut("everything this session sells is sold out", extra={"sku_id": None})
+        return stock.SoldOut(
             f"only {answer.count} unit(s) of SKU {answer.sku_id} are left", extra={"sku_id": answer.sku_id}
         )
     if answer.verdict is Verdict.OVER_LIMIT:
-        raise catalog.BuyerLimitExceeded(
+        return catalog.BuyerLimitExceeded(
             f"one viewer may buy at most {answer.limit} of this SKU in this session; you have {answer.count} already",
             extra={
                 "errors": [{"field": "quantity", "message": f"at most {max(0, answer.limit - answer.count)} more"}],
@@ -263,3 +269,4 @@ def _refuse_if_refused(answer: Answer) -> None:
                 "sku_id": answer.sku_id,
             },
         )
+    return None

@@ -23,6 +23,7 @@ from server.kernel.clock import utcnow
 from server.kernel.cookies import (
     ATTRIBUTION_COOKIE,
     VISITOR_COOKIE,
+    cookie_value,
     is_visitor_id,
     new_visitor_id,
     visitor_set_cookie_header,
@@ -112,10 +113,7 @@ def _agent_and_visitor(raw_headers: Any) -> tuple[str | None, str]:
         if name == b"user-agent":
             agent = value[:200].decode("latin-1")
         elif name == b"cookie" and VISITOR_PREFIX in value:
-            for part in value.split(b";"):
-                key, _, cookie_value = part.strip().partition(b"=")
-                if key == VISITOR_KEY:
-                    visitor_id = cookie_value.decode("latin-1").strip('"')
+            visitor_id = cookie_value(value, VISITOR_KEY) or visitor_id
     return agent, visitor_id
 
 

@@ -28,6 +28,16 @@ def is_visitor_id(value: str | None) -> bool:
     return value is not None and 8 <= len(value) <= 64
 
 
+def cookie_value(header: bytes, name: bytes) -> str | None:
+    """One cookie's value from a raw `Cookie` header, for the routes answered in front of the
+    framework (which never builds a cookie map for them)."""
+    for part in header.split(b";"):
+        key, _, value = part.strip().partition(b"=")
+        if key == name:
+            return value.decode("latin-1").strip('"')
+    return None
+
+
 def new_visitor_id() -> str:
     return secrets.token_urlsafe(16)
 

@@ -29,7 +29,7 @@ def configure_logging(level: str, json_logs: bool) -> None:
     )
 
 
-def _incoming_request_id(scope: Scope) -> str:
+def incoming_request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == REQUEST_ID_HEADER and 0 < len(value) <= 64:
             return value.decode("latin-1")
@@ -44,7 +44,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] not in ("http", "websocket"):
             await app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope)
+        request_id = incoming_request_id(scope)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started, status = time.perf_counter(), 0
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
+from broadcast.checkout import controllers
 from broadcast.checkout.gate import GateKeeper
 from server.app import create_app
 from server.kernel import clock
@@ -182,3 +183,32 @@ async def test_the_gate_is_built_at_go_live_follows_the_lineup_and_goes_when_the
     )
     assert ended.status_code == 200, ended.text
     assert shop.session_id not in await keeper.gate.sessions()
+
+
+async def test_refusals_are_answered_before_the_framework_and_a_winner_still_gets_its_order(sale, monkeypatch):
+    app, client, _ = sale
+    shop = await make_shop(app, client, stock=1)
+    winner, crowd = await fill_carts(app, shop, 1), await fill_carts(app, shop, 5)
+    won = await checkout(client, shop, visitor(winner[0]), key=WINNER_KEY)
+    assert won.status_code == 201
+    # given the checkout route itself would now fail loudly if it were reached
+    reached: list[str] = []
+    real_place = controllers.CheckoutService.place
+
+    async def place(self, session_id, visitor_id, *args, **kwargs):
+        reached.append(visitor_id)
+        return await real_place(self, session_id, visitor_id, *args, **kwargs)
+
+    monkeypatch.setattr(controllers.CheckoutService, "place", place)
+    # when the crowd presses "pay" after the sell-out
+    answers = await rush(client, shop, crowd)
+    # then each is told "sold out" in the app's own problem+json, and none reached the route
+    assert {r.status_code for r in answers} == {409} and reached == []
+    body = answers[0].json()
+    assert body["type"].endswith("/sold-out") and body["instance"] == f"/api/v1/sessions/{shop.session_id}/checkout"
+    assert answers[0].headers["content-type"] == "application/problem+json"
+    assert answers[0].headers["x-content-type-options"] == "nosniff" and answers[0].headers["x-request-id"]
+    # and the winner's retry with its key goes through to its order
+    again = await checkout(client, shop, visitor(winner[0]), key=WINNER_KEY)
+    assert again.status_code == 201 and again.json()["order"]["id"] == won.json()["order"]["id"]
+    assert reached == [winner[0]]
