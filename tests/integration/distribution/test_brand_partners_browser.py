@@ -87,8 +87,8 @@ async def test_brand_decides_partners_and_previews_a_rule_before_saving(app, cli
         await rule.locator("[name=rate_bps]").fill("20")
         await page.click("#rule-preview")
         partner_row = page.locator('#preview-rows tr[data-party="partner"]')
-        await partner_row.locator('td[data-col="after"]', has_text="200.00").wait_for()
-        assert "120.00" in await partner_row.locator('td[data-col="now"]').text_content()
+        await partner_row.locator('td[data-col="after"]', has_text="¥20.00").wait_for()
+        assert "¥12.00" in await partner_row.locator('td[data-col="now"]').text_content()
         rules = f"/api/v1/brands/{brand['id']}/commission-rules"
         assert (await client.get(rules, headers=auth(token))).json()["items"] == []  # a preview saves nothing
         # saved: the rule is listed, and the split as saved now pays 20 %
@@ -96,7 +96,7 @@ async def test_brand_decides_partners_and_previews_a_rule_before_saving(app, cli
         await page.locator("#rules li", has_text="Oolong tea").wait_for()
         [saved] = (await client.get(rules, headers=auth(token))).json()["items"]
         assert (saved["kind"], saved["rate_bps"]) == ("partner_sku", 2000)
-        await partner_row.locator('td[data-col="now"]', has_text="200.00").wait_for()
+        await partner_row.locator('td[data-col="now"]', has_text="¥20.00").wait_for()
         # on a phone, in Chinese: translated, and nothing wider than the screen
         phone = await _page(browser, host, token, 390, 844, "zh-CN")
         await phone.locator('.ship[data-state="approved"] .pill', has_text="已通过").wait_for()
