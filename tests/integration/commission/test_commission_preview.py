@@ -100,7 +100,9 @@ async def test_proposals_change_only_the_proposed_split_and_write_nothing(app, c
     # a direct sale earns no partner, only the fee
     direct = (
         await client.post(
-            url, json={"lines": [{"sku_id": sku["id"], "amount_minor": 999}], "proposed": {"policy": proposed["policy"]}}, headers=h
+            url,
+            json={"lines": [{"sku_id": sku["id"], "amount_minor": 999}], "proposed": {"policy": proposed["policy"]}},
+            headers=h,
         )
     ).json()
     assert [s["party"] for s in direct["proposed"]["shares"]] == ["platform", "brand"]

@@ -80,6 +80,9 @@ async def test_reject_and_suspend_need_a_reason_the_partner_sees(app, client):
     assert rejected.status_code == 200 and rejected.json()["decision_reason"] == "We sell only through tea shops"
     mine = await client.get(f"/api/v1/partners/{partner['id']}/partnerships", headers=auth(token))
     assert mine.json()["items"][0]["decision_reason"] == "We sell only through tea shops"
+    client.cookies.set("zx_token", token)
+    assert "We sell only through tea shops" in (await client.get("/partner")).text
+    client.cookies.clear()
     # approving later clears the old reason; suspending needs one of its own
     approved = await client.post(url, json={"state": "approved"}, headers=auth(world.brand_token))
     assert approved.json()["state"] == "approved" and approved.json()["decision_reason"] is None
