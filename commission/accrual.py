@@ -101,7 +101,7 @@ async def _rate_books(session: AsyncSession, payloads: Sequence[dict[str, Any]])
 def _new_order(payload: dict[str, Any], context: OrderContext, books: dict[str, rules.RateBook]) -> OrderCommission:
     order_id, brand_id = str(payload["order_id"]), str(payload["brand_id"])
     partner_id, parent_id, no_reason = earner(payload.get("attribution") or {}, context.settings)
-    split = _split(payload, Parties(brand_id, partner_id, parent_id), context, books.get(brand_id))
+    split = split_order(payload, Parties(brand_id, partner_id, parent_id), context, books.get(brand_id))
     paid_at = _parse_time(payload["paid_at"])
     return OrderCommission(
         order_id=order_id,
@@ -122,7 +122,8 @@ def _new_order(payload: dict[str, Any], context: OrderContext, books: dict[str, 
     )
 
 
-def _split(payload: dict[str, Any], parties: Parties, context: OrderContext, book: rules.RateBook | None) -> Split:
+def split_order(payload: dict[str, Any], parties: Parties, context: OrderContext, book: rules.RateBook | None) -> Split:
+    """An order's split (payload shaped as `OrderPaid`: amount_minor, session_id, lines); the preview calls it too."""
     lines = [(str(line["sku_id"]), int(line["amount_minor"])) for line in payload.get("lines") or []]
     rates = {}
     if parties.partner_id is not None and lines and book is not None:

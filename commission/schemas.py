@@ -26,6 +26,9 @@ class Request(BaseModel):
 class PolicyUpdate(Request):
     platform_fee_bps: RateBps = Decimal(0)
     parent_override_bps: RateBps = Decimal(0)
+    default_commission_bps: Annotated[int, Field(ge=0, le=10_000)] | None = Field(
+        default=None, description="the brand's default partner rate (a brand setting); null keeps it"
+    )
 
 
 class PolicyPublic(BaseModel):

@@ -44,6 +44,7 @@ class Partnership(SQLModel, table=True):
     partner_id: str = Field(foreign_key="partners.id", index=True, max_length=40)
     state: str = Field(default=PartnershipState.PENDING, max_length=16)
     commission_bps: int | None = Field(default=None, description="null: the brand's default rate")
+    decision_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = utc_field(default_now=True)
     decided_at: datetime | None = utc_field(nullable=True)
 

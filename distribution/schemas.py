@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -15,6 +15,7 @@ Contact = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Bps = Annotated[int, Field(ge=0, le=10_000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Currency = Annotated[str, AfterValidator(validate_currency)]
 
 
@@ -53,6 +54,12 @@ class PartnershipApply(Request):
 class PartnershipDecision(Request):
     state: PartnershipState
     commission_bps: Bps | None = Field(default=None, description="null keeps the current rate")
+    use_brand_default: bool = Field(
+        default=False, description="drop the partnership's own rate: the brand's default applies"
+    )
+    reason: Reason | None = Field(
+        default=None, description="why; required to reject or suspend, and shown to the partner"
+    )
 
 
 class PartnershipPublic(Public):
@@ -61,8 +68,18 @@ class PartnershipPublic(Public):
     partner_id: str
     state: PartnershipState
     commission_bps: int | None
+    decision_reason: str | None = None
     created_at: datetime
     decided_at: datetime | None
+
+
+class BrandPartnershipPublic(PartnershipPublic):
+    """A partnership as its brand sees it: who the partner is and the rate that applies to it."""
+
+    partner_name: str
+    parent_partner_id: str | None
+    effective_commission_bps: int = Field(description="the partnership's own rate, else the brand's default")
+    rate_source: Literal["partnership", "brand_default"]
 
 
 class LinkCreate(Request):

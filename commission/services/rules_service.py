@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.models import LiveSession, Sku
+from broadcast.models import Brand, LiveSession, Sku
+from broadcast.schemas import BrandSettings
 from commission import rules
 from commission.models import CommissionPolicy, CommissionRule, RuleKind
 from commission.schemas import PolicyPublic, PolicyUpdate, RuleCreate
@@ -19,6 +20,8 @@ from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.pagination import fetch_page
 from server.kernel.problems import InvalidInput, NotFound
+
+POLICY_FIELDS = ("platform_fee_bps", "parent_override_bps", "default_commission_bps")
 
 
 class SplitAbove100(InvalidInput):
@@ -41,20 +44,23 @@ class RulesService:
         )
 
     async def set_policy(self, brand_id: str, data: PolicyUpdate) -> PolicyPublic:
-        highest = await self._highest_partner_rate(brand_id)
-        _check_total(highest, data.parent_override_bps, data.platform_fee_bps)
+        await self.check_policy(brand_id, data)
         policy = await self.session.get(CommissionPolicy, brand_id) or CommissionPolicy(brand_id=brand_id)
         policy.platform_fee_bps, policy.parent_override_bps = data.platform_fee_bps, data.parent_override_bps
         policy.updated_at = utcnow()
         self.session.add(policy)
+        if data.default_commission_bps is not None:
+            await self._set_default_rate(brand_id, data.default_commission_bps)
         await self.session.commit()
         return await self.policy(brand_id)
 
+    async def check_policy(self, brand_id: str, data: PolicyUpdate) -> None:
+        """What `set_policy` refuses, without writing (the preview asks the same)."""
+        highest = await self._highest_partner_rate(brand_id, data.default_commission_bps)
+        _check_total(highest, data.parent_override_bps, data.platform_fee_bps, POLICY_FIELDS)
+
     async def add_rule(self, brand_id: str, data: RuleCreate) -> CommissionRule:
-        kind = _kind(data)
-        await self._check_refs(brand_id, data)
-        policy = await rules.policy_of(self.session, brand_id)
-        _check_total(data.rate_bps, Decimal(policy.parent_override_bps), Decimal(policy.platform_fee_bps))
+        kind = await self.check_rule(brand_id, data, await rules.policy_of(self.session, brand_id))
         key = rules.scope_key(brand_id, kind, data.partner_id, data.session_id, data.sku_id)
         rule = (await self.session.exec(select(CommissionRule).where(CommissionRule.scope_key == key))).first()
         if rule is None:
@@ -72,6 +78,13 @@ class RulesService:
         self.session.add(rule)
         await self.session.commit()
         return rule
+
+    async def check_rule(self, brand_id: str, data: RuleCreate, policy: CommissionPolicy) -> RuleKind:
+        """What `add_rule` refuses under `policy`, without writing; the rule's kind if it is fine."""
+        kind = _kind(data)
+        await self._check_refs(brand_id, data)
+        _check_total(data.rate_bps, Decimal(policy.parent_override_bps), Decimal(policy.platform_fee_bps))
+        return kind
 
     async def list_rules(
         self, brand_id: str, cursor: str | None, limit: int
@@ -101,8 +114,9 @@ class RulesService:
             if (await self.session.exec(stmt)).first() is None:
                 raise NotFound.of("partner", data.partner_id)
 
-    async def _highest_partner_rate(self, brand_id: str) -> Decimal:
-        settings = await rules.brand_settings(self.session, brand_id)
+    async def _highest_partner_rate(self, brand_id: str, default_bps: int | None = None) -> Decimal:
+        if default_bps is None:
+            default_bps = (await rules.brand_settings(self.session, brand_id)).default_commission_bps
         rule_max = (
             await self.session.execute(
                 sa.select(sa.func.max(CommissionRule.rate_bps)).where(col(CommissionRule.brand_id) == brand_id)
@@ -113,7 +127,15 @@ class RulesService:
                 sa.select(sa.func.max(Partnership.commission_bps)).where(col(Partnership.brand_id) == brand_id)
             )
         ).scalar()
-        return max(Decimal(settings.default_commission_bps), Decimal(rule_max or 0), Decimal(ship_max or 0))
+        return max(Decimal(default_bps), Decimal(rule_max or 0), Decimal(ship_max or 0))
+
+    async def _set_default_rate(self, brand_id: str, bps: int) -> None:
+        brand = await self.session.get(Brand, brand_id)
+        if brand is None:
+            raise NotFound.of("brand", brand_id)
+        settings = BrandSettings.model_validate(brand.settings or {}).model_copy(update={"default_commission_bps": bps})
+        brand.settings = settings.model_dump()
+        self.session.add(brand)
 
 
 def _kind(data: RuleCreate) -> RuleKind:
@@ -127,11 +149,13 @@ def _kind(data: RuleCreate) -> RuleKind:
     return RuleKind.LINEUP if data.session_id else RuleKind.SKU
 
 
-def _check_total(partner_bps: Decimal, parent_bps: Decimal, fee_bps: Decimal) -> None:
+def _check_total(
+    partner_bps: Decimal, parent_bps: Decimal, fee_bps: Decimal, fields: tuple[str, ...] = ("rate_bps",)
+) -> None:
     total = partner_bps + parent_bps + fee_bps
     if total > FULL_BPS:
         raise SplitAbove100(
             f"partner {partner_bps} + parent override {parent_bps} + platform fee {fee_bps} = {total} bps, "
             f"more than {FULL_BPS} bps (100 %)",
-            extra={"errors": [{"field": "rate_bps", "message": "the split would exceed 100 %"}]},
+            extra={"errors": [{"field": field, "message": "the split would exceed 100 %"} for field in fields]},
         )

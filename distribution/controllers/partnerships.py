@@ -6,7 +6,7 @@ from litestar import Controller, get, post
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from distribution.models import PartnershipState
-from distribution.schemas import PartnershipApply, PartnershipDecision, PartnershipPublic
+from distribution.schemas import BrandPartnershipPublic, PartnershipApply, PartnershipDecision, PartnershipPublic
 from distribution.services import PartnershipService
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
@@ -51,18 +51,18 @@ class PartnershipController(Controller):
         status: PartnershipState | None = None,
         cursor: str | None = None,
         limit: int = DEFAULT_LIMIT,
-    ) -> Page[PartnershipPublic]:
-        rows, nxt = await PartnershipService(db).of_brand(principal, brand_id, status, cursor, limit)
-        return Page(items=[PartnershipPublic.model_validate(r) for r in rows], next_cursor=nxt)
+    ) -> Page[BrandPartnershipPublic]:
+        items, nxt = await PartnershipService(db).of_brand(principal, brand_id, status, cursor, limit)
+        return Page(items=items, next_cursor=nxt)
 
     @post(
         "/partnerships/{partnership_id:str}/decision",
         opt=roles(A, B),
         status_code=200,
-        summary="Approve, reject or suspend (and set the partnership's commission rate)",
+        summary="Approve, reject or suspend with a reason (and set the partnership's commission rate)",
     )
     async def decide(
         self, db: AsyncSession, principal: Principal, partnership_id: str, data: PartnershipDecision
-    ) -> PartnershipPublic:
-        row = await PartnershipService(db).decide(principal, partnership_id, data)
-        return PartnershipPublic.model_validate(row)
+    ) -> BrandPartnershipPublic:
+        service = PartnershipService(db)
+        return await service.brand_view(await service.decide(principal, partnership_id, data))

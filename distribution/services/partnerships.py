@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand
+from broadcast.schemas import BrandSettings
 from distribution.models import Partner, Partnership, PartnershipState
 from distribution.problems import PartnershipRequired
-from distribution.schemas import PartnershipDecision
+from distribution.schemas import BrandPartnershipPublic, PartnershipDecision, PartnershipPublic
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.pagination import fetch_page
 from server.kernel.principal import Principal
-from server.kernel.problems import Conflict, IllegalTransition, NotFound
+from server.kernel.problems import Conflict, IllegalTransition, InvalidInput, NotFound
 
 S = PartnershipState
 ALLOWED: dict[S, set[S]] = {
@@ -24,6 +25,8 @@ ALLOWED: dict[S, set[S]] = {
     S.SUSPENDED: {S.APPROVED, S.REJECTED},
     S.REJECTED: {S.APPROVED},
 }
+# A partner turned away or stopped is told why (the reason shows on its console).
+NEEDS_REASON = {S.REJECTED, S.SUSPENDED}
 
 
 class PartnershipService:
@@ -48,10 +51,11 @@ class PartnershipService:
         if row is None:
             raise NotFound.of("partnership", partnership_id)
         principal.ensure_brand(row.brand_id, "partnership", partnership_id)
-        if data.state != row.state and data.state not in ALLOWED[S(row.state)]:
-            raise IllegalTransition(f"a {row.state} partnership cannot become {data.state.value}")
-        row.state, row.decided_at = data.state.value, utcnow()
-        if data.commission_bps is not None:
+        _check_decision(S(row.state), data)
+        row.state, row.decided_at, row.decision_reason = data.state.value, utcnow(), data.reason
+        if data.use_brand_default:
+            row.commission_bps = None
+        elif data.commission_bps is not None:
             row.commission_bps = data.commission_bps
         self.session.add(row)
         await self.session.commit()
@@ -59,12 +63,27 @@ class PartnershipService:
 
     async def of_brand(
         self, principal: Principal, brand_id: str, state: S | None, cursor: str | None, limit: int
-    ) -> tuple[Sequence[Partnership], str | None]:
+    ) -> tuple[list[BrandPartnershipPublic], str | None]:
         principal.ensure_brand(brand_id)
-        stmt = select(Partnership).where(Partnership.brand_id == brand_id)
+        stmt = (
+            select(Partnership, Partner)
+            .join(Partner, col(Partner.id) == Partnership.partner_id)
+            .where(Partnership.brand_id == brand_id)
+        )
         if state is not None:
             stmt = stmt.where(Partnership.state == state.value)
-        return await fetch_page(self.session, stmt, Partnership.id, cursor, limit)
+        rows, nxt = await fetch_page(self.session, stmt, col(Partnership.id), cursor, limit)  # type: ignore[arg-type]
+        default_bps = await self._default_bps(brand_id)
+        return [brand_view(ship, partner, default_bps) for ship, partner in rows], nxt
+
+    async def brand_view(self, row: Partnership) -> BrandPartnershipPublic:
+        partner = await self.session.get(Partner, row.partner_id)
+        assert partner is not None  # a foreign key
+        return brand_view(row, partner, await self._default_bps(row.brand_id))
+
+    async def _default_bps(self, brand_id: str) -> int:
+        brand = await self.session.get(Brand, brand_id)
+        return BrandSettings.model_validate((brand.settings if brand else None) or {}).default_commission_bps
 
     async def of_partner(
         self, principal: Principal, partner_id: str, cursor: str | None, limit: int
@@ -82,3 +101,32 @@ class PartnershipService:
         if row is None or row.state != S.APPROVED:
             raise PartnershipRequired(f"partner {partner_id!r} has no approved partnership with brand {brand_id!r}")
         return row
+
+
+def _check_decision(current: S, data: PartnershipDecision) -> None:
+    if data.state != current and data.state not in ALLOWED[current]:
+        raise IllegalTransition(f"a {current.value} partnership cannot become {data.state.value}")
+    if data.state in NEEDS_REASON and data.reason is None:
+        raise InvalidInput(
+            f"say why the partnership is {data.state.value}: the partner is shown the reason",
+            extra={"errors": [{"field": "reason", "message": f"a reason is required to {_VERB[data.state]}"}]},
+        )
+    if data.use_brand_default and data.commission_bps is not None:
+        raise InvalidInput(
+            "give a rate or use the brand default, not both",
+            extra={"errors": [{"field": "commission_bps", "message": "leave empty to use the brand default"}]},
+        )
+
+
+_VERB = {S.REJECTED: "reject", S.SUSPENDED: "suspend"}
+
+
+def brand_view(row: Partnership, partner: Partner, default_bps: int) -> BrandPartnershipPublic:
+    own = row.commission_bps is not None
+    return BrandPartnershipPublic(
+        **PartnershipPublic.model_validate(row).model_dump(),
+        partner_name=partner.name,
+        parent_partner_id=partner.parent_id,
+        effective_commission_bps=row.commission_bps if row.commission_bps is not None else default_bps,
+        rate_source="partnership" if own else "brand_default",
+    )

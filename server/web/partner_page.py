@@ -1,6 +1,6 @@
 """Pages: `/partner` (a partner's partnerships, links with QR codes, live funnel) and
-`/console/partners` (a brand's partners side by side). Signed in with the `zx_token` cookie
-from /signin; the funnel itself arrives over `/ws/funnel/{session_id}`."""
+`/console/partners` (a brand's applications, rates, commission rules and the partners' funnel).
+Signed in with the `zx_token` cookie from /signin; the funnel arrives over `/ws/funnel/{session_id}`."""
 
 from __future__ import annotations
 
@@ -48,15 +48,21 @@ async def partner_home(request: Request[Any, Any, Any], session: str | None = No
 
 @get("/console/partners", include_in_schema=False)
 async def brand_partners(request: Request[Any, Any, Any], session: str | None = None) -> Response[Any] | Template:
-    principal = await _principal(request, Role.BRAND)
-    if principal is None or principal.brand_id is None:
+    """Applications and rates, rules and policy with their preview (static/partners.js, all through
+    the API), and the partners' funnel side by side for a session. A brand's own; an admin names one
+    with ?brand=."""
+    try:
+        principal = await authenticate(request)
+    except Problem:
         return Redirect("/signin?next=/console/partners", status_code=303)
+    if principal.role not in (Role.BRAND, Role.ADMIN):
+        return Template("brand_partners.html", status_code=403, context={"forbidden": True, "brand": None})
+    brand_id = principal.brand_id if principal.role is Role.BRAND else request.query_params.get("brand")
     async with request.app.state.sessionmaker() as db:
-        brand = await db.get(Brand, principal.brand_id)
-        sessions = await sessions_of(db, [principal.brand_id])
-    return Template(
-        "brand_partners.html", context={"brand": brand, "sessions": sessions, "current": _pick(sessions, session)}
-    )
+        brand = await db.get(Brand, brand_id) if brand_id else None
+        sessions = await sessions_of(db, [brand.id]) if brand else []
+    context = {"forbidden": False, "brand": brand, "sessions": sessions, "current": _pick(sessions, session)}
+    return Template("brand_partners.html", context=context)
 
 
 ROUTE_HANDLERS: list[Any] = [partner_home, brand_partners]

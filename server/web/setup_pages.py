@@ -1,7 +1,7 @@
 """Pages of the brand's set-up, each a shell its script fills through the same API a script would
 use: the catalogue `/console/catalogue` (find, create and edit SKUs, stock by a delta, archive)
 and the schedule `/console/schedule` (schedule and edit sessions, build the line-up, go live, end
-or cancel)."""
+or cancel) and the settings `/console/settings` (the brand's policies and its reminder notifier)."""
 
 from __future__ import annotations
 
@@ -46,9 +46,14 @@ async def catalogue(request: Request[Any, Any, Any], db: AsyncSession, brand: st
     return await setup_page(request, db, "console_catalogue.html", brand)
 
 
+@get("/console/settings", include_in_schema=False)
+async def settings(request: Request[Any, Any, Any], db: AsyncSession, brand: str | None = None) -> Response[Any]:
+    return await setup_page(request, db, "console_settings.html", brand)
+
+
 @get("/console/schedule", include_in_schema=False)
 async def schedule(request: Request[Any, Any, Any], db: AsyncSession, brand: str | None = None) -> Response[Any]:
     return await setup_page(request, db, "console_schedule.html", brand)
 
 
-ROUTE_HANDLERS: list[Any] = [catalogue, schedule]
+ROUTE_HANDLERS: list[Any] = [catalogue, schedule, settings]

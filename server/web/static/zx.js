@@ -166,10 +166,12 @@
     en: {
       request_failed: "Request failed ({status})", nav_live: "Live", nav_schedule: "Schedule",
       nav_catalogue: "Catalogue", nav_partners: "Partners", nav_orders: "Orders",
+      nav_settings: "Settings",
     },
     zh: {
       request_failed: "请求失败（{status}）", nav_live: "直播中控", nav_schedule: "场次排期",
       nav_catalogue: "商品库", nav_partners: "分销伙伴", nav_orders: "订单",
+      nav_settings: "设置",
     },
   });
   document.addEventListener("click", function (event) {

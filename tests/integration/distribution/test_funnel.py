@@ -138,7 +138,9 @@ async def test_a_pending_or_rejected_partner_does_not_see_the_brands_funnel(app,
         )
         assert applied.status_code == 201
     else:
-        await approve(client, token, applicant["id"], world.brand_token, world.brand["id"], state="rejected")
+        await approve(
+            client, token, applicant["id"], world.brand_token, world.brand["id"], state="rejected", reason="x"
+        )
     response = await client.get(f"/api/v1/sessions/{world.session['id']}/funnel", headers=auth(token))
     assert response.status_code == 404, response.text
 

@@ -114,7 +114,7 @@ async def test_brands_see_and_decide_only_their_own_partnerships(app, client):
     )
     suspended = await client.post(
         f"/api/v1/partnerships/{ship['id']}/decision",
-        json={"state": "suspended", "commission_bps": 1500},
+        json={"state": "suspended", "commission_bps": 1500, "reason": "links posted in spam groups"},
         headers=auth(world.brand_token),
     )
     assert suspended.json()["state"] == "suspended" and suspended.json()["commission_bps"] == 1500

@@ -106,7 +106,9 @@ async def test_suspended_partners_link_goes_to_the_session_without_attribution(a
         await client.get(f"/api/v1/partners/{world.partner['id']}/partnerships", headers=auth(world.partner_token))
     ).json()["items"][0]
     await client.post(
-        f"/api/v1/partnerships/{ship['id']}/decision", json={"state": "suspended"}, headers=auth(world.brand_token)
+        f"/api/v1/partnerships/{ship['id']}/decision",
+        json={"state": "suspended", "reason": "spam"},
+        headers=auth(world.brand_token),
     )
     client.cookies.clear()
     response = await client.get(f"/l/{world.link['code']}", headers=BROWSER, follow_redirects=False)
