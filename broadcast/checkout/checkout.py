@@ -118,17 +118,14 @@ class CheckoutService:
     async def _take_units(
         self, session_id: str, cart: Sequence[CartItem], offers: list[catalog.Offer], share_bps: int
     ) -> None:
-        """Units last: the SKU row locks are held only from here to the commit, so nothing in here
-        reads again what the UPDATEs returned (two statements a SKU, then the event and the commit)."""
+        """Units last: the SKU row locks are held only from here to the commit. On PostgreSQL each
+        SKU's units, counter and StockChanged event are one statement, and nothing here reads again,
+        so the commit is the only round trip left while the next buyer of the SKU waits."""
         await stock.commit_without_waiting_for_disk(self.session)
-        levels: dict[str, stock.Level] = {}
         for c, o in zip(cart, offers, strict=True):
             units = stock.Units(c.sku_id, c.quantity)
-            levels[c.sku_id] = await stock.reserve(self.session, session_id, units, o.item.limited_quantity)
-            await self.hold_guard.check_share(
-                self.session, session_id, c.sku_id, share_bps, c.quantity, levels[c.sku_id]
-            )
-        await stock.announce(self.session, session_id, list(levels), levels)
+            level = await stock.reserve(self.session, session_id, units, o.item.limited_quantity, announce=True)
+            await self.hold_guard.check_share(self.session, session_id, c.sku_id, share_bps, c.quantity, level)
 
     async def _coupon(
         self,

@@ -19,13 +19,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.models import StockCounter
 from broadcast.models import LineupItem, Sku
+from server.kernel.clock import utcnow
 from server.kernel.contracts import StockChanged
 from server.kernel.db import is_postgres
-from server.kernel.outbox import emit
+from server.kernel.ids import new_id
+from server.kernel.outbox import OutboxEvent, emit
 from server.kernel.problems import Conflict
 
 NO_SYNC = {"synchronize_session": False}
 SKU, CTR = Sku.__table__, StockCounter.__table__  # type: ignore[attr-defined]
+OUTBOX = OutboxEvent.__table__  # type: ignore[attr-defined]
 
 
 class SoldOut(Conflict):
@@ -65,14 +68,19 @@ async def _ensure_counter(session: AsyncSession, session_id: str, sku_id: str) -
     await session.execute(stmt.on_conflict_do_nothing())
 
 
-async def reserve(session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None) -> Level:
+async def reserve(
+    session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None, announce: bool = False
+) -> Level:
     """Hold `units` for an unpaid order; raises SoldOut (roll back the transaction) if they are not there.
 
     Returns the level the reservation left, read back by the two UPDATEs themselves (RETURNING): the
     SKU's row lock is held from the first of them to the commit, so whatever the caller still checks
-    or announces must cost no further round trip while every other buyer of the SKU waits."""
-    if is_postgres(session):  # both UPDATEs in one statement: one round trip fewer under the lock
-        left, counted = await _take_in_one(session, session_id, units, limited_quantity)
+    or announces must cost no further round trip while every other buyer of the SKU waits. With
+    `announce`, the SKU's StockChanged is written too: on PostgreSQL by that same statement (so the
+    commit is the only round trip left under the lock), elsewhere by `emit` after it."""
+    if is_postgres(session):  # both UPDATEs (and the event) in one statement
+        left, counted = await _take_in_one(session, session_id, units, limited_quantity, announce)
+        announce = announce and counted is None  # the statement wrote no event: the slow path does
     else:
         left, counted = await _take_sku(session, units), None
     if left is None:
@@ -88,7 +96,16 @@ async def reserve(session: AsyncSession, session_id: str, units: Units, limited_
         raise SoldOut(
             f"the live quantity of SKU {units.sku_id} ({limited_quantity}) is sold out", extra={"sku_id": units.sku_id}
         )
-    return Level.of(int(left), int(counted[0]), int(counted[1]), limited_quantity)
+    level = Level.of(int(left), int(counted[0]), int(counted[1]), limited_quantity)
+    if announce:
+        _emit_level(session, session_id, units.sku_id, level)
+    return level
+
+
+def _emit_level(session: AsyncSession, session_id: str, sku_id: str, level: Level) -> None:
+    emit(
+        session, StockChanged(session_id=session_id, sku_id=sku_id, stock=level.available, sold=level.sold), session_id
+    )
 
 
 async def commit_without_waiting_for_disk(session: AsyncSession) -> None:
@@ -128,20 +145,49 @@ def _hold_stmt(session_id: str, units: Units, limited_quantity: int | None, *als
 
 
 async def _take_in_one(
-    session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None
+    session: AsyncSession, session_id: str, units: Units, limited_quantity: int | None, announce: bool
 ) -> tuple[int | None, Any]:
-    """PostgreSQL: the SKU's UPDATE and, only if it took the units, the counter's, as one statement
-    (data-modifying CTEs; the counter's WHERE reads the SKU's result, so the SKU row is locked first,
-    as everywhere). Returns (stock left or None, (held, sold) or None when the counter did not move)."""
+    """PostgreSQL: the SKU's UPDATE and, only if it took the units, the counter's — and with
+    `announce` the StockChanged row built from what they returned — as one statement
+    (data-modifying CTEs; the counter's WHERE reads the SKU's result, so the SKU row is locked
+    first, as everywhere). Returns (stock left or None, (held, sold) or None when the counter did
+    not move, in which case no event was written either)."""
     taken = _take_sku_stmt(units).cte("taken")
     held = _hold_stmt(session_id, units, limited_quantity, sa.exists(sa.select(taken.c.stock))).cte("held")
-    stmt = sa.select(
+    columns = [
         sa.select(taken.c.stock).scalar_subquery(),
         sa.select(held.c.reserved_units).scalar_subquery(),
         sa.select(held.c.sold_units).scalar_subquery(),
-    )
-    left, reserved, sold = (await session.execute(stmt)).one()
+    ]
+    if announce:
+        columns.append(
+            sa.select(_event_insert(session_id, units.sku_id, limited_quantity, taken, held)).scalar_subquery()
+        )
+    left, reserved, sold, *_ = (await session.execute(sa.select(*columns))).one()
     return left, None if reserved is None else (reserved, sold)
+
+
+def _event_insert(session_id: str, sku_id: str, limited_quantity: int | None, taken: Any, held: Any) -> Any:
+    """The StockChanged outbox row, as `emit` would write it (a test compares the two), from the
+    CTEs' results; its id, for the statement to reference it (an unreferenced CTE is not sent)."""
+    available: Any = taken.c.stock
+    if limited_quantity is not None:
+        room = limited_quantity - held.c.reserved_units - held.c.sold_units
+        available = sa.func.least(available, sa.func.greatest(0, room))
+    payload = sa.func.json_build_object(
+        "session_id", session_id, "sku_id", sku_id, "stock", available, "sold", held.c.sold_units
+    )
+    values = sa.select(
+        sa.literal(new_id("evt")),
+        sa.literal(StockChanged.TOPIC),
+        sa.literal(session_id),
+        payload,
+        sa.literal(StockChanged.VERSION),
+        sa.literal(utcnow(), sa.DateTime(timezone=True)),
+    ).select_from(taken.join(held, sa.true()))
+    names = ["id", "topic", "aggregate_id", "payload", "version", "created_at"]
+    inserted = sa.insert(OUTBOX).from_select(names, values).returning(OUTBOX.c.id).cte("announced")
+    return inserted.c.id
 
 
 async def _returning(session: AsyncSession, stmt: sa.Executable) -> Any:
@@ -209,15 +255,7 @@ async def snapshot(session: AsyncSession, session_id: str, sku_id: str) -> tuple
     return found.available, found.sold
 
 
-async def announce(
-    session: AsyncSession, session_id: str, sku_ids: list[str], known: dict[str, Level] | None = None
-) -> None:
-    """StockChanged for each SKU, in the caller's transaction (the live room shows it); `known`
-    levels (what `reserve` returned) are announced as they are, without reading them again."""
+async def announce(session: AsyncSession, session_id: str, sku_ids: list[str]) -> None:
+    """StockChanged for each SKU, in the caller's transaction (the live room shows it)."""
     for sku_id in sorted(set(sku_ids)):
-        found = (known or {}).get(sku_id) or await level(session, session_id, sku_id)
-        emit(
-            session,
-            StockChanged(session_id=session_id, sku_id=sku_id, stock=found.available, sold=found.sold),
-            session_id,
-        )
+        _emit_level(session, session_id, sku_id, await level(session, session_id, sku_id))

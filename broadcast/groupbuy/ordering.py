@@ -79,9 +79,8 @@ async def seat_order(
     await session.flush()  # the idempotency key's unique index answers a concurrent twin here
     await buyer.hold_guard.after_insert(session, order)
     units = stock.Units(offer.sku_id, 1)
-    level = await stock.reserve(session, offer.session_id, units, found.item.limited_quantity)
+    level = await stock.reserve(session, offer.session_id, units, found.item.limited_quantity, announce=True)
     await buyer.hold_guard.check_share(session, offer.session_id, offer.sku_id, policy.unpaid_hold_share_bps, 1, level)
-    await stock.announce(session, offer.session_id, [offer.sku_id], {offer.sku_id: level})
     return order
 
 

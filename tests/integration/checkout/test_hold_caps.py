@@ -16,6 +16,7 @@ from broadcast.checkout.expiry import sweep
 from server.app import create_app
 from server.kernel import clock
 from tests.app_settings import stripe_settings
+from tests.asgi_clients import running
 from tests.factories import from_address
 from tests.factories_checkout import Shop, add_to_cart, checkout, make_shop, visitor
 from tests.integration.checkout.flash import audit, fill_carts, rush
@@ -82,6 +83,7 @@ async def test_group_buy_seats_count_as_holds(db_url, localstripe):
         assert (await fresh_cookie_checkout(client, shop)).json()["type"] == HOLDS
 
 
+SOLD_OUT = "https://zhixiang.dev/problems/sold-out"
 SHARE_STOCK, SHARE_BPS, RUSH = 20, 3000, 40  # cap: 30 % of 20 = 6 units held unpaid at once
 
 
@@ -93,7 +95,10 @@ async def share_rush(app: Any, client: Any) -> None:
     won = [r for r in answers if r.status_code == 201]
     refused = [r.json() for r in answers if r.status_code == 409]
     assert len(won) == 6 and len(refused) == RUSH - 6, {r.status_code for r in answers}
-    assert {r["type"] for r in refused} == {HOLDS} and {r["scope"] for r in refused} == {"sku-share"}
+    # (an attempt may also be told "sold out" while the units of those the cap refused are on their
+    # way back to the stock gate: a moment later they are there again)
+    assert HOLDS in {r["type"] for r in refused} and {r["type"] for r in refused} <= {HOLDS, SOLD_OUT}
+    assert {r["scope"] for r in refused if r["type"] == HOLDS} == {"sku-share"}
     assert (await audit(app, shop))["free"] == SHARE_STOCK - 6
     # when the holds lapse and are swept, the capacity is back: another rush takes 6 again
     clock.advance(11 * 60)
@@ -110,7 +115,9 @@ async def test_the_share_cap_is_exact_under_a_rush_on_postgres(request, postgres
     if gate == "redis":
         extra = {"redis_url": request.getfixturevalue("redis_url"), "redis_namespace": f"zxt{uuid.uuid4().hex[:10]}"}
     app = create_app(stripe_settings(postgres_db_url, localstripe, **extra))
-    async with AsyncTestClient(app=app) as client:
+    # The app on this test's own loop: the test sweeps expired holds itself, and their give-backs
+    # must use the app's Redis connections on the loop that made them.
+    async with running(app), from_address(app, "127.0.0.1") as client:
         await share_rush(app, client)
 
 
