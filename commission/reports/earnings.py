@@ -32,6 +32,19 @@ PAYOUTS_SHOWN = 50
 CAUSES_SHOWN = 20
 
 
+# The settlement's skip reasons (settlement/plan.py) by how each begins, as a code the page translates.
+BLOCKED_CODES = {
+    "a payout is already in flight": "in_flight",
+    "negative balance": "negative",
+    "available": "below_minimum",
+    "no connected": "no_account",
+}
+
+
+def blocked_code(reason: str | None) -> Any:
+    return next((code for start, code in BLOCKED_CODES.items() if reason and reason.startswith(start)), None)
+
+
 def next_weekday(today: date, weekday: int) -> date:
     """The first day on or after `today` that is `weekday` (Monday = 0)."""
     return today + timedelta(days=(weekday - today.weekday()) % 7)
@@ -53,6 +66,7 @@ async def partner_earnings(
         row = await _currency_row(session, partner_id, currency, kinds, payouts)
         row.next_release_at = release.get(currency)
         row.next_payout_blocked = skip_reason(row.available_minor, account, currency in busy)
+        row.next_payout_blocked_code = blocked_code(row.next_payout_blocked)
         currencies.append(row)
     return EarningsPublic(
         partner_id=partner_id,
@@ -94,9 +108,9 @@ async def _payouts(session: AsyncSession, partner_id: str) -> list[Payout]:
 async def _next_release(session: AsyncSession, partner_id: str) -> dict[str, datetime]:
     """Per currency, the earliest hold end of an unreleased order this partner (or, as parent, its guides) earns on."""
     stmt = (
-        select(OrderCommission.currency, sa.func.min(OrderCommission.hold_until))  # type: ignore[call-overload]
+        select(OrderCommission.currency, sa.func.min(OrderCommission.hold_until))
         .where(
-            sa.or_(OrderCommission.partner_id == partner_id, OrderCommission.parent_partner_id == partner_id),
+            sa.or_(col(OrderCommission.partner_id) == partner_id, col(OrderCommission.parent_partner_id) == partner_id),
             col(OrderCommission.released_at).is_(None),
             col(OrderCommission.held_by_dispute).is_(None),
         )

@@ -5,6 +5,7 @@ ISO `currency`."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,6 +37,9 @@ class EarningsCurrency(BaseModel):
     next_release_at: datetime | None = Field(description="when the next pending commission becomes available")
     next_payout_blocked: str | None = Field(
         description="why the next settlement would not pay this currency (the settlement's own skip reason), or null"
+    )
+    next_payout_blocked_code: Literal["in_flight", "negative", "below_minimum", "no_account"] | None = Field(
+        default=None, description="the same reason as a stable code"
     )
 
 

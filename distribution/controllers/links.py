@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from distribution.schemas import LinkCreate, LinkPublic
 from distribution.services import LinkService
-from distribution.services.links import link_public
+from distribution.services.links import link_public, link_url
 from distribution.sharing.cover import fetch_cover
 from distribution.sharing.poster import render
 from distribution.sharing.poster_facts import poster_source
@@ -89,7 +89,7 @@ class LinkController(Controller):
     ) -> Response[bytes]:
         link = await LinkService(db).get(principal, link_id)
         settings = request.app.state.settings
-        source = await poster_source(db, link, _base(request))
+        source = await poster_source(db, link, link_url(_base(request), link.code))
         cover = await fetch_cover(source.cover_url, _base(request), settings.egress_policy)
         image = await asyncio.to_thread(render, replace(source.facts, cover=cover))  # CPU: off the event loop
         headers = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import col, select
@@ -109,7 +110,7 @@ def _goes_to(link: Link, titles: dict[str, str]) -> str:
     return titles.get(ident, ident)
 
 
-async def _titles(session: AsyncSession, links: list[Link]) -> dict[str, str]:
+async def _titles(session: AsyncSession, links: Sequence[Link]) -> dict[str, str]:
     """Titles of every session, SKU and brand the links point at, by id, in three queries."""
     session_ids = sorted({link.session_id for link in links if link.session_id})
     sku_ids = sorted({link.sku_id for link in links if link.sku_id})

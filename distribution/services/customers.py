@@ -36,8 +36,7 @@ async def partner_customers(session: AsyncSession, partner_id: str, now: datetim
     await _attach_orders(session, partner_id, bound)
     orders = await _funnel_orders(session, [o for b in bound.values() for o in b.order_ids])
     brands = await _brand_names(session, {b.brand_id for b in bound.values()})
-    rows = [_row(b, orders, brands, now) for b in bound.values()]
-    rows = [r for r in rows if r is not None]
+    rows = [row for b in bound.values() if (row := _row(b, orders, brands, now)) is not None]
     return sorted(rows, key=lambda r: r.last_order_at, reverse=True)[:MAX_CUSTOMERS]
 
 
@@ -58,8 +57,9 @@ async def _attach_orders(session: AsyncSession, partner_id: str, bound: dict[tup
         col(Attribution.bound_since).is_not(None),
     )
     for order_id, brand_id, bound_since in (await session.exec(stmt)).all():
-        if (brand_id, bound_since) in bound:
-            bound[(brand_id, bound_since)].order_ids.add(order_id)
+        found = bound.get((brand_id, bound_since)) if bound_since is not None else None
+        if found is not None:
+            found.order_ids.add(order_id)
 
 
 async def _funnel_orders(session: AsyncSession, order_ids: list[str]) -> dict[str, FunnelOrder]:

@@ -12,7 +12,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.models import Brand, LineupItem, LiveSession, Sku
 from distribution.clicks.resolve import _target_session as target_session
 from distribution.models import Link, LinkTarget, Partner
-from distribution.services.links import link_url
 from distribution.sharing.codes import display
 from distribution.sharing.poster import PosterFacts
 from server.kernel.currency import format_minor
@@ -24,14 +23,15 @@ class PosterSource:
     cover_url: str | None
 
 
-async def poster_source(session: AsyncSession, link: Link, base_url: str) -> PosterSource:
+async def poster_source(session: AsyncSession, link: Link, url: str) -> PosterSource:
+    """`url`: the link's public URL, what the QR code opens."""
     partner = await session.get(Partner, link.partner_id)
     brand = await session.get(Brand, link.brand_id)
     live_id = await target_session(session, link)
     live = await session.get(LiveSession, live_id) if live_id else None
     title = live.title if live else (brand.name if brand else "")
     facts = PosterFacts(
-        url=link_url(base_url, link.code),
+        url=url,
         title=title,
         partner_name=partner.name if partner else "",
         share_code=display(link.share_code) if link.share_code else None,

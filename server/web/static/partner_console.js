@@ -24,6 +24,7 @@
     var card = el("div", "balance balance-" + kind);
     card.dataset.kind = kind;
     card.dataset.minor = String(minor);
+    if (minor < 0) card.classList.add("negative");
     card.append(el("span", "balance-name", zx.t(kind)), el("b", "balance-amount", zx.money(minor, currency)),
       el("small", "muted", zx.t(kind + "_help")));
     return card;
@@ -67,7 +68,12 @@
     holder.replaceChildren();
     earnings.currencies.forEach(function (c) { holder.append(currencyBlock(c)); });
     if (!earnings.currencies.length) holder.append(el("p", "muted", zx.t("nothing_yet")));
-    var blocked = earnings.currencies.map(function (c) { return c.next_payout_blocked; }).filter(Boolean);
+    var blocked = earnings.currencies.filter(function (c) { return c.next_payout_blocked; }).map(function (c) {
+      var code = c.next_payout_blocked_code;
+      return code ? zx.t("blocked_" + code, {
+        amount: zx.money(c.available_minor, c.currency), minimum: zx.money(earnings.minimum_payout_minor, c.currency),
+      }) : c.next_payout_blocked;
+    });
     var date = day(earnings.next_payout_on + "T12:00:00");
     $("next-payout").textContent = blocked.length ? zx.t("payout_blocked", { date: date, reason: blocked.join("; ") }) : date;
     var currency = earnings.currencies.length ? earnings.currencies[0].currency : null;

@@ -47,7 +47,7 @@ async def test_earnings_equal_the_ledger_after_a_refund_after_payout(app, client
     [cause] = cny["clawback_causes"]
     assert cause["order_id"] == w.order["id"] and cause["amount_minor"] == -300
     assert cause["after_payout_id"] == w.payout["payout_id"] and cause["after_transfer_id"] == w.payout["transfer_id"]
-    assert "negative balance" in cny["next_payout_blocked"]
+    assert "negative balance" in cny["next_payout_blocked"] and cny["next_payout_blocked_code"] == "negative"
     [payout] = body["payouts"]
     assert (payout["state"], payout["transfer_id"], payout["amount_minor"]) == ("paid", w.payout["transfer_id"], 1000)
     assert body["payout_account_connected"] and body["minimum_payout_minor"] == 100

@@ -83,6 +83,7 @@ async def test_partner_console_on_desk_and_phone(app, client, localstripe, conne
         page = await _page(browser, host, w.partner_token, 1366, 900, "en-US")
         await _earnings_equal_the_ledger(app, page, w.shop.partner_id, w.order["id"])
         assert "10.00%" in await page.text_content("#partnerships td.rate")
+        assert "(a clawback)" in await page.text_content("#next-payout")
         await page.locator("#customer-list li.customer").wait_for()
         await _fits(page, 1366)
         # when the partner creates a link to the SKU from the console
