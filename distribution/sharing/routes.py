@@ -49,7 +49,7 @@ async def paste_share_code(q: str | None = None) -> Response[Any]:
     "/s/{code:str}",
     summary="Open the link behind a share code (口令)",
     tags=["links"],
-    opt=PUBLIC,
+    opt={**PUBLIC, "friendly_not_found": True},  # any path gets the page: checked here (is_share_code)
     responses={**PAGES, 302: TO_LINK},
     media_type=PAGE,
     status_code=302,

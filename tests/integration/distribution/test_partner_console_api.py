@@ -167,7 +167,14 @@ async def test_link_poster_and_share_code_open_the_link(app, client, localstripe
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/s?q=nothing+here", 404), ("/s/ZZZZZZZZ", 404), ("/s/not-a-code!", 404), ("/s/" + "A" * 300, 404), ("/s", 200)],
+    [
+        ("/s?q=nothing+here", 404),
+        ("/s/ZZZZZZZZ", 404),
+        ("/s/not-a-code!", 404),
+        ("/s/" + "A" * 300, 404),
+        ("/s/ZX%01", 404),
+        ("/s", 200),
+    ],
 )
 async def test_share_codes_that_open_nothing_get_a_friendly_page(client, path, status):
     response = await client.get(path, follow_redirects=False)
