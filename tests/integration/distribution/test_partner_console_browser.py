@@ -1,5 +1,5 @@
-"""The partner console in Chromium against the served app, on a desk (1366×900, English) and a
-phone (390×844, Chinese): after a sale refunded after its payout, the earnings on the page are the
+"""The partner console in Chromium against the served app, on a desk (1366×900) and a phone
+(390×844), in English and Chinese: after a sale refunded after its payout, the earnings on the page are the
 ledger's, with the 3.00 clawback flagged; the partner creates a SKU link, downloads its poster (a
 PNG whose QR code opens the link, with the 「广告」 label), and the share code pasted on the home
 page opens the link. Neither page is wider than its screen."""
@@ -112,3 +112,13 @@ async def test_partner_console_on_desk_and_phone(app, client, localstripe, conne
         phone_card = phone.locator("#link-list li.link-card", has_text="Group A")
         await _poster_opens_the_link(phone, phone_card, url)
         await _fits(phone, 390)
+        # and the other two pairings: a desk in Chinese, a phone in English
+        for width, height, locale, title in (
+            (1366, 900, "zh-CN", "分销伙伴控制台"),
+            (390, 844, "en-US", "Partner console"),
+        ):
+            other = await _page(browser, host, w.partner_token, width, height, locale)
+            assert await other.text_content("h1") == title
+            await _earnings_equal_the_ledger(app, other, w.shop.partner_id, w.order["id"])
+            await other.locator("#customer-list li.customer").wait_for()
+            await _fits(other, width)
