@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
 
 from distribution.sharing.poster import LABEL_BOX, label_image
+from server.kernel.clock import utcnow
 from tests.app_settings import stripe_settings
 from tests.browser import chromium
 from tests.factories import auth
@@ -84,6 +86,14 @@ async def test_partner_console_on_desk_and_phone(app, client, localstripe, conne
         await _earnings_equal_the_ledger(app, page, w.shop.partner_id, w.order["id"])
         assert "10.00%" in await page.text_content("#partnerships td.rate")
         assert "(a clawback)" in await page.text_content("#next-payout")
+        # and the statement of the last 30 days closes on the same −3.00, with its CSV for that period
+        await page.fill("#st-from", (utcnow() - timedelta(days=30)).date().isoformat())
+        await page.fill("#st-until", utcnow().date().isoformat())
+        await page.click("#statement-form button[type=submit]")
+        closing = page.locator('#statement dl[data-currency="CNY"] dd[data-field="closing_owed_minor"]')
+        await closing.wait_for()
+        assert "-CN¥3.00" in (await closing.text_content()).replace("\u2212", "-")
+        assert "since=" in await page.get_attribute("#statement-csv", "href")
         await page.locator("#customer-list li.customer").wait_for()
         await _fits(page, 1366)
         # when the partner creates a link to the SKU from the console
