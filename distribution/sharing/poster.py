@@ -80,15 +80,20 @@ def _qr(url: str) -> Image.Image:
 
 
 def wrap(text: str, size: int, width: int, max_lines: int) -> list[str]:
-    """Lines no wider than `width` pixels, broken between any two characters (CJK has no spaces);
-    the last line ends in … when the text does not fit."""
+    """Lines no wider than `width` pixels: broken between any two CJK characters (they have no
+    spaces), and at the last space for Latin words; the last line ends in … when the text does not fit."""
     lines, line = [], ""
     for char in text:
-        if font(size).getlength(line + char) > width and line:
+        if font(size).getlength(line + char) <= width or not line:
+            line += char
+            continue
+        head, space, tail = line.rpartition(" ")
+        if space and char.isascii() and tail.isascii() and not char.isspace():  # keep a Latin word whole
+            lines.append(head)
+            line = tail + char
+        else:
             lines.append(line)
             line = char.lstrip()
-        else:
-            line += char
     lines.append(line)
     if len(lines) > max_lines:
         lines = lines[:max_lines]

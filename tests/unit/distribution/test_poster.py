@@ -56,3 +56,9 @@ def test_long_titles_wrap_and_end_in_an_ellipsis():
     lines = wrap("很长的标题" * 30, 44, 600, 2)
     assert len(lines) == 2 and lines[-1].endswith("…")
     assert all(font(44).getlength(line) <= 600 + 44 for line in lines)
+
+
+def test_latin_words_are_not_cut_in_two():
+    lines = wrap("春季上新 Spring tea live from Hangzhou", 44, 420, 3)
+    assert all(not line.endswith(("Sprin", "Hangz")) for line in lines)
+    assert " ".join(lines).replace("  ", " ").split() == "春季上新 Spring tea live from Hangzhou".split()
