@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from commission import controllers, dispute_controllers, earnings_controller
+from commission import controllers, dispute_controllers
 from commission.accrual import on_order_paid
+from commission.earnings_controller import ROUTE_HANDLERS as EARNINGS_ROUTES
 from commission.order_ledger_controller import OrderLedgerController
 from commission.pk_bonus import on_competition_bonus_adjusted, on_competition_closed
 from commission.refund_failures import on_order_refund_failed
 from commission.refunds import on_order_refunded
 
-ROUTE_HANDLERS: list[Any] = [
-    *controllers.ROUTE_HANDLERS,
-    *dispute_controllers.ROUTE_HANDLERS,
-    *earnings_controller.ROUTE_HANDLERS,
-    OrderLedgerController,
-]
+ROUTE_HANDLERS: list[Any] = [*controllers.ROUTE_HANDLERS, *dispute_controllers.ROUTE_HANDLERS, OrderLedgerController]
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderPaid": [on_order_paid],
     "OrderRefunded": [on_order_refunded],
@@ -24,3 +20,5 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
     "CompetitionClosed": [on_competition_closed],
     "CompetitionBonusAdjusted": [on_competition_bonus_adjusted],
 }
+# The partner console's earnings (GET /api/v1/partners/{id}/earnings).
+ROUTE_HANDLERS += EARNINGS_ROUTES
