@@ -6,6 +6,7 @@ from typing import Any
 
 from commission import controllers, dispute_controllers
 from commission.accrual import on_order_paid
+from commission.earnings_controller import ROUTE_HANDLERS as EARNINGS_ROUTES
 from commission.order_ledger_controller import OrderLedgerController
 from commission.pk_bonus import on_competition_bonus_adjusted, on_competition_closed
 from commission.preview import CommissionPreviewController
@@ -25,3 +26,5 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
     "CompetitionClosed": [on_competition_closed],
     "CompetitionBonusAdjusted": [on_competition_bonus_adjusted],
 }
+# The partner console's earnings (GET /api/v1/partners/{id}/earnings).
+ROUTE_HANDLERS += EARNINGS_ROUTES

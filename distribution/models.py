@@ -57,9 +57,11 @@ class LinkTarget(StrEnum):
 
 class Link(SQLModel, table=True):
     """A partner's trackable link to a session, a SKU or a brand's storefront. `code` is the short
-    public part of `/l/{code}`: random, so it can be neither guessed nor derived from the id."""
+    public part of `/l/{code}`: random, so it can be neither guessed nor derived from the id.
+    `share_code` is the 口令: a shorter code a person can paste where an app strips URLs (`/s/{share_code}`)."""
 
     __tablename__ = "links"
+    __table_args__ = (sa.Index("ix_links_share_code", "share_code", unique=True),)
 
     id: str = Field(primary_key=True, max_length=40)
     code: str = Field(unique=True, max_length=24)
@@ -69,6 +71,7 @@ class Link(SQLModel, table=True):
     session_id: str | None = Field(default=None, index=True, max_length=40)
     sku_id: str | None = Field(default=None, max_length=40)
     label: str | None = Field(default=None, max_length=80)
+    share_code: str | None = Field(default=None, max_length=12)
     created_at: datetime = utc_field(default_now=True)
 
 

@@ -19,11 +19,13 @@ from distribution.competitions.scoring import on_order_paid as pk_on_order_paid
 from distribution.competitions.scoring import on_order_refunded as pk_on_order_refunded
 from distribution.competitions.sweeper import sweeper_lifespan
 from distribution.controllers import LinkController, PartnerController, PartnershipController
+from distribution.controllers.customers import CustomerController
 from distribution.controllers.funnel import FunnelController
 from distribution.controllers.order_attribution import OrderAttributionController
 from distribution.controllers.reminders import PartnerReminderController, reminder_ref_resolver
 from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
+from distribution.sharing import routes as sharing_routes
 from server.kernel.referrals import REF_VOUCHER_STATE
 
 
@@ -54,6 +56,8 @@ ROUTE_HANDLERS: list[Any] = [
     CompetitionController,
     OrderFlagController,
     OrderAttributionController,
+    CustomerController,
+    *sharing_routes.ROUTE_HANDLERS,
 ]
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderPaid": [on_order_paid, pk_on_order_paid],

@@ -110,6 +110,8 @@ class LinkPublic(Public):
     url: str = ""
     qr_png: str = ""
     qr_svg: str = ""
+    poster_png: str = ""
+    share_code: str | None = Field(default=None, description="the 口令 as shown: ZX-ABCD-EFGH (opens /s/{code})")
 
 
 class FunnelRow(BaseModel):

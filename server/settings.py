@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)
     order_sweep_interval_s: float = Field(default=30, ge=0)
     order_personal_data_days: int = Field(default=90, ge=0, le=3650)
+    # The weekday finance settles on (0 = Monday … 6 = Sunday; `zhixiang settle` from its scheduler):
+    # the partner console shows it as the next payout date. It schedules nothing by itself.
+    payout_weekday: int = Field(default=0, ge=0, le=6)
     # Open unpaid orders (stock holds, group-buy seats included) one client address — and one
     # visitor — may keep per session; past it checkout answers 409 holds-exhausted (0 = no cap).
     # Buyers behind one NAT share an address: raise it where many pay from one network.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -9,7 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from distribution.schemas import LinkCreate, LinkPublic
 from distribution.services import LinkService
-from distribution.services.links import link_public
+from distribution.services.links import link_public, link_url
+from distribution.sharing.cover import fetch_cover
+from distribution.sharing.poster import render
+from distribution.sharing.poster_facts import poster_source
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import roles
@@ -72,3 +77,23 @@ class LinkController(Controller):
     ) -> Response[bytes]:
         image = await LinkService(db).qr(principal, link_id, "svg", _base(request))
         return Response(image, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
+
+    @get(
+        "/links/{link_id:str}/poster.png",
+        opt=roles(A, P),
+        media_type="image/png",
+        summary="The link's share poster (PNG): cover, title, SKU and live price, partner, QR code, 「广告」 label",
+    )
+    async def poster_png(
+        self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, link_id: str
+    ) -> Response[bytes]:
+        link = await LinkService(db).get(principal, link_id)
+        settings = request.app.state.settings
+        source = await poster_source(db, link, link_url(_base(request), link.code))
+        cover = await fetch_cover(source.cover_url, _base(request), settings.egress_policy)
+        image = await asyncio.to_thread(render, replace(source.facts, cover=cover))  # CPU: off the event loop
+        headers = {
+            "Cache-Control": "private, no-cache",
+            "Content-Disposition": f'inline; filename="poster-{link.code}.png"',
+        }
+        return Response(image, media_type="image/png", headers=headers)

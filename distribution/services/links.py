@@ -14,6 +14,7 @@ from broadcast.models import Brand, LiveSession, Sku
 from distribution.models import Link, LinkTarget, Partner
 from distribution.schemas import LinkCreate, LinkPublic
 from distribution.services.partnerships import PartnershipService
+from distribution.sharing.codes import display, new_share_code
 from server.kernel.ids import new_id
 from server.kernel.pagination import fetch_page
 from server.kernel.principal import Principal, Role
@@ -45,10 +46,18 @@ class LinkService:
             session_id=data.session_id if data.target == LinkTarget.SESSION else None,
             sku_id=data.sku_id if data.target == LinkTarget.SKU else None,
             label=data.label,
+            share_code=await self._free_share_code(),
         )
         self.session.add(link)
         await self.session.commit()
         return link
+
+    async def _free_share_code(self) -> str:
+        """A share code no link has: a clash is one in ~10¹¹, but a unique index refusing it would be a 500."""
+        while True:
+            code = new_share_code()
+            if (await self.session.exec(select(Link.id).where(Link.share_code == code))).first() is None:
+                return code
 
     async def _brand_of_target(self, data: LinkCreate) -> str:
         if data.target == LinkTarget.SESSION:
@@ -98,4 +107,6 @@ def link_public(link: Link, base_url: str) -> LinkPublic:
     out = LinkPublic.model_validate(link)
     out.url = link_url(base_url, link.code)
     out.qr_png, out.qr_svg = f"/api/v1/links/{link.id}/qr.png", f"/api/v1/links/{link.id}/qr.svg"
+    out.poster_png = f"/api/v1/links/{link.id}/poster.png"
+    out.share_code = display(link.share_code) if link.share_code else None
     return out

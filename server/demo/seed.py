@@ -19,6 +19,7 @@ from broadcast.models import Brand, LineupItem, LiveSession, Sku
 from broadcast.schemas import BrandSettings
 from distribution.models import Link, LinkTarget, Partner, Partnership, PartnershipState
 from distribution.services.links import new_code
+from distribution.sharing.codes import new_share_code
 from server.auth.models import ApiToken
 from server.auth.tokens import TOKEN_PREFIX, hash_token
 from server.demo.promotions import seed_promotions
@@ -175,6 +176,7 @@ async def _partnerships_and_links(
                     target=LinkTarget.SESSION,
                     session_id=live.id,
                     label="Demo: WeChat group",
+                    share_code=new_share_code(),
                 )
             )
     await session.flush()

@@ -45,7 +45,7 @@ async def test_partner_funnel_moves_live_when_someone_clicks_the_link(tmp_path):
             page = await signed_in_page(
                 browser, server.base_url, demo_token(SECRET, "partner: Campus Deals", "partner"), "/partner"
             )
-            code = await page.locator("table.links tr[data-code]").first.get_attribute("data-code")
+            code = await page.locator("#link-list li[data-code]").first.get_attribute("data-code")
             clicks = page.locator(f'#funnel tr[data-code="{code}"] td[data-field="clicks"]')
             await clicks.filter(has_text="0").wait_for(timeout=10_000)
             assert await page.locator("img.qr").count() >= 1

@@ -1,0 +1,31 @@
+"""`GET /api/v1/partners/{id}/customers`: the buyers bound to me (私域), masked."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from distribution.customer_schemas import CustomerPublic
+from distribution.models import Partner
+from distribution.services.customers import MAX_CUSTOMERS, partner_customers
+from server.kernel.clock import utcnow
+from server.kernel.pagination import Page
+from server.kernel.principal import Principal, Role
+from server.kernel.problems import NotFound
+from server.kernel.routing import roles
+
+
+class CustomerController(Controller):
+    path = "/api/v1/partners/{partner_id:str}/customers"
+    tags = ["partners"]
+
+    @get(
+        "/",
+        opt=roles(Role.ADMIN, Role.PARTNER),
+        summary=f"My bound customers (私域), masked, last order first (the {MAX_CUSTOMERS} most recent)",
+    )
+    async def customers(self, db: AsyncSession, principal: Principal, partner_id: str) -> Page[CustomerPublic]:
+        principal.ensure_partner(partner_id)
+        if await db.get(Partner, partner_id) is None:
+            raise NotFound.of("partner", partner_id)
+        return Page(items=await partner_customers(db, partner_id, utcnow()))
