@@ -69,7 +69,7 @@ async def record_sample(db: AsyncSession, session_id: str, at: datetime, sample:
     }
     stmt = _insert(db).values(values)
     ex = stmt.excluded
-    await db.exec(
+    await db.execute(
         stmt.on_conflict_do_update(
             index_elements=["session_id", "minute"],
             set_={
@@ -111,7 +111,7 @@ async def rebuild(db: AsyncSession, session_id: str, since: datetime | None = No
     zero = update(SessionMinute).where(col(SessionMinute.session_id) == session_id)
     if start is not None:
         zero = zero.where(col(SessionMinute.minute) >= start)
-    await db.exec(zero.values(dict.fromkeys(FLOWS, 0)))
+    await db.execute(zero.values(dict.fromkeys(FLOWS, 0)), execution_options={"synchronize_session": False})
     for minute, values in sorted(computed.by_minute.items()):
         await _upsert_flows(db, session_id, minute, values)
     return len(computed.by_minute)
@@ -120,7 +120,7 @@ async def rebuild(db: AsyncSession, session_id: str, since: datetime | None = No
 async def _upsert_flows(db: AsyncSession, session_id: str, minute: datetime, values: dict[str, int]) -> None:
     gauges = dict.fromkeys(("online_peak", "online_sum", "online_samples", "likes_total", "unique_viewers"), 0)
     stmt = _insert(db).values({"session_id": session_id, "minute": minute, **gauges, **values})
-    await db.exec(
+    await db.execute(
         stmt.on_conflict_do_update(
             index_elements=["session_id", "minute"], set_={name: stmt.excluded[name] for name in FLOWS}
         )

@@ -124,7 +124,7 @@
     var axis = { stroke: axisColor(), grid: { stroke: "#ffffff14" }, ticks: { stroke: "#ffffff22" } };
     var opts = {
       width: Math.max(el.clientWidth, 200), height: 200, legend: { show: false }, cursor: { y: false },
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max, 1) * 1.1]; } } },
+      scales: { x: { time: true }, y: { range: function (u, min, max) { return [Math.min(0, min) * 1.1, Math.max(max, 1) * 1.1]; } } },
       axes: [Object.assign({}, axis), Object.assign({ size: 56 }, axis)],
       series: [{}, { label: zx.t("c_" + key), stroke: COLORS[key], width: 2, fill: COLORS[key] + "22", points: { show: xs.length < 3 } }],
       hooks: { draw: [pinMarks] },

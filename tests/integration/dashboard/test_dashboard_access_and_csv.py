@@ -36,10 +36,10 @@ async def test_another_brand_gets_404_and_a_partner_403_on_the_api_and_the_pages
 
 async def test_the_report_exports_as_csv_with_its_figures_minutes_skus_and_partners(app, client, localstripe):
     world = await sale(app, client)
-    async with serving(app):
-        await buys(app, client, localstripe, world, await buyer(app, client, world, True), world.shop.sku_id, 2)
-        await end(client, world)
-        await app.state.dispatcher.drain()
+    shopper = await buyer(app, client, world, True)
+    await buys(app, client, localstripe, world, shopper, world.shop.sku_id, 2)
+    await end(client, world)
+    await app.state.dispatcher.drain()
     response = await client.get(f"/api/v1/sessions/{world.session_id}/dashboard.csv", headers=auth(world.shop.token))
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert f"session-report-{world.session_id}.csv" in response.headers["content-disposition"]
