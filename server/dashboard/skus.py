@@ -30,7 +30,8 @@ class _Tally:
 def pin_windows(pins: Sequence[PinEvent], until: datetime) -> dict[str, list[tuple[datetime, datetime]]]:
     """SKU → the spans it was pinned: from each pin to the next pin or unpin (or `until`)."""
     spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for pin, after in zip(pins, [*pins[1:], None], strict=True):
+    for i, pin in enumerate(pins):
+        after = pins[i + 1] if i + 1 < len(pins) else None
         if pin.sku_id is not None:
             end = as_utc(after.pinned_at) if after is not None else until
             spans[pin.sku_id].append((as_utc(pin.pinned_at), max(end, as_utc(pin.pinned_at))))
