@@ -1,7 +1,7 @@
 """The live dashboard in Chromium against the served app. At desk width, in English, the brand
 watches it move while a scripted crowd buys — GMV, conversion and the curves change, the pin
-marks appear on the time axis — then refunds an order and sees GMV drop, all pushed over the
-console socket. On a 390 px phone, in Chinese, the dashboard and the report fit the screen; the
+marks appear on the time axis — then refunds an order and sees GMV and the partner's estimated
+commission drop, all pushed over the console socket. On a 390 px phone, in Chinese, the dashboard and the report fit the screen; the
 report prints without the navigation and links its CSV."""
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ async def test_the_brand_watches_the_dashboard_move_while_a_crowd_buys_then_refu
         await page.wait_for_function("Number(document.getElementById('chart-online').dataset.pins) >= 1")
         assert await page.locator("#chart-gmv .pin-mark").count() >= 1
         assert "Oolong tin" in await page.text_content("#sku-rows")
-        assert await page.locator(f"#partner-rows tr[data-partner='{world.partner_id}']").count() == 1
+        partner_row = page.locator(f"#partner-rows tr[data-partner='{world.partner_id}']")
+        commission = partner_row.locator("td").nth(4)
+        assert await commission.text_content() == "CN¥15.00"  # 10 % of the two orders through the link
         await _fits(page, 1366)
         # when the brand refunds one order in full, GMV drops on the screen
         await refund(client, world, orders[0]["id"], PRICE_A)
@@ -69,7 +71,8 @@ async def test_the_brand_watches_the_dashboard_move_while_a_crowd_buys_then_refu
             f"document.getElementById('dashboard').dataset.gmv === '{gmv - PRICE_A}'", timeout=15_000
         )
         assert await _raw(page, "paid_orders") == "2"
-        await page.screenshot(path="/tmp/dashboard-desk.png", full_page=True)
+        # the partner's estimated commission is reversed with the refund
+        await partner_row.locator("td:nth-child(5)", has_text="CN¥5.00").wait_for(timeout=15_000)
 
         # on a phone, in Chinese: the dashboard fits and is translated
         phone = await _page(browser, host, token, 390, 844, "zh-CN", f"/console/sessions/{sid}/dashboard?lang=zh")
@@ -77,7 +80,6 @@ async def test_the_brand_watches_the_dashboard_move_while_a_crowd_buys_then_refu
         assert await phone.text_content("[data-i18n=f_uv_value]") == "UV 价值"
         await phone.wait_for_function("Number(document.getElementById('chart-online').dataset.pins) >= 1")
         await _fits(phone, 390)
-        await phone.screenshot(path="/tmp/dashboard-phone.png", full_page=True)
 
         # after the show: the report, on the phone, fits; it prints without the navigation
         await end(client, world)
