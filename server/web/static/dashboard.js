@@ -1,6 +1,7 @@
 // The live dashboard (直播大屏) and the session report. The dashboard loads the figures once, then
 // follows the console socket (?feed=dashboard): the server pushes the whole dashboard when it
-// changes, and the room's own viewers / likes events update "online now" at once. The report
+// changes, and the room's own viewers events update "online now" at once. Each minute is drawn
+// at its start and the axis runs to the end of the last one, so a pin in it is marked. The report
 // loads once (the session is over) and offers CSV and print. Charts are uPlot, served by the app.
 (function () {
   "use strict";
@@ -105,6 +106,7 @@
 
   function pinMarks(u) {
     u.over.querySelectorAll(".pin-mark").forEach(function (el) { el.remove(); });
+    var labelledAt = -Infinity;  // dense pins keep their lines; a label only where there is room
     (data ? data.pins : []).forEach(function (pin) {
       if (!pin.sku_id) return;
       var x = u.valToPos(Date.parse(pin.at) / 1000, "x");
@@ -112,8 +114,11 @@
       var mark = document.createElement("div");
       mark.className = "pin-mark"; mark.style.left = x + "px"; mark.style.height = "100%";
       mark.title = pin.title || pin.sku_id;
-      var label = document.createElement("span"); label.textContent = pin.title || pin.sku_id;
-      mark.append(label); u.over.append(mark);
+      if (x - labelledAt > 110) {
+        var label = document.createElement("span"); label.textContent = pin.title || pin.sku_id;
+        mark.append(label); labelledAt = x;
+      }
+      u.over.append(mark);
     });
     u.root.parentElement.dataset.pins = String(u.over.querySelectorAll(".pin-mark").length);
   }
@@ -124,7 +129,7 @@
     var axis = { stroke: axisColor(), grid: { stroke: "#ffffff14" }, ticks: { stroke: "#ffffff22" } };
     var opts = {
       width: Math.max(el.clientWidth, 200), height: 200, legend: { show: false }, cursor: { y: false },
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [Math.min(0, min) * 1.1, Math.max(max, 1) * 1.1]; } } },
+      scales: { x: { time: true, range: function (u, min, max) { return [min, max + 60]; } }, y: { range: function (u, min, max) { return [Math.min(0, min) * 1.1, Math.max(max, 1) * 1.1]; } } },
       axes: [Object.assign({}, axis), Object.assign({ size: 56 }, axis)],
       series: [{}, { label: zx.t("c_" + key), stroke: COLORS[key], width: 2, fill: COLORS[key] + "22", points: { show: xs.length < 3 } }],
       hooks: { draw: [pinMarks] },
@@ -161,7 +166,7 @@
     }
     items.forEach(function (item, i) { var tr = build(item, i); tbody.append(tr); });
   }
-  function minutes(seconds) { return seconds ? Math.round(seconds / 60) + " min" : "—"; }
+  function minutes(seconds) { return !seconds ? "—" : seconds < 60 ? seconds + " s" : Math.round(seconds / 60) + " min"; }
 
   function renderTables() {
     rows($("sku-rows"), data.skus, function (r) {
