@@ -32,6 +32,7 @@ import commission.routes
 import distribution.routes
 from server.auth.controllers import MeController, TokenController
 from server.auth.guard import authenticate, provide_principal, role_guard
+from server.dashboard import routes as dashboard_routes
 from server.errors import EXCEPTION_HANDLERS
 from server.events import OutboxDispatcher, RetryPolicy
 from server.events import routes as events_routes
@@ -63,6 +64,7 @@ DOMAINS: list[ModuleType] = [
     commission.routes,
     payment_routes,
     events_routes,
+    dashboard_routes,
     web_routes,
 ]
 

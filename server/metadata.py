@@ -17,6 +17,7 @@ import commission.models  # noqa: F401
 import distribution.competitions.models
 import distribution.models  # noqa: F401
 import server.auth.models
+import server.dashboard.models
 import server.kernel.outbox
 import server.payments.models  # noqa: F401
 

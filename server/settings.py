@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     stock_gate_reconcile_interval_s: float = Field(default=5, ge=0)
     # Group-buy: how often groups are swept (lapsed seats back, due groups filled or expired and refunded; 0 = never).
     group_sweep_interval_s: float = Field(default=15, ge=0)
+    # The live dashboard: how often each worker samples a live room's counters into its minute (0 = off).
+    dashboard_sample_interval_s: float = Field(default=5, ge=0)
     # Test mode only: lets the checkout page confirm a PaymentIntent server-side with a test card
     # (no Stripe.js against a local Stripe test server). Refused with a live key or in production.
     stripe_test_payments: bool = False

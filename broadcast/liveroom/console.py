@@ -1,6 +1,10 @@
 """The brand's console socket `/ws/console/sessions/{session_id}`: the room's stream plus, once a
 second when they change, per-SKU cart and order counts. Brand (own sessions) and admin only.
 
+`?feed=NAME` adds a composed view the app registered under `app.state.console_feeds[NAME]` (an
+async `(app, principal, session_id) -> dict`, e.g. the live dashboard's figures): sent as a
+`{"type": NAME, ...}` frame every `FEED_EVERY_S` when it changed. The domain knows only the port.
+
 The token is checked again every `TOKEN_RECHECK_S` (one indexed read): a token an admin
 revoked closes its open consoles within that long, not whenever the browser tab is closed."""
 
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -25,6 +30,9 @@ log = structlog.get_logger("liveroom.console")
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 SALES_EVERY_S = 1.0
+FEED_EVERY_S = 2.0
+FEEDS_STATE = "console_feeds"
+Feed = Callable[[Any, Principal, str], Awaitable[dict[str, Any]]]
 TOKEN_RECHECK_S = 2.0
 
 
@@ -58,6 +66,9 @@ async def console_socket(socket: WebSocket[Any, Any, Any], session_id: str) -> N
         asyncio.create_task(_sales(socket.app, connection, session_id)),
         asyncio.create_task(_watch_token(socket, connection)),
     ]
+    name, feed = _feed_of(socket)
+    if feed is not None:
+        tasks.append(asyncio.create_task(_feed(socket.app, connection, principal, session_id, name, feed)))
     try:
         await serve(socket, connection, session_id)
     finally:
@@ -90,3 +101,22 @@ async def _sales(app: Any, connection: Connection, session_id: str) -> None:
                 last = figures
                 connection.answer(encode({"type": "sales", **figures}))
         await asyncio.sleep(SALES_EVERY_S)
+
+
+def _feed_of(socket: WebSocket[Any, Any, Any]) -> tuple[str, Feed | None]:
+    name = (socket.query_params.get("feed") or "")[:40]
+    feeds: dict[str, Feed] = socket.app.state.get(FEEDS_STATE) or {}
+    return name, feeds.get(name)
+
+
+async def _feed(app: Any, connection: Connection, principal: Principal, session_id: str, name: str, feed: Feed) -> None:
+    last = None
+    while not connection.closed.is_set():
+        try:
+            body = await feed(app, principal, session_id)
+            if body != last:
+                last = body
+                connection.answer(encode({**body, "type": name}))
+        except Exception as exc:  # the database away: the next round tries again
+            log.warning("console feed failed", feed=name, error=type(exc).__name__)
+        await asyncio.sleep(FEED_EVERY_S)

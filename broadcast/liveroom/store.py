@@ -57,6 +57,11 @@ class RoomStore(Protocol):
 
     async def liked_at(self, session_id: str, visitor_id: str) -> int | None: ...
 
+    async def note_viewer(self, session_id: str, visitor_id: str) -> None:
+        """Remember a visitor who opened the room (for the unique-viewer count of the dashboard)."""
+
+    async def unique_viewers(self, session_id: str) -> int: ...
+
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         """A fixed-window rate limit shared by all workers: True while under `limit`."""
 

@@ -38,6 +38,7 @@ class _Room:
     presence: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
     viewers_last: int | None = None
     likers: dict[str, int] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
 
 
 class MemoryRoomStore:
@@ -142,6 +143,12 @@ class MemoryRoomStore:
 
     async def liked_at(self, session_id: str, visitor_id: str) -> int | None:
         return self._rooms[session_id].likers.get(visitor_id)
+
+    async def note_viewer(self, session_id: str, visitor_id: str) -> None:
+        self._rooms[session_id].seen.add(visitor_id)
+
+    async def unique_viewers(self, session_id: str) -> int:
+        return len(self._rooms[session_id].seen)
 
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         full = f"{key}:{int(time.time()) // window_s}"

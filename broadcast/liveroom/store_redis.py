@@ -138,6 +138,16 @@ class RedisRoomStore:
         value = await self.redis.hget(self.key(session_id, "likers"), visitor_id)
         return int(value) if value is not None else None
 
+    async def note_viewer(self, session_id: str, visitor_id: str) -> None:
+        key = self.key(session_id, "viewers_seen")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(key, visitor_id)
+            pipe.expire(key, TTL_S)
+            await pipe.execute()
+
+    async def unique_viewers(self, session_id: str) -> int:
+        return int(await self.redis.scard(self.key(session_id, "viewers_seen")))
+
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         full = f"{self.namespace}:rl:{key}:{int(time.time()) // window_s}"
         async with self.redis.pipeline(transaction=True) as pipe:

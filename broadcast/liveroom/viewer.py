@@ -66,6 +66,8 @@ async def serve(socket: WebSocket[Any, Any, Any], connection: Connection, sessio
         await connection.close(CLOSE_NOT_FOUND, "no such live session")
         return
     first = room.attach(connection, last_seq_of(socket))
+    if not connection.console:
+        await _note_viewer(hub, session_id, connection.visitor_id)
     try:
         if room.state is not None and room.state.is_closed:
             await connection.send_now(first)  # the final state, then a clean close (below)
@@ -77,6 +79,14 @@ async def serve(socket: WebSocket[Any, Any, Any], connection: Connection, sessio
         if room.state is not None and room.state.is_closed:
             await connection.close(CLOSE_ENDED, "this live session has ended")
         await connection.close(1000, "")  # a no-op if already closed
+
+
+async def _note_viewer(hub: RoomHub, session_id: str, visitor_id: str) -> None:
+    """Counted for the dashboard's unique viewers; Redis away only loses this count, not the room."""
+    try:
+        await hub.store.note_viewer(session_id, visitor_id)
+    except Exception as exc:
+        log.warning("unique viewer not counted (Redis away?)", session_id=session_id, error=repr(exc))
 
 
 async def _run(socket: WebSocket[Any, Any, Any], connection: Connection, room: Room, first: list[str]) -> None:

@@ -107,6 +107,7 @@ async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_name
         funnel = await _settled_funnel(brand, outcome)
         reconciliation = await _get(finance, "/api/v1/finance/reconciliation")
         pins = await _get(brand, f"/api/v1/sessions/{outcome.session_id}/pins?limit=200")
+        dashboard = await _get(brand, f"/api/v1/sessions/{outcome.session_id}/dashboard")
         orders = {
             o["id"]: o for o in (await _get(brand, f"/api/v1/brands/{outcome.brand_id}/orders?limit=200"))["items"]
         }
@@ -129,7 +130,17 @@ async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_name
     _assert_statements_and_payouts(outcome, splits, statements, connect)
     assert reconciliation["ok"] and reconciliation["mismatches"] == [], reconciliation
     _assert_funnel(outcome, funnel)
+    _assert_dashboard(outcome, dashboard)
     await _assert_live_board(server, tokens.brand, competition_id, outcome, splits, redis_url, redis_namespace)
+
+
+def _assert_dashboard(outcome: Any, dashboard: dict[str, Any]) -> None:
+    """The demo's sale on the live dashboard: its GMV net of refunds, its orders on the curves, its pins."""
+    figures, series = dashboard["figures"], dashboard["series"]
+    assert figures["gmv_minor"] == sum(o.amount_minor - o.refunded_minor for o in outcome.paid)
+    assert figures["paid_orders"] == len([o for o in outcome.paid if o.refunded_minor < o.amount_minor])
+    assert sum(series["orders"]) == len(outcome.paid) and len(series["minutes"]) >= 1
+    assert len(dashboard["pins"]) == outcome.pins
 
 
 async def _open_competition(server: LiveServer, token: str) -> str:

@@ -58,6 +58,7 @@ async def _play(
         await stage.restore_hold(brand, outcome.brand_id, previous_hold)
     outcome.funnel = await call(brand, "GET", f"/api/v1/sessions/{outcome.session_id}/funnel")
     report.funnel(config, outcome)
+    report.dashboard(config, await call(brand, "GET", f"/api/v1/sessions/{outcome.session_id}/dashboard"))
 
 
 async def _after_the_live(

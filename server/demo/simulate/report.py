@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from server.demo.simulate.config import SaleConfig
 from server.demo.simulate.outcome import SaleOutcome
@@ -14,6 +15,7 @@ def watch_urls(config: SaleConfig, outcome: SaleOutcome) -> None:
     say(f"live session {outcome.session_id} is live — watch it (sign in at {base}/signin with a demo token):")
     say(f"  viewer page     {base}/live/{outcome.session_id}")
     say(f"  brand console   {base}/console   (partner funnels: {base}/console/partners)")
+    say(f"  live dashboard  {base}/console/sessions/{outcome.session_id}/dashboard   (after: …/report)")
     say(f"  partner console {base}/partner")
     say(f"  finance         {base}/finance")
     for share in outcome.links.values():
@@ -56,6 +58,17 @@ def funnel(config: SaleConfig, outcome: SaleOutcome) -> None:
             f"  {row['partner_name']:<22} clicks {row['clicks']:>4}  likes {row['likes']:>5}  "
             f"carts {row['cart_adds']:>3}  orders {row['orders']:>3}  GMV {row['gmv_minor']:>8}"
         )
+
+
+def dashboard(config: SaleConfig, body: dict[str, Any]) -> None:
+    """The live dashboard's headline, as the brand's wall screen shows it."""
+    f, series = body.get("figures", {}), body.get("series", {})
+    config.say(
+        f"live dashboard: GMV {format_minor(f.get('gmv_minor', 0), body.get('currency', 'CNY'))} net of refunds, "
+        f"{f.get('paid_orders')} paid orders, {f.get('viewers')} viewers, peak online {f.get('online_peak')}, "
+        f"conversion {f.get('conversion', {}).get('viewer_to_paid', 0):.1%}; "
+        f"{len(series.get('minutes', []))} minute(s) of curves, {len(body.get('pins', []))} pins"
+    )
 
 
 def reconciliation(config: SaleConfig, outcome: SaleOutcome) -> None:

@@ -15,7 +15,7 @@
       pick_brand: "Open it as /console/schedule?brand=brd_… (admin).", new_session: "Schedule a session",
       load_more: "Load more", title: "Title", starts: "Starts", cover_url: "Cover image URL",
       playback_url: "Playback URL (HLS or MP4)", save: "Save", cancel: "Cancel", go_live: "Go live", end: "End",
-      cancel_session: "Cancel session", open_console: "Open the live console ↗", lineup: "Line-up",
+      cancel_session: "Cancel session", open_console: "Open the live console ↗", open_dashboard: "Live dashboard ↗", lineup: "Line-up",
       lineup_empty: "Nothing in the line-up yet.", sku: "SKU", live_price: "Live price (optional)",
       limited_quantity: "Units for this session (optional)", add_to_lineup: "Add to line-up", remove: "Remove",
       state_scheduled: "scheduled", state_live: "live", state_ended: "ended", state_cancelled: "cancelled",
@@ -31,7 +31,7 @@
       pick_brand: "管理员请以 /console/schedule?brand=brd_… 打开。", new_session: "新建直播场次",
       load_more: "加载更多", title: "标题", starts: "开播时间", cover_url: "封面图片链接",
       playback_url: "播放地址（HLS 或 MP4）", save: "保存", cancel: "取消", go_live: "开播", end: "结束直播",
-      cancel_session: "取消场次", open_console: "打开直播中控 ↗", lineup: "直播商品",
+      cancel_session: "取消场次", open_console: "打开直播中控 ↗", open_dashboard: "直播大屏 ↗", lineup: "直播商品",
       lineup_empty: "还没有添加商品。", sku: "商品", live_price: "直播价（可选）",
       limited_quantity: "本场限量（可选）", add_to_lineup: "加入直播商品", remove: "移除",
       state_scheduled: "待开播", state_live: "直播中", state_ended: "已结束", state_cancelled: "已取消",
@@ -122,6 +122,7 @@
     $("cancel").disabled = s.state !== "scheduled";
     $("add-line").hidden = closed;
     $("open-console").href = "/console?session=" + encodeURIComponent(s.id);
+    $("open-dashboard").href = "/console/sessions/" + encodeURIComponent(s.id) + "/dashboard";
   }
 
   $("details").addEventListener("submit", function (e) {
