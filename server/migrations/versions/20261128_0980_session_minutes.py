@@ -1,7 +1,7 @@
 """dashboard: the per-minute series of each live session
 
 Revision ID: 0980
-Revises: 0960
+Revises: 0970
 Create Date: 2026-11-28 10:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from server.kernel.db import UTCDateTime
 
 revision: str = "0980"
-down_revision: str | Sequence[str] | None = "0960"
+down_revision: str | Sequence[str] | None = "0970"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

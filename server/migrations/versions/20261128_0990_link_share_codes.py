@@ -1,7 +1,7 @@
 """links: a short share code (口令) per link, for apps that strip URLs
 
 Revision ID: 0990
-Revises: 0960
+Revises: 0980
 Create Date: 2026-11-28 10:50:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0990"
-down_revision: str | Sequence[str] | None = "0960"
+down_revision: str | Sequence[str] | None = "0980"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
