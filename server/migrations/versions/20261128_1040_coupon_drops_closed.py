@@ -15,7 +15,7 @@ import server.kernel.db
 revision: str = "1040"
 down_revision: str | Sequence[str] | None = "0960"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = "0810"  # coupon_drops is made on the 0810 branch
 
 
 def upgrade() -> None:

@@ -34,7 +34,7 @@
     var p = $("lottery-how");
     p.textContent = "";
     if (rule.kind === "comment_keyword") {
-      var parts = zx.t("how_comment").split("{keyword}");
+      var parts = zx.t("how_comment", { keyword: "\u0000" }).split("\u0000"); // the keyword goes in bold
       var b = document.createElement("b"); b.textContent = rule.keyword;
       p.append(parts[0], b, parts[1] || "");
     } else {

@@ -60,8 +60,8 @@ async def test_ending_the_show_draws_its_open_lottery_and_closes_its_coupon_drop
         await room.wait_for(lambda e: e["type"] == "snapshot")
         # given an open purchase draw with one entrant, and a dropped coupon
         buyer = Visitor()
-        await paid_order(end_app, live.brand_id, live.session_id, buyer)
         lottery = await open_lottery(client, live.brand_token, live.session_id, rule={"kind": "purchase"})
+        await paid_order(end_app, live.brand_id, live.session_id, buyer)
         assert (await enter(client, live.session_id, lottery["id"], buyer)).status_code == 200
         shop = SimpleNamespace(token=live.brand_token, brand_id=live.brand_id, session_id=live.session_id)
         coupon = await dropped_coupon(client, shop)

@@ -248,7 +248,7 @@ async def test_reconnects_resume_quietly_and_say_so_only_after_two_seconds(sqlit
         await page.wait_for_selector("#conn:not([hidden])", timeout=10_000)
         assert await page.evaluate("performance.now()") - dropped >= 1900
         await page.evaluate("window.__blocked = false")
-        await page.wait_for_selector("#live[data-connected='1'] #conn[hidden]", timeout=15_000)
+        await page.wait_for_selector("#live[data-connected='1'] #conn[hidden]", state="attached", timeout=15_000)
 
 
 async def test_viewer_page_with_lang_switch_keeps_the_room(sqlite_url):
