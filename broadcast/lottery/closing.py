@@ -10,11 +10,11 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.liveroom.models import RoomComment
-from broadcast.models import LiveSession, SessionState
 from broadcast.lottery import draw
 from broadcast.lottery.lookup import locked
 from broadcast.lottery.models import Lottery, LotteryEntry, LotteryState
 from broadcast.lottery.views import room_message_closed, winners_of
+from broadcast.models import LiveSession, SessionState
 from server.kernel.clock import utcnow
 from server.kernel.contracts import LotteryDrawn
 from server.kernel.outbox import emit

@@ -51,7 +51,9 @@ async def live(end_app: Litestar) -> AsyncIterator[LiveSetup]:
 
 
 async def end(client: httpx.AsyncClient, live: LiveSetup, state: str = "ended") -> None:
-    response = await client.post(f"/api/v1/sessions/{live.session_id}/state", json={"state": state}, headers=auth(live.brand_token))
+    response = await client.post(
+        f"/api/v1/sessions/{live.session_id}/state", json={"state": state}, headers=auth(live.brand_token)
+    )
     assert response.status_code == 200, response.text
 
 

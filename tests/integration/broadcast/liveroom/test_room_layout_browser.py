@@ -118,7 +118,7 @@ async def served_show(sqlite_url: str, *, skus: int = 3) -> Any:
     app = create_app(make_settings(sqlite_url, outbox_poll_interval_ms=100))
     async with serving(app) as host:
         live = await live_session(app, f"http://{host}", live=False, skus=skus)
-        yield app, live
+        yield live
 
 
 async def phone_bag_adds_to_cart(page: Any, lang: str) -> None:
@@ -139,66 +139,73 @@ async def phone_bag_adds_to_cart(page: Any, lang: str) -> None:
 
 
 async def test_a_whole_show_at_phone_and_desktop_size_in_both_languages(sqlite_url):
-    async with served_show(sqlite_url) as (app, live), chromium() as browser:
-        async with httpx.AsyncClient(base_url=live.http, headers=auth(live.brand_token)) as api:
-            room_url = f"{live.http}/live/{live.session_id}"
-            pages = {(v, lang): await open_room(browser, room_url, view, lang) for v, view in VIEWS for lang in LANGS}
+    async with (
+        served_show(sqlite_url) as live,
+        chromium() as browser,
+        httpx.AsyncClient(base_url=live.http, headers=auth(live.brand_token)) as api,
+    ):
+        room_url = f"{live.http}/live/{live.session_id}"
+        pages = {(v, lang): await open_room(browser, room_url, view, lang) for v, view in VIEWS for lang in LANGS}
 
-            # given the show is scheduled: countdown, reminder button, line-up preview; chat not yet
-            for (v, lang), page in pages.items():
-                await page.wait_for_selector("#live[data-state='scheduled'] #countdown:not([hidden])")
-                assert await page.locator("#preview li").count() == 3
-                assert await page.locator("#remind-btn").is_visible()
-                assert await page.locator("#like-btn").is_disabled() and await page.locator("#comment-input").is_disabled()
-                await assert_layout(page, ["#video-fallback", "#countdown", "#remind-btn", "#comment-input", "#like-btn"])
+        # given the show is scheduled: countdown, reminder button, line-up preview; chat not yet
+        for (v, lang), page in pages.items():
+            await page.wait_for_selector("#live[data-state='scheduled'] #countdown:not([hidden])")
+            assert await page.locator("#preview li").count() == 3
+            assert await page.locator("#remind-btn").is_visible()
+            assert await page.locator("#like-btn").is_disabled() and await page.locator("#comment-input").is_disabled()
+            await assert_layout(page, ["#video-fallback", "#countdown", "#remind-btn", "#comment-input", "#like-btn"])
 
-            # when the brand goes live, pins a SKU, drops a coupon and opens a lucky draw
-            await go_live(api, live.brand_token, live.session_id)
-            for (v, lang), page in pages.items():
-                await page.wait_for_selector("#live[data-state='live']", timeout=10_000)
-                assert (await page.inner_text("#state-badge")).strip() == LIVE_BADGE[lang]
-                await same_document(page)
-            await api_ok(await api.put(f"/api/v1/sessions/{live.session_id}/pin", json={"sku_id": live.sku_ids[1]}))
-            shop = SimpleNamespace(token=live.brand_token, brand_id=live.brand_id, session_id=live.session_id)
-            coupon = await dropped_coupon(api, shop)
-            draw = await open_lottery(api, live.brand_token, live.session_id)
-            await pages[("phone", "en")].fill("#comment-input", "first!")
-            await pages[("phone", "en")].press("#comment-input", "Enter")
+        # when the brand goes live, pins a SKU, drops a coupon and opens a lucky draw
+        await go_live(api, live.brand_token, live.session_id)
+        for (v, lang), page in pages.items():
+            await page.wait_for_selector("#live[data-state='live']", timeout=10_000)
+            assert (await page.inner_text("#state-badge")).strip() == LIVE_BADGE[lang]
+            await same_document(page)
+        await api_ok(await api.put(f"/api/v1/sessions/{live.session_id}/pin", json={"sku_id": live.sku_ids[1]}))
+        shop = SimpleNamespace(token=live.brand_token, brand_id=live.brand_id, session_id=live.session_id)
+        coupon = await dropped_coupon(api, shop)
+        draw = await open_lottery(api, live.brand_token, live.session_id)
+        await pages[("phone", "en")].fill("#comment-input", "first!")
+        await pages[("phone", "en")].press("#comment-input", "Enter")
 
-            # then every page shows them over the stream, all on the first screen, nothing overlapping
-            first_screen = ["#video-fallback", "#comments li", "#comment-input", "#like-btn", "#pinned", "#pinned-cart"]
-            for (v, lang), page in pages.items():
-                await page.wait_for_selector(f"#pinned:not([hidden])[data-sku='{live.sku_ids[1]}']", timeout=10_000)
-                await page.wait_for_selector(f".coupon-card[data-coupon='{coupon['id']}'][data-state='open']", timeout=10_000)
-                await page.wait_for_selector("#lottery-card[data-state='open']", timeout=10_000)
-                await page.locator("#comments li", has_text="first!").wait_for(timeout=10_000)
-                await assert_layout(page, first_screen + (["#bag-btn"] if v == "phone" else ["#sheet #lineup"]))
-                await phone_bag_adds_to_cart(page, lang)
+        # then every page shows them over the stream, all on the first screen, nothing overlapping
+        first_screen = ["#video-fallback", "#comments li", "#comment-input", "#like-btn", "#pinned", "#pinned-cart"]
+        for (v, lang), page in pages.items():
+            await page.wait_for_selector(f"#pinned:not([hidden])[data-sku='{live.sku_ids[1]}']", timeout=10_000)
+            await page.wait_for_selector(
+                f".coupon-card[data-coupon='{coupon['id']}'][data-state='open']", timeout=10_000
+            )
+            await page.wait_for_selector("#lottery-card[data-state='open']", timeout=10_000)
+            await page.locator("#comments li", has_text="first!").wait_for(timeout=10_000)
+            await assert_layout(page, first_screen + (["#bag-btn"] if v == "phone" else ["#sheet #lineup"]))
+            await phone_bag_adds_to_cart(page, lang)
 
-            # when the brand ends the show
-            ended = await api.post(f"/api/v1/sessions/{live.session_id}/state", json={"state": "ended"})
-            await api_ok(ended)
+        # when the brand ends the show
+        ended = await api.post(f"/api/v1/sessions/{live.session_id}/state", json={"state": "ended"})
+        await api_ok(ended)
 
-            # then each page says so without a reload, every control disabled with the reason, and
-            # the server has drawn the draw and closed the coupon drop
-            reason = {"zh": "直播已结束", "en": "The show has ended"}
-            for (v, lang), page in pages.items():
-                await page.wait_for_selector("#live[data-state='ended'] #state-summary:not([hidden])", timeout=10_000)
-                await same_document(page)
-                await page.wait_for_selector("#lottery-card[data-state='closed']", timeout=10_000)
-                await page.wait_for_selector(f".coupon-card[data-coupon='{coupon['id']}'][data-state='ended']", timeout=10_000)
-                assert await page.locator("#pinned").is_hidden()
-                for control in ("#like-btn", "#comment-input", "#lineup li button.cart-btn >> nth=0", ".coupon-claim"):
-                    assert await page.locator(control).is_disabled(), control
-                assert reason[lang] in (await page.locator("#lineup li button.cart-btn").first.get_attribute("title") or "")
-                assert reason[lang] in await page.locator("#closed-reason").text_content()
-                await assert_layout(page, ["#state-summary", "#comment-input", "#like-btn"])
-            drawn = (await api.get(f"/api/v1/sessions/{live.session_id}/lotteries")).json()["lottery"]
-            assert drawn["id"] == draw["id"] and drawn["state"] == "closed"
+        # then each page says so without a reload, every control disabled with the reason, and
+        # the server has drawn the draw and closed the coupon drop
+        reason = {"zh": "直播已结束", "en": "The show has ended"}
+        for (v, lang), page in pages.items():
+            await page.wait_for_selector("#live[data-state='ended'] #state-summary:not([hidden])", timeout=10_000)
+            await same_document(page)
+            await page.wait_for_selector("#lottery-card[data-state='closed']", timeout=10_000)
+            await page.wait_for_selector(
+                f".coupon-card[data-coupon='{coupon['id']}'][data-state='ended']", timeout=10_000
+            )
+            assert await page.locator("#pinned").is_hidden()
+            for control in ("#like-btn", "#comment-input", "#lineup li button.cart-btn >> nth=0", ".coupon-claim"):
+                assert await page.locator(control).is_disabled(), control
+            assert reason[lang] in (await page.locator("#lineup li button.cart-btn").first.get_attribute("title") or "")
+            assert reason[lang] in await page.locator("#closed-reason").text_content()
+            await assert_layout(page, ["#state-summary", "#comment-input", "#like-btn"])
+        drawn = (await api.get(f"/api/v1/sessions/{live.session_id}/lotteries")).json()["lottery"]
+        assert drawn["id"] == draw["id"] and drawn["state"] == "closed"
 
 
 async def test_a_cancelled_show_says_so_and_sells_nothing(sqlite_url):
-    async with served_show(sqlite_url, skus=1) as (app, live), chromium() as browser:
+    async with served_show(sqlite_url, skus=1) as live, chromium() as browser:
         page = await open_room(browser, f"{live.http}/live/{live.session_id}", PHONE, "en")
         async with httpx.AsyncClient(base_url=live.http, headers=auth(live.brand_token)) as api:
             await api_ok(await api.post(f"/api/v1/sessions/{live.session_id}/state", json={"state": "cancelled"}))
@@ -226,7 +233,7 @@ SOCKET_CONTROL = """
 
 
 async def test_reconnects_resume_quietly_and_say_so_only_after_two_seconds(sqlite_url):
-    async with served_show(sqlite_url, skus=1) as (app, live), chromium() as browser:
+    async with served_show(sqlite_url, skus=1) as live, chromium() as browser:
         async with httpx.AsyncClient(base_url=live.http) as client:
             await go_live(client, live.brand_token, live.session_id)
         context = await browser.new_context(**PHONE)
@@ -252,7 +259,7 @@ async def test_reconnects_resume_quietly_and_say_so_only_after_two_seconds(sqlit
 
 
 async def test_viewer_page_with_lang_switch_keeps_the_room(sqlite_url):
-    async with served_show(sqlite_url, skus=1) as (app, live), chromium() as browser:
+    async with served_show(sqlite_url, skus=1) as live, chromium() as browser:
         page = await open_room(browser, f"{live.http}/live/{live.session_id}", PHONE, "en")
         await page.click("[data-lang-switch='zh']")
         await page.wait_for_function("document.documentElement.lang === 'zh-CN'")
