@@ -38,6 +38,7 @@ def room_view(coupon: Coupon, drop: CouponDrop, claimed_by_me: int = 0) -> RoomC
         active=coupon.active,
         claimed_by_me=claimed_by_me,
         dropped_at=drop.dropped_at,
+        closed_at=drop.closed_at,
     )
 
 
@@ -111,5 +112,5 @@ def dropped_payload(coupon: Coupon, drop: CouponDrop) -> dict[str, Any]:
     return {
         "session_id": drop.session_id,
         "brand_id": coupon.brand_id,
-        **room_view(coupon, drop).model_dump(mode="json", exclude={"claimed_by_me"}),
+        **room_view(coupon, drop).model_dump(mode="json", exclude={"claimed_by_me", "closed_at"}),
     }

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.coupons.models import Coupon
+from broadcast.coupons.session_end import on_session_over
 from broadcast.liveroom import runtime
 from server.kernel.outbox import OutboxEvent
 
@@ -48,4 +49,5 @@ async def on_coupon_claimed(session: AsyncSession, event: OutboxEvent) -> None:
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "CouponDropped": [on_coupon_dropped],
     "CouponClaimed": [on_coupon_claimed],
+    "SessionStateChanged": [on_session_over],
 }

@@ -59,6 +59,7 @@ class CouponDrop(SQLModel, table=True):
     coupon_id: str = Field(foreign_key="coupons.id", index=True, max_length=40)
     session_id: str = Field(foreign_key="live_sessions.id", index=True, max_length=40)
     dropped_at: datetime = utc_field(default_now=True)
+    closed_at: datetime | None = utc_field(nullable=True)  # its session ended: no more claims here
 
 
 class CouponClaim(SQLModel, table=True):

@@ -92,6 +92,7 @@ class RoomCouponPublic(Public):
     active: bool
     claimed_by_me: int = 0
     dropped_at: datetime
+    closed_at: datetime | None = Field(default=None, description="set when the session ended: no more claims")
 
 
 class ClaimPublic(Public):

@@ -27,7 +27,7 @@ async def on_sku_pinned(session: AsyncSession, event: OutboxEvent) -> None:
 
 async def on_session_state_changed(session: AsyncSession, event: OutboxEvent) -> None:
     changed = SessionStateChanged.read(event.payload, event.version)
-    await _publish(changed.session_id, {"type": "state", "state": changed.state})
+    await _publish(changed.session_id, {"type": "state", "state": changed.state, "at": changed.at.isoformat()})
 
 
 async def on_stock_changed(session: AsyncSession, event: OutboxEvent) -> None:

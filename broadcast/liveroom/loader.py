@@ -3,6 +3,7 @@ and the brand's blocked words."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -25,7 +26,15 @@ def session_view(live: LiveSession) -> dict[str, Any]:
         "state": live.state,
         "playback_url": live.playback_url,
         "cover_url": live.cover_url,
+        # the page's countdown and the ended show's summary
+        "scheduled_start_at": _iso(live.scheduled_start_at),
+        "started_at": _iso(live.started_at),
+        "ended_at": _iso(live.ended_at),
     }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def comment_view(comment: RoomComment) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 LAST_COMMENTS = 30
 CLOSED_STATES = frozenset({"ended", "cancelled"})
+STATE_STAMPS = {"live": "started_at", "ended": "ended_at"}  # which session time a `state` event sets
 
 
 @dataclass
@@ -55,6 +56,9 @@ class RoomState:
 
     def _on_state(self, event: dict[str, Any]) -> None:
         self.session["state"] = event["state"]
+        stamp = STATE_STAMPS.get(event["state"])
+        if stamp and event.get("at"):
+            self.session[stamp] = event["at"]
         if event["state"] != "live":
             self.pinned_sku_id = None
 

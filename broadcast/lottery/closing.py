@@ -14,6 +14,7 @@ from broadcast.lottery import draw
 from broadcast.lottery.lookup import locked
 from broadcast.lottery.models import Lottery, LotteryEntry, LotteryState
 from broadcast.lottery.views import room_message_closed, winners_of
+from broadcast.models import LiveSession, SessionState
 from server.kernel.clock import utcnow
 from server.kernel.contracts import LotteryDrawn
 from server.kernel.outbox import emit
@@ -78,9 +79,15 @@ def is_due(lottery: Lottery) -> bool:
     return lottery.state == LotteryState.OPEN and lottery.closes_at is not None and lottery.closes_at <= utcnow()
 
 
+async def session_over(db: AsyncSession, lottery: Lottery) -> bool:
+    live = await db.get(LiveSession, lottery.session_id)
+    return live is not None and live.state in (SessionState.ENDED, SessionState.CANCELLED)
+
+
 async def close_if_due(db: AsyncSession, lottery: Lottery) -> bool:
-    """Reads close a due lottery too, so nobody sees it open past `closes_at` between sweeps."""
-    if not is_due(lottery):
+    """Reads close a due lottery too, so nobody sees it open past `closes_at` between sweeps, nor
+    after its session ended (before the session-end consumer, `session_end.py`, got to it)."""
+    if lottery.state != LotteryState.OPEN or not (is_due(lottery) or await session_over(db, lottery)):
         return False
     await close_lottery(db, lottery.id)
     return True

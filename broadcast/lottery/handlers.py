@@ -1,4 +1,5 @@
-"""Outbox handlers: show the draw in the room when it opens and when it is drawn."""
+"""Outbox handlers: show the draw in the room when it opens and when it is drawn; close it when
+its session ends."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.liveroom import runtime
+from broadcast.lottery.session_end import on_session_over
 from server.kernel.outbox import OutboxEvent
 
 
@@ -19,4 +21,5 @@ async def on_lottery_changed(session: AsyncSession, event: OutboxEvent) -> None:
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "LotteryOpened": [on_lottery_changed],
     "LotteryDrawn": [on_lottery_changed],
+    "SessionStateChanged": [on_session_over],
 }

@@ -17,26 +17,36 @@
   let offers = [], invite = null, pending = null, mine = null, timer = null;
   let payment = null, payingOrder = null, note = "";
 
-  const money = (minor, currency) => {
-    if (window.zxRoom && window.zxRoom.money) return window.zxRoom.money(minor, currency);
-    const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
-    return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
-  };
-  const notice = (text) => (window.zxRoom && window.zxRoom.notice ? window.zxRoom.notice(text) : console.warn(text));
+  const money = (minor, currency) => zx.money(minor, currency);
+  const notice = (text) => (window.zxRoom ? window.zxRoom.notice(text) : console.warn(text));
+  const roomClosed = () => (window.zxRoom ? window.zxRoom.closedReason() : "");
+  const call = (method, url, body, headers) => zx.api(method, url, body, { headers });
 
-  async function call(method, url, body, headers = {}) {
-    const response = await fetch(url, { method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", ...headers }, body: body ? JSON.stringify(body) : undefined });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
-    return data;
-  }
+  zx.strings({
+    en: { gb_label: "拼团 · Group-buy", gb_start: "Start a group", gb_rule: "{size} buyers within {minutes} min · refunded if it does not fill",
+          gb_join: "Join this group", gb_filled: "This group is filled", gb_expired: "This group has expired", gb_full: "This group is full",
+          gb_times_up: "time's up", gb_left: "{time} left", gb_open_status: "{paid} of {size} paid — waiting for {more} more",
+          gb_filled_status: "✓ Group filled — your order is confirmed",
+          gb_expired_status: "Time ran out before the group filled — your payment was refunded in full",
+          gb_paying: "Paying…", gb_your_group: "Your group · {title} at {price}", gb_start_title: "Start a group · {title}",
+          gb_pay: "Pay {amount}", gb_copied: "Copied ✓", gb_copy: "Copy", gb_invalid: "That group link is not valid any more.",
+          gb_waiting: "Still waiting for the payment to be confirmed; refresh in a moment.",
+          gb_needs_stripe: "Card payment needs Stripe.js with the shop's publishable key (not configured here)." },
+    zh: { gb_label: "拼团", gb_start: "发起拼团", gb_rule: "{minutes} 分钟内凑满 {size} 人 · 未成团全额退款",
+          gb_join: "参与拼团", gb_filled: "已成团", gb_expired: "拼团已过期", gb_full: "名额已满",
+          gb_times_up: "已到时", gb_left: "剩余 {time}", gb_open_status: "已付款 {paid}/{size} — 还差 {more} 人",
+          gb_filled_status: "✓ 拼团成功，订单已确认", gb_expired_status: "未能按时成团，货款已全额退回",
+          gb_paying: "支付中…", gb_your_group: "我的拼团 · {title} {price}", gb_start_title: "发起拼团 · {title}",
+          gb_pay: "支付 {amount}", gb_copied: "已复制 ✓", gb_copy: "复制", gb_invalid: "该拼团链接已失效。",
+          gb_waiting: "仍在等待付款确认，请稍后刷新。",
+          gb_needs_stripe: "银行卡支付需要配置 Stripe 公钥（此处未配置）。" },
+  });
 
   function left(expiresAt) {
     const ms = Math.max(0, new Date(expiresAt).getTime() - Date.now());
     const s = Math.floor(ms / 1000), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
     const pad = (n) => String(n).padStart(2, "0");
-    return ms === 0 ? "time's up" : `${h ? h + ":" : ""}${pad(m)}:${pad(s % 60)} left`;
+    return ms === 0 ? zx.t("gb_times_up") : zx.t("gb_left", { time: `${h ? h + ":" : ""}${pad(m)}:${pad(s % 60)}` });
   }
 
   function seats(box, group) {
@@ -60,9 +70,10 @@
       price.append(money(offer.group_price_minor, offer.currency), " ",
                    Object.assign(document.createElement("s"), { className: "muted", textContent: money(offer.price_minor, offer.currency) }));
       const rule = Object.assign(document.createElement("div"), { className: "gb-rule",
-        textContent: `${offer.group_size} buyers within ${offer.window_minutes} min · refunded if it does not fill` });
+        textContent: zx.t("gb_rule", { size: offer.group_size, minutes: offer.window_minutes }) });
       info.append(title, price, rule);
-      const start = Object.assign(document.createElement("button"), { type: "button", className: "gb-start", textContent: "Start a group" });
+      const start = Object.assign(document.createElement("button"), { type: "button", className: "gb-start", textContent: zx.t("gb_start"),
+        disabled: !!roomClosed(), title: roomClosed() });
       start.addEventListener("click", () => ask({ kind: "open", offer }));
       li.append(info, start);
       return li;
@@ -80,16 +91,17 @@
     $("gb-invite-list").textContent = money(invite.offer.price_minor, invite.offer.currency);
     seats($("gb-invite-seats"), invite);
     const open = invite.state === "open" && invite.seats_taken < invite.group_size;
-    $("gb-join").disabled = !open;
-    $("gb-join").textContent = open ? "Join this group" : invite.state === "filled" ? "This group is filled" :
-      invite.state === "expired" ? "This group has expired" : "This group is full";
+    $("gb-join").disabled = !open || !!roomClosed();
+    $("gb-join").title = roomClosed();
+    $("gb-join").textContent = zx.t(open ? "gb_join" : invite.state === "filled" ? "gb_filled" :
+      invite.state === "expired" ? "gb_expired" : "gb_full");
     show();
   }
 
   const STATUS = {
-    open: (g) => `${g.seats_paid} of ${g.group_size} paid — waiting for ${g.group_size - g.seats_paid} more`,
-    filled: () => "✓ Group filled — your order is confirmed",
-    expired: () => "Time ran out before the group filled — your payment was refunded in full",
+    open: (g) => zx.t("gb_open_status", { paid: g.seats_paid, size: g.group_size, more: g.group_size - g.seats_paid }),
+    filled: () => zx.t("gb_filled_status"),
+    expired: () => zx.t("gb_expired_status"),
   };
 
   function renderMine() {
@@ -98,9 +110,9 @@
     box.hidden = false;
     box.dataset.state = mine.state;
     box.dataset.code = mine.code;
-    $("gb-mine-title").textContent = `Your group · ${mine.offer.title} at ${money(mine.offer.group_price_minor, mine.offer.currency)}`;
+    $("gb-mine-title").textContent = zx.t("gb_your_group", { title: mine.offer.title, price: money(mine.offer.group_price_minor, mine.offer.currency) });
     seats($("gb-mine-seats"), mine);
-    $("gb-mine-status").textContent = note || (mine.paying ? "支付中… · Paying…" : STATUS[mine.state](mine));
+    $("gb-mine-status").textContent = note || (mine.paying ? zx.t("gb_paying") : STATUS[mine.state](mine));
     $("gb-share-link").value = location.origin + mine.share_path;
     renderInvite();
     show();
@@ -119,9 +131,9 @@
 
   function ask(action) {
     pending = action;
-    $("gb-form-title").textContent = action.kind === "open" ? `Start a group · ${action.offer.title}` : "Join this group";
+    $("gb-form-title").textContent = action.kind === "open" ? zx.t("gb_start_title", { title: action.offer.title }) : zx.t("gb_join");
     const offer = action.kind === "open" ? action.offer : invite.offer;
-    $("gb-pay").textContent = `Pay ${money(offer.group_price_minor, offer.currency)}`;
+    $("gb-pay").textContent = zx.t("gb_pay", { amount: money(offer.group_price_minor, offer.currency) });
     $("gb-form").hidden = false;
     $("gb-form").scrollIntoView({ behavior: "smooth", block: "center" });
   }
@@ -148,7 +160,7 @@
       if (order.state !== "pending_payment") return order;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    throw new Error("Still waiting for the payment to be confirmed; refresh in a moment.");
+    throw new Error(zx.t("gb_waiting"));
   }
 
   async function pay(event) {
@@ -173,7 +185,7 @@
           openPayment(seat.order.id, seat.payment);
           return;  // the buyer pays in the Payment Element; Stripe then sends them back to this room
         }
-        if (!seat.test_payments) throw new Error("Card payment needs Stripe.js with the shop's publishable key (not configured here).");
+        if (!seat.test_payments) throw new Error(zx.t("gb_needs_stripe"));
         await call("POST", seat.payment.test_payment_url);
       }
       const order = await waitForPayment(seat.order.id);
@@ -251,6 +263,7 @@
 
   function onRoom(event) {
     const e = event.detail;
+    if (e && (e.type === "state" || e.type === "snapshot")) { renderOffers(); renderInvite(); return; }
     if (!e || e.type !== "group") return;
     for (const group of [mine, invite]) {
       if (group && group.code === e.code) Object.assign(group, { state: e.state, seats_taken: e.seats_taken, seats_paid: e.seats_paid });
@@ -266,10 +279,11 @@
   $("gb-copy").addEventListener("click", async () => {
     const input = $("gb-share-link");
     try { await navigator.clipboard.writeText(input.value); } catch (e) { input.select(); document.execCommand("copy"); }
-    $("gb-copy").textContent = "Copied ✓";
-    setTimeout(() => { $("gb-copy").textContent = "Copy"; }, 1500);
+    $("gb-copy").textContent = zx.t("gb_copied");
+    setTimeout(() => { $("gb-copy").textContent = zx.t("gb_copy"); }, 1500);
   });
   document.addEventListener("zx:room", onRoom);
+  document.addEventListener("zx:lang", () => { renderOffers(); renderInvite(); renderMine(); });
   // The room's messages are the fast path; a slow poll covers a dropped socket.
   setInterval(() => { if (mine && mine.state === "open") refresh(mine.code).catch(() => {}); }, 5000);
 
@@ -277,7 +291,7 @@
     .catch((error) => notice(error.message));
   const code = new URLSearchParams(location.search).get("group");
   if (code) call("GET", `/api/v1/groups/${encodeURIComponent(code)}`).then((g) => { invite = g; renderInvite(); })
-    .catch(() => notice("That group link is not valid any more."));
+    .catch(() => notice(zx.t("gb_invalid")));
   const saved = JSON.parse(localStorage.getItem(mineKey) || "null");
   const mineLoaded = saved && saved.code ? call("GET", `/api/v1/groups/${encodeURIComponent(saved.code)}`)
     .then((g) => { mine = { ...g, paying: false }; renderMine(); }).catch(() => localStorage.removeItem(mineKey)) : Promise.resolve();

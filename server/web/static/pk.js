@@ -4,29 +4,32 @@
   "use strict";
   const POLL_MS = 2000;
 
-  function money(minor, currency) {
-    const negative = minor < 0;
-    const digits = String(Math.abs(minor)).padStart(3, "0");
-    return (negative ? "-" : "") + digits.slice(0, -2) + "." + digits.slice(-2) + " " + currency;
+  zx.strings({
+    en: { pk_orders_n: "{n} orders", pk_gmv_share: "+{pct} % of GMV", pk_this_session: "this live session",
+          pk_net_gmv: "Net GMV", pk_orders: "Orders", pk_entrant: "Entrant", pk_score: "Score", pk_bonus: "Bonus",
+          pk_you: " (you)", pk_final: "Final: you placed #{rank} · your bonus {bonus}", pk_close: "Close and pay bonuses",
+          pk_confirm: "Close \"{name}\" now? The ranking is frozen and bonuses are paid.",
+          pk_running: "running", pk_closed: "closed", pk_scheduled: "scheduled" },
+    zh: { pk_orders_n: "{n} 单", pk_gmv_share: "GMV 的 +{pct} %", pk_this_session: "本场直播",
+          pk_net_gmv: "净 GMV", pk_orders: "订单数", pk_entrant: "参赛者", pk_score: "成绩", pk_bonus: "奖励",
+          pk_you: "（你）", pk_final: "最终排名 #{rank} · 奖励 {bonus}", pk_close: "结束并发放奖励",
+          pk_confirm: "现在结束“{name}”？排名将冻结并发放奖励。",
+          pk_running: "进行中", pk_closed: "已结束", pk_scheduled: "未开始" },
+  });
+  const money = (minor, currency) => zx.money(minor, currency);
+  function score(value, metric, currency) {
+    return metric === "orders" ? zx.t("pk_orders_n", { n: zx.number(value) }) : money(value, currency);
   }
-  function score(value, metric, currency) { return metric === "orders" ? value + " orders" : money(value, currency); }
   function el(tag, text, cls) {
     const node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
     if (cls) node.className = cls;
     return node;
   }
-  function getJson(url, options) {
-    return fetch(url, Object.assign({ credentials: "same-origin" }, options || {})).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (body) {
-        if (!r.ok) throw new Error(body.detail || body.title || ("HTTP " + r.status));
-        return body;
-      });
-    });
-  }
+  function getJson(url, options) { return zx.api((options && options.method) || "GET", url); }
   function tierText(t, currency) {
     const ranks = t.rank_from === t.rank_to ? "#" + t.rank_from : "#" + t.rank_from + "–" + t.rank_to;
-    const prize = t.kind === "bonus_bps" ? "+" + (Number(t.amount) / 100).toFixed(2) + " % of GMV"
+    const prize = t.kind === "bonus_bps" ? zx.t("pk_gmv_share", { pct: (Number(t.amount) / 100).toFixed(2) })
       : money(Number(t.amount), currency);
     return ranks + ": " + prize;
   }
@@ -37,17 +40,16 @@
     root.dataset.state = board.state;
     const head = el("header");
     head.appendChild(el("h3", c.name));
-    head.appendChild(el("span", board.state, "pk-state " + board.state));
+    head.appendChild(el("span", zx.t("pk_" + board.state), "pk-state " + board.state));
     root.appendChild(head);
-    const scope = c.session_id ? "this live session" : new Date(c.starts_at).toLocaleString() + " – " +
-      new Date(c.ends_at).toLocaleString();
-    root.appendChild(el("p", (c.metric === "gmv" ? "Net GMV" : "Orders") + " · " + scope, "muted"));
+    const scope = c.session_id ? zx.t("pk_this_session") : zx.when(c.starts_at) + " – " + zx.when(c.ends_at);
+    root.appendChild(el("p", zx.t(c.metric === "gmv" ? "pk_net_gmv" : "pk_orders") + " · " + scope, "muted"));
     const tiers = el("ul", null, "pk-tiers");
     c.prize_tiers.forEach(function (t) { tiers.appendChild(el("li", tierText(t, c.currency))); });
     root.appendChild(tiers);
     const table = el("table", null, "pk-board");
     const thead = el("thead"); const hr = el("tr");
-    ["#", "Entrant", "Score"].concat(opts.brand ? ["Bonus"] : []).forEach(function (h, i) {
+    ["#", zx.t("pk_entrant"), zx.t("pk_score")].concat(opts.brand ? [zx.t("pk_bonus")] : []).forEach(function (h, i) {
       hr.appendChild(el("th", h, i >= 2 ? "num" : ""));
     });
     thead.appendChild(hr); table.appendChild(thead);
@@ -56,7 +58,7 @@
       const tr = el("tr", null, r.mine ? "mine" : "");
       tr.dataset.rank = r.rank;
       tr.appendChild(el("td", r.rank, "rank"));
-      tr.appendChild(el("td", r.name + (r.mine ? " (you)" : "")));
+      tr.appendChild(el("td", r.name + (r.mine ? zx.t("pk_you") : "")));
       const td = el("td", score(r.score, board.metric, board.currency), "num"); td.dataset.field = "score";
       tr.appendChild(td);
       if (opts.brand) tr.appendChild(el("td", board.frozen ? money(r.bonus_minor || 0, board.currency) : "—", "num"));
@@ -64,13 +66,13 @@
     });
     table.appendChild(body); root.appendChild(table);
     if (board.frozen && opts.partner) {
-      const result = el("p", "Final: you placed #" + ((board.rows.find(function (r) { return r.mine; }) || {}).rank || "?") +
-        " · your bonus " + money(board.my_bonus_minor || 0, board.currency), "pk-result");
+      const rank = (board.rows.find(function (r) { return r.mine; }) || {}).rank || "?";
+      const result = el("p", zx.t("pk_final", { rank: rank, bonus: money(board.my_bonus_minor || 0, board.currency) }), "pk-result");
       result.dataset.role = "result";
       root.appendChild(result);
     }
     if (opts.brand && !board.frozen) {
-      const button = el("button", "Close and pay bonuses", "pk-close");
+      const button = el("button", zx.t("pk_close"), "pk-close");
       button.type = "button";
       button.addEventListener("click", function () { opts.close(c, button); });
       root.appendChild(button);
@@ -94,7 +96,7 @@
         .catch(function () { /* a missed poll: the next one catches up */ });
     }
     opts.close = function (c, button) {
-      if (!confirm("Close \"" + c.name + "\" now? The ranking is frozen and bonuses are paid.")) return;
+      if (!confirm(zx.t("pk_confirm", { name: c.name }))) return;
       button.disabled = true;
       getJson("/api/v1/brands/" + encodeURIComponent(c.brand_id) + "/competitions/" + encodeURIComponent(c.id) +
         "/close", { method: "POST" }).then(render).catch(function (err) {

@@ -106,6 +106,7 @@
       init.body = JSON.stringify(body);
     }
     if (options && options.token) init.headers.Authorization = "Bearer " + options.token;
+    if (options && options.headers) Object.assign(init.headers, options.headers); // e.g. Idempotency-Key
     return fetch(url, init).then(function (response) {
       if (response.status === 204) return null;
       return response.text().then(function (text) {

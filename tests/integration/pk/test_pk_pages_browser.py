@@ -93,14 +93,14 @@ async def test_partner_sees_the_board_move_and_the_bonus_after_the_brand_closes(
             )
             mine = partner.locator("#pk-partner tr.mine")
             await mine.wait_for(timeout=10_000)
-            assert "0.00 CNY" in await mine.inner_text()
-            # when a buyer through Campus Deals pays 123.45 CNY
+            assert "¥0.00" in await mine.inner_text()  # zx.money: the currency sign, by locale
+            # when a buyer through Campus Deals pays ¥123.45
             order = order_paid_payload(brand_id, [("sku_demo", 12345)], partner_id=partner_id, session_id=session_id)
             await asyncio.to_thread(write_order_paid, db_path, order)
             # then the partner's row moves to the top without a reload
             await (
                 partner.locator('#pk-partner tr.mine[data-rank="1"]')
-                .filter(has_text="123.45 CNY")
+                .filter(has_text="¥123.45")
                 .wait_for(timeout=10_000)
             )
             # when the brand closes it from the console
@@ -110,4 +110,4 @@ async def test_partner_sees_the_board_move_and_the_bonus_after_the_brand_closes(
             # then the partner sees its final rank and bonus: 10 % of 12,345 = 1,234.5 → 1,234 (half-even)
             result = partner.locator('#pk-partner [data-role="result"]')
             await result.wait_for(timeout=10_000)
-            assert "#1" in await result.inner_text() and "12.34 CNY" in await result.inner_text()
+            assert "#1" in await result.inner_text() and "¥12.34" in await result.inner_text()

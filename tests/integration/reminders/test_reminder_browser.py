@@ -84,6 +84,7 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 await card.wait_for(state="visible", timeout=10_000)
                 # when they ask to be reminded by email (on a 390 px phone)
                 await page.set_viewport_size({"width": 390, "height": 844})
+                await page.click("#remind-btn")  # on a phone the reminder card is in the bag's sheet
                 await page.select_option("#reminder-channel", "email")
                 await page.fill("#reminder-address", "fan@example.com")
                 await page.click("#reminder-submit")

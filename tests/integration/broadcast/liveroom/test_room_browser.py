@@ -18,7 +18,7 @@ async def open_viewer(browser, url):
     page = await (await browser.new_context(viewport={"width": 390, "height": 844})).new_page()
     await page.goto(url)
     await page.wait_for_selector("#live[data-connected='1']")
-    await page.wait_for_selector("#lineup li >> nth=1")
+    await page.wait_for_selector("#lineup li >> nth=1", state="attached")  # in the bag's sheet, closed
     return page
 
 
