@@ -4,10 +4,11 @@ payouts with their transfers, commission per day, and a CSV export of each."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
+from litestar.params import Parameter
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -118,14 +119,14 @@ class FinanceDeskController(Controller):
         run_id: str | None = None,
         partner_id: str | None = None,
         brand_id: str | None = None,
-        state: str | None = None,
+        payout_state: Annotated[str | None, Parameter(query="state")] = None,
         since: str | None = None,
         until: str | None = None,
         cursor: str | None = None,
         limit: int = DEFAULT_LIMIT,
     ) -> Page[PayoutPublic]:
         """Payouts newest first, each with its Stripe transfer id and destination account."""
-        wanted = _filter(run_id, partner_id, state, since, until)
+        wanted = _filter(run_id, partner_id, payout_state, since, until)
         rows, nxt = await FinanceDeskService(db).payouts(wanted, brand_id, cursor, limit)
         return Page(items=[PayoutPublic.model_validate(r) for r in rows], next_cursor=nxt)
 
@@ -136,14 +137,14 @@ class FinanceDeskController(Controller):
         run_id: str | None = None,
         partner_id: str | None = None,
         brand_id: str | None = None,
-        state: str | None = None,
+        payout_state: Annotated[str | None, Parameter(query="state")] = None,
         since: str | None = None,
         until: str | None = None,
     ) -> str:
         service, rows, cursor = FinanceDeskService(db), [], None
         for _ in range(CSV_PAGES):
             page, cursor = await service.payouts(
-                _filter(run_id, partner_id, state, since, until), brand_id, cursor, MAX_LIMIT
+                _filter(run_id, partner_id, payout_state, since, until), brand_id, cursor, MAX_LIMIT
             )
             rows.extend(page)
             if cursor is None:

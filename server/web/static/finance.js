@@ -122,7 +122,8 @@
     var box = el("figure", "chart");
     box.appendChild(el("figcaption", "", currency));
     $("charts").appendChild(box);
-    var scale = Math.pow(10, new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits);
+    // the chart plots major units (a picture, not money math); zx knows the currency's exponent
+    var scale = Math.round(1 / Number(zx.fromMinor(1, currency)));
     var xs = days.map(function (d) { return Date.parse(d.day + "T00:00:00Z") / 1000; });
     var series = ["accrued_minor", "reversed_minor", "paid_minor"].map(function (k) { return days.map(function (d) { return d[k] / scale; }); });
     if (!window.uPlot) { box.appendChild(el("p", "muted", zx.t("daily_empty"))); return; }
