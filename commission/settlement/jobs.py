@@ -71,7 +71,7 @@ async def start_job(
         running = await _running(session)
         if running is not None:
             raise _busy(running)
-        job = SettlementJob(id=new_id("sjob"), request=request_json(request), created_by=created_by)
+        job = SettlementJob(id=new_id("stj"), request=request_json(request), created_by=created_by)
         session.add(job)
         try:
             await session.commit()

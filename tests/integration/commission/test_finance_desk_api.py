@@ -127,13 +127,13 @@ async def test_a_job_whose_worker_stopped_beating_is_interrupted_and_frees_the_s
     async with app.state.sessionmaker() as session:
         session.add(
             SettlementJob(
-                id="sjob_lost", request={"as_of": utcnow().isoformat()}, heartbeat_at=utcnow() - timedelta(minutes=2)
+                id="stj_lost", request={"as_of": utcnow().isoformat()}, heartbeat_at=utcnow() - timedelta(minutes=2)
             )
         )
         await session.commit()
     result = await settle_via_api(client, w["finance"])
     assert result["payouts"][0]["partner_id"] == w["harbor"]
-    lost = (await client.get("/api/v1/finance/settlement-jobs/sjob_lost", headers=auth(w["finance"]))).json()
+    lost = (await client.get("/api/v1/finance/settlement-jobs/stj_lost", headers=auth(w["finance"]))).json()
     assert lost["state"] == "interrupted" and "settle again" in lost["error"]
 
 
@@ -240,7 +240,7 @@ DESK = [
     ("POST", "/api/v1/finance/settlement-jobs"),
     ("POST", "/api/v1/finance/settlements"),
     ("GET", "/api/v1/finance/settlement-jobs"),
-    ("GET", "/api/v1/finance/settlement-jobs/sjob_any"),
+    ("GET", "/api/v1/finance/settlement-jobs/stj_any"),
     ("GET", "/api/v1/finance/balances"),
     ("GET", "/api/v1/finance/balances.csv"),
     ("GET", "/api/v1/finance/payouts"),
