@@ -19,7 +19,7 @@ from commission.models import LedgerEntry, Payout, SettlementJob, SettlementRun
 from server.app import create_app
 from server.kernel.clock import utcnow
 from tests.app_settings import make_settings
-from tests.factories import auth, make_token
+from tests.factories import auth, make_brand, make_token
 from tests.factories_commission import emit_events, make_partner, order_refunded_payload
 from tests.factories_finance import desk_world, settle_via_api, wait_for_job
 
@@ -255,7 +255,8 @@ DESK = [
 async def test_only_finance_and_admin_reach_the_desk(client, app):
     partner_id = await make_partner(app, name="Harbor Moms Circle")
     partner = await make_token(app, "partner", partner_id=partner_id)
-    brand = await make_token(app, "brand", brand_id="brd_someone")
+    shop = await make_brand(client, await make_token(app, "admin"))
+    brand = await make_token(app, "brand", brand_id=shop["id"])
     finance = await make_token(app, "finance")
     for method, path in DESK:
         body = {"as_of": utcnow().isoformat()} if method == "POST" else None
