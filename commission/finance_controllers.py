@@ -158,7 +158,7 @@ class FinanceDeskController(Controller):
         """Partner commission accrued, reversed and paid out per day (UTC) and currency."""
         start, end = period(since, until)
         days = await FinanceDeskService(db).daily(brand_id, start, end)
-        return DailyCommissionPublic(since=start.isoformat(), until=end.isoformat(), days=days)  # type: ignore[arg-type]
+        return DailyCommissionPublic(since=start.isoformat(), until=end.isoformat(), days=days)
 
     @get("/daily.csv", opt=FINANCE, media_type="text/csv", raises=[InvalidInput])
     async def daily_csv(

@@ -25,9 +25,9 @@ async def partner_balances(session: AsyncSession, scope: list[str] | None) -> li
     names = await partner_names(session, {p for p, _ in rows})
     negative = [k for k, r in rows.items() if r["available_minor"] < 0]
     causes = await negative_causes(session, negative)
-    for key, row in rows.items():
-        row["partner_name"] = names.get(key[0], key[0])
-        row["negative"] = causes.get(key)
+    for (partner_id, currency), row in rows.items():
+        row["partner_name"] = names.get(partner_id, partner_id)
+        row["negative"] = causes.get((partner_id, currency))
     return sorted(rows.values(), key=lambda r: (-r["available_minor"], r["partner_name"], r["currency"]))
 
 

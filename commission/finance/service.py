@@ -74,7 +74,7 @@ class FinanceDeskService:
             progress_total=job.progress_total,
             run_id=job.run_id,
             error=job.error,
-            result=result,  # type: ignore[arg-type]
+            result=result,
             partner_names=await partner_names(self.session, ids),
             created_at=job.created_at,
             heartbeat_at=job.heartbeat_at,
@@ -99,10 +99,10 @@ async def settlement_preview(
         brand_id=request.brand_id,
         currency=request.currency,
         releasing_orders=found.releasing_orders,
-        payouts=decision.planned_rows(),  # type: ignore[arg-type]
-        skipped=decision.skipped,  # type: ignore[arg-type]
-        resends=found.resends,  # type: ignore[arg-type]
-        totals=[{"currency": c, "amount_minor": a} for c, a in sorted(totals.items())],  # type: ignore[misc]
+        payouts=decision.planned_rows(),
+        skipped=decision.skipped,
+        resends=found.resends,
+        totals=[{"currency": c, "amount_minor": a} for c, a in sorted(totals.items())],
         fingerprint=decision.fingerprint(),
         partner_names=names,
     )
