@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Controller, delete, get, post, put
@@ -10,6 +9,8 @@ from litestar.datastructures import State
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.connect import ConnectGateway
+from commission.finance.schemas import SettlementJobPublic
+from commission.finance_controllers import start_settlement
 from commission.models import OrderCommission
 from commission.reports.schemas import (
     BrandStatementPublic,
@@ -26,16 +27,14 @@ from commission.schemas import (
     RuleCreate,
     RulePublic,
     SettlementCreate,
-    SettlementPublic,
 )
 from commission.services.payout_accounts import PayoutAccountService
 from commission.services.reports_service import ReportsService, period
 from commission.services.rules_service import RulesService
-from commission.settlement import SettleRequest, settle
-from server.kernel.clock import as_utc
+from commission.settlement.jobs import SettlementRunning
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
-from server.kernel.problems import NotFound
+from server.kernel.problems import InvalidInput, NotFound, ServiceUnavailable
 from server.kernel.routing import roles
 
 BRAND_SIDE = roles(Role.ADMIN, Role.BRAND, Role.FINANCE)
@@ -168,13 +167,15 @@ class FinanceController(Controller):
     path = "/api/v1/finance"
     tags = ["finance"]
 
-    @post("/settlements", opt=FINANCE)
-    async def settle(self, data: SettlementCreate, state: State) -> SettlementPublic:
-        request = SettleRequest(
-            as_of=_aware(data.as_of), brand_id=data.brand_id, partner_ids=data.partner_ids, currency=data.currency
-        )
-        report = await settle(state.sessionmaker, ConnectGateway(state.settings), request)
-        return SettlementPublic(**report.as_dict())
+    @post(
+        "/settlements",
+        opt=FINANCE,
+        status_code=202,
+        raises=[InvalidInput, SettlementRunning, ServiceUnavailable],
+        summary="Start a settlement in the background (the same as POST /settlement-jobs): the job to follow",
+    )
+    async def settle(self, data: SettlementCreate, state: State, principal: Principal) -> SettlementJobPublic:
+        return await start_settlement(state, data, principal)
 
     @get("/settlements", opt=FINANCE)
     async def runs(
@@ -197,10 +198,6 @@ class FinanceController(Controller):
 
 def _gateway(state: State) -> ConnectGateway | None:
     return ConnectGateway(state.settings) if state.settings.stripe_api_key else None
-
-
-def _aware(value: datetime) -> datetime:
-    return as_utc(value)
 
 
 ROUTE_HANDLERS: list[Any] = [

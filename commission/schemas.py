@@ -8,7 +8,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from commission.reports.schemas import PayoutLine, SkippedPayout
 from server.kernel.currency import validate_currency
 from server.kernel.decimals import DecimalNumber
 
@@ -76,12 +75,6 @@ class SettlementCreate(Request):
     brand_id: str | None = None
     partner_ids: list[str] | None = Field(default=None, max_length=10_000)
     currency: str | None = None
-
-
-class SettlementPublic(BaseModel):
-    run_id: str
-    as_of: str
-    released_orders: int
-    payouts: list[PayoutLine]
-    skipped: list[SkippedPayout]
-    still_in_flight: list[PayoutLine]
+    expected_plan: str | None = Field(
+        default=None, max_length=64, description="a preview's fingerprint: run only if the plan is still that"
+    )

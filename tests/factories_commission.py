@@ -26,9 +26,12 @@ async def make_partner(
     commission_bps: int | None = None,
     stripe_account_id: str | None = None,
     minimum_payout_minor: int | None = None,
+    name: str | None = None,
 ) -> str:
     async with app.state.sessionmaker() as session:
-        partner = Partner(id=new_id("ptn"), name=f"Partner {next(_seq)}", parent_id=parent_id, payout_country="US")
+        partner = Partner(
+            id=new_id("ptn"), name=name or f"Partner {next(_seq)}", parent_id=parent_id, payout_country="US"
+        )
         session.add(partner)
         await session.flush()
         if brand_id:

@@ -8,12 +8,14 @@ from commission.models.ledger import JournalTransaction, LedgerAccount, LedgerEn
 from commission.models.orders import OrderCommission, RefundRecord
 from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
+from commission.models.settlement_jobs import JobState, SettlementJob
 
 __all__ = [
     "CommissionDispute",
     "CommissionPolicy",
     "CommissionRule",
     "DisputePhase",
+    "JobState",
     "JournalTransaction",
     "LedgerAccount",
     "LedgerEntry",
@@ -23,5 +25,6 @@ __all__ = [
     "PayoutState",
     "RefundRecord",
     "RuleKind",
+    "SettlementJob",
     "SettlementRun",
 ]

@@ -178,6 +178,10 @@ class SkippedPayout(BaseModel):
     currency: str
     available_minor: int
     reason: str
+    reason_code: str = Field(
+        default="", description="in_flight | negative_balance | nothing_due | below_minimum | no_payout_account"
+    )
+    minimum_payout_minor: int | None = None
 
 
 class SettlementRunSummary(BaseModel):

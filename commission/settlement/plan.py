@@ -1,9 +1,13 @@
-"""Planning a settlement run: who is paid how much, who is skipped and why (phase 1)."""
+"""Planning a settlement run: who is paid how much, who is skipped and why (phase 1). `decide`
+is the one function that answers it, for the preview and the run alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +23,7 @@ from server.kernel.clock import utcnow
 from server.kernel.currency import validate_currency
 from server.kernel.db import is_postgres
 from server.kernel.ids import new_id
-from server.kernel.problems import InvalidInput
+from server.kernel.problems import Conflict, InvalidInput
 
 LOCK_KEY = 6_060_601  # pg_advisory_xact_lock key for planning settlement runs
 CLOCK_SKEW = timedelta(seconds=5)
@@ -31,13 +35,56 @@ class SettleRequest:
     brand_id: str | None = None
     partner_ids: list[str] | None = None
     currency: str | None = None
+    # The fingerprint of the plan finance confirmed: if the plan differs when the run decides it,
+    # the run stops before any payout is made (409 plan-changed) instead of paying something else.
+    expected_plan: str | None = None
+
+
+class SkipReason(StrEnum):
+    IN_FLIGHT = "in_flight"
+    NEGATIVE_BALANCE = "negative_balance"
+    NOTHING_DUE = "nothing_due"
+    BELOW_MINIMUM = "below_minimum"
+    NO_PAYOUT_ACCOUNT = "no_payout_account"
+
+
+@dataclass(frozen=True)
+class PlannedPayout:
+    partner_id: str
+    currency: str
+    amount_minor: int
+    stripe_account_id: str
+
+
+@dataclass
+class Decision:
+    """Who is paid how much and who is skipped why: what a preview shows and a run executes."""
+
+    payouts: list[PlannedPayout] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        paid = [(p.partner_id, p.currency, p.amount_minor, p.stripe_account_id) for p in self.payouts]
+        skips = [(s["partner_id"], s["currency"], s["available_minor"], s["reason_code"]) for s in self.skipped]
+        return hashlib.sha256(json.dumps([paid, skips]).encode()).hexdigest()[:32]
+
+    def planned_rows(self) -> list[dict[str, Any]]:
+        return [asdict(p) for p in self.payouts]
+
+
+class PlanChanged(Conflict):
+    slug, title = "plan-changed", "The settlement plan changed since it was previewed"
 
 
 @dataclass
 class Plan:
     run: SettlementRun
+    decision: Decision
     payouts: list[Payout] = field(default_factory=list)
-    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[dict[str, Any]]:
+        return self.decision.skipped
 
 
 async def validate_request(session: AsyncSession, request: SettleRequest) -> list[str] | None:
@@ -65,36 +112,60 @@ async def validate_request(session: AsyncSession, request: SettleRequest) -> lis
     return sorted(set(request.partner_ids or members))
 
 
-async def plan_run(session: AsyncSession, request: SettleRequest, scope: list[str] | None) -> Plan:
-    """Create the run, its payouts and their in-flight entries; the caller commits."""
-    if is_postgres(session):
-        await session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
-    run = SettlementRun(id=new_id("stl"), as_of=request.as_of, brand_id=request.brand_id)
-    session.add(run)
-    plan = Plan(run)
+async def decide(session: AsyncSession, request: SettleRequest, scope: list[str] | None) -> Decision:
+    """The plan from the ledger as it stands in this transaction (read only). The preview and the
+    run both call this, so what finance confirms is what the run pays."""
+    decision = Decision()
     available = await ledger.balances(session, owner_type="partner", owner_ids=scope, kinds=[Kind.AVAILABLE])
     accounts = await _payout_accounts(session, sorted({k.owner_id for k in available}))
     busy = await _in_flight(session)
     for key, amount in sorted(available.items(), key=lambda kv: (kv[0].owner_id, kv[0].currency)):
         if request.currency and key.currency != request.currency:
             continue
-        reason = _skip_reason(amount, accounts.get(key.owner_id), (key.owner_id, key.currency) in busy)
-        if reason:
-            plan.skipped.append(
-                {"partner_id": key.owner_id, "currency": key.currency, "available_minor": amount, "reason": reason}
+        account = accounts.get(key.owner_id)
+        skip = _skip(amount, account, (key.owner_id, key.currency) in busy)
+        if skip is not None:
+            code, reason, minimum = skip
+            decision.skipped.append(
+                {
+                    "partner_id": key.owner_id,
+                    "currency": key.currency,
+                    "available_minor": amount,
+                    "reason_code": code.value,
+                    "reason": reason,
+                    "minimum_payout_minor": minimum,
+                }
             )
             continue
-        account = accounts[key.owner_id]
-        plan.payouts.append(
-            Payout(
-                id=new_id("po"),
-                run_id=run.id,
-                partner_id=key.owner_id,
-                currency=key.currency,
-                amount_minor=amount,
-                stripe_account_id=account.stripe_account_id or "",
-            )
+        assert account is not None and account.stripe_account_id  # _skip refuses a partner without one
+        decision.payouts.append(PlannedPayout(key.owner_id, key.currency, amount, account.stripe_account_id))
+    return decision
+
+
+async def plan_run(session: AsyncSession, request: SettleRequest, scope: list[str] | None) -> Plan:
+    """Create the run, its payouts and their in-flight entries; the caller commits."""
+    if is_postgres(session):
+        await session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+    decision = await decide(session, request, scope)
+    if request.expected_plan is not None and decision.fingerprint() != request.expected_plan:
+        raise PlanChanged(
+            "the balances changed since the preview (a payment, refund or another run): preview again",
+            extra={"fingerprint": decision.fingerprint()},
         )
+    run = SettlementRun(id=new_id("stl"), as_of=request.as_of, brand_id=request.brand_id)
+    session.add(run)
+    plan = Plan(run, decision)
+    plan.payouts = [
+        Payout(
+            id=new_id("po"),
+            run_id=run.id,
+            partner_id=p.partner_id,
+            currency=p.currency,
+            amount_minor=p.amount_minor,
+            stripe_account_id=p.stripe_account_id,
+        )
+        for p in decision.payouts
+    ]
     await session.flush()
     if plan.payouts:  # a Core bulk insert: ten thousand payouts should not go through the unit of work
         now = utcnow()
@@ -116,16 +187,22 @@ async def plan_run(session: AsyncSession, request: SettleRequest, scope: list[st
     return plan
 
 
-def _skip_reason(amount: int, account: PartnerPayoutAccount | None, busy: bool) -> str | None:
+def _skip(amount: int, account: PartnerPayoutAccount | None, busy: bool) -> tuple[SkipReason, str, int] | None:
     minimum = account.minimum_payout_minor if account else DEFAULT_MINIMUM_PAYOUT_MINOR
     if busy:
-        return "a payout is already in flight (this run resends it)"
+        return SkipReason.IN_FLIGHT, "a payout is already in flight (this run resends it)", minimum
     if amount < 0:
-        return f"negative balance {amount} (clawback) carried forward"
-    if amount < minimum or amount == 0:
-        return f"available {amount} is below the minimum payout {minimum}"
+        return SkipReason.NEGATIVE_BALANCE, f"negative balance {amount} (clawback) carried forward", minimum
+    if amount == 0:
+        return SkipReason.NOTHING_DUE, "nothing available to pay", minimum
+    if amount < minimum:
+        return SkipReason.BELOW_MINIMUM, f"available {amount} is below the minimum payout {minimum}", minimum
     if account is None or not account.stripe_account_id:
-        return "no connected Stripe account: the partner must finish payout onboarding"
+        return (
+            SkipReason.NO_PAYOUT_ACCOUNT,
+            "no connected Stripe account: the partner must finish payout onboarding",
+            minimum,
+        )
     return None
 
 

@@ -22,6 +22,7 @@ from server.kernel.clock import utcnow
 CONCURRENCY = 16
 RECORD_BATCH = 500
 Progress = Callable[[int], None]
+Phase = Callable[[str], None]
 
 
 @dataclass
@@ -33,6 +34,8 @@ class SettlementReport:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     still_in_flight: list[dict[str, Any]] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
+    planned: list[dict[str, Any]] = field(default_factory=list)  # this run's new payouts, as decided
+    plan_fingerprint: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,21 +48,27 @@ async def settle(
     *,
     on_planned: Callable[[int], None] | None = None,
     progress: Progress | None = None,
+    phase: Phase | None = None,
 ) -> SettlementReport:
     clock = time.perf_counter()
+    say = phase or (lambda _: None)
+    say("releasing")
     async with maker() as session:
         scope = await validate_request(session, request)
         released = await release_matured(session, request.as_of)
         await session.commit()
     released_at = time.perf_counter()
+    say("planning")
     async with maker() as session:
         plan = await plan_run(session, request, scope)
         await session.commit()
     report = SettlementReport(plan.run.id, request.as_of.isoformat(), released.orders, skipped=plan.skipped)
+    report.planned, report.plan_fingerprint = plan.decision.planned_rows(), plan.decision.fingerprint()
     pending = await _in_flight_payouts(maker, scope)
     planned_at = time.perf_counter()
     if on_planned is not None:
         on_planned(len(pending))
+    say("sending")
     outcomes = await _send_all(maker, gateway, pending, progress)
     report.timings_s = {
         "release": round(released_at - clock, 2),
@@ -68,6 +77,7 @@ async def settle(
     }
     report.payouts = [_row(p, outcomes.get(p.id)) for p in pending if outcomes.get(p.id) and not outcomes[p.id].unknown]
     report.still_in_flight = [_row(p, o) for p in pending if (o := outcomes.get(p.id)) is None or o.unknown]
+    say("finishing")
     await _finish(maker, plan.run.id, report)
     return report
 

@@ -16,6 +16,7 @@ from server.demo.simulate.config import SaleConfig
 from server.demo.simulate.outcome import OrderMade, SaleOutcome
 
 LEDGER_WAIT_S = 60
+SETTLE_WAIT_S = 120
 
 
 async def refund_some(config: SaleConfig, brand: httpx.AsyncClient, orders: list[OrderMade]) -> list[OrderMade]:
@@ -55,7 +56,22 @@ async def settle(finance: httpx.AsyncClient, partner_ids: list[str]) -> dict[str
     for partner_id in partner_ids:  # small sellers get paid in a demo: the default minimum is 10.00
         await call(finance, "PUT", f"/api/v1/partners/{partner_id}/payout-settings", json={"minimum_payout_minor": 1})
     as_of = datetime.now(UTC).isoformat()
-    return dict(await call(finance, "POST", "/api/v1/finance/settlements", json={"as_of": as_of}))
+    job = await call(finance, "POST", "/api/v1/finance/settlements", json={"as_of": as_of})
+    return await settlement_result(finance, str(job["id"]))
+
+
+async def settlement_result(finance: httpx.AsyncClient, job_id: str) -> dict[str, Any]:
+    """The settlement runs in the background: follow its job until it ends, then its report."""
+    deadline = asyncio.get_running_loop().time() + SETTLE_WAIT_S
+    while True:
+        job = await call(finance, "GET", f"/api/v1/finance/settlement-jobs/{job_id}")
+        if job["state"] != "running":
+            if not job.get("result"):
+                raise SaleApiError(f"settlement job {job_id} {job['state']}: {job.get('error')}")
+            return dict(job["result"])
+        if asyncio.get_running_loop().time() > deadline:
+            raise SaleApiError(f"settlement job {job_id} still running after {SETTLE_WAIT_S} s")
+        await asyncio.sleep(0.2)
 
 
 async def reconcile(finance: httpx.AsyncClient) -> dict[str, Any]:

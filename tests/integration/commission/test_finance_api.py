@@ -14,6 +14,7 @@ from server.kernel.clock import utcnow
 from tests.app_settings import make_settings
 from tests.factories import auth, make_brand, make_token
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
+from tests.factories_finance import settle_via_api
 
 OLD = timedelta(days=9)
 
@@ -59,12 +60,8 @@ async def world(client, app, connect_server):
 
 async def test_settlement_pays_fails_and_skips_with_reasons(client, app, connect_server):
     w = await world(client, app, connect_server)
-    # when finance settles now
-    response = await client.post(
-        "/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=auth(w["finance"])
-    )
-    assert response.status_code == 201, response.text
-    report = response.json()
+    # when finance settles now (in the background: the API answers the job, the job the report)
+    report = await settle_via_api(client, w["finance"])
     # then the good partner is paid, the refused one failed with Stripe's reason, the third skipped
     by_partner = {p["partner_id"]: p for p in report["payouts"]}
     assert by_partner[w["good"]]["transfer_id"].startswith("tr_")
@@ -80,7 +77,7 @@ async def test_settlement_pays_fails_and_skips_with_reasons(client, app, connect
 async def test_statements_and_reconciliation_tie_out_after_refunds_and_settlement(client, app, connect_server):
     w = await world(client, app, connect_server)
     await emit_events(app, ("OrderRefunded", order_refunded_payload(w["orders"][0], 5000, 5000)))
-    await client.post("/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=auth(w["finance"]))
+    await settle_via_api(client, w["finance"])
     await emit_events(app, ("OrderRefunded", order_refunded_payload(w["orders"][0], 15000, 20000)))
     since = (utcnow() - timedelta(days=30)).isoformat()
     until = (utcnow() + timedelta(minutes=1)).isoformat()
@@ -131,7 +128,7 @@ async def test_statements_and_reconciliation_tie_out_after_refunds_and_settlemen
 async def test_reconciliation_lists_a_transfer_whose_payout_is_still_in_flight(client, app, connect_server):
     w = await world(client, app, connect_server)
     connect_server.die_after_transfers(1)  # Stripe pays, the answer is lost, the server stays down
-    await client.post("/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=auth(w["finance"]))
+    await settle_via_api(client, w["finance"])
     connect_server.revive()
     body = (await client.get("/api/v1/finance/reconciliation", headers=auth(w["finance"]))).json()
     assert any("still in flight" in m["reason"] for m in body["mismatches"]), body["mismatches"]
@@ -206,8 +203,8 @@ async def test_settlement_runs_page_newest_first_and_payouts_are_money_per_curre
     w = await world(client, app, connect_server)
     h = auth(w["finance"])
     # given two settlement runs
-    first = (await client.post("/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=h)).json()
-    second = (await client.post("/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=h)).json()
+    first = await settle_via_api(client, w["finance"])
+    second = await settle_via_api(client, w["finance"])
     # when finance lists them one per page
     page = (await client.get("/api/v1/finance/settlements?limit=1", headers=h)).json()
     rest = (await client.get(f"/api/v1/finance/settlements?limit=1&cursor={page['next_cursor']}", headers=h)).json()
