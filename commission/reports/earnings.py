@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -25,24 +25,22 @@ from commission.models import (
 )
 from commission.models.payouts import DEFAULT_MINIMUM_PAYOUT_MINOR
 from commission.reports.earnings_schemas import ClawbackCause, EarningsCurrency, EarningsPublic, PayoutPublic
-from commission.settlement.plan import _skip_reason as skip_reason
+from commission.settlement.plan import SkipReason, skip
 
 CLAWBACK_REASONS = (Reason.REVERSED, Reason.DISPUTE_LOST, Reason.PK_BONUS_REVERSED)
 PAYOUTS_SHOWN = 50
 CAUSES_SHOWN = 20
 
 
-# The settlement's skip reasons (settlement/plan.py) by how each begins, as a code the page translates.
-BLOCKED_CODES = {
-    "a payout is already in flight": "in_flight",
-    "negative balance": "negative",
-    "available": "below_minimum",
-    "no connected": "no_account",
+# The settlement's skip reasons (settlement/plan.py) as the codes the partner's page translates;
+# "nothing due" is not a reason to show.
+BlockedCode = Literal["in_flight", "negative", "below_minimum", "no_account"]
+BLOCKED_CODES: dict[SkipReason, BlockedCode] = {
+    SkipReason.IN_FLIGHT: "in_flight",
+    SkipReason.NEGATIVE_BALANCE: "negative",
+    SkipReason.BELOW_MINIMUM: "below_minimum",
+    SkipReason.NO_PAYOUT_ACCOUNT: "no_account",
 }
-
-
-def blocked_code(reason: str | None) -> Any:
-    return next((code for start, code in BLOCKED_CODES.items() if reason and reason.startswith(start)), None)
 
 
 def next_weekday(today: date, weekday: int) -> date:
@@ -65,8 +63,10 @@ async def partner_earnings(
     for currency, kinds in sorted(sums.items()):
         row = await _currency_row(session, partner_id, currency, kinds, payouts)
         row.next_release_at = release.get(currency)
-        row.next_payout_blocked = skip_reason(row.available_minor, account, currency in busy)
-        row.next_payout_blocked_code = blocked_code(row.next_payout_blocked)
+        skipped = skip(row.available_minor, account, currency in busy)
+        code = BLOCKED_CODES.get(skipped[0]) if skipped is not None else None
+        row.next_payout_blocked = skipped[1] if skipped is not None and code else None
+        row.next_payout_blocked_code = code
         currencies.append(row)
     return EarningsPublic(
         partner_id=partner_id,

@@ -123,9 +123,9 @@ async def decide(session: AsyncSession, request: SettleRequest, scope: list[str]
         if request.currency and key.currency != request.currency:
             continue
         account = accounts.get(key.owner_id)
-        skip = _skip(amount, account, (key.owner_id, key.currency) in busy)
-        if skip is not None:
-            code, reason, minimum = skip
+        skipped = skip(amount, account, (key.owner_id, key.currency) in busy)
+        if skipped is not None:
+            code, reason, minimum = skipped
             decision.skipped.append(
                 {
                     "partner_id": key.owner_id,
@@ -187,7 +187,9 @@ async def plan_run(session: AsyncSession, request: SettleRequest, scope: list[st
     return plan
 
 
-def _skip(amount: int, account: PartnerPayoutAccount | None, busy: bool) -> tuple[SkipReason, str, int] | None:
+def skip(amount: int, account: PartnerPayoutAccount | None, busy: bool) -> tuple[SkipReason, str, int] | None:
+    """Why a run would not pay this balance now (code, words, the minimum), or None: the one rule
+    the plan, the preview and the partner's own earnings page all use."""
     minimum = account.minimum_payout_minor if account else DEFAULT_MINIMUM_PAYOUT_MINOR
     if busy:
         return SkipReason.IN_FLIGHT, "a payout is already in flight (this run resends it)", minimum
