@@ -11,8 +11,8 @@ from typing import Any
 from commission import ledger
 from commission.models import PartnerPayoutAccount
 from server.kernel import clock
-from server.kernel.clock import utcnow
 from tests.factories import auth, make_token
+from tests.factories_finance import settle_via_api
 from tests.factories_orders import PartnerShop, paid_through_link, partner_shop
 
 HOLD_PASSED_S = 8 * 86400  # the brand's default hold is 7 days
@@ -40,11 +40,7 @@ async def refund_after_payout(app: Any, client: Any, localstripe: Any, connect_s
     order = await paid_through_link(app, client, localstripe, shop)
     clock.advance(HOLD_PASSED_S)  # the test's autouse fixture puts the clock back
     finance = await make_token(app, "finance")
-    settled = await client.post(
-        "/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=auth(finance)
-    )
-    assert settled.status_code == 201, settled.text
-    [payout] = settled.json()["payouts"]
+    [payout] = (await settle_via_api(client, finance))["payouts"]
     refund = await client.post(
         f"/api/v1/orders/{order['id']}/refunds", json={"amount_minor": 3000}, headers=auth(shop.shop.token)
     )
