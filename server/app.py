@@ -41,7 +41,7 @@ from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, ses
 from server.kernel.db_outage import describe
 from server.kernel.principal import AUTHENTICATOR_STATE
 from server.kernel.rate_limit import STATE_KEY as RATE_LIMITS_STATE
-from server.openapi import declare_problem_responses, openapi_config
+from server.openapi import declare_problem_responses, docs_assets_router, openapi_config
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
 from server.ops.metrics import MetricsController
@@ -49,6 +49,7 @@ from server.payments import routes as payment_routes
 from server.settings import Settings, get_settings
 from server.web import routes as web_routes
 from server.web.input_guard import input_guard_middleware, path_guard
+from server.web.locale import register_template_globals
 from server.web.rate_limit_guard import build_rate_limits, rate_limit_guard
 from server.web.security_headers import security_headers
 from server.web.socket_cap import room_socket_cap
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MeController,
         MetricsController,
         create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
+        docs_assets_router(),
     ]
     for route_handlers in _collect("ROUTE_HANDLERS", []):
         handlers.extend(route_handlers)
@@ -187,7 +189,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=_plugins(settings, state),
         lifespan=lifespans,
         state=State(state),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=register_template_globals
+        ),
         openapi_config=openapi_config(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws", "/l/"]),
         request_max_body_size=1024 * 1024,

@@ -15,10 +15,13 @@ from typing import Any
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from litestar.routes import HTTPRoute
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel, ConfigDict
+from swagger_ui_bundle import swagger_ui_path
 
 from server.kernel import problems
 
@@ -70,13 +73,38 @@ def problem_response(status: int, description: str | None = None) -> ResponseSpe
     )
 
 
+DOCS_ASSETS = "/api/docs-assets"
+
+
+class OfflineSwagger(SwaggerRenderPlugin):
+    """Swagger UI with its script and styles served by this app from the pinned `swagger-ui-bundle`
+    package (never a CDN: the docs must open offline and where CDNs are blocked), no remote
+    favicon, and a page language for screen readers."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            path="/swagger",
+            js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+            favicon="<link rel='icon' href='data:,'>",
+        )
+
+    def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, openapi_schema).replace(b"<html>", b'<html lang="en">', 1)
+
+
+def docs_assets_router() -> ControllerRouterHandler:
+    return create_static_files_router(path=DOCS_ASSETS, directories=[swagger_ui_path], include_in_schema=False)
+
+
 def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Zhixiang API",
         version="1",
         description=DESCRIPTION,
         path="/api/docs",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[OfflineSwagger()],  # the first is also the page at /api/docs
         components=Components(security_schemes=SECURITY_SCHEMES),
     )
 
