@@ -24,7 +24,10 @@ KEPT_HEADERS = ("retry-after",)
 
 # (title, what to do) per status, in both languages; the problem's detail is shown beneath.
 MESSAGES: dict[int, dict[str, tuple[str, str]]] = {
-    400: {"en": ("Bad request", "The address or form could not be read."), "zh": ("请求有误", "无法读取该地址或表单。")},
+    400: {
+        "en": ("Bad request", "The address or form could not be read."),
+        "zh": ("请求有误", "无法读取该地址或表单。"),
+    },
     401: {"en": ("Please sign in", "This page needs a token."), "zh": ("请先登录", "此页面需要访问令牌。")},
     403: {
         "en": ("Not allowed", "Your token's role may not open this page. Sign in with another token."),
@@ -34,7 +37,10 @@ MESSAGES: dict[int, dict[str, tuple[str, str]]] = {
         "en": ("Page not found", "The address may be mistyped, or the thing it names is gone or not yours."),
         "zh": ("页面不存在", "地址可能有误，或者所指内容已不存在或不属于您。"),
     },
-    409: {"en": ("Conflict", "That cannot be done in the current state."), "zh": ("操作冲突", "当前状态下无法执行该操作。")},
+    409: {
+        "en": ("Conflict", "That cannot be done in the current state."),
+        "zh": ("操作冲突", "当前状态下无法执行该操作。"),
+    },
     422: {
         "en": ("Something in the address is not valid", "Check the values below and try again."),
         "zh": ("地址中的参数无效", "请检查下面列出的值后重试。"),

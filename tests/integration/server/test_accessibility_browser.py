@@ -90,7 +90,12 @@ async def _world(app, client, localstripe) -> tuple[dict[str, str], dict[str, st
         "finance": await make_token(app, "finance"),
         "admin": await make_token(app, "admin"),
     }
-    values = {"session": shop.shop.session_id, "order": order["id"], "link": shop.link_code, "brand": shop.shop.brand_id}
+    values = {
+        "session": shop.shop.session_id,
+        "order": order["id"],
+        "link": shop.link_code,
+        "brand": shop.shop.brand_id,
+    }
     return tokens, values
 
 

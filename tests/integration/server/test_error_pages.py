@@ -26,7 +26,8 @@ def booming(app):
 
 
 async def test_a_browser_gets_pages_and_an_api_client_problems(booming, client):
-    partner = await make_token(booming, "partner", partner_id=(await make_partner(client, await make_token(booming, "admin")))["id"])
+    partner_id = (await make_partner(client, await make_token(booming, "admin")))["id"]
+    partner = await make_token(booming, "partner", partner_id=partner_id)
     cases = [
         ("/no/such/page", {}, 404, "Page not found"),
         ("/finance", {"Cookie": f"zx_token={partner}"}, 403, "Not allowed"),
@@ -37,7 +38,7 @@ async def test_a_browser_gets_pages_and_an_api_client_problems(booming, client):
         page = await client.get(path, headers={**BROWSER, **headers})
         assert page.status_code == status, (path, page.text[:300])
         assert page.headers["content-type"].startswith("text/html"), path
-        assert f"<h1 id=\"error-title\">{title}</h1>" in page.text and '<html lang="en">' in page.text
+        assert f'<h1 id="error-title">{title}</h1>' in page.text and '<html lang="en">' in page.text
         client.cookies.clear()
         api = await client.get(path, headers={"Accept": "application/json", **headers})
         assert api.status_code == status and api.headers["content-type"] == "application/problem+json", path
