@@ -41,7 +41,7 @@ from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, ses
 from server.kernel.db_outage import describe
 from server.kernel.principal import AUTHENTICATOR_STATE
 from server.kernel.rate_limit import STATE_KEY as RATE_LIMITS_STATE
-from server.openapi import declare_problem_responses, docs_assets_router, openapi_config
+from server.openapi import declare_problem_responses, openapi_config
 from server.ops.health import healthz
 from server.ops.logs import configure_logging, request_id_middleware
 from server.ops.metrics import MetricsController
@@ -165,7 +165,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MeController,
         MetricsController,
         create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
-        docs_assets_router(),
     ]
     for route_handlers in _collect("ROUTE_HANDLERS", []):
         handlers.extend(route_handlers)

@@ -18,10 +18,7 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from litestar.routes import HTTPRoute
-from litestar.static_files import create_static_files_router
-from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel, ConfigDict
-from swagger_ui_bundle import swagger_ui_path
 
 from server.kernel import problems
 
@@ -73,12 +70,13 @@ def problem_response(status: int, description: str | None = None) -> ResponseSpe
     )
 
 
-DOCS_ASSETS = "/api/docs-assets"
+# Vendored from npm (`static/vendor/…/README.md`): Swagger UI 5 reads OpenAPI 3.1, which Litestar writes.
+DOCS_ASSETS = "/static/vendor/swagger-ui-5.18.2"
 
 
 class OfflineSwagger(SwaggerRenderPlugin):
-    """Swagger UI with its script and styles served by this app from the pinned `swagger-ui-bundle`
-    package (never a CDN: the docs must open offline and where CDNs are blocked), no remote
+    """Swagger UI with its script and styles served by this app from a pinned, vendored copy
+    (never a CDN: the docs must open offline and where CDNs are blocked), no remote
     favicon, and a page language for screen readers."""
 
     def __init__(self) -> None:
@@ -92,10 +90,6 @@ class OfflineSwagger(SwaggerRenderPlugin):
 
     def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
         return super().render(request, openapi_schema).replace(b"<html>", b'<html lang="en">', 1)
-
-
-def docs_assets_router() -> ControllerRouterHandler:
-    return create_static_files_router(path=DOCS_ASSETS, directories=[swagger_ui_path], include_in_schema=False)
 
 
 def openapi_config() -> OpenAPIConfig:

@@ -28,6 +28,9 @@ DEFAULT_LANG = "en"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 BABEL_LOCALE = {"zh": Locale.parse("zh_Hans_CN"), "en": Locale.parse("en")}
 DECIMALS = re.compile(r"0\.0+|0(?=[^#0,.]|$)")
+# CLDR's currency spacing (which Babel does not apply): a code of letters next to a digit gets a
+# no-break space, "KWD 1,234.567", as Intl writes it in the browser; a sign such as ¥ or $ does not.
+LETTER_TOUCHING_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 
 
 def accepted_lang(header: str) -> str | None:
@@ -68,13 +71,14 @@ def format_money(amount_minor: int, currency: str, lang: str = DEFAULT_LANG) -> 
     """Integer minor units → "¥1,234.56" (zh, CNY), "CN¥1,234.56" (en), "¥1,234" (en, JPY)."""
     exponent = minor_unit_exponent(currency)
     amount = Decimal(amount_minor).scaleb(-exponent)
-    return format_currency(
+    text = format_currency(
         amount,
         currency,
         format=_currency_pattern(lang, exponent),
         locale=BABEL_LOCALE[lang],
         currency_digits=False,
     )
+    return LETTER_TOUCHING_DIGIT.sub("\u00a0", text)
 
 
 def format_when(moment: datetime | str | None, lang: str = DEFAULT_LANG) -> str:

@@ -1,5 +1,5 @@
 """`/api/docs` with no internet: every request the page makes goes to the app (the Swagger UI
-comes from the pinned `swagger-ui-bundle` package), and the operations render."""
+is a pinned copy vendored from npm), and the operations render."""
 
 from __future__ import annotations
 
