@@ -197,10 +197,20 @@
   });
   // A choice remembered before the cookie existed reaches the server from the next page on.
   if (lang !== servedLang && LANGS.indexOf(lang) >= 0) rememberForServer(lang);
+  // A table that scrolls inside itself on a phone must be reachable by keyboard to be read
+  // (axe: scrollable-region-focusable); one with a link or button inside already is.
+  function focusableScrollers() {
+    document.querySelectorAll("main table, main .table-wrap, main pre").forEach(function (el) {
+      if (el.scrollWidth <= el.clientWidth + 1 || el.hasAttribute("tabindex")) return;
+      if (el.querySelector("a[href], button, input, select, textarea, [tabindex]")) return;
+      el.setAttribute("tabindex", "0");
+    });
+  }
   function ready() {
     // On a page whose text the server wrote, that text's language is the page's language.
     if (document.body.hasAttribute("data-lang-reload") && LANGS.indexOf(servedLang) >= 0) lang = servedLang;
     translate(document);
+    focusableScrollers();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
 

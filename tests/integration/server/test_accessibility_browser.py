@@ -22,6 +22,7 @@ from tests.database import empty_tables
 from tests.factories import make_token
 from tests.factories_liveroom import serving
 from tests.factories_orders import paid_through_link, partner_shop
+from tests.stripe_connect_server import ConnectServer
 from tests.stripe_server import StripeTestServer
 
 pytestmark = pytest.mark.browser
@@ -77,8 +78,9 @@ def db_url(sqlite_url: str) -> str:
 
 
 @pytest.fixture
-def settings(db_url: str, localstripe: StripeTestServer) -> Settings:
-    return stripe_settings(db_url, localstripe)
+def settings(db_url: str, localstripe: StripeTestServer, connect_server: ConnectServer) -> Settings:
+    # payments on localstripe, payouts (the finance page's transfer check) on the Connect test server
+    return stripe_settings(db_url, localstripe, stripe_connect_api_base=connect_server.base_url)
 
 
 async def _world(app, client, localstripe) -> tuple[dict[str, str], dict[str, str]]:
