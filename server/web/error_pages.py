@@ -57,7 +57,8 @@ GENERIC = {"en": ("Something went wrong", "Please try again."), "zh": ("出错�
 
 def wants_html(request: Request[Any, Any, Any]) -> bool:
     """True when the client listed `text/html` before any JSON type (a browser's navigation)."""
-    accept = request.headers.get("accept", "").lower()
+    headers = getattr(request, "headers", None)  # a handler called directly (tests) may pass a stand-in
+    accept = headers.get("accept", "").lower() if headers is not None else ""
     html_at = accept.find(HTML)
     if html_at < 0:
         return False
