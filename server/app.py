@@ -52,6 +52,7 @@ from server.settings import Settings, get_settings
 from server.web import routes as web_routes
 from server.web.checkout_front_door import checkout_front_door
 from server.web.input_guard import input_guard_middleware, path_guard
+from server.web.locale import register_template_globals
 from server.web.rate_limit_guard import build_rate_limits, rate_limit_guard
 from server.web.security_headers import security_headers
 from server.web.socket_cap import room_socket_cap
@@ -198,7 +199,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=_plugins(settings, state),
         lifespan=lifespans,
         state=State(state),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=register_template_globals
+        ),
         openapi_config=openapi_config(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude=["/ws", "/l/"]),
         request_max_body_size=1024 * 1024,

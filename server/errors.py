@@ -1,4 +1,5 @@
-"""Every error leaves as RFC 9457 problem+json: ours, Litestar's, and the unexpected."""
+"""Every error leaves as RFC 9457 problem+json: ours, Litestar's, and the unexpected — except to a
+browser that asked for HTML, which gets the same error as a page (`server/web/error_pages.py`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from server.kernel.db_outage import describe, is_database_outage
 from server.kernel.problems import TYPE_BASE, Problem
+from server.web.error_pages import for_browsers
 
 log = structlog.get_logger("errors")
 MEDIA = "application/problem+json"
@@ -153,7 +155,7 @@ def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Respons
     )
 
 
-EXCEPTION_HANDLERS: dict[Any, Any] = {
+_PROBLEM_HANDLERS: dict[Any, Any] = {
     Problem: problem_handler,
     ValidationException: validation_handler,
     HTTPException: http_handler,
@@ -165,3 +167,4 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     TimeoutError: database_handler,
     Exception: internal_handler,
 }
+EXCEPTION_HANDLERS: dict[Any, Any] = {exc: for_browsers(handler) for exc, handler in _PROBLEM_HANDLERS.items()}

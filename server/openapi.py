@@ -15,7 +15,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from litestar.routes import HTTPRoute
 from pydantic import BaseModel, ConfigDict
@@ -70,13 +70,35 @@ def problem_response(status: int, description: str | None = None) -> ResponseSpe
     )
 
 
+# Vendored from npm (`static/vendor/…/README.md`): Swagger UI 5 reads OpenAPI 3.1, which Litestar writes.
+DOCS_ASSETS = "/static/vendor/swagger-ui-5.18.2"
+
+
+class OfflineSwagger(SwaggerRenderPlugin):
+    """Swagger UI with its script and styles served by this app from a pinned, vendored copy
+    (never a CDN: the docs must open offline and where CDNs are blocked), no remote
+    favicon, and a page language for screen readers."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            path="/swagger",
+            js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+            favicon="<link rel='icon' href='data:,'>",
+        )
+
+    def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, openapi_schema).replace(b"<html>", b'<html lang="en">', 1)
+
+
 def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Zhixiang API",
         version="1",
         description=DESCRIPTION,
         path="/api/docs",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[OfflineSwagger()],  # the first is also the page at /api/docs
         components=Components(security_schemes=SECURITY_SCHEMES),
     )
 

@@ -9,19 +9,36 @@
   var dictionaries = { zh: {}, en: {} };
 
   // ---- language ----------------------------------------------------------------------------
+  // ?lang= first, then the reader's choice (remembered), then what the server chose from the
+  // cookie or Accept-Language (<html lang>, server/web/locale.py), then the browser's language.
   function pickLang() {
     var asked = new URLSearchParams(location.search).get("lang");
     var stored = null;
     try { stored = localStorage.getItem("zx_lang"); } catch (e) { /* private mode: no storage */ }
+    var served = (document.documentElement.getAttribute("lang") || "").slice(0, 2).toLowerCase();
     var browser = (navigator.language || "en").slice(0, 2).toLowerCase();
-    return [asked, stored, browser].filter(function (l) { return LANGS.indexOf(l) >= 0; })[0] || "en";
+    return [asked, stored, served, browser].filter(function (l) { return LANGS.indexOf(l) >= 0; })[0] || "en";
   }
   var lang = pickLang();
+  var servedLang = (document.documentElement.getAttribute("lang") || "").slice(0, 2).toLowerCase();
+
+  // The cookie tells the server, so the next page arrives in this language (and <html lang> with it).
+  function rememberForServer(next) {
+    document.cookie = "zx_lang=" + next + "; path=/; max-age=31536000; samesite=lax";
+  }
 
   function setLang(next) {
     if (LANGS.indexOf(next) < 0) return;
     lang = next;
     try { localStorage.setItem("zx_lang", next); } catch (e) { /* not remembered, still applied */ }
+    rememberForServer(next);
+    // A page whose text the server wrote in one language is fetched again in the other.
+    if (document.body && document.body.hasAttribute("data-lang-reload")) {
+      var url = new URL(location.href);
+      url.searchParams.delete("lang");
+      location.replace(url.toString());
+      return;
+    }
     translate(document);
     document.dispatchEvent(new CustomEvent("zx:lang", { detail: next }));
   }
@@ -168,20 +185,37 @@
       request_failed: "Request failed ({status})", nav_live: "Live", nav_schedule: "Schedule",
       nav_catalogue: "Catalogue", nav_partners: "Partners", nav_orders: "Orders",
       nav_settings: "Settings",
+      sign_out: "Sign out", skip_to_content: "Skip to content", api_docs: "API docs",
     },
     zh: {
       request_failed: "请求失败（{status}）", nav_live: "直播中控", nav_schedule: "场次排期",
       nav_catalogue: "商品库", nav_partners: "分销伙伴", nav_orders: "订单",
       nav_settings: "设置",
+      sign_out: "退出登录", skip_to_content: "跳到正文", api_docs: "API 文档",
     },
   });
   document.addEventListener("click", function (event) {
     var target = event.target.closest && event.target.closest("[data-lang-switch]");
     if (target) setLang(target.dataset.langSwitch);
   });
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { translate(document); });
+  // A choice remembered before the cookie existed reaches the server from the next page on.
+  if (lang !== servedLang && LANGS.indexOf(lang) >= 0) rememberForServer(lang);
+  // A table that scrolls inside itself on a phone must be reachable by keyboard to be read
+  // (axe: scrollable-region-focusable); one with a link or button inside already is.
+  function focusableScrollers() {
+    document.querySelectorAll("main table, main .table-wrap, main pre").forEach(function (el) {
+      if (el.scrollWidth <= el.clientWidth + 1 || el.hasAttribute("tabindex")) return;
+      if (el.querySelector("a[href], button, input, select, textarea, [tabindex]")) return;
+      el.setAttribute("tabindex", "0");
+    });
   }
+  function ready() {
+    // On a page whose text the server wrote, that text's language is the page's language.
+    if (document.body.hasAttribute("data-lang-reload") && LANGS.indexOf(servedLang) >= 0) lang = servedLang;
+    translate(document);
+    focusableScrollers();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
 
   window.zx = {
     api: api, money: money, when: when, number: number, toMinor: toMinor, fromMinor: fromMinor,

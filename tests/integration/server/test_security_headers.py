@@ -41,9 +41,9 @@ async def test_pages_api_and_errors_carry_the_headers(app, client):
 async def test_production_adds_hsts_and_secure_cookies(prod):
     app, client = prod
     assert (await client.get("/healthz")).headers["strict-transport-security"].startswith("max-age=31536000")
-    signin = await client.post("/signin", data={"token": "zx_whatever", "next": "/"}, follow_redirects=False)
-    assert hardened(signin) and "; Secure" in signin.headers["set-cookie"]
     admin = await make_token(app, "admin")
+    signin = await client.post("/signin", data={"token": admin, "next": "/"}, follow_redirects=False)
+    assert hardened(signin) and "; Secure" in signin.headers["set-cookie"]
     brand = await make_brand(client, admin)
     token = await make_token(app, "brand", brand_id=brand["id"])
     session = await make_session(client, token, brand["id"])
@@ -53,7 +53,8 @@ async def test_production_adds_hsts_and_secure_cookies(prod):
 
 
 async def test_development_cookies_are_not_secure(app, client):
-    signin = await client.post("/signin", data={"token": "zx_whatever", "next": "/"}, follow_redirects=False)
+    admin = await make_token(app, "admin")
+    signin = await client.post("/signin", data={"token": admin, "next": "/"}, follow_redirects=False)
     assert "zx_token=" in signin.headers["set-cookie"] and "Secure" not in signin.headers["set-cookie"]
 
 
