@@ -203,7 +203,7 @@
   // A table that scrolls inside itself on a phone must be reachable by keyboard to be read
   // (axe: scrollable-region-focusable); one with a link or button inside already is.
   function focusableScrollers() {
-    document.querySelectorAll("main table, main .table-wrap, main pre").forEach(function (el) {
+    document.querySelectorAll("main table, main .table-wrap, main .table-scroll, main pre").forEach(function (el) {
       if (el.scrollWidth <= el.clientWidth + 1 || el.hasAttribute("tabindex")) return;
       if (el.querySelector("a[href], button, input, select, textarea, [tabindex]")) return;
       el.setAttribute("tabindex", "0");
@@ -214,6 +214,14 @@
     if (document.body.hasAttribute("data-lang-reload") && LANGS.indexOf(servedLang) >= 0) lang = servedLang;
     translate(document);
     focusableScrollers();
+    // Tables the page's script fills later (previews, dashboards) are checked again, once a frame.
+    var main = document.querySelector("main");
+    var queued = false;
+    if (main && window.MutationObserver) new MutationObserver(function () {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () { queued = false; focusableScrollers(); });
+    }).observe(main, { childList: true, subtree: true });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
 

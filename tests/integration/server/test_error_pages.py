@@ -5,8 +5,8 @@ status, a sign-in redirect for a 401 on a page it opened, the request id on a 50
 from __future__ import annotations
 
 import pytest
-from litestar import get
 
+from tests import test_only_routes
 from tests.factories import auth, make_brand, make_token
 from tests.factories_distribution import make_partner
 
@@ -14,15 +14,9 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 ZH_BROWSER = {**BROWSER, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
 
 
-@get("/test-only/boom", include_in_schema=False)
-async def boom() -> None:
-    raise RuntimeError("a failure the test made on purpose")
-
-
 @pytest.fixture
 def booming(app):
-    app.register(boom)
-    return app
+    return test_only_routes.mount(app)
 
 
 async def test_a_browser_gets_pages_and_an_api_client_problems(booming, client):
@@ -55,9 +49,9 @@ async def test_the_500_page_names_the_request_id_and_hides_the_exception(booming
     assert "on purpose" not in page.text and "RuntimeError" not in page.text
 
 
-async def test_422_lists_the_fields_in_chinese(app, client):
-    finance = await make_token(app, "finance")
-    page = await client.get("/finance?since=yesterday", headers={**ZH_BROWSER, "Cookie": f"zx_token={finance}"})
+async def test_422_lists_the_fields_in_chinese(booming, client):
+    finance = await make_token(booming, "finance")
+    page = await client.get("/test-only/since?since=yesterday", headers={**ZH_BROWSER, "Cookie": f"zx_token={finance}"})
     assert page.status_code == 422
     assert '<html lang="zh-CN">' in page.text and "地址中的参数无效" in page.text
     assert "<code>since</code>" in page.text
