@@ -21,7 +21,8 @@ from distribution.competitions.sweeper import sweeper_lifespan
 from distribution.controllers import LinkController, PartnerController, PartnershipController
 from distribution.controllers.funnel import FunnelController
 from distribution.controllers.order_attribution import OrderAttributionController
-from distribution.controllers.reminders import PartnerReminderController, reminder_ref_resolver
+from distribution.controllers.reminders import DEPENDENCIES as REMINDER_DEPENDENCIES
+from distribution.controllers.reminders import PartnerReminderController
 from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
 from server.kernel.referrals import REF_VOUCHER_STATE
@@ -60,12 +61,12 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
     "LeaderboardChanged": [on_leaderboard_changed],
 }
+DEPENDENCIES: dict[str, Any] = {**REMINDER_DEPENDENCIES}
 ASGI_FRONT_DOORS: list[Any] = [redirect_front_door]
 LIFESPANS: list[Any] = [
     attribution_key_lifespan,
     ref_voucher_lifespan,
     click_flusher_lifespan,
-    reminder_ref_resolver,
     leaderboard_lifespan,
     sweeper_lifespan,
     partner_orders_lifespan,
