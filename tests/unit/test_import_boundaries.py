@@ -86,7 +86,7 @@ def test_distribution_tells_the_live_room_through_events_only():
     assert offending(ROOT / "distribution", lambda module: module.startswith("broadcast.liveroom")) == []
 
 
-@pytest.mark.parametrize("domain", (*DOMAINS, "server"))
+@pytest.mark.parametrize("domain", [*DOMAINS, "server"])
 def test_no_module_hands_out_a_process_global_for_handlers_to_find(domain):
     # handlers get the room, the board and the gateway passed in (server/kernel/handler_dependencies.py)
     found = [
