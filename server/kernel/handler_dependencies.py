@@ -20,7 +20,7 @@ Provider = Callable[[], Any]
 
 def needs(handler: Callable[..., Any]) -> list[str]:
     """The names of the keyword-only parameters a handler declares: what it must be given."""
-    parameters = inspect.signature(handler).parameters.values()
+    parameters = inspect.signature(handler, follow_wrapped=False).parameters.values()  # bound: none left
     return [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
 
 

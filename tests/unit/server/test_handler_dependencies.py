@@ -47,3 +47,8 @@ def test_a_handler_without_dependencies_is_left_as_it_is():
 def test_a_dependency_nobody_provides_fails_at_start_up():
     with pytest.raises(LookupError, match="on_one needs room"):
         bind(on_one, {"leaderboard": lambda: None})
+
+
+def test_a_bound_handler_needs_nothing_more():
+    bound = bind(on_one, {"room": list})
+    assert bind(bound, {}) is bound
