@@ -22,7 +22,8 @@ from distribution.controllers import LinkController, PartnerController, Partners
 from distribution.controllers.customers import CustomerController
 from distribution.controllers.funnel import FunnelController
 from distribution.controllers.order_attribution import OrderAttributionController
-from distribution.controllers.reminders import PartnerReminderController, reminder_ref_resolver
+from distribution.controllers.reminders import DEPENDENCIES as REMINDER_DEPENDENCIES
+from distribution.controllers.reminders import PartnerReminderController
 from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
 from distribution.sharing import routes as sharing_routes
@@ -64,12 +65,12 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
     "LeaderboardChanged": [on_leaderboard_changed],
 }
+DEPENDENCIES: dict[str, Any] = {**REMINDER_DEPENDENCIES}
 ASGI_FRONT_DOORS: list[Any] = [redirect_front_door]
 LIFESPANS: list[Any] = [
     attribution_key_lifespan,
     ref_voucher_lifespan,
     click_flusher_lifespan,
-    reminder_ref_resolver,
     leaderboard_lifespan,
     sweeper_lifespan,
     partner_orders_lifespan,

@@ -50,13 +50,12 @@ def pgbench_binary() -> str:
 
 
 def _handlers() -> dict[str, list[Any]]:
-    from server.app import DOMAINS
+    """The app's consumers as a worker without a live room, board or gateway runs them."""
+    from litestar.datastructures import State
 
-    merged: dict[str, list[Any]] = {}
-    for module in DOMAINS:
-        for topic, fns in getattr(module, "EVENT_HANDLERS", {}).items():
-            merged.setdefault(topic, []).extend(fns)
-    return merged
+    from server.app import event_handlers
+
+    return event_handlers(State())
 
 
 async def _undelivered(maker: Any) -> int:

@@ -2,7 +2,9 @@
 
 Each domain's `routes` module may export:
 - `ROUTE_HANDLERS`: controllers and handlers to mount;
-- `EVENT_HANDLERS`: `{topic: [async handler(session, event)]}` for outbox delivery;
+- `EVENT_HANDLERS`: `{topic: [async handler(session, event, *, <dependency>…)]}` for outbox
+  delivery; a keyword-only parameter is a dependency from `handler_providers` (`room`, …);
+- `DEPENDENCIES`: `{name: Provide(…)}` registered app-wide (what one domain lends another's routes);
 - `LIFESPANS`: async context managers `(app) -> …` for background work (flushers, tickers);
 - `plugins(settings, redis) -> list`: Litestar plugins (e.g. Channels);
 - `ASGI_FRONT_DOORS`: `(app, inner) -> asgi app` answering a route too hot for the framework's
@@ -41,6 +43,7 @@ from server.kernel.contracts import contract_for
 from server.kernel.db import DatabaseLimits, make_engine, make_sessionmaker, session_scope
 from server.kernel.db_outage import describe
 from server.kernel.frame_send import SCOPE_KEY as FRAME_SEND_KEY
+from server.kernel.handler_dependencies import Provider, bind_all
 from server.kernel.principal import AUTHENTICATOR_STATE
 from server.kernel.rate_limit import STATE_KEY as RATE_LIMITS_STATE
 from server.openapi import declare_problem_responses, openapi_config
@@ -79,14 +82,32 @@ def _collect(name: str, default: Any) -> list[Any]:
     return [getattr(module, name, default) for module in DOMAINS]
 
 
-def _event_handlers() -> dict[str, list[Any]]:
-    """Every domain's consumers by topic; a topic with no contract fails here, at start-up."""
+def handler_providers(state: State) -> dict[str, Provider]:
+    """What an outbox handler may ask for by name, read from the app's state on every call (each is
+    built by a lifespan after the dispatcher, and is None in a process without it, e.g. the CLI)."""
+    return {
+        "room": lambda: state.get("liveroom"),
+        "leaderboard": lambda: state.get("leaderboard"),
+        "payment_gateway": lambda: state.get("payment_gateway"),
+    }
+
+
+def event_handlers(state: State) -> dict[str, list[Any]]:
+    """Every domain's consumers by topic, their dependencies bound; a topic with no contract, or a
+    dependency nobody provides, fails here, at start-up."""
     merged: dict[str, list[Any]] = {}
     for handlers in _collect("EVENT_HANDLERS", {}):
         for topic, fns in handlers.items():
             contract_for(topic)
             merged.setdefault(topic, []).extend(fns)
-    return merged
+    return bind_all(merged, handler_providers(state))
+
+
+def _dependencies() -> dict[str, Any]:
+    provided: dict[str, Any] = {"db": Provide(provide_db), "principal": Provide(provide_principal)}
+    for dependencies in _collect("DEPENDENCIES", {}):
+        provided.update(dependencies)
+    return provided
 
 
 async def _stop_dispatcher(dispatcher: OutboxDispatcher) -> None:
@@ -133,18 +154,21 @@ def database_limits(settings: Settings) -> DatabaseLimits:
     )
 
 
+def _dispatcher(settings: Settings, state: State) -> OutboxDispatcher:
+    retry = RetryPolicy(settings.outbox_max_attempts, settings.outbox_backoff_base_s, settings.outbox_backoff_cap_s)
+    interval_s = settings.outbox_poll_interval_ms / 1000
+    return OutboxDispatcher(state.sessionmaker, event_handlers(state), interval_s, retry)
+
+
 def _state(settings: Settings) -> dict[str, Any]:
     engine = make_engine(settings.database_url, settings.db_pool_size, database_limits(settings))
     maker = make_sessionmaker(engine)
     redis = aioredis.from_url(settings.redis_url, decode_responses=False) if settings.redis_url else None
-    retry = RetryPolicy(settings.outbox_max_attempts, settings.outbox_backoff_base_s, settings.outbox_backoff_cap_s)
-    dispatcher = OutboxDispatcher(maker, _event_handlers(), settings.outbox_poll_interval_ms / 1000, retry)
     return {
         "settings": settings,
         "engine": engine,
         "sessionmaker": maker,
         "redis": redis,
-        "dispatcher": dispatcher,
         AUTHENTICATOR_STATE: authenticate,
         RATE_LIMITS_STATE: build_rate_limits(settings, redis),
     }
@@ -182,7 +206,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     lifespans = [_core_lifespan] + [ls for group in _collect("LIFESPANS", []) for ls in group]
     app = ZhixiangApp(
         route_handlers=handlers,
-        dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal)},
+        dependencies=_dependencies(),
         guards=[rate_limit_guard, role_guard, path_guard],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings.is_production)],
@@ -207,6 +231,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=1024 * 1024,
         debug=False,
     )
+    app.state.dispatcher = _dispatcher(settings, app.state)  # its handlers read the app's state
     declare_problem_responses(app)
     for front_door in [door for doors in _collect("ASGI_FRONT_DOORS", []) for door in doors]:
         app.asgi_handler = front_door(app, app.asgi_handler)

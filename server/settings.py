@@ -11,13 +11,13 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from server.kernel.client_address import LOOPBACK, AddressList
+from server.kernel.client_address import AddressList
 from server.kernel.egress import LOOPBACK_ALLOW, EgressPolicy
-from server.kernel.rate_limit import Limits, parse_rate
+from server.kernel.rate_limit import Limits
+from server.rate_limit_settings import LIMITED_ACTIONS, RateLimitSettings, networks_or_loopback  # noqa: F401 - LIMITED_ACTIONS re-exported
 
 DEFAULT_SQLITE = "sqlite:///./var/zhixiang.db"
 ENVIRONMENTS = ("development", "test", "production")
-LIMITED_ACTIONS = ("checkout", "cart", "coupon_claim", "lottery_entry", "reminder", "comment", "signin")
 # A production SECRET_KEY signs tokens and cookies: at least this long, and at least this many bits
 # by a per-character (Shannon) estimate; `openssl rand -hex 32` gives 64 characters, ~250 bits.
 PRODUCTION_SECRET_MIN_LENGTH = 32
@@ -28,7 +28,7 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line a person can act on."""
 
 
-class Settings(BaseSettings):
+class Settings(RateLimitSettings, BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
     database_url: str = DEFAULT_SQLITE
@@ -115,22 +115,7 @@ class Settings(BaseSettings):
     # link-local, multicast, reserved or metadata addresses, except the CIDRs and host names listed
     # here (comma-separated). Unset: none in production; loopback in development and test.
     egress_allow: str | None = None
-    # Abuse limits on public writes (README "Security"): each rate is per visitor (`zx_vid` cookie),
-    # and one client address may use RATE_LIMIT_ADDRESS_FACTOR visitors' worth (a carrier NAT puts
-    # many real buyers behind one address). `N/second|minute|hour`; `0/minute` = no limit. Over it:
-    # 429 with Retry-After (a room comment: an error frame). Far above what a real buyer does.
-    rate_limit_checkout: str = "10/minute"  # checkout, and opening or joining a group-buy
-    rate_limit_cart: str = "120/minute"
-    rate_limit_coupon_claim: str = "30/minute"
-    rate_limit_lottery_entry: str = "10/minute"
-    rate_limit_reminder: str = "5/minute"
-    rate_limit_comment: str = "30/minute"  # on top of the room's 3 per 10 s per viewer and session
-    rate_limit_signin: str = "10/minute"
-    rate_limit_address_factor: int = Field(default=20, ge=1, le=10_000)
-    # Live-room sockets one address may hold open at once (0 = no cap).
-    room_sockets_per_address: int = Field(default=60, ge=0)
-    # Addresses never limited (CIDRs). Unset: loopback outside production (demo, load tests), none in production.
-    rate_limit_exempt: str | None = None
+    # Abuse limits (RATE_LIMIT_*, ROOM_SOCKETS_PER_ADDRESS): server/rate_limit_settings.py.
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs, comma-separated).
     # Unset: loopback outside production, none in production; set it to your load balancer's addresses.
     trusted_proxies: str | None = None
@@ -165,21 +150,7 @@ class Settings(BaseSettings):
             raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
         return value
 
-    @field_validator(
-        "rate_limit_checkout",
-        "rate_limit_cart",
-        "rate_limit_coupon_claim",
-        "rate_limit_lottery_entry",
-        "rate_limit_reminder",
-        "rate_limit_comment",
-        "rate_limit_signin",
-    )
-    @classmethod
-    def _rate(cls, value: str) -> str:
-        parse_rate(value)
-        return value
-
-    @field_validator("rate_limit_exempt", "trusted_proxies", "metrics_allow")
+    @field_validator("trusted_proxies", "metrics_allow")
     @classmethod
     def _networks(cls, value: str | None) -> str | None:
         if value is not None:
@@ -203,28 +174,17 @@ class Settings(BaseSettings):
             return EgressPolicy() if self.is_production else EgressPolicy.parse(LOOPBACK_ALLOW)
         return EgressPolicy.parse(self.egress_allow.split(","))
 
-    def _networks_or_loopback(self, value: str | None) -> AddressList:
-        """A list of CIDRs; unset means loopback outside production and nothing in production."""
-        if value is None:
-            return AddressList() if self.is_production else AddressList.parse(LOOPBACK)
-        return AddressList.parse(value)
-
     @property
     def proxies(self) -> AddressList:
-        return self._networks_or_loopback(self.trusted_proxies)
+        return networks_or_loopback(self.trusted_proxies, self.is_production)
 
     @property
     def metrics_allowed(self) -> AddressList:
-        return self._networks_or_loopback(self.metrics_allow)
+        return networks_or_loopback(self.metrics_allow, self.is_production)
 
     @property
     def limits(self) -> Limits:
-        return Limits(
-            per_visitor={action: parse_rate(getattr(self, f"rate_limit_{action}")) for action in LIMITED_ACTIONS},
-            address_factor=self.rate_limit_address_factor,
-            sockets_per_address=self.room_sockets_per_address,
-            exempt=self._networks_or_loopback(self.rate_limit_exempt).networks,
-        )
+        return self.limits_for(self.is_production)
 
     @property
     def uses_postgres(self) -> bool:

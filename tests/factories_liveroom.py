@@ -22,6 +22,7 @@ from litestar import Litestar
 from server.websocket_options import WEBSOCKET_OPTIONS
 from tests.factories import add_to_lineup, go_live, make_brand, make_session, make_sku, make_token
 from tests.live_server import LiveServer, free_port, run_server
+from tests.waiting import eventually
 
 
 @contextlib.asynccontextmanager
@@ -33,10 +34,13 @@ async def serving(app: Litestar) -> AsyncIterator[str]:
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
+
+    def started() -> bool:
         if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
+            task.result()  # it stopped: say why
+        return bool(server.started)
+
+    await eventually(started, 30, "the uvicorn server started", 0.01)
     try:
         yield f"127.0.0.1:{port}"
     finally:
@@ -119,15 +123,12 @@ class Viewer:
         await self.socket.send(message if isinstance(message, str | bytes) else json.dumps(message))
 
     async def wait_for(self, predicate: Any, within_s: float = 5.0) -> dict[str, Any]:
-        deadline = asyncio.get_running_loop().time() + within_s
-        while asyncio.get_running_loop().time() < deadline:
-            for event in self.events:
-                if predicate(event):
-                    return event
-            if self.closed is not None:
-                break
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"no matching event within {within_s}s; closed={self.closed}; got {self.events[-10:]}")
+
+        def matching() -> dict[str, Any] | None:
+            assert self.closed is None, f"socket closed ({self.closed}); got {self.events[-10:]}"
+            return next((event for event in self.events if predicate(event)), None)
+
+        return await eventually(matching, within_s, f"a matching event (got {self.events[-10:]})", 0.01)
 
     async def wait_closed(self, within_s: float = 5.0) -> tuple[int | None, str]:
         if self._task is not None:

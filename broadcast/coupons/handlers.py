@@ -8,20 +8,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.coupons.models import Coupon
 from broadcast.coupons.session_end import on_session_over
-from broadcast.liveroom import runtime
+from broadcast.liveroom.runtime import LiveRoom
 from server.kernel.outbox import OutboxEvent
 
 
-async def _publish(session_id: str, body: dict[str, Any]) -> None:
-    room = runtime.current()
+async def _publish(room: LiveRoom | None, session_id: str, body: dict[str, Any]) -> None:
     if room is not None:
         await room.publish(session_id, body)
 
 
-async def on_coupon_dropped(session: AsyncSession, event: OutboxEvent) -> None:
+async def on_coupon_dropped(session: AsyncSession, event: OutboxEvent, *, room: LiveRoom | None) -> None:
     p = event.payload
     card = {k: v for k, v in p.items() if k not in ("session_id", "brand_id")}
-    await _publish(p["session_id"], {"type": "coupon", **card})
+    await _publish(room, p["session_id"], {"type": "coupon", **card})
 
 
 # What this process last told each room about each coupon: a burst of claims delivered together
@@ -30,7 +29,7 @@ _last_sent: dict[tuple[str, str], int] = {}
 MAX_REMEMBERED = 10_000
 
 
-async def on_coupon_claimed(session: AsyncSession, event: OutboxEvent) -> None:
+async def on_coupon_claimed(session: AsyncSession, event: OutboxEvent, *, room: LiveRoom | None) -> None:
     """Publishes the coupon's remaining count as it is NOW, not as of this claim (absolute values,
     applied idempotently by clients), and nothing when the room already has that figure."""
     p = event.payload
@@ -43,7 +42,7 @@ async def on_coupon_claimed(session: AsyncSession, event: OutboxEvent) -> None:
     if len(_last_sent) >= MAX_REMEMBERED:
         _last_sent.clear()
     _last_sent[key] = remaining
-    await _publish(p["session_id"], {"type": "coupon_remaining", "coupon_id": coupon.id, "remaining": remaining})
+    await _publish(room, p["session_id"], {"type": "coupon_remaining", "coupon_id": coupon.id, "remaining": remaining})
 
 
 EVENT_HANDLERS: dict[str, list[Any]] = {

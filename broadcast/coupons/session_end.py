@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.coupons.drops import room_view
 from broadcast.coupons.models import Coupon, CouponDrop
-from broadcast.liveroom import runtime
+from broadcast.liveroom.runtime import LiveRoom
 from broadcast.models import SessionState
 from server.kernel.clock import utcnow
 from server.kernel.contracts import SessionStateChanged
@@ -36,13 +36,12 @@ async def close_drops(db: AsyncSession, session_id: str) -> list[tuple[Coupon, C
     return rows
 
 
-async def on_session_over(session: AsyncSession, event: OutboxEvent) -> None:
+async def on_session_over(session: AsyncSession, event: OutboxEvent, *, room: LiveRoom | None) -> None:
     """The dispatcher commits the closing with its (event, handler) record."""
     changed = SessionStateChanged.read(event.payload, event.version)
     if changed.state not in OVER:
         return
     closed = await close_drops(session, changed.session_id)
-    room = runtime.current()
     if room is None:  # e.g. a CLI process has no live room to publish from
         return
     for coupon, drop in closed:

@@ -1,6 +1,6 @@
 """The live room of one worker process: the store, the hub of open rooms and the Channels plugin,
-built by the app's lifespan and kept on `app.state.liveroom`. Outbox handlers (which get only a
-database session) find it through `current()`."""
+built by the app's lifespan and kept on `app.state.liveroom`. Outbox handlers are given it as their
+`room` parameter (bound by the composition root); nothing finds it through a module global."""
 
 from __future__ import annotations
 
@@ -23,16 +23,12 @@ from broadcast.liveroom.store_memory import MemoryRoomStore
 from broadcast.liveroom.store_redis import RedisRoomStore
 
 log = structlog.get_logger("liveroom")
-_current: LiveRoom | None = None
 
 
 class LiveRoom:
-    def __init__(
-        self, store: RoomStore, hub: RoomHub, dispatcher_wakeup: Any = None, fanout: FanoutStatus | None = None
-    ) -> None:
+    def __init__(self, store: RoomStore, hub: RoomHub, fanout: FanoutStatus | None = None) -> None:
         self.store = store
         self.hub = hub
-        self.dispatcher_wakeup = dispatcher_wakeup
         self.fanout = fanout or FanoutStatus()
 
     async def publish(self, session_id: str, body: dict[str, Any]) -> str:
@@ -62,26 +58,18 @@ def build(app: Litestar) -> LiveRoom:
     store: RoomStore = RedisRoomStore(redis, namespace) if redis is not None else MemoryRoomStore(channels, namespace)
     worker_id = uuid.uuid4().hex[:12]
     hub = RoomHub(store, channels, namespace, worker_id, partial(load_room, app.state.sessionmaker))
-    return LiveRoom(store, hub, app.state.dispatcher.wakeup, fanout_status(channels))
-
-
-def current() -> LiveRoom | None:
-    return _current
+    return LiveRoom(store, hub, fanout_status(channels))
 
 
 @asynccontextmanager
 async def liveroom_lifespan(app: Litestar) -> AsyncIterator[None]:
-    global _current
     room = build(app)
     app.state.liveroom = room
     app.state.setdefault("health_checks", {})["room_fanout"] = room.fanout.describe
-    _current = room
     try:
         yield
     finally:
         await room.hub.close_all()
-        if _current is room:
-            _current = None
 
 
 def of(app: Litestar) -> LiveRoom:

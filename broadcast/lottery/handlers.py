@@ -7,13 +7,12 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.liveroom import runtime
+from broadcast.liveroom.runtime import LiveRoom
 from broadcast.lottery.session_end import on_session_over
 from server.kernel.outbox import OutboxEvent
 
 
-async def on_lottery_changed(session: AsyncSession, event: OutboxEvent) -> None:
-    room = runtime.current()
+async def on_lottery_changed(session: AsyncSession, event: OutboxEvent, *, room: LiveRoom | None) -> None:
     if room is not None:  # e.g. a CLI process has no live room to publish from
         await room.publish(event.payload["session_id"], event.payload["message"])
 

@@ -20,7 +20,7 @@ from broadcast.reminders.schemas import (
     ReminderPublic,
     ReminderStats,
 )
-from broadcast.reminders.stats import session_stats
+from broadcast.reminders.stats import RefResolver, session_stats
 from broadcast.reminders.subscriptions import SubscriptionService
 from server.kernel.client_address import client_address
 from server.kernel.cookies import respond, visitor_id
@@ -29,8 +29,6 @@ from server.kernel.routing import PUBLIC, roles
 
 A, B = Role.ADMIN, Role.BRAND
 AnyRequest = Request[Any, Any, Any]
-# Where distribution registers its link-code → partner resolver (see broadcast/reminders/stats.py).
-REF_RESOLVER_STATE = "reminder_ref_resolver"
 
 
 class ReminderController(Controller):
@@ -62,10 +60,11 @@ class ReminderController(Controller):
 
     @get("/stats", opt=roles(A, B), summary="Subscribers, by partner, and delivery status")
     async def stats(
-        self, db: AsyncSession, request: AnyRequest, principal: Principal, session_id: str
+        self, db: AsyncSession, principal: Principal, session_id: str, reminder_ref_resolver: RefResolver
     ) -> ReminderStats:
-        resolver = getattr(request.app.state, REF_RESOLVER_STATE, None)
-        return await session_stats(db, principal, session_id, resolver)
+        """`reminder_ref_resolver` names the partners (link code → partner): distribution provides
+        it through the composition root, so the live end never imports distribution."""
+        return await session_stats(db, principal, session_id, reminder_ref_resolver)
 
 
 class ReminderConfirmController(Controller):

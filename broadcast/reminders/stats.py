@@ -1,6 +1,6 @@
 """A session's reminder counts for its brand. Broadcast may not import distribution, so partner
-names come through a port: distribution registers a `RefResolver` (link code → partner) on the
-app; without one, every subscription counts by its raw code."""
+names come through a port: distribution provides a `RefResolver` (link code → partner), passed
+into the stats route as a dependency; without one, every subscription counts by its raw code."""
 
 from __future__ import annotations
 

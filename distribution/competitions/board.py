@@ -82,25 +82,13 @@ class RedisLeaderboard:
         await self.redis.delete(self.key(competition_id))
 
 
-_current: LeaderboardStore | None = None
-
-
-def current() -> LeaderboardStore | None:
-    """The board of this process (outbox handlers get only a database session)."""
-    return _current
-
-
 def build(redis: Any, namespace: str) -> LeaderboardStore:
     return RedisLeaderboard(redis, namespace) if redis is not None else MemoryLeaderboard()
 
 
 @asynccontextmanager
 async def leaderboard_lifespan(app: Any) -> AsyncIterator[None]:
-    global _current
-    store = build(app.state.redis, app.state.settings.redis_namespace)
-    app.state.leaderboard, _current = store, store
-    try:
-        yield
-    finally:
-        if _current is store:
-            _current = None
+    """The board of this process, on `app.state.leaderboard`: controllers get it through
+    `distribution.competitions.deps`, outbox handlers as their `leaderboard` parameter."""
+    app.state.leaderboard = build(app.state.redis, app.state.settings.redis_namespace)
+    yield

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LiveSession, SessionState
-from distribution.competitions import board
+from distribution.competitions.board import LeaderboardStore
 from distribution.competitions.counting import announce, compute_standings
 from distribution.competitions.models import Competition, CompetitionResult, CompetitionState
 from distribution.competitions.ranking import Standing, award
@@ -23,7 +23,7 @@ from server.kernel.outbox import emit
 S = CompetitionState
 
 
-async def close(session: AsyncSession, competition: Competition, at: datetime) -> None:
+async def close(session: AsyncSession, competition: Competition, at: datetime, store: LeaderboardStore | None) -> None:
     """Freeze the ranking at `at` (the caller holds the row lock and commits)."""
     standings = await compute_standings(session, competition, until=at)
     award(standings, competition.prize_tiers)
@@ -33,7 +33,6 @@ async def close(session: AsyncSession, competition: Competition, at: datetime) -
     session.add(competition)
     emit(session, CompetitionClosed.model_validate(closed_payload(competition, standings)), competition.id)
     await announce(session, competition.id)
-    store = board.current()
     if store is not None:
         await store.drop(competition.id)
 
@@ -101,7 +100,7 @@ async def due_state(session: AsyncSession, competition: Competition, now: dateti
     return (S.RUNNING if state == SessionState.LIVE else S.SCHEDULED), None
 
 
-async def refresh(session: AsyncSession, competition: Competition) -> bool:
+async def refresh(session: AsyncSession, competition: Competition, store: LeaderboardStore | None) -> bool:
     """Move a competition to the state it should be in; True when anything changed (caller commits)."""
     if competition.state == S.CLOSED:
         return False
@@ -109,7 +108,7 @@ async def refresh(session: AsyncSession, competition: Competition) -> bool:
     if state == S.CLOSED and closed_at is not None:
         await session.refresh(competition, with_for_update=True)
         if competition.state != S.CLOSED:
-            await close(session, competition, closed_at)
+            await close(session, competition, closed_at, store)
             return True
         return False
     if state != competition.state:

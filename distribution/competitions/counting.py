@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from distribution.competitions import board
+from distribution.competitions.board import LeaderboardStore
 from distribution.competitions.models import Competition, CompetitionMember, CompetitionState, OrderFlag, PkOrder
 from distribution.competitions.ranking import CountedOrder, Entrant, Standing, group_members, order_score, standings
 from server.kernel.contracts import LeaderboardChanged
@@ -64,10 +64,9 @@ async def compute_standings(
     return standings(competition.metric, found, await counted_orders(session, competition, partner_ids, until))
 
 
-async def rebuild(session: AsyncSession, competition: Competition) -> dict[str, int]:
+async def rebuild(session: AsyncSession, competition: Competition, store: LeaderboardStore | None) -> dict[str, int]:
     """Rebuild the live board of a competition from the database; its scores."""
     scores = {s.entrant.key: s.score for s in await compute_standings(session, competition, competition.closed_at)}
-    store = board.current()
     if store is not None:
         await store.replace(competition.id, scores)
     return scores
@@ -112,12 +111,17 @@ def score_deltas(
     }
 
 
-async def move(session: AsyncSession, order: PkOrder, before: CountedOrder | None, after: CountedOrder | None) -> None:
+async def move(
+    session: AsyncSession,
+    order: PkOrder,
+    before: CountedOrder | None,
+    after: CountedOrder | None,
+    store: LeaderboardStore | None,
+) -> None:
     """The order's contribution changed from `before` to `after` (None: not counted): move every
     open board it counts in, and announce the change."""
     found = [] if order.self_referral else await open_competitions_for(session, order)
     for (competition_id, key), delta in score_deltas(found, order, before, after).items():
-        store = board.current()
         if delta and store is not None:
             await store.incr(competition_id, key, delta)
         await announce(session, competition_id)

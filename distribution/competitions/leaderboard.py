@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from distribution.competitions import board
+from distribution.competitions.board import LeaderboardStore
 from distribution.competitions.counting import entrants, rebuild
 from distribution.competitions.models import Competition, CompetitionResult, CompetitionState
 from distribution.competitions.ranking import Entrant, rank
@@ -14,11 +14,12 @@ from distribution.competitions.schemas import BoardRow, LeaderboardPublic
 from server.kernel.principal import Principal, Role
 
 
-async def live_scores(session: AsyncSession, competition: Competition) -> dict[str, int]:
-    store = board.current()
+async def live_scores(
+    session: AsyncSession, competition: Competition, store: LeaderboardStore | None
+) -> dict[str, int]:
     scores = await store.scores(competition.id) if store is not None else None
     if scores is None:
-        scores = await rebuild(session, competition)
+        scores = await rebuild(session, competition, store)
     return scores
 
 
@@ -31,11 +32,11 @@ async def frozen_rows(session: AsyncSession, competition: Competition) -> list[C
     return list((await session.exec(stmt)).all())
 
 
-async def board_rows(session: AsyncSession, competition: Competition) -> list[BoardRow]:
+async def board_rows(session: AsyncSession, competition: Competition, store: LeaderboardStore | None) -> list[BoardRow]:
     """Every entrant in rank order, with partner ids and bonuses (trim before showing a partner)."""
     if competition.state == CompetitionState.CLOSED:
         return await _frozen_board(session, competition)
-    return await _live_board(session, competition)
+    return await _live_board(session, competition, store)
 
 
 async def _frozen_board(session: AsyncSession, competition: Competition) -> list[BoardRow]:
@@ -62,9 +63,11 @@ async def _frozen_board(session: AsyncSession, competition: Competition) -> list
     )
 
 
-async def _live_board(session: AsyncSession, competition: Competition) -> list[BoardRow]:
+async def _live_board(
+    session: AsyncSession, competition: Competition, store: LeaderboardStore | None
+) -> list[BoardRow]:
     found: dict[str, Entrant] = {e.key: e for e in await entrants(session, competition.id)}
-    scores = await live_scores(session, competition)
+    scores = await live_scores(session, competition, store)
     ranked = rank((key, scores.get(key, 0)) for key in found)
     return [
         BoardRow(rank=pos, name=found[key].name, score=score, entrant_key=key, partner_ids=list(found[key].partner_ids))
@@ -72,8 +75,10 @@ async def _live_board(session: AsyncSession, competition: Competition) -> list[B
     ]
 
 
-async def leaderboard(session: AsyncSession, competition: Competition, principal: Principal) -> LeaderboardPublic:
-    rows = await board_rows(session, competition)
+async def leaderboard(
+    session: AsyncSession, competition: Competition, principal: Principal, store: LeaderboardStore | None
+) -> LeaderboardPublic:
+    rows = await board_rows(session, competition, store)
     mine = None
     if principal.role is Role.PARTNER:
         mine = await _my_bonus(session, competition, principal.partner_id or "")

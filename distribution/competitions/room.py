@@ -1,31 +1,35 @@
-"""`LeaderboardChanged` → for a session's competition, a `pk` message in the live room with the
-top five as they stand when the event is delivered (so one message carries every change since)."""
+"""`LeaderboardChanged` → for a session's competition, `PkStandingsChanged` with the top five as
+they stand when the event is delivered (so one message carries every change since). The live room
+publishes that event; distribution never writes into the room itself."""
 
 from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.liveroom import runtime
+from distribution.competitions.board import LeaderboardStore
 from distribution.competitions.leaderboard import board_rows, top
 from distribution.competitions.models import Competition
-from server.kernel.outbox import OutboxEvent
+from server.kernel.contracts import LeaderboardChanged, PkStandingsChanged
+from server.kernel.outbox import OutboxEvent, emit
 
 
-async def on_leaderboard_changed(session: AsyncSession, event: OutboxEvent) -> None:
-    competition = await session.get(Competition, event.payload["competition_id"])
-    room = runtime.current()
-    if competition is None or competition.session_id is None or room is None:
+async def on_leaderboard_changed(
+    session: AsyncSession, event: OutboxEvent, *, leaderboard: LeaderboardStore | None
+) -> None:
+    changed = LeaderboardChanged.read(event.payload, event.version)
+    competition = await session.get(Competition, changed.competition_id)
+    if competition is None or competition.session_id is None:
         return
-    rows = await board_rows(session, competition)
-    await room.publish(
-        competition.session_id,
+    rows = await board_rows(session, competition, leaderboard)
+    standings = PkStandingsChanged.model_validate(
         {
-            "type": "pk",
+            "session_id": competition.session_id,
             "competition_id": competition.id,
             "name": competition.name,
             "metric": competition.metric,
             "currency": competition.currency,
             "state": competition.state,
             "top": top(rows),
-        },
+        }
     )
+    emit(session, standings, competition.id)

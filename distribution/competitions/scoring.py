@@ -10,8 +10,8 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from distribution.competitions import board
 from distribution.competitions.adjust import adjust_after_close
+from distribution.competitions.board import LeaderboardStore
 from distribution.competitions.counting import announce, move, open_competitions_of, score_deltas
 from distribution.competitions.models import OrderFlag, PkOrder
 from distribution.competitions.ranking import CountedOrder
@@ -59,7 +59,9 @@ async def _new_orders(session: AsyncSession, payloads: Sequence[dict[str, Any]])
     return orders
 
 
-async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+async def on_orders_paid(
+    session: AsyncSession, events: Sequence[OutboxEvent], *, leaderboard: LeaderboardStore | None
+) -> None:
     """A batch: the orders' rows, then each open board moved by one increment per entrant, and
     the boards touched change once each. The Redis increments come last, after everything that
     could fail on bad input, so a batch that falls back to one by one has not moved a board yet."""
@@ -75,19 +77,18 @@ async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -
     for competition_id in sorted({c for c, _ in deltas}):
         await announce(session, competition_id)
     await session.flush()
-    store = board.current()
-    if store is not None:
+    if leaderboard is not None:
         for (competition_id, key), delta in deltas.items():
             if delta:
-                await store.incr(competition_id, key, delta)
+                await leaderboard.incr(competition_id, key, delta)
 
 
 @batched(on_orders_paid)
-async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
-    await on_orders_paid(session, [event])
+async def on_order_paid(session: AsyncSession, event: OutboxEvent, *, leaderboard: LeaderboardStore | None) -> None:
+    await on_orders_paid(session, [event], leaderboard=leaderboard)
 
 
-async def on_order_refunded(session: AsyncSession, event: OutboxEvent) -> None:
+async def on_order_refunded(session: AsyncSession, event: OutboxEvent, *, leaderboard: LeaderboardStore | None) -> None:
     payload = event.payload
     order = await session.get(PkOrder, payload["order_id"], with_for_update=True)
     if order is None:
@@ -98,5 +99,5 @@ async def on_order_refunded(session: AsyncSession, event: OutboxEvent) -> None:
     order.refunded_minor = min(order.amount_minor, max(order.refunded_minor, refunded))
     session.add(order)
     if not await is_flagged(session, order.order_id):
-        await move(session, order, before, counted(order))
+        await move(session, order, before, counted(order), leaderboard)
     await adjust_after_close(session, order, str(payload["refund_id"]))

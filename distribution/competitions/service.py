@@ -11,10 +11,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout.models import Order
 from broadcast.models import Brand
 from distribution.competitions import validation
+from distribution.competitions.board import LeaderboardStore
 from distribution.competitions.closing import close, refresh
 from distribution.competitions.counting import entrants, move, rebuild
+from distribution.competitions.leaderboard import board_rows, leaderboard, top
 from distribution.competitions.models import Competition, CompetitionMember, CompetitionState, OrderFlag, PkOrder
-from distribution.competitions.schemas import CompetitionCreate, CompetitionPublic, EntrantPublic, FlagCreate
+from distribution.competitions.schemas import (
+    CompetitionCreate,
+    CompetitionPublic,
+    EntrantPublic,
+    FlagCreate,
+    LeaderboardPublic,
+)
 from distribution.competitions.scoring import counted
 from distribution.models import Partner
 from server.kernel.clock import utcnow
@@ -25,8 +33,8 @@ from server.kernel.problems import IllegalTransition, NotFound
 
 
 class CompetitionService:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, session: AsyncSession, board: LeaderboardStore | None) -> None:
+        self.session, self.board = session, board
 
     async def create(self, principal: Principal, brand_id: str, data: CompetitionCreate) -> CompetitionPublic:
         principal.ensure_brand(brand_id)
@@ -52,7 +60,7 @@ class CompetitionService:
         self.session.add(competition)
         await self.session.flush()
         self.session.add_all(await self._members(competition.id, groups))
-        await refresh(self.session, competition)
+        await refresh(self.session, competition, self.board)
         await self.session.commit()
         return await self.public(competition)
 
@@ -78,7 +86,7 @@ class CompetitionService:
 
     async def fresh(self, competition: Competition) -> Competition:
         """The competition in the state it should be in now (a due one is closed by this read)."""
-        if await refresh(self.session, competition):
+        if await refresh(self.session, competition, self.board):
             await self.session.commit()
         return competition
 
@@ -129,18 +137,26 @@ class CompetitionService:
         if competition.state == CompetitionState.CLOSED:
             raise IllegalTransition("this competition is already closed; its results are frozen")
         now = utcnow()
-        await close(self.session, competition, min(now, competition.ends_at) if competition.ends_at else now)
+        at = min(now, competition.ends_at) if competition.ends_at else now
+        await close(self.session, competition, at, self.board)
         await self.session.commit()
         return await self.public(competition)
 
+    async def leaderboard(self, principal: Principal, competition: Competition) -> LeaderboardPublic:
+        return await leaderboard(self.session, competition, principal, self.board)
+
+    async def top(self, competition: Competition) -> list[dict[str, object]]:
+        """The top five as the live room shows them."""
+        return top(await board_rows(self.session, competition, self.board))
+
     async def rebuild(self, principal: Principal, competition_id: str) -> dict[str, int]:
         competition = await self.visible(principal, competition_id)
-        return await rebuild(self.session, competition)
+        return await rebuild(self.session, competition, self.board)
 
 
 class FlagService:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, session: AsyncSession, board: LeaderboardStore | None) -> None:
+        self.session, self.board = session, board
 
     async def flag(self, principal: Principal, brand_id: str, order_id: str, data: FlagCreate) -> OrderFlag:
         principal.ensure_brand(brand_id)
@@ -153,7 +169,7 @@ class FlagService:
         flag = OrderFlag(order_id=order_id, id=new_id("flg"), brand_id=brand_id, reason=data.reason)
         self.session.add(flag)
         if order is not None:
-            await move(self.session, order, counted(order), None)
+            await move(self.session, order, counted(order), None, self.board)
         await self.session.commit()
         return flag
 
@@ -165,7 +181,7 @@ class FlagService:
         await self.session.delete(flag)
         order = await self.session.get(PkOrder, order_id)
         if order is not None:
-            await move(self.session, order, None, counted(order))
+            await move(self.session, order, None, counted(order), self.board)
         await self.session.commit()
 
     async def _order(self, brand_id: str, order_id: str) -> PkOrder | None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 from litestar import Controller, get
+from litestar.di import Provide
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.reminders.controllers import REF_RESOLVER_STATE
 from broadcast.reminders.schemas import PartnerSessionCount
+from broadcast.reminders.stats import RefResolver
 from distribution.services.reminder_counts import partner_session_counts, resolve_refs
 from server.kernel.pagination import Page
 from server.kernel.principal import Principal, Role
@@ -26,8 +23,10 @@ class PartnerReminderController(Controller):
         return Page(items=await partner_session_counts(db, principal, partner_id))
 
 
-@asynccontextmanager
-async def reminder_ref_resolver(app: Any) -> AsyncIterator[None]:
-    """LIFESPAN: lets broadcast's reminder stats name partners without importing distribution."""
-    setattr(app.state, REF_RESOLVER_STATE, resolve_refs)
-    yield
+def provide_ref_resolver() -> RefResolver:
+    return resolve_refs
+
+
+# Lets broadcast's reminder stats name partners without importing distribution (a dependency the
+# composition root registers app-wide, as it does `db`).
+DEPENDENCIES = {"reminder_ref_resolver": Provide(provide_ref_resolver, sync_to_thread=False, use_cache=True)}

@@ -81,7 +81,7 @@ BatchHandler = Callable[[AsyncSession, Sequence["OutboxEvent"]], Awaitable[None]
 H = TypeVar("H")
 
 
-def batched(batch: BatchHandler) -> Callable[[H], H]:
+def batched(batch: Callable[..., Awaitable[None]]) -> Callable[[H], H]:  # may declare dependencies
     """Declare that a handler can also take many events in ONE transaction: `batch(session, events)`
     must have the effect of the handler run on each event in turn (each event is new to it). The
     dispatcher records every event as handled in that transaction, and when the batch fails it runs

@@ -9,8 +9,6 @@ same charge anyway); the order's history note commits with the dispatcher's hand
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlmodel import select
@@ -24,7 +22,6 @@ from server.kernel.outbox import OutboxEvent, emit
 from server.kernel.problems import ServiceUnavailable
 
 TOPIC = LatePaymentRejected.TOPIC
-_state: Any = None  # the app's state, for the gateway (outbox handlers get a session and the event only)
 
 
 async def reject_late_payment(
@@ -46,9 +43,12 @@ def refund_key(order_id: str) -> str:
     return f"order-{order_id}-late-refund"
 
 
-async def on_late_payment_rejected(session: AsyncSession, event: OutboxEvent) -> None:
+async def on_late_payment_rejected(
+    session: AsyncSession, event: OutboxEvent, *, payment_gateway: PaymentGateway | None
+) -> None:
+    """`payment_gateway` is the app's, passed in (bound by the composition root)."""
     p = event.payload
-    gateway: PaymentGateway | None = getattr(_state, "payment_gateway", None)
+    gateway = payment_gateway
     if gateway is None:  # raise: the event stays pending until payments are configured again
         raise ServiceUnavailable(f"late payment of order {p['order_id']} needs a refund: payments disabled")
     result = await gateway.refund(
@@ -61,18 +61,6 @@ async def on_late_payment_rejected(session: AsyncSession, event: OutboxEvent) ->
     if order is not None:
         data = {"stripe_refund_id": result.id, "amount_minor": result.amount_minor}
         states.note(session, order, "late_payment_refunded", data)
-
-
-@contextlib.asynccontextmanager
-async def gateway_for_handlers(app: Any) -> AsyncIterator[None]:
-    """LIFESPAN (after checkout's, which sets `app.state.payment_gateway`): lets the handler find it."""
-    global _state
-    _state = app.state
-    try:
-        yield
-    finally:
-        if _state is app.state:
-            _state = None
 
 
 EVENT_HANDLERS: dict[str, list[Any]] = {TOPIC: [on_late_payment_rejected]}

@@ -35,4 +35,4 @@ async def stripe_webhook(request: Request[Any, Any, Any], db: AsyncSession) -> d
 ROUTE_HANDLERS: list[Any] = [stripe_webhook]
 EVENT_HANDLERS: dict[str, list[Any]] = late_refund.EVENT_HANDLERS
 # After checkout's lifespans (the app mounts the live end first): both need its payment gateway.
-LIFESPANS: list[Any] = [late_refund.gateway_for_handlers, reconciler]
+LIFESPANS: list[Any] = [reconciler]

@@ -5,13 +5,13 @@ next run's sweep) when the run is killed outright."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pytest
 from tests.embedded import process
 from tests.embedded.ports import free_port
 from tests.live_server import ROOT
+from tests.waiting import eventually_sync
 
 RACE_TEST = "tests/integration/checkout/test_stock_race.py::test_one_viewer_racing_checkouts_gets_one_order"
 REDIS_ROOM_TEST = "tests/integration/broadcast/liveroom/test_room_socket.py::test_likes_are_counted_and_broadcast_coalesced[redis-postgres]"
@@ -63,9 +64,8 @@ def processes_using(directory: str) -> list[int]:
 
 
 def assert_gone(servers: list[Embedded], timeout_s: float = 20) -> None:
-    deadline = time.monotonic() + timeout_s
-    while any(processes_using(s.directory) for s in servers) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    with contextlib.suppress(AssertionError):  # the assertions below say which is left
+        eventually_sync(lambda: not any(processes_using(s.directory) for s in servers), timeout_s, every_s=0.1)
     for server in servers:
         assert processes_using(server.directory) == [], f"{server.service} still running"
         assert not Path(server.directory).exists(), f"{server.directory} left behind"
@@ -108,11 +108,12 @@ class Run:
             self.output += chunk.decode(errors="replace")
 
     def wait_for(self, text: str, timeout_s: float = 120) -> None:
-        deadline = time.monotonic() + timeout_s
-        while text not in self.output:
+
+        def printed() -> bool:
             assert self.proc.poll() is None, f"run ended before {text!r}:\n{self.output[-3000:]}"
-            assert time.monotonic() < deadline, f"no {text!r} after {timeout_s} s:\n{self.output[-3000:]}"
-            time.sleep(0.05)
+            return text in self.output
+
+        eventually_sync(printed, timeout_s, f"{text!r} printed (output: {self.output[-3000:]})")
 
     def servers(self) -> list[Embedded]:
         servers = embedded_in(self.output)
@@ -136,9 +137,8 @@ def test_a_killed_run_takes_its_servers_along_and_the_next_run_sweeps_their_file
     servers = run.servers()
     run.proc.kill()
     run.proc.wait(timeout=30)
-    deadline = time.monotonic() + 20
-    while any(processes_using(s.directory) for s in servers) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    with contextlib.suppress(AssertionError):  # the assertion below says which is left
+        eventually_sync(lambda: not any(processes_using(s.directory) for s in servers), 20, every_s=0.1)
     assert [processes_using(s.directory) for s in servers] == [[], []]
     assert all(Path(s.directory).exists() for s in servers)  # nobody could remove them …
     process.sweep_stale()

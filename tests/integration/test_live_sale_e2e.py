@@ -12,6 +12,7 @@ workers' outbox consumers — against each partner's net sales."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from server.demo.simulate import SaleConfig, SaleOutcome, Tokens, play_sale
 from tests.live_server import ROOT, LiveServer, run_server
 from tests.stripe_connect_server import ConnectServer
 from tests.stripe_server import API_KEY, WEBHOOK_SECRET, StripeTestServer, run_localstripe
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 SECRET = "test-secret-key-0123456789abcdef"  # what tests.live_server.run_server gives the server
@@ -184,15 +186,22 @@ async def _assert_live_board(
     net = defaultdict(int, {k: v for k, v in net.items() if v})  # fully refunded partners score 0: not listed
     redis = aioredis.from_url(redis_url)
     try:
-        for _ in range(80):  # the outbox delivers within a poll or two
-            board = {
-                k.decode(): int(v)
-                for k, v in await redis.zrange(f"{namespace}:pk:{competition_id}", 0, -1, withscores=True)
-            }
-            if {k: v for k, v in board.items() if v} == dict(net):
-                break
-            await asyncio.sleep(0.25)
-        assert {k: v for k, v in board.items() if v} == dict(net)
+
+        async def scored() -> dict[str, int]:
+            rows = await redis.zrange(f"{namespace}:pk:{competition_id}", 0, -1, withscores=True)
+            return {k.decode(): int(v) for k, v in rows if int(v)}
+
+        seen: list[dict[str, int]] = []
+
+        async def board_is_net() -> bool:
+            seen.append(await scored())
+            return seen[-1] == dict(net)
+
+        # the outbox delivers within a poll or two
+        try:
+            await eventually(board_is_net, 20, "the PK board", 0.25)
+        except AssertionError:
+            raise AssertionError(f"PK board {seen[-1]} != {dict(net)}") from None
     finally:
         await redis.aclose()
     async with _staff(server, token) as brand:
@@ -290,11 +299,14 @@ def _clawback_reversal(outcome: SaleOutcome, splits: dict[str, dict[str, Any]]) 
 async def _settled_funnel(brand: httpx.AsyncClient, outcome: SaleOutcome) -> dict[str, Any]:
     """Clicks are buffered (flushed every half second): read until they are all in."""
     want = sum(d.clicks for d in outcome.driven.values())
-    for _ in range(40):
-        funnel = await _get(brand, f"/api/v1/sessions/{outcome.session_id}/funnel")
-        if sum(row["clicks"] for row in funnel["links"]) >= want:
-            return dict(funnel)
-        await asyncio.sleep(0.25)
+    funnel: dict[str, Any] = {}
+
+    async def all_in() -> bool:
+        funnel.update(await _get(brand, f"/api/v1/sessions/{outcome.session_id}/funnel"))
+        return sum(row["clicks"] for row in funnel["links"]) >= want
+
+    with contextlib.suppress(AssertionError):  # the caller's assertions say what is missing
+        await eventually(all_in, 10, "every click in the funnel", 0.25)
     return dict(funnel)
 
 

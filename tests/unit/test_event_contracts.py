@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from litestar.datastructures import State
 from pydantic import ValidationError
 
-from server.app import _event_handlers
+from server.app import event_handlers
 from server.kernel.contracts import CONTRACTS, ContractError, OrderRefunded, SkuPinned, checked_payload, contract_for
 from server.kernel.contracts.docs import DOC, render
 
@@ -16,7 +17,7 @@ AT = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 
 
 def test_every_consumed_topic_has_a_contract():
-    assert set(_event_handlers()) <= set(CONTRACTS)
+    assert set(event_handlers(State())) <= set(CONTRACTS)
 
 
 def test_the_events_document_is_generated_from_the_contracts():

@@ -79,3 +79,23 @@ def test_no_benchmark_imports_the_tests():
         return module == "tests" or module.startswith("tests.")
 
     assert offending(ROOT / "loadtests", from_tests) == []
+
+
+def test_distribution_tells_the_live_room_through_events_only():
+    # the PK board emits PkStandingsChanged; it never imports the room's runtime, store or hub to
+    # write into it (reading broadcast's read models, such as the room's funnel counts, is allowed)
+    internals = ("broadcast.liveroom.runtime", "broadcast.liveroom.store", "broadcast.liveroom.hub")
+    assert offending(ROOT / "distribution", lambda module: module.startswith(internals)) == []
+
+
+@pytest.mark.parametrize("domain", [*DOMAINS, "server"])
+def test_no_module_hands_out_a_process_global_for_handlers_to_find(domain):
+    # handlers get the room, the board and the gateway passed in (server/kernel/handler_dependencies.py)
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted((ROOT / domain).rglob("*.py"))
+        if path != ROOT / "server/kernel/clock.py"  # the one clock, moved by tests and the demo
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Global) or (isinstance(node, ast.FunctionDef) and node.name == "current")
+    ]
+    assert found == []

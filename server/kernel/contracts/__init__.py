@@ -4,7 +4,12 @@ dispatcher checks each payload before a consumer runs; `docs/events.md` is gener
 (`python -m server.kernel.contracts`)."""
 
 from server.kernel.contracts.base import CONTRACTS, ContractError, Event, checked_payload, contract_for, register
-from server.kernel.contracts.competitions import CompetitionBonusAdjusted, CompetitionClosed, LeaderboardChanged
+from server.kernel.contracts.competitions import (
+    CompetitionBonusAdjusted,
+    CompetitionClosed,
+    LeaderboardChanged,
+    PkStandingsChanged,
+)
 from server.kernel.contracts.orders import (
     CartItemAdded,
     LatePaymentRejected,
@@ -44,6 +49,7 @@ register(
     GroupFilled,
     GroupExpired,
     LeaderboardChanged,
+    PkStandingsChanged,
     CompetitionClosed,
     CompetitionBonusAdjusted,
     PayoutSent,
@@ -72,6 +78,7 @@ __all__ = [
     "OrderRefunded",
     "PayoutFailed",
     "PayoutSent",
+    "PkStandingsChanged",
     "SessionStateChanged",
     "SkuPinned",
     "StockChanged",

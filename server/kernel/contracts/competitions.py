@@ -9,11 +9,32 @@ from server.kernel.contracts.base import Event, Instant, Part
 
 class LeaderboardChanged(Event):
     """Coalesced: emitted only when none for the competition is undelivered; the handler reads the
-    board when it runs and, for a session's competition, publishes the room message `pk`."""
+    board when it runs and, for a session's competition, emits `PkStandingsChanged` for the room."""
 
     TOPIC = "LeaderboardChanged"
     EMITTED_BY = "distribution (competitions)"
     competition_id: str
+
+
+class Standing(Part):
+    rank: int
+    name: str
+    score: int
+
+
+class PkStandingsChanged(Event):
+    """A session's competition as its live room shows it (`pk`): the top five when the
+    `LeaderboardChanged` handler ran. Distribution computes it; the live room only publishes it."""
+
+    TOPIC = "PkStandingsChanged"
+    EMITTED_BY = "distribution (competitions)"
+    session_id: str
+    competition_id: str
+    name: str
+    metric: str
+    currency: str
+    state: str
+    top: list[Standing]
 
 
 class PartnerResult(Part):

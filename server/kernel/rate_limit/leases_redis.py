@@ -2,7 +2,12 @@
 
 Leases are renewed by one loop per worker (a pipelined batch every `ttl_s / 3`), not by the
 socket, so an open socket costs nothing between renewals; a worker that dies stops renewing and
-its leases lapse within `ttl_s`, so a crash cannot lock an address out for longer."""
+its leases lapse within `ttl_s`, so a crash cannot lock an address out for longer.
+
+The loop stops on a flag as well as on a cancel: redis-py's asyncio client can swallow a
+CancelledError that lands inside its own timeout block (redis/redis-py#2551), and a renewer relying
+on the cancel alone then renewed forever — holding the event loop's close (the test run's
+lease-renewal hang) and, in production, a worker's shutdown."""
 
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ class RedisConnectionLeases:
         self._acquire = redis.register_script(ACQUIRE_LUA)
         self.held: dict[str, str] = {}  # lease -> its Redis key, for the renewal loop
         self._renewer: asyncio.Task[None] | None = None
+        self.stopping = False
 
     def _key(self, key: str) -> str:
         return f"{self.namespace}:leases:{key}"
@@ -58,13 +64,18 @@ class RedisConnectionLeases:
             self._renewer = loop.create_task(self._renew_while_held())
 
     async def _renew_while_held(self) -> None:
-        while self.held:
+        while self.held and not self.stopping:
             await asyncio.sleep(self.ttl_s / 3)
-            with contextlib.suppress(Exception):  # Redis away: the next round tries again
-                await self.renew()
+            if self.stopping:
+                return
+            # Redis away or not answering: the next round tries again (bounded: a renewal that
+            # hangs past the lease time is useless anyway)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.renew(), self.ttl_s)
 
     async def close(self) -> None:
         """Stop renewing (the app is stopping: its sockets are gone, their leases lapse)."""
+        self.stopping = True
         if self._renewer is not None and not self._renewer.done():
             self._renewer.cancel()
             # RuntimeError: another loop's task; TimeoutError: a Redis call that ignores the cancel

@@ -37,11 +37,7 @@
   });
 
 
-  function notice(text, ok) {
-    var box = $("notice");
-    box.textContent = text; box.hidden = false; box.className = "notice" + (ok ? " ok" : "");
-    clearTimeout(notice.timer); notice.timer = setTimeout(function () { box.hidden = true; }, 5000);
-  }
+  function notice(text, ok) { zx.notice($("notice"), text, { ok: ok, hideAfterMs: 5000 }); }
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -139,11 +135,8 @@
     dialog.showModal();
     (sku ? form.title : form.code).focus();
   }
-  function clearErrors() { form.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; }); }
-  function showError(field, text) {
-    var slot = form.querySelector('.field-error[data-for="' + field + '"]') || form.querySelector('[data-for="_form"]');
-    slot.textContent = text;
-  }
+  function clearErrors() { zx.clearErrors(form); }
+  function showError(field, text) { zx.fieldError(form, field, text); }
 
   function formBody() {
     var price = zx.toMinor(form.price.value, currency);
@@ -165,11 +158,7 @@
       : zx.api("POST", "/api/v1/brands/" + encodeURIComponent(brandId) + "/skus", body).then(function (sku) {
         $("skus").prepend(card(sku)); $("empty").hidden = true; notice(zx.t("saved"), true);
       });
-    request.then(function () { dialog.close(); }).catch(function (error) {
-      var errors = (error.problem && error.problem.errors) || [];
-      if (!errors.length) showError("_form", error.message);
-      errors.forEach(function (e) { showError(e.field, e.message); });
-    }).finally(function () { $("sku-save").disabled = false; });
+    request.then(function () { dialog.close(); }).catch(function (error) { zx.showErrors(form, error); }).finally(function () { $("sku-save").disabled = false; });
   });
   $("sku-cancel").addEventListener("click", function () { dialog.close(); });
   $("new-sku").addEventListener("click", function () { openForm(null); });

@@ -19,22 +19,9 @@
   const FINAL = { paid: "Paid — thank you! Your order is confirmed.", cancelled: "The payment failed; the order was cancelled.",
                   expired: "The reservation lapsed before payment; the items were released." };
 
-  const money = (minor, currency) => {  // display only; amounts stay integer minor units everywhere else
-    const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
-    return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
-  };
-
-  async function call(method, url, body, headers = {}) {
-    const response = await fetch(url, { method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", ...headers }, body: body ? JSON.stringify(body) : undefined });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error(data.detail || `${response.status} ${response.statusText}`);
-      error.type = data.type || "";
-      throw error;
-    }
-    return data;
-  }
+  const money = zx.money;  // display only; amounts stay integer minor units everywhere else
+  // zx.api: a refusal rejects with the problem's detail, its type in error.problem.type
+  const call = (method, url, body, headers) => zx.api(method, url, body, { headers });
 
   function show(text, kind) {
     result.hidden = false;
@@ -184,7 +171,7 @@
   // The Payment Element: the methods the shop enabled at Stripe, for this order's amount and currency.
   let payment = null;
   let payingOrder = null;
-  const providerIsDown = (error) => Boolean(error.type && error.type.endsWith("/payment-provider-unavailable"));
+  const providerIsDown = (error) => Boolean(error.problem && String(error.problem.type || "").endsWith("/payment-provider-unavailable"));
 
   function mountPayment(orderId, orderPayment) {
     payment = window.zxPayment.mount(publishableKey, "#payment-element", orderPayment);

@@ -33,8 +33,7 @@
   }
 
   async function orderState() {
-    const response = await fetch(`/api/v1/checkout/orders/${encodeURIComponent(orderId)}`, { credentials: "same-origin" });
-    return response.ok ? (await response.json()).state : null;
+    return (await zx.api("GET", `/api/v1/checkout/orders/${encodeURIComponent(orderId)}`)).state;
   }
 
   async function follow() {

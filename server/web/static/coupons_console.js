@@ -9,17 +9,8 @@
   const rows = new Map();
 
   const notice = (text) => (window.zxConsole ? zxConsole.notice(text) : console.log(text));
-  const money = (minor, cur) => (window.zxConsole && cur ? zxConsole.money(minor, cur) : `${minor}`);
-  const digits = (cur) => new Intl.NumberFormat(undefined, { style: "currency", currency: cur })
-    .resolvedOptions().maximumFractionDigits;
-
-  async function call(method, url, body) {
-    const response = await fetch(url, { method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
-    return data;
-  }
+  const money = zx.money;
+  const call = zx.api;
 
   function cell(text, className) {
     return Object.assign(document.createElement("td"), { textContent: text, className: className || "" });
@@ -61,22 +52,23 @@
     } catch (error) { notice(error.message); } finally { button.disabled = false; }
   }
 
-  function minor(text, cur) {  // "12.5" -> 1250 for a 2-digit currency; integers only, no float maths
-    const [whole, frac = ""] = String(text || "0").trim().split(".");
-    const d = digits(cur);
-    return Number(whole || "0") * 10 ** d + Number((frac + "000").slice(0, d) || "0");
+  function minor(text, cur) {  // "12.5" -> 1250 for a 2-digit currency (zx.toMinor); empty is 0
+    if (!String(text || "").trim()) return 0;
+    const value = zx.toMinor(text, cur);
+    if (value === null) throw new Error(`Not an amount: ${text}`);
+    return value;
   }
 
   async function create(event) {
     event.preventDefault();
     const f = event.target.elements;
     const now = new Date();
-    const body = { title: f.title.value.trim(), total_limit: +f.total_limit.value, per_buyer_limit: +f.per_buyer_limit.value,
-      min_spend_minor: minor(f.min_spend.value, currency), valid_from: now.toISOString(),
-      valid_until: new Date(now.getTime() + (+f.hours.value) * 3600e3).toISOString() };
-    if (f.kind.value === "percent") body.percent_off_bps = String(Math.round(parseFloat(f.value.value) * 100));
-    else Object.assign(body, { amount_off_minor: minor(f.value.value, currency), currency });
     try {
+      const body = { title: f.title.value.trim(), total_limit: +f.total_limit.value, per_buyer_limit: +f.per_buyer_limit.value,
+        min_spend_minor: minor(f.min_spend.value, currency), valid_from: now.toISOString(),
+        valid_until: new Date(now.getTime() + (+f.hours.value) * 3600e3).toISOString() };
+      if (f.kind.value === "percent") body.percent_off_bps = String(Math.round(parseFloat(f.value.value) * 100));
+      else Object.assign(body, { amount_off_minor: minor(f.value.value, currency), currency });
       await call("POST", `/api/v1/brands/${brandId}/coupons`, body);
       event.target.reset();
       notice("Coupon created.");

@@ -9,16 +9,8 @@
   var more = document.getElementById("disputes-more");
   var none = document.getElementById("no-disputes");
   var error = document.getElementById("disputes-error");
-  var ZERO_DECIMAL = { JPY: 1, KRW: 1, VND: 1, CLP: 1, ISK: 1, UGX: 1, XAF: 1, XOF: 1 };
   var DAY_MS = 86400000;
   var shown = 0;
-
-  function money(minor, currency) {
-    var digits = ZERO_DECIMAL[currency] ? 0 : 2;
-    var sign = minor < 0 ? "-" : "";
-    var whole = Math.abs(minor) / Math.pow(10, digits);
-    return sign + whole.toFixed(digits) + " " + currency;
-  }
 
   function deadline(dueBy) {
     if (!dueBy) return { text: "—", cls: "" };
@@ -49,7 +41,7 @@
     head.className = "dispute-head";
     var amount = document.createElement("span");
     amount.className = "dispute-amount";
-    amount.textContent = money(d.amount_minor, d.currency);
+    amount.textContent = zx.money(d.amount_minor, d.currency);
     var status = document.createElement("span");
     status.className = "badge";
     status.textContent = d.stripe_status;
@@ -59,7 +51,7 @@
     var dl = document.createElement("dl");
     row(dl, "Evidence due · 举证截止", due.text).className = "dispute-due";
     row(dl, "Order · 订单", d.order_id || "—").className = "dispute-order";
-    row(dl, "Frozen commission · 冻结佣金", money(d.frozen_minor, d.currency)).className = "dispute-frozen";
+    row(dl, "Frozen commission · 冻结佣金", zx.money(d.frozen_minor, d.currency)).className = "dispute-frozen";
     row(dl, "Partner · 渠道商", d.partner_id || "—");
     row(dl, "Reason · 原因", d.stripe_reason || "—");
     row(dl, "Dispute · 争议", d.stripe_dispute_id);
@@ -75,13 +67,7 @@
 
   function load(cursor) {
     var url = panel.dataset.api + "?status=open&limit=50" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) {
-        return r.json().then(function (data) {
-          if (!r.ok) throw new Error(data.detail || data.title || "failed");
-          return data;
-        });
-      })
+    return zx.api("GET", url)
       .then(function (page) {
         page.items.forEach(function (d) { list.appendChild(card(d)); });
         shown += page.items.length;

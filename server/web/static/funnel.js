@@ -4,12 +4,6 @@
   const panel = document.getElementById("funnel");
   const FIELDS = ["clicks", "viewers", "likes", "cart_adds", "orders", "gmv_minor", "commission_estimate_minor"];
 
-  function money(minor, currency) {
-    const negative = minor < 0;
-    const digits = String(Math.abs(minor)).padStart(3, "0");
-    return (negative ? "-" : "") + digits.slice(0, -2) + "." + digits.slice(-2) + " " + currency;
-  }
-
   function cell(text, cls) {
     const td = document.createElement("td");
     td.textContent = text;
@@ -24,7 +18,7 @@
     tr.appendChild(cell(label));
     for (const field of FIELDS) {
       const value = data[field];
-      const td = cell(field.endsWith("_minor") ? money(value, currency) : String(value), "num");
+      const td = cell(field.endsWith("_minor") ? zx.money(value, currency) : String(value), "num");
       td.dataset.field = field;
       tr.appendChild(td);
     }
@@ -56,7 +50,7 @@
     for (const order of snapshot.recent_orders) {
       const li = document.createElement("li");
       li.textContent = new Date(order.paid_at).toLocaleTimeString() + " · " + order.buyer + " · " +
-        money(order.amount_minor, order.currency);
+        zx.money(order.amount_minor, order.currency);
       orders.appendChild(li);
     }
     if (!snapshot.recent_orders.length) orders.innerHTML = '<li class="muted">None yet.</li>';

@@ -9,18 +9,9 @@
   const form = document.getElementById("gb-offer-form");
   let lineup = [];
 
-  const digits = (currency) => new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
-  const money = (minor, currency) => (window.zxConsole && window.zxConsole.money ? window.zxConsole.money(minor, currency)
-    : new Intl.NumberFormat(undefined, { style: "currency", currency }).format(minor / 10 ** digits(currency)));
+  const money = zx.money;
+  const call = zx.api;
   const notice = (text) => (window.zxConsole && window.zxConsole.notice ? window.zxConsole.notice(text) : console.warn(text));
-
-  async function call(method, url, body) {
-    const response = await fetch(url, { method, credentials: "same-origin", headers: { "Content-Type": "application/json" },
-                                        body: body ? JSON.stringify(body) : undefined });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
-    return data;
-  }
 
   function cell(text, className) {
     return Object.assign(document.createElement("td"), { textContent: text, className: className || "" });
@@ -59,7 +50,8 @@
     const item = lineup.find((i) => i.sku_id === form.elements.sku_id.value);
     if (!item) return;
     // The brand types a price in major units; the API takes integer minor units of the SKU's currency.
-    const minor = Math.round(Number(form.elements.group_price.value) * 10 ** digits(item.currency));
+    const minor = zx.toMinor(form.elements.group_price.value, item.currency);
+    if (minor === null) { notice(`Not a price: ${form.elements.group_price.value}`); return; }
     try {
       await call("POST", base, { sku_id: item.sku_id, group_price_minor: minor, currency: item.currency,
                                  group_size: Number(form.elements.group_size.value),

@@ -10,15 +10,9 @@
   function notice(text) { if (window.zxConsole) window.zxConsole.notice(text); }
   function base() { return "/api/v1/sessions/" + encodeURIComponent(sessionId) + "/lotteries"; }
 
+  // a refusal is shown in the console's notice; the caller gets null
   function call(method, path, body) {
-    return fetch(base() + path, { method: method, credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined })
-      .then(function (r) {
-        return r.json().then(function (data) {
-          if (!r.ok) { notice(data.detail || data.title || "failed"); return null; }
-          return data;
-        });
-      });
+    return zx.api(method, base() + path, body).catch(function (error) { notice(error.message); return null; });
   }
 
   function ruleText(rule) {

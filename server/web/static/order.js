@@ -19,10 +19,7 @@
     return node;
   }
   function money(minor) { return zx.money(minor, current.order.currency); }
-  function notice(text, ok) {
-    var box = $("notice");
-    box.textContent = text; box.hidden = !text; box.className = "notice" + (ok ? " ok" : "");
-  }
+  function notice(text, ok) { zx.notice($("notice"), text, { ok: ok }); }
   function orNone(promise) { return promise.catch(function (error) { if (error.status === 404) return null; throw error; }); }
   function fill(list, items, render) {
     $(list).textContent = "";
@@ -170,18 +167,7 @@
   });
 
   function fetchRefund(body) {
-    return fetch(api + "/refunds", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": current.pending.key },
-      body: JSON.stringify(body),
-    }).then(function (response) {
-      return response.json().then(function (data) {
-        if (response.ok) return data;
-        var error = new Error(data.detail || data.title || zx.t("request_failed", { status: response.status }));
-        error.status = response.status; error.problem = data;
-        throw error;
-      });
-    });
+    return zx.api("POST", api + "/refunds", body, { headers: { "Idempotency-Key": current.pending.key } });
   }
 
   // The reversal is posted by the commission ledger from the refund's event, a moment later.

@@ -15,7 +15,7 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function notice(text) { $("notice").textContent = text; $("notice").hidden = !text; }
+  function notice(text) { zx.notice($("notice"), text); }
   function orderHref(id) {
     return "/console/orders/" + encodeURIComponent(id) + (adminBrand ? "?brand=" + encodeURIComponent(adminBrand) : "");
   }

@@ -1,5 +1,5 @@
-// Dead letters: each Replay button asks the admin API to retry that consumer now (cookie auth);
-// a problem+json answer is shown as its `detail`.
+// Dead letters: each Replay button asks the admin API to retry that consumer now (cookie auth,
+// through zx.api); a problem+json answer is shown as its `detail`.
 (function () {
   "use strict";
   var notice = document.getElementById("outbox-notice");
@@ -7,16 +7,7 @@
 
   function say(text) { notice.textContent = text; notice.hidden = false; }
 
-  function post(path, body) {
-    return fetch(API + path, { method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}) })
-      .then(function (r) {
-        return r.json().then(function (data) {
-          if (!r.ok) throw new Error(data.detail || data.title || "failed");
-          return data;
-        });
-      });
-  }
+  function post(path, body) { return zx.api("POST", API + path, body || {}); }
 
   function replayed(card) {
     card.classList.add("is-replayed");

@@ -8,11 +8,11 @@ window.zxPayment = (() => {
   let stripe = null;
 
   async function intentFor(url) {
-    const response = await fetch(url, { method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" } });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) return { error: { type: data.type || "api_error", message: data.detail || `${response.status}` } };
-    return { clientSecret: data.client_secret };
+    try {
+      return { clientSecret: (await zx.api("POST", url)).client_secret };
+    } catch (error) {
+      return { error: { type: (error.problem && error.problem.type) || "api_error", message: error.message } };
+    }
   }
 
   // payment = the API's `payment` ({intent_url, amount_minor, currency}); returns a handle with confirm().

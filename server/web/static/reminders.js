@@ -39,9 +39,7 @@
   if (confirmToken) $("reminder-confirm").hidden = false;
   $("reminder-confirm-button").addEventListener("click", function () {
     showError("");
-    fetch("/api/v1/reminders/confirmations", { method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: confirmToken }) })
-      .then(function (r) { return r.json().then(function (data) { if (!r.ok) throw new Error(data.detail); return data; }); })
+    zx.api("POST", "/api/v1/reminders/confirmations", { token: confirmToken })
       .then(function (state) { render(state); })
       .catch(function (err) { showError(err.message || "Something went wrong"); })
       .finally(function () {
@@ -53,14 +51,7 @@
 
   function call(method, body) {
     var url = api + (ref() ? "?ref=" + encodeURIComponent(ref()) : "");
-    return fetch(url, { method: method, credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined })
-      .then(function (r) {
-        return r.json().then(function (data) {
-          if (!r.ok) throw new Error(data.detail || "Something went wrong");
-          return data;
-        });
-      });
+    return zx.api(method, url, body);
   }
 
   $("reminder-channel").addEventListener("change", function (e) {
@@ -93,7 +84,7 @@
   });
 
   if (!card.hidden) {
-    fetch(api + "/me", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (state) { if (state) render(state); });
+    zx.api("GET", api + "/me").then(function (state) { if (state) render(state); })
+      .catch(function () { /* not subscribed yet, or the API away: the form stays */ });
   }
 })();

@@ -8,14 +8,7 @@
   var notifierUrl = "/api/v1/brands/" + encodeURIComponent(brandId) + "/notifier";
   var say = (window.zxConsole && window.zxConsole.notice) || function () {};
 
-  function api(method, url, body) {
-    return fetch(url, { method: method, credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined })
-      .then(function (r) {
-        if (r.status === 204) return null;
-        return r.json().then(function (data) { if (!r.ok) throw new Error(data.detail || "failed"); return data; });
-      });
-  }
+  var api = zx.api;
 
   function field(name, value) { panel.querySelector('[data-field="' + name + '"]').textContent = value; }
 

@@ -25,8 +25,7 @@
   }
 
   function refresh() {
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : { items: [] }; })
-      .then(function (page) { render(page.items); }).catch(function () {});
+    zx.api("GET", url).then(function (page) { render(page.items); }).catch(function () { /* next refresh */ });
   }
   refresh();
   setInterval(refresh, 10000);

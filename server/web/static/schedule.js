@@ -57,20 +57,8 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function notice(text, ok) {
-    var box = $("notice");
-    box.textContent = text; box.hidden = false; box.className = "notice" + (ok ? " ok" : "");
-    clearTimeout(notice.timer); notice.timer = setTimeout(function () { box.hidden = true; }, 5000);
-  }
-  function showErrors(form, error) {
-    var errors = (error.problem && error.problem.errors) || [];
-    if (!errors.length) form.querySelector('[data-for="_form"]').textContent = error.message;
-    errors.forEach(function (e) {
-      var slot = form.querySelector('.field-error[data-for="' + e.field + '"]') || form.querySelector('[data-for="_form"]');
-      slot.textContent = e.message;
-    });
-  }
-  function clearErrors(form) { form.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; }); }
+  function notice(text, ok) { zx.notice($("notice"), text, { ok: ok, hideAfterMs: 5000 }); }
+  var showErrors = zx.showErrors, clearErrors = zx.clearErrors;
 
   // ---- sessions ------------------------------------------------------------------------------
   function loadSessions(reset) {

@@ -113,7 +113,7 @@
   }
 
   // ---- the API -----------------------------------------------------------------------------
-  // zx.api("POST", "/api/v1/...", body) → the JSON answer (null for 204). A 4xx/5xx rejects with
+  // zx.api("POST", "/api/v1/...", body, {headers}) → the JSON answer (null for 204). A 4xx/5xx rejects with
   // an Error whose message is the problem's detail, plus .status, .problem (the whole
   // problem+json: its reason/code and field errors) and .retryAfter (seconds, from 429/409).
   function api(method, url, body, options) {
@@ -143,6 +143,33 @@
     error.retryAfter = retry ? Number(retry) : (data.retry_after || null);
     return error;
   }
+
+  // ---- notices and field errors (the console pages) ----------------------------------------
+  // zx.notice(box, text, {ok, hideAfterMs}): one line of news in the page's notice box (class
+  // "notice", plus "ok" for good news); empty text hides it; hideAfterMs hides it again later.
+  function notice(box, text, options) {
+    var opts = options || {};
+    box.textContent = text || "";
+    box.hidden = !text;
+    box.className = "notice" + (opts.ok ? " ok" : "");
+    clearTimeout(box.zxHide);
+    if (text && opts.hideAfterMs) box.zxHide = setTimeout(function () { box.hidden = true; }, opts.hideAfterMs);
+  }
+
+  // A form's error slots: `.field-error[data-for="<field>"]`, and `[data-for="_form"]` for the rest.
+  function fieldError(form, field, text) {
+    var slot = form.querySelector('.field-error[data-for="' + field + '"]') || form.querySelector('[data-for="_form"]');
+    if (slot) slot.textContent = text;
+  }
+
+  // A rejected zx.api call → each problem+json field error under its field, else the detail.
+  function showErrors(form, error) {
+    var errors = (error.problem && error.problem.errors) || [];
+    if (!errors.length) fieldError(form, "_form", error.message);
+    errors.forEach(function (e) { fieldError(form, e.field, e.message); });
+  }
+
+  function clearErrors(form) { form.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; }); }
 
   // ---- the room socket ---------------------------------------------------------------------
   // zx.roomSocket(url, {onEvent, onState}) keeps a socket open: on a drop it reconnects with
@@ -228,6 +255,7 @@
   window.zx = {
     api: api, money: money, when: when, number: number, toMinor: toMinor, fromMinor: fromMinor,
     t: t, strings: strings, translate: translate,
+    notice: notice, fieldError: fieldError, showErrors: showErrors, clearErrors: clearErrors,
     roomSocket: roomSocket, setLang: setLang, lang: function () { return lang; },
   };
 })();

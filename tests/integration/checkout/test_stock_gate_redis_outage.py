@@ -19,6 +19,7 @@ from tests.app_settings import stripe_settings
 from tests.factories_checkout import checkout, make_shop, visitor
 from tests.integration.checkout.flash import audit, fill_carts
 from tests.live_server import free_port
+from tests.waiting import eventually_sync
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
@@ -38,14 +39,13 @@ def own_redis(port: int) -> Iterator[subprocess.Popen[bytes]]:
 def _wait_for_port(port: int, within_s: float = 10) -> None:
     import redis
 
-    deadline = time.monotonic() + within_s
-    while True:
+    def answers() -> bool:
         try:
-            redis.Redis(port=port, socket_connect_timeout=0.2).ping()
-            return
+            return bool(redis.Redis(port=port, socket_connect_timeout=0.2).ping())
         except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
+            return False
+
+    eventually_sync(answers, within_s, "redis-server started")
 
 
 async def gate_left(url: str, namespace: str, session_id: str) -> dict[str, int]:

@@ -23,6 +23,7 @@ from tests.app_settings import stripe_settings
 from tests.factories_checkout import Shop, checkout, make_shop, visitor
 from tests.integration.checkout.flash import audit, fill_carts, rush
 from tests.integration.checkout.gate_adapters import corrupt, lose, open_gate
+from tests.waiting import eventually
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -126,10 +127,16 @@ WINNER_KEY = "winner-key-0001"
 
 
 async def until(read: Callable[[], Awaitable[Any]], expected: Any, within_s: float = 10) -> None:
-    deadline = asyncio.get_running_loop().time() + within_s
-    while (value := await read()) != expected:
-        assert asyncio.get_running_loop().time() < deadline, f"still {value!r}, expected {expected!r}"
-        await asyncio.sleep(0.02)
+    seen: list[Any] = []
+
+    async def reached() -> bool:
+        seen.append(await read())
+        return bool(seen[-1] == expected)
+
+    try:
+        await eventually(reached, within_s, repr(expected), 0.02)
+    except AssertionError:
+        raise AssertionError(f"still {seen[-1]!r}, expected {expected!r}") from None
 
 
 async def test_units_of_an_expired_order_go_back_to_the_gate(sale):

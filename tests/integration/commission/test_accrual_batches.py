@@ -4,9 +4,6 @@ in a batch does not hold back the others: it fails and backs off alone, as it wo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
@@ -22,12 +19,6 @@ from tests.factories_commission import make_partner, order_paid_payload
 from tests.factories_outbox import until
 
 ACCRUAL = handler_name(on_order_paid)
-
-
-@pytest.fixture(autouse=True)
-def real_time() -> Iterator[None]:
-    yield
-    clock.reset()
 
 
 async def paid_orders(client, app, n: int) -> tuple[str, list[dict]]:

@@ -65,7 +65,7 @@ async def test_console_and_finance_list_open_disputes_at_phone_width(tmp_path):
             cards = console.locator("#dispute-list .dispute")
             assert await cards.count() == 1
             text = await cards.first.inner_text()
-            assert "123.45 CNY" in text and seeded["order"] in text and "12.34 CNY" in text
+            assert "¥123.45" in text and seeded["order"] in text and "¥12.34" in text  # zx.money: CN¥ (en) or ¥ (zh)
             assert "2030-01-01" in text and "举证截止" in text and "Evidence due" in text
             assert await console.inner_text("#disputes-count") == "1"
             assert "未结争议" in await console.inner_text("#disputes-title")

@@ -6,11 +6,11 @@ click that got its 302 must reach the database exactly once, written by the surv
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -21,6 +21,7 @@ import redis
 from distribution.clicks.token import verify_claim
 from server.demo.seed import demo_token
 from tests.live_server import ROOT, LiveServer, run_server
+from tests.waiting import eventually_sync
 
 pytestmark = pytest.mark.integration
 SECRET = "test-secret-key-0123456789abcdef"  # what tests.live_server.run_server gives the server
@@ -124,11 +125,14 @@ def test_every_answered_click_survives_a_worker_killed_mid_burst(tmp_path, postg
 
         answered, failed = asyncio.run(burst(url, kill))
         assert killed and len(answered) > KILL_AFTER, (killed, len(answered), failed)
-        deadline = time.monotonic() + 60
-        found = stored(postgres_db_url, answered)
-        while len(found) < len(set(answered)) and time.monotonic() < deadline:
-            time.sleep(0.2)  # polling the database until the surviving flusher has written
-            found = stored(postgres_db_url, answered)
+        found: list[str] = []
+
+        def all_stored() -> bool:  # the surviving flusher writes what the killed one had claimed
+            found[:] = stored(postgres_db_url, answered)
+            return len(found) >= len(set(answered))
+
+        with contextlib.suppress(AssertionError):  # the assertion below names what is missing
+            eventually_sync(all_stored, 60, "every answered click stored", 0.2)
         missing = set(answered) - set(found)
         assert not missing, f"{len(missing)} answered clicks not in the database:\n{live.log()[-3000:]}"
         assert len(set(answered)) == len(answered) and set(found.values()) == {1}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-from broadcast.liveroom import runtime
 from server.kernel import clock
 from tests.database import outbox
 from tests.factories_checkout import make_shop, order_as_brand
@@ -57,7 +56,7 @@ async def test_group_fills_when_every_seat_is_paid(app, client, localstripe):
     assert (view["state"], view["seats_paid"], view["offer"]["groups"]["filled"]) == ("filled", 2, 1)
     filled = await outbox(app, "GroupFilled")
     assert [(e["code"], e["seats_paid"], e["state"]) for e in filled] == [(group["code"], 2, "filled")]
-    said = [json.loads(m) for m in await runtime.current().store.history_after(shop.session_id, 0)]
+    said = [json.loads(m) for m in await app.state.liveroom.store.history_after(shop.session_id, 0)]
     to_room = [(m["event"], m["seats_taken"], m["seats_paid"], m["state"]) for m in said if m["type"] == "group"]
     assert to_room == [
         ("GroupOpened", 1, 0, "open"),

@@ -3,7 +3,7 @@ may open and close, and the automatic close at `closes_at` announced in the room
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 from datetime import timedelta
 
 import httpx
@@ -14,16 +14,20 @@ from server.kernel import clock
 from tests.factories import auth, make_brand, make_session, make_token
 from tests.factories_liveroom import viewer
 from tests.factories_lottery import Visitor, close, enter, mine, open_lottery, paid_order
+from tests.waiting import eventually
 
 
 async def _entered_within(client, live, lottery_id, who, within_s=3.0) -> httpx.Response:
     """Likes reach the store on the room's next tick: retry briefly."""
-    deadline = asyncio.get_running_loop().time() + within_s
-    while True:
-        response = await enter(client, live.session_id, lottery_id, who)
-        if response.status_code == 200 or asyncio.get_running_loop().time() > deadline:
-            return response
-        await asyncio.sleep(0.05)
+    answers: list[httpx.Response] = []
+
+    async def entered() -> bool:
+        answers.append(await enter(client, live.session_id, lottery_id, who))
+        return answers[-1].status_code == 200
+
+    with contextlib.suppress(AssertionError):  # the caller asserts on the last answer
+        await eventually(entered, within_s)
+    return answers[-1]
 
 
 async def _counts(app) -> tuple[int, int]:

@@ -3,7 +3,6 @@ and flagged orders never count, teams add up, and the live board equals a rebuil
 
 from __future__ import annotations
 
-from distribution.competitions import board as board_port
 from distribution.competitions.counting import rebuild
 from distribution.competitions.models import Competition
 from tests.factories import auth
@@ -36,8 +35,8 @@ async def test_gmv_counts_net_paid_and_skips_self_referrals_and_flagged_orders(a
     # and a rebuild from the database gives the same scores as the live increments
     async with app.state.sessionmaker() as session:
         competition = await session.get(Competition, cid)
-        live = await board_port.current().scores(cid)
-        assert await rebuild(session, competition) == live == {a: 7000, b: 12000, c: 0}
+        live = await app.state.leaderboard.scores(cid)
+        assert await rebuild(session, competition, app.state.leaderboard) == live == {a: 7000, b: 12000, c: 0}
 
 
 async def test_orders_metric_teams_and_ties(app, client):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from broadcast.liveroom import runtime
 from distribution.competitions.sweeper import sweep
 from server.kernel import clock
 from server.kernel.clock import utcnow
@@ -31,7 +30,7 @@ async def test_session_competition_scores_publishes_to_the_room_and_closes_when_
         published.append((session_id, body))
         return "1"
 
-    monkeypatch.setattr(runtime.current(), "publish", capture)
+    monkeypatch.setattr(app.state.liveroom, "publish", capture)
     # when two orders of the session are paid in one delivery, and one outside the session
     orders = [
         order_paid_payload(world.brand_id, [("sku", amount)], partner_id=p, session_id=live["id"])
@@ -63,10 +62,10 @@ async def test_the_sweeper_closes_a_period_that_passed(app, client):
     scope = {"starts_at": (now - timedelta(hours=2)).isoformat(), "ends_at": (now + timedelta(minutes=10)).isoformat()}
     competition = await create_competition(client, world, competition_body(world.partners, scope=scope))
     await pay(app, world, world.partners[1], 2000, paid_at=now - timedelta(minutes=5))
-    assert await sweep(app.state.sessionmaker) == 0
+    assert await sweep(app.state.sessionmaker, app.state.leaderboard) == 0
     clock.advance(601)  # past the period's end (the autouse fixture puts the clock back)
     # when the period has passed, one sweep closes it at the period's end and the bonus is paid
-    assert await sweep(app.state.sessionmaker) == 1
+    assert await sweep(app.state.sessionmaker, app.state.leaderboard) == 1
     await app.state.dispatcher.drain()
     frozen = await board(client, world.brand_token, competition["id"])
     assert frozen["state"] == "closed" and frozen["rows"][0]["bonus_minor"] == 60

@@ -18,6 +18,7 @@ from server.migrate import upgrade
 from tests.browser import chromium
 from tests.factories_reminders import webhook_receiver
 from tests.live_server import run_server
+from tests.waiting import eventually
 
 SECRET = "test-secret-key-0123456789abcdef"
 pytestmark = pytest.mark.browser
@@ -35,14 +36,6 @@ async def seed(url: str) -> None:
 def notification_states(db_path) -> list[tuple[str, int]]:
     with contextlib.closing(sqlite3.connect(db_path)) as db:
         return list(db.execute("SELECT state, attempts FROM reminder_notifications"))
-
-
-async def wait_until(predicate, timeout_s: float = 10) -> None:
-    for _ in range(int(timeout_s * 10)):
-        if predicate():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("timed out waiting")
 
 
 async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_live(tmp_path):
@@ -94,7 +87,7 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 assert "请查收消息" in await pending.inner_text()
                 assert await page.evaluate("document.documentElement.scrollWidth") <= 390
                 # and the brand's system is asked to send them a confirmation link, not a reminder
-                await wait_until(lambda: len(receiver.calls) >= 1)
+                await eventually(lambda: len(receiver.calls) >= 1, what="the go-live webhook call")
                 [ask] = receiver.calls
                 assert ask["signed"] and ask["body"]["kind"] == "confirmation"
                 link = httpx.URL(ask["body"]["confirm_url"])
@@ -111,7 +104,7 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 )
                 assert live.status_code == 200, live.text
                 # then the brand's system receives one signed reminder for this viewer, through the partner
-                await wait_until(lambda: len(receiver.calls) >= 2)
+                await eventually(lambda: len(receiver.calls) >= 2, what="the second webhook call")
                 call = receiver.calls[1]
                 assert call["signed"] and call["body"]["kind"] == "reminder"
                 assert call["signed"] and call["body"]["address"] == "fan@example.com"
@@ -140,5 +133,5 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 assert receiver.url in await brand.locator("#notifier-current").inner_text()
             # and never a second time: it is recorded as sent after one attempt, and the worker only
             # picks up pending rows (or a dead worker's expired claim)
-            await wait_until(lambda: notification_states(tmp_path / "reminders.db") == [("sent", 1)])
+            await eventually(lambda: notification_states(tmp_path / "reminders.db") == [("sent", 1)], what="one sent")
         assert len(receiver.calls) == 2  # the confirmation, then the reminder

@@ -4,7 +4,6 @@ log and stampedes the database the moment it is back."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +14,7 @@ from structlog.testing import capture_logs
 from server.events import OutboxDispatcher
 from server.kernel.db import make_engine, make_sessionmaker
 from server.kernel.periodic import periodic
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 CLOSED_PORT_URL = "postgresql://postgres@127.0.0.1:1/test"
@@ -22,10 +22,7 @@ TRIES = 5
 
 
 async def _until(condition: Callable[[], bool], within_s: float = 15.0) -> None:
-    deadline = time.monotonic() + within_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
+    await eventually(condition, within_s)
 
 
 def _failing_lines(logs: list[dict[str, Any]]) -> int:

@@ -3,21 +3,12 @@ handler is retried without losing the event or half-applying its effects."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlmodel import select
 
 from server.events import OutboxDispatcher
 from server.kernel import clock
 from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure, emit
 from tests.event_contracts import Thing
-
-
-@pytest.fixture(autouse=True)
-def real_time() -> Iterator[None]:
-    yield
-    clock.reset()
 
 
 async def test_events_are_delivered_once_and_failures_retried(app):

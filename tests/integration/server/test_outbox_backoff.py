@@ -5,9 +5,7 @@ the other consumers of the same event and other events are never held back by it
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 from sqlmodel import select
 
 from server.app import create_app
@@ -17,12 +15,6 @@ from server.kernel import clock
 from server.kernel.outbox import OutboxFailure
 from tests.app_settings import make_settings
 from tests.factories_outbox import Consumers, emit_one, event_row, fail_until_dead, failure_of, until
-
-
-@pytest.fixture(autouse=True)
-def real_time() -> Iterator[None]:
-    yield
-    clock.reset()
 
 
 async def test_a_failing_consumer_backs_off_alone(app):

@@ -4,9 +4,6 @@ one fails and backs off. Plain consumers are run one event at a time, as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlmodel import select
 
 from server.events import OutboxDispatcher, RetryPolicy
@@ -15,12 +12,6 @@ from server.kernel import clock
 from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure, batched, emit
 from tests.event_contracts import Counted
 from tests.factories_outbox import event_row, until
-
-
-@pytest.fixture(autouse=True)
-def real_time() -> Iterator[None]:
-    yield
-    clock.reset()
 
 
 class Counter:

@@ -4,7 +4,6 @@ the backlog in /metrics."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlmodel import select
@@ -24,12 +23,6 @@ METRICS = {"Authorization": "Bearer metrics-scraper-token"}
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return make_settings(db_url, metrics_token="metrics-scraper-token")
-
-
-@pytest.fixture(autouse=True)
-def real_time() -> Iterator[None]:
-    yield
-    clock.reset()
 
 
 async def dead_letter(app) -> tuple[Consumers, object, str]:

@@ -4,7 +4,6 @@ server's own dispatcher picks it up); a reload shows no dead letter left."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import httpx
@@ -18,6 +17,7 @@ from tests.app_settings import make_settings
 from tests.browser import chromium
 from tests.factories import auth, make_token
 from tests.live_server import run_server
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.browser
 HANDLER = "commission.accrual.on_order_paid"
@@ -58,11 +58,7 @@ def delivered_at(db_path, event_id: str) -> str | None:
 
 async def until_delivered(db_path, event_id: str) -> None:
     """The replay put the event back in the queue; the server's dispatcher (200 ms ticks) takes it."""
-    for _ in range(100):
-        if delivered_at(db_path, event_id) is not None:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the server's dispatcher never picked the replayed event up")
+    await eventually(lambda: delivered_at(db_path, event_id), what="the replayed event delivered by the server")
 
 
 async def test_admin_lists_dead_letters_and_replays_one_at_phone_width(tmp_path):

@@ -18,6 +18,7 @@ from server.kernel.rate_limit import (
     RedisConnectionLeases,
     RedisRateLimiter,
 )
+from tests.waiting import eventually
 
 NOW = 1_800_000_000.25
 FIVE_A_MINUTE = Rate(5, 60)
@@ -47,7 +48,9 @@ async def leases(request: pytest.FixtureRequest) -> AsyncIterator[ConnectionLeas
         yield MemoryConnectionLeases()
         return
     client = aioredis.from_url(request.getfixturevalue("redis_url"), socket_timeout=5)
-    yield RedisConnectionLeases(client, request.getfixturevalue("redis_namespace"), ttl_s=0.6)
+    leases = RedisConnectionLeases(client, request.getfixturevalue("redis_namespace"), ttl_s=0.6)
+    yield leases
+    await leases.close()  # no renewal loop left for the event loop's close to wait on
     await client.aclose()
 
 
@@ -101,12 +104,9 @@ async def test_redis_leases_of_a_worker_that_stopped_renewing_lapse(redis_client
     alive = RedisConnectionLeases(redis_client, redis_namespace, ttl_s=0.3)
     assert await alive.acquire("1.2.3.4", 2) is None
     # then within the lease time the address may connect again
-    for _ in range(100):
-        if await alive.acquire("1.2.3.4", 2):
-            break
-        await asyncio.sleep(0.02)
-    else:
-        raise AssertionError("the dead worker's leases never lapsed")
+    await eventually(lambda: alive.acquire("1.2.3.4", 2), 10, "the dead worker's leases lapsed", 0.02)
+    await alive.close()
+    await dead.close()
 
 
 @pytest.mark.timeout(60)
@@ -119,4 +119,6 @@ async def test_redis_leases_held_by_a_live_worker_are_renewed(redis_client, redi
         await asyncio.sleep(0.5)
         assert await other.acquire("1.2.3.4", 1) is None
     await worker.close()  # the app stopping: no renewal left running (cancelled, and not waited on past 2 s)
-    assert worker._renewer is not None and (worker._renewer.done() or worker._renewer.cancelling() > 0)
+    # the loop has ended, not merely been asked to (a swallowed cancel used to leave it renewing)
+    assert worker._renewer is not None
+    await eventually(worker._renewer.done, 5, "the renewal loop ended")

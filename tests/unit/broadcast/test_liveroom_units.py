@@ -15,6 +15,7 @@ from broadcast.liveroom.sendqueue import SendQueue
 from broadcast.liveroom.state import RoomState
 from broadcast.liveroom.store import IDLE, PUBLISHED, WAITING
 from broadcast.liveroom.store_memory import MemoryRoomStore
+from tests.waiting import eventually
 
 
 class FakeClock:
@@ -201,10 +202,12 @@ async def test_a_stuck_peer_is_abandoned_by_the_room_tick(monkeypatch):
     for c in (stuck, fine):
         room.attach(c, None)
         c.pump_task = asyncio.create_task(c.pump(["hello"]))
-    deadline = asyncio.get_running_loop().time() + 5
-    while stuck in room.connections and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.01)  # until its send has been stuck past the timeout and the tick drops it
+
+    def dropped() -> bool:  # once its send has been stuck past the timeout, the tick drops it
         room._drop_stuck()
+        return stuck not in room.connections
+
+    await eventually(dropped, 5, "the stuck connection dropped", 0.01)
     await asyncio.sleep(0)
     assert stuck not in room.connections and stuck.pump_task.cancelled()
     assert fine in room.connections and fine.socket.sent == ["hello"]

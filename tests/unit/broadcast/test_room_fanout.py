@@ -17,6 +17,7 @@ from broadcast.liveroom.recount import rebuilt_counters
 from broadcast.liveroom.room import Room, Seed
 from broadcast.liveroom.state import RoomState
 from broadcast.liveroom.store_memory import MemoryRoomStore
+from tests.waiting import eventually
 
 
 class FakePubSub:
@@ -226,7 +227,4 @@ async def _drain(queue: asyncio.Queue[bytes]) -> Any:
 
 
 async def _until(condition: Any, within_s: float = 2.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within_s
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.005)
+    await eventually(condition, within_s, every_s=0.005)

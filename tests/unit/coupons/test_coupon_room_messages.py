@@ -25,10 +25,9 @@ class FakeSession:
         return self.coupon if ident == self.coupon.id else None
 
 
-async def test_a_burst_of_claims_is_published_as_one_remaining_count(monkeypatch):
+async def test_a_burst_of_claims_is_published_as_one_remaining_count():
     # given a coupon of 10 whose 3 claims are delivered together (the counter already at 3)
     room = FakeRoom()
-    monkeypatch.setattr(handlers.runtime, "current", lambda: room)
     now = datetime.now(UTC)
     coupon = Coupon(
         id="cpn_burst",
@@ -45,10 +44,10 @@ async def test_a_burst_of_claims_is_published_as_one_remaining_count(monkeypatch
     events = [SimpleNamespace(payload={"session_id": "ses_1", "coupon_id": "cpn_burst"}) for _ in range(3)]
     # when the handler runs for each
     for event in events:
-        await handlers.on_coupon_claimed(session, event)  # type: ignore[arg-type]
+        await handlers.on_coupon_claimed(session, event, room=room)  # type: ignore[arg-type]
     # then the room got one message, with the current count
     assert room.sent == [("ses_1", {"type": "coupon_remaining", "coupon_id": "cpn_burst", "remaining": 7})]
     # and a later claim is published again
     coupon.claimed = 4
-    await handlers.on_coupon_claimed(session, events[0])  # type: ignore[arg-type]
+    await handlers.on_coupon_claimed(session, events[0], room=room)  # type: ignore[arg-type]
     assert room.sent[-1][1]["remaining"] == 6

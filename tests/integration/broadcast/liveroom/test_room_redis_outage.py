@@ -8,7 +8,6 @@ ConnectionError and the sockets received nothing ever again."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 import time
@@ -23,6 +22,7 @@ from tests.app_settings import make_settings
 from tests.factories import auth
 from tests.factories_liveroom import LiveSetup, Viewer, live_session, two_workers, viewers_on
 from tests.private_redis import private_redis
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 RECOVERY_BOUND_S = 5.0
@@ -32,28 +32,27 @@ OUTAGE_S = 3.0
 async def wait_after(v: Viewer, start: int, predicate: Any, deadline: float) -> tuple[int, dict[str, Any]]:
     """The first event at index >= `start` matching `predicate`, polled until `deadline`
     (time.monotonic()); returns its index and the event."""
-    while time.monotonic() < deadline:
-        for index in range(start, len(v.events)):
-            if predicate(v.events[index]):
-                return index, v.events[index]
+
+    def found() -> tuple[int, dict[str, Any]] | None:
         assert v.closed is None, f"socket closed: {v.closed}; last events {v.events[-5:]}"
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"nothing matching after #{start} in time; last events {v.events[-5:]}")
+        return next(((i, v.events[i]) for i in range(start, len(v.events)) if predicate(v.events[i])), None)
+
+    within_s = max(0.0, deadline - time.monotonic())
+    return await eventually(found, within_s, f"an event matching after #{start} (last: {v.events[-5:]})", 0.01)
 
 
 async def degraded_for(base_url: str, seconds: float) -> None:
     """Poll /healthz until a worker reports its room fan-out degraded for `seconds`."""
-    deadline = time.monotonic() + seconds + 20
     async with httpx.AsyncClient(base_url=base_url, timeout=15) as client:
-        while time.monotonic() < deadline:
+
+        async def degraded_long_enough() -> bool:
             health = await client.get("/healthz")
             assert health.status_code == 503, health.text  # Redis itself is unreachable: an error
             fanout = health.json()["checks"]["room_fanout"]
             assert fanout.startswith("degraded: room subscriber reconnecting to Redis for"), fanout
-            if float(re.search(r"for ([0-9.]+)s", fanout)[1]) >= seconds:  # type: ignore[index]
-                return
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"room fan-out not reported degraded for {seconds}s")
+            return float(re.search(r"for ([0-9.]+)s", fanout)[1]) >= seconds  # type: ignore[index]
+
+        await eventually(degraded_long_enough, seconds + 20, f"room fan-out reported degraded for {seconds}s", 0.1)
 
 
 async def pin(live: LiveSetup, base_url: str, sku_id: str) -> httpx.Response:

@@ -3,7 +3,6 @@ comments and pins sent through the other, in order, with no gaps in seq."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 
 import httpx
@@ -12,15 +11,13 @@ from server.app import create_app
 from tests.app_settings import make_settings
 from tests.factories import auth
 from tests.factories_liveroom import live_session, seqs, two_workers, viewers_on
+from tests.waiting import eventually
 
 
 async def same_latest_seq(viewers, within_s=5.0):
     """Poll until every socket has seen the same latest seq (bounded: the assertions say what differs)."""
-    deadline = asyncio.get_running_loop().time() + within_s
-    while len({max(seqs(v.events), default=0) for v in viewers}) > 1:
-        if asyncio.get_running_loop().time() > deadline:
-            return
-        await asyncio.sleep(0.05)
+    with contextlib.suppress(AssertionError):
+        await eventually(lambda: len({max(seqs(v.events), default=0) for v in viewers}) == 1, within_s)
 
 
 def assert_gap_free(v):
