@@ -125,8 +125,10 @@ class Viewer:
     async def wait_for(self, predicate: Any, within_s: float = 5.0) -> dict[str, Any]:
 
         def matching() -> dict[str, Any] | None:
-            assert self.closed is None, f"socket closed ({self.closed}); got {self.events[-10:]}"
-            return next((event for event in self.events if predicate(event)), None)
+            found = next((event for event in self.events if predicate(event)), None)
+            # what arrived before the close still counts; after it, nothing more can
+            assert found is not None or self.closed is None, f"socket closed ({self.closed}); got {self.events[-10:]}"
+            return found
 
         return await eventually(matching, within_s, f"a matching event (got {self.events[-10:]})", 0.01)
 
