@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from commission.models.disputes import CommissionDispute, DisputePhase
 from commission.models.ledger import JournalTransaction, LedgerAccount, LedgerEntry
+from commission.models.ledger_totals import LedgerAccountTotal, LedgerDailyTotal
 from commission.models.orders import OrderCommission, RefundRecord
 from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
+from commission.models.transfers import StripeTransfer
 
 __all__ = [
     "CommissionDispute",
@@ -16,6 +18,8 @@ __all__ = [
     "DisputePhase",
     "JournalTransaction",
     "LedgerAccount",
+    "LedgerAccountTotal",
+    "LedgerDailyTotal",
     "LedgerEntry",
     "OrderCommission",
     "PartnerPayoutAccount",
@@ -24,4 +28,5 @@ __all__ = [
     "RefundRecord",
     "RuleKind",
     "SettlementRun",
+    "StripeTransfer",
 ]
