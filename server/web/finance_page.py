@@ -49,7 +49,7 @@ async def finance_page(
     gateway = ConnectGateway(state.settings) if state.settings.stripe_api_key else None
     service = ReportsService(db)
     report = await service.reconciliation(start, end, gateway)
-    balances = _balances_table(await ledger.balances(db, owner_type="partner"))
+    balances = _balances_table(await ledger.kept_balances(db, owner_type="partner"))
     return Template(
         "finance.html",
         context={
