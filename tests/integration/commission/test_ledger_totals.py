@@ -106,10 +106,11 @@ async def test_check_finds_a_tampered_total_and_rebuild_repairs_it(app):
         await ledger.post_many(session, history(3, 20))
         await session.commit()
         row = (await session.exec(select(LedgerAccountTotal).limit(1))).one()
+        account, reason, kept = row.account_id, row.reason, row.amount_minor
         await session.execute(
             sa.update(LedgerAccountTotal)
-            .where(LedgerAccountTotal.account_id == row.account_id, LedgerAccountTotal.reason == row.reason)
-            .values(amount_minor=row.amount_minor + 1)
+            .where(LedgerAccountTotal.account_id == account, LedgerAccountTotal.reason == reason)
+            .values(amount_minor=kept + 1)
         )
         await session.commit()
     # when the check runs (as the command does)
@@ -117,8 +118,9 @@ async def test_check_finds_a_tampered_total_and_rebuild_repairs_it(app):
     found = cli("ledger", "check-totals", database_url=url)
     # then it names the row and exits 1
     assert found.returncode == 1, found.stdout + found.stderr
-    assert f"ledger_account_totals {row.account_id}/{row.reason}/" in found.stdout
-    assert f"kept {row.amount_minor + 1} " in found.stdout and "1 difference(s)" in found.stdout
+    assert f"ledger_account_totals {account}/{reason}/" in found.stdout
+    assert f"kept {kept + 1} " in found.stdout and f"entries say {kept} " in found.stdout
+    assert "1 difference(s)" in found.stdout
     # and --rebuild recomputes them from the entries
     repaired = cli("ledger", "check-totals", "--rebuild", database_url=url)
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
