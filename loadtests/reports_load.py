@@ -76,7 +76,7 @@ def _orders(orders: int) -> list[str]:
     refunded = "(i % 20 = 0)"
     series = f"FROM generate_series(1, {orders}) i"
     legs = (
-        (account("brand", repr(BRAND), "sales"), f"-{amount}"),
+        (account("brand", repr(BRAND), "sales"), f"-1 * {amount}"),
         (account("brand", repr(BRAND), "net"), f"({amount} - {share} - {fee})"),
         (account("partner", partner_of("i"), "pending"), share),
         (account("platform", repr("platform"), "fee"), fee),
@@ -108,7 +108,7 @@ def _orders(orders: int) -> list[str]:
         f"created_at) SELECT 'jtx_bench_r' || i, 'commission_reversed:re_bench_' || i, 'commission_reversed', "
         f"'ord_bench_' || i, '{BRAND}', '{{}}', {paid} + interval '1 hour', now() {series} WHERE {refunded}",
         "INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, effective_at) "
-        + entries("'jtx_bench_r' || i", "-", f"{paid} + interval '1 hour'", f"WHERE {refunded}"),
+        + entries("'jtx_bench_r' || i", "-1 * ", f"{paid} + interval '1 hour'", f"WHERE {refunded}"),
         "INSERT INTO funnel_orders (order_id, brand_id, session_id, partner_id, link_id, amount_minor, "
         "refunded_minor, currency, earns, buyer_tag, paid_at) SELECT 'ord_bench_' || i, "
         f"'{BRAND}', {session_of('i')}, {partner_of('i')}, "
