@@ -117,7 +117,7 @@ async def statement_lines(
 ) -> tuple[list[dict[str, object]], LinesCursor | None]:
     """A page of the owner's lines in (effective_at, entry) order, and where the next one starts:
     each of the owner's few accounts read by index range (at most `limit + 1` rows each), merged."""
-    accounts = dict(
+    accounts: dict[str, str] = dict(
         (
             await session.execute(
                 sa.select(LedgerAccount.id, LedgerAccount.kind).where(  # type: ignore[call-overload]

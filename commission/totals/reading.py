@@ -52,7 +52,7 @@ async def _collect(session: AsyncSession, stmt: Any, into: Sums, sign: int = 1) 
 
 
 def _select(table: Any, amount: Any, entries: Any) -> Any:
-    return sa.select(LedgerAccount.owner_id, LedgerAccount.kind, table.currency, table.reason, amount, entries)
+    return sa.select(LedgerAccount.owner_id, LedgerAccount.kind, table.currency, table.reason, amount, entries)  # type: ignore[call-overload]
 
 
 async def _entries(
@@ -67,7 +67,7 @@ async def _entries(
     """Raw entries effective in [since, until): only ever a partial day, or a short period."""
     e, t = LedgerEntry, JournalTransaction
     reason = t.__table__.c.reason  # type: ignore[attr-defined]
-    stmt = sa.select(
+    stmt = sa.select(  # type: ignore[call-overload]
         LedgerAccount.owner_id, LedgerAccount.kind, e.currency, reason, sa.func.sum(e.amount_minor), sa.func.count()
     )
     stmt = stmt.select_from(e).join(t, col(t.id) == col(e.transaction_id)).where(col(e.effective_at) >= since)

@@ -48,7 +48,7 @@ class FunnelService:
         live, brand = await self._session(session_id)
         only = await self._scope(principal, live)
         key = (session_id, only)
-        if live.state == ENDED and (hit := ended_cache.get(key)) is not None:
+        if live.state == ENDED and isinstance(hit := ended_cache.get(key), FunnelSnapshot):
             return hit
         rates = await self._rates(brand, only)
         clicks = await self._clicks(live.id, only)
@@ -150,7 +150,7 @@ class FunnelService:
         o = FunnelOrder
         net = (col(o.amount_minor) - col(o.refunded_minor)).label("net")
         stmt = (
-            select(o.partner_id, o.link_id, o.earns, net, func.count())
+            select(o.partner_id, o.link_id, o.earns, net, func.count())  # type: ignore[call-overload]
             .where(o.session_id == session_id)
             .group_by(o.partner_id, o.link_id, o.earns, net)
         )
