@@ -152,6 +152,7 @@ def _one(orders: int, reps: int, workers: int) -> dict[str, Any]:
             with serve_app(env, workers=workers) as server:
                 idle_mb = worker_rss_mb(server.process.pid)
                 figures = _measure(server, tokens, reps)
+                print(f"{orders:,} orders: {figures}", flush=True)  # kept even if the check below fails
                 reconciled = _check_reconciled(server, tokens["finance"])
     return {
         "orders": orders,

@@ -11,6 +11,7 @@ ten a bot, one in ten a duplicate). Then the kept ledger totals are computed fro
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -70,9 +71,12 @@ def _setup(orders: int) -> list[str]:
     ]
 
 
-def _orders(orders: int) -> list[str]:
+def _orders(orders: int, base: str) -> list[str]:
     amount, share, fee = "(10000 + (i % 7) * 100)", "(1000 + (i % 7) * 10)", "(300 + (i % 7) * 3)"
-    paid = f"(now() - interval '2 hours' - ({orders} - i) * interval '{DAYS * 86400 // max(orders, 1)} seconds')"
+    # one fixed base time (each autocommit statement has its own now(): the order rows and their
+    # entries must carry the very same times)
+    step_s = DAYS * 86400 // max(orders, 1)
+    paid = f"(TIMESTAMPTZ '{base}' - interval '2 hours' - ({orders} - i) * interval '{step_s} seconds')"
     refunded = "(i % 20 = 0)"
     series = f"FROM generate_series(1, {orders}) i"
     legs = (
@@ -132,7 +136,8 @@ def bulk_load(url: str, orders: int) -> float:
     """Everything above, then the kept totals and fresh planner statistics; seconds it took."""
     start = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
-        for statement in [*_setup(orders), *_orders(orders), _clicks(orders), *TOTALS_FROM_ENTRIES]:
+        base = datetime.now(UTC).isoformat()
+        for statement in [*_setup(orders), *_orders(orders, base), _clicks(orders), *TOTALS_FROM_ENTRIES]:
             conn.execute(statement)  # type: ignore[arg-type]
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - start
