@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, delete, get, post, put
 from litestar.datastructures import State
+from litestar.response import Stream
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.connect import ConnectGateway
@@ -14,10 +15,13 @@ from commission.finance_controllers import start_settlement
 from commission.models import OrderCommission
 from commission.reports.schemas import (
     BrandStatementPublic,
+    BrandStatementSummaryPublic,
     OrderCommissionPublic,
     PartnerStatementPublic,
+    PartnerStatementSummaryPublic,
     ReconciliationPublic,
     SettlementRunPublic,
+    StatementLinePublic,
 )
 from commission.schemas import (
     PayoutAccountPublic,
@@ -29,7 +33,7 @@ from commission.schemas import (
     SettlementCreate,
 )
 from commission.services.payout_accounts import PayoutAccountService
-from commission.services.reports_service import ReportsService, period
+from commission.services.reports_service import ReportsService, period, stream_csv
 from commission.services.rules_service import RulesService
 from commission.settlement.jobs import SettlementRunning
 from server.kernel.pagination import DEFAULT_LIMIT, Page
@@ -43,6 +47,7 @@ FINANCE = roles(Role.ADMIN, Role.FINANCE)
 PARTNER_SIDE = roles(Role.ADMIN, Role.FINANCE, Role.PARTNER)
 PAYEE = roles(Role.ADMIN, Role.PARTNER)
 RUNS_PER_PAGE = 20
+LINES_PER_PAGE = 200
 
 
 class CommissionRulesController(Controller):
@@ -91,12 +96,33 @@ class CommissionRulesController(Controller):
         principal.ensure_brand(brand_id)
         return await ReportsService(db).brand_statement(brand_id, *period(since, until))
 
+    @get("/statement/summary", opt=BRAND_SIDE)
+    async def brand_statement_summary(
+        self, brand_id: str, db: AsyncSession, principal: Principal, since: str | None = None, until: str | None = None
+    ) -> BrandStatementSummaryPublic:
+        principal.ensure_brand(brand_id)
+        return await ReportsService(db).brand_summary(brand_id, *period(since, until))
+
+    @get("/statement/lines", opt=BRAND_SIDE)
+    async def brand_statement_lines(
+        self,
+        brand_id: str,
+        db: AsyncSession,
+        principal: Principal,
+        since: str | None = None,
+        until: str | None = None,
+        cursor: str | None = None,
+        limit: int = LINES_PER_PAGE,
+    ) -> Page[StatementLinePublic]:
+        principal.ensure_brand(brand_id)
+        return await ReportsService(db).lines("brand", brand_id, *period(since, until), cursor, limit)
+
     @get("/statement.csv", opt=BRAND_SIDE, media_type="text/csv")
     async def brand_statement_csv(
-        self, brand_id: str, db: AsyncSession, principal: Principal, since: str | None = None, until: str | None = None
-    ) -> str:
+        self, brand_id: str, principal: Principal, state: State, since: str | None = None, until: str | None = None
+    ) -> Stream:
         principal.ensure_brand(brand_id)
-        return await ReportsService(db).brand_statement_csv(brand_id, *period(since, until))
+        return Stream(stream_csv(state.sessionmaker, "brand", brand_id, *period(since, until)), media_type="text/csv")
 
 
 class OrderCommissionController(Controller):
@@ -150,17 +176,48 @@ class PartnerPayoutController(Controller):
         principal.ensure_partner(partner_id)
         return await ReportsService(db).partner_statement(partner_id, *period(since, until))
 
-    @get("/statement.csv", opt=PARTNER_SIDE, media_type="text/csv")
-    async def statement_csv(
+    @get("/statement/summary", opt=PARTNER_SIDE)
+    async def statement_summary(
         self,
         partner_id: str,
         db: AsyncSession,
         principal: Principal,
         since: str | None = None,
         until: str | None = None,
-    ) -> str:
+    ) -> PartnerStatementSummaryPublic:
         principal.ensure_partner(partner_id)
-        return await ReportsService(db).partner_statement_csv(partner_id, *period(since, until))
+        return await ReportsService(db).partner_summary(partner_id, *period(since, until))
+
+    @get("/statement/lines", opt=PARTNER_SIDE)
+    async def statement_lines(
+        self,
+        partner_id: str,
+        db: AsyncSession,
+        principal: Principal,
+        since: str | None = None,
+        until: str | None = None,
+        cursor: str | None = None,
+        limit: int = LINES_PER_PAGE,
+    ) -> Page[StatementLinePublic]:
+        principal.ensure_partner(partner_id)
+        return await ReportsService(db).lines("partner", partner_id, *period(since, until), cursor, limit)
+
+    @get("/statement.csv", opt=PARTNER_SIDE, media_type="text/csv")
+    async def statement_csv(
+        self,
+        partner_id: str,
+        db: AsyncSession,
+        principal: Principal,
+        state: State,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Stream:
+        principal.ensure_partner(partner_id)
+        start, end = period(since, until)
+        head, tail = await ReportsService(db).partner_statement_rows(partner_id, start, end)
+        return Stream(
+            stream_csv(state.sessionmaker, "partner", partner_id, start, end, head, tail), media_type="text/csv"
+        )
 
 
 class FinanceController(Controller):

@@ -80,7 +80,17 @@ class Click(SQLModel, table=True):
     on the same link within the de-duplication window) count; the others are kept for audit."""
 
     __tablename__ = "clicks"
-    __table_args__ = (sa.Index("ix_clicks_visitor_clicked", "visitor_id", "clicked_at"),)
+    __table_args__ = (
+        sa.Index("ix_clicks_visitor_clicked", "visitor_id", "clicked_at"),
+        # the funnel's counted clicks per (session, link): an index-only count of just those rows
+        sa.Index(
+            "ix_clicks_session_link_counted",
+            "session_id",
+            "link_id",
+            postgresql_where=sa.text("NOT is_bot AND NOT is_duplicate"),
+            sqlite_where=sa.text("NOT is_bot AND NOT is_duplicate"),
+        ),
+    )
 
     id: str = Field(primary_key=True, max_length=40)
     # Indexed only for what reads them (the funnel by session, attribution by visitor): every
@@ -151,6 +161,7 @@ class FunnelOrder(SQLModel, table=True):
     beyond a masked tag."""
 
     __tablename__ = "funnel_orders"
+    __table_args__ = (sa.Index("ix_funnel_orders_session_paid", "session_id", "paid_at"),)  # recent orders
 
     order_id: str = Field(primary_key=True, max_length=40)
     brand_id: str = Field(index=True, max_length=40)

@@ -60,10 +60,11 @@ class Order(SQLModel, table=True):
         sa.CheckConstraint("refunded_minor >= 0 AND refunded_minor <= amount_minor", name="ck_orders_refunded"),
         sa.Index("ix_orders_state_reserved_until", "state", "reserved_until"),
         sa.Index("ix_orders_session_client", "session_id", "client_address"),
+        sa.Index("ix_orders_brand_id_id", "brand_id", "id"),  # a brand's orders by id, in multi-brand databases
     )
 
     id: str = Field(primary_key=True, max_length=40)
-    brand_id: str = Field(foreign_key="brands.id", index=True, max_length=40)
+    brand_id: str = Field(foreign_key="brands.id", max_length=40)
     session_id: str = Field(foreign_key="live_sessions.id", index=True, max_length=40)
     visitor_id: str = Field(max_length=64, index=True)
     idempotency_key: str = Field(max_length=100)

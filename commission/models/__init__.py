@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from commission.models.disputes import CommissionDispute, DisputePhase
 from commission.models.ledger import JournalTransaction, LedgerAccount, LedgerEntry
+from commission.models.ledger_totals import LedgerAccountTotal, LedgerDailyTotal
 from commission.models.orders import OrderCommission, RefundRecord
 from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
 from commission.models.settlement_jobs import JobState, SettlementJob
+from commission.models.transfers import StripeTransfer
 
 __all__ = [
     "CommissionDispute",
@@ -18,6 +20,8 @@ __all__ = [
     "JobState",
     "JournalTransaction",
     "LedgerAccount",
+    "LedgerAccountTotal",
+    "LedgerDailyTotal",
     "LedgerEntry",
     "OrderCommission",
     "PartnerPayoutAccount",
@@ -27,4 +31,5 @@ __all__ = [
     "RuleKind",
     "SettlementJob",
     "SettlementRun",
+    "StripeTransfer",
 ]

@@ -41,13 +41,26 @@ class JournalTransaction(SQLModel, table=True):
 
 
 class LedgerEntry(SQLModel, table=True):
-    """Never updated or deleted (a PostgreSQL trigger enforces it); amounts are signed minor units."""
+    """Never updated or deleted (a PostgreSQL trigger enforces it); amounts are signed minor units.
+    `effective_at` is its transaction's, copied at posting so an account's entries for a period
+    are one range of the (account, effective_at) index, amount and transaction read from the index."""
 
     __tablename__ = "ledger_entries"
+    __table_args__ = (
+        sa.Index(
+            "ix_ledger_entries_account_effective",
+            "account_id",
+            "effective_at",
+            "id",
+            postgresql_include=["amount_minor", "transaction_id"],
+        ),
+    )
 
     # SQLite auto-increments only an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
     id: int | None = Field(default=None, sa_type=ENTRY_ID, primary_key=True)
     transaction_id: str = Field(foreign_key="journal_transactions.id", index=True, max_length=40)
-    account_id: str = Field(foreign_key="ledger_accounts.id", index=True, max_length=40)
+    # the (account, effective_at) index above serves every read by account
+    account_id: str = Field(foreign_key="ledger_accounts.id", max_length=40)
     amount_minor: int = Field(sa_type=sa.BigInteger)
     currency: str = Field(max_length=3)
+    effective_at: datetime = utc_field()

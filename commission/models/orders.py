@@ -19,6 +19,21 @@ class OrderCommission(SQLModel, table=True):
     the ledger remains the source of truth for balances."""
 
     __tablename__ = "order_commissions"
+    __table_args__ = (
+        # the reconciliation's sums by payment time: an index-only scan on PostgreSQL
+        sa.Index(
+            "ix_order_commissions_paid_at",
+            "paid_at",
+            postgresql_include=[
+                "currency",
+                "amount_minor",
+                "partner_minor",
+                "parent_minor",
+                "partner_reversed_minor",
+                "parent_reversed_minor",
+            ],
+        ),
+    )
 
     order_id: str = Field(primary_key=True, max_length=40)
     brand_id: str = Field(index=True, max_length=40)

@@ -1,8 +1,12 @@
-"""Sums of ledger entries grouped by owner, kind, currency and reason, for a period."""
+"""Sums of ledger entries grouped by owner, kind, currency and reason for a period (read from the
+kept totals, `commission/totals`), and an owner's entries as statement lines."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+import heapq
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,32 +14,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import JournalTransaction, LedgerAccount, LedgerEntry
+from commission.totals import FlowKey, flows
+from server.kernel.clock import as_utc
+from server.kernel.problems import InvalidInput
 
-FlowKey = tuple[str, str, str, str]  # owner_id, kind, currency, reason
-
-
-async def flows(
-    session: AsyncSession, owner_type: str, owner_ids: Sequence[str] | None, since: datetime | None, until: datetime
-) -> dict[FlowKey, int]:
-    stmt = (
-        select(  # type: ignore[call-overload]
-            LedgerAccount.owner_id,
-            LedgerAccount.kind,
-            LedgerAccount.currency,
-            JournalTransaction.reason,
-            sa.func.sum(LedgerEntry.amount_minor),
-        )
-        .join(LedgerEntry, col(LedgerEntry.account_id) == col(LedgerAccount.id))
-        .join(JournalTransaction, col(JournalTransaction.id) == col(LedgerEntry.transaction_id))
-        .where(LedgerAccount.owner_type == owner_type, JournalTransaction.effective_at < until)
-        .group_by(LedgerAccount.owner_id, LedgerAccount.kind, LedgerAccount.currency, JournalTransaction.reason)
-    )
-    if since is not None:
-        stmt = stmt.where(JournalTransaction.effective_at >= since)
-    if owner_ids is not None:
-        stmt = stmt.where(col(LedgerAccount.owner_id).in_(owner_ids))
-    rows = (await session.exec(stmt)).all()
-    return {(o, k, c, r): int(total) for o, k, c, r, total in rows}
+__all__ = ["FlowKey", "LinesCursor", "flows", "iter_lines", "statement_lines", "transactions_of"]
 
 
 async def transactions_of(
@@ -44,7 +27,7 @@ async def transactions_of(
     """One line per (transaction, account) touching the owner in the period, oldest first."""
     stmt = (
         select(  # type: ignore[call-overload]
-            JournalTransaction.effective_at,
+            LedgerEntry.effective_at,
             JournalTransaction.id,
             JournalTransaction.reason,
             JournalTransaction.external_ref,
@@ -57,21 +40,125 @@ async def transactions_of(
         .where(
             LedgerAccount.owner_type == owner_type,
             LedgerAccount.owner_id == owner_id,
-            JournalTransaction.effective_at >= since,
-            JournalTransaction.effective_at < until,
+            LedgerEntry.effective_at >= since,
+            LedgerEntry.effective_at < until,
         )
-        .order_by(col(JournalTransaction.effective_at), col(JournalTransaction.id), col(LedgerEntry.id))
+        .order_by(col(LedgerEntry.effective_at), col(JournalTransaction.id), col(LedgerEntry.id))
     )
     rows = (await session.exec(stmt)).all()
     return [
-        {
-            "effective_at": at.isoformat(),
-            "transaction_id": tid,
-            "reason": reason,
-            "external_ref": ref,
-            "account": kind,
-            "currency": currency,
-            "amount_minor": amount,
-        }
-        for at, tid, reason, ref, kind, currency, amount in rows
+        _line(at, tid, reason, ref, kind, currency, amount) for at, tid, reason, ref, kind, currency, amount in rows
     ]
+
+
+def _line(
+    at: datetime, tid: str, reason: str, ref: str | None, kind: str, currency: str, amount: int
+) -> dict[str, object]:
+    return {
+        "effective_at": at.isoformat(),
+        "transaction_id": tid,
+        "reason": reason,
+        "external_ref": ref,
+        "account": kind,
+        "currency": currency,
+        "amount_minor": amount,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class LinesCursor:
+    """Where a page of lines ended: the last line's effective time and entry id (opaque to clients)."""
+
+    effective_at: datetime
+    entry_id: int
+
+    def encode(self) -> str:
+        raw = f"{self.effective_at.isoformat()}|{self.entry_id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> LinesCursor:
+        try:
+            at, entry = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode().split("|")
+            return cls(as_utc(datetime.fromisoformat(at)), int(entry))
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidInput(
+                "cursor is not one this API gave out", extra={"errors": [{"field": "cursor", "message": "invalid"}]}
+            ) from None
+
+
+async def _account_page(
+    session: AsyncSession, account_id: str, since: datetime, until: datetime, after: LinesCursor | None, limit: int
+) -> list[tuple[datetime, int, str, str, int]]:
+    """One account's entries in (effective_at, id) order: a range of its (account, effective_at) index."""
+    e = LedgerEntry
+    stmt = (
+        sa.select(e.effective_at, e.id, e.transaction_id, e.currency, e.amount_minor)  # type: ignore[call-overload]
+        .where(e.account_id == account_id, col(e.effective_at) >= since, col(e.effective_at) < until)
+        .order_by(col(e.effective_at), col(e.id))
+        .limit(limit)
+    )
+    if after is not None:
+        stmt = stmt.where(
+            col(e.effective_at) >= after.effective_at,
+            sa.or_(col(e.effective_at) > after.effective_at, col(e.id) > after.entry_id),
+        )
+    return [tuple(row) for row in (await session.execute(stmt)).all()]
+
+
+async def statement_lines(
+    session: AsyncSession,
+    owner_type: str,
+    owner_id: str,
+    since: datetime,
+    until: datetime,
+    after: LinesCursor | None,
+    limit: int,
+) -> tuple[list[dict[str, object]], LinesCursor | None]:
+    """A page of the owner's lines in (effective_at, entry) order, and where the next one starts:
+    each of the owner's few accounts read by index range (at most `limit + 1` rows each), merged."""
+    accounts: dict[str, str] = dict(
+        (
+            await session.execute(
+                sa.select(LedgerAccount.id, LedgerAccount.kind).where(  # type: ignore[call-overload]
+                    LedgerAccount.owner_type == owner_type, LedgerAccount.owner_id == owner_id
+                )
+            )
+        ).all()
+    )
+    pages = [
+        [(*row, accounts[account]) for row in await _account_page(session, account, since, until, after, limit + 1)]
+        for account in sorted(accounts)
+    ]
+    merged = list(heapq.merge(*pages, key=lambda r: (r[0], r[1])))[: limit + 1]
+    more = len(merged) > limit
+    merged = merged[:limit]
+    txns = {r[2] for r in merged}
+    found = (
+        (
+            await session.execute(
+                sa.select(JournalTransaction.id, JournalTransaction.reason, JournalTransaction.external_ref).where(  # type: ignore[call-overload]
+                    col(JournalTransaction.id).in_(txns)
+                )
+            )
+        ).all()
+        if txns
+        else []
+    )
+    about = {tid: (reason, ref) for tid, reason, ref in found}
+    lines = [_line(at, tid, *about[tid], kind, currency, amount) for at, _, tid, currency, amount, kind in merged]
+    last = merged[-1] if merged and more else None
+    return lines, (LinesCursor(last[0], last[1]) if last else None)
+
+
+async def iter_lines(
+    session: AsyncSession, owner_type: str, owner_id: str, since: datetime, until: datetime, page: int = 2000
+) -> AsyncIterator[list[dict[str, object]]]:
+    """Every line of the period, a page at a time (an export never holds more than one page)."""
+    after: LinesCursor | None = None
+    while True:
+        lines, after = await statement_lines(session, owner_type, owner_id, since, until, after, page)
+        if lines:
+            yield lines
+        if after is None:
+            return

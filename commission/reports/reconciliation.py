@@ -10,7 +10,10 @@
    A lost dispute counts as a refund in checks 1 and 2, and *disputed* as a partner account;
    the disputes' own check (`commission/reports/disputes.py`) adds a section.
 3. Payouts: every paid payout settled in the period matches one Stripe transfer by id, amount,
-   currency and destination; every Stripe transfer created in the period matches one payout.
+   currency and destination; every Stripe transfer created in the period matches one payout. The
+   transfers are read from their local copy, synced from Stripe first (`commission/reports/transfers.py`).
+The ledger's sums come from the totals kept as entries post (`commission/totals`), so a report
+costs the same at a thousand orders and at a million; `as_of` says when it was taken.
 4. Refunds: a refund Stripe reported with another amount or currency than ours is listed
    (`refund_mismatches`), never silently overwritten."""
 
@@ -30,7 +33,9 @@ from commission.models import OrderCommission, Payout, PayoutState, RefundRecord
 from commission.reports.disputes import disputes_lost, disputes_section
 from commission.reports.flows import flows
 from commission.reports.refund_mismatches import refund_mismatches
+from commission.reports.transfers import sync_transfers, transfers_between
 from distribution.competitions.models import BonusAdjustment, CompetitionResult
+from server.kernel.clock import utcnow
 
 SLACK = timedelta(hours=1)
 
@@ -39,6 +44,7 @@ async def reconcile(
     session: AsyncSession, since: datetime, until: datetime, gateway: ConnectGateway | None
 ) -> dict[str, Any]:
     mismatches: list[dict[str, Any]] = []
+    as_of = utcnow()  # the ledger's totals as they stood then (the transfers: `payouts.transfers_as_of`)
     orders = await _orders_section(session, since, until, mismatches)
     commission = await _commission_section(session, until, mismatches)
     payouts = await _payouts_section(session, since, until, gateway, mismatches)
@@ -47,6 +53,7 @@ async def reconcile(
     return {
         "since": since.isoformat(),
         "until": until.isoformat(),
+        "as_of": as_of.isoformat(),
         "orders": orders,
         "commission": commission,
         "payouts": payouts,
@@ -225,7 +232,8 @@ async def _payouts_section(
     if gateway is None:
         mismatches.append({"section": "payouts", "reason": "Stripe is not configured: transfers cannot be listed"})
         return {"payouts": len(paid), "transfers": None, "matched": 0}
-    transfers = await gateway.list_transfers(int((since - SLACK).timestamp()), int((until + SLACK).timestamp()))
+    synced = await sync_transfers(session, gateway)
+    transfers = await transfers_between(session, since - SLACK, until + SLACK)
     matched = _match(paid, in_flight, transfers, since, until, mismatches)
     return {
         "payouts": len(paid),
@@ -233,6 +241,7 @@ async def _payouts_section(
         "matched": matched,
         "in_flight": len(in_flight),
         "paid": _total(paid),
+        "transfers_as_of": synced.isoformat(),
     }
 
 

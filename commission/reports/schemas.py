@@ -64,6 +64,15 @@ class PartnerStatementPublic(BaseModel):
     lines: list[StatementLinePublic]
 
 
+class PartnerStatementSummaryPublic(BaseModel):
+    """The statement without its lines (`/statement/lines` pages them by cursor)."""
+
+    partner_id: str
+    since: str
+    until: str
+    currencies: list[PartnerStatementCurrency]
+
+
 class BrandStatementCurrency(BaseModel):
     currency: str
     gross_sales_minor: int
@@ -82,6 +91,15 @@ class BrandStatementPublic(BaseModel):
     until: str
     currencies: list[BrandStatementCurrency]
     lines: list[StatementLinePublic]
+
+
+class BrandStatementSummaryPublic(BaseModel):
+    """The statement without its lines (`/statement/lines` pages them by cursor)."""
+
+    brand_id: str
+    since: str
+    until: str
+    currencies: list[BrandStatementCurrency]
 
 
 class OrdersCheck(BaseModel):
@@ -122,6 +140,9 @@ class PayoutsCheck(BaseModel):
     matched: int
     in_flight: int | None = None
     paid: list[Money] | None = Field(default=None, description="paid payouts of the period, per currency")
+    transfers_as_of: str | None = Field(
+        default=None, description="when the local copy of Stripe's transfers was synced"
+    )
 
 
 class Mismatch(BaseModel):
@@ -154,6 +175,7 @@ class DisputesCheck(BaseModel):
 class ReconciliationPublic(BaseModel):
     since: str
     until: str
+    as_of: str | None = Field(default=None, description="when the report was taken (the ledger's totals then)")
     orders: list[OrdersCheck]
     commission: list[CommissionCheck]
     payouts: PayoutsCheck

@@ -4,7 +4,9 @@ A partner's *owed* balance is pending + available + in_flight (what the platform
 negative after a clawback). Over a period: closing = opening + accrued − reversed + PK bonuses
 − PK bonus reversals − paid out;
 releases and failed payouts move money between the partner's own accounts and are shown, not
-added. A brand's statement shows gross sales, refunds, commissions and fees, and its net."""
+added. A brand's statement shows gross sales, refunds, commissions and fees, and its net.
+
+The summaries read the kept totals (`commission/totals`): their cost does not grow with the ledger."""
 
 from __future__ import annotations
 
@@ -29,6 +31,13 @@ def _by_currency(found: dict[tuple[str, str, str, str], int]) -> dict[str, dict[
 
 
 async def partner_statement(session: AsyncSession, partner_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """The summary and every line (the original shape; the API also serves them apart, lines paged)."""
+    summary = await partner_summary(session, partner_id, since, until)
+    return {**summary, "lines": await transactions_of(session, "partner", partner_id, since, until)}
+
+
+async def partner_summary(session: AsyncSession, partner_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """Opening, accrued, released, reversed, paid and closing per currency, from the kept totals."""
     before = _by_currency(await flows(session, "partner", [partner_id], None, since))
     during = _by_currency(await flows(session, "partner", [partner_id], since, until))
     currencies = []
@@ -60,17 +69,17 @@ async def partner_statement(session: AsyncSession, partner_id: str, since: datet
             - row["paid_out_minor"]
         )
         currencies.append(row)
-    lines = await transactions_of(session, "partner", partner_id, since, until)
-    return {
-        "partner_id": partner_id,
-        "since": since.isoformat(),
-        "until": until.isoformat(),
-        "currencies": currencies,
-        "lines": lines,
-    }
+    return {"partner_id": partner_id, "since": since.isoformat(), "until": until.isoformat(), "currencies": currencies}
 
 
 async def brand_statement(session: AsyncSession, brand_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """The summary and every line (the original shape; the API also serves them apart, lines paged)."""
+    summary = await brand_summary(session, brand_id, since, until)
+    return {**summary, "lines": await transactions_of(session, "brand", brand_id, since, until)}
+
+
+async def brand_summary(session: AsyncSession, brand_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """Gross sales, refunds, commissions and fees, and the net per currency, from the kept totals."""
     during = _by_currency(await flows(session, "brand", [brand_id], since, until))
     currencies = []
     for currency, d in sorted(during.items()):
@@ -93,11 +102,4 @@ async def brand_statement(session: AsyncSession, brand_id: str, since: datetime,
                 "net_after_pk_bonuses_minor": net - pk_bonuses,
             }
         )
-    lines = await transactions_of(session, "brand", brand_id, since, until)
-    return {
-        "brand_id": brand_id,
-        "since": since.isoformat(),
-        "until": until.isoformat(),
-        "currencies": currencies,
-        "lines": lines,
-    }
+    return {"brand_id": brand_id, "since": since.isoformat(), "until": until.isoformat(), "currencies": currencies}

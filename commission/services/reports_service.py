@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.connect import ConnectGateway
 from commission.models import SettlementRun
+from commission.reports.flows import LinesCursor, iter_lines, statement_lines
 from commission.reports.reconciliation import reconcile
 from commission.reports.schemas import (
     BrandStatementPublic,
+    BrandStatementSummaryPublic,
     PartnerStatementPublic,
+    PartnerStatementSummaryPublic,
     ReconciliationPublic,
     SettlementRunPublic,
+    StatementLinePublic,
 )
-from commission.reports.statements import brand_statement, partner_statement
+from commission.reports.statements import brand_statement, brand_summary, partner_statement, partner_summary
 from server.kernel.clock import as_utc, utcnow
 from server.kernel.pagination import Page, fetch_page
 from server.kernel.problems import InvalidInput
 
 DEFAULT_PERIOD = timedelta(days=30)
 MAX_PERIOD = timedelta(days=3660)
+LINE_COLUMNS = ["effective_at", "transaction_id", "reason", "external_ref", "account", "currency", "amount_minor"]
+MAX_LINES_PER_PAGE = 1000
 
 
 def _parse(name: str, value: str) -> datetime:
@@ -63,49 +70,68 @@ def to_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
     return out.getvalue()
 
 
+def check_lines_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LINES_PER_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LINES_PER_PAGE}", extra={"errors": [{"field": "limit"}]})
+    return limit
+
+
+async def stream_csv(
+    maker: async_sessionmaker[AsyncSession],
+    owner_type: str,
+    owner_id: str,
+    since: datetime,
+    until: datetime,
+    head: list[dict[str, Any]] | None = None,
+    tail: list[dict[str, Any]] | None = None,
+) -> AsyncIterator[str]:
+    """A statement's CSV written as its lines are read, a page at a time, in a session of its own
+    (the request's is gone once the response starts): memory holds one page, whatever the period."""
+    yield to_csv(head or [], LINE_COLUMNS)
+    async with maker() as session:
+        async for lines in iter_lines(session, owner_type, owner_id, since, until):
+            yield to_csv(lines, LINE_COLUMNS).split("\n", 1)[1]
+    if tail:
+        yield to_csv(tail, LINE_COLUMNS).split("\n", 1)[1]
+
+
 class ReportsService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def partner_summary(self, partner_id: str, since: datetime, until: datetime) -> PartnerStatementSummaryPublic:
+        return PartnerStatementSummaryPublic.model_validate(
+            await partner_summary(self.session, partner_id, since, until)
+        )
+
+    async def brand_summary(self, brand_id: str, since: datetime, until: datetime) -> BrandStatementSummaryPublic:
+        return BrandStatementSummaryPublic.model_validate(await brand_summary(self.session, brand_id, since, until))
+
+    async def lines(
+        self, owner_type: str, owner_id: str, since: datetime, until: datetime, cursor: str | None, limit: int
+    ) -> Page[StatementLinePublic]:
+        """A page of the owner's statement lines, oldest first; `next_cursor` continues it."""
+        after = LinesCursor.decode(cursor) if cursor else None
+        found, nxt = await statement_lines(
+            self.session, owner_type, owner_id, since, until, after, check_lines_limit(limit)
+        )
+        items = [StatementLinePublic.model_validate(line) for line in found]
+        return Page(items=items, next_cursor=nxt.encode() if nxt else None)
+
+    async def partner_statement_rows(
+        self, partner_id: str, since: datetime, until: datetime
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The partner CSV's opening rows and closing rows (its lines stream between them)."""
+        summary = await partner_summary(self.session, partner_id, since, until)
+        return _balance_rows(summary, "since", "opening_balance", "opening_owed_minor"), _balance_rows(
+            summary, "until", "closing_balance", "closing_owed_minor"
+        )
+
     async def partner_statement(self, partner_id: str, since: datetime, until: datetime) -> PartnerStatementPublic:
         return PartnerStatementPublic.model_validate(await partner_statement(self.session, partner_id, since, until))
 
-    async def partner_statement_csv(self, partner_id: str, since: datetime, until: datetime) -> str:
-        statement = await partner_statement(self.session, partner_id, since, until)
-        summary = [
-            {
-                "effective_at": statement["since"],
-                "reason": "opening_balance",
-                "account": "owed",
-                "currency": c["currency"],
-                "amount_minor": c["opening_owed_minor"],
-            }
-            for c in statement["currencies"]
-        ]
-        closing = [
-            {
-                "effective_at": statement["until"],
-                "reason": "closing_balance",
-                "account": "owed",
-                "currency": c["currency"],
-                "amount_minor": c["closing_owed_minor"],
-            }
-            for c in statement["currencies"]
-        ]
-        return to_csv(
-            [*summary, *statement["lines"], *closing],
-            ["effective_at", "transaction_id", "reason", "external_ref", "account", "currency", "amount_minor"],
-        )
-
     async def brand_statement(self, brand_id: str, since: datetime, until: datetime) -> BrandStatementPublic:
         return BrandStatementPublic.model_validate(await brand_statement(self.session, brand_id, since, until))
-
-    async def brand_statement_csv(self, brand_id: str, since: datetime, until: datetime) -> str:
-        statement = await brand_statement(self.session, brand_id, since, until)
-        return to_csv(
-            statement["lines"],
-            ["effective_at", "transaction_id", "reason", "external_ref", "account", "currency", "amount_minor"],
-        )
 
     async def reconciliation(
         self, since: datetime, until: datetime, gateway: ConnectGateway | None
@@ -170,3 +196,16 @@ class ReportsService:
     async def recent_runs(self, limit: int = 20) -> list[dict[str, Any]]:
         stmt = select(SettlementRun).order_by(col(SettlementRun.id).desc()).limit(limit)
         return [r.model_dump(mode="json") for r in (await self.session.exec(stmt)).all()]
+
+
+def _balance_rows(summary: dict[str, Any], at: str, reason: str, field: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "effective_at": summary[at],
+            "reason": reason,
+            "account": "owed",
+            "currency": c["currency"],
+            "amount_minor": c[field],
+        }
+        for c in summary["currencies"]
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from distribution.funnel.ended_cache import ended_cache
 from distribution.models import FunnelOrder
 from server.kernel.clock import as_utc, utcnow
 from server.kernel.outbox import OutboxEvent, batched
@@ -36,6 +37,8 @@ async def on_order_refunded(session: AsyncSession, event: OutboxEvent) -> None:
     refunded = int(total) if total is not None else order.refunded_minor + int(event.payload["amount_minor"])
     order.refunded_minor = min(order.amount_minor, max(order.refunded_minor, refunded))
     session.add(order)
+    if order.session_id:
+        ended_cache.drop_session(order.session_id)  # an ended session's funnel changes with its refunds
 
 
 def _funnel_order(payload: dict[str, Any]) -> FunnelOrder:

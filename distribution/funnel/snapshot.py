@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -14,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.liveroom.funnel import ref_counts
 from broadcast.models import Brand, LiveSession
 from broadcast.schemas import BrandSettings
+from distribution.funnel.ended_cache import ended_cache
 from distribution.models import Click, FunnelOrder, Link, Partner, Partnership, PartnershipState
 from distribution.schemas import FunnelOrderPublic, FunnelRow, FunnelSnapshot
 from server.kernel.money import apply_rate
@@ -23,6 +25,19 @@ from server.kernel.problems import NotFound
 # Standings that see their own funnel rows: approved, and suspended (its past orders still count).
 SEES_FUNNEL = (PartnershipState.APPROVED.value, PartnershipState.SUSPENDED.value)
 COUNTS = ("clicks", "viewers", "likes", "cart_adds", "orders", "gmv_minor", "commission_estimate_minor")
+RECENT_ORDERS = 20
+ENDED = "ended"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderGroup:
+    """Orders of one partner and link with the same earning flag and net amount."""
+
+    partner_id: str
+    link_id: str | None
+    earns: bool
+    net_minor: int
+    orders: int
 
 
 class FunnelService:
@@ -32,28 +47,37 @@ class FunnelService:
     async def snapshot(self, principal: Principal, session_id: str) -> FunnelSnapshot:
         live, brand = await self._session(session_id)
         only = await self._scope(principal, live)
+        key = (session_id, only)
+        if live.state == ENDED and isinstance(hit := ended_cache.get(key), FunnelSnapshot):
+            return hit
         rates = await self._rates(brand, only)
-        links = await self._links(live.id, only)
+        clicks = await self._clicks(live.id, only)
+        groups = await self._order_groups(live.id, only)
+        links = await self._links(live.id, only, set(clicks) | {g.link_id for g in groups if g.link_id})
         rows = {
             link.id: FunnelRow(
                 partner_id=link.partner_id, partner_name="", link_id=link.id, code=link.code, label=link.label
             )
             for link in links
         }
-        await self._add_clicks(live.id, rows)
+        for link_id, count in clicks.items():
+            if link_id in rows:
+                rows[link_id].clicks = count
         await self._add_room(live.id, links, rows)
-        orders = await self._orders(live.id, only)
-        partners = await self._partner_rows(rates, rows, orders)
-        _add_orders(rows, partners, orders, rates)
-        return FunnelSnapshot(
+        partners = await self._partner_rows(rates, rows, {g.partner_id for g in groups})
+        _add_orders(rows, partners, groups, rates)
+        snapshot = FunnelSnapshot(
             session_id=live.id,
             brand_id=brand.id,
             session_state=live.state,
             currency=brand.default_currency,
             partners=sorted(partners.values(), key=_rank),
             links=sorted(rows.values(), key=_rank),
-            recent_orders=[_masked(o) for o in sorted(orders, key=lambda o: o.paid_at)[-20:][::-1]],
+            recent_orders=[_masked(o) for o in await self._recent(live.id, only)],
         )
+        if live.state == ENDED:
+            ended_cache.put(key, snapshot)
+        return snapshot
 
     async def _session(self, session_id: str) -> tuple[LiveSession, Brand]:
         live = await self.session.get(LiveSession, session_id)
@@ -96,25 +120,23 @@ class FunnelService:
                 self.approved.add(partner.id)
         return out
 
-    async def _links(self, session_id: str, only: str | None) -> Sequence[Link]:
-        clicked = select(Click.link_id).where(Click.session_id == session_id).distinct()
-        ordered = select(FunnelOrder.link_id).where(FunnelOrder.session_id == session_id).distinct()
-        stmt = select(Link).where(
-            or_(col(Link.session_id) == session_id, col(Link.id).in_(clicked), col(Link.id).in_(ordered))
-        )
+    async def _links(self, session_id: str, only: str | None, seen: set[str]) -> Sequence[Link]:
+        """The session's own links, and any other link clicked or ordered through in it."""
+        stmt = select(Link).where(or_(col(Link.session_id) == session_id, col(Link.id).in_(sorted(seen))))
         if only is not None:
             stmt = stmt.where(Link.partner_id == only)
         return (await self.session.exec(stmt.order_by(col(Link.id)))).all()
 
-    async def _add_clicks(self, session_id: str, rows: dict[str, FunnelRow]) -> None:
+    async def _clicks(self, session_id: str, only: str | None) -> dict[str, int]:
+        """Counted clicks per link: an index-only count on the partial index of counted clicks."""
         stmt = (
             select(Click.link_id, func.count())
             .where(Click.session_id == session_id, col(Click.is_bot).is_(False), col(Click.is_duplicate).is_(False))
             .group_by(Click.link_id)
         )
-        for link_id, count in (await self.session.exec(stmt)).all():
-            if link_id in rows:
-                rows[link_id].clicks = int(count)
+        if only is not None:
+            stmt = stmt.where(Click.partner_id == only)
+        return {link_id: int(count) for link_id, count in (await self.session.exec(stmt)).all()}
 
     async def _add_room(self, session_id: str, links: Sequence[Link], rows: dict[str, FunnelRow]) -> None:
         by_code = {link.code: rows[link.id] for link in links}
@@ -122,16 +144,33 @@ class FunnelService:
             if (row := by_code.get(code)) is not None:
                 row.viewers, row.likes, row.cart_adds = counts["viewers"], counts["likes"], counts["cart_adds"]
 
-    async def _orders(self, session_id: str, only: str | None) -> Sequence[FunnelOrder]:
+    async def _order_groups(self, session_id: str, only: str | None) -> list[OrderGroup]:
+        """Orders counted and summed in the database, per partner, link, earning flag and net
+        amount (the estimate rounds per order, so equal amounts are grouped, not summed)."""
+        o = FunnelOrder
+        net = (col(o.amount_minor) - col(o.refunded_minor)).label("net")
+        stmt = (
+            select(o.partner_id, o.link_id, o.earns, net, func.count())  # type: ignore[call-overload]
+            .where(o.session_id == session_id)
+            .group_by(o.partner_id, o.link_id, o.earns, net)
+        )
+        if only is not None:
+            stmt = stmt.where(o.partner_id == only)
+        return [
+            OrderGroup(p, link, bool(e), int(n), int(c)) for p, link, e, n, c in (await self.session.exec(stmt)).all()
+        ]
+
+    async def _recent(self, session_id: str, only: str | None) -> Sequence[FunnelOrder]:
         stmt = select(FunnelOrder).where(FunnelOrder.session_id == session_id)
         if only is not None:
             stmt = stmt.where(FunnelOrder.partner_id == only)
+        stmt = stmt.order_by(col(FunnelOrder.paid_at).desc(), col(FunnelOrder.order_id).desc()).limit(RECENT_ORDERS)
         return (await self.session.exec(stmt)).all()
 
     async def _partner_rows(
-        self, rates: dict[str, tuple[str, int]], rows: dict[str, FunnelRow], orders: Sequence[FunnelOrder]
+        self, rates: dict[str, tuple[str, int]], rows: dict[str, FunnelRow], ordered: set[str]
     ) -> dict[str, FunnelRow]:
-        ids = self.approved | {r.partner_id for r in rows.values()} | {o.partner_id for o in orders}
+        ids = self.approved | {r.partner_id for r in rows.values()} | ordered
         names = {p.id: p.name for p in (await self.session.exec(select(Partner).where(col(Partner.id).in_(ids))))}
         for row in rows.values():
             row.partner_name = names.get(row.partner_id, row.partner_id)
@@ -145,21 +184,22 @@ class FunnelService:
 def _add_orders(
     rows: dict[str, FunnelRow],
     partners: dict[str, FunnelRow],
-    orders: Sequence[FunnelOrder],
+    groups: Sequence[OrderGroup],
     rates: dict[str, tuple[str, int]],
 ) -> None:
     earning: dict[str, int] = defaultdict(int)
-    for order in orders:
-        targets = [partners[order.partner_id]] + ([rows[order.link_id]] if order.link_id in rows else [])
-        net = order.amount_minor - order.refunded_minor  # GMV net of refunds
-        for row in targets:
-            row.orders += 1
-            row.gmv_minor += net
-        if order.earns:
-            earning[order.partner_id] += net
-            if order.link_id in rows:
-                link_row = rows[order.link_id]
-                link_row.commission_estimate_minor += apply_rate(net, _bps(rates, order.partner_id))
+    for group in groups:
+        link_row = rows.get(group.link_id) if group.link_id else None
+        gmv = group.net_minor * group.orders  # GMV net of refunds
+        for row in [partners[group.partner_id]] + ([link_row] if link_row is not None else []):
+            row.orders += group.orders
+            row.gmv_minor += gmv
+        if group.earns:
+            earning[group.partner_id] += gmv
+            if link_row is not None:
+                link_row.commission_estimate_minor += (
+                    apply_rate(group.net_minor, _bps(rates, group.partner_id)) * group.orders
+                )
     for partner_id, amount in earning.items():
         partners[partner_id].commission_estimate_minor = apply_rate(amount, _bps(rates, partner_id))
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from server.cli.context import settings_or_exit
+from server.cli.ledger import ledger
 from server.cli.lottery import lottery
 from server.cli.outbox import outbox
 from server.cli.serve_checks import port_problem, redis_problem
@@ -224,6 +225,7 @@ cli.add_command(settle)
 cli.add_command(commission)
 cli.add_command(lottery)
 cli.add_command(outbox)
+cli.add_command(ledger)
 
 if __name__ == "__main__":
     cli()

@@ -4,7 +4,8 @@ or after the payout, through the webhook handler's `record_dispute`) — and ref
 reach us through Stripe: made through our API with Stripe's webhook arriving before or after our
 call's answer (or never), made in the Dashboard and reported by `refund.created`, `charge.refunded`
 or both in either order, redelivered, failed later, or reported with a disagreeing amount. After
-every step: every transaction sums to zero, balances equal a replay of the entries, nobody is paid
+every step: every transaction sums to zero, balances equal a replay of the entries (and the kept
+totals equal the entries, row for row), nobody is paid
 twice, nobody is refunded twice (each order's refunds equal Stripe's successful refunds, each
 Stripe refund credited once), and the reconciliation report has no mismatches except one listed
 for each deliberately disagreeing refund event. SQLite for breadth, a smaller run on PostgreSQL."""
@@ -26,6 +27,7 @@ from commission.disputes import DisputeFacts, record_dispute
 from commission.models import LedgerAccount, LedgerEntry, Payout
 from commission.reports.reconciliation import reconcile
 from commission.settlement import SettleRequest, settle
+from commission.totals import check_totals
 from server.app import create_app
 from server.kernel.clock import utcnow
 from tests.app_settings import make_settings
@@ -215,6 +217,7 @@ class World(StripeRefundSteps):
             for owner_type, owner, kind, currency, amount in rows:
                 replay[ledger.AccountKey(owner_type, owner, kind, currency)] += amount
             assert derived == dict(replay)
+            assert await check_totals(session) == []  # the kept totals never drift from the entries
             await self.check_refunds(session)
             payouts = (await session.execute(sa.select(Payout.id, Payout.state, Payout.transfer_id))).all()
             report = await reconcile(

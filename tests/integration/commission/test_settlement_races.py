@@ -131,8 +131,8 @@ def test_ledger_entries_cannot_be_updated_or_deleted(postgres_db_url):
             "VALUES ('jtx_t', 'k', 'commission_accrued', '{}', now(), now())"
         )
         conn.execute(
-            "INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) "
-            "VALUES ('jtx_t', 'lac_t', 5, 'CNY')"
+            "INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, effective_at) "
+            "VALUES ('jtx_t', 'lac_t', 5, 'CNY', now())"
         )
         for statement in ("UPDATE ledger_entries SET amount_minor = 6", "DELETE FROM ledger_entries"):
             with pytest.raises(psycopg.errors.RestrictViolation, match="append-only"):

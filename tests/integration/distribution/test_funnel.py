@@ -157,3 +157,49 @@ async def test_funnel_socket_pushes_the_snapshot_and_refuses_strangers_with_a_re
     with stranger, pytest.raises(WebSocketDisconnect) as closed:
         stranger.receive_json()
     assert closed.value.code == 4401
+
+
+async def test_funnel_sums_in_the_database_and_an_ended_sessions_copy_follows_refunds(app, client):
+    # given three equal orders through the partner's link (10 %: 1234.5 each, rounded per order)
+    world = await api_world(app, client)
+    for i in range(3):
+        await order_paid(app, world, f"ord_eq{i}", 12345, world.partner["id"], world.link["id"])
+    await app.state.dispatcher.drain()
+    for state in ("live", "ended"):
+        answer = await client.post(
+            f"/api/v1/sessions/{world.session['id']}/state", json={"state": state}, headers=auth(world.brand_token)
+        )
+        assert answer.status_code in (200, 201), answer.text
+    path = f"/api/v1/sessions/{world.session['id']}/funnel"
+    # when the ended session's funnel is read (and kept)
+    first = (await client.get(path, headers=auth(world.brand_token))).json()
+    # then the link's estimate is rounded per order, the partner's once over its earning GMV
+    [link] = [row for row in first["links"] if row["link_id"] == world.link["id"]]
+    [me] = first["partners"]
+    assert (link["orders"], link["gmv_minor"], link["commission_estimate_minor"]) == (3, 37035, 3 * 1234)
+    assert (me["orders"], me["gmv_minor"], me["commission_estimate_minor"]) == (3, 37035, 3704)
+    assert first["session_state"] == "ended" and len(first["recent_orders"]) == 3
+    # and a refund after the end shows at once (the kept copy is dropped)
+    async with app.state.sessionmaker() as session:
+        emit_payload(
+            session,
+            "OrderRefunded",
+            "ord_eq0",
+            {
+                "order_id": "ord_eq0",
+                "refund_id": "re_eq0",
+                "brand_id": world.brand["id"],
+                "session_id": world.session["id"],
+                "currency": "CNY",
+                "amount_minor": 12345,
+                "refunded_total_minor": 12345,
+                "order_amount_minor": 12345,
+                "refunded_at": datetime.now(UTC).isoformat(),
+            },
+        )
+        await session.commit()
+    await app.state.dispatcher.drain()
+    after = (await client.get(path, headers=auth(world.partner_token))).json()
+    assert (after["partners"][0]["gmv_minor"], after["partners"][0]["commission_estimate_minor"]) == (24690, 2469)
+    again = (await client.get(path, headers=auth(world.brand_token))).json()
+    assert again["partners"][0]["gmv_minor"] == 24690
