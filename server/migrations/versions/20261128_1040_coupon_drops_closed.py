@@ -1,7 +1,7 @@
 """coupon drops: closed_at, set when the drop's session ends (its coupon card stops taking claims)
 
 Revision ID: 1040
-Revises: 0990
+Revises: 0990, 0810
 Create Date: 2026-11-28 10:40:00
 """
 
@@ -13,9 +13,9 @@ from alembic import op
 import server.kernel.db
 
 revision: str = "1040"
-down_revision: str | Sequence[str] | None = "0990"
+down_revision: str | Sequence[str] | None = ("0990", "0810")  # coupon_drops is made on the 0810 branch
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "0810"  # coupon_drops is made on the 0810 branch
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -17,6 +17,7 @@ from server.kernel.clock import utcnow
 from tests.app_settings import make_settings
 from tests.factories import auth, make_brand, make_token
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
+from tests.factories_finance import settle_via_api
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ async def sale_world(client, app, connect_server, orders: int = 7):
     ]
     await emit_events(app, *(("OrderPaid", o) for o in paid))
     await emit_events(app, ("OrderRefunded", order_refunded_payload(paid[0], 3000, 3000)))
-    await client.post("/api/v1/finance/settlements", json={"as_of": utcnow().isoformat()}, headers=auth(finance))
+    await settle_via_api(client, finance)
     return {
         "finance": finance,
         "brand": brand,
