@@ -29,8 +29,12 @@ async def _cause(session: AsyncSession, partner_id: str, currency: str) -> dict[
         "transfer_id": payout.transfer_id if payout else None,
         "paid_amount_minor": payout.amount_minor if payout else None,
         "paid_at": (payout.settled_at or payout.created_at) if payout else None,
-        "causes": await _reversals(session, partner_id, currency, since),
+        "causes": [_public(row) for row in await reversals(session, partner_id, currency, since)],
     }
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("reason", "external_ref", "order_id", "effective_at", "amount_minor")}
 
 
 async def _last_payout(session: AsyncSession, partner_id: str, currency: str) -> Payout | None:
@@ -43,9 +47,14 @@ async def _last_payout(session: AsyncSession, partner_id: str, currency: str) ->
     return (await session.exec(stmt)).first()
 
 
-async def _reversals(session: AsyncSession, partner_id: str, currency: str, since: Any) -> list[dict[str, Any]]:
+async def reversals(
+    session: AsyncSession, partner_id: str, currency: str, since: Any, limit: int = MAX_CAUSES
+) -> list[dict[str, Any]]:
+    """The reversals taken from the partner's available balance since `since` (all time if None),
+    newest first: the finance desk's and the partner's own page's clawback causes."""
     stmt = (
         select(  # type: ignore[call-overload]
+            JournalTransaction.id,
             JournalTransaction.reason,
             JournalTransaction.external_ref,
             JournalTransaction.memo,
@@ -63,18 +72,19 @@ async def _reversals(session: AsyncSession, partner_id: str, currency: str, sinc
             col(LedgerEntry.amount_minor) < 0,
         )
         .order_by(col(JournalTransaction.effective_at).desc())
-        .limit(MAX_CAUSES)
+        .limit(limit)
     )
     if since is not None:
         stmt = stmt.where(JournalTransaction.effective_at >= since)
-    rows = (await session.exec(stmt)).all()
     return [
         {
+            "id": tx_id,
             "reason": reason,
             "external_ref": ref,
+            "memo": memo,
             "order_id": (memo or {}).get("order_id"),
             "effective_at": at,
             "amount_minor": int(amount),
         }
-        for reason, ref, memo, at, amount in rows
+        for tx_id, reason, ref, memo, at, amount in (await session.exec(stmt)).all()
     ]

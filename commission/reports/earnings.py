@@ -13,11 +13,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission import ledger
-from commission.ledger import Kind, Reason
+from commission.finance.clawbacks import reversals
+from commission.ledger import Kind
 from commission.models import (
-    JournalTransaction,
-    LedgerAccount,
-    LedgerEntry,
     OrderCommission,
     PartnerPayoutAccount,
     Payout,
@@ -27,7 +25,6 @@ from commission.models.payouts import DEFAULT_MINIMUM_PAYOUT_MINOR
 from commission.reports.earnings_schemas import ClawbackCause, EarningsCurrency, EarningsPublic, PayoutPublic
 from commission.settlement.plan import SkipReason, skip
 
-CLAWBACK_REASONS = (Reason.REVERSED, Reason.DISPUTE_LOST, Reason.PK_BONUS_REVERSED)
 PAYOUTS_SHOWN = 50
 CAUSES_SHOWN = 20
 
@@ -130,7 +127,7 @@ async def _clawback_causes(
     if not paid:
         return []
     causes = []
-    for row in await _reversals(session, partner_id, currency, paid[0].settled_at or paid[0].created_at):
+    for row in await reversals(session, partner_id, currency, paid[0].settled_at or paid[0].created_at, CAUSES_SHOWN):
         before = [p for p in paid if (p.settled_at or p.created_at) <= row["effective_at"]]
         if before:
             causes.append(_cause(row, before[-1]))
@@ -149,31 +146,3 @@ def _cause(row: dict[str, Any], payout: Payout) -> ClawbackCause:
         after_transfer_id=payout.transfer_id,
         after_paid_at=payout.settled_at,
     )
-
-
-async def _reversals(session: AsyncSession, partner_id: str, currency: str, since: datetime) -> list[dict[str, Any]]:
-    stmt = (
-        select(  # type: ignore[call-overload]
-            JournalTransaction.id,
-            JournalTransaction.reason,
-            JournalTransaction.external_ref,
-            JournalTransaction.memo,
-            JournalTransaction.effective_at,
-            LedgerEntry.amount_minor,
-        )
-        .join(LedgerEntry, col(LedgerEntry.transaction_id) == col(JournalTransaction.id))
-        .join(LedgerAccount, col(LedgerAccount.id) == col(LedgerEntry.account_id))
-        .where(
-            LedgerAccount.owner_type == "partner",
-            LedgerAccount.owner_id == partner_id,
-            LedgerAccount.kind == Kind.AVAILABLE,
-            LedgerAccount.currency == currency,
-            col(JournalTransaction.reason).in_(CLAWBACK_REASONS),
-            LedgerEntry.amount_minor < 0,
-            JournalTransaction.effective_at >= since,
-        )
-        .order_by(col(JournalTransaction.effective_at).desc())
-        .limit(CAUSES_SHOWN)
-    )
-    keys = ("id", "reason", "external_ref", "memo", "effective_at", "amount_minor")
-    return [dict(zip(keys, row, strict=True)) for row in (await session.exec(stmt)).all()]
