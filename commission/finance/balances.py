@@ -16,7 +16,7 @@ KINDS = ("pending", "available", "in_flight", "paid", "disputed")
 
 async def partner_balances(session: AsyncSession, scope: list[str] | None) -> list[dict[str, Any]]:
     """Owing partners first (most available first), then the rest by name."""
-    found = await ledger.balances(session, owner_type="partner", owner_ids=scope)
+    found = await ledger.kept_balances(session, owner_type="partner", owner_ids=scope)  # the running totals
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for key, amount in found.items():
         row = rows.setdefault((key.owner_id, key.currency), _empty(key.owner_id, key.currency))

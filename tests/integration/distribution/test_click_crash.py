@@ -125,10 +125,11 @@ def test_every_answered_click_survives_a_worker_killed_mid_burst(tmp_path, postg
 
         answered, failed = asyncio.run(burst(url, kill))
         assert killed and len(answered) > KILL_AFTER, (killed, len(answered), failed)
-        found: list[str] = []
+        found: dict[str, int] = {}
 
         def all_stored() -> bool:  # the surviving flusher writes what the killed one had claimed
-            found[:] = stored(postgres_db_url, answered)
+            found.clear()
+            found.update(stored(postgres_db_url, answered))
             return len(found) >= len(set(answered))
 
         with contextlib.suppress(AssertionError):  # the assertion below names what is missing

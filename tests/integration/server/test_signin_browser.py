@@ -7,8 +7,8 @@ these run on SQLite only."""
 from __future__ import annotations
 
 import pytest
-from litestar import get
 
+from tests import test_only_routes
 from tests.browser import chromium
 from tests.database import empty_tables
 from tests.factories import make_brand, make_token
@@ -24,11 +24,6 @@ DESK = {"width": 1366, "height": 900}
 def db_url(sqlite_url: str) -> str:
     empty_tables(sqlite_url)
     return sqlite_url
-
-
-@get("/test-only/boom", include_in_schema=False)
-async def boom() -> None:
-    raise RuntimeError("a failure the test made on purpose")
 
 
 async def _tokens(app, client) -> dict[str, str]:
@@ -104,7 +99,7 @@ async def test_a_page_opened_signed_out_comes_back_after_sign_in(app, client):
 
 
 async def test_error_pages_for_people(app, client):
-    app.register(boom)
+    test_only_routes.mount(app)
     tokens = await _tokens(app, client)
     async with serving(app) as host, chromium() as browser:
         for viewport, locale in ((DESK, "en-US"), (PHONE, "zh-CN")):
@@ -120,7 +115,7 @@ async def test_error_pages_for_people(app, client):
             refused = await page.goto(f"http://{host}/finance")
             assert refused.status == 403 and await page.text_content("h1") == ("无权访问" if zh else "Not allowed")
             await context.add_cookies([{"name": "zx_token", "value": tokens["finance"], "url": f"http://{host}"}])
-            invalid = await page.goto(f"http://{host}/finance?since=yesterday")
+            invalid = await page.goto(f"http://{host}/test-only/since?since=yesterday")
             assert invalid.status == 422 and "since" in await page.text_content("#error-fields")
             await _fits(page, viewport["width"])
             await context.close()
