@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission import ledger
-from commission.finance.clawbacks import reversals
+from commission.clawback_reversals import reversals
 from commission.ledger import Kind
 from commission.models import (
     OrderCommission,

@@ -71,7 +71,11 @@ class DashboardService:
         """The stored series; a session that ran but has none (the table lost, or written before
         it existed) gets its flows rebuilt from the source tables first."""
         rows = await minutes.read(self.db, live)
-        lost = live.started_at is not None and not any(r.online_samples or r.orders or r.clicks for r in rows)
+        # Only a show that is over is repaired here: a live one's minutes are being written by the
+        # sampler, and a read that wrote (every push of every open dashboard) would take SQLite's
+        # one write lock from the sale itself.
+        over = live.state != SessionState.LIVE and live.started_at is not None
+        lost = over and not any(r.online_samples or r.orders or r.clicks for r in rows)
         if lost and await minutes.rebuild(self.db, live.id):
             await self.db.commit()
             rows = await minutes.read(self.db, live)
