@@ -148,6 +148,16 @@ class RedisRoomStore:
     async def unique_viewers(self, session_id: str) -> int:
         return int(await self.redis.scard(self.key(session_id, "viewers_seen")))
 
+    async def add_watch_ms(self, session_id: str, ms: int) -> None:
+        key = self.key(session_id, "watch_ms")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incrby(key, ms)
+            pipe.expire(key, TTL_S)
+            await pipe.execute()
+
+    async def watch_ms(self, session_id: str) -> int:
+        return int(await self.redis.get(self.key(session_id, "watch_ms")) or 0)
+
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         full = f"{self.namespace}:rl:{key}:{int(time.time()) // window_s}"
         async with self.redis.pipeline(transaction=True) as pipe:
