@@ -3,7 +3,8 @@
 Two kinds of columns, written by two writers that never overwrite each other's:
 - gauges sampled from the room's counters while the session is live (`sampler.py`): online
   viewers (peak, and a sum and count of samples for the mean), the like total, the unique
-  viewers and their measured watch time so far. Redis (or the worker's memory) is their only source, so they are kept here;
+  viewers and their measured watch time so far. Redis (or the worker's memory) is their only
+  source, so they are kept here;
 - flows recomputed from the database (`minutes.rebuild`): paid orders, GMV net of refunds, cart
   adds, comments and clicks in that minute. They can be rebuilt at any time from orders, refunds,
   outbox events, comments and clicks, so losing the table loses only the gauges."""

@@ -1,6 +1,6 @@
 """What the room's counters say now (Redis, or the worker's memory): online viewers, the like
-total, the unique viewers and their measured watch time. An app without a live room, or with Redis away, reads zeros: the
-figures fall back on the stored minutes."""
+total, the unique viewers and their measured watch time. An app without a live room, or with
+Redis away, reads zeros: the figures fall back on the stored minutes."""
 
 from __future__ import annotations
 

@@ -54,7 +54,8 @@ class DashboardService:
         partners, links = await leaderboard(self.db, live.id, funnel.partners, funnel.links)
         anchor = live.ended_at if live.state == SessionState.ENDED and live.ended_at else utcnow()
         windows = curves.windows(curves_now, anchor)
-        paid = [(as_utc(o.paid_at), o.visitor_id) for o in orders if o.paid_at is not None]
+        kept = [o for o in orders if o.paid_at is not None and o.refunded_minor < o.amount_minor]
+        paid = [(as_utc(o.paid_at), o.visitor_id) for o in kept if o.paid_at is not None]  # as paid_buyers
         windows["buyers"] = curves.buyers_window(paid, anchor)
         windows.update(curves.per_viewer_windows(windows))
         return DashboardPublic(
