@@ -29,22 +29,17 @@ async def session_commission(db: AsyncSession, session_id: str) -> SessionCommis
     """One grouped read of the partner entries whose transaction is one of the session's orders
     (its accrual) or one of their refunds (a reversal)."""
     orders = select(OrderCommission.order_id).where(OrderCommission.session_id == session_id)
-    refunds = dict(
-        (
-            await db.exec(
-                select(RefundRecord.refund_id, RefundRecord.order_id).where(col(RefundRecord.order_id).in_(orders))
-            )
-        ).all()
-    )
-    e, t, a = LedgerEntry, JournalTransaction, LedgerAccount
+    of_orders = select(RefundRecord.refund_id, RefundRecord.order_id).where(col(RefundRecord.order_id).in_(orders))
+    refunds = dict((await db.exec(of_orders)).all())
+    owner, ref = col(LedgerAccount.owner_id), col(JournalTransaction.external_ref)
     stmt = (
-        sa.select(a.owner_id, t.external_ref, sa.func.sum(e.amount_minor))
-        .select_from(e)
-        .join(t, col(t.id) == col(e.transaction_id))
-        .join(a, col(a.id) == col(e.account_id))
-        .where(a.owner_type == PARTNER, col(t.reason).in_(COUNTED))
-        .where(sa.or_(col(t.external_ref).in_(orders), col(t.external_ref).in_(list(refunds))))
-        .group_by(a.owner_id, t.external_ref)
+        sa.select(owner, ref, sa.func.sum(LedgerEntry.amount_minor))
+        .select_from(LedgerEntry)
+        .join(JournalTransaction, col(JournalTransaction.id) == col(LedgerEntry.transaction_id))
+        .join(LedgerAccount, col(LedgerAccount.id) == col(LedgerEntry.account_id))
+        .where(col(LedgerAccount.owner_type) == PARTNER, col(JournalTransaction.reason).in_(COUNTED))
+        .where(sa.or_(ref.in_(orders), ref.in_(list(refunds))))
+        .group_by(owner, ref)
     )
     out = SessionCommission()
     for partner_id, ref, amount in (await db.execute(stmt)).all():
