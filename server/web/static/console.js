@@ -15,6 +15,7 @@
       comments: "Comments", remove: "remove", remove_label: "Remove the comment by {who}",
       confirm_end: "End this live session?", not_allowed: "not allowed", failed: "failed",
       state_draft: "draft", state_scheduled: "scheduled", state_live: "live", state_ended: "ended", state_cancelled: "cancelled",
+      pk_console_title: "PK competitions",
     },
     zh: {
       console: "直播中控", forbidden: "中控仅限品牌和管理员令牌。", other_token: "换一个令牌登录",
@@ -27,6 +28,7 @@
       comments: "评论", remove: "删除", remove_label: "删除 {who} 的评论",
       confirm_end: "确定结束这场直播？", not_allowed: "无权限", failed: "操作失败",
       state_draft: "草稿", state_scheduled: "待开播", state_live: "直播中", state_ended: "已结束", state_cancelled: "已取消",
+      pk_console_title: "PK 竞赛",
     },
   });
   var root = document.getElementById("console");
