@@ -3,7 +3,11 @@
 Sign convention: a positive amount is owed *to* the account's owner (a credit); every transaction
 sums to zero per currency, checked here before anything is inserted. A journal transaction's
 idempotency key is derived from the event, order, refund or payout that caused it, so posting the
-same fact twice is a no-op."""
+same fact twice is a no-op.
+
+`accounts` (kinds, keys, deterministic ids), `transactions` (a posting and its balance check),
+`post` (posting, once per key; PostgreSQL's one-statement form in `post_pg`), `balances` (reading
+them back); everything is re-exported here, so callers write `from commission import ledger`."""
 
 from commission.ledger.accounts import (
     PLATFORM_OWNER,
