@@ -33,9 +33,10 @@ from commission.schemas import (
     SettlementCreate,
 )
 from commission.services.payout_accounts import PayoutAccountService
-from commission.services.reports_service import ReportsService, period, stream_csv
+from commission.services.reports_service import ReportsService, period
 from commission.services.rules_service import RulesService
 from commission.settlement.jobs import SettlementRunning
+from commission.statement_scope import csv_stream, lines_page
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import InvalidInput, NotFound, ServiceUnavailable
@@ -114,15 +115,19 @@ class CommissionRulesController(Controller):
         cursor: str | None = None,
         limit: int = LINES_PER_PAGE,
     ) -> Page[StatementLinePublic]:
-        principal.ensure_brand(brand_id)
-        return await ReportsService(db).lines("brand", brand_id, *period(since, until), cursor, limit)
+        return await lines_page(db, principal, "brand", brand_id, (since, until), cursor, limit)
 
     @get("/statement.csv", opt=BRAND_SIDE, media_type="text/csv")
     async def brand_statement_csv(
-        self, brand_id: str, principal: Principal, state: State, since: str | None = None, until: str | None = None
+        self,
+        brand_id: str,
+        db: AsyncSession,
+        principal: Principal,
+        state: State,
+        since: str | None = None,
+        until: str | None = None,
     ) -> Stream:
-        principal.ensure_brand(brand_id)
-        return Stream(stream_csv(state.sessionmaker, "brand", brand_id, *period(since, until)), media_type="text/csv")
+        return await csv_stream(db, principal, state, "brand", brand_id, (since, until))
 
 
 class OrderCommissionController(Controller):
@@ -199,8 +204,7 @@ class PartnerPayoutController(Controller):
         cursor: str | None = None,
         limit: int = LINES_PER_PAGE,
     ) -> Page[StatementLinePublic]:
-        principal.ensure_partner(partner_id)
-        return await ReportsService(db).lines("partner", partner_id, *period(since, until), cursor, limit)
+        return await lines_page(db, principal, "partner", partner_id, (since, until), cursor, limit)
 
     @get("/statement.csv", opt=PARTNER_SIDE, media_type="text/csv")
     async def statement_csv(
@@ -212,12 +216,7 @@ class PartnerPayoutController(Controller):
         since: str | None = None,
         until: str | None = None,
     ) -> Stream:
-        principal.ensure_partner(partner_id)
-        start, end = period(since, until)
-        head, tail = await ReportsService(db).partner_statement_rows(partner_id, start, end)
-        return Stream(
-            stream_csv(state.sessionmaker, "partner", partner_id, start, end, head, tail), media_type="text/csv"
-        )
+        return await csv_stream(db, principal, state, "partner", partner_id, (since, until))
 
 
 class FinanceController(Controller):

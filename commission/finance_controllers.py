@@ -23,13 +23,14 @@ from commission.finance.schemas import (
     SettlementJobPublic,
     SettlementPreviewPublic,
 )
-from commission.finance.service import FinanceDeskService, parse_time, preview_request, settlement_preview
+from commission.finance.service import FinanceDeskService, preview_request, settlement_preview
 from commission.models import SettlementRun
 from commission.schemas import SettlementCreate
 from commission.services.reports_service import period, to_csv
 from commission.settlement import SettleRequest
 from commission.settlement.job_runner import jobs_of
 from commission.settlement.jobs import SettlementRunning, get_job, list_jobs, start_job
+from commission.time_params import parse_time
 from server.kernel.clock import as_utc
 from server.kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from server.kernel.principal import Principal, Role

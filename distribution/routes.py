@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from distribution.attribution import configure
 from distribution.attribution.order_reading import partner_orders_lifespan
 from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.front_door import redirect_front_door
@@ -28,15 +27,6 @@ from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
 from distribution.sharing import routes as sharing_routes
 from server.kernel.referrals import REF_VOUCHER_STATE
-
-
-@asynccontextmanager
-async def attribution_key_lifespan(app: Any) -> AsyncIterator[None]:
-    """attribute_order is called with only a DB session; it verifies cookies and keys binding
-    contacts with this app's key."""
-    settings = app.state.settings
-    configure(settings.secret_key, settings.phone_default_region)
-    yield
 
 
 @asynccontextmanager
@@ -68,7 +58,6 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
 DEPENDENCIES: dict[str, Any] = {**REMINDER_DEPENDENCIES}
 ASGI_FRONT_DOORS: list[Any] = [redirect_front_door]
 LIFESPANS: list[Any] = [
-    attribution_key_lifespan,
     ref_voucher_lifespan,
     click_flusher_lifespan,
     leaderboard_lifespan,

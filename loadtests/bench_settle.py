@@ -19,31 +19,18 @@ from typing import Any
 import httpx
 import psycopg
 
+from loadtests.ledger_sql import TOTALS_FROM_ENTRIES, account
 from loadtests.pg_scratch import scratch_database
 from loadtests.processes import serve_command
 
 DESCRIPTION = "settle 1,000,000 accrued commissions across 10,000 partners (goal ≤ 60 s)"
 BRAND = "brd_bench_settle"
-ACCOUNT_ID = "'lac_' || left(encode(sha256(convert_to({parts}, 'UTF8')), 'hex'), 32)"
-TOTALS_FROM_ENTRIES = (
-    "INSERT INTO ledger_daily_totals (account_id, day, reason, currency, amount_minor, entry_count) "
-    "SELECT e.account_id, CAST(timezone('UTC', e.effective_at) AS date), t.reason, e.currency, SUM(e.amount_minor), "
-    "COUNT(*) FROM ledger_entries e JOIN journal_transactions t ON t.id = e.transaction_id "
-    "GROUP BY e.account_id, CAST(timezone('UTC', e.effective_at) AS date), t.reason, e.currency",
-    "INSERT INTO ledger_account_totals (account_id, reason, currency, amount_minor, entry_count) "
-    "SELECT account_id, reason, currency, SUM(amount_minor), SUM(entry_count) FROM ledger_daily_totals "
-    "GROUP BY account_id, reason, currency",
-)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="100,000 accruals across 1,000 partners")
     parser.add_argument("--accruals", type=int, default=None)
     parser.add_argument("--partners", type=int, default=None)
-
-
-def _account(owner_type: str, owner_sql: str, kind: str) -> str:
-    return ACCOUNT_ID.format(parts=f"'{owner_type}|' || {owner_sql} || '|{kind}|CNY'")
 
 
 def bulk_load(url: str, accruals: int, partners: int) -> float:
@@ -56,11 +43,11 @@ def bulk_load(url: str, accruals: int, partners: int) -> float:
         f"INSERT INTO partner_payout_accounts (partner_id, stripe_account_id, minimum_payout_minor, updated_at) "
         f"SELECT {pid_direct}, 'acct_bench_' || i, 100, now() FROM generate_series(1, {partners}) i",
         f"INSERT INTO ledger_accounts (id, owner_type, owner_id, kind, currency, created_at) "
-        f"SELECT {_account('partner', pid_direct, 'pending')}, 'partner', {pid_direct}, 'pending', 'CNY', now() "
+        f"SELECT {account('partner', pid_direct, 'pending')}, 'partner', {pid_direct}, 'pending', 'CNY', now() "
         f"FROM generate_series(1, {partners}) i",
         f"INSERT INTO ledger_accounts (id, owner_type, owner_id, kind, currency, created_at) VALUES "
-        f"({_account('brand', repr(BRAND), 'sales')}, 'brand', '{BRAND}', 'sales', 'CNY', now()), "
-        f"({_account('brand', repr(BRAND), 'net')}, 'brand', '{BRAND}', 'net', 'CNY', now())",
+        f"({account('brand', repr(BRAND), 'sales')}, 'brand', '{BRAND}', 'sales', 'CNY', now()), "
+        f"({account('brand', repr(BRAND), 'net')}, 'brand', '{BRAND}', 'net', 'CNY', now())",
         "INSERT INTO order_commissions (order_id, brand_id, currency, amount_minor, partner_id, partner_minor, "
         "parent_minor, platform_fee_minor, brand_net_minor, split_lines, paid_at, hold_until, refunded_minor, "
         "partner_reversed_minor, parent_reversed_minor, fee_reversed_minor, created_at) "
@@ -72,11 +59,11 @@ def bulk_load(url: str, accruals: int, partners: int) -> float:
         f"'ord_bench_' || i, '{BRAND}', '{{}}', now() - interval '10 days', now() "
         f"FROM generate_series(1, {accruals}) i",
         "INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, effective_at) "
-        f"SELECT 'jtx_bench_' || i, {_account('brand', repr(BRAND), 'sales')}, -(10000 + (i % 7) * 100), 'CNY', "
+        f"SELECT 'jtx_bench_' || i, {account('brand', repr(BRAND), 'sales')}, -(10000 + (i % 7) * 100), 'CNY', "
         f"now() - interval '10 days' FROM generate_series(1, {accruals}) i UNION ALL "
-        f"SELECT 'jtx_bench_' || i, {_account('brand', repr(BRAND), 'net')}, 9000 + (i % 7) * 90, 'CNY', "
+        f"SELECT 'jtx_bench_' || i, {account('brand', repr(BRAND), 'net')}, 9000 + (i % 7) * 90, 'CNY', "
         f"now() - interval '10 days' FROM generate_series(1, {accruals}) i UNION ALL "
-        f"SELECT 'jtx_bench_' || i, {_account('partner', pid, 'pending')}, 1000 + (i % 7) * 10, 'CNY', "
+        f"SELECT 'jtx_bench_' || i, {account('partner', pid, 'pending')}, 1000 + (i % 7) * 10, 'CNY', "
         f"now() - interval '10 days' FROM generate_series(1, {accruals}) i",
         # the kept totals, as the posting code would have left them (commission/totals/check.py)
         *TOTALS_FROM_ENTRIES,

@@ -22,6 +22,7 @@ from tests.factories_distribution import api_world
 from tests.factories_liveroom import Viewer
 from tests.factories_orders import pay, place, through_link
 from tests.stripe_server import StripeTestServer
+from tests.waiting import eventually
 
 PRICE_A, PRICE_B = 10000, 5000
 
@@ -119,10 +120,11 @@ async def in_room(host: str, session_id: str, headers: dict[str, str] | None = N
 async def online_is(app: Any, session_id: str, count: int, within_s: float = 10.0) -> None:
     """Wait (bounded) until the room's presence, as every worker reported it, is `count`."""
     store = app.state.liveroom.store
-    deadline = asyncio.get_running_loop().time() + within_s
-    while (await store.counters(session_id)).viewers != count:
-        assert asyncio.get_running_loop().time() < deadline, f"online never reached {count}"
-        await asyncio.sleep(0.05)
+
+    async def reached() -> bool:
+        return bool((await store.counters(session_id)).viewers == count)
+
+    await eventually(reached, within_s, f"online reaching {count}")
 
 
 async def likes_reach(room: Viewer, total: int) -> None:

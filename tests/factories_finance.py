@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from server.kernel.clock import utcnow
 from tests.factories import auth
+from tests.waiting import eventually
 
 JOB_WAIT_S = 30.0
 
 
 async def wait_for_job(client: Any, token: str, job_id: str, timeout_s: float = JOB_WAIT_S) -> dict[str, Any]:
     """Poll the job until it is no longer running (bounded); its last state."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
+
+    async def ended() -> dict[str, Any] | None:
         job = (await client.get(f"/api/v1/finance/settlement-jobs/{job_id}", headers=auth(token))).json()
-        if job["state"] != "running":
-            return dict(job)
-        assert asyncio.get_running_loop().time() < deadline, f"settlement job still running: {job}"
-        await asyncio.sleep(0.05)
+        return dict(job) if job["state"] != "running" else None
+
+    return await eventually(ended, timeout_s, f"settlement job {job_id} ended")
 
 
 async def settle_via_api(client: Any, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:

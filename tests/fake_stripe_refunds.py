@@ -92,7 +92,7 @@ def stripe_event(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
 async def deliver(app: Any, stripe: FakeStripeRefunds, event: dict[str, Any]) -> str:
     """The webhook's own path (signatures are another test's concern), then the outbox to commission."""
     async with app.state.sessionmaker() as session:
-        outcome = await process(session, Context(gateway=stripe, maker=app.state.sessionmaker), event)
+        outcome = await process(session, Context.of_app(app.state, stripe), event)
     await app.state.dispatcher.drain()
     return outcome
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import redis
 
 from tests.live_server import free_port
+from tests.waiting import eventually_sync
 
 REDIS_SERVER = os.environ.get("ZX_REDIS_SERVER", shutil.which("redis-server") or "/usr/bin/redis-server")
 
@@ -37,17 +38,23 @@ class PrivateRedis:
         args = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + within_s
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        while time.monotonic() < deadline:
+        process = self.process
+
+        def answers() -> bool:
             with contextlib.suppress(redis.RedisError):
                 if client.ping():
-                    self.up_since = time.monotonic()
-                    return self.up_since
-            if self.process.poll() is not None:
+                    return True
+            if process.poll() is not None:
                 raise RuntimeError(f"redis-server exited:\n{self.log_path.read_text()[-2000:]}")
-            time.sleep(0.02)
-        raise RuntimeError(f"redis-server on :{self.port} not answering after {within_s}s")
+            return False
+
+        try:
+            eventually_sync(answers, within_s, f"redis-server on :{self.port} answering", every_s=0.02)
+        except AssertionError:
+            raise RuntimeError(f"redis-server on :{self.port} not answering after {within_s}s") from None
+        self.up_since = time.monotonic()
+        return self.up_since
 
     def kill(self) -> None:
         """SIGKILL: no goodbye to the clients, nothing saved."""

@@ -200,18 +200,18 @@ async def _hold(session: AsyncSession, session_id: str, units: Units, limited_qu
     return await _returning(session, _hold_stmt(session_id, units, limited_quantity))
 
 
+def _still_held(session_id: str, units: Units) -> Any:
+    """An update of the session's counter row only while it holds `units` (0 rows otherwise: `_conserved`)."""
+    return sa.update(CTR).where(
+        CTR.c.session_id == session_id, CTR.c.sku_id == units.sku_id, CTR.c.reserved_units >= units.quantity
+    )
+
+
 async def release(session: AsyncSession, session_id: str, units: Units) -> None:
     """Give held units back (expired, cancelled or failed payment)."""
     await _execute(session, sa.update(SKU).where(SKU.c.id == units.sku_id).values(stock=SKU.c.stock + units.quantity))
     moved = await _execute(
-        session,
-        sa.update(CTR)
-        .where(
-            CTR.c.session_id == session_id,
-            CTR.c.sku_id == units.sku_id,
-            CTR.c.reserved_units >= units.quantity,
-        )
-        .values(reserved_units=CTR.c.reserved_units - units.quantity),
+        session, _still_held(session_id, units).values(reserved_units=CTR.c.reserved_units - units.quantity)
     )
     _conserved(moved, units)
 
@@ -220,13 +220,9 @@ async def settle(session: AsyncSession, session_id: str, units: Units) -> None:
     """Paid: held units become sold."""
     moved = await _execute(
         session,
-        sa.update(CTR)
-        .where(
-            CTR.c.session_id == session_id,
-            CTR.c.sku_id == units.sku_id,
-            CTR.c.reserved_units >= units.quantity,
-        )
-        .values(reserved_units=CTR.c.reserved_units - units.quantity, sold_units=CTR.c.sold_units + units.quantity),
+        _still_held(session_id, units).values(
+            reserved_units=CTR.c.reserved_units - units.quantity, sold_units=CTR.c.sold_units + units.quantity
+        ),
     )
     _conserved(moved, units)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -128,22 +129,25 @@ async def _dashboard(session: AsyncSession, order: Order, facts: StripeRefund) -
         why = "currency differs from the order's" if left > 0 else "the order is already fully refunded"
         return await _mismatch(session, order, None, facts, why, 0)
     now = utcnow()
-    refund = Refund(
+    refund = _stripe_made(order, facts, stripe_refund_id=facts.id, created_at=now, completed_at=now)
+    session.add(refund)
+    credited = refund_effects.credit(session, order, refund, facts.amount_minor)
+    if credited != facts.amount_minor:
+        return await _mismatch(session, order, refund, facts, f"only {credited} was left to refund", credited)
+    return Outcome.DASHBOARD
+
+
+def _stripe_made(order: Order, facts: StripeRefund, **fields: Any) -> Refund:
+    """Our record of a refund made at Stripe, not through our API (the dashboard): keyed by its Stripe id."""
+    return Refund(
         id=new_id("rfd"),
         order_id=order.id,
         idempotency_key=f"stripe-{facts.id}"[:100],
         amount_minor=facts.amount_minor,
         currency=order.currency,
         reason=DASHBOARD_REASON,
-        stripe_refund_id=facts.id,
-        created_at=now,
-        completed_at=now,
+        **fields,
     )
-    session.add(refund)
-    credited = refund_effects.credit(session, order, refund, facts.amount_minor)
-    if credited != facts.amount_minor:
-        return await _mismatch(session, order, refund, facts, f"only {credited} was left to refund", credited)
-    return Outcome.DASHBOARD
 
 
 async def _failed(session: AsyncSession, order: Order, refund: Refund | None, facts: StripeRefund) -> Outcome:
@@ -154,14 +158,7 @@ async def _failed(session: AsyncSession, order: Order, refund: Refund | None, fa
         if order.state not in (*CREDITABLE, OrderState.REFUNDED) or facts.amount_minor <= 0:
             return Outcome.NOT_PAID
         # Remembered by its Stripe id, so a success reported late for it changes nothing.
-        refund = Refund(
-            id=new_id("rfd"),
-            order_id=order.id,
-            idempotency_key=f"stripe-{facts.id}"[:100],
-            amount_minor=facts.amount_minor,
-            currency=order.currency,
-            reason=DASHBOARD_REASON,
-        )
+        refund = _stripe_made(order, facts)
     elif refund.state == RefundState.SUCCEEDED:
         refund_effects.undo(session, order, refund, f"{why} after it was credited")
         return Outcome.UNDONE

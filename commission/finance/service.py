@@ -20,20 +20,8 @@ from commission.finance.schemas import (
 from commission.models import SettlementJob
 from commission.settlement.plan import SettleRequest
 from commission.settlement.preview import preview
-from server.kernel.clock import as_utc, utcnow
-from server.kernel.problems import InvalidInput
-
-
-def parse_time(name: str, value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return as_utc(datetime.fromisoformat(value))
-    except ValueError:
-        raise InvalidInput(
-            f"{name} must be an ISO 8601 time such as 2026-11-01T00:00:00Z, not {value!r}",
-            extra={"errors": [{"field": name, "message": "not an ISO 8601 time"}]},
-        ) from None
+from commission.time_params import parse_time
+from server.kernel.clock import utcnow
 
 
 class FinanceDeskService:

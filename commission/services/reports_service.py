@@ -26,7 +26,8 @@ from commission.reports.schemas import (
     StatementLinePublic,
 )
 from commission.reports.statements import brand_statement, brand_summary, partner_statement, partner_summary
-from server.kernel.clock import as_utc, utcnow
+from commission.time_params import parse_time
+from server.kernel.clock import utcnow
 from server.kernel.pagination import Page, fetch_page
 from server.kernel.problems import InvalidInput
 
@@ -36,20 +37,10 @@ LINE_COLUMNS = ["effective_at", "transaction_id", "reason", "external_ref", "acc
 MAX_LINES_PER_PAGE = 1000
 
 
-def _parse(name: str, value: str) -> datetime:
-    try:
-        return as_utc(datetime.fromisoformat(value))
-    except ValueError:
-        raise InvalidInput(
-            f"{name} must be an ISO 8601 time such as 2026-11-01T00:00:00Z, not {value!r}",
-            extra={"errors": [{"field": name, "message": "not an ISO 8601 time"}]},
-        ) from None
-
-
 def period(since: str | None, until: str | None) -> tuple[datetime, datetime]:
     """[since, until); defaults to the last 30 days. 422 when malformed or reversed."""
-    end = _parse("until", until) if until else utcnow()
-    start = _parse("since", since) if since else end - DEFAULT_PERIOD
+    end = parse_time("until", until) or utcnow()
+    start = parse_time("since", since) or end - DEFAULT_PERIOD
     if start >= end:
         raise InvalidInput(
             "since must be before until", extra={"errors": [{"field": "since", "message": "after until"}]}
@@ -118,11 +109,14 @@ class ReportsService:
         items = [StatementLinePublic.model_validate(line) for line in found]
         return Page(items=items, next_cursor=nxt.encode() if nxt else None)
 
-    async def partner_statement_rows(
-        self, partner_id: str, since: datetime, until: datetime
+    async def statement_rows(
+        self, owner_type: str, owner_id: str, since: datetime, until: datetime
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The partner CSV's opening rows and closing rows (its lines stream between them)."""
-        summary = await partner_summary(self.session, partner_id, since, until)
+        """The statement CSV's opening rows and closing rows (its lines stream between them): a
+        partner's balance owed at either end; a brand's statement has none."""
+        if owner_type != "partner":
+            return [], []
+        summary = await partner_summary(self.session, owner_id, since, until)
         return _balance_rows(summary, "since", "opening_balance", "opening_owed_minor"), _balance_rows(
             summary, "until", "closing_balance", "closing_owed_minor"
         )

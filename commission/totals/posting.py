@@ -1,6 +1,6 @@
 """What a batch of postings adds to the kept totals, and adding it.
 
-PostgreSQL adds it inside the posting's own statement (`commission.ledger.POST_PG`, from the arrays
+PostgreSQL adds it inside the posting's own statement (`commission.ledger.post_pg.POST_PG`, from the arrays
 built here); SQLite by an upsert per row. Either way the rows are incremented in one fixed order
 (account, day, reason), so two concurrent postings wait for each other instead of deadlocking, and
 `ON CONFLICT DO UPDATE` adds to the row as committed — no increment is lost."""
@@ -9,16 +9,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import UTC, date
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, Protocol
 
 from sqlalchemy.dialects import sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import LedgerAccountTotal, LedgerDailyTotal
 
-if TYPE_CHECKING:
-    from commission.ledger import Posting
+
+class Posting(Protocol):
+    """What the totals read of a `commission.ledger.Posting` (a protocol: the ledger imports the
+    totals, so the totals do not import the ledger)."""
+
+    @property
+    def reason(self) -> StrEnum: ...
+    @property
+    def effective_at(self) -> datetime: ...
+    @property
+    def legs(self) -> Sequence[tuple[Any, int]]: ...
+
 
 DailyKey = tuple[str, date, str, str]  # account id, UTC day, reason, currency
 RunningKey = tuple[str, str, str]  # account id, reason, currency

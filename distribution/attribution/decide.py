@@ -29,14 +29,6 @@ from distribution.models import Attribution, Click, Link, Partner, Partnership, 
 from server.kernel.clock import as_utc
 from server.kernel.ids import new_id
 
-_secret: dict[str, str] = {"phone_region": DEFAULT_PHONE_REGION}
-
-
-def configure(secret_key: str, phone_region: str = DEFAULT_PHONE_REGION) -> None:
-    """Set by the app at start-up: the key that signed the `zx_attr` cookies and keys binding
-    contacts, and the region a phone number without a country code is read in."""
-    _secret["key"], _secret["phone_region"] = secret_key, phone_region
-
 
 @dataclass
 class Choice:
@@ -47,19 +39,22 @@ class Choice:
     bound_since: datetime | None = None
 
 
-async def attribute_order(session: AsyncSession, facts: OrderFacts, *, secret_key: str | None = None) -> dict[str, Any]:
+async def attribute_order(
+    session: AsyncSession, facts: OrderFacts, *, secret_key: str, phone_region: str = DEFAULT_PHONE_REGION
+) -> dict[str, Any]:
     """Decide, store the reason in the caller's transaction (no commit), return the `attribution`
-    object of `OrderPaid`. Called again for the same order it returns the stored decision."""
+    object of `OrderPaid`. Called again for the same order it returns the stored decision.
+    `secret_key` is the app's (it signed the `zx_attr` cookies and keys binding contacts);
+    `phone_region` is where a phone number without a country code is read."""
     stored = (await session.exec(select(Attribution).where(Attribution.order_id == facts.order_id))).first()
     if stored is not None:
         return as_payload(stored)
     paid_at = as_utc(facts.paid_at)
     policy = await load_policy(session, facts.brand_id)
-    secret_key = secret_key or _secret.get("key", "")
     keys = binding_keys(secret_key, facts)
     claim = await _last_click(session, facts, policy, secret_key, paid_at)
     choice = await _by_binding(session, facts, keys, paid_at, claim) or await _by_click(session, facts, claim)
-    row = await _record(session, facts, policy, choice, paid_at)
+    row = await _record(session, facts, policy, choice, paid_at, phone_region)
     if choice is not None and not row.self_referral and policy.binds and choice.rule == "last_click":
         bind(session, facts.brand_id, keys, choice.partner.id, facts.order_id, policy, paid_at)
     await session.flush()
@@ -127,7 +122,12 @@ async def _by_click(session: AsyncSession, facts: OrderFacts, claim: Attribution
 
 
 async def _record(
-    session: AsyncSession, facts: OrderFacts, policy: AttributionPolicy, choice: Choice | None, paid_at: datetime
+    session: AsyncSession,
+    facts: OrderFacts,
+    policy: AttributionPolicy,
+    choice: Choice | None,
+    paid_at: datetime,
+    phone_region: str,
 ) -> Attribution:
     row = Attribution(
         id=new_id("atr"),
@@ -139,7 +139,7 @@ async def _record(
         paid_at=paid_at,
     )
     if choice is not None:
-        self_referral = await is_partner_buying(session, choice.partner, facts, _secret["phone_region"])
+        self_referral = await is_partner_buying(session, choice.partner, facts, phone_region)
         earns = not self_referral or policy.self_referral_earns
         row.partner_id, row.parent_partner_id = choice.partner.id, choice.partner.parent_id
         row.rule = "self_referral" if self_referral and not earns else choice.rule

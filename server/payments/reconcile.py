@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from broadcast.checkout.gateway import Intent, PaymentGateway, PaymentProviderError
+from broadcast.checkout.gateway import Intent, PaymentProviderError
 from broadcast.checkout.models import Order
 from broadcast.checkout.states import UNPAID
 from server.kernel.clock import utcnow
@@ -95,21 +95,20 @@ async def reconcile_one(maker: async_sessionmaker[AsyncSession], ctx: Context, o
 
 
 async def sweep(
-    maker: async_sessionmaker[AsyncSession],
-    gateway: PaymentGateway | None,
+    ctx: Context,
     after_s: float,
     limit: int,
     cursor: str = "",
 ) -> tuple[dict[str, str], str]:
     """One tick: ({order id: outcome}, the cursor for the next tick — "" after the last order)."""
-    if gateway is None:
+    if ctx.gateway is None:
         return {}, cursor
-    async with maker() as session:
+    async with ctx.maker() as session:
         orders = await due(session, after_s, limit, cursor)
-    ctx, outcomes = Context(gateway=gateway, maker=maker), {}
+    outcomes: dict[str, str] = {}
     for order_id, intent_id in orders:
         try:
-            outcomes[order_id] = await reconcile_one(maker, ctx, order_id, intent_id)
+            outcomes[order_id] = await reconcile_one(ctx.maker, ctx, order_id, intent_id)
         except PaymentProviderError as exc:  # Stripe is away: stop, and start this batch again next tick
             log.warning("payment reconcile paused: Stripe unavailable", order_id=order_id, error=str(exc.detail))
             return outcomes, cursor
@@ -123,8 +122,7 @@ async def _sweep_app(app: Any) -> None:
     settings = app.state.settings
     cursor = getattr(app.state, "payment_reconcile_cursor", "")
     outcomes, app.state.payment_reconcile_cursor = await sweep(
-        app.state.sessionmaker,
-        getattr(app.state, "payment_gateway", None),
+        Context.of_app(app.state, getattr(app.state, "payment_gateway", None)),
         settings.payment_reconcile_after_s,
         settings.payment_reconcile_batch,
         cursor,

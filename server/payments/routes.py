@@ -27,7 +27,7 @@ async def stripe_webhook(request: Request[Any, Any, Any], db: AsyncSession) -> d
     event = verified_event(
         await request.body(), request.headers.get("stripe-signature"), state.settings.stripe_webhook_secret
     )
-    ctx = Context(gateway=getattr(state, "payment_gateway", None), maker=state.sessionmaker)
+    ctx = Context.of_app(state, getattr(state, "payment_gateway", None))
     outcome = await process(db, ctx, event)
     return {"received": True, "id": event["id"], "outcome": outcome}
 

@@ -20,9 +20,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from tests.waiting import eventually_sync
 
 PR_SET_PDEATHSIG = 1
 DIR_PREFIX = "zx-embedded-"
@@ -89,15 +90,16 @@ def _die_with_parent(death_signal: int, parent_pid: int) -> Callable[[], None]:
 
 
 def wait_ready(process: subprocess.Popen[bytes], ready: Callable[[], bool], log_path: Path, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    def up() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"exited with {process.returncode}: {_tail(log_path)}")
-        if ready():
-            return
-        time.sleep(0.05)
-    stop(process, signal.SIGKILL)
-    raise RuntimeError(f"not ready after {timeout_s:.0f} s: {_tail(log_path)}")
+        return ready()
+
+    try:
+        eventually_sync(up, timeout_s, "ready")
+    except AssertionError:
+        stop(process, signal.SIGKILL)
+        raise RuntimeError(f"not ready after {timeout_s:.0f} s: {_tail(log_path)}") from None
 
 
 def stop(process: subprocess.Popen[bytes], stop_signal: int, timeout_s: float = 15) -> None:

@@ -17,6 +17,13 @@ AfterCommit = Callable[[], Awaitable[None]]
 class Context:
     gateway: PaymentGateway | None
     maker: Any  # async_sessionmaker, for work after the commit
+    secret_key: str  # the app's: attribution verifies the `zx_attr` cookie and keys binding contacts with it
+    phone_region: str  # where attribution reads a phone number without a country code
+
+    @classmethod
+    def of_app(cls, state: Any, gateway: PaymentGateway | None) -> Context:
+        settings = state.settings
+        return cls(gateway, state.sessionmaker, settings.secret_key, settings.phone_default_region)
 
 
 @dataclass

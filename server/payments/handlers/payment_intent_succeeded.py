@@ -27,13 +27,13 @@ async def handle(session: AsyncSession, ctx: Context, intent: dict[str, Any]) ->
         return Handled(payments.Outcome.UNKNOWN_ORDER.value)
     applied = await payments.apply_success(session, order, intent_id, amount_minor, currency)
     if applied.outcome in (payments.Outcome.PAID, payments.Outcome.LATE_PAID):
-        await _announce_paid(session, order, billing_email(intent))
+        await _announce_paid(session, ctx, order, billing_email(intent))
     if applied.outcome is payments.Outcome.REFUND_NEEDED:
         await reject_late_payment(session, order.id, intent_id, amount_minor, currency)
     return Handled(applied.outcome.value)
 
 
-async def _announce_paid(session: AsyncSession, order: Order, verified_email: str | None) -> None:
+async def _announce_paid(session: AsyncSession, ctx: Context, order: Order, verified_email: str | None) -> None:
     paid_at = order.paid_at or utcnow()
     facts = OrderFacts(
         order_id=order.id,
@@ -48,7 +48,7 @@ async def _announce_paid(session: AsyncSession, order: Order, verified_email: st
         paid_at=paid_at,
         verified_email=verified_email,
     )
-    attribution = await attribute_order(session, facts)
+    attribution = await attribute_order(session, facts, secret_key=ctx.secret_key, phone_region=ctx.phone_region)
     lines = [
         OrderLine(
             sku_id=line.sku_id,

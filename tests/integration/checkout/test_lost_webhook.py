@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from commission.models import OrderCommission
 from commission.models.ledger import JournalTransaction
 from server.kernel import clock
+from server.payments.handlers import Context
 from server.payments.reconcile import sweep
 from tests.database import outbox
 from tests.factories_checkout import buy, make_shop, order_as_brand, post_webhook, visitor
@@ -22,7 +23,7 @@ AFTER_S = 300
 
 async def reconcile(app, limit: int = 20, cursor: str = "", base_url: str | None = None):
     async with gateway_of_this_loop(app, base_url or app.state.settings.stripe_api_base) as gateway:
-        return await sweep(app.state.sessionmaker, gateway, AFTER_S, limit, cursor)
+        return await sweep(Context.of_app(app.state, gateway), AFTER_S, limit, cursor)
 
 
 async def paid_without_webhook(client, shop, quantity: int = 1) -> dict:
@@ -82,11 +83,10 @@ async def test_a_sweep_replayed_by_a_second_worker_is_a_duplicate(app, client, l
     clock.advance(AFTER_S + 1)
     await reconcile(app)
     # when another worker, which read the order while it was still pending, applies the same answer
-    from server.payments.handlers import Context
     from server.payments.reconcile import reconcile_one
 
     async with gateway_of_this_loop(app, localstripe.base_url) as gateway:
-        ctx = Context(gateway=gateway, maker=app.state.sessionmaker)
+        ctx = Context.of_app(app.state, gateway)
         outcome = await reconcile_one(app.state.sessionmaker, ctx, order["id"], order["payment_intent_id"])
     # then its event id is the same, so it is recognised as already handled
     assert outcome == "duplicate" and len(await outbox(app, "OrderPaid")) == 1

@@ -22,6 +22,7 @@ from tests.app_settings import make_settings
 from tests.factories import auth, make_brand, make_token
 from tests.factories_commission import emit_events, make_partner, order_refunded_payload
 from tests.factories_finance import desk_world, settle_via_api, wait_for_job
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -96,13 +97,13 @@ async def test_a_settlement_job_runs_in_the_background_and_one_at_a_time(client,
     assert started.status_code == 202, started.text
     job = started.json()
     assert job["state"] == "running" and job["result"] is None
+
     # then the job reports it is sending one transfer, while it waits on Stripe
-    deadline = asyncio.get_running_loop().time() + 10
-    while (now := (await client.get(f"/api/v1/finance/settlement-jobs/{job['id']}", headers=h)).json())[
-        "phase"
-    ] != "sending":
-        assert asyncio.get_running_loop().time() < deadline, now
-        await asyncio.sleep(0.05)
+    async def sending() -> dict | None:
+        now = (await client.get(f"/api/v1/finance/settlement-jobs/{job['id']}", headers=h)).json()
+        return now if now["phase"] == "sending" else None
+
+    now = await eventually(sending, 10, "the job sending its transfer")
     assert (now["state"], now["progress_done"], now["progress_total"]) == ("running", 0, 1)
     # and a second start while it runs is refused with the running job's id, by either route
     for path in ("/api/v1/finance/settlement-jobs", "/api/v1/finance/settlements"):

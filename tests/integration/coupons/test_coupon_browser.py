@@ -39,8 +39,7 @@ async def test_viewer_claims_a_dropped_coupon_and_pays_the_discounted_total(tmp_
                 page = await browser.new_page()
                 # given a viewer in the live room
                 await page.goto(f"{server.base_url}/live/{session_id}")
-                await page.wait_for_selector("#state-badge.is-live, #live", timeout=10_000)
-                await page.wait_for_timeout(500)  # the room socket is open
+                await page.wait_for_selector("#live[data-connected='1']", timeout=10_000)  # the room socket is open
                 # when the brand drops the coupon
                 dropped = await http.post(
                     f"/api/v1/sessions/{session_id}/coupon-drops", json={"coupon_id": coupon["id"]}

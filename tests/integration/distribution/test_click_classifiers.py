@@ -21,6 +21,7 @@ from distribution.clicks.buffer import (
 )
 from distribution.clicks.flusher import ClickFlusher
 from distribution.clicks.stream import RedisClickBuffer
+from tests.waiting import eventually
 
 MOZILLA = "Mozilla/5.0 (iPhone) MicroMessenger"
 
@@ -184,13 +185,14 @@ async def test_a_dead_flushers_claimed_batch_is_claimed_again_by_another_worker(
         orphaned = await dead.claim(10)
         await alive.add(click(7, visitor="v7"))
         got: list[ClickRecord] = []
-        deadline = asyncio.get_running_loop().time() + 30
-        while len(got) < 4 and asyncio.get_running_loop().time() < deadline:
+
+        async def claimed_all() -> bool:  # the orphans come back once their re-claim time has passed
             batch = await alive.claim(10)
-            got += batch
+            got.extend(batch)
             await alive.ack(batch)
-            if not batch:
-                await asyncio.sleep(0.01)  # polling until the re-claim time has passed
+            return len(got) >= 4
+
+        await eventually(claimed_all, 30, "the orphaned clicks re-claimed", 0.01)
         assert sorted(c.id for c in got) == sorted([c.id for c in orphaned] + ["clk_7"])
         assert await alive.pending() == 0
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -113,11 +113,16 @@ async def test_redis_leases_of_a_worker_that_stopped_renewing_lapse(redis_client
 async def test_redis_leases_held_by_a_live_worker_are_renewed(redis_client, redis_namespace):
     # lease time 1.5 s, renewed every 0.5 s: a busy machine may be late by a second and still pass
     worker = RedisConnectionLeases(redis_client, redis_namespace, ttl_s=1.5)
-    assert await worker.acquire("1.2.3.4", 1)
+    lease = await worker.acquire("1.2.3.4", 1)
+    assert lease
+    first_lapse = await redis_client.zscore(worker.held[lease], lease)  # the lease's end as first taken
     other = RedisConnectionLeases(redis_client, redis_namespace, ttl_s=1.5)
-    for _ in range(6):  # twice the lease time: still held, because the worker renews it
-        await asyncio.sleep(0.5)
-        assert await other.acquire("1.2.3.4", 1) is None
+
+    async def held_past_twice_the_lease_time() -> bool:  # Redis expires by its own wall clock: poll it
+        assert await other.acquire("1.2.3.4", 1) is None  # at no point free, because the worker renews it
+        return time.time() > first_lapse + worker.ttl_s
+
+    await eventually(held_past_twice_the_lease_time, 30, "the lease held past twice its lease time", 0.1)
     await worker.close()  # the app stopping: no renewal left running (cancelled, and not waited on past 2 s)
     # the loop has ended, not merely been asked to (a swallowed cancel used to leave it renewing)
     assert worker._renewer is not None

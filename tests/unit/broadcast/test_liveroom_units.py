@@ -188,7 +188,7 @@ class StuckSocket:
     async def send(self, message: dict) -> None:
         import asyncio
 
-        await asyncio.sleep(3600)  # a peer that never reads
+        await asyncio.Event().wait()  # a peer that never reads
 
 
 async def test_a_stuck_peer_is_abandoned_by_the_room_tick(monkeypatch):

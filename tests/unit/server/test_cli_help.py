@@ -49,9 +49,17 @@ def elapsed_s(*args: str) -> float:
     return time.perf_counter() - started
 
 
-def test_help_answers_within_a_start_up_or_two_of_bare_python():
-    # generous on purpose (a loaded CI box): before lazy imports every help took 2.6-5 s
+def test_every_help_answers_within_a_start_up_or_two_of_bare_python():
+    # every command, groups included, each in a fresh process as a user runs it; generous on purpose
+    # (a loaded CI box): before lazy imports every help took 2.6-5 s, now each takes 0.3-0.5 s
+    commands = list(every_help()["helps"])
+    assert len(commands) >= 18
     baseline = min(elapsed_s("-c", "pass") for _ in range(3))
-    for command in ([], ["migrate"], ["serve"], ["settle"], ["token", "create"]):
-        took = elapsed_s("-m", "server.cli.main", *command, "--help")
-        assert took < 1.5 + 10 * baseline, (command, round(took, 2), round(baseline, 2))
+    limit_s, slow = 1.5 + 10 * baseline, {}
+    for command in commands:
+        args = ("-m", "server.cli.main", *command.split(), "--help")
+        # a slow first run is timed again: one descheduled start-up is the machine, two are the command
+        took = min(elapsed_s(*args), elapsed_s(*args)) if elapsed_s(*args) >= limit_s else 0.0
+        if took >= limit_s:
+            slow[command or "zhixiang"] = round(took, 2)
+    assert slow == {}, f"bare python starts in {baseline:.2f} s"
