@@ -1,8 +1,9 @@
 """Watch time, measured: how long each visitor had the room open on this worker, from join to
-leave by the injected clock. Exact (no sampling: a visit of 7 s counts 7 s, a visitor with two
-tabs open counts once) and cheap: the room hands the total to the store once a presence tick,
-one counter increment per worker per second, whatever the audience. A worker that dies loses at
-most the last tick of its own visitors' time."""
+leave by the injected clock. Exact (no sampling: a visit of 7 s counts 7 s; a visitor with two
+tabs open on this worker counts once, tabs served by two workers count on each) and cheap: the
+room hands the total to the store once a presence tick, one counter increment per worker per
+second, whatever the audience. A worker that dies loses at most the last tick of its own
+visitors' time."""
 
 from __future__ import annotations
 
