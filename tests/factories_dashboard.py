@@ -34,6 +34,7 @@ class Sale:
     partner_id: str
     link_code: str
     orders: list[dict[str, Any]] = field(default_factory=list)  # every paid order, with "minute", "sku", "via"
+    watched_s: tuple[float, float] = (0.0, 0.0)  # all viewers' time in the room: at least, at most
 
     @property
     def session_id(self) -> str:

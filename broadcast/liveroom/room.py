@@ -26,6 +26,7 @@ from broadcast.liveroom.events import coalesce_key, encode
 from broadcast.liveroom.fanout import FANOUT_DOWN, FANOUT_UP, Backoff
 from broadcast.liveroom.state import RoomState
 from broadcast.liveroom.store import WAITING, RoomStore
+from broadcast.liveroom.watch import WatchTime
 from server.kernel.clock import utcnow
 
 log = structlog.get_logger("liveroom")
@@ -66,6 +67,7 @@ class Room:
         self.likes_buffer: Counter[str] = Counter()
         self.likers: set[str] = set()  # visitors who liked since the last tick (lottery entry)
         self.closing = False
+        self.watch = WatchTime()
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -95,6 +97,8 @@ class Room:
                 await task
         with contextlib.suppress(Exception):
             await self.store.presence(self.session_id, self.worker_id, 0, {})
+        with contextlib.suppress(Exception):
+            await self._hand_over_watch()
 
     async def _consume(self, events: Any) -> None:
         async for raw in events:
@@ -202,6 +206,8 @@ class Room:
             first.append(DEGRADED)
         connection.queue.floor = self.last_seq
         self.connections.add(connection)
+        if not connection.console:
+            self.watch.join(connection.visitor_id, utcnow())
         return first
 
     def replay_after(self, last_seq: int) -> list[str] | None:
@@ -214,13 +220,16 @@ class Room:
         return missed
 
     def detach(self, connection: Connection) -> None:
-        self.connections.discard(connection)
+        if connection in self.connections:
+            self.connections.discard(connection)
+            if not connection.console:
+                self.watch.leave(connection.visitor_id, utcnow())
 
     def _drop_stuck(self) -> None:
         """A peer that stopped reading (its send has not finished for a while) leaves the room."""
         now = time.monotonic()
         for connection in [c for c in self.connections if c.is_stuck(now)]:
-            self.connections.discard(connection)
+            self.detach(connection)
             connection.abandon()
 
     def buffer_likes(self, count: int, ref: str | None, visitor_id: str | None = None) -> None:
@@ -252,6 +261,16 @@ class Room:
         backed = {(c.ref, c.visitor_id) for c in viewers if c.ref}
         return len(viewers), dict(Counter(ref for ref, _ in backed))
 
+    async def _hand_over_watch(self) -> None:
+        watched_ms = self.watch.take(utcnow())
+        if not watched_ms:
+            return
+        try:
+            await self.store.add_watch_ms(self.session_id, watched_ms)
+        except Exception:
+            self.watch.give_back(watched_ms)  # for the next tick
+            raise
+
     async def _tick(self) -> None:
         """Flush coalesced counters while some are pending; report presence once a second."""
         loop = asyncio.get_running_loop()
@@ -268,6 +287,7 @@ class Room:
                     self._drop_stuck()
                     count, refs = self.viewer_refs()
                     await self.store.presence(self.session_id, self.worker_id, count, refs)
+                    await self._hand_over_watch()
             except Exception as exc:  # Redis may be briefly away: counters wait, the room lives on
                 log.warning("room tick failed", session_id=self.session_id, error=repr(exc))
             await asyncio.sleep(TICK_S)

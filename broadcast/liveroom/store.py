@@ -62,6 +62,11 @@ class RoomStore(Protocol):
 
     async def unique_viewers(self, session_id: str) -> int: ...
 
+    async def add_watch_ms(self, session_id: str, ms: int) -> None:
+        """Add to the session's measured watch time (see `watch.py`)."""
+
+    async def watch_ms(self, session_id: str) -> int: ...
+
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         """A fixed-window rate limit shared by all workers: True while under `limit`."""
 

@@ -39,6 +39,7 @@ class _Room:
     viewers_last: int | None = None
     likers: dict[str, int] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
+    watch_ms: int = 0
 
 
 class MemoryRoomStore:
@@ -149,6 +150,12 @@ class MemoryRoomStore:
 
     async def unique_viewers(self, session_id: str) -> int:
         return len(self._rooms[session_id].seen)
+
+    async def add_watch_ms(self, session_id: str, ms: int) -> None:
+        self._rooms[session_id].watch_ms += ms
+
+    async def watch_ms(self, session_id: str) -> int:
+        return self._rooms[session_id].watch_ms
 
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         full = f"{key}:{int(time.time()) // window_s}"

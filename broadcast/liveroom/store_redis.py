@@ -138,15 +138,25 @@ class RedisRoomStore:
         value = await self.redis.hget(self.key(session_id, "likers"), visitor_id)
         return int(value) if value is not None else None
 
-    async def note_viewer(self, session_id: str, visitor_id: str) -> None:
-        key = self.key(session_id, "viewers_seen")
+    async def _kept(self, session_id: str, name: str, command: str, *args: Any) -> None:
+        """One write to a session key, its time to live renewed in the same transaction."""
+        key = self.key(session_id, name)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.sadd(key, visitor_id)
+            getattr(pipe, command)(key, *args)
             pipe.expire(key, TTL_S)
             await pipe.execute()
 
+    async def note_viewer(self, session_id: str, visitor_id: str) -> None:
+        await self._kept(session_id, "viewers_seen", "sadd", visitor_id)
+
     async def unique_viewers(self, session_id: str) -> int:
         return int(await self.redis.scard(self.key(session_id, "viewers_seen")))
+
+    async def add_watch_ms(self, session_id: str, ms: int) -> None:
+        await self._kept(session_id, "watch_ms", "incrby", ms)
+
+    async def watch_ms(self, session_id: str) -> int:
+        return int(await self.redis.get(self.key(session_id, "watch_ms")) or 0)
 
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         full = f"{self.namespace}:rl:{key}:{int(time.time()) // window_s}"

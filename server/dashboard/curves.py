@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from server.dashboard.minutes import floor_minute
@@ -11,18 +11,22 @@ from server.dashboard.schemas import Series, Window
 from server.kernel.clock import as_utc
 
 WINDOW_MIN = 5
-WINDOWED = ("gmv_minor", "orders", "likes", "comments", "cart_adds", "clicks", "online")
+WINDOWED = ("gmv_minor", "orders", "likes", "comments", "cart_adds", "clicks", "online", "watch_s")
+
+
+def growth_per_minute(rows: Sequence[SessionMinute], total: str) -> list[int]:
+    """A sampled running total (likes, watch time) per minute: its growth in each minute (a minute
+    with no sample carries the total before it, so nothing is counted twice)."""
+    out, best = [], 0
+    for row in rows:
+        now = max(best, getattr(row, total))
+        out.append(now - best)
+        best = now
+    return out
 
 
 def likes_per_minute(rows: Sequence[SessionMinute]) -> list[int]:
-    """Likes in each minute: the growth of the sampled running total (a minute with no sample
-    carries the total before it, so nothing is counted twice)."""
-    out, best = [], 0
-    for row in rows:
-        total = max(best, row.likes_total)
-        out.append(total - best)
-        best = total
-    return out
+    return growth_per_minute(rows, "likes_total")
 
 
 def series(rows: Sequence[SessionMinute]) -> Series:
@@ -35,6 +39,7 @@ def series(rows: Sequence[SessionMinute]) -> Series:
         comments=[r.comments for r in rows],
         cart_adds=[r.cart_adds for r in rows],
         clicks=[r.clicks for r in rows],
+        watch_s=growth_per_minute(rows, "watch_s_total"),
     )
 
 
@@ -67,6 +72,20 @@ def buyers_window(paid: list[tuple[datetime, str]], anchor: datetime) -> Window:
     return Window(last=len(last), previous=len(prev))
 
 
-def viewer_seconds(rows: Sequence[SessionMinute]) -> int:
-    """Σ over minutes of the mean sampled online count × 60 s."""
-    return sum(r.online_sum * 60 // r.online_samples for r in rows if r.online_samples)
+def per_viewer_windows(windows: dict[str, Window]) -> dict[str, Window]:
+    """GMV per viewer, conversion to paid and average watch time, each window against the one
+    before. A window's viewers are its peak online (the most watching at once, as sampled): the
+    room keeps no per-window count of distinct visitors, and the peak never exceeds it."""
+    viewers = windows["online"]
+    return {
+        "uv_value_minor": _per(windows["gmv_minor"], viewers, lambda part, whole: part // whole),
+        "conversion": _per(windows["buyers"], viewers, lambda part, whole: round(part / whole, 4)),
+        "avg_watch_s": _per(windows["watch_s"], viewers, lambda part, whole: part // whole),
+    }
+
+
+def _per(part: Window, whole: Window, divide: Callable[[int, int], int | float]) -> Window:
+    def one(p: int | float, w: int | float) -> int | float:
+        return divide(int(p), int(w)) if w else 0
+
+    return Window(last=one(part.last, whole.last), previous=one(part.previous, whole.previous))

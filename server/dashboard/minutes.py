@@ -23,6 +23,7 @@ from server.kernel.db import is_postgres
 
 MINUTE = timedelta(minutes=1)
 FLOWS = ("orders", "gmv_minor", "refunds_minor", "cart_adds", "comments", "clicks")
+GAUGES = ("online_peak", "online_sum", "online_samples", "likes_total", "unique_viewers", "watch_s_total")
 TABLE: Any = SessionMinute.__table__  # type: ignore[attr-defined]
 
 
@@ -35,6 +36,7 @@ class Sample:
     online: int
     likes_total: int
     unique_viewers: int
+    watch_s_total: int = 0
 
 
 @dataclass
@@ -65,6 +67,7 @@ async def record_sample(db: AsyncSession, session_id: str, at: datetime, sample:
         "online_samples": 1,
         "likes_total": sample.likes_total,
         "unique_viewers": sample.unique_viewers,
+        "watch_s_total": sample.watch_s_total,
         **dict.fromkeys(FLOWS, 0),
     }
     stmt = _insert(db).values(values)
@@ -78,6 +81,7 @@ async def record_sample(db: AsyncSession, session_id: str, at: datetime, sample:
                 "online_samples": TABLE.c.online_samples + 1,
                 "likes_total": _larger("likes_total", ex),
                 "unique_viewers": _larger("unique_viewers", ex),
+                "watch_s_total": _larger("watch_s_total", ex),
             },
         )
     )
@@ -118,7 +122,7 @@ async def rebuild(db: AsyncSession, session_id: str, since: datetime | None = No
 
 
 async def _upsert_flows(db: AsyncSession, session_id: str, minute: datetime, values: dict[str, int]) -> None:
-    gauges = dict.fromkeys(("online_peak", "online_sum", "online_samples", "likes_total", "unique_viewers"), 0)
+    gauges = dict.fromkeys(GAUGES, 0)
     stmt = _insert(db).values({"session_id": session_id, "minute": minute, **gauges, **values})
     await db.execute(
         stmt.on_conflict_do_update(

@@ -2,8 +2,9 @@
 
 Two kinds of columns, written by two writers that never overwrite each other's:
 - gauges sampled from the room's counters while the session is live (`sampler.py`): online
-  viewers (peak, and a sum and count of samples for the mean), the like total and the unique
-  viewers so far. Redis (or the worker's memory) is their only source, so they are kept here;
+  viewers (peak, and a sum and count of samples for the mean), the like total, the unique
+  viewers and their measured watch time so far. Redis (or the worker's memory) is their only
+  source, so they are kept here;
 - flows recomputed from the database (`minutes.rebuild`): paid orders, GMV net of refunds, cart
   adds, comments and clicks in that minute. They can be rebuilt at any time from orders, refunds,
   outbox events, comments and clicks, so losing the table loses only the gauges."""
@@ -32,6 +33,7 @@ class SessionMinute(SQLModel, table=True):
     online_samples: int = 0
     likes_total: int = 0
     unique_viewers: int = 0
+    watch_s_total: int = Field(default=0, sa_type=BIGINT)  # measured watch time so far, all viewers
     # flows (rebuilt from the database)
     orders: int = 0
     gmv_minor: int = Field(default=0, sa_type=BIGINT)

@@ -1,5 +1,6 @@
 """The session report as CSV: one section per table (headline figures, per minute, per SKU, per
-partner, per link), each with its own header row, money in minor units and the currency beside."""
+partner, per link), each with its own header row, money in minor units and the currency beside;
+the partners' commission is the ledger's (accrued for the session's orders, net of reversals)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ PARTNER_COLUMNS = (
     "cart_adds",
     "orders",
     "gmv_minor",
-    "commission_estimate_minor",
+    "commission_minor",
 )
 
 
@@ -69,7 +70,7 @@ def report_csv(report: DashboardPublic) -> str:
     s = report.series
     _section(
         writer,
-        ["minute", "online", "gmv_minor", "orders", "likes", "comments", "cart_adds", "clicks"],
+        ["minute", "online", "gmv_minor", "orders", "likes", "comments", "cart_adds", "clicks", "watch_s"],
         zip(
             [m.isoformat() for m in s.minutes],
             s.online,
@@ -79,6 +80,7 @@ def report_csv(report: DashboardPublic) -> str:
             s.comments,
             s.cart_adds,
             s.clicks,
+            s.watch_s,
             strict=True,
         ),
     )

@@ -28,7 +28,7 @@ async def sample(app: Any) -> int:
         now = utcnow()
         for live in live_sessions:
             room = await room_now(app.state, live)
-            sample_ = minutes.Sample(online=room.online, likes_total=room.likes, unique_viewers=room.unique_viewers)
+            sample_ = minutes.Sample(room.online, room.likes, room.unique_viewers, room.watch_s)
             await minutes.record_sample(db, live.id, now, sample_)
             await minutes.rebuild(db, live.id, since=now - timedelta(minutes=1))
         await db.commit()

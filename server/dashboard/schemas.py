@@ -26,7 +26,7 @@ class Figures(BaseModel):
     conversion: Conversion
     online_now: int
     online_peak: int
-    avg_watch_s: int = Field(description="viewer-minutes sampled each minute ÷ unique viewers")
+    avg_watch_s: int = Field(description="measured watch time of every visitor, join to leave, ÷ unique viewers")
     likes: int
     likes_per_min: float = Field(description="over the last 5 minutes")
     comments: int
@@ -37,8 +37,9 @@ class Figures(BaseModel):
 
 
 class Window(BaseModel):
-    last: int = Field(description="the last 5 minutes")
-    previous: int = Field(description="the 5 minutes before")
+    # int for counts and money; a fraction (conversion) is a float like the headline's
+    last: int | float = Field(description="the last 5 minutes")
+    previous: int | float = Field(description="the 5 minutes before")
 
 
 class Series(BaseModel):
@@ -50,6 +51,7 @@ class Series(BaseModel):
     comments: list[int]
     cart_adds: list[int]
     clicks: list[int]
+    watch_s: list[int] = Field(description="seconds watched in the minute, all viewers together (measured)")
 
 
 class PinMark(BaseModel):
@@ -70,6 +72,13 @@ class SkuRow(BaseModel):
     pin_conversion: float | None = Field(description="pin buyers ÷ peak online while pinned; null if never pinned")
 
 
+class LeaderRow(FunnelRow):
+    commission_estimate_minor: int = Field(default=0, description="the funnel's estimate (rate × GMV), not finance's")
+    commission_minor: int = Field(
+        description="the ledger's partner commission for the session's orders, net of reversals (finance's figure)"
+    )
+
+
 class DashboardPublic(BaseModel):
     session_id: str
     brand_id: str
@@ -80,9 +89,12 @@ class DashboardPublic(BaseModel):
     ended_at: datetime | None
     as_of: datetime
     figures: Figures
-    windows: dict[str, Window] = Field(description="gmv_minor, orders, likes, comments, cart_adds, clicks, online")
+    windows: dict[str, Window] = Field(
+        description="gmv_minor, orders, buyers, likes, comments, cart_adds, clicks, online (peak), watch_s, and per "
+        "viewer (÷ the window's peak online): uv_value_minor, conversion (buyers ÷ viewers), avg_watch_s"
+    )
     series: Series
     pins: list[PinMark]
     skus: list[SkuRow]
-    partners: list[FunnelRow] = Field(description="the partner leaderboard (as /console/partners' funnel)")
-    links: list[FunnelRow]
+    partners: list[LeaderRow] = Field(description="the partner leaderboard (as /console/partners' funnel)")
+    links: list[LeaderRow]

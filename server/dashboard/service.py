@@ -14,6 +14,7 @@ from broadcast.checkout.models import Order
 from broadcast.models import Brand, LiveSession, SessionState, Sku
 from distribution.funnel.snapshot import FunnelService
 from server.dashboard import curves, minutes, sources
+from server.dashboard.leaderboard import leaderboard
 from server.dashboard.models import SessionMinute
 from server.dashboard.room import RoomNow, room_now
 from server.dashboard.schemas import Conversion, DashboardPublic, Figures, PinMark, Series
@@ -25,6 +26,11 @@ from server.kernel.problems import NotFound
 
 def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
+
+
+def _watched_s(room: RoomNow, rows: Sequence[SessionMinute]) -> int:
+    """The room's measured total, or the last one sampled into the minutes if Redis lost it."""
+    return max(room.watch_s, max((r.watch_s_total for r in rows), default=0))
 
 
 class DashboardService:
@@ -45,10 +51,13 @@ class DashboardService:
         orders = await sources.paid_orders(self.db, live.id)
         room = await room_now(self.state, live)
         funnel = await FunnelService(self.db, self.state).snapshot(principal, live.id)
+        partners, links = await leaderboard(self.db, live.id, funnel.partners, funnel.links)
         anchor = live.ended_at if live.state == SessionState.ENDED and live.ended_at else utcnow()
         windows = curves.windows(curves_now, anchor)
-        paid = [(as_utc(o.paid_at), o.visitor_id) for o in orders if o.paid_at is not None]
+        kept = [o for o in orders if o.paid_at is not None and o.refunded_minor < o.amount_minor]
+        paid = [(as_utc(o.paid_at), o.visitor_id) for o in kept if o.paid_at is not None]  # as paid_buyers
         windows["buyers"] = curves.buyers_window(paid, anchor)
+        windows.update(curves.per_viewer_windows(windows))
         return DashboardPublic(
             session_id=live.id,
             brand_id=live.brand_id,
@@ -63,8 +72,8 @@ class DashboardService:
             series=curves_now,
             pins=await self._pins(live),
             skus=await self._skus(live, orders, rows),
-            partners=funnel.partners,
-            links=funnel.links,
+            partners=partners,
+            links=links,
         )
 
     async def _minutes(self, live: LiveSession) -> list[SessionMinute]:
@@ -115,7 +124,7 @@ class DashboardService:
             ),
             online_now=room.online,
             online_peak=max(room.online, max(series.online, default=0)),
-            avg_watch_s=curves.viewer_seconds(rows) // viewers if viewers else 0,
+            avg_watch_s=_watched_s(room, rows) // viewers if viewers else 0,
             likes=max(room.likes, max((r.likes_total for r in rows), default=0)),
             likes_per_min=round(windows["likes"].last / curves.WINDOW_MIN, 2),
             comments=sum(series.comments),

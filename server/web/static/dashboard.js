@@ -22,7 +22,7 @@
       f_cart_adds: "Cart adds", c_online: "Online viewers per minute", c_gmv: "GMV per minute", c_orders: "Orders per minute",
       c_likes: "Likes per minute", top_skus: "Top SKUs", sku: "SKU", gmv: "GMV", units: "Units", buyers: "Buyers",
       pinned: "Pinned", pin_conversion: "Conversion from pin", partners: "Partner leaderboard",
-      partner_funnel: "Each partner's funnel ↗", partner: "Partner", orders: "Orders", commission: "Commission (est.)",
+      partner_funnel: "Each partner's funnel ↗", partner: "Partner", orders: "Orders", commission: "Commission (ledger)",
       clicks: "Clicks", links: "Per link", link: "Link", pins: "Pins", unpinned: "unpinned",
       peak: "peak {n}", conv_sub: "{carted} carted of {viewers} viewers · {paid} of carts paid", viewers_n: "{n} viewers",
       vs: "5 min: {last} vs {prev}", new_: "new", none: "Nothing sold yet.", no_partners: "No partner activity yet.",
@@ -40,7 +40,7 @@
       f_cart_adds: "加购件数", c_online: "每分钟在线人数", c_gmv: "每分钟成交额", c_orders: "每分钟订单",
       c_likes: "每分钟点赞", top_skus: "商品排行", sku: "商品", gmv: "成交额", units: "件数", buyers: "买家",
       pinned: "讲解时长", pin_conversion: "讲解转化率", partners: "分销伙伴排行",
-      partner_funnel: "各伙伴漏斗 ↗", partner: "伙伴", orders: "订单", commission: "佣金（预估）",
+      partner_funnel: "各伙伴漏斗 ↗", partner: "伙伴", orders: "订单", commission: "佣金（入账）",
       clicks: "点击", links: "按链接", link: "链接", pins: "讲解记录", unpinned: "取消讲解",
       peak: "峰值 {n}", conv_sub: "{viewers} 观众中 {carted} 人加购 · 加购后支付 {paid}", viewers_n: "{n} 位观众",
       vs: "近5分钟 {last}，前5分钟 {prev}", new_: "新增", none: "暂无成交。", no_partners: "暂无伙伴数据。",
@@ -85,13 +85,13 @@
     tile("paid_orders", f.paid_orders, zx.number(f.paid_orders), "", w.orders);
     tile("paid_buyers", f.paid_buyers, zx.number(f.paid_buyers), "", w.buyers);
     tile("conversion", c.viewer_to_paid, pct(c.viewer_to_paid),
-      zx.t("conv_sub", { carted: f.carting_visitors, viewers: f.viewers, paid: pct(c.cart_to_paid) }), w.buyers);
+      zx.t("conv_sub", { carted: f.carting_visitors, viewers: f.viewers, paid: pct(c.cart_to_paid) }), w.conversion, pct);
     tile("online", online, zx.number(online), zx.t("peak", { n: zx.number(Math.max(f.online_peak, online)) }), w.online);
-    tile("avg_watch", f.avg_watch_s, watch(f.avg_watch_s), zx.t("viewers_n", { n: zx.number(f.viewers) }));
+    tile("avg_watch", f.avg_watch_s, watch(f.avg_watch_s), zx.t("viewers_n", { n: zx.number(f.viewers) }), w.avg_watch_s, watch);
     tile("likes_per_min", f.likes_per_min, zx.number(f.likes_per_min), zx.t("likes_total", { n: zx.number(f.likes) }), w.likes);
     tile("comments_per_min", f.comments_per_min, zx.number(f.comments_per_min),
       zx.t("comments_total", { n: zx.number(f.comments) }), w.comments);
-    tile("uv_value", f.uv_value_minor, money(f.uv_value_minor), zx.t("viewers_n", { n: zx.number(f.viewers) }));
+    tile("uv_value", f.uv_value_minor, money(f.uv_value_minor), zx.t("viewers_n", { n: zx.number(f.viewers) }), w.uv_value_minor, money);
     tile("cart_adds", f.cart_adds, zx.number(f.cart_adds), zx.t("cart_sub", { n: zx.number(f.carting_visitors) }), w.cart_adds);
   }
 
@@ -181,14 +181,14 @@
       name.href = "/console/partners?session=" + encodeURIComponent(sessionId); name.textContent = p.partner_name;
       var who = document.createElement("td"); who.append(name);
       tr.append(cell(String(i + 1)), who, cell(money(p.gmv_minor), "num"), cell(zx.number(p.orders), "num"),
-        cell(money(p.commission_estimate_minor), "num"), cell(zx.number(p.clicks), "num"));
+        cell(money(p.commission_minor), "num"), cell(zx.number(p.clicks), "num"));
       return tr;
     }, "no_partners");
     if ($("link-rows")) {
       rows($("link-rows"), data.links, function (l) {
         var tr = document.createElement("tr");
         tr.append(cell(l.partner_name), cell((l.label || "") + " " + (l.code || "")), cell(zx.number(l.clicks), "num"),
-          cell(zx.number(l.orders), "num"), cell(money(l.gmv_minor), "num"), cell(money(l.commission_estimate_minor), "num"));
+          cell(zx.number(l.orders), "num"), cell(money(l.gmv_minor), "num"), cell(money(l.commission_minor), "num"));
         return tr;
       }, "no_partners");
     }

@@ -1,6 +1,7 @@
 """The live dashboard in Chromium against the served app. At desk width, in English, the brand
 watches it move while a scripted crowd buys — GMV, conversion and the curves change, the pin
-marks appear on the time axis — then refunds an order and sees GMV and the partner's estimated
+marks appear on the time axis, GMV per viewer, conversion and watch time compare the last 5
+minutes with the 5 before — then refunds an order and sees GMV and the partner's ledger
 commission drop, all pushed over the console socket. On a 390 px phone, in Chinese, the dashboard and the report fit the screen; the
 report prints without the navigation and links its CSV."""
 
@@ -62,7 +63,11 @@ async def test_the_brand_watches_the_dashboard_move_while_a_crowd_buys_then_refu
         assert "Oolong tin" in await page.text_content("#sku-rows")
         partner_row = page.locator(f"#partner-rows tr[data-partner='{world.partner_id}']")
         commission = partner_row.locator("td").nth(4)
-        assert await commission.text_content() == "CN¥15.00"  # 10 % of the two orders through the link
+        # the ledger's accrual: 10 % of the two orders through the link
+        await commission.filter(has_text="CN¥15.00").wait_for(timeout=15_000)
+        # the per-viewer figures compare their windows like the others (▲ new: nothing in the 5 before)
+        for key in ("uv_value", "conversion", "avg_watch"):
+            assert "5 min:" in (await page.text_content(f"#t-{key} .delta") or ""), key
         await _fits(page, 1366)
         # when the brand refunds one order in full, GMV drops on the screen
         await refund(client, world, orders[0]["id"], PRICE_A)
@@ -71,7 +76,7 @@ async def test_the_brand_watches_the_dashboard_move_while_a_crowd_buys_then_refu
             f"document.getElementById('dashboard').dataset.gmv === '{gmv - PRICE_A}'", timeout=15_000
         )
         assert await _raw(page, "paid_orders") == "2"
-        # the partner's estimated commission is reversed with the refund
+        # the partner's commission is reversed in the ledger with the refund
         await partner_row.locator("td:nth-child(5)", has_text="CN¥5.00").wait_for(timeout=15_000)
 
         # on a phone, in Chinese: the dashboard fits and is translated

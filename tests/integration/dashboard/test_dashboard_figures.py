@@ -33,6 +33,7 @@ from tests.factories_dashboard import (
     says,
 )
 from tests.factories_liveroom import serving
+from tests.waiting import eventually
 
 
 async def play(app, client, stripe):
@@ -42,8 +43,10 @@ async def play(app, client, stripe):
     async with serving(app) as host, contextlib.AsyncExitStack() as stack:
         # minute 0: four buyers (two through the link), two onlookers; 8 likes, a comment, SKU A pinned
         b1, b2, b3, b4 = [await buyer(app, client, world, via_link=v) for v in (True, False, True, False)]
+        joining = utcnow()
         onlookers = [await stack.enter_async_context(in_room(host, sid)) for _ in range(2)]
         buyers_in_room = [await stack.enter_async_context(in_room(host, sid, h)) for h in (b1, b2, b3, b4)]
+        joined = utcnow()
         await onlookers[0].send({"type": "like", "count": 5})
         await onlookers[1].send({"type": "like", "count": 3})
         await likes_reach(onlookers[0], 8)
@@ -61,8 +64,10 @@ async def play(app, client, stripe):
         await onlookers[1].send({"type": "like", "count": 4})
         await likes_reach(onlookers[1], 12)
         await says(buyers_in_room[1], "Jasmine please")
+        leaving = utcnow()
         await onlookers[0].close()
         await online_is(app, sid, 5)
+        left = utcnow()
         await sample(app)
         # minute 2: the second order refunded in full, then the show ends
         clock.advance(60)
@@ -71,11 +76,24 @@ async def play(app, client, stripe):
         await sample(app)
         await end(client, world)
         await app.state.dispatcher.drain()
+        closing = utcnow()
+    closed = utcnow()
+    # the onlooker who left watched from join to leave, the other five until the show's sockets closed
+    world.watched_s = (
+        5 * (closing - joined).total_seconds() + (leaving - joined).total_seconds(),
+        5 * (closed - joining).total_seconds() + (left - joining).total_seconds(),
+    )
     return world
+
+
+async def watched_s(app, session_id: str) -> int:
+    return await app.state.liveroom.store.watch_ms(session_id) // 1000
 
 
 async def test_the_dashboard_of_a_played_sale_equals_the_rows_and_what_the_buyers_did(app, client, localstripe):
     world = await play(app, client, localstripe)
+    at_least, at_most = world.watched_s
+    await eventually(lambda: _at_least(app, world.session_id, at_least), what="every visit handed to the store")
     dash = await client.get(f"/api/v1/sessions/{world.session_id}/dashboard", headers=auth(world.shop.token))
     assert dash.status_code == 200, dash.text
     body = dash.json()
@@ -91,7 +109,9 @@ async def test_the_dashboard_of_a_played_sale_equals_the_rows_and_what_the_buyer
         "viewer_to_paid": round(2 / 6, 4),
     }
     assert (f["online_now"], f["online_peak"]) == (0, 6)
-    assert f["avg_watch_s"] == (6 + 5 + 5) * 60 // 6
+    # average watch time is measured: each visitor's join to leave (the test bracketed them), ÷ 6 viewers
+    assert int(at_least) // 6 <= f["avg_watch_s"] <= int(at_most) // 6
+    assert f["avg_watch_s"] == await watched_s(app, world.session_id) // 6
     assert (f["likes"], f["comments"], f["cart_adds"], f["clicks"]) == (12, 2, 5, 2)
     assert (f["likes_per_min"], f["comments_per_min"]) == (12 / 5, 2 / 5)
     assert f["uv_value_minor"] == (2 * PRICE_A + PRICE_B) // 6
@@ -102,6 +122,7 @@ async def test_the_dashboard_of_a_played_sale_equals_the_rows_and_what_the_buyer
             Click.session_id == world.session_id, col(Click.is_bot).is_(False), col(Click.is_duplicate).is_(False)
         )
         clicks = (await db.exec(counted.select_from(Click))).one()
+    minutes_stored = await _stored_minutes(app, world.session_id)
     paid = [o for o in orders if o.paid_at is not None]
     assert f["gmv_minor"] == sum(o.amount_minor - o.refunded_minor for o in paid)
     assert f["paid_orders"] == len([o for o in paid if o.refunded_minor < o.amount_minor])
@@ -116,6 +137,13 @@ async def test_the_dashboard_of_a_played_sale_equals_the_rows_and_what_the_buyer
     assert s["cart_adds"] == [3, 2, 0] and s["clicks"] == [2, 0, 0]
     assert s["online"] == [6, 5, 5]
     assert body["windows"]["gmv_minor"] == {"last": 2 * PRICE_A + PRICE_B, "previous": 0}
+    # watch time per minute is the growth of the sampled measured total the minutes table holds
+    assert sum(s["watch_s"]) == max(m.watch_s_total for m in minutes_stored) > 0
+    # per viewer, the last 5 minutes (the whole show) against the 5 before (none), ÷ the peak of 6 online
+    w = body["windows"]
+    assert w["uv_value_minor"] == {"last": (2 * PRICE_A + PRICE_B) // 6, "previous": 0}
+    assert w["conversion"] == {"last": round(2 / 6, 4), "previous": 0}
+    assert w["avg_watch_s"] == {"last": sum(s["watch_s"]) // 6, "previous": 0}
 
     # the pins on the time axis, and what each sold
     assert [p["sku_id"] for p in body["pins"]] == [world.shop.sku_id, world.sku_b]
@@ -131,6 +159,15 @@ async def test_the_dashboard_of_a_played_sale_equals_the_rows_and_what_the_buyer
     [partner] = [p for p in body["partners"] if p["partner_id"] == world.partner_id]
     assert (partner["orders"], partner["gmv_minor"]) == (2, 2 * PRICE_A + PRICE_B)
     assert partner["commission_estimate_minor"] == apply_rate(2 * PRICE_A + PRICE_B, 1000)
+
+
+async def _at_least(app, session_id: str, seconds: float) -> bool:
+    return await watched_s(app, session_id) >= int(seconds)
+
+
+async def _stored_minutes(app, session_id: str) -> list[SessionMinute]:
+    async with app.state.sessionmaker() as db:
+        return list((await db.exec(select(SessionMinute).where(SessionMinute.session_id == session_id))).all())
 
 
 async def test_a_lost_series_is_rebuilt_from_orders_clicks_and_comments(app, client, localstripe):

@@ -1,5 +1,5 @@
-"""The dashboard's arithmetic on stored minutes: likes per minute from a sampled running total,
-the 5-minute windows, viewer-minutes, and pin windows with what each pin sold."""
+"""The dashboard's arithmetic on stored minutes: likes and watch time per minute from sampled
+running totals, the 5-minute windows (per viewer too), and pin windows with what each pin sold."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from broadcast.checkout.models import Order, OrderLine
 from broadcast.models import PinEvent
-from server.dashboard.curves import likes_per_minute, series, viewer_seconds, windows
+from server.dashboard.curves import buyers_window, likes_per_minute, per_viewer_windows, series, windows
 from server.dashboard.models import SessionMinute
 from server.dashboard.skus import pin_windows, top_skus
 
@@ -34,9 +34,37 @@ def test_windows_compare_the_last_five_minutes_with_the_five_before():
     assert (got["online"].last, got["online"].previous) == (11, 6)  # the peak, not a sum
 
 
-def test_viewer_seconds_use_each_minutes_mean_sample():
-    rows = [minute(0, online_sum=30, online_samples=3), minute(1), minute(2, online_sum=4, online_samples=2)]
-    assert viewer_seconds(rows) == 10 * 60 + 2 * 60
+def test_watch_time_per_minute_is_the_growth_of_the_measured_total():
+    rows = [minute(0, watch_s_total=90), minute(1), minute(2, watch_s_total=400), minute(3, watch_s_total=390)]
+    assert series(rows).watch_s == [90, 0, 310, 0]
+
+
+def test_gmv_per_viewer_conversion_and_watch_time_compare_the_windows_per_peak_viewer():
+    # given ten minutes: 4 then 8 online at the peak, 100 then 250 of GMV a minute, 60 s watched per viewer-minute
+    rows = [
+        minute(i, online_peak=4 if i < 5 else 8, gmv_minor=100 if i < 5 else 250, watch_s_total=0) for i in range(10)
+    ]
+    watched = 0
+    for row in rows:
+        watched += row.online_peak * 60
+        row.watch_s_total = watched
+    anchor = T0 + timedelta(minutes=9, seconds=10)
+    got = windows(series(rows), anchor)
+    paid = [(T0 + timedelta(minutes=1), "v1"), (T0 + timedelta(minutes=6), "v2"), (T0 + timedelta(minutes=7), "v3")]
+    got["buyers"] = buyers_window(paid, anchor)
+    # when the per-viewer windows are derived
+    per = per_viewer_windows(got)
+    # then each is the window's total over its peak online
+    assert (per["uv_value_minor"].last, per["uv_value_minor"].previous) == (5 * 250 // 8, 5 * 100 // 4)
+    assert (per["conversion"].last, per["conversion"].previous) == (0.25, 0.25)
+    assert (per["avg_watch_s"].last, per["avg_watch_s"].previous) == (300, 300)
+
+
+def test_a_window_with_no_viewers_is_zero_not_a_division_error():
+    got = windows(series([minute(0, gmv_minor=500)]), T0)
+    got["buyers"] = buyers_window([], T0)
+    per = per_viewer_windows(got)
+    assert [(w.last, w.previous) for w in per.values()] == [(0, 0)] * 3
 
 
 def test_a_pin_lasts_until_the_next_pin_or_unpin_and_its_buyers_count_for_it():
