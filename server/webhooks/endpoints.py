@@ -21,6 +21,7 @@ from server.webhooks.models import EndpointState, WebhookAttempt, WebhookDeliver
 from server.webhooks.schemas import EndpointCreate, EndpointPublic, EndpointUpdate, SecretRotate
 
 MAX_ENDPOINTS = 10
+BY_BRAND = "disabled by the brand"
 
 
 def check_events(events: list[str]) -> list[str]:
@@ -43,6 +44,11 @@ def public(row: WebhookEndpoint, shown_secret: str | None = None) -> EndpointPub
         state=row.state,
         disabled_at=row.disabled_at,
         disabled_reason=row.disabled_reason,
+        disabled_by=None
+        if row.state == EndpointState.ACTIVE
+        else "brand"
+        if row.disabled_reason == BY_BRAND
+        else "failures",
         consecutive_failures=row.consecutive_failures,
         secret_hint=hint(row.secret),
         previous_secret_until=row.previous_secret_until if row.previous_secret else None,
@@ -140,7 +146,7 @@ def set_enabled(row: WebhookEndpoint, enabled: bool) -> None:
     if enabled:
         row.state, row.disabled_at, row.disabled_reason, row.consecutive_failures = EndpointState.ACTIVE, None, None, 0
     elif row.state != EndpointState.DISABLED:
-        row.state, row.disabled_at, row.disabled_reason = EndpointState.DISABLED, utcnow(), "disabled by the brand"
+        row.state, row.disabled_at, row.disabled_reason = EndpointState.DISABLED, utcnow(), BY_BRAND
 
 
 def signing_secrets(row: WebhookEndpoint) -> list[str]:

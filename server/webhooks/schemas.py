@@ -39,6 +39,7 @@ class EndpointPublic(BaseModel):
     state: str = Field(description="active, or disabled (by the brand, or because it kept failing)")
     disabled_at: datetime | None
     disabled_reason: str | None
+    disabled_by: str | None = Field(description="who disabled it: 'brand', or 'failures' (it kept failing)")
     consecutive_failures: int
     secret_hint: str
     previous_secret_until: datetime | None = Field(description="the old secret signs too until then")
