@@ -71,4 +71,5 @@ async def test_add_an_endpoint_read_the_log_and_replay_on_a_phone(app, client):
 
 
 async def _state(client, desk, endpoint_id: str, state: str) -> bool:
-    return [d["state"] for d in await deliveries(client, desk, endpoint_id)][0] == state
+    [latest, *_] = await deliveries(client, desk, endpoint_id)
+    return bool(latest["state"] == state)
