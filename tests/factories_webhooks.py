@@ -42,7 +42,7 @@ async def register(client: Any, desk: BrandDesk, url: str, events: list[str]) ->
 async def deliveries(client: Any, desk: BrandDesk, endpoint_id: str) -> list[dict[str, Any]]:
     response = await client.get(f"{desk.hooks}/{endpoint_id}/deliveries", headers=auth(desk.token))
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()["items"]  # type: ignore[no-any-return]
 
 
 def order_paid(brand_id: str, order_id: str | None = None) -> OrderPaid:

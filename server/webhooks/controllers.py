@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from server.kernel.principal import Principal, Role
 from server.kernel.routing import roles
 from server.webhooks.deliveries import DeliveryService
@@ -30,7 +32,7 @@ class WebhookEndpointController(Controller):
     @get("/", opt=roles(A, B), summary="The brand's webhook endpoints (secrets masked; disabled ones say why)")
     async def list_endpoints(
         self, db: AsyncSession, request: AnyRequest, principal: Principal, brand_id: str
-    ) -> list[EndpointPublic]:
+    ) -> Page[EndpointPublic]:
         return await endpoints(db, request).list(principal, brand_id)
 
     @post("/", opt=roles(A, B), summary="Register an endpoint for chosen events; its signing secret is shown once")
@@ -82,9 +84,17 @@ class WebhookEndpointController(Controller):
 
     @get("/{endpoint_id:str}/deliveries", opt=roles(A, B), summary="The delivery log, newest first, with attempts")
     async def deliveries(
-        self, db: AsyncSession, request: AnyRequest, principal: Principal, brand_id: str, endpoint_id: str
-    ) -> list[DeliveryPublic]:
-        return await DeliveryService(db, endpoints(db, request)).log(principal, brand_id, endpoint_id)
+        self,
+        db: AsyncSession,
+        request: AnyRequest,
+        principal: Principal,
+        brand_id: str,
+        endpoint_id: str,
+        cursor: str | None = Parameter(default=None, max_length=40),
+        limit: int = Parameter(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    ) -> Page[DeliveryPublic]:
+        service = DeliveryService(db, endpoints(db, request))
+        return await service.log(principal, brand_id, endpoint_id, cursor, limit)
 
     @post(
         "/{endpoint_id:str}/deliveries/{delivery_id:str}/replay",

@@ -6,14 +6,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.kernel.clock import utcnow
+from server.kernel.pagination import Page, fetch_page
 from server.kernel.principal import Principal
 from server.kernel.problems import NotFound
 from server.webhooks.endpoints import EndpointService
 from server.webhooks.fanout import RETRY_WINDOW
 from server.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery
 from server.webhooks.schemas import AttemptPublic, DeliveryPublic
-
-LOG_LIMIT = 100
 
 
 def public(row: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryPublic:
@@ -37,17 +36,15 @@ class DeliveryService:
     def __init__(self, session: AsyncSession, endpoints: EndpointService) -> None:
         self.session, self.endpoints = session, endpoints
 
-    async def log(self, principal: Principal, brand_id: str, endpoint_id: str) -> list[DeliveryPublic]:
+    async def log(
+        self, principal: Principal, brand_id: str, endpoint_id: str, cursor: str | None, limit: int
+    ) -> Page[DeliveryPublic]:
+        """Newest first (delivery ids are time-ordered, made as their events were handled)."""
         await self.endpoints.find(principal, brand_id, endpoint_id)
-        stmt = (
-            select(WebhookDelivery)
-            .where(WebhookDelivery.endpoint_id == endpoint_id)
-            .order_by(col(WebhookDelivery.event_id).desc())
-            .limit(LOG_LIMIT)
-        )
-        rows = list((await self.session.exec(stmt)).all())
+        stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+        rows, next_cursor = await fetch_page(self.session, stmt, col(WebhookDelivery.id), cursor, limit, True)
         attempts = await self._attempts([r.id for r in rows])
-        return [public(r, attempts.get(r.id, [])) for r in rows]
+        return Page(items=[public(r, attempts.get(r.id, [])) for r in rows], next_cursor=next_cursor)
 
     async def replay(self, principal: Principal, brand_id: str, endpoint_id: str, delivery_id: str) -> DeliveryPublic:
         """Send it again (same body, same `id`: the receiver may de-duplicate), now, with a new

@@ -14,6 +14,7 @@ from broadcast.reminders.brand_notifiers import SECRET_PREFIX, check_url, hint
 from server.kernel.clock import utcnow
 from server.kernel.egress import EgressPolicy
 from server.kernel.ids import new_id
+from server.kernel.pagination import Page
 from server.kernel.principal import Principal
 from server.kernel.problems import InvalidInput, NotFound
 from server.webhooks.catalogue import EVENT_NAMES
@@ -65,14 +66,15 @@ class EndpointService:
     def __init__(self, session: AsyncSession, production: bool, egress: EgressPolicy) -> None:
         self.session, self.production, self.egress = session, production, egress
 
-    async def list(self, principal: Principal, brand_id: str) -> list[EndpointPublic]:
+    async def list(self, principal: Principal, brand_id: str) -> Page[EndpointPublic]:
+        """All of them in one page: a brand has at most MAX_ENDPOINTS."""
         await self._brand(principal, brand_id)
         stmt = select(WebhookEndpoint).where(WebhookEndpoint.brand_id == brand_id).order_by(col(WebhookEndpoint.id))
-        return [public(row) for row in (await self.session.exec(stmt)).all()]
+        return Page(items=[public(row) for row in (await self.session.exec(stmt)).all()])
 
     async def create(self, principal: Principal, brand_id: str, data: EndpointCreate) -> EndpointPublic:
         await self._brand(principal, brand_id)
-        if len(await self.list(principal, brand_id)) >= MAX_ENDPOINTS:
+        if len((await self.list(principal, brand_id)).items) >= MAX_ENDPOINTS:
             raise InvalidInput(f"a brand has at most {MAX_ENDPOINTS} webhook endpoints")
         row = WebhookEndpoint(
             id=new_id("whe"),

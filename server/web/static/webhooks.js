@@ -90,7 +90,8 @@
   }
 
   function load() {
-    return zx.api("GET", base).then(function (list) {
+    return zx.api("GET", base).then(function (page) {
+      var list = page.items;
       showEndpoints(list);
       var again = shown && list.filter(function (e) { return e.id === shown.id; })[0];
       if (again || list.length) openLog(again || list[0]);
@@ -151,7 +152,8 @@
 
   function openLog(endpoint) {
     shown = endpoint;
-    return zx.api("GET", base + "/" + endpoint.id + "/deliveries").then(function (rows) {
+    return zx.api("GET", base + "/" + endpoint.id + "/deliveries").then(function (page) {
+      var rows = page.items;
       $("log").hidden = false;
       $("log-url").textContent = endpoint.url;
       $("delivery-rows").replaceChildren.apply($("delivery-rows"), rows.map(function (d) { return deliveryRow(endpoint, d); }));

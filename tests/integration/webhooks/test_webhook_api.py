@@ -14,7 +14,7 @@ async def test_register_read_change_and_remove_an_endpoint(app, client):
     created = await register(client, desk, HOOK, ["order.paid", "order.refunded", "order.paid"])
     secret = created["secret"]
     assert secret.startswith("zxwhsec_") and created["events"] == ["order.paid", "order.refunded"]
-    [listed] = (await client.get(desk.hooks, headers=auth(desk.token))).json()
+    [listed] = (await client.get(desk.hooks, headers=auth(desk.token))).json()["items"]
     assert listed["secret"] is None and secret not in str(listed) and listed["secret_hint"].endswith(secret[-4:])
     url = f"{desk.hooks}/{created['id']}"
     changed = await client.patch(url, json={"events": ["payout.sent"], "enabled": False}, headers=auth(desk.token))
@@ -23,7 +23,7 @@ async def test_register_read_change_and_remove_an_endpoint(app, client):
     assert changed.json()["disabled_reason"] == "disabled by the brand"
     assert (await client.delete(url, headers=auth(desk.token))).status_code == 204
     assert (await client.get(url, headers=auth(desk.token))).status_code == 404
-    assert (await client.get(desk.hooks, headers=auth(desk.token))).json() == []
+    assert (await client.get(desk.hooks, headers=auth(desk.token))).json() == {"items": [], "next_cursor": None}
 
 
 async def test_bad_input_is_a_problem_naming_the_field_and_saves_nothing(app, client):
@@ -41,7 +41,7 @@ async def test_bad_input_is_a_problem_naming_the_field_and_saves_nothing(app, cl
         response = await client.post(desk.hooks, json=body, headers=auth(desk.token))
         assert response.status_code in (400, 422), (body, response.text)
         assert response.headers["content-type"].startswith("application/problem+json"), body
-    assert (await client.get(desk.hooks, headers=auth(desk.token))).json() == []
+    assert (await client.get(desk.hooks, headers=auth(desk.token))).json() == {"items": [], "next_cursor": None}
     created = await register(client, desk, HOOK, ["order.paid"])
     url = f"{desk.hooks}/{created['id']}"
     for body in ({"events": ["nope"]}, {"url": "gopher://x.example.com/"}):

@@ -53,7 +53,9 @@ async def test_add_an_endpoint_read_the_log_and_replay_on_a_phone(app, client):
             assert "order.paid" in text and paid.order_id in text and "已送达" in text and "200" in text
             # then a replay sends the same delivery again
             await row.get_by_role("button", name="重新发送").click()
-            [endpoint] = (await client.get(desk.hooks, headers={"Authorization": f"Bearer {desk.token}"})).json()
+            [endpoint] = (await client.get(desk.hooks, headers={"Authorization": f"Bearer {desk.token}"})).json()[
+                "items"
+            ]
             await eventually(lambda: _state(client, desk, endpoint["id"], "pending"), what="the replay queued")
             assert (await send(app)).sent == 1 and len(receiver.calls) == 2
             assert receiver.calls[0]["raw"] == receiver.calls[1]["raw"]
