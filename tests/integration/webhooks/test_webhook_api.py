@@ -32,6 +32,8 @@ async def test_bad_input_is_a_problem_naming_the_field_and_saves_nothing(app, cl
         {"url": "ftp://erp.example.com/x", "events": ["order.paid"]},
         {"url": "https://user:pw@erp.example.com/x", "events": ["order.paid"]},
         {"url": "http://169.254.169.254/latest", "events": ["order.paid"]},
+        {"url": "http://[::1/broken", "events": ["order.paid"]},
+        {"url": "https://erp.example.com:99999/x", "events": ["order.paid"]},
         {"url": HOOK, "events": ["order.teleported"]},
         {"url": HOOK, "events": []},
         {"url": HOOK},
