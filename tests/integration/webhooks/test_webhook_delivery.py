@@ -4,6 +4,7 @@ order, retried on the injected clock, logged, replayed on request; a disabled en
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from server.kernel import clock
@@ -178,3 +179,17 @@ def _parse(text: str):
     from datetime import datetime
 
     return datetime.fromisoformat(text)
+
+
+async def test_two_workers_at_once_send_each_delivery_once(app, client):
+    desk = await brand_desk(app, client)
+    with webhook_receiver() as receiver:
+        endpoint = await register(client, desk, receiver.url, ["order.paid"])
+        receiver.secret = endpoint["secret"]
+        orders = [order_paid(desk.brand_id) for _ in range(6)]
+        await publish(app, *((paid, paid.order_id) for paid in orders))
+        # when two workers pass over the same due deliveries at the same moment
+        first, second = await asyncio.gather(send(app), send(app))
+    # then each one was claimed by one of them and sent once
+    assert first.sent + second.sent == 6
+    assert sorted(c["body"]["data"]["order_id"] for c in receiver.calls) == sorted(p.order_id for p in orders)
