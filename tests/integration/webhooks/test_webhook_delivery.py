@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 
+from commission.models import SettlementRun
 from server.kernel import clock
+from server.kernel.contracts import PayoutSent
 from server.kernel.signed_post import verify_signature
 from tests.factories import auth
 from tests.factories_reminders import webhook_receiver
@@ -193,3 +195,32 @@ async def test_two_workers_at_once_send_each_delivery_once(app, client):
     # then each one was claimed by one of them and sent once
     assert first.sent + second.sent == 6
     assert sorted(c["body"]["data"]["order_id"] for c in receiver.calls) == sorted(p.order_id for p in orders)
+
+
+async def test_a_payout_is_heard_by_the_brand_whose_run_paid_it_only(app, client):
+    desk = await brand_desk(app, client)
+    with webhook_receiver() as receiver:
+        endpoint = await register(client, desk, receiver.url, ["payout.sent"])
+        receiver.secret = endpoint["secret"]
+        async with app.state.sessionmaker() as db:
+            db.add(SettlementRun(id="stl_brand_run", as_of=clock.utcnow(), brand_id=desk.brand_id))
+            db.add(SettlementRun(id="stl_platform_run", as_of=clock.utcnow(), brand_id=None))
+            await db.commit()
+        # when one payout comes from the brand's own run and one from a platform-wide run
+        await publish(app, *((payout_sent(run_id), run_id) for run_id in ("stl_brand_run", "stl_platform_run")))
+        assert (await send(app)).sent == 1
+    [call] = receiver.calls
+    assert call["event"] == "payout.sent" and call["body"]["data"]["run_id"] == "stl_brand_run"
+
+
+def payout_sent(run_id: str) -> PayoutSent:
+    return PayoutSent(
+        payout_id=f"po_{run_id}",
+        partner_id="ptn_hook",
+        run_id=run_id,
+        currency="CNY",
+        amount_minor=1782,
+        transfer_id="tr_hook",
+        failure_reason=None,
+        at=clock.utcnow(),
+    )
