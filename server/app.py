@@ -59,6 +59,7 @@ from server.web.locale import register_template_globals
 from server.web.rate_limit_guard import build_rate_limits, rate_limit_guard
 from server.web.security_headers import security_headers
 from server.web.socket_cap import room_socket_cap
+from server.webhooks import routes as webhook_routes
 
 log = structlog.get_logger("app")
 WEB_DIR = Path(__file__).parent / "web"
@@ -69,6 +70,7 @@ DOMAINS: list[ModuleType] = [
     payment_routes,
     events_routes,
     dashboard_routes,
+    webhook_routes,
     web_routes,
 ]
 

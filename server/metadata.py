@@ -19,6 +19,7 @@ import distribution.models  # noqa: F401
 import server.auth.models
 import server.dashboard.models
 import server.kernel.outbox
-import server.payments.models  # noqa: F401
+import server.payments.models
+import server.webhooks.models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -115,6 +115,10 @@ class Settings(RateLimitSettings, BaseSettings):
     # link-local, multicast, reserved or metadata addresses, except the CIDRs and host names listed
     # here (comma-separated). Unset: none in production; loopback in development and test.
     egress_allow: str | None = None
+    # Order webhooks: how often due deliveries are sent (0 = off; tests call deliver_due), and how
+    # many failed attempts in a row disable an endpoint (about three days of backoff at 20).
+    webhook_delivery_interval_s: float = Field(default=2, ge=0)
+    webhook_disable_after_failures: int = Field(default=20, ge=1, le=1000)
     # Abuse limits (RATE_LIMIT_*, ROOM_SOCKETS_PER_ADDRESS): server/rate_limit_settings.py.
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs, comma-separated).
     # Unset: loopback outside production, none in production; set it to your load balancer's addresses.

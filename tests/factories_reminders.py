@@ -101,6 +101,9 @@ class Receiver:
                 "signed": signed,
                 "body": json.loads(raw),
                 "idempotency_key": headers.get("Idempotency-Key"),
+                "event": headers.get("Zhixiang-Event"),
+                "signature": headers.get(SIGNATURE_HEADER, ""),
+                "raw": raw.decode(),
             }
         )
         return status

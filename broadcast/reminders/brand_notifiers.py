@@ -24,15 +24,19 @@ SECRET_PREFIX = "zxwhsec_"
 def check_url(url: str, production: bool, egress: EgressPolicy) -> str:
     """https anywhere; http only outside production or to a host the operator allow-listed (a
     local relay). Never inside (loopback, private, metadata…) unless the allow-list says so."""
-    parts = urlsplit(url.strip())
-    host = parts.hostname or ""
+    rule = "https://" if production else "http:// or https://"
+    bad = InvalidInput(
+        f"url must be an absolute {rule} URL without credentials",
+        extra={"errors": [{"field": "url", "message": f"needs {rule} and a host"}]},
+    )
+    try:  # "http://[::1/x" or a port past 65535 is a ValueError, not a URL
+        parts = urlsplit(url.strip())
+        host, _ = parts.hostname or "", parts.port
+    except ValueError:
+        raise bad from None
     secure = parts.scheme == "https" or (parts.scheme == "http" and (not production or egress.names_host(host)))
     if not host or not secure or parts.username or parts.password:
-        rule = "https://" if production else "http:// or https://"
-        raise InvalidInput(
-            f"url must be an absolute {rule} URL without credentials",
-            extra={"errors": [{"field": "url", "message": f"needs {rule} and a host"}]},
-        )
+        raise bad
     try:
         egress.check_host(host)
     except EgressRefused as exc:

@@ -10,8 +10,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import structlog
 
-from broadcast.reminders.notifiers.webhook import pin
 from server.kernel.egress import EgressPolicy, EgressRefused, Resolver, system_resolver
+from server.kernel.signed_post import pin
 
 log = structlog.get_logger(__name__)
 MAX_COVER_BYTES = 5 * 1024 * 1024

@@ -1,7 +1,8 @@
 """Pages of the brand's set-up, each a shell its script fills through the same API a script would
 use: the catalogue `/console/catalogue` (find, create and edit SKUs, stock by a delta, archive)
 and the schedule `/console/schedule` (schedule and edit sessions, build the line-up, go live, end
-or cancel) and the settings `/console/settings` (the brand's policies and its reminder notifier)."""
+or cancel), the settings `/console/settings` (the brand's policies and its reminder notifier) and
+the order webhooks `/console/webhooks` (endpoints, their delivery log, replay)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from broadcast.models import Brand
 from server.auth.guard import authenticate
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import NotAuthenticated
+from server.webhooks.catalogue import EVENT_NAMES
 
 
 async def _brand_of(db: AsyncSession, principal: Principal, asked: str | None) -> Brand | None:
@@ -51,9 +53,14 @@ async def settings(request: Request[Any, Any, Any], db: AsyncSession, brand: str
     return await setup_page(request, db, "console_settings.html", brand)
 
 
+@get("/console/webhooks", include_in_schema=False)
+async def webhooks(request: Request[Any, Any, Any], db: AsyncSession, brand: str | None = None) -> Response[Any]:
+    return await setup_page(request, db, "console_webhooks.html", brand, {"event_names": EVENT_NAMES})
+
+
 @get("/console/schedule", include_in_schema=False)
 async def schedule(request: Request[Any, Any, Any], db: AsyncSession, brand: str | None = None) -> Response[Any]:
     return await setup_page(request, db, "console_schedule.html", brand)
 
 
-ROUTE_HANDLERS: list[Any] = [catalogue, schedule, settings]
+ROUTE_HANDLERS: list[Any] = [catalogue, schedule, settings, webhooks]

@@ -134,6 +134,11 @@ async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_name
     _assert_funnel(outcome, funnel)
     _assert_dashboard(outcome, dashboard)
     await _assert_live_board(server, tokens.brand, competition_id, outcome, splits, redis_url, redis_namespace)
+    # and the brand's own system heard every payment and refund through its webhook, signed, in order
+    refunds = sum(1 for o in outcome.paid if o.refunded_minor)
+    heard = outcome.webhooks_heard
+    assert heard.get("order.paid") == len(outcome.paid) and heard.get("order.refunded", 0) >= refunds, heard
+    assert heard.get("session.live") == 1 and outcome.webhook_problems == []
 
 
 def _assert_dashboard(outcome: Any, dashboard: dict[str, Any]) -> None:

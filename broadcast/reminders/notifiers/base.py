@@ -4,8 +4,11 @@ they say whether to stop (sent / permanent failure) or to try again later."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from typing import Any, Protocol
+
+from server.kernel.signed_post import Outcome
+
+__all__ = ["Notifier", "Outcome", "ReminderMessage", "SendResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +32,6 @@ class ReminderMessage:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    RETRY = "retry"
-    PERMANENT = "permanent"
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,10 @@ class SaleOutcome:
     clawed_back: OrderMade | None = None  # refunded after the payout
     disputes: list[tuple[str, str]] = field(default_factory=list)  # (order id, webhook outcome): one lost, one won
     errors: list[str] = field(default_factory=list)
+    # the brand's demo webhook receiver (server/demo/simulate/receiver.py): events heard by type, and
+    # anything wrong with them (empty when every signature verified and each order came in order)
+    webhooks_heard: dict[str, int] = field(default_factory=dict)
+    webhook_problems: list[str] = field(default_factory=list)
     settlement: dict[str, Any] = field(default_factory=dict)
     reconciliation: dict[str, Any] = field(default_factory=dict)
     funnel: dict[str, Any] = field(default_factory=dict)  # the brand's partner funnel at the end

@@ -13,6 +13,7 @@ from server.demo.simulate.api import SaleApiError, call, staff_client
 from server.demo.simulate.config import SaleConfig
 from server.demo.simulate.crowd import run_crowd
 from server.demo.simulate.outcome import SaleOutcome
+from server.demo.simulate.receiver import brand_receiver, report_heard
 from server.demo.simulate.viewer import plan_visits
 
 
@@ -25,7 +26,9 @@ async def play_sale(config: SaleConfig) -> SaleOutcome:
             name: await stack.enter_async_context(staff_client(config, token))
             for name, token in config.tokens.partners.items()
         }
+        heard = await stack.enter_async_context(brand_receiver(config, brand))
         await _play(config, outcome, brand, finance, partners)
+        await report_heard(config, heard, outcome)
     return outcome
 
 

@@ -211,13 +211,13 @@
     en: {
       request_failed: "Request failed ({status})", nav_live: "Live", nav_schedule: "Schedule",
       nav_catalogue: "Catalogue", nav_partners: "Partners", nav_orders: "Orders",
-      nav_settings: "Settings",
+      nav_settings: "Settings", nav_webhooks: "Webhooks",
       sign_out: "Sign out", skip_to_content: "Skip to content", api_docs: "API docs",
     },
     zh: {
       request_failed: "请求失败（{status}）", nav_live: "直播中控", nav_schedule: "场次排期",
       nav_catalogue: "商品库", nav_partners: "分销伙伴", nav_orders: "订单",
-      nav_settings: "设置",
+      nav_settings: "设置", nav_webhooks: "Webhook",
       sign_out: "退出登录", skip_to_content: "跳到正文", api_docs: "API 文档",
     },
   });

@@ -17,7 +17,7 @@ async def test_set_read_rotate_and_remove_the_webhook(app, client):
     brand_id, token = await brand_and_token(app, client)
     url = f"/api/v1/brands/{brand_id}/notifier"
     assert (await client.get(url, headers=auth(token))).json()["kind"] == "log"
-    for bad in ("ftp://example.com/x", "https://user:pw@example.com/x", "not a url at all"):
+    for bad in ("ftp://example.com/x", "https://user:pw@example.com/x", "not a url at all", "http://[::1/x"):
         response = await client.put(url, json={"url": bad}, headers=auth(token))
         assert response.status_code == 422, (bad, response.text)
     assert (await client.get(url, headers=auth(token))).json()["kind"] == "log"

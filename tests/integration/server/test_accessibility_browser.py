@@ -22,6 +22,7 @@ from tests.database import empty_tables
 from tests.factories import make_token
 from tests.factories_liveroom import serving
 from tests.factories_orders import paid_through_link, partner_shop
+from tests.factories_webhooks import BrandDesk, register
 from tests.stripe_connect_server import ConnectServer
 from tests.stripe_server import StripeTestServer
 
@@ -52,6 +53,7 @@ PAGES = [
     PageCase("console, order", "/console/orders/{order}", "brand", ready="#split-rows tr"),
     PageCase("console, partners", "/console/partners", "brand"),
     PageCase("console, settings", "/console/settings", "brand"),
+    PageCase("console, webhooks", "/console/webhooks", "brand", ready="#delivery-rows tr"),
     PageCase("console, dashboard", "/console/sessions/{session}/dashboard", "brand"),
     PageCase("console, report", "/console/sessions/{session}/report", "brand"),
     PageCase("console refused", "/console/catalogue", "finance", 403),
@@ -83,6 +85,10 @@ def settings(db_url: str, localstripe: StripeTestServer, connect_server: Connect
 
 async def _world(app, client, localstripe) -> tuple[dict[str, str], dict[str, str]]:
     shop = await partner_shop(app, client)
+    # an endpoint before the sale, so the webhooks page has a delivery in its log (never sent: no worker)
+    await register(
+        client, BrandDesk(shop.shop.brand_id, shop.shop.token), "https://erp.example.com/hooks", ["order.paid"]
+    )
     order = await paid_through_link(app, client, localstripe, shop)
     tokens = {
         "brand": shop.shop.token,
