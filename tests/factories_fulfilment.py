@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from broadcast.fulfilment.sweeper import SweepResult, sweep
+from commission import ledger
+from commission.release import release_matured
 from server.kernel import clock
-from tests.factories import auth
+from tests.factories import add_to_lineup, auth, go_live, make_sku
 from tests.factories_checkout import Shop, add_to_cart, checkout, make_shop, visitor
+from tests.factories_distribution import api_world
+from tests.factories_orders import pay, place, through_link
 from tests.integration.checkout.test_buy_and_pay import pay_and_deliver
 
 DAY_S = 86_400
@@ -90,3 +94,32 @@ async def days_pass(app: Any, days: float) -> SweepResult:
     result = await sweep(app.state.sessionmaker, app.state.payment_gateway)
     await app.state.dispatcher.drain()
     return result
+
+
+async def partner_bought(app: Any, client: Any, stripe: Any, quantity: int = 2, **settings: Any) -> tuple[Bought, str]:
+    """A paid order through a partner's link (brand default rate 10 %), and the partner's id."""
+    world = await api_world(app, client, settings=settings)
+    sku = await make_sku(client, world.brand_token, world.brand["id"], price_minor=10000, stock=20)
+    await add_to_lineup(client, world.brand_token, world.session["id"], sku["id"])
+    await go_live(client, world.brand_token, world.session["id"])
+    shop = Shop(world.brand["id"], world.brand_token, world.session["id"], sku["id"])
+    buyer = await through_link(app, client, world.link["code"])
+    order = await place(client, shop, buyer, quantity)
+    await pay(app, client, stripe, order, buyer)
+    b = Bought(shop, order, buyer)
+    b.line_id = (await buyer_view(client, b)).json()["lines"][0]["id"]
+    return b, str(world.partner["id"])
+
+
+async def partner_balances(app: Any, partner_id: str) -> dict[str, int]:
+    """The partner's balance per account kind (pending, available, …), from the ledger's entries."""
+    async with app.state.sessionmaker() as session:
+        found = await ledger.balances(session, owner_type="partner", owner_ids=[partner_id])
+    return {str(k.kind): v for k, v in found.items()}
+
+
+async def release(app: Any) -> int:
+    async with app.state.sessionmaker() as session:
+        result = await release_matured(session, clock.utcnow())
+        await session.commit()
+    return result.orders
