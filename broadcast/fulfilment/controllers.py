@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.controllers import provide_gateway
 from broadcast.checkout.gateway import PaymentGateway
+from broadcast.fulfilment import bulk
 from broadcast.fulfilment.schemas import (
     AftersaleCreate,
     AftersaleDecision,
@@ -20,16 +21,31 @@ from broadcast.fulfilment.schemas import (
     FulfilmentPublic,
     ParcelCreate,
     ParcelPublic,
+    TrackingImportPublic,
 )
 from broadcast.fulfilment.service import FulfilmentService
 from broadcast.fulfilment.views import fulfilment_public
 from server.kernel.cookies import visitor_id
 from server.kernel.pagination import Page
 from server.kernel.principal import Principal, Role
+from server.kernel.problems import InvalidInput
 from server.kernel.routing import PUBLIC, roles
 
 A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
 AnyRequest = Request[Any, Any, Any]
+MAX_CSV_BYTES = 1_000_000
+
+
+async def csv_body(request: AnyRequest) -> str:
+    raw = await request.body()
+    if len(raw) > MAX_CSV_BYTES:
+        raise InvalidInput(f"the file is larger than {MAX_CSV_BYTES} bytes; split it")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the file is not UTF-8 text (save the CSV as UTF-8)") from None
+
+
 GATEWAY = {"gateway": Provide(provide_gateway, sync_to_thread=False)}
 
 
@@ -81,6 +97,27 @@ class FulfilmentController(Controller):
         self, db: AsyncSession, principal: Principal, gateway: PaymentGateway | None, aftersale_id: str
     ) -> AftersalePublic:
         return AftersalePublic.model_validate(await FulfilmentService(db, gateway).receive(principal, aftersale_id))
+
+
+class BulkShippingController(Controller):
+    """Personal data leaves only to the brand's own token (not admin, not finance)."""
+
+    path = "/api/v1/brands/{brand_id:str}"
+    tags = ["fulfilment and after-sales (brands)"]
+
+    @get("/orders/unshipped.csv", opt=roles(B), media_type="text/csv", summary="Lines left to ship, with contact")
+    async def unshipped(self, db: AsyncSession, principal: Principal, brand_id: str) -> str:
+        principal.ensure_brand(brand_id)
+        return await bulk.unshipped_csv(db, brand_id)
+
+    @post("/tracking-import", opt=roles(B), status_code=200, summary="CSV of tracking numbers: each row's result")
+    async def import_tracking(
+        self, db: AsyncSession, request: AnyRequest, principal: Principal, brand_id: str
+    ) -> TrackingImportPublic:
+        principal.ensure_brand(brand_id)
+        results = await bulk.import_tracking(db, brand_id, await csv_body(request))
+        await db.commit()
+        return TrackingImportPublic.of(results)
 
 
 class BuyerFulfilmentController(Controller):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from broadcast.fulfilment.controllers import BuyerFulfilmentController, FulfilmentController
+from broadcast.fulfilment.controllers import BulkShippingController, BuyerFulfilmentController, FulfilmentController
 from broadcast.fulfilment.sweeper import fulfilment_sweeper
 
-ROUTE_HANDLERS: list[Any] = [FulfilmentController, BuyerFulfilmentController]
+ROUTE_HANDLERS: list[Any] = [FulfilmentController, BulkShippingController, BuyerFulfilmentController]
 LIFESPANS: list[Any] = [fulfilment_sweeper]

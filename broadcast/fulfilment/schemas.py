@@ -91,3 +91,24 @@ class FulfilmentPublic(BaseModel):
     aftersales: list[AftersalePublic]
     can_confirm_delivery: bool
     can_request_aftersale: bool
+
+
+class TrackingRowResult(BaseModel):
+    row: int
+    order_id: str | None
+    result: Literal["shipped", "refused"]
+    reason: str | None = None
+    parcel_id: str | None = None
+    fulfilment: str | None = None
+
+
+class TrackingImportPublic(BaseModel):
+    shipped: int
+    refused: int
+    rows: list[TrackingRowResult]
+
+    @classmethod
+    def of(cls, results: list[dict[str, object]]) -> TrackingImportPublic:
+        rows = [TrackingRowResult.model_validate(r) for r in results]
+        shipped = sum(r.result == "shipped" for r in rows)
+        return cls(shipped=shipped, refused=len(rows) - shipped, rows=rows)
