@@ -78,7 +78,7 @@ async def test_a_refund_after_completion_reverses_from_available(app, client, lo
 
 
 async def test_a_days_brand_releases_after_the_hold_whatever_the_fulfilment(app, client, localstripe):
-    b, partner = await partner_bought(app, client, localstripe, release_on="days", hold_period_days=7)
+    _, partner = await partner_bought(app, client, localstripe, release_on="days", hold_period_days=7)
     await days_pass(app, 7.1)
     assert await release(app) == 1
     assert await partner_balances(app, partner) == {"pending": 0, "available": 2000}
