@@ -137,7 +137,7 @@ def _record(session: AsyncSession, aftersale: Aftersale, order: Order, decision:
         aftersale_id=aftersale.id,
         order_id=aftersale.order_id,
         brand_id=aftersale.brand_id,
-        decision=decision,  # type: ignore[arg-type]
+        decision=decision,
         by=by,
         reason=aftersale.refusal_reason if decision == "refused" else None,
         return_address=aftersale.return_address,

@@ -17,7 +17,7 @@ from broadcast.fulfilment.models import Aftersale, AftersaleKind, AftersaleState
 from server.kernel.problems import InvalidInput
 
 
-def counted(rows: Iterable[list[dict[str, Any]]]) -> Counter[str]:
+def counted(rows: Iterable[Sequence[Any]]) -> Counter[str]:
     total: Counter[str] = Counter()
     for lines in rows:
         for line in lines:

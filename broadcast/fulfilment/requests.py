@@ -104,7 +104,7 @@ def requested_event(a: Aftersale) -> AftersaleRequested:
         aftersale_id=a.id,
         order_id=a.order_id,
         brand_id=a.brand_id,
-        kind=a.kind,  # type: ignore[arg-type]
+        kind=a.kind,
         reason=a.reason,
         lines=[AftersaleLine(line_id=str(x["line_id"]), quantity=int(x["quantity"])) for x in a.lines],
         currency=a.currency,
