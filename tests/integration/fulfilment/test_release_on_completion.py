@@ -46,6 +46,9 @@ async def test_commission_waits_for_completion_then_is_released(app, client, loc
     # then the release job moves it to available
     assert await release(app) == 1
     assert await partner_balances(app, partner) == {"pending": 0, "available": 2000}
+    # and the frozen split says which rule released it, and when the order completed
+    split = (await client.get(f"/api/v1/orders/{b.order['id']}/commission", headers=auth(b.shop.token))).json()
+    assert split["release_on"] == "completion" and split["completed_at"] is not None and split["released_at"]
 
 
 async def test_a_return_before_completion_reverses_from_pending_with_no_clawback(app, client, localstripe):
