@@ -100,6 +100,13 @@ async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_name
     assert outcome.errors == [], server.log()[-3000:]
     assert outcome.payments_enabled and len(outcome.orders) >= 6
     assert [o.order_id for o in outcome.orders if o not in outcome.paid] == []
+    # after the sale: every order still owed was shipped and received, and one unit came back (refunded)
+    assert all(
+        o.fulfilment == "delivered"
+        for o in outcome.paid
+        if o.refunded_minor < o.amount_minor and o is not outcome.clawed_back
+    )
+    assert outcome.returned is not None and outcome.returned.refunded_minor > 0
     async with _staff(server, tokens.finance) as finance, _staff(server, tokens.brand) as brand:
         splits = {o.order_id: await _get(finance, f"/api/v1/orders/{o.order_id}/commission") for o in outcome.paid}
         statements = {

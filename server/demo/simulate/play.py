@@ -8,7 +8,7 @@ import contextlib
 
 import httpx
 
-from server.demo.simulate import disputes, finale, report, stage
+from server.demo.simulate import aftersale, disputes, finale, report, stage
 from server.demo.simulate.api import SaleApiError, call, staff_client
 from server.demo.simulate.config import SaleConfig
 from server.demo.simulate.crowd import run_crowd
@@ -75,6 +75,7 @@ async def _after_the_live(
     report.sales(config, outcome)
     refunded = await finale.refund_some(config, brand, outcome.paid)
     say(f"the brand refunded {len(refunded)} orders ({sum(o.refunded_minor for o in refunded)} minor units)")
+    await _ship_and_return(config, outcome, brand)
     laggards = await finale.wait_for_ledger(finance, outcome.paid)
     if laggards:
         outcome.errors.append(f"the ledger did not catch up with {len(laggards)} orders: {laggards[:5]}")
@@ -94,6 +95,17 @@ async def _after_the_live(
         say(f"one more refund after the payout ({clawed.order_id}): the partner's balance carries it forward")
     await _disputes(config, outcome, brand)
     outcome.reconciliation = await finale.reconcile(finance)
+
+
+async def _ship_and_return(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient) -> None:
+    try:
+        delivered = await aftersale.ship_and_deliver(config, brand, outcome)
+        config.say(f"the brand shipped {delivered} orders and their buyers confirmed receipt")
+        returned = outcome.returned = await aftersale.return_one(config, brand, outcome)
+        if returned is not None:
+            config.say(f"one buyer returned a unit of {returned.order_id}: approved, received, refunded")
+    except SaleApiError as exc:
+        outcome.errors.append(f"after the sale: {exc}")
 
 
 async def _disputes(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient) -> None:
