@@ -17,7 +17,7 @@ from broadcast.checkout.closing import lock_order
 from broadcast.checkout.gateway import PaymentGateway
 from broadcast.checkout.models import Order, RefundState
 from broadcast.checkout.refunds import RefundService
-from broadcast.fulfilment import history
+from broadcast.fulfilment import history, shipping
 from broadcast.fulfilment.models import Aftersale, AftersaleKind, AftersaleState
 from broadcast.fulfilment.schemas import AftersaleDecision
 from broadcast.models import Brand
@@ -67,6 +67,8 @@ async def decide(session: AsyncSession, aftersale: Aftersale, order: Order, data
         aftersale.state = AftersaleState.APPROVED
     aftersale.decided_at = utcnow()
     _record(session, aftersale, order, "approved" if data.decision == "approve" else "refused", by)
+    if aftersale.state == AftersaleState.APPROVED and aftersale.before_shipping:
+        await shipping.rest_refunded(session, order)
 
 
 async def auto_approve(session: AsyncSession, aftersale: Aftersale, order: Order) -> None:
@@ -76,6 +78,8 @@ async def auto_approve(session: AsyncSession, aftersale: Aftersale, order: Order
         aftersale.return_address = brand_settings(brand).return_address if brand else None
     aftersale.state, aftersale.decided_at = AftersaleState.APPROVED, utcnow()
     _record(session, aftersale, order, "approved", "auto")
+    if aftersale.before_shipping:
+        await shipping.rest_refunded(session, order)
 
 
 async def _brand_return_address(session: AsyncSession, brand_id: str) -> str:

@@ -4,7 +4,7 @@ after the brand's `auto_delivery_days`. One parcel per call, all or nothing, `Or
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -71,13 +71,21 @@ async def ship(session: AsyncSession, order: Order, data: ParcelCreate) -> Parce
     return parcel
 
 
+async def _delivery_due(session: AsyncSession, order: Order) -> datetime:
+    brand = await session.get(Brand, order.brand_id)
+    assert brand is not None
+    return utcnow() + timedelta(days=brand_settings(brand).auto_delivery_days)
+
+
+async def rest_refunded(session: AsyncSession, order: Order) -> None:
+    """A partly shipped order whose last unshipped units were refunded instead is now shipped."""
+    if order.fulfilment == Fulfilment.PARTIALLY_SHIPPED and (await units_of(session, order.id)).all_shipped():
+        states.move(session, order, Fulfilment.SHIPPED, "rest_refunded", await _delivery_due(session, order))
+
+
 async def _move(session: AsyncSession, order: Order, parcel: Parcel, complete: bool) -> None:
     target = Fulfilment.SHIPPED if complete else Fulfilment.PARTIALLY_SHIPPED
-    due = None
-    if complete:
-        brand = await session.get(Brand, order.brand_id)
-        assert brand is not None
-        due = utcnow() + timedelta(days=brand_settings(brand).auto_delivery_days)
+    due = await _delivery_due(session, order) if complete else None
     at = states.move(session, order, target, "shipped", due, {"parcel_id": parcel.id})
     event = OrderShipped(
         order_id=order.id,

@@ -104,3 +104,16 @@ async def test_requests_are_checked_and_tenant_bound(app, client, localstripe):
     mine = await client.get(f"/api/v1/brands/{b.shop.brand_id}/aftersales", headers=auth(b.shop.token))
     assert [a["id"] for a in mine.json()["items"]] == [asked["id"]]
     problem(await client.get(f"/api/v1/brands/{b.shop.brand_id}/aftersales", headers=auth(other.shop.token)), 404)
+
+
+async def test_refunding_the_units_left_to_ship_of_a_partly_shipped_order_makes_it_shipped(app, client, localstripe):
+    # given two units, one shipped
+    b = await bought(app, client, localstripe, quantity=2)
+    await ship(client, b, quantity=1)
+    # when the buyer asks for the other one's refund instead, and the brand approves
+    asked = (await ask(client, b, kind="refund_only", quantity=1)).json()
+    assert (await decide(client, b, asked["id"], decision="approve")).json()["state"] == "refunded"
+    # then nothing is left to ship: the order is shipped and heads for delivery
+    view = (await buyer_view(client, b)).json()
+    assert (view["fulfilment"], view["state"], view["can_confirm_delivery"]) == ("shipped", "partially_refunded", True)
+    assert problem(await ship(client, b), 409)["from"] == "shipped"
