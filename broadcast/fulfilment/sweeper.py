@@ -125,5 +125,7 @@ async def _sweep_app(app: Any) -> None:
     await sweep(app.state.sessionmaker, getattr(app.state, "payment_gateway", None))
 
 
-# LIFESPAN: every `order_sweep_interval_s` seconds, beside the unpaid-order sweeper (0 = off; tests drive `sweep`).
-fulfilment_sweeper = periodic("fulfilment-sweeper", lambda app: app.state.settings.order_sweep_interval_s, _sweep_app)
+# LIFESPAN: every `fulfilment_sweep_interval_s` seconds (0 = off; tests drive `sweep`).
+fulfilment_sweeper = periodic(
+    "fulfilment-sweeper", lambda app: app.state.settings.fulfilment_sweep_interval_s, _sweep_app
+)

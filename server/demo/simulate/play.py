@@ -79,7 +79,7 @@ async def _after_the_live(
     laggards = await finale.wait_for_ledger(finance, outcome.paid)
     if laggards:
         outcome.errors.append(f"the ledger did not catch up with {len(laggards)} orders: {laggards[:5]}")
-    say("the hold period is over (0 days for this sale); finance settles …")
+    say("the orders completed: their commission is released; finance settles …")
     try:
         partner_ids = sorted({share.partner_id for share in outcome.links.values()})
         outcome.settlement = await finale.settle(finance, partner_ids)
@@ -99,11 +99,15 @@ async def _after_the_live(
 
 async def _ship_and_return(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient) -> None:
     try:
-        delivered = await aftersale.ship_and_deliver(config, brand, outcome)
-        config.say(f"the brand shipped {delivered} orders and their buyers confirmed receipt")
+        shipped = await aftersale.ship_all(brand, outcome)
         returned = outcome.returned = await aftersale.return_one(config, brand, outcome)
         if returned is not None:
             config.say(f"one buyer returned a unit of {returned.order_id}: approved, received, refunded")
+        delivered = await aftersale.deliver_all(config, outcome)
+        config.say(f"the brand shipped {shipped} orders and {delivered} buyers confirmed receipt")
+        config.say("the return window is over (0 days for this sale): waiting for the orders to complete …")
+        if late := await aftersale.wait_for_completion(brand, outcome):
+            outcome.errors.append(f"{len(late)} orders did not complete in time: {late[:5]}")
     except SaleApiError as exc:
         outcome.errors.append(f"after the sale: {exc}")
 
