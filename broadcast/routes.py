@@ -8,6 +8,7 @@ from typing import Any
 from broadcast.checkout import routes as checkout_routes
 from broadcast.controllers import BrandController, SessionController, SkuController
 from broadcast.coupons import routes as coupon_routes
+from broadcast.fulfilment import routes as fulfilment_routes
 from broadcast.groupbuy import routes as groupbuy_routes
 from broadcast.liveroom.api import RoomCommentController
 from broadcast.liveroom.console import console_socket
@@ -19,7 +20,14 @@ from broadcast.lottery import routes as lottery_routes
 from broadcast.reminders import routes as reminder_routes
 
 # The live end's sub-packages, each with its own ROUTE_HANDLERS and, optionally, EVENT_HANDLERS and LIFESPANS.
-PARTS: list[ModuleType] = [checkout_routes, coupon_routes, groupbuy_routes, lottery_routes, reminder_routes]
+PARTS: list[ModuleType] = [
+    checkout_routes,
+    fulfilment_routes,
+    coupon_routes,
+    groupbuy_routes,
+    lottery_routes,
+    reminder_routes,
+]
 
 
 def _handlers(*tables: dict[str, list[Any]]) -> dict[str, list[Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -50,6 +50,19 @@ class BrandSettings(Request):
         le=10_000,
         description="the share (basis points) of a SKU's unsold units in a session that unpaid orders may hold at once",
     )
+    # After the sale (broadcast.fulfilment). A key missing from a stored brand reads as the default
+    # here; `release_on` is `days` for brands made before it existed and `completion` for new ones
+    # (BrandCreate), so a brand's partners never see their release rule change under them.
+    auto_delivery_days: int = Field(default=10, ge=1, le=90, description="delivered automatically after shipping")
+    return_window_days: int = Field(default=7, ge=0, le=90, description="after delivery, before completion")
+    aftersale_auto_approve_days: int = Field(
+        default=3, ge=1, le=30, description="an after-sales request the brand leaves this long is approved"
+    )
+    return_address: str | None = Field(default=None, max_length=300, description="where returns are sent")
+    release_on: Literal["completion", "days"] = Field(
+        default="days",
+        description="commission becomes available when the order completes, or hold_period_days after payment",
+    )
 
 
 class BrandCreate(Request):
@@ -57,6 +70,12 @@ class BrandCreate(Request):
     slug: Slug
     default_currency: Currency
     settings: BrandSettings = Field(default_factory=BrandSettings)
+
+    @model_validator(mode="after")
+    def new_brands_release_on_completion(self) -> BrandCreate:
+        if "release_on" not in self.settings.model_fields_set:
+            self.settings.release_on = "completion"
+        return self
 
 
 class BrandUpdate(Request):

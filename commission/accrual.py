@@ -119,6 +119,7 @@ def _new_order(payload: dict[str, Any], context: OrderContext, books: dict[str, 
         no_commission_reason=no_reason,
         paid_at=paid_at,
         hold_until=paid_at + timedelta(days=context.settings.hold_period_days),
+        release_on=context.settings.release_on,
     )
 
 

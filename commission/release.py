@@ -1,4 +1,5 @@
-"""The release job: commission whose hold period has ended moves from *pending* to *available*.
+"""The release job: commission whose hold period has ended (or, under `release_on: completion`,
+whose order has completed) moves from *pending* to *available*.
 
 Set-based so a million matured orders release in a few statements: the matured, unreleased
 orders are stamped with a batch id in one UPDATE (its row locks make a concurrent job skip what
@@ -59,6 +60,8 @@ def _matured(as_of: datetime, batch: str) -> Any:
         # an order held by an open dispute stays put (its share sits in *disputed*); a column on the
         # row, not a join, so a concurrent dispute's row lock makes this UPDATE re-check it
         .where(col(oc.released_at).is_(None), col(oc.hold_until) <= as_of, col(oc.held_by_dispute).is_(None))
+        # `release_on: completion` waits for OrderCompleted (commission/completion.py), whatever the hold
+        .where(sa.or_(col(oc.release_on) == "days", col(oc.completed_at).is_not(None)))
         .values(released_at=as_of, release_batch=batch)
         .execution_options(synchronize_session=False)
     )

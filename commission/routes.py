@@ -6,6 +6,7 @@ from typing import Any
 
 from commission import controllers, dispute_controllers, finance_controllers
 from commission.accrual import on_order_paid
+from commission.completion import on_order_completed
 from commission.earnings_controller import ROUTE_HANDLERS as EARNINGS_ROUTES
 from commission.order_ledger_controller import OrderLedgerController
 from commission.pk_bonus import on_competition_bonus_adjusted, on_competition_closed
@@ -26,6 +27,7 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderPaid": [on_order_paid],
     "OrderRefunded": [on_order_refunded],
     "OrderRefundFailed": [on_order_refund_failed],
+    "OrderCompleted": [on_order_completed],
     "CompetitionClosed": [on_competition_closed],
     "CompetitionBonusAdjusted": [on_competition_bonus_adjusted],
 }

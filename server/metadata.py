@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import broadcast.checkout.models
 import broadcast.checkout.refund_mismatches
 import broadcast.coupons.models
+import broadcast.fulfilment.models
 import broadcast.groupbuy.models
 import broadcast.liveroom.models
 import broadcast.lottery.models

@@ -80,6 +80,8 @@ class Settings(RateLimitSettings, BaseSettings):
     order_reservation_minutes: float = Field(default=10, gt=0, le=24 * 60)
     order_sweep_interval_s: float = Field(default=30, ge=0)
     order_personal_data_days: int = Field(default=90, ge=0, le=3650)
+    # After the sale: how often automatic delivery, completion and after-sales approval run (0 = never).
+    fulfilment_sweep_interval_s: float = Field(default=30, ge=0)
     # The weekday finance settles on (0 = Monday … 6 = Sunday; `zhixiang settle` from its scheduler):
     # the partner console shows it as the next payout date. It schedules nothing by itself.
     payout_weekday: int = Field(default=0, ge=0, le=6)

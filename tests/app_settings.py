@@ -23,6 +23,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "stock_gate_reconcile_interval_s": 0,  # tests run the reconcile pass themselves
         "dashboard_sample_interval_s": 0,  # tests call `server.dashboard.sampler.sample` themselves
         "webhook_delivery_interval_s": 0,  # tests call `server.webhooks.sending.deliver_due` themselves
+        "fulfilment_sweep_interval_s": 0,  # tests call `broadcast.fulfilment.sweeper.sweep` on the test clock
         # every in-process request comes from one address ("testclient"): tests of the cap set it
         "unpaid_holds_per_client": 0,
         "reminder_subscriptions_per_client_per_hour": 0,

@@ -34,11 +34,14 @@ def auth(token: str) -> dict[str, str]:
 # Tests that race many unpaid checkouts at a small stock predate the unpaid-hold share cap (30 % by
 # default); a test of the cap names its own share.
 NO_HOLD_SHARE_CAP = {"unpaid_hold_share_bps": 10_000}
+# Tests of holds, settlement and payouts predate `release_on: completion` (new brands' default since
+# issue #24) and release after `hold_period_days`; a test of completion names it.
+RELEASE_ON_DAYS = {"release_on": "days"}
 
 
 async def make_brand(client: Any, admin_token: str, **fields: Any) -> dict[str, Any]:
     n = next(_seq)
-    fields["settings"] = {**NO_HOLD_SHARE_CAP, **fields.get("settings", {})}
+    fields["settings"] = {**NO_HOLD_SHARE_CAP, **RELEASE_ON_DAYS, **fields.get("settings", {})}
     body = {"name": f"Brand {n}", "slug": f"brand-{n}", "default_currency": "CNY", **fields}
     response = await client.post("/api/v1/brands", json=body, headers=auth(admin_token))
     assert response.status_code == 201, response.text

@@ -61,6 +61,7 @@ class Order(SQLModel, table=True):
         sa.Index("ix_orders_state_reserved_until", "state", "reserved_until"),
         sa.Index("ix_orders_session_client", "session_id", "client_address"),
         sa.Index("ix_orders_brand_id_id", "brand_id", "id"),  # a brand's orders by id, in multi-brand databases
+        sa.Index("ix_orders_fulfilment_due", "fulfilment", "fulfilment_due_at"),  # the fulfilment sweeper
     )
 
     id: str = Field(primary_key=True, max_length=40)
@@ -87,6 +88,15 @@ class Order(SQLModel, table=True):
     personal_data_cleared_at: datetime | None = utc_field(nullable=True)
     paid_at: datetime | None = utc_field(nullable=True)
     closed_at: datetime | None = utc_field(nullable=True)
+    # After payment, beside the payment state (`broadcast.fulfilment.states`): unshipped →
+    # partially_shipped → shipped → delivered → completed. `fulfilment_due_at` is when the next
+    # automatic step is due (delivery after shipping, completion after the return window), frozen
+    # from the brand's settings when the step before happened.
+    fulfilment: str = Field(default="unshipped", max_length=24, sa_column_kwargs={"server_default": "unshipped"})
+    fulfilment_due_at: datetime | None = utc_field(nullable=True)
+    shipped_at: datetime | None = utc_field(nullable=True)
+    delivered_at: datetime | None = utc_field(nullable=True)
+    completed_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field(default_now=True)
     updated_at: datetime = utc_field(default_now=True)
 

@@ -56,7 +56,12 @@ class BrandService:
         if data.default_currency is not None:
             brand.default_currency = data.default_currency
         if data.settings is not None:
-            brand.settings = data.settings.model_dump()
+            kept = (
+                {}
+                if "release_on" in data.settings.model_fields_set
+                else {"release_on": brand_settings(brand).release_on}
+            )
+            brand.settings = {**data.settings.model_dump(), **kept}
         self.session.add(brand)
         await self.session.commit()
         return brand

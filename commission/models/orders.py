@@ -50,6 +50,10 @@ class OrderCommission(SQLModel, table=True):
     no_commission_reason: str | None = Field(default=None, max_length=40)
     paid_at: datetime = utc_field()
     hold_until: datetime = utc_field(index=True)
+    # The brand's `release_on` frozen at payment: `days` releases at hold_until; `completion` waits
+    # for the order's OrderCompleted (completed_at), then releases at once (hold_until = completed_at).
+    release_on: str = Field(default="days", max_length=12, sa_column_kwargs={"server_default": "days"})
+    completed_at: datetime | None = utc_field(nullable=True)
     released_at: datetime | None = utc_field(nullable=True)
     # not indexed: every release rewrites a million rows, an index on the batch would double that work
     release_batch: str | None = Field(default=None, max_length=40)

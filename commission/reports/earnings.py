@@ -110,6 +110,8 @@ async def _next_release(session: AsyncSession, partner_id: str) -> dict[str, dat
             sa.or_(col(OrderCommission.partner_id) == partner_id, col(OrderCommission.parent_partner_id) == partner_id),
             col(OrderCommission.released_at).is_(None),
             col(OrderCommission.held_by_dispute).is_(None),
+            # an order waiting for completion has no date yet
+            sa.or_(col(OrderCommission.release_on) == "days", col(OrderCommission.completed_at).is_not(None)),
         )
         .group_by(OrderCommission.currency)
     )

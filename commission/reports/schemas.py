@@ -253,6 +253,10 @@ class OrderCommissionPublic(BaseModel):
     no_commission_reason: str | None
     paid_at: datetime
     hold_until: datetime
+    release_on: str = Field(
+        default="days", description="days: released at hold_until; completion: when the order completes"
+    )
+    completed_at: datetime | None = None
     released_at: datetime | None
     release_batch: str | None
     refunded_minor: int

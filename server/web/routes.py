@@ -11,6 +11,7 @@ from litestar.response import Template
 from server.auth.guard import TOKEN_COOKIE
 from server.web import (
     admin_page,
+    buyer_order_page,
     checkout_page,
     console_page,
     finance_page,
@@ -39,5 +40,6 @@ ROUTE_HANDLERS: list[Any] = [
     *partner_page.ROUTE_HANDLERS,
     *finance_page.ROUTE_HANDLERS,
     *checkout_page.ROUTE_HANDLERS,
+    *buyer_order_page.ROUTE_HANDLERS,
     *outbox_page.ROUTE_HANDLERS,
 ]

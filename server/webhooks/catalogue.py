@@ -59,5 +59,9 @@ ROUTES: dict[str, Route] = {
     "OrderRefunded": Route("order.refunded", "order_id"),
     "PayoutSent": Route("payout.sent", "payout_id", run_brand),
     "SessionStateChanged": Route(session_state, "session_id"),
-    # after feat/fulfil: "OrderShipped": Route("order.shipped", "order_id"), and so on.
+    "OrderShipped": Route("order.shipped", "order_id"),
+    "OrderDelivered": Route("order.delivered", "order_id"),
+    "OrderCompleted": Route("order.completed", "order_id"),
+    "AftersaleRequested": Route("aftersale.requested", "order_id"),
+    "AftersaleDecided": Route("aftersale.decided", "order_id"),
 }

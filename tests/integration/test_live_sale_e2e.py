@@ -61,6 +61,7 @@ def server(tmp_path, postgres_db_url, redis_url, redis_namespace, stripe, connec
         "STRIPE_CONNECT_API_BASE": connect.base_url,
         "STRIPE_TEST_PAYMENTS": "1",
         "ORDER_SWEEP_INTERVAL_S": "0",
+        "FULFILMENT_SWEEP_INTERVAL_S": "1",  # the demo's orders complete as soon as they are delivered
         "DB_POOL_SIZE": "4",
         "LOG_LEVEL": "WARNING",
     }
@@ -97,9 +98,14 @@ async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_name
     # when it plays
     outcome = await asyncio.wait_for(play_sale(config), timeout=120)
     # then every viewer got through and every order was paid
-    assert outcome.errors == [], server.log()[-3000:]
+    assert outcome.errors == [], (outcome.errors, server.log()[-3000:])
     assert outcome.payments_enabled and len(outcome.orders) >= 6
     assert [o.order_id for o in outcome.orders if o not in outcome.paid] == []
+    # after the sale: every order still owed was shipped, received and completed (its commission
+    # released on completion), and one unit came back (refunded)
+    owed = [o for o in outcome.paid if o.refunded_minor < o.amount_minor and o is not outcome.clawed_back]
+    assert owed and all(o.fulfilment == "completed" for o in owed)
+    assert outcome.returned is not None and outcome.returned.refunded_minor > 0
     async with _staff(server, tokens.finance) as finance, _staff(server, tokens.brand) as brand:
         splits = {o.order_id: await _get(finance, f"/api/v1/orders/{o.order_id}/commission") for o in outcome.paid}
         statements = {
@@ -134,11 +140,17 @@ async def test_a_whole_live_sale_ties_out(server, connect, redis_url, redis_name
     _assert_funnel(outcome, funnel)
     _assert_dashboard(outcome, dashboard)
     await _assert_live_board(server, tokens.brand, competition_id, outcome, splits, redis_url, redis_namespace)
-    # and the brand's own system heard every payment and refund through its webhook, signed, in order
+    # and the brand's own system heard every payment and refund through its webhook, signed, in order,
     refunds = sum(1 for o in outcome.paid if o.refunded_minor)
     heard = outcome.webhooks_heard
     assert heard.get("order.paid") == len(outcome.paid) and heard.get("order.refunded", 0) >= refunds, heard
     assert heard.get("session.live") == 1 and outcome.webhook_problems == []
+    # and every step after the sale: each shipped order, each completion, the return's request and decision
+    completed = sum(1 for o in outcome.paid if o.fulfilment == "completed")
+    assert completed >= 1 and heard.get("order.completed") == completed, heard
+    assert heard.get("order.shipped", 0) >= completed and heard.get("order.delivered", 0) >= completed, heard
+    if outcome.returned is not None:
+        assert heard.get("aftersale.requested") == 1 and heard.get("aftersale.decided", 0) >= 1, heard
 
 
 def _assert_dashboard(outcome: Any, dashboard: dict[str, Any]) -> None:

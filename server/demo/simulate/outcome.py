@@ -24,6 +24,8 @@ class OrderMade:
     state: str = "pending"
     refunded_minor: int = 0
     disputed_lost_minor: int = 0  # a dispute the brand lost took this much back (server/demo/simulate/disputes.py)
+    visitor_id: str | None = None  # the buyer's cookie: their order page, receipt and after-sales
+    fulfilment: str = "unshipped"
 
 
 @dataclass
@@ -44,6 +46,7 @@ class SaleOutcome:
     orders: list[OrderMade] = field(default_factory=list)
     pins: int = 0
     clawed_back: OrderMade | None = None  # refunded after the payout
+    returned: OrderMade | None = None  # the one order a buyer returned a unit of (after-sales)
     disputes: list[tuple[str, str]] = field(default_factory=list)  # (order id, webhook outcome): one lost, one won
     errors: list[str] = field(default_factory=list)
     # the brand's demo webhook receiver (server/demo/simulate/receiver.py): events heard by type, and

@@ -8,7 +8,7 @@ import contextlib
 
 import httpx
 
-from server.demo.simulate import disputes, finale, report, stage
+from server.demo.simulate import aftersale, disputes, finale, report, stage
 from server.demo.simulate.api import SaleApiError, call, staff_client
 from server.demo.simulate.config import SaleConfig
 from server.demo.simulate.crowd import run_crowd
@@ -78,10 +78,11 @@ async def _after_the_live(
     report.sales(config, outcome)
     refunded = await finale.refund_some(config, brand, outcome.paid)
     say(f"the brand refunded {len(refunded)} orders ({sum(o.refunded_minor for o in refunded)} minor units)")
+    await _ship_and_return(config, outcome, brand)
     laggards = await finale.wait_for_ledger(finance, outcome.paid)
     if laggards:
         outcome.errors.append(f"the ledger did not catch up with {len(laggards)} orders: {laggards[:5]}")
-    say("the hold period is over (0 days for this sale); finance settles …")
+    say("the orders completed: their commission is released; finance settles …")
     try:
         partner_ids = sorted({share.partner_id for share in outcome.links.values()})
         outcome.settlement = await finale.settle(finance, partner_ids)
@@ -97,6 +98,21 @@ async def _after_the_live(
         say(f"one more refund after the payout ({clawed.order_id}): the partner's balance carries it forward")
     await _disputes(config, outcome, brand)
     outcome.reconciliation = await finale.reconcile(finance)
+
+
+async def _ship_and_return(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient) -> None:
+    try:
+        shipped = await aftersale.ship_all(brand, outcome)
+        returned = outcome.returned = await aftersale.return_one(config, brand, outcome)
+        if returned is not None:
+            config.say(f"one buyer returned a unit of {returned.order_id}: approved, received, refunded")
+        delivered = await aftersale.deliver_all(config, outcome)
+        config.say(f"the brand shipped {shipped} orders and {delivered} buyers confirmed receipt")
+        config.say("the return window is over (0 days for this sale): waiting for the orders to complete …")
+        if late := await aftersale.wait_for_completion(brand, outcome):
+            outcome.errors.append(f"{len(late)} orders did not complete in time: {late[:5]}")
+    except SaleApiError as exc:
+        outcome.errors.append(f"after the sale: {exc}")
 
 
 async def _disputes(config: SaleConfig, outcome: SaleOutcome, brand: httpx.AsyncClient) -> None:

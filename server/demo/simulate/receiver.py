@@ -96,13 +96,17 @@ async def brand_receiver(config: SaleConfig, brand: httpx.AsyncClient) -> AsyncI
 
 
 async def report_heard(config: SaleConfig, heard: Heard | None, outcome: SaleOutcome) -> None:
-    """Wait (boundedly) until every paid order and refund was heard, then say what arrived; the
+    """Wait (boundedly) until every paid order, refund and completed order was heard, then say what arrived; the
     counts and anything wrong (a bad signature, an order's events out of order) go on the outcome."""
     if heard is None:
         return
-    paid, refunds = len(outcome.paid), sum(1 for o in outcome.orders if o.refunded_minor)
+    expected = {
+        "order.paid": len(outcome.paid),
+        "order.refunded": sum(1 for o in outcome.orders if o.refunded_minor),
+        "order.completed": sum(1 for o in outcome.paid if o.fulfilment == "completed"),
+    }
     deadline = time.monotonic() + WAIT_S
-    while heard.count("order.paid") < paid or heard.count("order.refunded") < refunds:
+    while any(heard.count(kind) < n for kind, n in expected.items()):
         heard.arrived.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(heard.arrived.wait(), max(deadline - time.monotonic(), 0))

@@ -52,25 +52,25 @@ async def set_policy(brand: httpx.AsyncClient, brand_id: str) -> None:
     )
 
 
-async def shorten_hold(brand: httpx.AsyncClient, brand_id: str) -> int:
-    """The fast-forward: the API settles only up to now, so the brand's hold becomes 0 days for
-    this sale (each order freezes its hold_until when its OrderPaid is accrued). Returns the previous setting."""
+# The fast-forward: the API settles only up to now, so for this sale the hold is 0 days and the
+# return window closes at delivery; commission is released on completion, as for a new brand.
+SALE_SETTINGS: dict[str, Any] = {"hold_period_days": 0, "return_window_days": 0, "release_on": "completion"}
+
+
+async def shorten_hold(brand: httpx.AsyncClient, brand_id: str) -> dict[str, Any]:
+    """Apply SALE_SETTINGS (each order freezes its hold and release rule when its OrderPaid is
+    accrued, its return window when it is delivered). Returns the previous values."""
     current = await call(brand, "GET", f"/api/v1/brands/{brand_id}")
     settings = dict(current["settings"])
-    previous = int(settings.get("hold_period_days", 0))
-    settings["hold_period_days"] = 0
-    await call(brand, "PATCH", f"/api/v1/brands/{brand_id}", json={"settings": settings})
+    previous = {key: settings.get(key) for key in SALE_SETTINGS}
+    await call(brand, "PATCH", f"/api/v1/brands/{brand_id}", json={"settings": {**settings, **SALE_SETTINGS}})
     return previous
 
 
-async def restore_hold(brand: httpx.AsyncClient, brand_id: str, days: int) -> None:
+async def restore_hold(brand: httpx.AsyncClient, brand_id: str, previous: dict[str, Any]) -> None:
     current = await call(brand, "GET", f"/api/v1/brands/{brand_id}")
-    await call(
-        brand,
-        "PATCH",
-        f"/api/v1/brands/{brand_id}",
-        json={"settings": {**current["settings"], "hold_period_days": days}},
-    )
+    kept = {key: value for key, value in previous.items() if value is not None}
+    await call(brand, "PATCH", f"/api/v1/brands/{brand_id}", json={"settings": {**current["settings"], **kept}})
 
 
 async def share_links(config: SaleConfig, partners: dict[str, httpx.AsyncClient], outcome: SaleOutcome) -> None:

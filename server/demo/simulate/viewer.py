@@ -127,6 +127,7 @@ async def _buy(http: httpx.AsyncClient, outcome: SaleOutcome, plan: Visit, payme
     if order is None:
         return
     made = OrderMade(order["id"], plan.code, order["amount_minor"], order["currency"])
+    made.visitor_id = http.cookies.get("zx_vid")
     outcome.orders.append(made)
     paid = await http.post(f"/api/v1/checkout/orders/{made.order_id}/test-payment")
     paid.raise_for_status()

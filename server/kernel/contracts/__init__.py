@@ -10,6 +10,13 @@ from server.kernel.contracts.competitions import (
     LeaderboardChanged,
     PkStandingsChanged,
 )
+from server.kernel.contracts.fulfilment import (
+    AftersaleDecided,
+    AftersaleRequested,
+    OrderCompleted,
+    OrderDelivered,
+    OrderShipped,
+)
 from server.kernel.contracts.orders import (
     CartItemAdded,
     LatePaymentRejected,
@@ -40,6 +47,11 @@ register(
     OrderRefunded,
     OrderRefundFailed,
     LatePaymentRejected,
+    OrderShipped,
+    OrderDelivered,
+    OrderCompleted,
+    AftersaleRequested,
+    AftersaleDecided,
     CouponDropped,
     CouponClaimed,
     LotteryOpened,
@@ -58,6 +70,8 @@ register(
 
 __all__ = [
     "CONTRACTS",
+    "AftersaleDecided",
+    "AftersaleRequested",
     "CartItemAdded",
     "CompetitionBonusAdjusted",
     "CompetitionClosed",
@@ -73,9 +87,12 @@ __all__ = [
     "LeaderboardChanged",
     "LotteryDrawn",
     "LotteryOpened",
+    "OrderCompleted",
+    "OrderDelivered",
     "OrderPaid",
     "OrderRefundFailed",
     "OrderRefunded",
+    "OrderShipped",
     "PayoutFailed",
     "PayoutSent",
     "PkStandingsChanged",

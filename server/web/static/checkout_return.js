@@ -47,6 +47,11 @@
   }
 
   document.getElementById("order-ref").textContent = orderId ? `订单 · Order ${orderId}` : "";
+  if (orderId) {  // the buyer's own order page: state, parcels, after-sales (visitor cookie)
+    const link = document.getElementById("order-link");
+    link.href = `/orders/${encodeURIComponent(orderId)}`;
+    link.hidden = false;
+  }
   if (!orderId || redirectStatus === "failed") {
     render("failed");
   } else {

@@ -8,11 +8,20 @@
   var f = zxForm, $ = function (id) { return document.getElementById(id); };
   var base = "/api/v1/brands/" + encodeURIComponent(root.dataset.brand);
   var form = $("settings-form"), hook = $("notifier-form");
-  var DAYS = ["attribution_window_days", "protection_period_days", "hold_period_days", "per_buyer_limit_per_sku"];
+  var DAYS = [
+    "attribution_window_days", "protection_period_days", "hold_period_days", "per_buyer_limit_per_sku",
+    "auto_delivery_days", "return_window_days", "aftersale_auto_approve_days",
+  ];
 
   zx.strings({
     en: {
       settings: "Settings", forbidden: "Settings are for brand and admin tokens.",
+      release_on: "Commission becomes available", release_on_completion: "when the order completes",
+      release_on_days: "after the hold period",
+      release_on_help: "On completion: delivered and past the return window with no open after-sales request, so a return never claws back a payout.",
+      after_sale: "After the sale", auto_delivery: "Delivered automatically after shipping (days)",
+      return_window: "Return window after delivery (days)",
+      auto_approve: "After-sales requests approved if not answered in (days)", return_address: "Return address",
       pick_brand: "Open it as /console/settings?brand=brd_… (admin).", save: "Save",
       attribution: "Who earns an order", attribution_window: "Attribution window (days)",
       attribution_window_help: "A partner's link earns an order when it was clicked at most this many days before.",
@@ -35,6 +44,10 @@
     },
     zh: {
       settings: "设置", forbidden: "设置仅供品牌和管理员令牌使用。",
+      release_on: "佣金可结算时间", release_on_completion: "订单完成后", release_on_days: "冻结期结束后",
+      release_on_help: "订单完成：已收货且退货期已过、没有未结束的售后申请，退货不会追回已结算的佣金。",
+      after_sale: "售后", auto_delivery: "发货后自动确认收货（天）", return_window: "收货后退货期（天）",
+      auto_approve: "售后申请未处理自动同意（天）", return_address: "退货地址",
       pick_brand: "管理员请以 /console/settings?brand=brd_… 打开。", save: "保存",
       attribution: "订单归属", attribution_window: "归因窗口（天）",
       attribution_window_help: "订单前这么多天内点击过的分销链接可获得该订单。",
@@ -62,6 +75,8 @@
     form.self_referral_earns.checked = settings.self_referral_earns;
     form.unpaid_hold_share_bps.value = f.bpsToPercentText(settings.unpaid_hold_share_bps);
     form.blocked_words.value = settings.blocked_words.join("\n");
+    form.release_on.value = settings.release_on;
+    form.return_address.value = settings.return_address || "";
     $("default-rate").textContent = f.percent(settings.default_commission_bps);
   }
 
@@ -75,6 +90,8 @@
     if (form.binding_forever.checked) next.protection_period_days = null;
     next.self_referral_earns = form.self_referral_earns.checked;
     next.unpaid_hold_share_bps = f.bpsValue(form.unpaid_hold_share_bps.value);
+    next.release_on = form.release_on.value;
+    next.return_address = form.return_address.value.trim() || null;
     next.blocked_words = form.blocked_words.value.split("\n").map(function (w) { return w.trim(); }).filter(Boolean);
     return next;
   }

@@ -62,6 +62,7 @@ PAGES = [
     PageCase("live room", "/live/{session}", ready="#lineup li"),
     PageCase("checkout", "/live/{session}/checkout"),
     PageCase("checkout return", "/live/{session}/checkout/return?order={order}&redirect_status=succeeded"),
+    PageCase("buyer's order", "/orders/{order}"),
     PageCase("live room missing", "/live/ses_missing", status=404),
     PageCase("dead link", "/l/nosuchlink1", status=404),
     PageCase("error 404", "/no/such/page", status=404),

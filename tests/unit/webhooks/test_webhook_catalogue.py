@@ -24,3 +24,8 @@ def test_every_routed_name_is_one_a_brand_may_choose():
 )
 def test_a_session_is_heard_only_going_live_and_ending(state, name):
     assert session_state({"state": state}) == name
+
+
+def test_every_event_a_brand_may_choose_is_sent():
+    routed = {r.name for r in ROUTES.values() if isinstance(r.name, str)} | {"session.live", "session.ended"}
+    assert routed == set(EVENT_NAMES)
