@@ -9,7 +9,12 @@ A round is timed from the first payment until every event is delivered. pgbench 
 many clients as there are payers, alternating with the rounds so both see the same background load. Goal: ratio ≥ 0.5.
 
 No live room runs in this process, so the room's consumer records its events without touching
-Redis; everything else is the production path."""
+Redis; everything else is the production path.
+
+A last round splits the path in two, so a reader can see which half sets the pace: the payers
+alone (orders marked paid with no dispatcher running: the most the end-to-end figure can reach with
+these payers on this machine), then the dispatchers alone draining that backlog (the consumers'
+own rate: from the first claim until every event is delivered)."""
 
 from __future__ import annotations
 
@@ -69,11 +74,11 @@ async def _undelivered(maker: Any) -> int:
         return int((await s.execute(stmt)).scalar_one())
 
 
-async def _dispatch_until_done(maker: Any, paying: asyncio.Event) -> None:
+async def _dispatch_until_done(maker: Any, paying: asyncio.Event, handlers: dict[str, list[Any]]) -> None:
     """One worker: drain while payments come in; stop once they are all in and all delivered."""
     from server.events import OutboxDispatcher
 
-    dispatcher = OutboxDispatcher(maker, _handlers())
+    dispatcher = OutboxDispatcher(maker, handlers)
     deadline = time.perf_counter() + DEADLINE_S
     while time.perf_counter() < deadline:
         if await dispatcher.drain() == 0:
@@ -108,30 +113,36 @@ def _pay_in_process(url: str, clients: int, sale: Any, order_ids: list[str], off
 
 
 async def _round(
-    url: str, args: argparse.Namespace, sale: Any, order_ids: list[str], offset: int
+    url: str, args: argparse.Namespace, sale: Any, order_ids: list[str], offset: int, backlog: bool = False
 ) -> tuple[float, float]:
     """Pay these orders and deliver every OrderPaid: seconds from the first payment to the last
-    payment, and to the last delivery."""
+    payment, and to the last delivery. With `backlog`, the dispatchers start only once every
+    order is paid, and the second figure is the dispatchers' time alone."""
     from server.kernel.db import make_engine, make_sessionmaker
 
     engine = make_engine(url, pool_size=args.workers * 2)
     maker = make_sessionmaker(engine)
+    handlers = _handlers()  # the app's imports and bindings: not timed
     paying = asyncio.Event()
     paying.set()
+    dispatchers = max(args.workers, 1) if backlog else args.workers
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         await asyncio.get_running_loop().run_in_executor(pool, _warm_up)  # start-up and imports: not timed
         start = time.perf_counter()
         payers = asyncio.get_running_loop().run_in_executor(
             pool, _pay_in_process, url, args.clients, sale, order_ids, offset
         )
-        workers = [asyncio.create_task(_dispatch_until_done(maker, paying)) for _ in range(args.workers)]
+        if backlog:
+            await payers
+            paying.clear()
+        workers = [asyncio.create_task(_dispatch_until_done(maker, paying, handlers)) for _ in range(dispatchers)]
         await payers
         paid = time.perf_counter() - start
         paying.clear()
         await asyncio.gather(*workers)
         elapsed = time.perf_counter() - start
     await engine.dispose()
-    return paid, elapsed
+    return paid, elapsed - paid if backlog else elapsed
 
 
 async def _prepare(url: str, orders: int) -> tuple[Any, list[str]]:
@@ -164,7 +175,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     paying, elapsed, tps = 0.0, 0.0, []
     with scratch_database("ledger") as url, scratch_database("pgbench") as bench_url:
         upgrade(url)
-        sale, order_ids = asyncio.run(_prepare(url, total))
+        sale, prepared = asyncio.run(_prepare(url, total + _backlog_size(total, rounds)))
+        order_ids, backlog_ids = prepared[:total], prepared[total:]
         subprocess.run([pgbench_binary(), "-i", "-q", "-s", "1", bench_url], check=True, capture_output=True)
         per_round = -(-total // rounds)
         for r in range(rounds):
@@ -172,10 +184,33 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             paid, spent = asyncio.run(_round(url, args, sale, chunk, r * per_round))
             paying, elapsed = paying + paid, elapsed + spent
             tps.append(_pgbench(bench_url, args.clients, max(2, round(spent))))
+        halves = asyncio.run(_round(url, args, sale, backlog_ids, total, backlog=True))
+        tps.append(_pgbench(bench_url, args.clients, max(2, round(sum(halves)))))
     figures = _figures(args, rounds, total, (paying, elapsed), tps)
+    figures |= _halves(len(backlog_ids), halves, figures["pgbench_tpcb_tps"])
     if not args.no_write:
         write_section("ledger", _section(args, figures))
     return figures
+
+
+def _backlog_size(total: int, rounds: int) -> int:
+    return -(-total // rounds)  # one round's worth
+
+
+def _halves(orders: int, halves: tuple[float, float], tpcb: float) -> dict[str, Any]:
+    """The split round's figures: the payers alone and the dispatchers alone, per second and as a
+    ratio to the same pgbench mean as the end-to-end figure."""
+    paying_s, draining_s = halves
+    payers, consumers = orders / paying_s, orders / draining_s
+    print(f"payers alone: {payers:.0f} orders/s ({payers / tpcb:.3f})", end="  ")
+    print(f"consumers alone: {consumers:.0f} orders/s ({consumers / tpcb:.3f})")
+    return {
+        "split_orders": orders,
+        "payers_alone_orders_per_s": round(payers, 1),
+        "payers_alone_ratio": round(payers / tpcb, 3),
+        "consumers_alone_orders_per_s": round(consumers, 1),
+        "consumers_alone_ratio": round(consumers / tpcb, 3),
+    }
 
 
 def _section(args: argparse.Namespace, f: dict[str, Any]) -> str:
@@ -196,6 +231,12 @@ same server in the same run ({f["rounds"]} alternating rounds, {f["clients"]} cl
 | paid orders, every consumer done | {f["orders_per_s"]:,} |
 | pgbench TPC-B, rounds {" / ".join(str(t) for t in f["pgbench_rounds_tps"])} | {f["pgbench_tpcb_tps"]:,} |
 | **ratio** | **{f["ratio"]}** (goal ≥ {f["goal_ratio"]}: {met}) |
+
+Which half sets the pace (a last round of {f["split_orders"]:,} orders, split): the payers alone marked
+{f["payers_alone_orders_per_s"]:,} orders/s paid with no dispatcher running (**{f["payers_alone_ratio"]}×**
+pgbench: the most the ratio above can reach with these payers on this machine); the dispatchers
+alone then delivered that backlog to every consumer at {f["consumers_alone_orders_per_s"]:,} orders/s
+(**{f["consumers_alone_ratio"]}×**). pgbench's mean includes a slice after the split round.
 """
 
 

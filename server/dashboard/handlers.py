@@ -1,6 +1,7 @@
 """Outbox consumers that keep the per-minute series right after the room's sampler stops: a
 session that ends gets all its flows recomputed (so its report is ready at once), and a payment
-or refund that lands later (a slow webhook, a refund the next day) recomputes its own minute on."""
+or refund that lands later (a slow webhook, a refund the next day) recomputes its own minute (a
+payment) or its minute on (a refund)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,13 @@ async def on_session_state_changed(session: AsyncSession, event: OutboxEvent) ->
 
 
 async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
-    """One recompute per session in the batch, from its earliest payment's minute."""
-    earliest: dict[str, datetime] = {}
+    """The minutes the batch's payments fell in get their orders and GMV recounted, per session."""
+    paid_at: dict[str, list[datetime]] = {}
     for event in events:
         paid = OrderPaid.read(event.payload, event.version)
-        earliest[paid.session_id] = min(paid.paid_at, earliest.get(paid.session_id, paid.paid_at))
-    for session_id, since in earliest.items():
-        await minutes.rebuild(session, session_id, since=since)
+        paid_at.setdefault(paid.session_id, []).append(paid.paid_at)
+    for session_id, times in paid_at.items():
+        await minutes.recount_paid(session, session_id, times)
 
 
 @batched(on_orders_paid)

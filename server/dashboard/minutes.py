@@ -121,6 +121,20 @@ async def rebuild(db: AsyncSession, session_id: str, since: datetime | None = No
     return len(computed.by_minute)
 
 
+async def recount_paid(db: AsyncSession, session_id: str, paid_at: Iterable[datetime]) -> None:
+    """The orders and GMV of the minutes these payments fell in, counted in SQL: all a payment
+    changes, without reading every order since (a busy sale pays thousands a minute, and each
+    batch of payments would read them all again). GMV nets the refunds the minute's row holds
+    (each refund rebuilds its own minute); the caller commits."""
+    for minute in sorted({floor_minute(at) for at in paid_at}):
+        orders, amount = await sources.paid_in_minute(db, session_id, minute)
+        gauges = dict.fromkeys(("online_peak", "online_sum", "online_samples", "likes_total", "unique_viewers"), 0)
+        values = {**gauges, **dict.fromkeys(FLOWS, 0), "orders": orders, "gmv_minor": amount}
+        stmt = _insert(db).values({"session_id": session_id, "minute": minute, **values})
+        recounted = {"orders": stmt.excluded.orders, "gmv_minor": stmt.excluded.gmv_minor - TABLE.c.refunds_minor}
+        await db.execute(stmt.on_conflict_do_update(index_elements=["session_id", "minute"], set_=recounted))
+
+
 async def _upsert_flows(db: AsyncSession, session_id: str, minute: datetime, values: dict[str, int]) -> None:
     gauges = dict.fromkeys(GAUGES, 0)
     stmt = _insert(db).values({"session_id": session_id, "minute": minute, **gauges, **values})

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.checkout.models import CartItem, Order, OrderLine, Refund, RefundState
@@ -33,6 +33,16 @@ async def paid_orders(db: AsyncSession, session_id: str, since: datetime | None 
     if since is not None:
         stmt = stmt.where(col(Order.paid_at) >= since)
     return (await db.exec(stmt)).all()
+
+
+async def paid_in_minute(db: AsyncSession, session_id: str, minute: datetime) -> tuple[int, int]:
+    """(orders, amount) of the session's orders paid in [minute, minute + 1 min), counted in SQL."""
+    paid_at = col(Order.paid_at)
+    stmt = select(func.count(), func.coalesce(func.sum(Order.amount_minor), 0)).where(
+        Order.session_id == session_id, paid_at >= minute, paid_at < minute + timedelta(minutes=1)
+    )
+    count, amount = (await db.exec(stmt)).one()
+    return int(count), int(amount)
 
 
 async def lines_of(db: AsyncSession, order_ids: list[str]) -> Sequence[OrderLine]:

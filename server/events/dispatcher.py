@@ -33,38 +33,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import ColumnElement, delete, insert, or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.events.batches import Standings, commit_batch, read_standings
+from server.events.outcomes import DONE, Outcome, contract_errors, waiting
 from server.events.retry import RetryPolicy
 from server.kernel.backoff import FailureBackoff
 from server.kernel.clock import utcnow
-from server.kernel.contracts import contract_for
 from server.kernel.db import is_postgres
-from server.kernel.outbox import BatchHandler, HandledEvent, OutboxEvent, OutboxFailure, batch_of
+from server.kernel.outbox import HandledEvent, OutboxEvent, OutboxFailure, batch_of
 
 EventHandler = Callable[[AsyncSession, OutboxEvent], Awaitable[None]]
 log = structlog.get_logger("outbox")
 BATCH = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """One consumer after a tick: done (handled, or dead), or waiting until `due_at`."""
-
-    done: bool
-    due_at: datetime | None = None
-    error: str | None = None  # it failed in this tick
-
-
-DONE = Outcome(done=True)
 
 
 def _detached(event: OutboxEvent) -> OutboxEvent:
@@ -80,12 +68,6 @@ def _detached(event: OutboxEvent) -> OutboxEvent:
     )
 
 
-def check_contract(event: OutboxEvent) -> None:
-    """Consumers read what the contract promises: a payload that does not match (written by an
-    older emitter, or by hand) fails each consumer with the reason, as any handler error would."""
-    contract_for(event.topic).read(event.payload, event.version)
-
-
 def handler_name(handler: EventHandler) -> str:
     return f"{handler.__module__}.{getattr(handler, '__qualname__', repr(handler))}"[:120]
 
@@ -99,8 +81,8 @@ def _due(now: datetime) -> ColumnElement[bool]:
 def _finish_values(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     """Delivered when nothing is left to try; else due again when its first consumer is."""
     errors = [o.error for o in outcomes if o.error]
-    waiting = [o.due_at for o in outcomes if not o.done and o.due_at is not None]
-    values: dict[str, Any] = {"next_attempt_at": min(waiting)} if waiting else {"delivered_at": utcnow()}
+    due = [o.due_at for o in outcomes if not o.done and o.due_at is not None]
+    values: dict[str, Any] = {"next_attempt_at": min(due)} if due else {"delivered_at": utcnow()}
     if errors:
         values.update(attempts=OutboxEvent.attempts + 1, last_error="; ".join(errors)[:500])
     return values
@@ -136,51 +118,61 @@ class OutboxDispatcher:
             if not events:
                 return None
             snapshots = [_detached(event) for event in events]
+            standings = await read_standings(claim, snapshots)
             if not is_postgres(claim):
                 await claim.rollback()  # SQLite: end the read so handler transactions can write
-            outcomes = await self._run_consumers(snapshots)
+            outcomes = await self._run_consumers(snapshots, standings)
             delivered = await _finish(claim, outcomes)
             await claim.commit()
             return delivered
 
-    async def _run_consumers(self, events: list[OutboxEvent]) -> dict[str, list[Outcome]]:
+    async def _run_consumers(self, events: list[OutboxEvent], standings: Standings) -> dict[str, list[Outcome]]:
         """Each consumer of a topic over that topic's events (in id order), one consumer after another."""
         outcomes: dict[str, list[Outcome]] = {event.id: [] for event in events}
         by_topic: dict[str, list[OutboxEvent]] = {}
         for event in events:
             by_topic.setdefault(event.topic, []).append(event)
+        broken = contract_errors(events)
         for topic, group in by_topic.items():
             for handler in self.handlers.get(topic, ()):
-                for event_id, outcome in (await self._run_handler(handler, group)).items():
+                for event_id, outcome in (await self._run_handler(handler, group, standings, broken)).items():
                     outcomes[event_id].append(outcome)
         return outcomes
 
-    async def _run_handler(self, handler: EventHandler, events: list[OutboxEvent]) -> dict[str, Outcome]:
+    async def _run_handler(
+        self, handler: EventHandler, events: list[OutboxEvent], standings: Standings, broken: dict[str, Exception]
+    ) -> dict[str, Outcome]:
         batch = batch_of(handler)
         if batch is None or len(events) == 1:
-            return {event.id: await self._run_one(handler, event) for event in events}
+            return {event.id: await self._run_one(handler, event, broken.get(event.id)) for event in events}
         name = handler_name(handler)
-        async with self.maker() as session:
-            results, ready = await _settled(session, name, events)
-            if len(ready) > 1 and await _commit_batch(session, batch, name, ready):
-                return results | {event.id: DONE for event in ready}
-        # one event left, or the batch failed: each on its own, so a bad event fails and backs off alone
+        results, ready = standings.of(name, events)
+        sound = [event for event in ready if event.id not in broken]
+        if len(sound) > 1:
+            async with self.maker() as session:
+                if await commit_batch(session, batch, name, sound, standings.failed_before(name, sound)):
+                    results |= {event.id: DONE for event in sound}
+        # a broken payload, one event left, or the batch failed: each on its own, so a bad event
+        # fails and backs off alone
         for event in ready:
-            results[event.id] = await self._run_one(handler, event)
+            if event.id not in results:
+                results[event.id] = await self._run_one(handler, event, broken.get(event.id))
         return results
 
-    async def _run_one(self, handler: EventHandler, event: OutboxEvent) -> Outcome:
+    async def _run_one(self, handler: EventHandler, event: OutboxEvent, broken: Exception | None = None) -> Outcome:
         """Run one handler in its own transaction, so one failing consumer never blocks the others;
-        a handler that already succeeded, is dead, or is backing off is skipped."""
+        a handler that already succeeded, is dead, or is backing off is skipped. `broken`: the
+        reason the event's payload breaks its contract, if it does (the handler is not run)."""
         name = handler_name(handler)
         async with self.maker() as session:
             if await session.get(HandledEvent, (event.id, name)) is not None:
                 return DONE
             failure = await session.get(OutboxFailure, (event.id, name))
-            if failure is not None and (waiting := _waiting(failure)) is not None:
-                return waiting
+            if failure is not None and (wait := waiting(failure)) is not None:
+                return wait
             try:
-                check_contract(event)
+                if broken is not None:
+                    raise broken
                 await handler(session, event)
                 session.add(HandledEvent(event_id=event.id, handler=name))
                 if failure is not None:
@@ -237,52 +229,6 @@ class OutboxDispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wakeup.wait(), wait_s)
             self.wakeup.clear()
-
-
-def _waiting(failure: OutboxFailure) -> Outcome | None:
-    """A dead consumer counts as done; one whose backoff has not run out waits."""
-    if failure.dead_at is not None:
-        return DONE
-    if failure.next_attempt_at > utcnow():
-        return Outcome(done=False, due_at=failure.next_attempt_at)
-    return None
-
-
-async def _settled(
-    session: AsyncSession, name: str, events: list[OutboxEvent]
-) -> tuple[dict[str, Outcome], list[OutboxEvent]]:
-    """The events this consumer is done with or waiting on (their outcomes), and those to run now;
-    two queries for the whole batch instead of two per event."""
-    ids = [event.id for event in events]
-    handled_q = select(HandledEvent.event_id).where(HandledEvent.handler == name, col(HandledEvent.event_id).in_(ids))
-    failed_q = select(OutboxFailure).where(OutboxFailure.handler == name, col(OutboxFailure.event_id).in_(ids))
-    results = {event_id: DONE for event_id in (await session.exec(handled_q)).all()}
-    for failure in (await session.exec(failed_q)).all():
-        if failure.event_id not in results and (waiting := _waiting(failure)) is not None:
-            results[failure.event_id] = waiting
-    await session.rollback()  # SQLite: end the read before the batch writes (or another session does)
-    return results, [event for event in events if event.id not in results]
-
-
-async def _commit_batch(session: AsyncSession, batch: BatchHandler, name: str, events: list[OutboxEvent]) -> bool:
-    """The whole batch and a HandledEvent per event in one transaction; False (nothing written) on failure."""
-    ids = [event.id for event in events]
-    try:
-        for event in events:
-            check_contract(event)
-        await batch(session, events)
-        now = utcnow()  # a core bulk insert: no ORM object per event on the hot path
-        await session.execute(insert(HandledEvent), [{"event_id": i, "handler": name, "handled_at": now} for i in ids])
-        # any of them that had failed before has succeeded at last: nothing is wrong any more
-        await session.execute(
-            delete(OutboxFailure).where(col(OutboxFailure.handler) == name, col(OutboxFailure.event_id).in_(ids))
-        )
-        await session.commit()
-        return True
-    except Exception as exc:
-        await session.rollback()
-        log.info("event batch failed, handling its events one by one", handler=name, events=len(ids), error=repr(exc))
-        return False
 
 
 async def _finish(claim: AsyncSession, outcomes: dict[str, list[Outcome]]) -> int:

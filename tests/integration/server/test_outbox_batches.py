@@ -88,3 +88,24 @@ async def test_a_failed_batch_falls_back_to_one_by_one_and_the_bad_event_backs_o
     assert counter.singles == [1] and counter.plain == [0, 1, 2]
     async with maker() as session:
         assert (await session.exec(select(OutboxFailure))).all() == []
+
+
+async def test_a_payload_that_breaks_its_contract_is_left_out_of_the_batch_and_fails_alone(app):
+    maker = app.state.sessionmaker
+    counter = Counter()
+    ids = await emit_many(maker, [{"n": 0}, {"n": 1}, {"n": 2}])
+    async with maker() as session:  # written by hand, past the emitter's check
+        broken = OutboxEvent(id="evt_broken", topic="Counted", aggregate_id="agg_x", payload={"n": "many"})
+        session.add(broken)
+        await session.commit()
+    # when the tick runs: the three sound events still go in one batch, not one by one
+    assert await counter.dispatcher(maker).drain() == 3
+    assert counter.batches == [[0, 1, 2]] and counter.singles == []
+    assert counter.plain == [0, 1, 2]
+    # and the broken one failed for each consumer, with the contract's reason, and waits
+    async with maker() as session:
+        failures = (await session.exec(select(OutboxFailure))).all()
+    assert sorted(f.handler for f in failures) == sorted(handler_name(h) for h in (counter.add, counter.unbatched))
+    assert all(f.event_id == "evt_broken" and "n" in f.last_error for f in failures)
+    assert (await event_row(maker, "evt_broken")).delivered_at is None
+    assert [(await event_row(maker, i)).delivered_at is not None for i in ids] == [True] * 3
