@@ -35,6 +35,10 @@ zx.strings({
     customer_orders: "{n} orders · {gmv}", customer_dates: "first {first} · last {last}",
     bound_until: "bound until {when}", bound_forever: "bound with no end date", binding_lapsed: "binding lapsed on {when}",
     your_partnerships: "Your partnerships", state: "State", rate: "Rate", brand_default: "brand default", none_yet: "None yet.",
+    sections: "Sections", no_sessions: "No sessions yet from brands that approved you. Apply to a brand through the API:",
+    state_scheduled: "scheduled", state_live: "live", state_ended: "ended", state_cancelled: "cancelled",
+    partnership_pending: "pending", partnership_approved: "approved", partnership_rejected: "rejected",
+    partnership_suspended: "suspended",
   },
   zh: {
     sign_out: "退出登录", console_title: "分销伙伴控制台", nav_earnings: "收益", nav_links: "推广链接",
@@ -71,5 +75,9 @@ zx.strings({
     customer_orders: "{n} 单 · {gmv}", customer_dates: "首单 {first} · 最近 {last}",
     bound_until: "绑定至 {when}", bound_forever: "永久绑定", binding_lapsed: "绑定已于 {when} 到期",
     your_partnerships: "合作品牌", state: "状态", rate: "佣金比例", brand_default: "品牌默认", none_yet: "暂无。",
+    sections: "页面分区", no_sessions: "已通过审核的品牌暂无直播场次。可通过 API 申请与品牌合作：",
+    state_scheduled: "未开播", state_live: "直播中", state_ended: "已结束", state_cancelled: "已取消",
+    partnership_pending: "待审核", partnership_approved: "已通过", partnership_rejected: "已拒绝",
+    partnership_suspended: "已暂停",
   },
 });
