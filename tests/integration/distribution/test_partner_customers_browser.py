@@ -18,7 +18,10 @@ from tests.factories_distribution import make_partner
 from tests.factories_liveroom import serving
 
 pytestmark = pytest.mark.browser
-CASES = [({"width": 390, "height": 844}, "zh-CN", "加载更多客户"), ({"width": 1366, "height": 900}, "en-US", "More customers")]
+CASES = [
+    ({"width": 390, "height": 844}, "zh-CN", "加载更多客户"),
+    ({"width": 1366, "height": 900}, "en-US", "More customers"),
+]
 
 
 @pytest.fixture

@@ -81,7 +81,9 @@ async def test_admin_lists_dead_letters_and_replays_one_at_phone_width(tmp_path)
             await page.click("[data-lang-switch=zh]")
             await page.wait_for_function("document.querySelector('h1').textContent === '死信'")
             card = page.locator(f".dead-letter[data-event='{event_id}']")
-            assert "消费者" in await card.inner_text() and await page.evaluate("document.documentElement.lang") == "zh-CN"
+            assert (
+                "消费者" in await card.inner_text() and await page.evaluate("document.documentElement.lang") == "zh-CN"
+            )
             await page.click("[data-lang-switch=en]")
             await page.wait_for_function("document.querySelector('h1').textContent === 'Dead letters'")
             # when the admin taps Replay
