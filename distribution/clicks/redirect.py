@@ -120,7 +120,11 @@ def _agent_and_visitor(raw_headers: Any) -> tuple[str | None, str]:
 def _not_found(request: Request[Any, Any, Any], code: str, status_code: int = 404) -> ASGIResponse:
     """A friendly page, not an API error: whoever follows a dead link is a person with a phone."""
     engine: Any = request.app.template_engine
-    page = engine.get_template("link_not_found.html").render(code=code[:24], unavailable=status_code == 503)
+    page = engine.get_template("link_not_found.html").render(
+        code=code[:24],
+        unavailable=status_code == 503,
+        request=request,  # the reader's language
+    )
     return ASGIResponse(body=page, status_code=status_code, media_type="text/html; charset=utf-8")
 
 

@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.models import Brand
 from distribution.customer_schemas import CustomerPublic
 from distribution.models import Attribution, CustomerBinding, FunnelOrder
-
-MAX_CUSTOMERS = 200
+from distribution.services.customer_cursor import page_of
+from server.kernel.pagination import check_limit
 
 
 @dataclass
@@ -29,15 +29,22 @@ class _Bound:
     order_ids: set[str] = field(default_factory=set)
 
 
-async def partner_customers(session: AsyncSession, partner_id: str, now: datetime) -> list[CustomerPublic]:
+async def partner_customers(
+    session: AsyncSession, partner_id: str, now: datetime, cursor: str | None, limit: int
+) -> tuple[list[CustomerPublic], str | None]:
+    """One page of the partner's customers, last order first, and the cursor for the next."""
+    check_limit(limit)
+    return page_of(await _all_customers(session, partner_id, now), cursor, limit)
+
+
+async def _all_customers(session: AsyncSession, partner_id: str, now: datetime) -> list[CustomerPublic]:
     bound = await _bindings(session, partner_id)
     if not bound:
         return []
     await _attach_orders(session, partner_id, bound)
     orders = await _funnel_orders(session, [o for b in bound.values() for o in b.order_ids])
     brands = await _brand_names(session, {b.brand_id for b in bound.values()})
-    rows = [row for b in bound.values() if (row := _row(b, orders, brands, now)) is not None]
-    return sorted(rows, key=lambda r: r.last_order_at, reverse=True)[:MAX_CUSTOMERS]
+    return [row for b in bound.values() if (row := _row(b, orders, brands, now)) is not None]
 
 
 async def _bindings(session: AsyncSession, partner_id: str) -> dict[tuple[str, datetime], _Bound]:

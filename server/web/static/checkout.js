@@ -16,8 +16,7 @@
   const payingKey = `zx-checkout-paying-${sessionId}`;  // the placed order awaiting payment: survives "try again"
   const api = `/api/v1/sessions/${sessionId}`;
   const result = document.getElementById("result");
-  const FINAL = { paid: "Paid — thank you! Your order is confirmed.", cancelled: "The payment failed; the order was cancelled.",
-                  expired: "The reservation lapsed before payment; the items were released." };
+  const FINAL = ["paid", "cancelled", "expired"];  // each with its words in checkout_strings.js (final_…)
 
   const money = zx.money;  // display only; amounts stay integer minor units everywhere else
   // zx.api: a refusal rejects with the problem's detail, its type in error.problem.type
@@ -39,10 +38,9 @@
       amount.textContent = money(line.amount_minor, line.currency);
       li.append(amount);
       return li;
-    }) : [Object.assign(document.createElement("li"), { className: "muted", textContent: "Empty." })]));
+    }) : [Object.assign(document.createElement("li"), { className: "muted", textContent: zx.t("cart_empty") })]));
     document.getElementById("cart-total").textContent = cart.currency ? money(cart.amount_minor, cart.currency) : "—";
     lastCart = cart;
-    loadCoupons();
   }
 
   // Coupons: the visitor's usable claims with what each takes off this cart (the server computes
@@ -79,12 +77,25 @@
       chosenClaim = best ? best.claim_id : null;
     }
     const picker = document.getElementById("coupon-picker");
-    picker.replaceChildren(option("", "No coupon", true), ...claims.map((c) => {
-      const text = c.discount_minor ? `${c.coupon.title}: ${c.coupon.label} (− ${money(c.discount_minor, lastCart.currency)})`
-        : `${c.coupon.title}: ${c.coupon.label} — ${c.reason}`;
+    picker.replaceChildren(option("", zx.t("no_coupon"), true), ...claims.map((c) => {
+      const words = { title: c.coupon.title, label: couponLabel(c.coupon) };
+      const text = c.discount_minor ? zx.t("coupon_usable", { ...words, amount: money(c.discount_minor, lastCart.currency) })
+        : zx.t("coupon_unusable", words);
       return option(c.claim_id, text, Boolean(c.discount_minor));
     }));
     showSums();
+  }
+
+  // What the coupon takes off, in the reader's language (the API's `label` is English).
+  function couponLabel(coupon) {
+    if (coupon.amount_off_minor && coupon.currency) return zx.t("coupon_amount_off", { amount: money(coupon.amount_off_minor, coupon.currency) });
+    if (coupon.percent_off_bps) return zx.t("coupon_percent_off", { percent: zx.number(Number(coupon.percent_off_bps) / 100) });
+    return coupon.label;
+  }
+
+  async function showCart(cart) {
+    renderCart(cart);
+    await loadCoupons();
   }
 
   async function loadCoupons() {
@@ -99,7 +110,7 @@
   async function add(skuId) {
     try {
       const query = ref ? `?ref=${encodeURIComponent(ref)}` : "";
-      renderCart(await call("POST", `${api}/cart/items${query}`, { sku_id: skuId, quantity: 1 }));
+      await showCart(await call("POST", `${api}/cart/items${query}`, { sku_id: skuId, quantity: 1 }));
     } catch (error) { show(error.message, "error"); }
   }
 
@@ -121,10 +132,10 @@
   async function waitForOutcome(orderId) {
     for (let i = 0; i < 60; i += 1) {
       const order = await call("GET", `/api/v1/checkout/orders/${orderId}`);
-      if (FINAL[order.state]) return order;
+      if (FINAL.includes(order.state)) return order;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    throw new Error("Still waiting for the payment to be confirmed; refresh in a moment.");
+    throw new Error(zx.t("still_waiting"));
   }
 
   async function pay(event) {
@@ -136,25 +147,25 @@
     try {
       const placed = await call("POST", `${api}/checkout`, contactFrom(event.target), { "Idempotency-Key": idempotencyKey() });
       const order = placed.order;
-      const saved = order.discount_minor ? ` (coupon − ${money(order.discount_minor, order.currency)})` : "";
-      show(`Order ${order.id}: ${money(order.amount_minor, order.currency)}${saved} reserved — paying…`);
+      const amounts = { id: order.id, amount: money(order.amount_minor, order.currency), discount: money(order.discount_minor, order.currency) };
+      show(zx.t(order.discount_minor ? "order_reserved_coupon" : "order_reserved", amounts));
       root.dataset.orderAmount = String(order.amount_minor);
       if (publishableKey && placed.payment) {
         sessionStorage.setItem(payingKey, JSON.stringify({ id: order.id, payment: placed.payment }));
         mountPayment(order.id, placed.payment);
-        renderCart(await call("GET", `${api}/cart`));
+        await showCart(await call("GET", `${api}/cart`));
         return;  // the buyer pays in the Payment Element; Stripe then sends them to the return page
       }
       if (testPayments && placed.payment) {
         await call("POST", placed.payment.test_payment_url);
       } else {
-        throw new Error("Online payment is not set up on this server (no STRIPE_PUBLISHABLE_KEY).");
+        throw new Error(zx.t("no_publishable_key"));
       }
       const done = await waitForOutcome(order.id);
       sessionStorage.removeItem(`zx-checkout-${sessionId}`);
-      show(`${FINAL[done.state]} Order ${done.id}`, done.state === "paid" ? "ok" : "error");
+      show(zx.t(`final_${done.state}`, { id: done.id }), done.state === "paid" ? "ok" : "error");
       root.dataset.orderState = done.state;
-      renderCart(await call("GET", `${api}/cart`));
+      await showCart(await call("GET", `${api}/cart`));
     } catch (error) {
       if (providerIsDown(error)) {
         // The order holds its units; the same key (sessionStorage keeps it) retries the same order.
@@ -189,7 +200,7 @@
     const { error } = await payment.confirm(document.getElementById("confirm-pay"), returnUrl);
     if (!error) return;
     failure.textContent = providerIsDown(error) ? document.getElementById("provider-down").textContent
-      : `支付失败，请重试 · ${error.message}`;
+      : zx.t("payment_failed", { reason: error.message });
     failure.hidden = false;
   }
 
@@ -205,6 +216,9 @@
   resumePayment().catch((error) => show(error.message, "error"));
   document.querySelectorAll("button.add").forEach((b) => b.addEventListener("click", () => add(b.dataset.sku)));
   document.getElementById("checkout-form").addEventListener("submit", pay);
-  document.querySelectorAll("td[data-minor]").forEach((td) => { td.textContent = money(+td.dataset.minor, td.dataset.currency); });
-  call("GET", `${api}/cart`).then(renderCart).catch((error) => show(error.message, "error"));
+  const showPrices = () => document.querySelectorAll("td[data-minor]").forEach((td) => { td.textContent = money(+td.dataset.minor, td.dataset.currency); });
+  showPrices();
+  // The other language chosen on the page: what the script wrote is written again in it.
+  document.addEventListener("zx:lang", () => { showPrices(); if (lastCart) { renderCart(lastCart); renderCoupons(); } });
+  call("GET", `${api}/cart`).then(showCart).catch((error) => show(error.message, "error"));
 })();

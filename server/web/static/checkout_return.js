@@ -8,23 +8,18 @@
   const params = new URLSearchParams(location.search);
   const orderId = params.get("order");
   const redirectStatus = params.get("redirect_status");  // succeeded | processing | failed (Stripe's)
-  const TEXT = {
-    paid: ["ok", "已支付，谢谢！订单已确认。 · Paid — thank you! Your order is confirmed."],
-    processing: ["", "处理中：付款确认后此页自动更新。 · Processing — this page updates once the payment is confirmed."],
-    failed: ["error", "支付失败，请重试（商品在保留期内仍为您保留）。 · Payment failed — try again; your items stay reserved until the hold ends."],
-    closed: ["error", "订单已关闭（保留已过期或付款已取消）。 · The order is closed: the hold lapsed or the payment was cancelled."],
-  };
+  const KIND = { paid: "ok", processing: "", failed: "error", closed: "error" };  // words: checkout_strings.js (out_…)
   const PAID = ["paid", "partially_refunded", "refunded"];
   const CLOSED = ["cancelled", "expired"];
   const POLL_MS = 1000;
   const POLL_LIMIT = 300;  // five minutes, then the buyer refreshes
 
   function render(outcome) {
-    const [kind, text] = TEXT[outcome];
     root.dataset.outcome = outcome;
     const box = document.getElementById("outcome");
-    box.className = `panel result ${kind}`;
-    box.textContent = text;
+    box.className = `panel result ${KIND[outcome]}`;
+    box.removeAttribute("data-i18n");  // the outcome's words from here on, not "checking"
+    box.textContent = zx.t(`out_${outcome}`);
     document.getElementById("retry").hidden = outcome !== "failed";
     if (outcome === "paid" || outcome === "closed") {  // this order is done: the next checkout is a new one
       sessionStorage.removeItem(`zx-checkout-${sessionId}`);
@@ -46,7 +41,9 @@
     return undefined;
   }
 
-  document.getElementById("order-ref").textContent = orderId ? `订单 · Order ${orderId}` : "";
+  const showOrder = () => { document.getElementById("order-ref").textContent = orderId ? zx.t("order_ref", { id: orderId }) : ""; };
+  showOrder();
+  document.addEventListener("zx:lang", () => { showOrder(); if (root.dataset.outcome) render(root.dataset.outcome); });
   if (orderId) {  // the buyer's own order page: state, parcels, after-sales (visitor cookie)
     const link = document.getElementById("order-link");
     link.href = `/orders/${encodeURIComponent(orderId)}`;

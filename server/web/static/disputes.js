@@ -2,6 +2,22 @@
 // auth) and show each as a card with its evidence deadline, amount, order and frozen commission.
 (function () {
   "use strict";
+  zx.strings({
+    en: {
+      dp_title: "Open disputes", dp_none: "No open disputes.", dp_more: "More",
+      dp_help: "A disputed order's commission is frozen until Stripe decides: won, it comes back; lost, it is reversed and the fee is the brand's.",
+      dp_past_due: "{when} · past due", dp_days_left: "{when} · {days} days left", dp_due: "Evidence due", dp_order: "Order",
+      dp_frozen: "Frozen commission", dp_partner: "Partner", dp_reason: "Reason", dp_dispute: "Dispute",
+      dp_failed: "Disputes could not be loaded: {reason}",
+    },
+    zh: {
+      dp_title: "未结争议", dp_none: "没有未结争议。", dp_more: "更多",
+      dp_help: "争议订单的佣金在 Stripe 裁决前冻结：胜诉则恢复，败诉则冲回，争议费由品牌承担。",
+      dp_past_due: "{when} · 已逾期", dp_days_left: "{when} · 剩 {days} 天", dp_due: "举证截止", dp_order: "订单",
+      dp_frozen: "冻结佣金", dp_partner: "渠道商", dp_reason: "原因", dp_dispute: "争议",
+      dp_failed: "争议加载失败：{reason}",
+    },
+  });
   var panel = document.getElementById("disputes");
   if (!panel) return;
   var list = document.getElementById("dispute-list");
@@ -16,10 +32,9 @@
     if (!dueBy) return { text: "—", cls: "" };
     var due = new Date(dueBy);
     var days = Math.floor((due.getTime() - Date.now()) / DAY_MS);
-    var when = due.toISOString().slice(0, 16).replace("T", " ") + " UTC";
-    if (days < 0) return { text: when + " · past due · 已逾期", cls: "is-past-due" };
-    var left = days + " days left · 剩 " + days + " 天";
-    return { text: when + " · " + left, cls: days < 3 ? "is-due-soon" : "" };
+    var when = zx.when(dueBy);
+    if (days < 0) return { text: zx.t("dp_past_due", { when: when }), cls: "is-past-due" };
+    return { text: zx.t("dp_days_left", { when: when, days: zx.number(days) }), cls: days < 3 ? "is-due-soon" : "" };
   }
 
   function row(dl, label, value) {
@@ -49,12 +64,12 @@
     head.appendChild(status);
     li.appendChild(head);
     var dl = document.createElement("dl");
-    row(dl, "Evidence due · 举证截止", due.text).className = "dispute-due";
-    row(dl, "Order · 订单", d.order_id || "—").className = "dispute-order";
-    row(dl, "Frozen commission · 冻结佣金", zx.money(d.frozen_minor, d.currency)).className = "dispute-frozen";
-    row(dl, "Partner · 渠道商", d.partner_id || "—");
-    row(dl, "Reason · 原因", d.stripe_reason || "—");
-    row(dl, "Dispute · 争议", d.stripe_dispute_id);
+    row(dl, zx.t("dp_due"), due.text).className = "dispute-due";
+    row(dl, zx.t("dp_order"), d.order_id || "—").className = "dispute-order";
+    row(dl, zx.t("dp_frozen"), zx.money(d.frozen_minor, d.currency)).className = "dispute-frozen";
+    row(dl, zx.t("dp_partner"), d.partner_id || "—");
+    row(dl, zx.t("dp_reason"), d.stripe_reason || "—");  // Stripe's code (fraudulent, duplicate, …)
+    row(dl, zx.t("dp_dispute"), d.stripe_dispute_id);
     li.appendChild(dl);
     if (d.problem) {
       var p = document.createElement("p");
@@ -77,12 +92,14 @@
         more.dataset.cursor = page.next_cursor || "";
       })
       .catch(function (err) {
-        error.textContent = "Disputes could not be loaded · 争议加载失败: " + err.message;
+        error.textContent = zx.t("dp_failed", { reason: err.message });
         error.hidden = false;
         count.textContent = "?";
       });
   }
 
   more.addEventListener("click", function () { load(more.dataset.cursor); });
+  // The other language chosen: the cards are written again in it (from the first page).
+  document.addEventListener("zx:lang", function () { list.replaceChildren(); shown = 0; load(null); });
   load(null);
 })();

@@ -11,8 +11,10 @@
   var plan = null, polling = null, POLL_MS = 1000;
 
   function skipText(s) {
-    var text = zx.t("skip_" + s.reason_code, { minimum: zx.money(s.minimum_payout_minor, s.currency) });
-    return text === "skip_" + s.reason_code || !s.reason_code ? s.reason : text;
+    // The server's code picks the words (finance_strings.js); its English `reason` is for the API and CSV only.
+    var key = "skip_" + s.reason_code;
+    var text = zx.t(key, { minimum: zx.money(s.minimum_payout_minor, s.currency), balance: zx.money(s.available_minor, s.currency) });
+    return text === key ? zx.t("skip_other", { code: s.reason_code || "—" }) : text;
   }
   function outcome(kind, text) {
     var box = el("span", "outcome outcome-" + kind);

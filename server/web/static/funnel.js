@@ -1,6 +1,29 @@
 // Live partner funnel: one websocket per page, re-rendered on each snapshot, reconnecting on loss.
+// Its words (the _funnel.html partial's too) in English and Chinese below.
 (function () {
   "use strict";
+  zx.strings({
+    en: {
+      fn_state_scheduled: "scheduled", fn_state_live: "live", fn_state_ended: "ended", fn_state_cancelled: "cancelled",
+      fn_connecting: "connecting…", fn_live: "live", fn_reconnecting: "reconnecting…", fn_refused: "not allowed: sign in again",
+      fn_live_now: "Live now: the numbers move as viewers click, watch, like, add to cart and pay.",
+      fn_totals: "Totals for this session.", fn_estimate: "Commission shown is an estimate (GMV × rate); the ledger decides what is paid.",
+      fn_funnel: "Funnel", fn_partner: "Partner", fn_link: "Link", fn_clicks: "Clicks", fn_viewers: "Viewers", fn_likes: "Likes",
+      fn_cart_adds: "Cart adds", fn_orders: "Orders", fn_commission: "Est. commission", fn_waiting: "Waiting for numbers…",
+      fn_recent: "Recent orders", fn_none_yet: "None yet.", fn_total: "Total", fn_no_clicks: "No clicks yet.",
+      fn_copied: "Copied", fn_copy: "Copy", fn_copy_failed: "Select and copy",
+    },
+    zh: {
+      fn_state_scheduled: "未开播", fn_state_live: "直播中", fn_state_ended: "已结束", fn_state_cancelled: "已取消",
+      fn_connecting: "连接中…", fn_live: "实时", fn_reconnecting: "重新连接中…", fn_refused: "无权查看：请重新登录",
+      fn_live_now: "直播中：观众点击、观看、点赞、加购和支付时，数字实时变化。",
+      fn_totals: "本场汇总。", fn_estimate: "佣金为预估（GMV × 比例），实际以账本为准。",
+      fn_funnel: "漏斗", fn_partner: "伙伴", fn_link: "链接", fn_clicks: "点击", fn_viewers: "观看", fn_likes: "点赞",
+      fn_cart_adds: "加购", fn_orders: "订单", fn_commission: "预估佣金", fn_waiting: "等待数据…",
+      fn_recent: "最近订单", fn_none_yet: "暂无。", fn_total: "合计", fn_no_clicks: "暂无点击。",
+      fn_copied: "已复制", fn_copy: "复制", fn_copy_failed: "请手动选择复制",
+    },
+  });
   const panel = document.getElementById("funnel");
   const FIELDS = ["clicks", "viewers", "likes", "cart_adds", "orders", "gmv_minor", "commission_estimate_minor"];
 
@@ -39,34 +62,54 @@
       last[key] = JSON.stringify(data);
     }
     if (mode !== "brand" && snapshot.partners.length) {
-      const total = row(snapshot.partners[0], "Total", snapshot.currency, "total", last.total);
+      const total = row(snapshot.partners[0], zx.t("fn_total"), snapshot.currency, "total", last.total);
       total.classList.add("total");
       body.appendChild(total);
       last.total = JSON.stringify(snapshot.partners[0]);
     }
-    if (!rows.length) body.innerHTML = '<tr><td colspan="8" class="muted">No clicks yet.</td></tr>';
+    if (!rows.length) body.replaceChildren(note("tr", "fn_no_clicks"));
     const orders = panel.querySelector('[data-role="orders"]');
     orders.replaceChildren();
     for (const order of snapshot.recent_orders) {
       const li = document.createElement("li");
-      li.textContent = new Date(order.paid_at).toLocaleTimeString() + " · " + order.buyer + " · " +
+      li.textContent = zx.when(order.paid_at, { timeStyle: "medium" }) + " · " + order.buyer + " · " +
         zx.money(order.amount_minor, order.currency);
       orders.appendChild(li);
     }
-    if (!snapshot.recent_orders.length) orders.innerHTML = '<li class="muted">None yet.</li>';
-    panel.querySelector('[data-role="session-state"]').textContent = snapshot.session_state;
+    if (!snapshot.recent_orders.length) orders.replaceChildren(note("li", "fn_none_yet"));
+    const state = panel.querySelector('[data-role="session-state"]');
+    state.dataset.i18n = "fn_state_" + snapshot.session_state;
+    state.textContent = zx.t(state.dataset.i18n);
   }
 
-  function status(text) { panel.querySelector('[data-role="status"]').textContent = text; }
+  // An empty list's one line ("No clicks yet."), kept translatable by its key.
+  function note(tag, key) {
+    const node = document.createElement(tag === "tr" ? "td" : "li");
+    node.className = "muted";
+    node.dataset.i18n = key;
+    node.textContent = zx.t(key);
+    if (tag !== "tr") return node;
+    node.colSpan = 8;
+    const tr = document.createElement("tr");
+    tr.appendChild(node);
+    return tr;
+  }
+
+  // The status line keeps its key, so a language switch translates it as it stands.
+  function status(key) {
+    const line = panel.querySelector('[data-role="status"]');
+    line.dataset.i18n = key;
+    line.textContent = zx.t(key);
+  }
 
   function connect(delay) {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + location.host + "/ws/funnel/" + encodeURIComponent(panel.dataset.session));
-    socket.onopen = () => { status("live"); delay = 1000; };
+    socket.onopen = () => { status("fn_live"); delay = 1000; };
     socket.onmessage = (event) => render(JSON.parse(event.data));
     socket.onclose = (event) => {
-      if (event.code === 4401 || event.code === 4404) { status("not allowed: sign in again"); return; }
-      status("reconnecting…");
+      if (event.code === 4401 || event.code === 4404) { status("fn_refused"); return; }
+      status("fn_reconnecting");
       setTimeout(() => connect(Math.min(delay * 2, 15000)), delay);
     };
   }
@@ -75,9 +118,9 @@
     const button = event.target.closest("button.copy");
     if (!button) return;
     navigator.clipboard.writeText(button.dataset.copy).then(() => {
-      button.textContent = "Copied";
-      setTimeout(() => { button.textContent = "Copy"; }, 1500);
-    }, () => { button.textContent = "Select and copy"; });
+      button.textContent = zx.t("fn_copied");
+      setTimeout(() => { button.textContent = zx.t("fn_copy"); }, 1500);
+    }, () => { button.textContent = zx.t("fn_copy_failed"); });
   });
 
   if (panel) connect(1000);

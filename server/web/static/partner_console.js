@@ -7,7 +7,7 @@
   if (!root) return;
   var $ = function (id) { return document.getElementById(id); };
   var base = "/api/v1/partners/" + encodeURIComponent(root.dataset.partner);
-  var earnings = null, customers = null, statement = null;
+  var earnings = null, customers = null, customersNext = null, statement = null;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -208,11 +208,20 @@
       list.append(li);
     });
     if (!customers.length) list.append(el("li", "muted", zx.t("no_customers")));
+    $("customers-more").hidden = !customersNext;
+    $("customers-count").textContent = customers.length ? zx.t("customers_shown", { n: zx.number(customers.length) }) : "";
   }
 
-  function loadCustomers() {
-    return zx.api("GET", base + "/customers").then(function (page) { customers = page.items; renderCustomers(); })
-      .catch(function (error) { $("customer-list").replaceChildren(el("li", "field-error", error.message)); });
+  // A page at a time (the API's {items, next_cursor}); "More" asks for the page after the last one shown.
+  function loadCustomers(more) {
+    var url = base + "/customers" + (more && customersNext ? "?cursor=" + encodeURIComponent(customersNext) : "");
+    $("customers-more").disabled = true;
+    return zx.api("GET", url).then(function (page) {
+      customers = (more && customers ? customers : []).concat(page.items);
+      customersNext = page.next_cursor;
+      renderCustomers();
+    }).catch(function (error) { $("customers-error").textContent = error.message; })
+      .then(function () { $("customers-more").disabled = false; });
   }
 
   // ---- wiring ------------------------------------------------------------------------------
@@ -226,6 +235,7 @@
     showTarget();
   }
   $("statement-form").addEventListener("submit", loadStatement);
+  $("customers-more").addEventListener("click", function () { loadCustomers(true); });
   document.addEventListener("zx:lang", function () { renderEarnings(); renderStatement(); renderCustomers(); });
   loadEarnings();
   loadCustomers();

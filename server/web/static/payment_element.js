@@ -6,6 +6,11 @@
 window.zxPayment = (() => {
   "use strict";
   let stripe = null;
+  // Also shown on the live room's group-buy card, which does not load checkout_strings.js.
+  zx.strings({
+    en: { stripe_missing: "Stripe.js could not be loaded; refresh the page." },
+    zh: { stripe_missing: "支付组件加载失败，请刷新页面。" },
+  });
 
   async function intentFor(url) {
     try {
@@ -17,7 +22,7 @@ window.zxPayment = (() => {
 
   // payment = the API's `payment` ({intent_url, amount_minor, currency}); returns a handle with confirm().
   function mount(publishableKey, selector, payment) {
-    if (typeof Stripe !== "function") throw new Error("支付组件加载失败，请刷新 · Stripe.js could not be loaded; refresh the page.");
+    if (typeof Stripe !== "function") throw new Error(zx.t("stripe_missing"));
     stripe = stripe || Stripe(publishableKey);
     const elements = stripe.elements({ mode: "payment", amount: payment.amount_minor,
       currency: payment.currency.toLowerCase() });  // Stripe.js wants the currency lower-case

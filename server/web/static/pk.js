@@ -9,12 +9,14 @@
           pk_net_gmv: "Net GMV", pk_orders: "Orders", pk_entrant: "Entrant", pk_score: "Score", pk_bonus: "Bonus",
           pk_you: " (you)", pk_final: "Final: you placed #{rank} · your bonus {bonus}", pk_close: "Close and pay bonuses",
           pk_confirm: "Close \"{name}\" now? The ranking is frozen and bonuses are paid.",
-          pk_running: "running", pk_closed: "closed", pk_scheduled: "scheduled" },
+          pk_running: "running", pk_closed: "closed", pk_scheduled: "scheduled",
+          pk_title: "PK competitions", pk_subtitle: "live leaderboards, updated every 2 s" },
     zh: { pk_orders_n: "{n} 单", pk_gmv_share: "GMV 的 +{pct} %", pk_this_session: "本场直播",
           pk_net_gmv: "净 GMV", pk_orders: "订单数", pk_entrant: "参赛者", pk_score: "成绩", pk_bonus: "奖励",
           pk_you: "（你）", pk_final: "最终排名 #{rank} · 奖励 {bonus}", pk_close: "结束并发放奖励",
           pk_confirm: "现在结束“{name}”？排名将冻结并发放奖励。",
-          pk_running: "进行中", pk_closed: "已结束", pk_scheduled: "未开始" },
+          pk_running: "进行中", pk_closed: "已结束", pk_scheduled: "未开始",
+          pk_title: "PK 赛", pk_subtitle: "实时排行榜，每 2 秒更新" },
   });
   const money = (minor, currency) => zx.money(minor, currency);
   function score(value, metric, currency) {

@@ -4,6 +4,24 @@
 // mail scanners open links); then "We'll remind you" with an unsubscribe link. Hidden once live.
 (function () {
   "use strict";
+  zx.strings({
+    en: {
+      rm_starts: "Starts", rm_title: "Remind me when it starts", rm_how: "how to remind you", rm_where: "where to remind you",
+      rm_email: "Email", rm_sms: "SMS", rm_wechat: "WeChat", rm_app: "App", rm_submit: "Remind me",
+      rm_pending: "Check your messages to confirm: open the link we sent", rm_unsubscribe: "Unsubscribe",
+      rm_confirm_ask: "Confirm you want a reminder when it starts?", rm_confirm: "Confirm",
+      rm_done: "We'll remind you when it starts:", rm_by: "by {channel} ({address})", rm_wechat_id: "WeChat ID",
+      rm_app_id: "App user id", rm_failed: "Something went wrong",
+    },
+    zh: {
+      rm_starts: "开播时间", rm_title: "开播时提醒我", rm_how: "提醒方式", rm_where: "提醒地址",
+      rm_email: "邮件", rm_sms: "短信", rm_wechat: "微信", rm_app: "App", rm_submit: "提醒我",
+      rm_pending: "请查收消息，点击我们发送的链接确认提醒", rm_unsubscribe: "取消提醒",
+      rm_confirm_ask: "确认开播时提醒你？", rm_confirm: "确认",
+      rm_done: "已确认，开播时提醒你：", rm_by: "{channel}（{address}）", rm_wechat_id: "微信号",
+      rm_app_id: "App 用户 ID", rm_failed: "出错了，请重试",
+    },
+  });
   var card = document.getElementById("reminders");
   if (!card) return;
   var $ = function (id) { return document.getElementById(id); };
@@ -15,19 +33,16 @@
   var sessionId = card.dataset.session;
   var api = "/api/v1/sessions/" + encodeURIComponent(sessionId) + "/reminders";
   var hints = { email: ["email", "you@example.com"], sms: ["tel", "+86 138 0013 8000"],
-                wechat: ["text", "WeChat ID"], app: ["text", "App user id"] };
+                wechat: ["text", zx.t("rm_wechat_id")], app: ["text", zx.t("rm_app_id")] };
 
   // The scheduled start in the viewer's own time zone.
   var start = new Date(card.dataset.start);
-  if (!isNaN(start)) {
-    $("reminder-start").textContent = start.toLocaleString(undefined, { weekday: "short", month: "short",
-      day: "numeric", hour: "2-digit", minute: "2-digit" });
-  }
+  if (!isNaN(start)) $("reminder-start").textContent = zx.when(card.dataset.start, { dateStyle: "full", timeStyle: "short" });
 
   function showError(text) { var box = $("reminder-error"); box.textContent = text; box.hidden = !text; }
 
   function render(state) {
-    var where = state.subscribed ? "by " + state.channel + " (" + state.address_masked + ")" : "";
+    var where = state.subscribed ? zx.t("rm_by", { channel: zx.t("rm_" + state.channel), address: state.address_masked }) : "";
     $("reminder-form").hidden = !!state.subscribed;
     $("reminder-pending").hidden = !state.subscribed || !!state.confirmed;
     $("reminder-done").hidden = !state.subscribed || !state.confirmed;
@@ -41,7 +56,7 @@
     showError("");
     zx.api("POST", "/api/v1/reminders/confirmations", { token: confirmToken })
       .then(function (state) { render(state); })
-      .catch(function (err) { showError(err.message || "Something went wrong"); })
+      .catch(function (err) { showError(err.message || zx.t("rm_failed")); })
       .finally(function () {
         $("reminder-confirm").hidden = true;
         var url = new URL(location.href); url.searchParams.delete("confirm");

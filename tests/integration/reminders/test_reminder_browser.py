@@ -71,7 +71,7 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
             receiver.secret = hook.json()["secret"]
             async with chromium() as browser:
                 # given a viewer on the scheduled session's page through the partner's link
-                page = await (await browser.new_context()).new_page()
+                page = await (await browser.new_context(locale="zh-CN")).new_page()
                 await page.goto(f"{server.base_url}/live/{session_id}?ref={code}")
                 card = page.locator("#reminders")
                 await card.wait_for(state="visible", timeout=10_000)
@@ -81,10 +81,11 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 await page.select_option("#reminder-channel", "email")
                 await page.fill("#reminder-address", "fan@example.com")
                 await page.click("#reminder-submit")
-                # then they are told to confirm (zh and en), nothing off-screen
+                # then they are told to confirm, in the phone's Chinese only, nothing off-screen
                 pending = page.locator("#reminder-pending")
-                await pending.filter(has_text="Check your messages to confirm").wait_for(timeout=10_000)
-                assert "请查收消息" in await pending.inner_text()
+                await pending.filter(has_text="请查收消息").wait_for(timeout=10_000)
+                assert "Check your messages" not in await pending.inner_text()
+                assert "邮件" in await pending.inner_text()  # the channel by name, in Chinese
                 assert await page.evaluate("document.documentElement.scrollWidth") <= 390
                 # and the brand's system is asked to send them a confirmation link, not a reminder
                 await eventually(lambda: len(receiver.calls) >= 1, what="the go-live webhook call")
@@ -94,7 +95,7 @@ async def test_subscribe_through_a_partner_link_then_the_webhook_hears_it_go_liv
                 # when the viewer opens the link and presses Confirm
                 await page.goto(f"{server.base_url}{link.raw_path.decode()}")
                 await page.click("#reminder-confirm-button")
-                await page.locator("#reminder-done").filter(has_text="We'll remind you").wait_for(timeout=10_000)
+                await page.locator("#reminder-done").filter(has_text="开播时提醒你").wait_for(timeout=10_000)
                 assert "confirm=" not in page.url
                 # and the brand goes live
                 live = await api.post(

@@ -65,6 +65,8 @@ PAGES = [
     PageCase("buyer's order", "/orders/{order}"),
     PageCase("live room missing", "/live/ses_missing", status=404),
     PageCase("dead link", "/l/nosuchlink1", status=404),
+    PageCase("share code box", "/s"),
+    PageCase("share code unknown", "/s?q=ZX-AAAA-BBBB", status=404),
     PageCase("error 404", "/no/such/page", status=404),
     PageCase("error 403", "/finance", "partner", 403),
     PageCase("error 422", "/test-only/since?since=yesterday", "finance", 422),

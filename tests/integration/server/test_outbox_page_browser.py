@@ -67,16 +67,25 @@ async def test_admin_lists_dead_letters_and_replays_one_at_phone_width(tmp_path)
     with run_server(env, tmp_dir=tmp_path) as server:
         admin, event_id = await seed_dead_letter(env["DATABASE_URL"])
         async with chromium() as browser, httpx.AsyncClient(base_url=server.base_url) as api:
-            context = await browser.new_context(viewport={"width": 390, "height": 844})
+            context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
             await context.add_cookies([{"name": "zx_token", "value": admin, "url": server.base_url}])
             page = await context.new_page()
             await page.goto(f"{server.base_url}/admin/outbox")
-            # the dead letter is listed, in both languages, and nothing is wider than the phone
+            # the dead letter is listed, in the browser's English, and nothing is wider than the phone
             card = page.locator(f".dead-letter[data-event='{event_id}']")
             assert HANDLER in await card.inner_text() and "ledger account locked" in await card.inner_text()
-            assert "Dead letters" in await page.inner_text("h1") and "死信" in await page.inner_text("h1")
+            assert await page.inner_text("h1") == "Dead letters" and "死信" not in await card.inner_text()
             assert await page.inner_text("#dead-count") == "1"
             assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+            # the language switch brings the page back in Chinese (and the words its script adds)
+            await page.click("[data-lang-switch=zh]")
+            await page.wait_for_function("document.querySelector('h1').textContent === '死信'")
+            card = page.locator(f".dead-letter[data-event='{event_id}']")
+            assert (
+                "消费者" in await card.inner_text() and await page.evaluate("document.documentElement.lang") == "zh-CN"
+            )
+            await page.click("[data-lang-switch=en]")
+            await page.wait_for_function("document.querySelector('h1').textContent === 'Dead letters'")
             # when the admin taps Replay
             await card.locator("button.replay").click()
             await card.locator("button.replay", has_text="Replayed").wait_for(timeout=5000)
