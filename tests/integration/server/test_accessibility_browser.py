@@ -133,12 +133,13 @@ async def _check(browser, host: str, tokens: dict[str, str], values: dict[str, s
     return found
 
 
-async def test_no_serious_or_critical_violation_on_any_page(app, client, localstripe):
+# One test per size and language, so the runs spread over the suite's workers and each has its own
+# time limit (every page, at one size in one language, is some forty axe runs).
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size['width']}px")
+async def test_no_serious_or_critical_violation_on_any_page(app, client, localstripe, size, locale):
     test_only_routes.mount(app)
     tokens, values = await _world(app, client, localstripe)
     async with serving(app) as host, chromium() as browser:
-        found = []
-        for size in SIZES:
-            for locale in LOCALES:
-                found += await _check(browser, host, tokens, values, locale, size)
+        found = await _check(browser, host, tokens, values, locale, size)
     assert not found, "axe-core found:\n" + "\n".join(found)
