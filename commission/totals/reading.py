@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,22 +17,12 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import JournalTransaction, LedgerAccount, LedgerAccountTotal, LedgerDailyTotal, LedgerEntry
+from commission.totals.days import ceil_day as _ceil
+from commission.totals.days import floor_day as _floor
+from commission.totals.days import midnight as _midnight
 
 FlowKey = tuple[str, str, str, str]  # owner_id, kind, currency, reason
 Sums = dict[FlowKey, list[int]]  # → [amount, entries]
-
-
-def _floor(at: datetime) -> date:
-    return at.astimezone(UTC).date()
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
-def _ceil(at: datetime) -> date:
-    day = _floor(at)
-    return day if _midnight(day) == at else day + timedelta(days=1)
 
 
 def _scoped(stmt: Any, table: Any, owner_type: str, owner_ids: Sequence[str] | None) -> Any:
