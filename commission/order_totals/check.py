@@ -29,7 +29,8 @@ GROUP BY day, currency
 """
 # each amount with the count that makes it up
 COUNTED_BY = {"paid_minor": "paid_count", "earned_minor": "paid_count", "refunds_minor": "refund_count"}
-KEPT = f"SELECT day, currency, {', '.join(MEASURES)} FROM {TABLE}"
+COLUMNS = "day, currency, paid_minor, paid_count, earned_minor, refunds_minor, refund_count"  # MEASURES' order
+KEPT = "SELECT day, currency, paid_minor, paid_count, earned_minor, refunds_minor, refund_count FROM order_daily_totals"
 
 
 def _from_records(session: AsyncSession) -> str:
@@ -64,7 +65,5 @@ async def rebuild_order_totals(session: AsyncSession) -> None:
     are locked against writes meanwhile, so nothing frozen or refunded during the rebuild is lost."""
     if is_postgres(session):
         await session.execute(sa.text("LOCK TABLE order_commissions, commission_refunds IN SHARE MODE"))
-    await session.execute(sa.text(f"DELETE FROM {TABLE}"))
-    await session.execute(
-        sa.text(f"INSERT INTO {TABLE} (day, currency, {', '.join(MEASURES)}) {_from_records(session)}")
-    )
+    await session.execute(sa.text("DELETE FROM order_daily_totals"))
+    await session.execute(sa.text("INSERT INTO order_daily_totals (" + COLUMNS + ") " + _from_records(session)))
