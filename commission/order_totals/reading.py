@@ -1,13 +1,13 @@
 """The order side of the reconciliation for any period, read from the kept order totals.
 
-[since, until) = the whole UTC days' rows of `order_daily_totals` + the raw records of the partial
-first and last days (index ranges: `order_commissions.paid_at`, `commission_refunds.effective_at`).
-So the report costs the same at a thousand orders and at a million."""
+[since, until) = the whole UTC days' rows of `order_daily_totals` ± raw records of the partial first
+and last days (`commission/totals/days.py`; index ranges on `order_commissions.paid_at` and
+`commission_refunds.effective_at`). So the report costs the same at a thousand orders and at a million."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import OrderCommission, OrderDailyTotal, RefundRecord
-from commission.totals.days import DaySplit, split_days
+from commission.totals.days import split_days
 
 Sums = dict[str, dict[str, int]]  # currency → measure → amount
 EARNED = (
@@ -32,46 +32,49 @@ async def order_sums(session: AsyncSession, since: datetime | None, until: datet
     from the first order)."""
     sums: Sums = defaultdict(lambda: defaultdict(int))
     split = split_days(since, until)
-    if split.whole_days:
-        await _days(session, sums, split)
-    for start, end in split.partial:
-        await _raw(session, sums, start, end)
-    return {currency: dict(measures) for currency, measures in sums.items()}
+    for first, end, sign in split.days:
+        await _days(session, sums, first, end, sign)
+    for start, stop, sign in split.raw:
+        await _raw(session, sums, start, stop, sign)
+    # a currency is there when some record makes it up, as when the records are summed directly
+    return {c: {k: v for k, v in m.items() if k != "records"} for c, m in sums.items() if m["records"]}
 
 
-async def _days(session: AsyncSession, sums: Sums, split: DaySplit) -> None:
+async def _days(session: AsyncSession, sums: Sums, first: date | None, end: date | None, sign: int) -> None:
     d = OrderDailyTotal
     stmt = sa.select(  # type: ignore[call-overload]
-        d.currency, sa.func.sum(d.paid_minor), sa.func.sum(d.earned_minor), sa.func.sum(d.refunds_minor)
+        d.currency,
+        sa.func.sum(d.paid_minor),
+        sa.func.sum(d.earned_minor),
+        sa.func.sum(d.refunds_minor),
+        sa.func.sum(col(d.paid_count) + col(d.refund_count)),
     ).group_by(d.currency)
-    if split.first is not None:
-        stmt = stmt.where(col(d.day) >= split.first)
-    if split.end is not None:
-        stmt = stmt.where(col(d.day) < split.end)
-    for currency, paid, earned, refunds in (await session.execute(stmt)).all():
-        _add(sums, currency, paid, earned, refunds)
+    if first is not None:
+        stmt = stmt.where(col(d.day) >= first)
+    if end is not None:
+        stmt = stmt.where(col(d.day) < end)
+    for currency, paid, earned, refunds, records in (await session.execute(stmt)).all():
+        _add(sums, currency, sign, (paid, earned, refunds, records))
 
 
-async def _raw(session: AsyncSession, sums: Sums, since: datetime | None, until: datetime | None) -> None:
+async def _raw(session: AsyncSession, sums: Sums, since: datetime, until: datetime, sign: int) -> None:
     oc, rr = OrderCommission, RefundRecord
-    orders = sa.select(oc.currency, sa.func.sum(oc.amount_minor), sa.func.sum(EARNED)).group_by(oc.currency)  # type: ignore[call-overload]
-    refunds = sa.select(rr.currency, sa.func.sum(rr.applied_minor)).group_by(rr.currency)  # type: ignore[call-overload]
+    count = sa.func.count()
+    orders = sa.select(oc.currency, sa.func.sum(oc.amount_minor), sa.func.sum(EARNED), count).group_by(oc.currency)  # type: ignore[call-overload]
+    refunds = sa.select(rr.currency, sa.func.sum(rr.applied_minor), count).group_by(rr.currency)  # type: ignore[call-overload]
     orders = _between(orders, col(oc.paid_at), since, until)
     refunds = _between(refunds.where(col(rr.effective_at).is_not(None)), col(rr.effective_at), since, until)
-    for currency, paid, earned in (await session.execute(orders)).all():
-        _add(sums, currency, paid, earned, 0)
-    for currency, refunded in (await session.execute(refunds)).all():
-        _add(sums, currency, 0, 0, refunded)
+    for currency, paid, earned, records in (await session.execute(orders)).all():
+        _add(sums, currency, sign, (paid, earned, 0, records))
+    for currency, refunded, records in (await session.execute(refunds)).all():
+        _add(sums, currency, sign, (0, 0, refunded, records))
 
 
-def _between(stmt: Any, column: Any, since: datetime | None, until: datetime | None) -> Any:
-    if since is not None:
-        stmt = stmt.where(column >= since)
-    return stmt.where(column < until) if until is not None else stmt
+def _between(stmt: Any, column: Any, since: datetime, until: datetime) -> Any:
+    return stmt.where(column >= since, column < until)
 
 
-def _add(sums: Sums, currency: str, paid: Any, earned: Any, refunds: Any) -> None:
+def _add(sums: Sums, currency: str, sign: int, values: tuple[Any, ...]) -> None:
     row = sums[currency]
-    row["paid_minor"] += int(paid or 0)
-    row["earned_minor"] += int(earned or 0)
-    row["refunds_minor"] += int(refunds or 0)
+    for name, value in zip(("paid_minor", "earned_minor", "refunds_minor", "records"), values, strict=True):
+        row[name] += sign * int(value or 0)
