@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.schemas import BrandSettings
-from commission import ledger, rules
+from commission import ledger, order_totals, rules
 from commission.accrual_context import OrderContext, batch_contexts, order_context
 from commission.ledger import Kind, Posting, Reason
 from commission.models import OrderCommission
@@ -76,6 +76,7 @@ async def _accrue(session: AsyncSession, todo: Sequence[tuple[dict[str, Any], Or
     books = await _rate_books(session, [payload for payload, _ in fresh])
     orders = [_new_order(payload, context, books) for payload, context in fresh]
     session.add_all(orders)
+    await order_totals.orders_paid(session, orders)
     await ledger.post_many(session, [accrual_posting(o) for o in orders])  # new orders ⇒ new keys (UNIQUE backs it up)
     for order, (_, context) in zip(orders, fresh, strict=True):
         if context.waiting_refunds:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commission import ledger
+from commission import ledger, order_totals
 from commission.ledger import Kind, Posting, Reason
 from commission.models import CommissionDispute, DisputePhase, OrderCommission
 from commission.splits import proportional
@@ -175,8 +175,12 @@ async def _close(session: AsyncSession, dispute: CommissionDispute, lost: bool) 
         return "dispute_closed_unmatched"  # nothing was held: the listed problem stays for finance
     order = await session.get(OrderCommission, dispute.order_id, with_for_update=True)
     assert order is not None  # held ⇒ the order was found when the dispute opened
+    reversed_before = order.partner_reversed_minor + order.parent_reversed_minor
     posting = (_lose if lost else _release)(dispute, order)
     await _post(session, posting)
+    if lost:  # the kept order totals follow the order's reversal markers
+        reversed_now = order.partner_reversed_minor + order.parent_reversed_minor
+        await order_totals.order_reversed(session, order, reversed_now - reversed_before)
     if dispute.fee_minor and dispute.fee_currency:
         await _post(session, _fee(dispute, order))
     order.held_by_dispute = None

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commission import ledger
+from commission import ledger, order_totals
 from commission.ledger import Reason
 from commission.models import JournalTransaction, LedgerAccount, LedgerEntry, OrderCommission, RefundRecord
 from commission.refunds import _reversal
@@ -58,6 +58,7 @@ async def record_refund_failure(session: AsyncSession, payload: dict[str, Any]) 
     order.partner_reversed_minor -= deltas["partner"]
     order.parent_reversed_minor -= deltas["parent"]
     order.fee_reversed_minor -= deltas["fee"]
+    await order_totals.order_reversed(session, order, -(deltas["partner"] + deltas["parent"]), (effective_at, -amount))
     session.add_all([order, _compensation(record, failed_at, effective_at)])
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commission import ledger
+from commission import ledger, order_totals
 from commission.ledger import Kind, Posting, Reason
 from commission.models import OrderCommission, RefundRecord
 from commission.reversal_shares import reversal_shares
@@ -75,6 +75,7 @@ async def apply_refund(session: AsyncSession, order: OrderCommission, record: Re
     order.parent_reversed_minor += deltas["parent"]
     order.fee_reversed_minor += deltas["fee"]
     record.applied_at, record.applied_minor, record.effective_at = utcnow(), amount, effective_at
+    await order_totals.order_reversed(session, order, deltas["partner"] + deltas["parent"], (effective_at, amount))
     if amount != record.amount_minor:
         record.rejected_reason = f"only {amount} of {record.amount_minor} applied: the rest exceeds the order"
     session.add_all([order, record])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from commission.models.disputes import CommissionDispute, DisputePhase
 from commission.models.ledger import JournalTransaction, LedgerAccount, LedgerEntry
 from commission.models.ledger_totals import LedgerAccountTotal, LedgerDailyTotal
+from commission.models.order_totals import OrderDailyTotal
 from commission.models.orders import OrderCommission, RefundRecord
 from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
@@ -24,6 +25,7 @@ __all__ = [
     "LedgerDailyTotal",
     "LedgerEntry",
     "OrderCommission",
+    "OrderDailyTotal",
     "PartnerPayoutAccount",
     "Payout",
     "PayoutState",

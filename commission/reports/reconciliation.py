@@ -24,12 +24,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.connect import ConnectGateway
 from commission.ledger import Kind, Reason
-from commission.models import OrderCommission, RefundRecord
+from commission.order_totals import order_sums
 from commission.reports.disputes import disputes_lost, disputes_section
 from commission.reports.flows import flows
 from commission.reports.payout_matching import payouts_section
@@ -64,19 +63,9 @@ async def reconcile(
 async def _orders_section(
     session: AsyncSession, since: datetime, until: datetime, mismatches: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    oc, rr = OrderCommission, RefundRecord
-    paid = await _sums(
-        session,
-        sa.select(oc.currency, sa.func.sum(oc.amount_minor))  # type: ignore[call-overload]
-        .where(oc.paid_at >= since, oc.paid_at < until)
-        .group_by(oc.currency),
-    )
-    refunded = await _sums(
-        session,
-        sa.select(rr.currency, sa.func.sum(rr.applied_minor))  # type: ignore[call-overload]
-        .where(col(rr.effective_at) >= since, col(rr.effective_at) < until)
-        .group_by(rr.currency),
-    )
+    sums = await order_sums(session, since, until)  # kept per day: whole days' rows + partial days' records
+    paid = {currency: s["paid_minor"] for currency, s in sums.items()}
+    refunded = {currency: s["refunds_minor"] for currency, s in sums.items()}
     lost = await disputes_lost(session, since, until)
     moved: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for owner_type, kinds in (
@@ -187,14 +176,7 @@ async def _commission_section(
 
 
 async def _frozen_commission(session: AsyncSession, until: datetime) -> dict[str, int]:
-    oc = OrderCommission
-    earned = (
-        col(oc.partner_minor) + col(oc.parent_minor) - col(oc.partner_reversed_minor) - col(oc.parent_reversed_minor)
-    )
-    return await _sums(
-        session,
-        sa.select(oc.currency, sa.func.sum(earned)).where(oc.paid_at < until).group_by(oc.currency),  # type: ignore[call-overload]
-    )
+    return {currency: s["earned_minor"] for currency, s in (await order_sums(session, None, until)).items()}
 
 
 async def frozen_prizes(session: AsyncSession, until: datetime) -> dict[str, int]:

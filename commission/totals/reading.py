@@ -1,15 +1,16 @@
 """Sums of ledger entries for any period, read from the kept totals.
 
-[since, until) = the whole UTC days' rows of `ledger_daily_totals` + the raw entries of the partial
-first and last days (an index range on the entries' `effective_at`). Everything before `until` =
-the running totals less what was posted from `until` on. A key is present when some entry makes
-it up (even if they sum to zero), as when the entries were summed directly."""
+[since, until) = the whole UTC days' rows of `ledger_daily_totals` ± raw entries of the partial
+first and last days (`commission/totals/days.py`; an index range on the entries' `effective_at`).
+Everything before `until` = the running totals less what was posted from `until` on. A key is
+present when some entry makes it up (even if they sum to zero), as when the entries were summed
+directly."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,22 +18,10 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import JournalTransaction, LedgerAccount, LedgerAccountTotal, LedgerDailyTotal, LedgerEntry
+from commission.totals.days import split_days
 
 FlowKey = tuple[str, str, str, str]  # owner_id, kind, currency, reason
 Sums = dict[FlowKey, list[int]]  # → [amount, entries]
-
-
-def _floor(at: datetime) -> date:
-    return at.astimezone(UTC).date()
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
-def _ceil(at: datetime) -> date:
-    day = _floor(at)
-    return day if _midnight(day) == at else day + timedelta(days=1)
 
 
 def _scoped(stmt: Any, table: Any, owner_type: str, owner_ids: Sequence[str] | None) -> Any:
@@ -86,16 +75,14 @@ async def _days(
     into: Sums,
     owner_type: str,
     owner_ids: Sequence[str] | None,
-    first: date,
+    first: date | None,
     end: date | None,
     sign: int = 1,
 ) -> None:
     d = LedgerDailyTotal.__table__.c  # type: ignore[attr-defined]
-    stmt = (
-        _select(d, sa.func.sum(d.amount_minor), sa.func.sum(d.entry_count))
-        .select_from(LedgerDailyTotal)
-        .where(d.day >= first)
-    )
+    stmt = _select(d, sa.func.sum(d.amount_minor), sa.func.sum(d.entry_count)).select_from(LedgerDailyTotal)
+    if first is not None:
+        stmt = stmt.where(d.day >= first)
     if end is not None:
         stmt = stmt.where(d.day < end)
     await _collect(session, _scoped(stmt, d, owner_type, owner_ids), into, sign)
@@ -110,16 +97,12 @@ async def _window(
     until: datetime | None,
     sign: int = 1,
 ) -> None:
-    """[since, until) (until None: no end) = whole days' rows + the partial days' entries."""
-    first, end = _ceil(since), (_floor(until) if until is not None else None)
-    if end is not None and first >= end:
-        await _entries(session, into, owner_type, owner_ids, since, until, sign)
-        return
-    await _days(session, into, owner_type, owner_ids, first, end, sign)
-    if since < _midnight(first):
-        await _entries(session, into, owner_type, owner_ids, since, _midnight(first), sign)
-    if until is not None and end is not None and _midnight(end) < until:
-        await _entries(session, into, owner_type, owner_ids, _midnight(end), until, sign)
+    """[since, until) (until None: no end) = whole days' rows ± the partial days' entries (`split_days`)."""
+    split = split_days(since, until)
+    for first, end, day_sign in split.days:
+        await _days(session, into, owner_type, owner_ids, first, end, sign * day_sign)
+    for start, stop, raw_sign in split.raw:
+        await _entries(session, into, owner_type, owner_ids, start, stop, sign * raw_sign)
 
 
 async def _running(session: AsyncSession, into: Sums, owner_type: str, owner_ids: Sequence[str] | None) -> None:
