@@ -1,7 +1,7 @@
 """reconciliation: order totals per UTC day and currency, kept as orders are frozen and refunded
 
 Revision ID: 1120
-Revises: 1031
+Revises: 1100
 Create Date: 2026-11-28 14:40:00
 
 Builds the rows from the existing records (the same sums `zhixiang ledger check-totals` recomputes).
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "1120"
-down_revision: str | Sequence[str] | None = "1031"
+down_revision: str | Sequence[str] | None = "1100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
