@@ -128,7 +128,8 @@ def split_order(payload: dict[str, Any], parties: Parties, context: OrderContext
     rates = {}
     if parties.partner_id is not None and lines and book is not None:
         skus = sorted({sku for sku, _ in lines})
-        rates = book.rates(context.settings, payload.get("session_id"), parties.partner_id, skus)
+        paid_at = _parse_time(payload["paid_at"]) if payload.get("paid_at") else None  # the preview: now
+        rates = book.rates(context.settings, payload.get("session_id"), parties.partner_id, skus, paid_at)
     priced = [(sku, amount, rates[sku]) for sku, amount in lines] if rates else []
     return compute_split(
         int(payload["amount_minor"]), parties, priced, rules.parent_rate(context.policy), rules.fee_rate(context.policy)

@@ -1,12 +1,15 @@
 """Resolving a commission rate from the most specific rule, and the brand's split policy.
 
-Order of precedence per order line: partner × SKU, session line-up (session × SKU), SKU, the
-partnership's rate, the brand's default (`BrandSettings.default_commission_bps`)."""
+Order of precedence per order line: the brand's plans (`commission.plan_rates`: exclusive,
+targeted, open; the version in force when the order was paid), then partner × SKU, session
+line-up (session × SKU), SKU, the partnership's rate, the brand's default
+(`BrandSettings.default_commission_bps`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand
 from broadcast.schemas import BrandSettings
-from commission.models import CommissionPolicy, CommissionRule, RuleKind
+from commission.models import CommissionPolicy, CommissionRule, PlanVersion, RuleKind
 from commission.models.rules import RATE_TYPE
+from commission.plan_rates import plan_rate
 from commission.splits import Rate
 from distribution.models import Partnership
+from server.kernel.clock import utcnow
 
 SPECIFICITY = [RuleKind.PARTNER_SKU, RuleKind.LINEUP, RuleKind.SKU]
 
@@ -46,8 +51,23 @@ class RateBook:
     brand_id: str
     rules: list[Any]
     partnerships: dict[str, tuple[str, Any]]  # partner → (partnership id, rate)
+    plans: list[Any] = field(default_factory=list)  # every version of the brand's plans on these SKUs
 
     def rates(
+        self,
+        settings: BrandSettings,
+        session_id: str | None,
+        partner_id: str,
+        sku_ids: list[str],
+        at: datetime | None = None,
+    ) -> dict[str, Rate]:
+        """Each SKU's rate for `partner_id` in force at `at` (the order's payment; default now)."""
+        when = at or utcnow()
+        planned = {sku: plan_rate(self.plans, partner_id, sku, when) for sku in sku_ids}
+        ruled = self._rule_rates(settings, session_id, partner_id, [s for s, r in planned.items() if r is None])
+        return {sku: planned[sku] or ruled[sku] for sku in sku_ids}
+
+    def _rule_rates(
         self, settings: BrandSettings, session_id: str | None, partner_id: str, sku_ids: list[str]
     ) -> dict[str, Rate]:
         ship = self.partnerships.get(partner_id)
@@ -102,7 +122,18 @@ async def rate_book(session: AsyncSession, brand_id: str, partner_ids: list[str]
     ).where(p.brand_id == brand_id, col(p.partner_id).in_(partner_ids), col(p.commission_bps).is_not(None))
     rows = (await session.execute(sa.union_all(rules_q, ship_q))).all()
     ships = {row.partner_id: (row.id, row.rate_bps) for row in rows if row.source == "partnership"}
-    return RateBook(brand_id, [row for row in rows if row.source == "rule"], ships)
+    return RateBook(
+        brand_id, [row for row in rows if row.source == "rule"], ships, await plan_versions(session, brand_id, sku_ids)
+    )
+
+
+async def plan_versions(session: AsyncSession, brand_id: str, sku_ids: list[str]) -> list[PlanVersion]:
+    """Every version of the brand's plans on these SKUs or the whole shop (few rows: plans are per SKU)."""
+    pv = PlanVersion
+    stmt = sa.select(pv).where(
+        col(pv.brand_id) == brand_id, sa.or_(col(pv.sku_id).in_(sku_ids), col(pv.sku_id).is_(None))
+    )
+    return list((await session.execute(stmt)).scalars())
 
 
 def parent_rate(policy: CommissionPolicy) -> Rate:
