@@ -1,4 +1,5 @@
-"""commission: plans (open, targeted, exclusive), one row per published version
+"""commission: plans (open, targeted, exclusive), one row per published version; order
+commissions keep the buyer (visitor) so a plan's repeat-purchase rate can count its orders
 
 Revision ID: 1130
 Revises: 1050
@@ -45,7 +46,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("plan_id", "version", name="uq_plan_version"),
         sa.CheckConstraint("rate_bps >= 0 AND rate_bps <= 10000", name="ck_plan_rate_range"),
     )
+    op.add_column("order_commissions", sa.Column("visitor_id", TEXT(length=64), nullable=True))
+    op.create_index("ix_order_commissions_repeat", "order_commissions", ["brand_id", "partner_id", "visitor_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_order_commissions_repeat", table_name="order_commissions")
+    with op.batch_alter_table("order_commissions") as batch:
+        batch.drop_column("visitor_id")
     op.drop_table("commission_plan_versions")

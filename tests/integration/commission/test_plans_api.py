@@ -65,7 +65,7 @@ async def test_coexistence_rules_each_refused_with_a_409_reason(client, app):
 
 
 async def test_a_plan_for_another_brands_sku_or_partner_is_404_and_nothing_is_written(client, app):
-    brand_id, h, _, (p1, _) = await brand_world(client, app)
+    brand_id, h, _, _ = await brand_world(client, app)
     _, other_h, other_sku, (stranger, _) = await brand_world(client, app)
     url = f"/api/v1/brands/{brand_id}/plans"
     assert (
