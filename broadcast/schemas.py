@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
+from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -18,6 +19,12 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 SkuCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 MinorUnits = Annotated[int, Field(ge=0, le=10**12)]
 Url = Annotated[AnyHttpUrl, Field()]
+
+
+def _known_timezone(name: str) -> str:
+    if name not in available_timezones():
+        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Asia/Shanghai)")
+    return name
 
 
 class Request(BaseModel):
@@ -38,6 +45,9 @@ class BrandSettings(Request):
     self_referral_earns: bool = False
     hold_period_days: int = Field(default=7, ge=0, le=365)
     default_commission_bps: int = Field(default=1000, ge=0, le=10_000)
+    timezone: Annotated[str, AfterValidator(_known_timezone)] = Field(
+        default="Asia/Shanghai", description="IANA zone of the brand's day (rate decreases apply at its midnight)"
+    )
     blocked_words: list[Annotated[str, StringConstraints(min_length=1, max_length=50)]] = Field(
         default_factory=list, max_length=500
     )

@@ -86,15 +86,17 @@ async def _accrue(session: AsyncSession, todo: Sequence[tuple[dict[str, Any], Or
 
 async def _rate_books(session: AsyncSession, payloads: Sequence[dict[str, Any]]) -> dict[str, rules.RateBook]:
     """Each brand's rate book for all these orders' partners and SKUs: one query per brand."""
-    wanted: dict[str, tuple[set[str], set[str]]] = {}
+    wanted: dict[str, tuple[set[str], set[str], set[tuple[str, str, datetime]]]] = {}
     for payload in payloads:
-        partners, skus = wanted.setdefault(str(payload["brand_id"]), (set(), set()))
+        partners, skus, buyers = wanted.setdefault(str(payload["brand_id"]), (set(), set(), set()))
         if partner_id := (payload.get("attribution") or {}).get("partner_id"):
             partners.add(str(partner_id))
+            if payload.get("visitor_id"):  # a repeat rate counts the batch's own orders too
+                buyers.add((str(partner_id), str(payload["visitor_id"]), _parse_time(payload["paid_at"])))
         skus.update(str(line["sku_id"]) for line in payload.get("lines") or [])
     return {
-        brand_id: await rules.rate_book(session, brand_id, sorted(partners), sorted(skus))
-        for brand_id, (partners, skus) in wanted.items()
+        brand_id: await rules.rate_book(session, brand_id, sorted(partners), sorted(skus), sorted(buyers))
+        for brand_id, (partners, skus, buyers) in wanted.items()
         if partners and skus
     }
 
@@ -111,6 +113,7 @@ def _new_order(payload: dict[str, Any], context: OrderContext, books: dict[str, 
         currency=validate_currency(payload["currency"]),
         amount_minor=int(payload["amount_minor"]),
         partner_id=partner_id,
+        visitor_id=payload.get("visitor_id"),
         parent_partner_id=parent_id,
         partner_minor=split.total("partner"),
         parent_minor=split.total("parent"),
@@ -130,7 +133,9 @@ def split_order(payload: dict[str, Any], parties: Parties, context: OrderContext
     rates = {}
     if parties.partner_id is not None and lines and book is not None:
         skus = sorted({sku for sku, _ in lines})
-        rates = book.rates(context.settings, payload.get("session_id"), parties.partner_id, skus)
+        paid_at = _parse_time(payload["paid_at"]) if payload.get("paid_at") else None  # the preview: now
+        visitor_id = payload.get("visitor_id")
+        rates = book.rates(context.settings, payload.get("session_id"), parties.partner_id, skus, paid_at, visitor_id)
     priced = [(sku, amount, rates[sku]) for sku, amount in lines] if rates else []
     return compute_split(
         int(payload["amount_minor"]), parties, priced, rules.parent_rate(context.policy), rules.fee_rate(context.policy)

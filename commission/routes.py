@@ -10,6 +10,7 @@ from commission.completion import on_order_completed
 from commission.earnings_controller import ROUTE_HANDLERS as EARNINGS_ROUTES
 from commission.order_ledger_controller import OrderLedgerController
 from commission.pk_bonus import on_competition_bonus_adjusted, on_competition_closed
+from commission.plan_controllers import PartnerPlansController, PlansController
 from commission.preview import CommissionPreviewController
 from commission.refund_failures import on_order_refund_failed
 from commission.refunds import on_order_refunded
@@ -21,6 +22,8 @@ ROUTE_HANDLERS: list[Any] = [
     *dispute_controllers.ROUTE_HANDLERS,
     OrderLedgerController,
     CommissionPreviewController,
+    PlansController,
+    PartnerPlansController,
 ]
 LIFESPANS: list[Any] = [settlement_jobs_lifespan]
 EVENT_HANDLERS: dict[str, list[Any]] = {

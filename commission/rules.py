@@ -1,12 +1,15 @@
 """Resolving a commission rate from the most specific rule, and the brand's split policy.
 
-Order of precedence per order line: partner × SKU, session line-up (session × SKU), SKU, the
-partnership's rate, the brand's default (`BrandSettings.default_commission_bps`)."""
+Order of precedence per order line: the brand's plans (`commission.plan_rates`: exclusive,
+targeted, open; the version in force when the order was paid), then partner × SKU, session
+line-up (session × SKU), SKU, the partnership's rate, the brand's default
+(`BrandSettings.default_commission_bps`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand
 from broadcast.schemas import BrandSettings
-from commission.models import CommissionPolicy, CommissionRule, RuleKind
+from commission.models import CommissionPolicy, CommissionRule, OrderCommission, PlanVersion, RuleKind
 from commission.models.rules import RATE_TYPE
+from commission.plan_rates import plan_rate
 from commission.splits import Rate
 from distribution.models import Partnership
+from server.kernel.clock import as_utc, utcnow
 
 SPECIFICITY = [RuleKind.PARTNER_SKU, RuleKind.LINEUP, RuleKind.SKU]
 
@@ -46,8 +51,32 @@ class RateBook:
     brand_id: str
     rules: list[Any]
     partnerships: dict[str, tuple[str, Any]]  # partner → (partnership id, rate)
+    plans: list[Any] = field(default_factory=list)  # every version of the brand's plans on these SKUs
+    # (partner, visitor) → when each of that buyer's orders through that partner was paid
+    purchases: dict[tuple[str, str], list[datetime]] = field(default_factory=dict)
 
     def rates(
+        self,
+        settings: BrandSettings,
+        session_id: str | None,
+        partner_id: str,
+        sku_ids: list[str],
+        at: datetime | None = None,
+        visitor_id: str | None = None,
+    ) -> dict[str, Rate]:
+        """Each SKU's rate for `partner_id` in force at `at` (the order's payment; default now)."""
+        when = at or utcnow()
+        nth = self.order_number(partner_id, visitor_id, when)
+        planned = {sku: plan_rate(self.plans, partner_id, sku, when, nth) for sku in sku_ids}
+        ruled = self._rule_rates(settings, session_id, partner_id, [s for s, r in planned.items() if r is None])
+        return {sku: planned[sku] or ruled[sku] for sku in sku_ids}
+
+    def order_number(self, partner_id: str, visitor_id: str | None, at: datetime) -> int:
+        """1 + the buyer's orders through this partner paid before `at` (1 when unknown)."""
+        paid = self.purchases.get((partner_id, visitor_id or ""), [])
+        return 1 + sum(1 for t in paid if t < at)
+
+    def _rule_rates(
         self, settings: BrandSettings, session_id: str | None, partner_id: str, sku_ids: list[str]
     ) -> dict[str, Rate]:
         ship = self.partnerships.get(partner_id)
@@ -85,8 +114,16 @@ async def resolve_rates(
     return book.rates(settings, session_id, partner_id, sku_ids)
 
 
-async def rate_book(session: AsyncSession, brand_id: str, partner_ids: list[str], sku_ids: list[str]) -> RateBook:
-    """The SKUs' rules and the partnerships' rates, in one round trip (this is the hot path)."""
+async def rate_book(
+    session: AsyncSession,
+    brand_id: str,
+    partner_ids: list[str],
+    sku_ids: list[str],
+    buyers: Sequence[tuple[str, str, datetime]] = (),
+) -> RateBook:
+    """The SKUs' rules and the partnerships' rates in one round trip (this is the hot path), the
+    plans in a second; the buyers' earlier orders (a third) only when a plan has a repeat rate.
+    `buyers` are the batch's own (partner, visitor, paid at): they count as earlier orders too."""
     r, p = CommissionRule, Partnership
     rules_q = sa.select(  # type: ignore[call-overload]
         sa.literal("rule").label("source"), r.id, r.kind, r.partner_id, r.session_id, r.sku_id, r.rate_bps
@@ -102,7 +139,35 @@ async def rate_book(session: AsyncSession, brand_id: str, partner_ids: list[str]
     ).where(p.brand_id == brand_id, col(p.partner_id).in_(partner_ids), col(p.commission_bps).is_not(None))
     rows = (await session.execute(sa.union_all(rules_q, ship_q))).all()
     ships = {row.partner_id: (row.id, row.rate_bps) for row in rows if row.source == "partnership"}
-    return RateBook(brand_id, [row for row in rows if row.source == "rule"], ships)
+    plans = await plan_versions(session, brand_id, sku_ids)
+    repeats = any(v.repeat_rate_bps is not None for v in plans)
+    purchases = await _purchases(session, brand_id, buyers) if repeats and buyers else {}
+    return RateBook(brand_id, [row for row in rows if row.source == "rule"], ships, plans, purchases)
+
+
+async def _purchases(
+    session: AsyncSession, brand_id: str, buyers: Sequence[tuple[str, str, datetime]]
+) -> dict[tuple[str, str], list[datetime]]:
+    """When each buyer's orders through each partner were paid: the saved ones and the batch's."""
+    oc = OrderCommission
+    stmt = sa.select(col(oc.partner_id), col(oc.visitor_id), col(oc.paid_at)).where(
+        col(oc.brand_id) == brand_id,
+        col(oc.partner_id).in_(sorted({p for p, _, _ in buyers})),
+        col(oc.visitor_id).in_(sorted({v for _, v, _ in buyers})),
+    )
+    seen: dict[tuple[str, str], set[datetime]] = {}
+    for partner_id, visitor_id, paid_at in [*(await session.execute(stmt)).all(), *buyers]:
+        seen.setdefault((partner_id, visitor_id), set()).add(as_utc(paid_at))
+    return {key: sorted(times) for key, times in seen.items()}
+
+
+async def plan_versions(session: AsyncSession, brand_id: str, sku_ids: list[str]) -> list[PlanVersion]:
+    """Every version of the brand's plans on these SKUs or the whole shop (few rows: plans are per SKU)."""
+    pv = PlanVersion
+    stmt = sa.select(pv).where(
+        col(pv.brand_id) == brand_id, sa.or_(col(pv.sku_id).in_(sku_ids), col(pv.sku_id).is_(None))
+    )
+    return list((await session.execute(stmt)).scalars())
 
 
 def parent_rate(policy: CommissionPolicy) -> Rate:

@@ -9,6 +9,7 @@ from commission.models.ledger_totals import LedgerAccountTotal, LedgerDailyTotal
 from commission.models.order_totals import OrderDailyTotal
 from commission.models.orders import OrderCommission, RefundRecord
 from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
+from commission.models.plans import PlanKind, PlanVersion
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
 from commission.models.settlement_jobs import JobState, SettlementJob
 from commission.models.transfers import StripeTransfer
@@ -29,6 +30,8 @@ __all__ = [
     "PartnerPayoutAccount",
     "Payout",
     "PayoutState",
+    "PlanKind",
+    "PlanVersion",
     "RefundRecord",
     "RuleKind",
     "SettlementJob",

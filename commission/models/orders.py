@@ -33,6 +33,7 @@ class OrderCommission(SQLModel, table=True):
                 "parent_reversed_minor",
             ],
         ),
+        sa.Index("ix_order_commissions_repeat", "brand_id", "partner_id", "visitor_id"),
     )
 
     order_id: str = Field(primary_key=True, max_length=40)
@@ -41,6 +42,7 @@ class OrderCommission(SQLModel, table=True):
     currency: str = Field(max_length=3)
     amount_minor: int = Field(sa_type=MINOR)
     partner_id: str | None = Field(default=None, index=True, max_length=40)
+    visitor_id: str | None = Field(default=None, max_length=64)  # the buyer: counts a plan's repeat orders
     parent_partner_id: str | None = Field(default=None, max_length=40)
     partner_minor: int = Field(default=0, sa_type=MINOR)
     parent_minor: int = Field(default=0, sa_type=MINOR)

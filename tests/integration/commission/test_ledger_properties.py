@@ -3,8 +3,9 @@ out-of-order events, hold expiries, settlement runs (some transfers refused), di
 or after the payout, through the webhook handler's `record_dispute`) — and refunds that
 reach us through Stripe: made through our API with Stripe's webhook arriving before or after our
 call's answer (or never), made in the Dashboard and reported by `refund.created`, `charge.refunded`
-or both in either order, redelivered, failed later, or reported with a disagreeing amount. After
-every step: every transaction sums to zero, balances equal a replay of the entries (and the kept
+or both in either order, redelivered, failed later, or reported with a disagreeing amount — and
+commission plans (`tests/plan_steps.py`: versions in force or scheduled, repeat rates). After
+every step: every line a plan priced names its version, every transaction sums to zero, balances equal a replay of the entries (and the kept
 totals equal the entries, row for row), nobody is paid
 twice, nobody is refunded twice (each order's refunds equal Stripe's successful refunds, each
 Stripe refund credited once), and the reconciliation report has no mismatches except one listed
@@ -34,6 +35,7 @@ from tests.app_settings import make_settings
 from tests.database import empty_tables
 from tests.factories_commission import emit_events, make_partner, order_paid_payload, order_refunded_payload
 from tests.fake_stripe_refunds import add_paid_order, add_shop
+from tests.plan_steps import PlanSteps, plan
 from tests.stripe_refund_steps import API_ARRIVALS, DASHBOARD_ROUTES, STRIPE_STEPS, StripeRefundSteps
 
 PARTNERS = 3
@@ -58,7 +60,7 @@ stripe_steps = st.one_of(api_refund, api_refund, dashboard, dashboard, fail_refu
 dispute = st.tuples(st.just("dispute"), st.integers(0, 30), st.sampled_from([10, 50, 100]))
 decide = st.tuples(st.just("decide"), st.integers(0, 30), st.booleans())  # True: the brand loses
 steps = st.lists(
-    st.one_of(pay, pay, refund, duplicate, flush, settle_op, dispute, decide, stripe_steps, stripe_steps),
+    st.one_of(pay, pay, refund, duplicate, flush, settle_op, dispute, decide, stripe_steps, stripe_steps, plan),
     min_size=3,
     max_size=20,
 )
@@ -92,6 +94,7 @@ class World(StripeRefundSteps):
         self.accrued: list[dict] = []  # orders whose OrderPaid was sent (a dispute needs its commission)
         self.disputes: dict[str, tuple[str, int]] = {}  # order id → (Stripe dispute id, amount)
         self.open_disputes: list[str] = []
+        self.plans = PlanSteps()
         self.stripe_world()
 
     async def setup(self):
@@ -156,6 +159,8 @@ class World(StripeRefundSteps):
         elif kind == "settle":
             gateway = ConnectGateway(self.app.state.settings)
             await settle(self.app.state.sessionmaker, gateway, SettleRequest(as_of=utcnow() - timedelta(days=step[1])))
+        elif kind == "plan":
+            await self.plans.publish(self.app, step, self.partners)
         elif kind in STRIPE_STEPS and self.intents:
             await getattr(self, kind)(*step[1:])
 
@@ -201,6 +206,7 @@ class World(StripeRefundSteps):
                 )
             ).all()
             assert unbalanced == []
+            await self.plans.check(session)
             derived = await ledger.balances(session)
             replay: Counter = Counter()
             rows = (
