@@ -17,9 +17,17 @@ from broadcast.liveroom.runtime import liveroom_lifespan
 from broadcast.liveroom.viewer import viewer_socket
 from broadcast.lottery import routes as lottery_routes
 from broadcast.reminders import routes as reminder_routes
+from broadcast.replays import routes as replay_routes
 
 # The live end's sub-packages, each with its own ROUTE_HANDLERS and, optionally, EVENT_HANDLERS and LIFESPANS.
-PARTS: list[ModuleType] = [checkout_routes, coupon_routes, groupbuy_routes, lottery_routes, reminder_routes]
+PARTS: list[ModuleType] = [
+    checkout_routes,
+    coupon_routes,
+    groupbuy_routes,
+    lottery_routes,
+    reminder_routes,
+    replay_routes,
+]
 
 
 def _handlers(*tables: dict[str, list[Any]]) -> dict[str, list[Any]]:

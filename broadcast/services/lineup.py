@@ -69,8 +69,9 @@ class LineupService:
         return (await self.session.exec(stmt)).first()
 
 
-async def lineup_of(session: AsyncSession, session_id: str) -> list[LineupItemPublic]:
-    """The line-up in display order (also used by the public live room, so no principal here)."""
+async def lineup_of(session: AsyncSession, session_id: str, live_price: bool = True) -> list[LineupItemPublic]:
+    """The line-up in display order (also used by the public live room, so no principal here);
+    `live_price` False: priced as a replay past its live-price days (the list price)."""
     stmt = (
         select(LineupItem, Sku)
         .join(Sku, Sku.id == LineupItem.sku_id)  # type: ignore[arg-type]
@@ -78,11 +79,11 @@ async def lineup_of(session: AsyncSession, session_id: str) -> list[LineupItemPu
         .order_by(LineupItem.position, LineupItem.id)  # type: ignore[arg-type]
     )
     rows = (await session.exec(stmt)).all()
-    return [to_public(item, sku) for item, sku in rows]
+    return [to_public(item, sku, live_price) for item, sku in rows]
 
 
-def to_public(item: LineupItem, sku: Sku) -> LineupItemPublic:
-    price = item.live_price_minor if item.live_price_minor is not None else sku.price_minor
+def to_public(item: LineupItem, sku: Sku, live_price: bool = True) -> LineupItemPublic:
+    price = item.live_price_minor if item.live_price_minor is not None and live_price else sku.price_minor
     return LineupItemPublic(
         id=item.id,
         session_id=item.session_id,

@@ -72,6 +72,11 @@ class SessionService:
 
     async def transition(self, principal: Principal, session_id: str, target: SessionState) -> LiveSession:
         live = await self.get(principal, session_id)
+        if target is SessionState.REPLAY:
+            raise InvalidInput(
+                f"a session becomes a replay when its recording is attached: PUT /api/v1/sessions/{session_id}/replay",
+                extra={"errors": [{"field": "state", "message": "attach a recording instead"}]},
+            )
         check_transition(SessionState(live.state), target)
         now = utcnow()
         live.state = target

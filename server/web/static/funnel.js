@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   const panel = document.getElementById("funnel");
-  const FIELDS = ["clicks", "viewers", "likes", "cart_adds", "orders", "gmv_minor", "commission_estimate_minor"];
+  const FIELDS = ["clicks", "viewers", "likes", "cart_adds", "orders", "gmv_minor", "commission_estimate_minor",
+    "replay_views", "replay_orders", "replay_gmv_minor"]; // the replay's share, apart from the live
 
   function cell(text, cls) {
     const td = document.createElement("td");
@@ -44,7 +45,7 @@
       body.appendChild(total);
       last.total = JSON.stringify(snapshot.partners[0]);
     }
-    if (!rows.length) body.innerHTML = '<tr><td colspan="8" class="muted">No clicks yet.</td></tr>';
+    if (!rows.length) body.innerHTML = '<tr><td colspan="11" class="muted">No clicks yet.</td></tr>';
     const orders = panel.querySelector('[data-role="orders"]');
     orders.replaceChildren();
     for (const order of snapshot.recent_orders) {
