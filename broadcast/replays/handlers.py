@@ -8,7 +8,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LiveSession
 from broadcast.replays.models import MomentKind
-from broadcast.replays.prices import on_went_live
 from broadcast.replays.recorder import record
 from server.kernel.contracts import CouponDropped, SkuPinned, StockChanged
 from server.kernel.outbox import OutboxEvent
@@ -40,5 +39,4 @@ EVENT_HANDLERS: dict[str, list[Any]] = {
     "SkuPinned": [on_sku_pinned],
     "CouponDropped": [on_coupon_dropped],
     "StockChanged": [on_stock_changed],
-    "SessionStateChanged": [on_went_live],
 }

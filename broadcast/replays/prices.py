@@ -1,5 +1,5 @@
-"""Price moments: the prices the room showed at the go-live, and each SKU price change during the
-live (which emits no event, so it is recorded in the SKU update's own transaction)."""
+"""Price moments, each written in the transaction of the change itself (no event carries a price):
+the line-up's prices at the go-live, an item joining the live line-up, each SKU price change."""
 
 from __future__ import annotations
 
@@ -11,24 +11,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.models import LineupItem, LiveSession, SessionState, Sku
 from broadcast.replays.models import MomentKind
 from broadcast.replays.recorder import record
-from server.kernel.clock import utcnow
-from server.kernel.contracts import SessionStateChanged
-from server.kernel.outbox import OutboxEvent
+from server.kernel.clock import as_utc, utcnow
 
 
-async def on_went_live(session: AsyncSession, event: OutboxEvent) -> None:
-    """The prices the room showed at the go-live: the replay's card starts from them."""
-    changed = SessionStateChanged.read(event.payload, event.version)
-    if changed.state != SessionState.LIVE:
-        return
-    live = await session.get(LiveSession, changed.session_id)
+async def record_lineup_prices(session: AsyncSession, live: LiveSession, at: datetime) -> None:
+    """In the go-live's transaction: the prices the room shows from the start (the card's first)."""
     stmt = (
-        select(LineupItem, Sku)
-        .join(Sku, col(Sku.id) == col(LineupItem.sku_id))
-        .where(LineupItem.session_id == changed.session_id)
+        select(LineupItem, Sku).join(Sku, col(Sku.id) == col(LineupItem.sku_id)).where(LineupItem.session_id == live.id)
     )
     for item, sku in (await session.exec(stmt)).all():
-        await _price(session, live, item, sku, f"{event.id}:{sku.id}", changed.at)
+        await record_item_price(session, live, item, sku, at)
+
+
+async def record_item_price(session: AsyncSession, live: LiveSession, item: LineupItem, sku: Sku, at: datetime) -> None:
+    """A line-up item's price as the room shows it from `at` (the go-live, or its joining the live)."""
+    await _price(session, live, item, sku, f"lineup:{item.id}:{as_utc(at).isoformat()}", at)
 
 
 async def record_price_change(session: AsyncSession, sku: Sku) -> None:

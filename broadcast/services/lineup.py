@@ -6,7 +6,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LineupItem, LiveSession, SessionState, Sku
+from broadcast.replays.prices import record_item_price
 from broadcast.schemas import LineupItemCreate, LineupItemPublic
+from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.principal import Principal
 from server.kernel.problems import Conflict, IllegalTransition, InvalidInput, NotFound
@@ -44,6 +46,7 @@ class LineupService:
             limited_quantity=data.limited_quantity,
         )
         self.session.add(item)
+        await record_item_price(self.session, live, item, sku, utcnow())  # a no-op unless the show is live
         await self.session.commit()
         return to_public(item, sku)
 

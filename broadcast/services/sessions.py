@@ -9,6 +9,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand, LineupItem, LiveSession, PinEvent, SessionState
+from broadcast.replays.prices import record_lineup_prices
 from broadcast.schemas import SessionCreate, SessionUpdate
 from broadcast.transitions import check_transition
 from server.kernel.clock import utcnow
@@ -83,6 +84,8 @@ class SessionService:
         setattr(live, STATE_TIMESTAMP[target], now)
         if target is not SessionState.LIVE:
             live.pinned_sku_id, live.pinned_at = None, None
+        else:  # the replay's card starts from the prices shown at the go-live
+            await record_lineup_prices(self.session, live, now)
         self.session.add(live)
         emit(
             self.session,
