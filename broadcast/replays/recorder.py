@@ -21,6 +21,12 @@ from server.kernel.clock import as_utc
 from server.kernel.ids import new_id
 
 
+def _during_live(live: LiveSession, at: datetime) -> bool:
+    if live.started_at is None or live.state in (SessionState.SCHEDULED, SessionState.CANCELLED):
+        return False
+    return live.ended_at is None or as_utc(at) <= as_utc(live.ended_at)
+
+
 def offset_ms(live: LiveSession, at: datetime) -> int:
     """Milliseconds from the go-live; never negative (a clock a little behind is the go-live)."""
     started = as_utc(live.started_at) if live.started_at else as_utc(at)
@@ -37,8 +43,9 @@ async def record(
     sku_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> ReplayMoment | None:
-    """Add the moment to the caller's transaction (no commit); only while the session is live."""
-    if live is None or live.state != SessionState.LIVE or live.started_at is None:
+    """Add the moment to the caller's transaction (no commit) if it happened during the live: an
+    event is often handled after the show ended, so its own time decides, not the session's state."""
+    if live is None or not _during_live(live, at):
         return None
     if (await session.exec(select(ReplayMoment.id).where(ReplayMoment.source_id == source_id))).first():
         return None
