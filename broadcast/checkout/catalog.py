@@ -1,6 +1,6 @@
 """What a viewer may buy in a session, at which price, and how many: the checks shared by the
 cart and checkout. Prices come from here (live price if set and still applying — see
-`broadcast.replays.pricing` — else the SKU's), never the client."""
+`broadcast.replay_pricing` — else the SKU's), never the client."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout.models import Order, OrderLine
 from broadcast.checkout.states import OPEN_STATES
 from broadcast.models import Brand, LineupItem, LiveSession, SessionState, Sku, SkuStatus
-from broadcast.replays.pricing import live_price_applies
+from broadcast.replay_pricing import live_price_applies
 from broadcast.schemas import BrandSettings
 from broadcast.transitions import can_sell
 from server.kernel.clock import utcnow

@@ -7,8 +7,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LiveSession
+from broadcast.moments import record
 from broadcast.replays.models import MomentKind
-from broadcast.replays.recorder import record
 from server.kernel.contracts import CouponDropped, SkuPinned, StockChanged
 from server.kernel.outbox import OutboxEvent
 

@@ -9,8 +9,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand, LiveSession, SessionState
+from broadcast.replay_pricing import replay_price_ends_at
 from broadcast.replays.models import MomentKind, ReplayMoment
-from broadcast.replays.pricing import replay_price_ends_at
 from broadcast.replays.schemas import ChapterPublic, MomentPublic, ReplayPublic
 from broadcast.schemas import BrandSettings
 from broadcast.services.lineup import lineup_of

@@ -6,7 +6,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LineupItem, LiveSession, SessionState, Sku
-from broadcast.replays.prices import record_item_price
+from broadcast.moments import record_item_price
 from broadcast.schemas import LineupItemCreate, LineupItemPublic
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id

@@ -9,7 +9,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand, LineupItem, LiveSession, PinEvent, SessionState
-from broadcast.replays.prices import record_lineup_prices
+from broadcast.moments import record_lineup_prices
 from broadcast.schemas import SessionCreate, SessionUpdate
 from broadcast.transitions import check_transition
 from server.kernel.clock import utcnow

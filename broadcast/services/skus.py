@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand, Sku
-from broadcast.replays.prices import record_price_change
+from broadcast.moments import record_price_change
 from broadcast.schemas import SkuCreate, SkuSearch, SkuUpdate
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id

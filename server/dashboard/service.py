@@ -45,7 +45,8 @@ class DashboardService:
         orders = await sources.paid_orders(self.db, live.id)
         room = await room_now(self.state, live)
         funnel = await FunnelService(self.db, self.state).snapshot(principal, live.id)
-        anchor = live.ended_at if live.state == SessionState.ENDED and live.ended_at else utcnow()
+        over = live.state in (SessionState.ENDED, SessionState.REPLAY)  # a replay is a show that is over
+        anchor = live.ended_at if over and live.ended_at else utcnow()
         windows = curves.windows(curves_now, anchor)
         paid = [(as_utc(o.paid_at), o.visitor_id) for o in orders if o.paid_at is not None]
         windows["buyers"] = curves.buyers_window(paid, anchor)
