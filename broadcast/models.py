@@ -23,6 +23,7 @@ class SessionState(StrEnum):
     LIVE = "live"
     ENDED = "ended"
     CANCELLED = "cancelled"
+    REPLAY = "replay"  # ended, with its recording attached: it sells again (broadcast/replays)
 
 
 class Brand(SQLModel, table=True):
@@ -72,6 +73,8 @@ class LiveSession(SQLModel, table=True):
     cancelled_at: datetime | None = utc_field(nullable=True)
     pinned_sku_id: str | None = Field(default=None, max_length=40)
     pinned_at: datetime | None = utc_field(nullable=True)
+    replay_url: str | None = Field(default=None, max_length=500)
+    replay_started_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field(default_now=True)
 
 

@@ -18,6 +18,7 @@ from broadcast.liveroom.runtime import liveroom_lifespan
 from broadcast.liveroom.viewer import viewer_socket
 from broadcast.lottery import routes as lottery_routes
 from broadcast.reminders import routes as reminder_routes
+from broadcast.replays import routes as replay_routes
 
 # The live end's sub-packages, each with its own ROUTE_HANDLERS and, optionally, EVENT_HANDLERS and LIFESPANS.
 PARTS: list[ModuleType] = [
@@ -27,6 +28,7 @@ PARTS: list[ModuleType] = [
     groupbuy_routes,
     lottery_routes,
     reminder_routes,
+    replay_routes,
 ]
 
 

@@ -73,6 +73,13 @@ class BrandSettings(Request):
         default="days",
         description="commission becomes available when the order completes, or hold_period_days after payment",
     )
+    replay_live_price_days: int = Field(
+        default=0,
+        ge=0,
+        le=365,
+        description="a replay sells at the live price for this many days after the show ends, then at the "
+        "list price; 0 = the list price from the start",
+    )
 
 
 class BrandCreate(Request):
@@ -183,6 +190,8 @@ class SessionPublic(Public):
     cancelled_at: datetime | None
     pinned_sku_id: str | None
     pinned_at: datetime | None
+    replay_url: str | None = None
+    replay_started_at: datetime | None = None
     created_at: datetime
 
 

@@ -8,8 +8,9 @@ from server.kernel.problems import Conflict, IllegalTransition
 ALLOWED: dict[SessionState, frozenset[SessionState]] = {
     SessionState.SCHEDULED: frozenset({SessionState.LIVE, SessionState.CANCELLED}),
     SessionState.LIVE: frozenset({SessionState.ENDED}),
-    SessionState.ENDED: frozenset(),
+    SessionState.ENDED: frozenset({SessionState.REPLAY}),  # only by attaching a recording
     SessionState.CANCELLED: frozenset(),
+    SessionState.REPLAY: frozenset(),
 }
 
 
@@ -30,5 +31,5 @@ def check_transition(current: SessionState, target: SessionState) -> None:
 
 
 def can_sell(state: SessionState) -> bool:
-    """Only a scheduled (pre-orders, preheat) or live session sells; ended and cancelled never do."""
-    return state in (SessionState.SCHEDULED, SessionState.LIVE)
+    """A scheduled (pre-orders, preheat), live or replayed session sells; ended and cancelled never do."""
+    return state in (SessionState.SCHEDULED, SessionState.LIVE, SessionState.REPLAY)

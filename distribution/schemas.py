@@ -127,6 +127,10 @@ class FunnelRow(BaseModel):
     orders: int = 0
     gmv_minor: int = 0
     commission_estimate_minor: int = 0
+    # The replay's share, counted apart from the live (its orders are in `orders` and `gmv_minor` too).
+    replay_views: int = 0
+    replay_orders: int = 0
+    replay_gmv_minor: int = 0
 
 
 class FunnelOrderPublic(BaseModel):

@@ -13,7 +13,8 @@ import broadcast.groupbuy.models
 import broadcast.liveroom.models
 import broadcast.lottery.models
 import broadcast.models
-import broadcast.reminders.models  # noqa: F401
+import broadcast.reminders.models
+import broadcast.replays.models  # noqa: F401
 import commission.models  # noqa: F401
 import distribution.competitions.models
 import distribution.models  # noqa: F401

@@ -22,7 +22,8 @@ class CartService:
         self.session = session
 
     async def view(self, session_id: str, visitor_id: str) -> CartPublic:
-        _, policy = await catalog.selling_session(self.session, session_id)
+        live, policy = await catalog.selling_session(self.session, session_id)
+        live_price = await catalog.live_price_now(self.session, live)
         stmt = (
             select(CartItem, Sku, LineupItem)
             .join(Sku, Sku.id == CartItem.sku_id)  # type: ignore[arg-type]
@@ -36,7 +37,7 @@ class CartService:
         )
         lines = []
         for cart_item, sku, item in (await self.session.exec(stmt)).all():
-            price = catalog.Offer(sku=sku, item=item).unit_price_minor
+            price = catalog.Offer(sku=sku, item=item, live_price=live_price).unit_price_minor
             lines.append(
                 CartLinePublic(
                     sku_id=sku.id,

@@ -1,5 +1,6 @@
 """What a viewer may buy in a session, at which price, and how many: the checks shared by the
-cart and checkout. Prices come from here (live price if set, else the SKU's), never the client."""
+cart and checkout. Prices come from here (live price if set and still applying — see
+`broadcast.replay_pricing` — else the SKU's), never the client."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.checkout.models import Order, OrderLine
 from broadcast.checkout.states import OPEN_STATES
 from broadcast.models import Brand, LineupItem, LiveSession, SessionState, Sku, SkuStatus
+from broadcast.replay_pricing import live_price_applies
 from broadcast.schemas import BrandSettings
 from broadcast.transitions import can_sell
+from server.kernel.clock import utcnow
 from server.kernel.problems import Conflict, InvalidInput, NotFound
 
 
@@ -29,10 +32,19 @@ class BuyerLimitExceeded(InvalidInput):
 class Offer:
     sku: Sku
     item: LineupItem
+    live_price: bool = True  # False: a replay past its live-price days sells at the list price
 
     @property
     def unit_price_minor(self) -> int:
-        return self.item.live_price_minor if self.item.live_price_minor is not None else self.sku.price_minor
+        if self.live_price and self.item.live_price_minor is not None:
+            return self.item.live_price_minor
+        return self.sku.price_minor
+
+
+async def live_price_now(session: AsyncSession, live: LiveSession) -> bool:
+    """Whether the session's live prices apply now (always, but for a replay past its window)."""
+    brand = await session.get(Brand, live.brand_id)
+    return live_price_applies(live, BrandSettings.model_validate(brand.settings if brand else {}), utcnow())
 
 
 async def selling_session(session: AsyncSession, session_id: str) -> tuple[LiveSession, BrandSettings]:
@@ -57,7 +69,8 @@ async def offer(session: AsyncSession, session_id: str, sku_id: str) -> Offer:
             f"SKU {sku_id!r} is not on sale in this session's line-up",
             extra={"errors": [{"field": "sku_id", "message": "not in this session's line-up"}]},
         )
-    return Offer(sku=row[1], item=row[0])
+    live = await session.get(LiveSession, session_id)
+    return Offer(sku=row[1], item=row[0], live_price=live is None or await live_price_now(session, live))
 
 
 async def bought_units(session: AsyncSession, session_id: str, visitor_id: str, sku_id: str) -> int:

@@ -27,12 +27,12 @@ from server.kernel.routing import roles
 A, B, F = Role.ADMIN, Role.BRAND, Role.FINANCE
 
 
-def _deliver_now(request: Request[Any, Any, Any]) -> None:
+def deliver_now(request: Request[Any, Any, Any]) -> None:
     """Pins and state changes must reach the live room at once: wake the outbox dispatcher."""
     request.app.state.dispatcher.wakeup.set()
 
 
-async def _lineup_changed(request: Request[Any, Any, Any], session_id: str) -> None:
+async def lineup_changed(request: Request[Any, Any, Any], session_id: str) -> None:
     room = getattr(request.app.state, "liveroom", None)
     if room is not None:  # best effort: a joiner loads the line-up from the database anyway
         with contextlib.suppress(Exception):
@@ -94,7 +94,7 @@ class SessionController(Controller):
         data: SessionTransition,
     ) -> SessionPublic:
         live = await SessionService(db).transition(principal, session_id, data.state)
-        _deliver_now(request)
+        deliver_now(request)
         await _rebuild_stock_gate(request, session_id)
         return SessionPublic.model_validate(live)
 
@@ -112,7 +112,7 @@ class SessionController(Controller):
         data: LineupItemCreate,
     ) -> LineupItemPublic:
         item = await LineupService(db).add(principal, session_id, data)
-        await _lineup_changed(request, session_id)
+        await lineup_changed(request, session_id)
         return item
 
     @delete("/sessions/{session_id:str}/lineup/{sku_id:str}", opt=roles(A, B), summary="Remove from line-up")
@@ -120,14 +120,14 @@ class SessionController(Controller):
         self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str, sku_id: str
     ) -> None:
         await LineupService(db).remove(principal, session_id, sku_id)
-        await _lineup_changed(request, session_id)
+        await lineup_changed(request, session_id)
 
     @put("/sessions/{session_id:str}/pin", opt=roles(A, B), summary="Pin the SKU being explained now")
     async def pin(
         self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str, data: PinRequest
     ) -> PinPublic:
         pin = await SessionService(db).pin(principal, session_id, data.sku_id)
-        _deliver_now(request)
+        deliver_now(request)
         return PinPublic.model_validate(pin)
 
     @delete("/sessions/{session_id:str}/pin", opt=roles(A, B), status_code=200, summary="Unpin")
@@ -135,7 +135,7 @@ class SessionController(Controller):
         self, request: Request[Any, Any, Any], db: AsyncSession, principal: Principal, session_id: str
     ) -> PinPublic:
         pin = await SessionService(db).pin(principal, session_id, None)
-        _deliver_now(request)
+        deliver_now(request)
         return PinPublic.model_validate(pin)
 
     @get("/sessions/{session_id:str}/pins", opt=roles(A, B, F), summary="Pin history with timestamps")

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from broadcast.checkout.catalog import live_price_now
 from broadcast.liveroom.models import RoomComment
 from broadcast.liveroom.recount import durable_cart_adds
 from broadcast.liveroom.state import LAST_COMMENTS, RoomState
@@ -30,6 +31,7 @@ def session_view(live: LiveSession) -> dict[str, Any]:
         "scheduled_start_at": _iso(live.scheduled_start_at),
         "started_at": _iso(live.started_at),
         "ended_at": _iso(live.ended_at),
+        "replay_url": live.replay_url,
     }
 
 
@@ -42,7 +44,9 @@ def comment_view(comment: RoomComment) -> dict[str, Any]:
 
 
 async def lineup_view(session: AsyncSession, session_id: str) -> list[dict[str, Any]]:
-    items = await lineup_of(session, session_id)
+    """As the room prices it now: a replay past its live-price days shows the list price."""
+    live = await session.get(LiveSession, session_id)
+    items = await lineup_of(session, session_id, live is None or await live_price_now(session, live))
     return [
         item.model_dump(
             mode="json",

@@ -6,7 +6,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import LineupItem, LiveSession, SessionState, Sku
+from broadcast.moments import record_item_price
 from broadcast.schemas import LineupItemCreate, LineupItemPublic
+from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 from server.kernel.principal import Principal
 from server.kernel.problems import Conflict, IllegalTransition, InvalidInput, NotFound
@@ -44,6 +46,7 @@ class LineupService:
             limited_quantity=data.limited_quantity,
         )
         self.session.add(item)
+        await record_item_price(self.session, live, item, sku, utcnow())  # a no-op unless the show is live
         await self.session.commit()
         return to_public(item, sku)
 
@@ -69,8 +72,9 @@ class LineupService:
         return (await self.session.exec(stmt)).first()
 
 
-async def lineup_of(session: AsyncSession, session_id: str) -> list[LineupItemPublic]:
-    """The line-up in display order (also used by the public live room, so no principal here)."""
+async def lineup_of(session: AsyncSession, session_id: str, live_price: bool = True) -> list[LineupItemPublic]:
+    """The line-up in display order (also used by the public live room, so no principal here);
+    `live_price` False: priced as a replay past its live-price days (the list price)."""
     stmt = (
         select(LineupItem, Sku)
         .join(Sku, Sku.id == LineupItem.sku_id)  # type: ignore[arg-type]
@@ -78,11 +82,11 @@ async def lineup_of(session: AsyncSession, session_id: str) -> list[LineupItemPu
         .order_by(LineupItem.position, LineupItem.id)  # type: ignore[arg-type]
     )
     rows = (await session.exec(stmt)).all()
-    return [to_public(item, sku) for item, sku in rows]
+    return [to_public(item, sku, live_price) for item, sku in rows]
 
 
-def to_public(item: LineupItem, sku: Sku) -> LineupItemPublic:
-    price = item.live_price_minor if item.live_price_minor is not None else sku.price_minor
+def to_public(item: LineupItem, sku: Sku, live_price: bool = True) -> LineupItemPublic:
+    price = item.live_price_minor if item.live_price_minor is not None and live_price else sku.price_minor
     return LineupItemPublic(
         id=item.id,
         session_id=item.session_id,

@@ -9,6 +9,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand, LineupItem, LiveSession, PinEvent, SessionState
+from broadcast.moments import record_lineup_prices
 from broadcast.schemas import SessionCreate, SessionUpdate
 from broadcast.transitions import check_transition
 from server.kernel.clock import utcnow
@@ -72,12 +73,19 @@ class SessionService:
 
     async def transition(self, principal: Principal, session_id: str, target: SessionState) -> LiveSession:
         live = await self.get(principal, session_id)
+        if target is SessionState.REPLAY:
+            raise InvalidInput(
+                f"a session becomes a replay when its recording is attached: PUT /api/v1/sessions/{session_id}/replay",
+                extra={"errors": [{"field": "state", "message": "attach a recording instead"}]},
+            )
         check_transition(SessionState(live.state), target)
         now = utcnow()
         live.state = target
         setattr(live, STATE_TIMESTAMP[target], now)
         if target is not SessionState.LIVE:
             live.pinned_sku_id, live.pinned_at = None, None
+        else:  # the replay's card starts from the prices shown at the go-live
+            await record_lineup_prices(self.session, live, now)
         self.session.add(live)
         emit(
             self.session,

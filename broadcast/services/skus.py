@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from broadcast.models import Brand, Sku
+from broadcast.moments import record_price_change
 from broadcast.schemas import SkuCreate, SkuSearch, SkuUpdate
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
@@ -73,10 +74,13 @@ class SkuService:
             await self._add_stock(sku, changes.pop("stock_delta"))
         if "image_url" in changes:
             changes["image_url"] = str(changes["image_url"])
+        repriced = changes.get("price_minor", sku.price_minor) != sku.price_minor
         for field, value in changes.items():
             setattr(sku, field, value)
         sku.updated_at = utcnow()
         self.session.add(sku)
+        if repriced:  # a live session's replay shows the price as it stood at each moment
+            await record_price_change(self.session, sku)
         await self.session.commit()
         return sku
 

@@ -4,7 +4,8 @@
    buyer is recognised only by what they proved (the paying browser, the payment's billing
    email: see buyer.py), never by a contact typed at checkout;
 2. last click — the visitor's last click through this brand's link, within the brand's
-   attribution window, inclusive at the edge (rule `last_click`);
+   attribution window, inclusive at the edge (rule `last_click`; `replay` when paid during the
+   session's replay, so a partner who shares the replay earns as during the live);
 3. self-referral — if the chosen partner is the buyer, the order says so (`self_referral`) and
    earns only if the brand allows it (rule `self_referral` when it does not);
 otherwise `none`. A partner whose partnership is not approved (suspended, rejected) never
@@ -24,6 +25,7 @@ from distribution.attribution.buyer import binding_keys, is_partner_buying
 from distribution.attribution.contacts import DEFAULT_PHONE_REGION
 from distribution.attribution.facts import OrderFacts
 from distribution.attribution.policy import AttributionPolicy, load_policy
+from distribution.attribution.replay import CLICK_RULES, paid_in_replay
 from distribution.clicks.token import AttributionClaim, verify_claim
 from distribution.models import Attribution, Click, Link, Partner, Partnership, PartnershipState
 from server.kernel.clock import as_utc
@@ -54,8 +56,10 @@ async def attribute_order(
     keys = binding_keys(secret_key, facts)
     claim = await _last_click(session, facts, policy, secret_key, paid_at)
     choice = await _by_binding(session, facts, keys, paid_at, claim) or await _by_click(session, facts, claim)
+    if choice is not None and choice.rule == "last_click" and await paid_in_replay(session, facts.session_id, paid_at):
+        choice.rule = "replay"
     row = await _record(session, facts, policy, choice, paid_at, phone_region)
-    if choice is not None and not row.self_referral and policy.binds and choice.rule == "last_click":
+    if choice is not None and not row.self_referral and policy.binds and choice.rule in CLICK_RULES:
         bind(session, facts.brand_id, keys, choice.partner.id, facts.order_id, policy, paid_at)
     await session.flush()
     return as_payload(row)

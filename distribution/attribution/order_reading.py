@@ -23,7 +23,7 @@ class AttributionPublic(BaseModel):
     """Why the order earns (or not) for a partner, as decided when it was paid."""
 
     order_id: str
-    rule: str  # last_click | binding | self_referral | none
+    rule: str  # last_click | replay | binding | self_referral | none
     earns: bool
     self_referral: bool
     partner_id: str | None

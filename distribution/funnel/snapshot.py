@@ -16,6 +16,7 @@ from broadcast.liveroom.funnel import ref_counts
 from broadcast.models import Brand, LiveSession
 from broadcast.schemas import BrandSettings
 from distribution.funnel.ended_cache import ended_cache
+from distribution.funnel.replay import add_replay
 from distribution.models import Click, FunnelOrder, Link, Partner, Partnership, PartnershipState
 from distribution.schemas import FunnelOrderPublic, FunnelRow, FunnelSnapshot
 from server.kernel.money import apply_rate
@@ -66,6 +67,7 @@ class FunnelService:
         await self._add_room(live.id, links, rows)
         partners = await self._partner_rows(rates, rows, {g.partner_id for g in groups})
         _add_orders(rows, partners, groups, rates)
+        await add_replay(self.session, live, rows, partners)
         snapshot = FunnelSnapshot(
             session_id=live.id,
             brand_id=brand.id,

@@ -16,7 +16,13 @@ from distribution.services.links import link_public
 from distribution.sharing.codes import share_message
 from server.kernel.currency import format_minor
 
-SESSION_ORDER = {SessionState.LIVE: 0, SessionState.SCHEDULED: 1, SessionState.ENDED: 2, SessionState.CANCELLED: 3}
+SESSION_ORDER = {
+    SessionState.LIVE: 0,
+    SessionState.SCHEDULED: 1,
+    SessionState.ENDED: 2,
+    SessionState.REPLAY: 2,
+    SessionState.CANCELLED: 3,
+}
 SKU_CHOICES = 200
 
 

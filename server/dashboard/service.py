@@ -52,7 +52,8 @@ class DashboardService:
         room = await room_now(self.state, live)
         funnel = await FunnelService(self.db, self.state).snapshot(principal, live.id)
         partners, links = await leaderboard(self.db, live.id, funnel.partners, funnel.links)
-        anchor = live.ended_at if live.state == SessionState.ENDED and live.ended_at else utcnow()
+        over = live.state in (SessionState.ENDED, SessionState.REPLAY)  # a replay is a show that is over
+        anchor = live.ended_at if over and live.ended_at else utcnow()
         windows = curves.windows(curves_now, anchor)
         kept = [o for o in orders if o.paid_at is not None and o.refunded_minor < o.amount_minor]
         paid = [(as_utc(o.paid_at), o.visitor_id) for o in kept if o.paid_at is not None]  # as paid_buyers

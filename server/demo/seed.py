@@ -23,6 +23,7 @@ from distribution.sharing.codes import new_share_code
 from server.auth.models import ApiToken
 from server.auth.tokens import TOKEN_PREFIX, hash_token
 from server.demo.promotions import seed_promotions
+from server.demo.replay import seed_replay
 from server.kernel.clock import utcnow
 from server.kernel.ids import new_id
 
@@ -47,6 +48,7 @@ class DemoSummary:
     brand_id: str
     session_id: str
     partner_ids: dict[str, str]
+    replay_session_id: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
 
 
@@ -57,12 +59,13 @@ def demo_token(secret_key: str, label: str, role: str) -> str:
 
 async def seed_demo(session: AsyncSession, secret_key: str) -> DemoSummary:
     brand = await _brand(session)
-    await _skus(session, brand)
+    skus = await _skus(session, brand)
     live = await _session(session, brand)
     partners = await _partners(session)
     await _partnerships_and_links(session, brand, live, partners)
     await seed_promotions(session, brand, live)
-    summary = DemoSummary(brand.id, live.id, {p.name: p.id for p in partners})
+    replay = await seed_replay(session, brand, skus, partners[0])
+    summary = DemoSummary(brand.id, live.id, {p.name: p.id for p in partners}, replay.id)
     await _tokens(session, secret_key, summary)
     await session.commit()
     return summary
@@ -76,7 +79,7 @@ async def _brand(session: AsyncSession) -> Brand:
             name="Lumen Tea",
             slug=BRAND_SLUG,
             default_currency="CNY",
-            settings=BrandSettings(blocked_words=["scam", "fake"]).model_dump(),
+            settings=BrandSettings(blocked_words=["scam", "fake"], replay_live_price_days=7).model_dump(),
         )
         session.add(brand)
         await session.flush()
@@ -210,6 +213,7 @@ async def _tokens(session: AsyncSession, secret_key: str, summary: DemoSummary) 
 def print_summary(summary: DemoSummary, base_url: str) -> None:
     click.echo(f"Demo brand Lumen Tea ({summary.brand_id}), session {summary.session_id}")
     click.echo(f"  viewer page   {base_url}/live/{summary.session_id}")
+    click.echo(f"  replay        {base_url}/live/{summary.replay_session_id} (yesterday's show, still selling)")
     click.echo(f"  partners      {base_url}/partner (partner token) · {base_url}/console/partners (brand token)")
     click.echo(f"  sign in       {base_url}/signin   API docs {base_url}/api/docs")
     click.echo("Demo tokens (Authorization: Bearer …):")

@@ -4,7 +4,7 @@
   "use strict";
   zx.strings({
     en: {
-      fn_state_scheduled: "scheduled", fn_state_live: "live", fn_state_ended: "ended", fn_state_cancelled: "cancelled",
+      fn_state_scheduled: "scheduled", fn_state_live: "live", fn_state_ended: "ended", fn_state_cancelled: "cancelled", fn_state_replay: "replay",
       fn_connecting: "connecting…", fn_live: "live", fn_reconnecting: "reconnecting…", fn_refused: "not allowed: sign in again",
       fn_live_now: "Live now: the numbers move as viewers click, watch, like, add to cart and pay.",
       fn_totals: "Totals for this session.", fn_estimate: "Commission shown is an estimate (GMV × rate); the ledger decides what is paid.",
@@ -12,9 +12,10 @@
       fn_cart_adds: "Cart adds", fn_orders: "Orders", fn_commission: "Est. commission", fn_waiting: "Waiting for numbers…",
       fn_recent: "Recent orders", fn_none_yet: "None yet.", fn_total: "Total", fn_no_clicks: "No clicks yet.",
       fn_copied: "Copied", fn_copy: "Copy", fn_copy_failed: "Select and copy",
+      fn_replay_views: "Replay views", fn_replay_orders: "Replay orders", fn_replay_gmv: "Replay GMV",
     },
     zh: {
-      fn_state_scheduled: "未开播", fn_state_live: "直播中", fn_state_ended: "已结束", fn_state_cancelled: "已取消",
+      fn_state_scheduled: "未开播", fn_state_live: "直播中", fn_state_ended: "已结束", fn_state_cancelled: "已取消", fn_state_replay: "回放",
       fn_connecting: "连接中…", fn_live: "实时", fn_reconnecting: "重新连接中…", fn_refused: "无权查看：请重新登录",
       fn_live_now: "直播中：观众点击、观看、点赞、加购和支付时，数字实时变化。",
       fn_totals: "本场汇总。", fn_estimate: "佣金为预估（GMV × 比例），实际以账本为准。",
@@ -22,10 +23,12 @@
       fn_cart_adds: "加购", fn_orders: "订单", fn_commission: "预估佣金", fn_waiting: "等待数据…",
       fn_recent: "最近订单", fn_none_yet: "暂无。", fn_total: "合计", fn_no_clicks: "暂无点击。",
       fn_copied: "已复制", fn_copy: "复制", fn_copy_failed: "请手动选择复制",
+      fn_replay_views: "回放观看", fn_replay_orders: "回放订单", fn_replay_gmv: "回放 GMV",
     },
   });
   const panel = document.getElementById("funnel");
-  const FIELDS = ["clicks", "viewers", "likes", "cart_adds", "orders", "gmv_minor", "commission_estimate_minor"];
+  const FIELDS = ["clicks", "viewers", "likes", "cart_adds", "orders", "gmv_minor", "commission_estimate_minor",
+    "replay_views", "replay_orders", "replay_gmv_minor"]; // the replay's share, apart from the live
 
   function cell(text, cls) {
     const td = document.createElement("td");
@@ -89,7 +92,7 @@
     node.dataset.i18n = key;
     node.textContent = zx.t(key);
     if (tag !== "tr") return node;
-    node.colSpan = 8;
+    node.colSpan = 11;
     const tr = document.createElement("tr");
     tr.appendChild(node);
     return tr;

@@ -31,7 +31,9 @@
       sold_out: "Sold out", only_left: "Only {n} left", in_stock: "{n} in stock", adding: "🛒 {n} adding",
       pinned_tag: "Now showing", added: "Added to cart — checkout when ready", add_failed: "Could not add to cart",
       network: "Network trouble — try again", likes_closed: "Likes open when the show is live",
-      session_over: "This live session is over",
+      session_over: "This live session is over", state_replay: "▶ Replay",
+      reason_replay_chat: "This is the replay: chat and likes were for the live.",
+      video_replay: "The replay plays in Safari and the Zhixiang app; the products and chapters work here.",
     },
     zh: {
       watching: "人在看", reconnecting: "重新连接中…", remind_me: "开播提醒我", see_lineup: "查看商品",
@@ -52,7 +54,9 @@
       sold_out: "已售罄", only_left: "仅剩 {n} 件", in_stock: "库存 {n}", adding: "🛒 {n} 人在加购",
       pinned_tag: "讲解中", added: "已加入购物车，可随时结算", add_failed: "加入购物车失败",
       network: "网络不稳定，请重试", likes_closed: "开播后才能点赞",
-      session_over: "本场直播已结束",
+      session_over: "本场直播已结束", state_replay: "▶ 回放",
+      reason_replay_chat: "这是讲解回放：评论和点赞仅在直播时开放。",
+      video_replay: "回放可在 Safari 和直享 App 中播放；商品和讲解章节在此均可使用。",
     },
   });
 
@@ -130,7 +134,7 @@
   }
 
   function renderPinned() {
-    var it = room.pinned && room.state === "live" ? item(room.pinned) : null;
+    var it = room.pinned && (room.state === "live" || room.state === "replay") ? item(room.pinned) : null;
     $("pinned").hidden = !it;
     if (!it) return;
     $("pinned").dataset.sku = it.sku_id;
@@ -186,7 +190,7 @@
 
   function renderControls() {
     var chatClosed = room.state !== "live";
-    var why = closedReason() || (chatClosed ? zx.t("reason_scheduled_chat") : "");
+    var why = closedReason() || (chatClosed ? zx.t(room.state === "replay" ? "reason_replay_chat" : "reason_scheduled_chat") : "");
     ["comment-input", "like-btn"].forEach(function (id) {
       $(id).disabled = chatClosed;
       if (why) $(id).title = why; else $(id).removeAttribute("title");
@@ -205,7 +209,7 @@
     if (at && state === "ended") room.session.ended_at = at;
     root.dataset.state = state;
     $("state-badge").textContent = zx.t("state_" + state);
-    $("state-badge").className = "badge" + (state === "live" ? " is-live" : "");
+    $("state-badge").className = "badge" + (state === "live" || state === "replay" ? " is-live" : "");
     renderStatePanel();
     renderControls();
     renderLineup();
@@ -332,14 +336,17 @@
   }
 
   // HLS plays natively only in Safari; elsewhere the stand-in says what is true for this state.
+  // A replay plays its recording, with controls to scrub through it.
   function video() {
-    var v = $("video"), src = v.dataset.src, hls = /\.m3u8(\?|$)/.test(src || "");
-    var playable = room.state === "live" && src && (!hls || v.canPlayType("application/vnd.apple.mpegurl"));
+    var v = $("video"), replaying = room.state === "replay";
+    var src = replaying ? room.session.replay_url : v.dataset.src, hls = /\.m3u8(\?|$)/.test(src || "");
+    var playable = (room.state === "live" || replaying) && src && (!hls || v.canPlayType("application/vnd.apple.mpegurl"));
+    v.controls = replaying;
     v.hidden = !playable;
     $("video-fallback").hidden = !!playable;
-    if (playable) { if (!v.getAttribute("src")) v.src = src; return; }
+    if (playable) { if (v.getAttribute("src") !== src) v.src = src; return; }
     if (v.getAttribute("src")) { v.pause(); v.removeAttribute("src"); v.load(); }
-    var key = room.state === "live" ? (src ? "video_live" : "video_none") : "video_" + room.state;
+    var key = room.state === "live" ? (src ? "video_live" : "video_none") : replaying && src ? "video_replay" : "video_" + room.state;
     $("fallback-text").textContent = zx.t(key, { when: zx.when(room.session.scheduled_start_at) });
   }
 
@@ -375,7 +382,8 @@
     if (!root) return;
     sessionId = root.dataset.session; ref = root.dataset.ref || "";
     room.session = { state: root.dataset.state, scheduled_start_at: root.dataset.start,
-                     started_at: root.dataset.started || null, ended_at: root.dataset.ended || null };
+                     started_at: root.dataset.started || null, ended_at: root.dataset.ended || null,
+                     replay_url: root.dataset.replay || null };
     wire();
     renderState(root.dataset.state);
     // A group invitation (?group=) or a return from paying a seat (?gb_order=) is in the sheet.
@@ -383,11 +391,22 @@
     if (query.get("group") || query.get("gb_order") || query.get("confirm")) openSheet(true, query.get("confirm") ? "reminders" : "groupbuy");
     setInterval(function () { send({ type: "ping" }); }, 25000);
     // After every deferred script ran, so each promotion script hears the first snapshot.
-    document.addEventListener("DOMContentLoaded", function () {
-      var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/sessions/" +
-        encodeURIComponent(sessionId) + (ref ? "?ref=" + encodeURIComponent(ref) : "");
-      socket = zx.roomSocket(url, { onEvent: onEvent, onState: onState });
-    });
+    document.addEventListener("DOMContentLoaded", connect);
+  }
+
+  // Also called again when an ended show (whose socket the server closed) becomes a replay.
+  function connect() {
+    if (socket) socket.close();
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/sessions/" +
+      encodeURIComponent(sessionId) + (ref ? "?ref=" + encodeURIComponent(ref) : "");
+    socket = zx.roomSocket(url, { onEvent: onEvent, onState: onState });
+  }
+
+  // The replay moves the pinned card with the playback position (replay.js).
+  function pinAt(skuId) {
+    if (room.state !== "replay" || room.pinned === skuId) return;
+    room.pinned = skuId;
+    renderLineup();
   }
 
   // What promotion scripts use: the notice toast, the socket, and whether the show is closed.
@@ -397,7 +416,8 @@
     notice: notice, send: send,
     state: function () { return room.state; },
     closedReason: closedReason,
-    openSheet: openSheet,
+    openSheet: openSheet, reconnect: connect, pinAt: pinAt, item: item, video: video,
+    session: function () { return room.session; },
   };
   if (document.readyState === "loading") document.addEventListener("readystatechange", function once() {
     if (document.readyState !== "loading") { document.removeEventListener("readystatechange", once); start(); }

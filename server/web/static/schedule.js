@@ -24,7 +24,9 @@
       confirm_cancel: "Cancel this session? It cannot be scheduled again.", saved: "Saved.",
       bad_price: "Enter a price such as 12.50", bad_units: "Enter a whole number of units",
       line_detail: "{code} · {price} · {stock} in stock{limit}", limit: " · {n} for this session",
-      no_skus: "No active SKU: add one in the catalogue first.",
+      no_skus: "No active SKU: add one in the catalogue first.", state_replay: "replay",
+      replay_url: "Recording URL for the replay (HLS or MP4)", attach_replay: "Make it a replay",
+      replay_attached: "The room is a replay now: it sells again, and partners' links keep earning.",
     },
     zh: {
       schedule: "场次排期", forbidden: "排期仅供品牌和管理员令牌使用。",
@@ -40,7 +42,9 @@
       confirm_cancel: "取消该场次？取消后不能恢复。", saved: "已保存。",
       bad_price: "请输入价格，如 12.50", bad_units: "请输入整数件数",
       line_detail: "{code} · {price} · 库存 {stock}{limit}", limit: " · 本场限量 {n}",
-      no_skus: "没有在售商品：请先在商品库添加。",
+      no_skus: "没有在售商品：请先在商品库添加。", state_replay: "回放",
+      replay_url: "回放录像地址（HLS 或 MP4）", attach_replay: "生成讲解回放",
+      replay_attached: "直播间已变为回放：继续销售，分销链接继续计佣。",
     },
   });
 
@@ -103,8 +107,11 @@
     form.title.value = s.title;
     form.scheduled_start_at.value = toLocalInput(s.scheduled_start_at);
     form.cover_url.value = s.cover_url || ""; form.playback_url.value = s.playback_url || "";
-    var closed = s.state === "ended" || s.state === "cancelled";
+    var closed = s.state === "ended" || s.state === "cancelled" || s.state === "replay";
     Array.prototype.forEach.call(form.elements, function (f) { f.disabled = closed; });
+    // An ended show gets its recording (a replay may get a new one).
+    $("replay-form").hidden = s.state !== "ended" && s.state !== "replay";
+    $("replay-form").playback_url.value = s.replay_url || "";
     $("go-live").disabled = s.state !== "scheduled";
     $("end").disabled = s.state !== "live";
     $("cancel").disabled = s.state !== "scheduled";
@@ -130,6 +137,14 @@
       .then(function (s) { show(s); return loadSessions(true).then(function () { return select(s.id); }); })
       .catch(function (error) { notice(error.message); });
   }
+  $("replay-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var form = e.target;
+    clearErrors(form);
+    zx.api("PUT", "/api/v1/sessions/" + encodeURIComponent(state.selected.id) + "/replay", { playback_url: form.playback_url.value.trim() })
+      .then(function (s) { show(s); notice(zx.t("replay_attached"), true); return loadSessions(true); })
+      .catch(function (error) { showErrors(form, error); });
+  });
   $("go-live").addEventListener("click", function () { transition("live", "confirm_live"); });
   $("end").addEventListener("click", function () { transition("ended", "confirm_end"); });
   $("cancel").addEventListener("click", function () { transition("cancelled", "confirm_cancel"); });
@@ -140,7 +155,7 @@
     list.textContent = "";
     items.forEach(function (item) { list.appendChild(lineItem(item)); });
     $("lineup-empty").hidden = items.length > 0;
-    var closed = state.selected.state === "ended" || state.selected.state === "cancelled";
+    var closed = ["ended", "cancelled", "replay"].indexOf(state.selected.state) >= 0;
     list.querySelectorAll("button").forEach(function (b) { b.disabled = closed; });
     return fillSkuPicker(items);
   }

@@ -10,7 +10,7 @@
   var form = $("settings-form"), hook = $("notifier-form");
   var DAYS = [
     "attribution_window_days", "protection_period_days", "hold_period_days", "per_buyer_limit_per_sku",
-    "auto_delivery_days", "return_window_days", "aftersale_auto_approve_days",
+    "auto_delivery_days", "return_window_days", "aftersale_auto_approve_days", "replay_live_price_days",
   ];
 
   zx.strings({
@@ -35,6 +35,8 @@
       unpaid_share: "Share of a SKU's units unpaid orders may hold (%)",
       unpaid_share_help: "Checkouts that have not paid yet can hold at most this share of the units left, so a crowd of abandoned carts cannot sell a SKU out.",
       blocked_words: "Blocked words in comments (one per line)", saved: "Settings saved.",
+      replay_days: "Replay keeps the live price (days after the show)",
+      replay_days_help: "Viewers of the replay buy at the live price this long after the show ends, then at the list price; 0: the list price at once.",
       notifier: "Reminder notifier",
       notifier_help: "Pre-live reminders go to your webhook, signed with a secret; without one they are only written to the server log.",
       notifier_now: "Now:", kind_log: "the server log", kind_webhook: "your webhook", webhook_url: "Webhook URL",
@@ -59,6 +61,8 @@
       unpaid_share: "未支付订单最多可占用的库存比例（%）",
       unpaid_share_help: "未支付的订单最多占用剩余库存的这个比例，避免大量弃单把商品占成售罄。",
       blocked_words: "评论屏蔽词（每行一个）", saved: "设置已保存。",
+      replay_days: "回放保留直播价（直播结束后天数）",
+      replay_days_help: "直播结束后这么多天内，回放观众按直播价购买，之后按原价；0 表示立即按原价。",
       notifier: "开播提醒通知", notifier_help: "开播提醒发送到您的 Webhook，并附签名；未设置时只写入服务器日志。",
       notifier_now: "当前：", kind_log: "服务器日志", kind_webhook: "您的 Webhook", webhook_url: "Webhook 地址",
       rotate: "生成新的签名密钥", remove_webhook: "移除 Webhook",

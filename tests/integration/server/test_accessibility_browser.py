@@ -19,10 +19,11 @@ from tests import test_only_routes
 from tests.app_settings import stripe_settings
 from tests.browser import chromium
 from tests.database import empty_tables
-from tests.factories import make_token
+from tests.factories import add_to_lineup, go_live, make_session, make_token
 from tests.factories_liveroom import serving
 from tests.factories_orders import paid_through_link, partner_shop
 from tests.factories_webhooks import BrandDesk, register
+from tests.factories_replays import attach_recording, end_show, pinned_in_turn
 from tests.stripe_connect_server import ConnectServer
 from tests.stripe_server import StripeTestServer
 
@@ -60,6 +61,7 @@ PAGES = [
     PageCase("partner", "/partner", "partner"),
     PageCase("finance", "/finance", "finance"),
     PageCase("live room", "/live/{session}", ready="#lineup li"),
+    PageCase("live room, replay", "/live/{replay}", ready="#chapter-list li"),
     PageCase("checkout", "/live/{session}/checkout"),
     PageCase("checkout return", "/live/{session}/checkout/return?order={order}&redirect_status=succeeded"),
     PageCase("buyer's order", "/orders/{order}"),
@@ -100,12 +102,25 @@ async def _world(app, client, localstripe) -> tuple[dict[str, str], dict[str, st
         "admin": await make_token(app, "admin"),
     }
     values = {
+        "replay": await _replay(app, client, shop.shop),
         "session": shop.shop.session_id,
         "order": order["id"],
         "link": shop.link_code,
         "brand": shop.shop.brand_id,
     }
     return tokens, values
+
+
+async def _replay(app, client, shop) -> str:
+    """A second show of the shop's brand, its SKU pinned, ended and made a replay."""
+    session = await make_session(client, shop.token, shop.brand_id)
+    await add_to_lineup(client, shop.token, session["id"], shop.sku_id)
+    await go_live(client, shop.token, session["id"])
+    await pinned_in_turn(client, shop.token, session["id"], [shop.sku_id])
+    await end_show(client, shop.token, session["id"])
+    await attach_recording(client, shop.token, session["id"], "http://127.0.0.1:9")
+    await app.state.dispatcher.drain()
+    return str(session["id"])
 
 
 def _report(case: PageCase, locale: str, width: int, violations: list[dict]) -> list[str]:

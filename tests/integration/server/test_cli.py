@@ -62,8 +62,12 @@ def test_demo_is_idempotent_and_prints_tokens_that_work(tmp_path):
             t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
             for t in ("brands", "skus", "live_sessions", "partners", "api_tokens", "coupons", "group_offers")
         }
+        replays = conn.execute(sa.text("SELECT count(*) FROM live_sessions WHERE state = 'replay'")).scalar()
+        pins = conn.execute(sa.text("SELECT count(*) FROM replay_moments WHERE kind = 'pin'")).scalar()
     engine.dispose()
-    assert counts["brands"] == 1 and counts["live_sessions"] == 1 and counts["skus"] == 4
+    # the show to come, and yesterday's, a replay with a pin per SKU
+    assert counts["brands"] == 1 and counts["live_sessions"] == 2 and counts["skus"] == 4
+    assert replays == 1 and pins == 4
     assert counts["partners"] >= 3 and counts["api_tokens"] >= 4
     assert counts["coupons"] == 2 and counts["group_offers"] == 1  # promotions to try from the console
     assert "zx_a_demo_" in first.stdout and "/live/ses_" in first.stdout
