@@ -22,8 +22,8 @@ from tests.database import empty_tables
 from tests.factories import add_to_lineup, go_live, make_session, make_token
 from tests.factories_liveroom import serving
 from tests.factories_orders import paid_through_link, partner_shop
-from tests.factories_webhooks import BrandDesk, register
 from tests.factories_replays import attach_recording, end_show, pinned_in_turn
+from tests.factories_webhooks import BrandDesk, register
 from tests.stripe_connect_server import ConnectServer
 from tests.stripe_server import StripeTestServer
 
