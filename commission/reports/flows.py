@@ -48,7 +48,9 @@ async def transactions_of(
         .order_by(col(LedgerEntry.effective_at), col(JournalTransaction.id), col(LedgerEntry.id))
     )
     rows = (await session.exec(stmt)).all()
-    lines = [_line(at, tid, reason, ref, kind, currency, amount) for at, tid, reason, ref, kind, currency, amount in rows]
+    lines = [
+        _line(at, tid, reason, ref, kind, currency, amount) for at, tid, reason, ref, kind, currency, amount in rows
+    ]
     return await with_release_terms(session, lines)
 
 

@@ -37,7 +37,8 @@ class StatementLinePublic(BaseModel):
     currency: str
     amount_minor: int
     release_on: str | None = Field(
-        default=None, description="accruals only: days (released at releases_at) | completion (when the order completes)"
+        default=None,
+        description="accruals only: days (released at releases_at) | completion (when the order completes)",
     )
     releases_at: str | None = Field(
         default=None, description="accruals only: when it is due for release; null while a completion order is open"

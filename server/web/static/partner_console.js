@@ -137,7 +137,7 @@
       holder.append(dl);
     });
     holder.append(el("p", "muted", statement.lines.length ? zx.t("st_lines", { n: statement.lines.length }) : zx.t("st_no_lines")));
-    var accruals = statement.lines.filter(function (l) { return l.reason === "accrued" && l.release_on; });
+    var accruals = statement.lines.filter(function (l) { return l.reason === "commission_accrued" && l.release_on; });
     if (accruals.length) holder.append(accrualTable(accruals));
   }
 

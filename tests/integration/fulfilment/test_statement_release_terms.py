@@ -14,12 +14,14 @@ from tests.factories_orders import pay, place
 
 async def _accruals(client, token: str, base: str) -> dict[str, dict]:
     lines = (await client.get(f"{base}/statement/lines", headers=auth(token))).json()["items"]
-    return {line["external_ref"]: line for line in lines if line["reason"] == "accrued"}
+    return {line["external_ref"]: line for line in lines if line["reason"] == "commission_accrued"}
 
 
 async def _csv_accruals(client, token: str, base: str) -> dict[str, dict]:
     text = (await client.get(f"{base}/statement.csv", headers=auth(token))).text
-    return {row["external_ref"]: row for row in csv.DictReader(io.StringIO(text)) if row["reason"] == "accrued"}
+    return {
+        row["external_ref"]: row for row in csv.DictReader(io.StringIO(text)) if row["reason"] == "commission_accrued"
+    }
 
 
 async def test_each_accrual_line_says_how_and_when_it_is_released(app, client, localstripe):
@@ -28,7 +30,7 @@ async def test_each_accrual_line_says_how_and_when_it_is_released(app, client, l
     first, partner_id = await partner_bought(app, client, localstripe, release_on="completion", hold_period_days=3)
     switched = await client.patch(
         f"/api/v1/brands/{first.shop.brand_id}",
-        json={"settings": {"release_on": "days"}},
+        json={"settings": {"release_on": "days", "hold_period_days": 3}},
         headers=auth(await make_token(app, "admin")),
     )
     assert switched.status_code == 200, switched.text
