@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import JournalTransaction, LedgerAccount, LedgerEntry
+from commission.reports.release_terms import with_release_terms
 from commission.totals import FlowKey, flows
 from server.kernel.clock import as_utc
 from server.kernel.problems import InvalidInput
@@ -24,7 +25,8 @@ __all__ = ["FlowKey", "LinesCursor", "flows", "iter_lines", "statement_lines", "
 async def transactions_of(
     session: AsyncSession, owner_type: str, owner_id: str, since: datetime, until: datetime
 ) -> list[dict[str, object]]:
-    """One line per (transaction, account) touching the owner in the period, oldest first."""
+    """One line per (transaction, account) touching the owner in the period, oldest first (an
+    accrual's with its release condition)."""
     stmt = (
         select(  # type: ignore[call-overload]
             LedgerEntry.effective_at,
@@ -46,9 +48,10 @@ async def transactions_of(
         .order_by(col(LedgerEntry.effective_at), col(JournalTransaction.id), col(LedgerEntry.id))
     )
     rows = (await session.exec(stmt)).all()
-    return [
+    lines = [
         _line(at, tid, reason, ref, kind, currency, amount) for at, tid, reason, ref, kind, currency, amount in rows
     ]
+    return await with_release_terms(session, lines)
 
 
 def _line(
@@ -147,6 +150,7 @@ async def statement_lines(
     )
     about = {tid: (reason, ref) for tid, reason, ref in found}
     lines = [_line(at, tid, *about[tid], kind, currency, amount) for at, _, tid, currency, amount, kind in merged]
+    await with_release_terms(session, lines)
     last = merged[-1] if merged and more else None
     return lines, (LinesCursor(last[0], last[1]) if last else None)
 

@@ -36,6 +36,14 @@ class StatementLinePublic(BaseModel):
     account: str
     currency: str
     amount_minor: int
+    release_on: str | None = Field(
+        default=None,
+        description="accruals only: days (released at releases_at) | completion (when the order completes)",
+    )
+    releases_at: str | None = Field(
+        default=None, description="accruals only: when it is due for release; null while a completion order is open"
+    )
+    completed_at: str | None = Field(default=None, description="accruals only: when the order completed, if it has")
 
 
 class PartnerStatementCurrency(BaseModel):

@@ -16,6 +16,7 @@ from commission.connect import ConnectGateway
 from commission.models import SettlementRun
 from commission.reports.flows import LinesCursor, iter_lines, statement_lines
 from commission.reports.reconciliation import reconcile
+from commission.reports.release_terms import TERMS
 from commission.reports.schemas import (
     BrandStatementPublic,
     BrandStatementSummaryPublic,
@@ -33,7 +34,16 @@ from server.kernel.problems import InvalidInput
 
 DEFAULT_PERIOD = timedelta(days=30)
 MAX_PERIOD = timedelta(days=3660)
-LINE_COLUMNS = ["effective_at", "transaction_id", "reason", "external_ref", "account", "currency", "amount_minor"]
+LINE_COLUMNS = [
+    "effective_at",
+    "transaction_id",
+    "reason",
+    "external_ref",
+    "account",
+    "currency",
+    "amount_minor",
+    *TERMS,  # an accrual's release condition (commission/reports/release_terms.py)
+]
 MAX_LINES_PER_PAGE = 1000
 
 

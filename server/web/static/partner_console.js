@@ -137,6 +137,33 @@
       holder.append(dl);
     });
     holder.append(el("p", "muted", statement.lines.length ? zx.t("st_lines", { n: statement.lines.length }) : zx.t("st_no_lines")));
+    var accruals = statement.lines.filter(function (l) { return l.reason === "commission_accrued" && l.release_on; });
+    if (accruals.length) holder.append(accrualTable(accruals));
+  }
+
+  // How each accrual is released: on a date (the brand's hold days) or on the order's completion.
+  function releaseText(line) {
+    if (line.release_on === "days") return zx.t("rel_days", { when: day(line.releases_at) });
+    return line.completed_at ? zx.t("rel_completed", { when: day(line.completed_at) }) : zx.t("rel_on_completion");
+  }
+
+  function accrualTable(lines) {
+    var body = el("tbody");
+    lines.forEach(function (line) {
+      var tr = el("tr");
+      tr.dataset.order = line.external_ref;
+      tr.dataset.releaseOn = line.release_on;
+      tr.append(el("td", "", day(line.effective_at)), el("td", "", line.external_ref),
+        el("td", "num", zx.money(line.amount_minor, line.currency)), el("td", "release", releaseText(line)));
+      body.append(tr);
+    });
+    var head = el("tr");
+    ["st_date", "st_order", "st_amount", "st_release"].forEach(function (k) { head.append(el("th", "", zx.t(k))); });
+    var thead = el("thead");
+    thead.append(head);
+    var table = el("table", "plain-table accrual-lines");
+    table.append(el("caption", "", zx.t("st_accruals")), thead, body);
+    return table;
   }
 
   function loadStatement(event) {

@@ -109,7 +109,10 @@ async def test_statements_and_reconciliation_tie_out_after_refunds_and_settlemen
     assert cny["ties_out"]
     csv = await client.get(f"/api/v1/partners/{w['good']}/statement.csv", headers=auth(partner_token))
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
-    assert csv.text.splitlines()[0] == "effective_at,transaction_id,reason,external_ref,account,currency,amount_minor"
+    assert (
+        csv.text.splitlines()[0]
+        == "effective_at,transaction_id,reason,external_ref,account,currency,amount_minor,release_on,releases_at,completed_at"
+    )
     recon_csv = await client.get("/api/v1/finance/reconciliation.csv", headers=auth(w["finance"]))
     assert recon_csv.status_code == 200 and recon_csv.text.startswith("section,check,currency")
     # a partner sees only its own statement; a brand only its own
