@@ -56,12 +56,10 @@ class BrandService:
         if data.default_currency is not None:
             brand.default_currency = data.default_currency
         if data.settings is not None:
-            kept = (
-                {}
-                if "release_on" in data.settings.model_fields_set
-                else {"release_on": brand_settings(brand).release_on}
-            )
-            brand.settings = {**data.settings.model_dump(), **kept}
+            # a PATCH: the settings sent replace theirs, the rest keep what the brand had (sending only
+            # `release_on` must not reset the hold days to their default). Each field validates alone.
+            sent = data.settings.model_dump(exclude_unset=True)
+            brand.settings = {**brand_settings(brand).model_dump(), **sent}
         self.session.add(brand)
         await self.session.commit()
         return brand

@@ -29,6 +29,12 @@ async def test_new_brands_release_on_completion_and_an_update_keeps_it(app, clie
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["settings"]["release_on"] == "completion"
+    # and a later PATCH of another setting keeps the hold days just set (the settings sent replace theirs only)
+    again = await client.patch(
+        f"/api/v1/brands/{made.json()['id']}", json={"settings": {"release_on": "days"}}, headers=auth(admin)
+    )
+    assert again.status_code == 200, again.text
+    assert (again.json()["settings"]["release_on"], again.json()["settings"]["hold_period_days"]) == ("days", 3)
 
 
 async def test_commission_waits_for_completion_then_is_released(app, client, localstripe):
