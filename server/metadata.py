@@ -14,6 +14,7 @@ import broadcast.lottery.models
 import broadcast.models
 import broadcast.reminders.models  # noqa: F401
 import commission.models  # noqa: F401
+import distribution.buyers.models
 import distribution.competitions.models
 import distribution.models  # noqa: F401
 import server.auth.models
