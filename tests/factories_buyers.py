@@ -12,6 +12,7 @@ from sqlmodel import select
 from distribution.buyers.consent_links import consent_token
 from distribution.buyers.keys import buyer_key
 from distribution.buyers.models import BuyerOrder, BuyerProfile
+from server.kernel.ids import new_id
 from tests.factories_commission import order_paid_payload
 
 SECRET = "test-secret"
@@ -52,3 +53,15 @@ async def buyer_orders(app: Litestar, brand_id: str) -> list[BuyerOrder]:
 async def consent_path(app: Litestar, profile: BuyerProfile) -> str:
     """The buyer's link to the consent page, signed with the app's own key."""
     return f"/buyers/consent/{consent_token(app.state.settings.secret_key, profile.id)}"
+
+
+async def consenting_profile(app: Litestar, brand_id: str, email: str = "page@example.com") -> BuyerProfile:
+    """A profile that agreed to marketing, written directly (for pages that only need one)."""
+    async with app.state.sessionmaker() as session:
+        profile = BuyerProfile(
+            id=new_id("byr"), brand_id=brand_id, buyer_key=key_of(email), currency="CNY", marketing_consent=True
+        )
+        session.add(profile)
+        await session.commit()
+        await session.refresh(profile)
+        return profile

@@ -11,6 +11,7 @@ from litestar.response import Template
 from server.auth.guard import TOKEN_COOKIE
 from server.web import (
     admin_page,
+    buyer_consent_page,
     checkout_page,
     console_page,
     finance_page,
@@ -40,4 +41,5 @@ ROUTE_HANDLERS: list[Any] = [
     *finance_page.ROUTE_HANDLERS,
     *checkout_page.ROUTE_HANDLERS,
     *outbox_page.ROUTE_HANDLERS,
+    *buyer_consent_page.ROUTE_HANDLERS,
 ]
