@@ -8,6 +8,7 @@ from typing import Any
 
 from distribution.attribution.order_reading import partner_orders_lifespan
 from distribution.buyers import profiles as buyer_profiles
+from distribution.buyers.controllers import SegmentController
 from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.front_door import redirect_front_door
 from distribution.clicks.redirect import follow_link
@@ -49,6 +50,7 @@ ROUTE_HANDLERS: list[Any] = [
     OrderFlagController,
     OrderAttributionController,
     CustomerController,
+    SegmentController,
     *sharing_routes.ROUTE_HANDLERS,
 ]
 EVENT_HANDLERS: dict[str, list[Any]] = {
