@@ -82,7 +82,7 @@ def _relations(rules: SegmentRules) -> list[Any]:
     if rules.tag is not None:
         where.append(_json_has(BuyerProfile.tags, rules.tag))
     if rules.sku_id is not None:
-        bought = sa.select(BuyerOrder.order_id).where(
+        bought = sa.select(col(BuyerOrder.order_id)).where(
             col(BuyerOrder.profile_id) == col(BuyerProfile.id),
             col(BuyerOrder.refunded_minor) < col(BuyerOrder.amount_minor),
             _json_has(BuyerOrder.sku_ids, rules.sku_id),
