@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from distribution.attribution.order_reading import partner_orders_lifespan
+from distribution.buyers import profiles as buyer_profiles
+from distribution.buyers.controllers import SegmentController
 from distribution.clicks.flusher import click_flusher_lifespan
 from distribution.clicks.front_door import redirect_front_door
 from distribution.clicks.redirect import follow_link
@@ -48,11 +50,13 @@ ROUTE_HANDLERS: list[Any] = [
     OrderFlagController,
     OrderAttributionController,
     CustomerController,
+    SegmentController,
     *sharing_routes.ROUTE_HANDLERS,
 ]
 EVENT_HANDLERS: dict[str, list[Any]] = {
-    "OrderPaid": [on_order_paid, pk_on_order_paid],
-    "OrderRefunded": [on_order_refunded, pk_on_order_refunded],
+    "OrderPaid": [on_order_paid, pk_on_order_paid, buyer_profiles.on_order_paid],
+    "OrderRefunded": [on_order_refunded, pk_on_order_refunded, buyer_profiles.on_order_refunded],
+    "OrderRefundFailed": [buyer_profiles.on_order_refund_failed],
     "LeaderboardChanged": [on_leaderboard_changed],
 }
 DEPENDENCIES: dict[str, Any] = {**REMINDER_DEPENDENCIES}

@@ -16,6 +16,7 @@ import broadcast.models
 import broadcast.reminders.models
 import broadcast.replays.models  # noqa: F401
 import commission.models  # noqa: F401
+import distribution.buyers.models
 import distribution.competitions.models
 import distribution.models  # noqa: F401
 import server.auth.models

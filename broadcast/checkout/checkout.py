@@ -176,6 +176,7 @@ class CheckoutService:
             contact_email=data.contact.email,
             contact_phone=data.contact.phone,
             shipping_address=data.shipping_address,
+            marketing_consent=data.marketing_consent,
         )
         self.session.add(order)
         for c, o, cut in zip(cart, offers, cuts, strict=True):

@@ -87,6 +87,7 @@ class Order(SQLModel, table=True):
     # personal data, forgotten with the contact.
     client_address: str | None = Field(default=None, max_length=64)
     personal_data_cleared_at: datetime | None = utc_field(nullable=True)
+    marketing_consent: bool = False  # the separate, unticked box at checkout: the brand may market to the buyer
     paid_at: datetime | None = utc_field(nullable=True)
     closed_at: datetime | None = utc_field(nullable=True)
     # After payment, beside the payment state (`broadcast.fulfilment.states`): unshipped →

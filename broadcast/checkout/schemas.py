@@ -63,6 +63,9 @@ class CheckoutRequest(Request):
     coupon_claim_id: str | None = Field(
         default=None, max_length=40, description="one of the visitor's unused coupon claims"
     )
+    marketing_consent: bool = Field(
+        default=False, description="the buyer ticked the separate box: the brand may send offers (revocable)"
+    )
 
 
 class OrderLinePublic(Public):

@@ -58,6 +58,7 @@ async def seat_order(
         contact_email=buyer.data.contact.email,
         contact_phone=buyer.data.contact.phone,
         shipping_address=buyer.data.shipping_address,
+        marketing_consent=buyer.data.marketing_consent,
         created_at=now,
         updated_at=now,
     )

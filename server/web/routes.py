@@ -11,6 +11,7 @@ from litestar.response import Template
 from server.auth.guard import TOKEN_COOKIE
 from server.web import (
     admin_page,
+    buyer_consent_page,
     buyer_order_page,
     checkout_page,
     console_page,
@@ -42,4 +43,5 @@ ROUTE_HANDLERS: list[Any] = [
     *checkout_page.ROUTE_HANDLERS,
     *buyer_order_page.ROUTE_HANDLERS,
     *outbox_page.ROUTE_HANDLERS,
+    *buyer_consent_page.ROUTE_HANDLERS,
 ]

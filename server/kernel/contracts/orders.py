@@ -68,6 +68,10 @@ class OrderPaid(Event):
     lines: list[OrderLine]
     paid_at: Instant
     attribution: Attribution
+    buyer_key: str | None = Field(
+        default=None, description="keyed hash of the billing email, else of the paying browser (no contact)"
+    )
+    marketing_consent: bool = Field(default=False, description="the buyer ticked the marketing box at checkout")
 
 
 class OrderRefunded(Event):

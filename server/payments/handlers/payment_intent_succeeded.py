@@ -12,6 +12,7 @@ from broadcast.checkout import payments
 from broadcast.checkout.closing import lines_of
 from broadcast.checkout.models import Order
 from distribution.attribution import OrderFacts, attribute_order
+from distribution.buyers.keys import buyer_key
 from server.kernel.clock import utcnow
 from server.kernel.contracts.orders import Attribution, OrderLine, OrderPaid
 from server.kernel.outbox import emit
@@ -70,6 +71,8 @@ async def _announce_paid(session: AsyncSession, ctx: Context, order: Order, veri
             lines=lines,
             paid_at=paid_at,
             attribution=Attribution.model_validate(attribution),
+            buyer_key=buyer_key(ctx.secret_key, verified_email, order.visitor_id),
+            marketing_consent=order.marketing_consent,
         ),
         order.id,
     )

@@ -126,7 +126,8 @@
   function contactFrom(form) {
     const value = (name) => form.elements[name].value.trim() || null;
     return { contact: { name: value("name"), email: value("email"), phone: value("phone") },
-             shipping_address: form.elements.shipping_address.value.trim(), coupon_claim_id: chosenClaim };
+             shipping_address: form.elements.shipping_address.value.trim(), coupon_claim_id: chosenClaim,
+             marketing_consent: form.elements.marketing_consent.checked };
   }
 
   async function waitForOutcome(orderId) {

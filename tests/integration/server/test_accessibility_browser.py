@@ -20,6 +20,7 @@ from tests.app_settings import stripe_settings
 from tests.browser import chromium
 from tests.database import empty_tables
 from tests.factories import add_to_lineup, go_live, make_session, make_token
+from tests.factories_buyers import consent_path, consenting_profile
 from tests.factories_liveroom import serving
 from tests.factories_orders import paid_through_link, partner_shop
 from tests.factories_replays import attach_recording, end_show, pinned_in_turn
@@ -65,6 +66,8 @@ PAGES = [
     PageCase("checkout", "/live/{session}/checkout"),
     PageCase("checkout return", "/live/{session}/checkout/return?order={order}&redirect_status=succeeded"),
     PageCase("buyer's order", "/orders/{order}"),
+    PageCase("buyer consent", "{consent}", ready="#consent-state"),
+    PageCase("buyer consent, dead link", "/buyers/consent/b1.byr_nosuchprofile.AAAA", status=404),
     PageCase("live room missing", "/live/ses_missing", status=404),
     PageCase("dead link", "/l/nosuchlink1", status=404),
     PageCase("share code box", "/s"),
@@ -107,6 +110,7 @@ async def _world(app, client, localstripe) -> tuple[dict[str, str], dict[str, st
         "order": order["id"],
         "link": shop.link_code,
         "brand": shop.shop.brand_id,
+        "consent": await consent_path(app, await consenting_profile(app, shop.shop.brand_id)),
     }
     return tokens, values
 
