@@ -13,6 +13,7 @@ from commission.connect import ConnectGateway
 from commission.finance.schemas import SettlementJobPublic
 from commission.finance_controllers import start_settlement
 from commission.models import OrderCommission
+from commission.reports.exports import ensure_direct
 from commission.reports.schemas import (
     BrandStatementPublic,
     BrandStatementSummaryPublic,
@@ -119,10 +120,18 @@ class CommissionRulesController(Controller):
 
     @get("/statement.csv", opt=BRAND_SIDE, media_type="text/csv")
     async def brand_statement_csv(
-        self, brand_id: str, principal: Principal, state: State, since: str | None = None, until: str | None = None
+        self,
+        brand_id: str,
+        db: AsyncSession,
+        principal: Principal,
+        state: State,
+        since: str | None = None,
+        until: str | None = None,
     ) -> Stream:
         principal.ensure_brand(brand_id)
-        return Stream(stream_csv(state.sessionmaker, "brand", brand_id, *period(since, until)), media_type="text/csv")
+        start, end = period(since, until)
+        await ensure_direct(db, "brand", brand_id, start, end)  # larger: POST …/statement-exports
+        return Stream(stream_csv(state.sessionmaker, "brand", brand_id, start, end), media_type="text/csv")
 
 
 class OrderCommissionController(Controller):
@@ -214,6 +223,7 @@ class PartnerPayoutController(Controller):
     ) -> Stream:
         principal.ensure_partner(partner_id)
         start, end = period(since, until)
+        await ensure_direct(db, "partner", partner_id, start, end)  # larger: POST …/statement-exports
         head, tail = await ReportsService(db).partner_statement_rows(partner_id, start, end)
         return Stream(
             stream_csv(state.sessionmaker, "partner", partner_id, start, end, head, tail), media_type="text/csv"

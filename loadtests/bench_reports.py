@@ -52,7 +52,7 @@ def reads() -> list[tuple[str, str, str, bool]]:
         ("/finance page", "finance", "/finance", False),
         ("brand statement summary", "brand", f"{brand}/statement/summary", False),
         ("brand statement lines, first page", "brand", f"{brand}/statement/lines?limit=200", False),
-        ("brand statement CSV (30 days)", "brand", f"{brand}/statement.csv", True),
+        ("brand statement CSV (30 days), export job", "brand", f"{brand}/statement-exports", True),
         ("session funnel, brand view", "brand", f"/api/v1/sessions/{SESSION}/funnel", False),
         ("session funnel, one partner", "partner", f"/api/v1/sessions/{SESSION}/funnel", False),
         ("partner statement summary", "partner", f"{partner}/statement/summary", False),
@@ -105,12 +105,39 @@ def _time(client: httpx.Client, path: str, token: str) -> tuple[float, int]:
     return (time.perf_counter() - started) * 1000, size
 
 
+def _time_job(client: httpx.Client, path: str, token: str) -> tuple[float, int, float]:
+    """An export job from POST to the file's last byte: (total ms, bytes, slowest request ms)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    started = time.perf_counter()
+    job = client.post(path, json={}, headers=headers)
+    slowest = (time.perf_counter() - started) * 1000
+    body = job.json()
+    while body.get("state") == "running":
+        time.sleep(0.02)  # polling a job: the benchmark's own pacing, not a test's
+        asked = time.perf_counter()
+        body = client.get(f"{path}/{body['id']}", headers=headers).json()
+        slowest = max(slowest, (time.perf_counter() - asked) * 1000)
+    if body.get("state") != "finished":
+        raise RuntimeError(f"export job {body}")
+    ms, size = _time(client, body["file_url"], token)
+    return (time.perf_counter() - started) * 1000, size, max(slowest, ms)
+
+
+def _timer(client: httpx.Client, path: str, token: str, slowest: list[float]) -> tuple[float, int]:
+    if not path.endswith("/statement-exports"):
+        return _time(client, path, token)
+    total, size, request_ms = _time_job(client, path, token)
+    slowest.append(request_ms)
+    return total, size
+
+
 def _measure(server: Any, tokens: dict[str, str], reps: int) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     with httpx.Client(base_url=server.base_url, timeout=600) as client:
         for name, role, path, export in reads():
-            cold, size = _time(client, path, tokens[role])
-            warm = [_time(client, path, tokens[role])[0] for _ in range(reps)]
+            slowest: list[float] = []
+            cold, size = _timer(client, path, tokens[role], slowest)
+            warm = [_timer(client, path, tokens[role], slowest)[0] for _ in range(reps)]
             out[name] = {
                 "cold_ms": round(cold, 1),
                 "median_ms": round(statistics.median(warm), 1),
@@ -118,6 +145,7 @@ def _measure(server: Any, tokens: dict[str, str], reps: int) -> dict[str, dict[s
                 "bytes": size,
                 "export": export,
                 "worker_mb": round(worker_rss_mb(server.process.pid), 1),
+                "slowest_request_ms": round(max(slowest), 1) if slowest else None,
             }
     return out
 
@@ -189,6 +217,14 @@ def table(small: dict[str, Any], big: dict[str, Any], growth: dict[str, float | 
     return "\n".join(rows)
 
 
+def job_note(big: dict[str, Any]) -> str:
+    jobs = {name: f["slowest_request_ms"] for name, f in big["reads"].items() if f.get("slowest_request_ms")}
+    return "".join(
+        f"{name}: timed from its POST to the file's last byte; its slowest single request (start, follow "
+        f"or download) {ms} ms. " for name, ms in jobs.items()
+    )
+
+
 def verdict(big: dict[str, Any], growth: dict[str, float | None]) -> list[str]:
     misses = []
     for name, fig in big["reads"].items():
@@ -208,6 +244,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     growth = _growth(small, big)
     misses = verdict(big, growth)
     print(table(small, big, growth))
+    print(job_note(big))
     print("goal met" if not misses else "goal NOT met: " + "; ".join(misses))
     if not args.no_write:
         write_section(small, big, growth, misses, args)
@@ -243,7 +280,7 @@ in the same run gives the growth per 10× (warm medians). Command `{command}`, d
 
 {table(small, big, growth)}
 
-Workers idle at {big["idle_worker_mb"]} MB. Goal (every read < {GOAL_MEDIAN_MS} ms median and < {GOAL_MAX_MS} ms max,
+{job_note(big)}Workers idle at {big["idle_worker_mb"]} MB. Goal (every read < {GOAL_MEDIAN_MS} ms median and < {GOAL_MAX_MS} ms max,
 growth ≤ {GOAL_GROWTH}× except exports, a worker < {GOAL_WORKER_MB} MB): {outcome}.
 """
     path = ROOT / "BENCHMARKS.md"

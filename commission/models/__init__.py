@@ -10,6 +10,7 @@ from commission.models.orders import OrderCommission, RefundRecord
 from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState, SettlementRun
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
 from commission.models.settlement_jobs import JobState, SettlementJob
+from commission.models.statement_exports import StatementExport, StatementExportPart
 from commission.models.transfers import StripeTransfer
 
 __all__ = [
@@ -31,5 +32,7 @@ __all__ = [
     "RuleKind",
     "SettlementJob",
     "SettlementRun",
+    "StatementExport",
+    "StatementExportPart",
     "StripeTransfer",
 ]

@@ -89,11 +89,12 @@ class LinesCursor:
 
 async def _account_page(
     session: AsyncSession, account_id: str, since: datetime, until: datetime, after: LinesCursor | None, limit: int
-) -> list[tuple[datetime, int, str, str, int]]:
-    """One account's entries in (effective_at, id) order: a range of its (account, effective_at) index."""
+) -> list[tuple[datetime, int, str, int]]:
+    """One account's entries in (effective_at, id) order: an index-only range of its (account,
+    effective_at) index, which covers the amount and the transaction (the currency is the account's)."""
     e = LedgerEntry
     stmt = (
-        sa.select(e.effective_at, e.id, e.transaction_id, e.currency, e.amount_minor)  # type: ignore[call-overload]
+        sa.select(e.effective_at, e.id, e.transaction_id, e.amount_minor)  # type: ignore[call-overload]
         .where(e.account_id == account_id, col(e.effective_at) >= since, col(e.effective_at) < until)
         .order_by(col(e.effective_at), col(e.id))
         .limit(limit)
@@ -117,17 +118,18 @@ async def statement_lines(
 ) -> tuple[list[dict[str, object]], LinesCursor | None]:
     """A page of the owner's lines in (effective_at, entry) order, and where the next one starts:
     each of the owner's few accounts read by index range (at most `limit + 1` rows each), merged."""
-    accounts: dict[str, str] = dict(
-        (
+    accounts: dict[str, tuple[str, str]] = {
+        account: (kind, currency)
+        for account, kind, currency in (
             await session.execute(
-                sa.select(LedgerAccount.id, LedgerAccount.kind).where(  # type: ignore[call-overload]
+                sa.select(LedgerAccount.id, LedgerAccount.kind, LedgerAccount.currency).where(  # type: ignore[call-overload]
                     LedgerAccount.owner_type == owner_type, LedgerAccount.owner_id == owner_id
                 )
             )
         ).all()
-    )
+    }
     pages = [
-        [(*row, accounts[account]) for row in await _account_page(session, account, since, until, after, limit + 1)]
+        [(*row, *accounts[account]) for row in await _account_page(session, account, since, until, after, limit + 1)]
         for account in sorted(accounts)
     ]
     merged = list(heapq.merge(*pages, key=lambda r: (r[0], r[1])))[: limit + 1]
@@ -146,7 +148,7 @@ async def statement_lines(
         else []
     )
     about = {tid: (reason, ref) for tid, reason, ref in found}
-    lines = [_line(at, tid, *about[tid], kind, currency, amount) for at, _, tid, currency, amount, kind in merged]
+    lines = [_line(at, tid, *about[tid], kind, currency, amount) for at, _, tid, amount, kind, currency in merged]
     last = merged[-1] if merged and more else None
     return lines, (LinesCursor(last[0], last[1]) if last else None)
 

@@ -153,6 +153,30 @@
       .catch(function (error) { $("statement-error").textContent = error.message; });
   }
 
+  // A period with more lines than one request streams is exported by a background job (as the
+  // server would answer the direct link with a 422): start it, follow it, then download its file.
+  var DIRECT_MAX_LINES = 20000;
+
+  function downloadStatement(event) {
+    if (!statement || statement.lines.length <= DIRECT_MAX_LINES) return;
+    event.preventDefault();
+    var params = statementQuery(), status = $("statement-export");
+    var body = { since: params.get("since") || null, until: params.get("until") || null };
+    zx.api("POST", base + "/statement-exports", body).then(function follow(job) {
+      if (job.state === "running") {
+        status.textContent = zx.t("export_running", { done: zx.number(job.lines_done), total: zx.number(job.lines_expected) });
+        setTimeout(function () { zx.api("GET", base + "/statement-exports/" + job.id).then(follow, stopped); }, 1000);
+      } else if (job.state === "finished") {
+        status.textContent = zx.t("export_ready");
+        location.href = job.file_url;
+      } else {
+        stopped({ message: job.error || job.state });
+      }
+    }, stopped);
+
+    function stopped(error) { status.textContent = zx.t("export_stopped", { error: error.message }); }
+  }
+
   // ---- links -------------------------------------------------------------------------------
   function showTarget() {
     var target = $("link-target").value;
@@ -226,6 +250,7 @@
     showTarget();
   }
   $("statement-form").addEventListener("submit", loadStatement);
+  $("statement-csv").addEventListener("click", downloadStatement);
   document.addEventListener("zx:lang", function () { renderEarnings(); renderStatement(); renderCustomers(); });
   loadEarnings();
   loadCustomers();
