@@ -13,7 +13,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import StatementExport
 from commission.reports.export_schemas import StatementExportCreate, StatementExportPublic
-from commission.reports.exports import ExportNotReady, ensure_finished, export_parts, exports_of, get_export, start_export
+from commission.reports.exports import (
+    ExportNotReady,
+    ensure_finished,
+    export_parts,
+    exports_of,
+    get_export,
+    start_export,
+)
 from commission.services.reports_service import period
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import InvalidInput, NotFound
@@ -31,7 +38,9 @@ def public(export: StatementExport) -> StatementExportPublic:
     )
 
 
-async def _start(state: State, owner: tuple[str, str], data: StatementExportCreate, by: str | None) -> Any:
+async def _start(
+    state: State, owner: tuple[str, str], data: StatementExportCreate, by: str | None
+) -> StatementExportPublic:
     since, until = period(data.since, data.until)
     export = await start_export(state.sessionmaker, *owner, since, until, by)
     exports_of(state).launch(export)
@@ -59,7 +68,9 @@ class BrandStatementExportController(Controller):
         return await _start(state, ("brand", brand_id), data, principal.token_id)
 
     @get("/{export_id:str}", opt=BRAND_SIDE, raises=[NotFound])
-    async def follow(self, brand_id: str, export_id: str, db: AsyncSession, principal: Principal) -> StatementExportPublic:
+    async def follow(
+        self, brand_id: str, export_id: str, db: AsyncSession, principal: Principal
+    ) -> StatementExportPublic:
         principal.ensure_brand(brand_id)
         return public(await get_export(db, "brand", brand_id, export_id))
 

@@ -24,7 +24,8 @@ from distribution.controllers.funnel import FunnelController
 from distribution.controllers.order_attribution import OrderAttributionController
 from distribution.controllers.reminders import DEPENDENCIES as REMINDER_DEPENDENCIES
 from distribution.controllers.reminders import PartnerReminderController
-from distribution.funnel.changes import STATE_KEY as FUNNEL_CHANGES, make_changes
+from distribution.funnel.changes import STATE_KEY as FUNNEL_CHANGES
+from distribution.funnel.changes import make_changes
 from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
 from distribution.sharing import routes as sharing_routes

@@ -148,7 +148,13 @@ def bulk_load(url: str, orders: int) -> float:
     start = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         base = datetime.now(UTC).isoformat()
-        for statement in [*_setup(orders), *_orders(orders, base), _clicks(orders), *TOTALS_FROM_ENTRIES, *FUNNEL_FROM_ROWS]:
+        for statement in [
+            *_setup(orders),
+            *_orders(orders, base),
+            _clicks(orders),
+            *TOTALS_FROM_ENTRIES,
+            *FUNNEL_FROM_ROWS,
+        ]:
             conn.execute(statement)  # type: ignore[arg-type]
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - start

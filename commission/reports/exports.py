@@ -29,6 +29,7 @@ from server.kernel.problems import Conflict, InvalidInput, NotFound
 
 log = structlog.get_logger("statement.exports")
 PART_BYTES = 1 << 20
+PAGE_LINES = 2000  # lines read per query (what a worker holds besides the part being filled)
 STALE_AFTER = timedelta(seconds=60)
 KEEP_FOR = timedelta(days=2)
 STATE_KEY = "statement_exports"
@@ -44,7 +45,9 @@ class ExportTooLarge(InvalidInput):
     slug, title = "export-too-large", "This range is too large to download at once"
 
 
-async def ensure_direct(session: AsyncSession, owner_type: str, owner_id: str, since: datetime, until: datetime) -> None:
+async def ensure_direct(
+    session: AsyncSession, owner_type: str, owner_id: str, since: datetime, until: datetime
+) -> None:
     """422 when the period holds more lines than one request should stream: export it instead."""
     lines = await expected_lines(session, owner_type, owner_id, since, until)
     if lines > DIRECT_MAX_LINES:
@@ -56,15 +59,17 @@ async def ensure_direct(session: AsyncSession, owner_type: str, owner_id: str, s
         )
 
 
-async def expected_lines(session: AsyncSession, owner_type: str, owner_id: str, since: datetime, until: datetime) -> int:
+async def expected_lines(
+    session: AsyncSession, owner_type: str, owner_id: str, since: datetime, until: datetime
+) -> int:
     """The owner's entries in the days the period touches, from the kept daily totals (an upper
     bound: a partial first or last day counts whole) — cheap whatever the ledger's size."""
     stmt = (
         sa.select(sa.func.coalesce(sa.func.sum(LedgerDailyTotal.entry_count), 0))
         .join(LedgerAccount, col(LedgerAccount.id) == col(LedgerDailyTotal.account_id))
         .where(
-            LedgerAccount.owner_type == owner_type,
-            LedgerAccount.owner_id == owner_id,
+            col(LedgerAccount.owner_type) == owner_type,
+            col(LedgerAccount.owner_id) == owner_id,
             col(LedgerDailyTotal.day) >= since.date(),
             col(LedgerDailyTotal.day) <= until.date(),
         )
@@ -98,7 +103,7 @@ async def start_export(
 
 
 async def _drop_old(session: AsyncSession) -> None:
-    old = sa.select(StatementExport.id).where(col(StatementExport.created_at) < utcnow() - KEEP_FOR)
+    old = sa.select(col(StatementExport.id)).where(col(StatementExport.created_at) < utcnow() - KEEP_FOR)
     await session.execute(sa.delete(StatementExportPart).where(col(StatementExportPart.export_id).in_(old)))
     await session.execute(sa.delete(StatementExport).where(col(StatementExport.created_at) < utcnow() - KEEP_FOR))
 
@@ -123,11 +128,16 @@ def ensure_finished(export: StatementExport) -> StatementExport:
     return export
 
 
-async def export_parts(maker: async_sessionmaker[AsyncSession], export: StatementExport) -> AsyncIterator[str]:
-    """The finished file, read back one part per query (a worker never holds the whole file)."""
-    for seq in range(export.parts):
+def export_parts(maker: async_sessionmaker[AsyncSession], export: StatementExport) -> AsyncIterator[str]:
+    """The finished file, read back one part per query (a worker never holds the whole file). Its
+    id and part count are taken now: the request's session, and its row, are gone while it streams."""
+    return _parts(maker, export.id, export.parts)
+
+
+async def _parts(maker: async_sessionmaker[AsyncSession], export_id: str, parts: int) -> AsyncIterator[str]:
+    for seq in range(parts):
         async with maker() as session:
-            part = await session.get(StatementExportPart, (export.id, seq))
+            part = await session.get(StatementExportPart, (export_id, seq))
         if part is not None:
             yield part.data
 
@@ -137,8 +147,12 @@ async def _csv_of(maker: async_sessionmaker[AsyncSession], export: StatementExpo
     tail: list[dict[str, Any]] | None = None
     if export.owner_type == "partner":
         async with maker() as session:
-            head, tail = await ReportsService(session).partner_statement_rows(export.owner_id, export.since, export.until)
-    async for chunk in stream_csv(maker, export.owner_type, export.owner_id, export.since, export.until, head, tail):
+            head, tail = await ReportsService(session).partner_statement_rows(
+                export.owner_id, export.since, export.until
+            )
+    async for chunk in stream_csv(
+        maker, export.owner_type, export.owner_id, export.since, export.until, head, tail, PAGE_LINES
+    ):
         yield chunk
 
 

@@ -84,12 +84,13 @@ async def stream_csv(
     until: datetime,
     head: list[dict[str, Any]] | None = None,
     tail: list[dict[str, Any]] | None = None,
+    page: int = 2000,
 ) -> AsyncIterator[str]:
     """A statement's CSV written as its lines are read, a page at a time, in a session of its own
     (the request's is gone once the response starts): memory holds one page, whatever the period."""
     yield to_csv(head or [], LINE_COLUMNS)
     async with maker() as session:
-        async for lines in iter_lines(session, owner_type, owner_id, since, until):
+        async for lines in iter_lines(session, owner_type, owner_id, since, until, page):
             yield to_csv(lines, LINE_COLUMNS).split("\n", 1)[1]
     if tail:
         yield to_csv(tail, LINE_COLUMNS).split("\n", 1)[1]

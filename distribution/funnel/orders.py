@@ -87,5 +87,7 @@ async def on_orders_paid(
 
 
 @batched(on_orders_paid)
-async def on_order_paid(session: AsyncSession, event: OutboxEvent, *, funnel_changes: FunnelChanges | None = None) -> None:
+async def on_order_paid(
+    session: AsyncSession, event: OutboxEvent, *, funnel_changes: FunnelChanges | None = None
+) -> None:
     await on_orders_paid(session, [event], funnel_changes=funnel_changes)

@@ -54,9 +54,7 @@ def _funnel_tables() -> None:
         sa.Column("orders", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("session_id", "partner_id", "link_id", "earns", "net_minor"),
     )
-    op.create_index(
-        "ix_funnel_orders_session_partner_paid", "funnel_orders", ["session_id", "partner_id", "paid_at"]
-    )
+    op.create_index("ix_funnel_orders_session_partner_paid", "funnel_orders", ["session_id", "partner_id", "paid_at"])
     for statement in BACKFILL:
         op.execute(statement)
 

@@ -25,7 +25,10 @@ def owner_of(w, owner):
 
 
 def period():
-    return {"since": (utcnow() - timedelta(days=30)).isoformat(), "until": (utcnow() + timedelta(minutes=1)).isoformat()}
+    return {
+        "since": (utcnow() - timedelta(days=30)).isoformat(),
+        "until": (utcnow() + timedelta(minutes=1)).isoformat(),
+    }
 
 
 async def followed(client, base, token, export_id):
@@ -38,8 +41,9 @@ async def followed(client, base, token, export_id):
 
 @pytest.mark.parametrize("owner", ["brand", "partner"])
 async def test_an_export_job_makes_the_same_csv_as_the_direct_download(client, app, connect_server, owner, monkeypatch):  # noqa: F811
-    # given a settled sale, and parts of a few hundred bytes (so the file is many parts)
+    # given a settled sale, and pages of 3 lines filling parts of a few hundred bytes (many parts)
     monkeypatch.setattr(exports, "PART_BYTES", 300)
+    monkeypatch.setattr(exports, "PAGE_LINES", 3)
     w = await sale_world(client, app, connect_server)
     base, token = owner_of(w, owner)
     params = period()

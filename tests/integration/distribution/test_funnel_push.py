@@ -116,12 +116,16 @@ async def test_kept_order_groups_equal_the_orders_after_payments_and_refunds(app
         groups = (await session.execute(select(FunnelOrderGroup))).scalars().all()
     expected = Counter((o.partner_id, o.link_id, o.earns, o.amount_minor - o.refunded_minor) for o in orders)
     kept = {(g.partner_id, g.link_id, g.earns, g.net_minor): g.orders for g in groups if g.orders}
-    assert kept == dict(expected) == {
-        (partner, link, True, 10000): 1,
-        (partner, link, True, 12345): 1,
-        (partner, link, False, 9000): 1,
-        (partner, link, True, 0): 1,
-    }
+    assert (
+        kept
+        == dict(expected)
+        == {
+            (partner, link, True, 10000): 1,
+            (partner, link, True, 12345): 1,
+            (partner, link, False, 9000): 1,
+            (partner, link, True, 0): 1,
+        }
+    )
     # and the session was announced changed (after the commits)
     await eventually(lambda: changes_of(app.state).version(world.session["id"]), what="a version bump")
 
