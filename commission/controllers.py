@@ -13,7 +13,6 @@ from commission.connect import ConnectGateway
 from commission.finance.schemas import SettlementJobPublic
 from commission.finance_controllers import start_settlement
 from commission.models import OrderCommission
-from commission.reports.exports import ensure_direct
 from commission.reports.schemas import (
     BrandStatementPublic,
     BrandStatementSummaryPublic,
@@ -36,6 +35,7 @@ from commission.schemas import (
 from commission.services.payout_accounts import PayoutAccountService
 from commission.services.reports_service import ReportsService, period, stream_csv
 from commission.services.rules_service import RulesService
+from commission.services.statement_exports import ensure_direct
 from commission.settlement.jobs import SettlementRunning
 from server.kernel.pagination import DEFAULT_LIMIT, Page
 from server.kernel.principal import Principal, Role

@@ -13,7 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.models import StatementExport
 from commission.reports.export_schemas import StatementExportCreate, StatementExportPublic
-from commission.reports.exports import (
+from commission.services.reports_service import period
+from commission.services.statement_exports import (
     ExportNotReady,
     ensure_finished,
     export_parts,
@@ -21,7 +22,6 @@ from commission.reports.exports import (
     get_export,
     start_export,
 )
-from commission.services.reports_service import period
 from server.kernel.principal import Principal, Role
 from server.kernel.problems import InvalidInput, NotFound
 from server.kernel.routing import roles

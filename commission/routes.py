@@ -12,7 +12,7 @@ from commission.pk_bonus import on_competition_bonus_adjusted, on_competition_cl
 from commission.preview import CommissionPreviewController
 from commission.refund_failures import on_order_refund_failed
 from commission.refunds import on_order_refunded
-from commission.reports.exports import statement_exports_lifespan
+from commission.services.statement_exports import statement_exports_lifespan
 from commission.settlement.job_runner import settlement_jobs_lifespan
 
 ROUTE_HANDLERS: list[Any] = [

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-import commission.reports.exports as exports
+import commission.services.statement_exports as exports
 from commission.models import StatementExport
 from server.kernel.clock import utcnow
 from tests.factories import auth, make_brand, make_token
