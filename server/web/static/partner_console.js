@@ -153,12 +153,12 @@
       .catch(function (error) { $("statement-error").textContent = error.message; });
   }
 
-  // A period with more lines than one request streams is exported by a background job (as the
-  // server would answer the direct link with a 422): start it, follow it, then download its file.
-  var DIRECT_MAX_LINES = 20000;
+  // A period with more lines than one request streams (the server says how many) is exported by a
+  // background job, as the direct link would be refused: start it, follow it, then download the file.
+  var DIRECT_CSV_LINES = Number(root.dataset.directCsvLines || 20000);
 
   function downloadStatement(event) {
-    if (!statement || statement.lines.length <= DIRECT_MAX_LINES) return;
+    if (!statement || statement.lines.length <= DIRECT_CSV_LINES) return;
     event.preventDefault();
     var params = statementQuery(), status = $("statement-export");
     var body = { since: params.get("since") || null, until: params.get("until") || null };
