@@ -26,6 +26,7 @@ import httpx
 
 from loadtests.pg_scratch import scratch_database
 from loadtests.processes import ROOT, cli, serve_app, serve_command
+from loadtests.reports_export_timing import job_note, timer
 from loadtests.reports_load import BRAND, bulk_load
 from loadtests.service_urls import REDIS_URL
 
@@ -108,40 +109,13 @@ def _time(client: httpx.Client, path: str, token: str) -> tuple[float, int]:
     return (time.perf_counter() - started) * 1000, size
 
 
-def _time_job(client: httpx.Client, path: str, token: str) -> tuple[float, int, float, float]:
-    """An export job from POST to the file's last byte: (total ms, bytes, slowest start-or-follow
-    request ms, download ms)."""
-    headers = {"Authorization": f"Bearer {token}"}
-    started = time.perf_counter()
-    job = client.post(path, json={}, headers=headers)
-    slowest = (time.perf_counter() - started) * 1000
-    body = job.json()
-    while body.get("state") == "running":
-        time.sleep(0.02)  # polling a job: the benchmark's own pacing, not a test's
-        asked = time.perf_counter()
-        body = client.get(f"{path}/{body['id']}", headers=headers).json()
-        slowest = max(slowest, (time.perf_counter() - asked) * 1000)
-    if body.get("state") != "finished":
-        raise RuntimeError(f"export job {body}")
-    download_ms, size = _time(client, body["file_url"], token)
-    return (time.perf_counter() - started) * 1000, size, slowest, download_ms
-
-
-def _timer(client: httpx.Client, path: str, token: str, requests: list[tuple[float, float]]) -> tuple[float, int]:
-    if not path.endswith("/statement-exports"):
-        return _time(client, path, token)
-    total, size, slowest, download_ms = _time_job(client, path, token)
-    requests.append((slowest, download_ms))
-    return total, size
-
-
 def _measure(server: Any, tokens: dict[str, str], reps: int) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     with httpx.Client(base_url=server.base_url, timeout=600) as client:
         for name, role, path, export in reads():
             requests: list[tuple[float, float]] = []
-            cold, size = _timer(client, path, tokens[role], requests)
-            warm = [_timer(client, path, tokens[role], requests)[0] for _ in range(reps)]
+            cold, size = timer(client, path, tokens[role], requests, _time)
+            warm = [timer(client, path, tokens[role], requests, _time)[0] for _ in range(reps)]
             out[name] = {
                 "cold_ms": round(cold, 1),
                 "median_ms": round(statistics.median(warm), 1),
@@ -220,17 +194,6 @@ def table(small: dict[str, Any], big: dict[str, Any], growth: dict[str, float | 
             f"| {growth[name]}× |"
         )
     return "\n".join(rows)
-
-
-def job_note(big: dict[str, Any]) -> str:
-    """Export jobs are timed from the POST to the file's last byte (that grows with the export);
-    what a user waits on per request is the start and each follow, judged by the goal's max."""
-    return "".join(
-        f"{name}: timed from its POST to the file's last byte; its slowest start or follow request "
-        f"{f['job_request_max_ms']} ms, the file's download {f['job_download_median_ms']} ms median. "
-        for name, f in big["reads"].items()
-        if f.get("job_request_max_ms") is not None
-    )
 
 
 def verdict(big: dict[str, Any], growth: dict[str, float | None]) -> list[str]:
