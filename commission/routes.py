@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commission import controllers, dispute_controllers, finance_controllers
+from commission import controllers, dispute_controllers, export_controllers, finance_controllers
 from commission.accrual import on_order_paid
 from commission.completion import on_order_completed
 from commission.earnings_controller import ROUTE_HANDLERS as EARNINGS_ROUTES
@@ -14,18 +14,20 @@ from commission.plan_controllers import PartnerPlansController, PlansController
 from commission.preview import CommissionPreviewController
 from commission.refund_failures import on_order_refund_failed
 from commission.refunds import on_order_refunded
+from commission.services.statement_exports import statement_exports_lifespan
 from commission.settlement.job_runner import settlement_jobs_lifespan
 
 ROUTE_HANDLERS: list[Any] = [
     *controllers.ROUTE_HANDLERS,
     *finance_controllers.ROUTE_HANDLERS,
     *dispute_controllers.ROUTE_HANDLERS,
+    *export_controllers.ROUTE_HANDLERS,
     OrderLedgerController,
     CommissionPreviewController,
     PlansController,
     PartnerPlansController,
 ]
-LIFESPANS: list[Any] = [settlement_jobs_lifespan]
+LIFESPANS: list[Any] = [settlement_jobs_lifespan, statement_exports_lifespan]
 EVENT_HANDLERS: dict[str, list[Any]] = {
     "OrderPaid": [on_order_paid],
     "OrderRefunded": [on_order_refunded],

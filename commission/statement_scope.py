@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.reports.schemas import StatementLinePublic
 from commission.services.reports_service import ReportsService, period, stream_csv
+from commission.services.statement_exports import ensure_direct
 from server.kernel.pagination import Page
 from server.kernel.principal import Principal
 
@@ -46,9 +47,11 @@ async def csv_stream(
     owner_id: str,
     period_text: tuple[str | None, str | None],
 ) -> Stream:
-    """The statement's CSV; a partner's opens and closes with the balance owed (a brand's has none)."""
+    """The statement's CSV (a range too large for one response is refused, naming the export job);
+    a partner's opens and closes with the balance owed (a brand's has none)."""
     ensure_owner(principal, scope, owner_id)
     start, end = period(*period_text)
+    await ensure_direct(db, scope, owner_id, start, end)  # larger: POST …/statement-exports (a background job)
     head, tail = await ReportsService(db).statement_rows(scope, owner_id, start, end)
     rows = stream_csv(state.sessionmaker, scope, owner_id, start, end, head, tail)
     return Stream(rows, media_type="text/csv")

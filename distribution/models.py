@@ -161,7 +161,10 @@ class FunnelOrder(SQLModel, table=True):
     beyond a masked tag."""
 
     __tablename__ = "funnel_orders"
-    __table_args__ = (sa.Index("ix_funnel_orders_session_paid", "session_id", "paid_at"),)  # recent orders
+    __table_args__ = (
+        sa.Index("ix_funnel_orders_session_paid", "session_id", "paid_at"),  # recent orders
+        sa.Index("ix_funnel_orders_session_partner_paid", "session_id", "partner_id", "paid_at"),  # one partner's
+    )
 
     order_id: str = Field(primary_key=True, max_length=40)
     brand_id: str = Field(index=True, max_length=40)
@@ -174,3 +177,30 @@ class FunnelOrder(SQLModel, table=True):
     earns: bool = True
     buyer_tag: str = Field(max_length=16)
     paid_at: datetime = utc_field()
+
+
+class FunnelLinkClicks(SQLModel, table=True):
+    """Counted clicks (neither bot nor duplicate) per session and link, kept by the click flusher
+    in the transaction that writes the clicks: the funnel reads a few rows, not every click."""
+
+    __tablename__ = "funnel_link_clicks"
+
+    session_id: str = Field(primary_key=True, max_length=40)
+    link_id: str = Field(primary_key=True, max_length=40)
+    partner_id: str = Field(primary_key=True, max_length=40)
+    clicks: int = Field(default=0, sa_type=sa.BigInteger)
+
+
+class FunnelOrderGroup(SQLModel, table=True):
+    """How many of a session's orders share partner, link ('' for none), earning flag and net
+    amount (the estimate rounds per order, so equal amounts are counted, not summed). Kept with
+    `funnel_orders` in the same transactions: a refund moves its order from one net to another."""
+
+    __tablename__ = "funnel_order_groups"
+
+    session_id: str = Field(primary_key=True, max_length=40)
+    partner_id: str = Field(primary_key=True, max_length=40)
+    link_id: str = Field(primary_key=True, max_length=40)
+    earns: bool = Field(primary_key=True)
+    net_minor: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    orders: int = Field(default=0, sa_type=sa.BigInteger)

@@ -25,6 +25,8 @@ from distribution.controllers.funnel import FunnelController
 from distribution.controllers.order_attribution import OrderAttributionController
 from distribution.controllers.reminders import DEPENDENCIES as REMINDER_DEPENDENCIES
 from distribution.controllers.reminders import PartnerReminderController
+from distribution.funnel.changes import STATE_KEY as FUNNEL_CHANGES
+from distribution.funnel.changes import make_changes
 from distribution.funnel.orders import on_order_paid, on_order_refunded
 from distribution.funnel.socket import funnel_socket
 from distribution.sharing import routes as sharing_routes
@@ -35,6 +37,13 @@ from server.kernel.referrals import REF_VOUCHER_STATE
 async def ref_voucher_lifespan(app: Any) -> AsyncIterator[None]:
     """The live end counts a socket's or cart's `?ref=` for a funnel only if this vouches for it."""
     setattr(app.state, REF_VOUCHER_STATE, ref_voucher(app.state))
+    yield
+
+
+@asynccontextmanager
+async def funnel_changes_lifespan(app: Any) -> AsyncIterator[None]:
+    """Where the funnel's writers announce a change and its readers look for one."""
+    app.state[FUNNEL_CHANGES] = make_changes(app.state)
     yield
 
 
@@ -63,6 +72,7 @@ DEPENDENCIES: dict[str, Any] = {**REMINDER_DEPENDENCIES}
 ASGI_FRONT_DOORS: list[Any] = [redirect_front_door]
 LIFESPANS: list[Any] = [
     ref_voucher_lifespan,
+    funnel_changes_lifespan,
     click_flusher_lifespan,
     leaderboard_lifespan,
     sweeper_lifespan,

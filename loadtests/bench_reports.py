@@ -26,6 +26,7 @@ import httpx
 
 from loadtests.pg_scratch import scratch_database
 from loadtests.processes import ROOT, cli, serve_app, serve_command
+from loadtests.reports_export_timing import job_note, timer
 from loadtests.reports_load import BRAND, bulk_load
 from loadtests.service_urls import REDIS_URL
 
@@ -41,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reps", type=int, default=7, help="warm requests per read")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-write", action="store_true", help="do not rewrite the reports section of BENCHMARKS.md")
+    parser.add_argument(
+        "--keep-db", action="store_true", help="keep the loaded databases (for EXPLAIN); drop them yourself"
+    )
 
 
 def reads() -> list[tuple[str, str, str, bool]]:
@@ -52,7 +56,7 @@ def reads() -> list[tuple[str, str, str, bool]]:
         ("/finance page", "finance", "/finance", False),
         ("brand statement summary", "brand", f"{brand}/statement/summary", False),
         ("brand statement lines, first page", "brand", f"{brand}/statement/lines?limit=200", False),
-        ("brand statement CSV (30 days)", "brand", f"{brand}/statement.csv", True),
+        ("brand statement CSV (30 days), export job", "brand", f"{brand}/statement-exports", True),
         ("session funnel, brand view", "brand", f"/api/v1/sessions/{SESSION}/funnel", False),
         ("session funnel, one partner", "partner", f"/api/v1/sessions/{SESSION}/funnel", False),
         ("partner statement summary", "partner", f"{partner}/statement/summary", False),
@@ -109,8 +113,9 @@ def _measure(server: Any, tokens: dict[str, str], reps: int) -> dict[str, dict[s
     out: dict[str, dict[str, Any]] = {}
     with httpx.Client(base_url=server.base_url, timeout=600) as client:
         for name, role, path, export in reads():
-            cold, size = _time(client, path, tokens[role])
-            warm = [_time(client, path, tokens[role])[0] for _ in range(reps)]
+            requests: list[tuple[float, float]] = []
+            cold, size = timer(client, path, tokens[role], requests, _time)
+            warm = [timer(client, path, tokens[role], requests, _time)[0] for _ in range(reps)]
             out[name] = {
                 "cold_ms": round(cold, 1),
                 "median_ms": round(statistics.median(warm), 1),
@@ -118,6 +123,8 @@ def _measure(server: Any, tokens: dict[str, str], reps: int) -> dict[str, dict[s
                 "bytes": size,
                 "export": export,
                 "worker_mb": round(worker_rss_mb(server.process.pid), 1),
+                "job_request_max_ms": round(max(r[0] for r in requests), 1) if requests else None,
+                "job_download_median_ms": round(statistics.median(r[1] for r in requests), 1) if requests else None,
             }
     return out
 
@@ -132,10 +139,10 @@ def _check_reconciled(server: Any, token: str) -> bool:
     return True
 
 
-def _one(orders: int, reps: int, workers: int) -> dict[str, Any]:
+def _one(orders: int, reps: int, workers: int, keep_db: bool = False) -> dict[str, Any]:
     from server.migrate import upgrade
 
-    with scratch_database("reports") as url:
+    with scratch_database("reports", keep=keep_db) as url:
         upgrade(url)
         load_s = bulk_load(url, orders)
         with serve_command("connect-standin", "loadtests.connect_standin", health_path="/_count") as standin:
@@ -192,7 +199,10 @@ def table(small: dict[str, Any], big: dict[str, Any], growth: dict[str, float | 
 def verdict(big: dict[str, Any], growth: dict[str, float | None]) -> list[str]:
     misses = []
     for name, fig in big["reads"].items():
-        if fig["median_ms"] > GOAL_MEDIAN_MS or fig["max_ms"] > GOAL_MAX_MS:
+        if fig.get("job_request_max_ms") is not None:  # a job: each request, not the export's wall time
+            if fig["job_request_max_ms"] > GOAL_MAX_MS:
+                misses.append(f"{name}: a start or follow request took {fig['job_request_max_ms']} ms")
+        elif fig["median_ms"] > GOAL_MEDIAN_MS or fig["max_ms"] > GOAL_MAX_MS:
             misses.append(f"{name}: {fig['median_ms']} ms median, {fig['max_ms']} ms max")
         if not fig["export"] and (growth[name] or 0) > GOAL_GROWTH:
             misses.append(f"{name}: grows {growth[name]}× per 10×")
@@ -203,11 +213,12 @@ def verdict(big: dict[str, Any], growth: dict[str, float | None]) -> list[str]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     orders = args.orders or (100_000 if args.quick else 1_000_000)
-    small = _one(max(1, orders // 10), args.reps, args.workers)
-    big = _one(orders, args.reps, args.workers)
+    small = _one(max(1, orders // 10), args.reps, args.workers, args.keep_db)
+    big = _one(orders, args.reps, args.workers, args.keep_db)
     growth = _growth(small, big)
     misses = verdict(big, growth)
     print(table(small, big, growth))
+    print(job_note(big))
     print("goal met" if not misses else "goal NOT met: " + "; ".join(misses))
     if not args.no_write:
         write_section(small, big, growth, misses, args)
@@ -243,8 +254,8 @@ in the same run gives the growth per 10× (warm medians). Command `{command}`, d
 
 {table(small, big, growth)}
 
-Workers idle at {big["idle_worker_mb"]} MB. Goal (every read < {GOAL_MEDIAN_MS} ms median and < {GOAL_MAX_MS} ms max,
-growth ≤ {GOAL_GROWTH}× except exports, a worker < {GOAL_WORKER_MB} MB): {outcome}.
+{job_note(big)}Workers idle at {big["idle_worker_mb"]} MB. Goal (every read < {GOAL_MEDIAN_MS} ms median and
+< {GOAL_MAX_MS} ms max, growth ≤ {GOAL_GROWTH}× except exports, a worker < {GOAL_WORKER_MB} MB): {outcome}.
 """
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text()

@@ -6,7 +6,8 @@ per session): the frozen split (10 % partner, 3 % platform, the rest the brand's
 balanced 4-leg `commission_accrued` transaction each, the funnel's row; every 20th order refunded
 in full an hour after payment (its refund record and 4-leg reversal); 5 clicks per order (one in
 ten a bot, one in ten a duplicate). Then the kept ledger totals are computed from the entries, as
-`zhixiang ledger check-totals --rebuild` would. The settlement runs come later, through the app's code."""
+`zhixiang ledger check-totals --rebuild` would, and the funnel's kept counts from the clicks and
+orders. The settlement runs come later, through the app's code."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ BRAND = "brd_bench_reports"
 PARTNERS = 40
 SESSIONS = 25
 DAYS = 180
+# the funnel's kept counts, as the click flusher and the order handlers would have kept them
+FUNNEL_FROM_ROWS = (
+    "INSERT INTO funnel_link_clicks (session_id, link_id, partner_id, clicks) "
+    "SELECT session_id, link_id, partner_id, COUNT(*) FROM clicks "
+    "WHERE session_id IS NOT NULL AND NOT is_bot AND NOT is_duplicate GROUP BY session_id, link_id, partner_id",
+    "INSERT INTO funnel_order_groups (session_id, partner_id, link_id, earns, net_minor, orders) "
+    "SELECT session_id, partner_id, COALESCE(link_id, ''), earns, amount_minor - refunded_minor, COUNT(*) "
+    "FROM funnel_orders WHERE session_id IS NOT NULL "
+    "GROUP BY session_id, partner_id, COALESCE(link_id, ''), earns, amount_minor - refunded_minor",
+)
 
 
 def partner_of(i: str) -> str:
@@ -125,7 +136,13 @@ def bulk_load(url: str, orders: int) -> float:
     start = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         base = datetime.now(UTC).isoformat()
-        for statement in [*_setup(orders), *_orders(orders, base), _clicks(orders), *TOTALS_FROM_ENTRIES]:
+        for statement in [
+            *_setup(orders),
+            *_orders(orders, base),
+            _clicks(orders),
+            *TOTALS_FROM_ENTRIES,
+            *FUNNEL_FROM_ROWS,
+        ]:
             conn.execute(statement)  # type: ignore[arg-type]
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - start

@@ -91,6 +91,7 @@ def handler_providers(state: State) -> dict[str, Provider]:
         "room": lambda: state.get("liveroom"),
         "leaderboard": lambda: state.get("leaderboard"),
         "payment_gateway": lambda: state.get("payment_gateway"),
+        "funnel_changes": lambda: state.get("funnel_changes"),
     }
 
 

@@ -12,6 +12,7 @@ from commission.models.payouts import PartnerPayoutAccount, Payout, PayoutState,
 from commission.models.plans import PlanKind, PlanVersion
 from commission.models.rules import CommissionPolicy, CommissionRule, RuleKind
 from commission.models.settlement_jobs import JobState, SettlementJob
+from commission.models.statement_exports import StatementExport, StatementExportPart
 from commission.models.transfers import StripeTransfer
 
 __all__ = [
@@ -36,5 +37,7 @@ __all__ = [
     "RuleKind",
     "SettlementJob",
     "SettlementRun",
+    "StatementExport",
+    "StatementExportPart",
     "StripeTransfer",
 ]

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commission.connect import ConnectGateway
 from commission.models import SettlementRun
-from commission.reports.flows import LinesCursor, iter_lines, statement_lines
+from commission.reports.flows import LinesCursor, statement_lines, stream_lines
 from commission.reports.reconciliation import reconcile
 from commission.reports.release_terms import TERMS
 from commission.reports.schemas import (
@@ -85,12 +85,14 @@ async def stream_csv(
     until: datetime,
     head: list[dict[str, Any]] | None = None,
     tail: list[dict[str, Any]] | None = None,
+    page: int = 2000,
 ) -> AsyncIterator[str]:
-    """A statement's CSV written as its lines are read, a page at a time, in a session of its own
-    (the request's is gone once the response starts): memory holds one page, whatever the period."""
+    """A statement's CSV written as its lines are read through a server-side cursor, a page at a
+    time, in a session of its own (the request's is gone once the response starts): memory holds
+    one page, whatever the period."""
     yield to_csv(head or [], LINE_COLUMNS)
     async with maker() as session:
-        async for lines in iter_lines(session, owner_type, owner_id, since, until):
+        async for lines in stream_lines(session, owner_type, owner_id, since, until, page):
             yield to_csv(lines, LINE_COLUMNS).split("\n", 1)[1]
     if tail:
         yield to_csv(tail, LINE_COLUMNS).split("\n", 1)[1]

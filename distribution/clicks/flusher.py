@@ -2,7 +2,11 @@
 
 Every worker runs this loop; with Redis only the holder of the flusher lease drains the shared
 stream (see stream.py), the others only their own memory fallback. With no Redis the one worker
-drains its memory buffer."""
+drains its memory buffer.
+
+The clicks and the funnel's kept counts of counted clicks per (session, link) are written in one
+transaction (on PostgreSQL in one statement: the rows really inserted, not a replay's, are
+counted); after the commit the sessions whose funnel changed are announced."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
 
 from distribution.clicks.buffer import (
     BOT,
@@ -31,6 +36,8 @@ from distribution.clicks.buffer import (
     RedisClassifier,
 )
 from distribution.clicks.stream import FlusherLease, RedisClickBuffer
+from distribution.funnel.changes import FunnelChanges, bump_quietly, changes_of
+from distribution.funnel.kept import add_clicks
 from distribution.models import Click
 from server.kernel.backoff import FailureBackoff
 
@@ -39,10 +46,22 @@ LEASE_MS = 3000
 SHUTDOWN_DRAIN_S = 12.0  # drain() itself waits at most 10 s for another lease holder
 SHUTDOWN_REDIS_S = 2.0
 BATCH = 1000  # one batch per event-loop turn: bigger ones stall the redirects sharing the worker
-INSERT_PG = (
-    "INSERT INTO clicks (id, link_id, partner_id, brand_id, session_id, visitor_id, is_bot, is_duplicate, "
-    "user_agent, clicked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING"
+INSERT_PG = """
+WITH written AS (
+  INSERT INTO clicks (id, link_id, partner_id, brand_id, session_id, visitor_id, is_bot, is_duplicate, user_agent,
+    clicked_at)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[],
+    $8::bool[], $9::text[], $10::timestamptz[])
+  ON CONFLICT (id) DO NOTHING
+  RETURNING session_id, link_id, partner_id, is_bot, is_duplicate
 )
+INSERT INTO funnel_link_clicks AS kept (session_id, link_id, partner_id, clicks)
+SELECT session_id, link_id, partner_id, count(*) FROM written
+WHERE session_id IS NOT NULL AND NOT is_bot AND NOT is_duplicate
+GROUP BY session_id, link_id, partner_id ORDER BY session_id, link_id, partner_id
+ON CONFLICT (session_id, link_id, partner_id) DO UPDATE SET clicks = kept.clicks + excluded.clicks
+RETURNING session_id
+"""
 
 
 COLUMNS = (
@@ -92,8 +111,10 @@ class ClickFlusher:
         sessionmaker: async_sessionmaker[Any],
         interval_s: float,
         lease: FlusherLease | AlwaysHeld | None = None,
+        funnel_changes: FunnelChanges | None = None,
     ) -> None:
         self.buffer, self.classifier, self.sessionmaker, self.interval_s = buffer, classifier, sessionmaker, interval_s
+        self.funnel_changes = funnel_changes
         self.lease = lease or AlwaysHeld()
         # Set at shutdown: `run` leaves its loop even if a cancellation was swallowed on the way
         # (a Redis client that catches CancelledError mid-command left the task running forever).
@@ -142,20 +163,31 @@ class ClickFlusher:
             return await self.fallback.classify(batch)
 
     async def _insert(self, rows: list[tuple[Any, ...]]) -> None:
-        # Idempotent: a batch replayed after a failure inserts nothing twice.
+        # Idempotent: a batch replayed after a failure inserts (and counts) nothing twice.
         async with self.sessionmaker() as session:
             if session.get_bind().dialect.name == "postgresql":
-                await self._insert_asyncpg(session, rows)
+                changed = await self._insert_asyncpg(session, rows)
             else:
-                stmt = sqlite.insert(Click.__table__).on_conflict_do_nothing(index_elements=["id"])  # type: ignore[attr-defined]
-                await session.execute(stmt, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+                changed = await self._insert_sqlite(session, rows)
             await session.commit()
+        await bump_quietly(self.funnel_changes, changed)
 
-    async def _insert_asyncpg(self, session: Any, rows: list[tuple[Any, ...]]) -> None:
-        """The driver's own pipelined executemany: this path carries every click of every worker."""
+    async def _insert_asyncpg(self, session: Any, rows: list[tuple[Any, ...]]) -> set[str]:
+        """One statement, arrays in: this path carries every click of every worker."""
         connection = await session.connection()
         raw = (await connection.get_raw_connection()).driver_connection
-        await raw.executemany(INSERT_PG, rows)
+        counted = await raw.fetch(INSERT_PG, *(list(column) for column in zip(*rows, strict=True)))
+        return {row["session_id"] for row in counted}
+
+    async def _insert_sqlite(self, session: Any, rows: list[tuple[Any, ...]]) -> set[str]:
+        """SQLite has one writer: the ids already stored are read first, so a replay counts nothing."""
+        ids = [row[0] for row in rows]
+        stored = set((await session.execute(select(Click.id).where(col(Click.id).in_(ids)))).scalars())
+        stmt = sqlite.insert(Click.__table__).on_conflict_do_nothing(index_elements=["id"])  # type: ignore[attr-defined]
+        await session.execute(stmt, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+        new = [row for row in rows if row[0] not in stored and row[4] and not row[6] and not row[7]]
+        await add_clicks(session, [(row[4], row[1], row[2]) for row in new])
+        return {row[4] for row in new}
 
     async def drain(self, attempts: int = 5, wait_s: float = 10.0) -> None:
         """Flush until the buffer is empty. While another worker holds the lease, wait for it to
@@ -220,7 +252,9 @@ async def click_flusher_lifespan(app: Any) -> AsyncIterator[None]:
     """Start the background flusher; on a clean shutdown write every buffered click first."""
     buffer, lease = make_buffer(app.state)
     interval_s = app.state.settings.click_flush_interval_ms / 1000
-    flusher = ClickFlusher(buffer, make_classifier(app.state), app.state.sessionmaker, interval_s, lease)
+    flusher = ClickFlusher(
+        buffer, make_classifier(app.state), app.state.sessionmaker, interval_s, lease, changes_of(app.state)
+    )
     app.state.click_buffer, app.state.click_flusher = buffer, flusher
     task = asyncio.create_task(flusher.run(), name="click-flusher")
     try:

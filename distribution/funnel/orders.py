@@ -1,8 +1,10 @@
-"""`OrderPaid` → the funnel's order rows (orders, GMV) for the partner the order was attributed to."""
+"""`OrderPaid` → the funnel's order rows (orders, GMV) for the partner the order was attributed to,
+and the kept order groups with them; the session's funnel is announced changed after the commit."""
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -10,7 +12,8 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from distribution.funnel.ended_cache import ended_cache
+from distribution.funnel.changes import FunnelChanges, bump_after_commit
+from distribution.funnel.kept import GroupKey, add_to_groups, group_key
 from distribution.models import FunnelOrder
 from server.kernel.clock import as_utc, utcnow
 from server.kernel.outbox import OutboxEvent, batched
@@ -28,17 +31,25 @@ def _paid_at(value: object) -> datetime:
         return utcnow()
 
 
-async def on_order_refunded(session: AsyncSession, event: OutboxEvent) -> None:
-    """Refunds lower the funnel's GMV and estimate; the dispatcher delivers each event once."""
-    order = await session.get(FunnelOrder, event.payload["order_id"])
+async def on_order_refunded(
+    session: AsyncSession, event: OutboxEvent, *, funnel_changes: FunnelChanges | None = None
+) -> None:
+    """Refunds lower the funnel's GMV and estimate; the dispatcher delivers each event once. The
+    row is locked: two refunds of one order handled at once must not both move it from one group."""
+    order = await session.get(FunnelOrder, event.payload["order_id"], with_for_update=True)
     if order is None:
         return
     total = event.payload.get("refunded_total_minor")  # the contract's running total; else add this refund
     refunded = int(total) if total is not None else order.refunded_minor + int(event.payload["amount_minor"])
+    before = order.amount_minor - order.refunded_minor
     order.refunded_minor = min(order.amount_minor, max(order.refunded_minor, refunded))
     session.add(order)
-    if order.session_id:
-        ended_cache.drop_session(order.session_id)  # an ended session's funnel changes with its refunds
+    moved: Counter[GroupKey] = Counter()
+    if (old := group_key(order, before)) is not None and before != order.amount_minor - order.refunded_minor:
+        moved[old] -= 1
+        moved[group_key(order, order.amount_minor - order.refunded_minor) or old] += 1
+    await add_to_groups(session, moved)
+    bump_after_commit(session, funnel_changes, [order.session_id or ""])
 
 
 def _funnel_order(payload: dict[str, Any]) -> FunnelOrder:
@@ -57,8 +68,11 @@ def _funnel_order(payload: dict[str, Any]) -> FunnelOrder:
     )
 
 
-async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
-    """The attributed orders not seen yet become funnel rows: one read, one insert, per batch."""
+async def on_orders_paid(
+    session: AsyncSession, events: Sequence[OutboxEvent], *, funnel_changes: FunnelChanges | None = None
+) -> None:
+    """The attributed orders not seen yet become funnel rows and join their groups: one read, one
+    insert, per batch."""
     attributed = {
         e.payload["order_id"]: e.payload for e in events if (e.payload.get("attribution") or {}).get("partner_id")
     }
@@ -66,9 +80,14 @@ async def on_orders_paid(session: AsyncSession, events: Sequence[OutboxEvent]) -
         return
     seen_q = select(FunnelOrder.order_id).where(col(FunnelOrder.order_id).in_(list(attributed)))
     seen = set((await session.exec(seen_q)).all())
-    session.add_all([_funnel_order(payload) for order_id, payload in attributed.items() if order_id not in seen])
+    new = [_funnel_order(payload) for order_id, payload in attributed.items() if order_id not in seen]
+    session.add_all(new)
+    await add_to_groups(session, Counter(k for o in new if (k := group_key(o, o.amount_minor)) is not None))
+    bump_after_commit(session, funnel_changes, [o.session_id or "" for o in new])
 
 
 @batched(on_orders_paid)
-async def on_order_paid(session: AsyncSession, event: OutboxEvent) -> None:
-    await on_orders_paid(session, [event])
+async def on_order_paid(
+    session: AsyncSession, event: OutboxEvent, *, funnel_changes: FunnelChanges | None = None
+) -> None:
+    await on_orders_paid(session, [event], funnel_changes=funnel_changes)

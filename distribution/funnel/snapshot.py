@@ -15,9 +15,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from broadcast.liveroom.funnel import ref_counts
 from broadcast.models import Brand, LiveSession
 from broadcast.schemas import BrandSettings
+from distribution.funnel.changes import changes_of
 from distribution.funnel.ended_cache import ended_cache
 from distribution.funnel.replay import add_replay
-from distribution.models import Click, FunnelOrder, Link, Partner, Partnership, PartnershipState
+from distribution.models import (
+    FunnelLinkClicks,
+    FunnelOrder,
+    FunnelOrderGroup,
+    Link,
+    Partner,
+    Partnership,
+    PartnershipState,
+)
 from distribution.schemas import FunnelOrderPublic, FunnelRow, FunnelSnapshot
 from server.kernel.money import apply_rate
 from server.kernel.principal import Principal, Role
@@ -48,8 +57,8 @@ class FunnelService:
     async def snapshot(self, principal: Principal, session_id: str) -> FunnelSnapshot:
         live, brand = await self._session(session_id)
         only = await self._scope(principal, live)
-        key = (session_id, only)
-        if live.state == ENDED and isinstance(hit := ended_cache.get(key), FunnelSnapshot):
+        key, version = (session_id, only), await self._version(live)
+        if version is not None and isinstance(hit := ended_cache.get(key, version), FunnelSnapshot):
             return hit
         rates = await self._rates(brand, only)
         clicks = await self._clicks(live.id, only)
@@ -77,9 +86,18 @@ class FunnelService:
             links=sorted(rows.values(), key=_rank),
             recent_orders=[_masked(o) for o in await self._recent(live.id, only)],
         )
-        if live.state == ENDED:
-            ended_cache.put(key, snapshot)
+        if version is not None:
+            ended_cache.put(key, version, snapshot)
         return snapshot
+
+    async def _version(self, live: LiveSession) -> int | None:
+        """An ended session's change version (None: live, or the version out of reach: no copy)."""
+        if live.state != ENDED:
+            return None
+        try:
+            return await changes_of(self.state).version(live.id)
+        except Exception:
+            return None
 
     async def _session(self, session_id: str) -> tuple[LiveSession, Brand]:
         live = await self.session.get(LiveSession, session_id)
@@ -130,15 +148,12 @@ class FunnelService:
         return (await self.session.exec(stmt.order_by(col(Link.id)))).all()
 
     async def _clicks(self, session_id: str, only: str | None) -> dict[str, int]:
-        """Counted clicks per link: an index-only count on the partial index of counted clicks."""
-        stmt = (
-            select(Click.link_id, func.count())
-            .where(Click.session_id == session_id, col(Click.is_bot).is_(False), col(Click.is_duplicate).is_(False))
-            .group_by(Click.link_id)
-        )
+        """Counted clicks per link, from the counts the click flusher keeps per (session, link)."""
+        k = FunnelLinkClicks
+        stmt = select(k.link_id, func.sum(k.clicks)).where(k.session_id == session_id).group_by(k.link_id)
         if only is not None:
-            stmt = stmt.where(Click.partner_id == only)
-        return {link_id: int(count) for link_id, count in (await self.session.exec(stmt)).all()}
+            stmt = stmt.where(k.partner_id == only)
+        return {link_id: int(count) for link_id, count in (await self.session.exec(stmt)).all() if count}
 
     async def _add_room(self, session_id: str, links: Sequence[Link], rows: dict[str, FunnelRow]) -> None:
         by_code = {link.code: rows[link.id] for link in links}
@@ -147,19 +162,15 @@ class FunnelService:
                 row.viewers, row.likes, row.cart_adds = counts["viewers"], counts["likes"], counts["cart_adds"]
 
     async def _order_groups(self, session_id: str, only: str | None) -> list[OrderGroup]:
-        """Orders counted and summed in the database, per partner, link, earning flag and net
-        amount (the estimate rounds per order, so equal amounts are grouped, not summed)."""
-        o = FunnelOrder
-        net = (col(o.amount_minor) - col(o.refunded_minor)).label("net")
-        stmt = (
-            select(o.partner_id, o.link_id, o.earns, net, func.count())  # type: ignore[call-overload]
-            .where(o.session_id == session_id)
-            .group_by(o.partner_id, o.link_id, o.earns, net)
-        )
+        """The session's kept order groups, per partner, link, earning flag and net amount (the
+        estimate rounds per order, so equal amounts are counted, not summed)."""
+        g = FunnelOrderGroup
+        stmt = select(g).where(g.session_id == session_id, col(g.orders) != 0)
         if only is not None:
-            stmt = stmt.where(o.partner_id == only)
+            stmt = stmt.where(g.partner_id == only)
         return [
-            OrderGroup(p, link, bool(e), int(n), int(c)) for p, link, e, n, c in (await self.session.exec(stmt)).all()
+            OrderGroup(r.partner_id, r.link_id or None, r.earns, r.net_minor, r.orders)
+            for r in (await self.session.exec(stmt)).all()
         ]
 
     async def _recent(self, session_id: str, only: str | None) -> Sequence[FunnelOrder]:

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.response import Redirect, Template
 
+import commission.services.statement_exports as statement_exports
 from broadcast.models import Brand
 from distribution.services.console import partner_console, remember_device, sessions_of
 from server.auth.guard import authenticate
@@ -42,7 +43,11 @@ async def partner_home(request: Request[Any, Any, Any], session: str | None = No
         await remember_device(db, principal.partner_id, device)
     if console is None:
         return Redirect("/signin?next=/partner", status_code=303)
-    context = {"console": console, "current": _pick(console.sessions, session)}
+    context = {
+        "console": console,
+        "current": _pick(console.sessions, session),
+        "direct_csv_lines": statement_exports.DIRECT_MAX_LINES,  # more: the page exports in the background
+    }
     return Template("partner.html", context=context, cookies=visitor_cookies(device, new))
 
 

@@ -180,6 +180,30 @@
       .catch(function (error) { $("statement-error").textContent = error.message; });
   }
 
+  // A period with more lines than one request streams (the server says how many) is exported by a
+  // background job, as the direct link would be refused: start it, follow it, then download the file.
+  var DIRECT_CSV_LINES = Number(root.dataset.directCsvLines || 20000);
+
+  function downloadStatement(event) {
+    if (!statement || statement.lines.length <= DIRECT_CSV_LINES) return;
+    event.preventDefault();
+    var params = statementQuery(), status = $("statement-export");
+    var body = { since: params.get("since") || null, until: params.get("until") || null };
+    zx.api("POST", base + "/statement-exports", body).then(function follow(job) {
+      if (job.state === "running") {
+        status.textContent = zx.t("export_running", { done: zx.number(job.lines_done), total: zx.number(job.lines_expected) });
+        setTimeout(function () { zx.api("GET", base + "/statement-exports/" + job.id).then(follow, stopped); }, 1000);
+      } else if (job.state === "finished") {
+        status.textContent = zx.t("export_ready");
+        location.href = job.file_url;
+      } else {
+        stopped({ message: job.error || job.state });
+      }
+    }, stopped);
+
+    function stopped(error) { status.textContent = zx.t("export_stopped", { error: error.message }); }
+  }
+
   // ---- links -------------------------------------------------------------------------------
   function showTarget() {
     var target = $("link-target").value;
@@ -263,6 +287,7 @@
   }
   $("statement-form").addEventListener("submit", loadStatement);
   $("customers-more").addEventListener("click", function () { loadCustomers(true); });
+  $("statement-csv").addEventListener("click", downloadStatement);
   document.addEventListener("zx:lang", function () { renderEarnings(); renderStatement(); renderCustomers(); });
   loadEarnings();
   loadCustomers();
