@@ -143,13 +143,10 @@ async def _parts(maker: async_sessionmaker[AsyncSession], export_id: str, parts:
 
 
 async def _csv_of(maker: async_sessionmaker[AsyncSession], export: StatementExport) -> AsyncIterator[str]:
-    head: list[dict[str, Any]] | None = None
-    tail: list[dict[str, Any]] | None = None
-    if export.owner_type == "partner":
-        async with maker() as session:
-            head, tail = await ReportsService(session).partner_statement_rows(
-                export.owner_id, export.since, export.until
-            )
+    async with maker() as session:  # a partner's balance rows at either end; a brand's has none
+        head, tail = await ReportsService(session).statement_rows(
+            export.owner_type, export.owner_id, export.since, export.until
+        )
     async for chunk in stream_csv(
         maker, export.owner_type, export.owner_id, export.since, export.until, head, tail, PAGE_LINES
     ):
