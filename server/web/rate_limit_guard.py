@@ -46,6 +46,10 @@ ROUTE_ACTIONS: dict[tuple[str, str], str] = {
 UNLIMITED_PUBLIC_WRITES = {
     ("POST", "/api/v1/payments/stripe/webhook"): "signed by Stripe; a bad signature is refused first",
     ("POST", "/api/v1/checkout/orders/{order_id}/test-payment"): "test mode only, the buyer's own order",
+    ("POST", "/api/v1/checkout/orders/{order_id}/delivery"): "the buyer's own paid order, once (a repeat is a 409)",
+    ("POST", "/api/v1/checkout/orders/{order_id}/aftersales"): "the buyer's own paid order, one open request at a time",
+    ("POST", "/buyers/consent/{token}/withdraw"): "an HMAC-signed link; a forged token is refused before any write",
+    ("POST", "/buyers/consent/{token}/erase"): "an HMAC-signed link; a forged token is refused before any write",
 }
 WHAT = {
     "checkout": "orders",

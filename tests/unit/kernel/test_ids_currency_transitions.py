@@ -31,7 +31,8 @@ def test_minor_units_by_currency():
     assert format_minor(1200, "JPY") == "1,200 JPY"
 
 
-ALLOWED = {("scheduled", "live"), ("scheduled", "cancelled"), ("live", "ended")}
+# an ended show becomes a replay only by attaching a recording (broadcast.replays)
+ALLOWED = {("scheduled", "live"), ("scheduled", "cancelled"), ("live", "ended"), ("ended", "replay")}
 
 
 @pytest.mark.parametrize("current", list(SessionState))
@@ -44,5 +45,5 @@ def test_session_state_machine(current, target):
             check_transition(current, target)
 
 
-def test_only_scheduled_or_live_sessions_sell():
-    assert [s.value for s in SessionState if can_sell(s)] == ["scheduled", "live"]
+def test_only_scheduled_live_or_replayed_sessions_sell():
+    assert [s.value for s in SessionState if can_sell(s)] == ["scheduled", "live", "replay"]
