@@ -68,6 +68,11 @@ async def test_an_ended_show_becomes_a_replay_whose_chapters_move_the_pinned_car
                 await page.wait_for_selector(f"#pinned:not([hidden])[data-sku='{sku_id}']", timeout=5000)
                 assert await page.get_attribute(f"#chapter-list button[data-sku='{sku_id}']", "aria-current") == "true"
                 await assert_layout(page, ["#chapters", "#pinned", "#pinned-cart", "#comment-input", "#like-btn"])
+            # and on a phone the video (its seek bar at its foot) ends above the room bar, never under it
+            if v == "phone":  # (the test's recording is no media, so the page keeps the video hidden: show it)
+                await page.evaluate("document.getElementById('video').hidden = false")
+                video, bar = await page.locator("#video").bounding_box(), await page.locator(".room-bar").bounding_box()
+                assert video is not None and bar is not None and video["y"] + video["height"] <= bar["y"] + 1
             # and chat is closed with the replay's reason while the card's Buy sells
             assert await page.locator("#like-btn").is_disabled() and await page.locator("#comment-input").is_disabled()
             assert not await page.locator("#pinned-cart").is_disabled()
