@@ -10,6 +10,7 @@ from commission.models import PlanVersion
 from commission.plan_rates import plan_source
 from commission.plan_schemas import PlanCreate, PlanVersionCreate, PlanVersionPublic
 from commission.services.plans_service import PlansService
+from server.kernel.pagination import Page
 from server.kernel.principal import Principal
 
 
@@ -22,9 +23,10 @@ class PlansController(Controller):
     tags = ["commission"]
 
     @get("/", opt=BRAND_SIDE)
-    async def list_versions(self, brand_id: str, db: AsyncSession, principal: Principal) -> list[PlanVersionPublic]:
+    async def list_versions(self, brand_id: str, db: AsyncSession, principal: Principal) -> Page[PlanVersionPublic]:
+        """Every version of every plan, in one page (a brand has tens of plans, not thousands)."""
         principal.ensure_brand(brand_id)
-        return [public(v) for v in await PlansService(db).versions(brand_id)]
+        return Page(items=[public(v) for v in await PlansService(db).versions(brand_id)])
 
     @post("/", opt=BRAND_WRITE)
     async def create_plan(
@@ -46,7 +48,7 @@ class PartnerPlansController(Controller):
     tags = ["commission"]
 
     @get("/", opt=PARTNER_SIDE)
-    async def partner_plans(self, partner_id: str, db: AsyncSession, principal: Principal) -> list[PlanVersionPublic]:
-        """The plans paying this partner now, and any version scheduled to replace them."""
+    async def partner_plans(self, partner_id: str, db: AsyncSession, principal: Principal) -> Page[PlanVersionPublic]:
+        """The plans paying this partner now, and any version scheduled to replace them (one page)."""
         principal.ensure_partner(partner_id)
-        return [public(v) for v in await PlansService(db).for_partner(partner_id)]
+        return Page(items=[public(v) for v in await PlansService(db).for_partner(partner_id)])

@@ -86,10 +86,19 @@ class RestartableStripe:
 
 
 def stripe_events(stripe: StripeTestServer, intent_id: str) -> list[dict[str, Any]]:
-    """The events localstripe recorded for one PaymentIntent (its own shapes), oldest first."""
-    response = httpx.get(
-        f"{stripe.base_url}/v1/events", params={"limit": 100}, headers={"Authorization": f"Bearer {API_KEY}"}
-    )
-    response.raise_for_status()
-    events = [e for e in response.json()["data"] if e["data"]["object"].get("id") == intent_id]
+    """The events localstripe recorded for one PaymentIntent (its own shapes), oldest first. Every
+    page: a worker's server is shared by its tests, and localstripe lists oldest first, so a run
+    past 100 events would otherwise never see the newest."""
+    events: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 100}
+    for _ in range(10_000):  # a bound, not a wait: each round reads one page
+        response = httpx.get(
+            f"{stripe.base_url}/v1/events", params=params, headers={"Authorization": f"Bearer {API_KEY}"}
+        )
+        response.raise_for_status()
+        page = response.json()
+        events += [e for e in page["data"] if e["data"]["object"].get("id") == intent_id]
+        if not page.get("has_more") or not page["data"]:
+            break
+        params["starting_after"] = page["data"][-1]["id"]
     return sorted(events, key=lambda e: e["created"])

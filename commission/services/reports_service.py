@@ -16,7 +16,7 @@ from commission.connect import ConnectGateway
 from commission.models import SettlementRun
 from commission.reports.flows import LinesCursor, statement_lines, stream_lines
 from commission.reports.reconciliation import reconcile
-from commission.reports.release_terms import TERMS
+from commission.reports.release_terms import TERMS, with_release_terms
 from commission.reports.schemas import (
     BrandStatementPublic,
     BrandStatementSummaryPublic,
@@ -91,8 +91,10 @@ async def stream_csv(
     time, in a session of its own (the request's is gone once the response starts): memory holds
     one page, whatever the period."""
     yield to_csv(head or [], LINE_COLUMNS)
-    async with maker() as session:
+    # each page's release terms in a second session: the first is busy with its server-side cursor
+    async with maker() as session, maker() as terms:
         async for lines in stream_lines(session, owner_type, owner_id, since, until, page):
+            await with_release_terms(terms, lines)
             yield to_csv(lines, LINE_COLUMNS).split("\n", 1)[1]
     if tail:
         yield to_csv(tail, LINE_COLUMNS).split("\n", 1)[1]

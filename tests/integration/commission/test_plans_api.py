@@ -95,7 +95,7 @@ async def test_each_line_names_its_plan_version_and_the_preview_does_too(client,
     assert preview.status_code == 200, preview.text
     shares = [s for s in preview.json()["current"]["shares"] if s["party"] == "partner"]
     assert [s["rule"] for s in shares] == [f"plan_open:{opened['plan_id']}@v2"]
-    versions = (await client.get(url, headers=h)).json()
+    versions = (await client.get(url, headers=h)).json()["items"]
     assert [(v["version"], v["rate_bps"]) for v in versions] == [(1, 1000), (2, 1200)]  # v1 kept, not edited
 
 
@@ -123,7 +123,7 @@ async def test_a_decrease_at_23_00_prices_orders_after_midnight_only(client, app
     assert await partner_lines(client, h, after["order_id"]) == [(600, f"plan_open:{opened['plan_id']}@v2")]
     # the partner sees the plan in force and the decrease scheduled
     partner_token = await make_token(app, "partner", partner_id=p1)
-    seen = (await client.get(f"/api/v1/partners/{p1}/plans", headers=auth(partner_token))).json()
+    seen = (await client.get(f"/api/v1/partners/{p1}/plans", headers=auth(partner_token))).json()["items"]
     assert [(v["version"], v["effective_at"] == cut.json()["effective_at"]) for v in seen] == [(1, False), (2, True)]
 
 
